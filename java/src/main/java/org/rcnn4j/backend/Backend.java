@@ -1,0 +1,102 @@
+package org.rcnn4j.backend;
+
+import org.rcnn4j.tensor.Tensor;
+
+/**
+ * The seam between rcnn4j's layers and its two implementations of every op: {@code cpu} (pure Java, the
+ * reference) and {@code cuda} (rcnn4j's kernels through JCuda, on a GPU or on the CUDA emulator, {@code cuda-emu}).
+ *
+ * <p>Semantics and argument names are torchvision's ({@code torchvision.ops}, {@code models.detection}). Inputs
+ * are tensors on this backend ({@link #toDevice}); results are fresh tensors on this backend that the caller
+ * owns and closes. Boxes are (x1, y1, x2, y2); RoIs for roi_align/roi_pool are [K,5] (batch index, x1, y1, x2,
+ * y2). Integer index inputs may be I64 or I32; index outputs are I64 as in torchvision.
+ *
+ * <p>Shapes and dtypes are checked by every implementation ({@link OpChecks}); a violation throws
+ * {@link IllegalArgumentException} naming the argument and what was expected.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** "cpu", "cuda" or "cuda-emu". */
+    String name();
+
+    /** A copy of a host tensor on this backend (the tensor itself on the CPU backend). */
+    Tensor toDevice(Tensor host);
+
+    /** A host copy of a tensor of this backend (the tensor itself on the CPU backend). */
+    Tensor toHost(Tensor tensor);
+
+    /** Waits for all queued work (no-op on the CPU). */
+    default void synchronize() {
+    }
+
+    // ---- boxes --------------------------------------------------------------------------------------------
+
+    /** torchvision.ops.nms: indices kept, I64 [K], by decreasing score; suppress when IoU > iouThreshold. */
+    Tensor nms(Tensor boxes, Tensor scores, float iouThreshold);
+
+    /** torchvision.ops.batched_nms: NMS within each value of idxs; I64 [K] by decreasing score. */
+    Tensor batchedNms(Tensor boxes, Tensor scores, Tensor idxs, float iouThreshold);
+
+    /** torchvision.ops.box_iou: F32 [N,M]. */
+    Tensor boxIou(Tensor boxes1, Tensor boxes2);
+
+    /** torchvision.ops.clip_boxes_to_image for boxes [..., 4]: x into [0,width], y into [0,height]. */
+    Tensor clipBoxesToImage(Tensor boxes, int height, int width);
+
+    /** torchvision.ops.remove_small_boxes: I64 indices of boxes with width and height &ge; minSize. */
+    Tensor removeSmallBoxes(Tensor boxes, float minSize);
+
+    /**
+     * AnchorGenerator for one feature level: anchors [featureHeight*featureWidth*A, 4] ordered y, x, anchor,
+     * with A = sizes.length * aspectRatios.length and stride = image size / feature size (integer division).
+     */
+    Tensor anchors(int[] sizes, float[] aspectRatios, int imageHeight, int imageWidth, int featureHeight,
+            int featureWidth);
+
+    /** BoxCoder.decode_single: relCodes [K,4C] against boxes [K,4] gives [K,4C]; dw, dh clamped at bboxXformClip. */
+    Tensor decodeBoxes(Tensor relCodes, Tensor boxes, float[] weights, float bboxXformClip);
+
+    /** BoxCoder.encode_single: regression targets [K,4] of referenceBoxes (ground truth) against proposals. */
+    Tensor encodeBoxes(Tensor referenceBoxes, Tensor proposals, float[] weights);
+
+    // ---- RoI pooling and masks ----------------------------------------------------------------------------
+
+    /** torchvision.ops.roi_align: input [N,C,H,W], boxes [K,5]; output [K,C,outputHeight,outputWidth]. */
+    Tensor roiAlign(Tensor input, Tensor boxes, int outputHeight, int outputWidth, float spatialScale,
+            int samplingRatio, boolean aligned);
+
+    /** Gradient of roi_align with respect to its input, of shape inputShape [N,C,H,W]. */
+    Tensor roiAlignBackward(Tensor gradOutput, Tensor boxes, int[] inputShape, float spatialScale,
+            int samplingRatio, boolean aligned);
+
+    /** torchvision.ops.roi_pool: output [K,C,h,w] and argmax (I32, -1 for an empty bin). */
+    RoiPoolResult roiPool(Tensor input, Tensor boxes, int outputHeight, int outputWidth, float spatialScale);
+
+    /** Gradient of roi_pool with respect to its input, of shape inputShape [N,C,H,W]. */
+    Tensor roiPoolBackward(Tensor gradOutput, Tensor boxes, Tensor argmax, int[] inputShape);
+
+    /**
+     * roi_heads.paste_masks_in_image: masks [K,1,M,M] resized into boxes [K,4] of an imageHeight x imageWidth
+     * image, after padding each mask by {@code padding}; output [K,1,imageHeight,imageWidth], not thresholded.
+     */
+    Tensor pasteMasks(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding);
+
+    // ---- convolution and dense layers ---------------------------------------------------------------------
+
+    /** torch.nn.functional.conv2d: input [N,C,H,W], weight [O,C/groups,kh,kw], bias [O] or null. */
+    Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params);
+
+    /** Gradients of conv2d; gradBias is null when {@code withBias} is false. */
+    Conv2dGrads conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params,
+            boolean withBias);
+
+    /**
+     * C = op(A) op(B) for 2-D F32/F64 tensors, op transposing when asked: [M,K] x [K,N] gives [M,N]. The GEMM
+     * that linear layers (y = x W^T + b) stand on.
+     */
+    Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB);
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,16 @@
+package org.rcnn4j.backend.cuda;
+import org.rcnn4j.cuda.CudaDevice;
+
+import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.backend.*;
+
+/** SKELETON: placeholder until this kernel family lands; replaced, never shipped. */
+final class Conv2dCuda {
+    private final CudaDevice device;
+
+    Conv2dCuda(CudaDevice device) {
+        this.device = device;
+    }
+    Tensor forward(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) { throw new UnsupportedOperationException("not implemented yet"); }
+    Conv2dGrads backward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params, boolean withBias) { throw new UnsupportedOperationException("not implemented yet"); }
+}

@@ -71,6 +71,20 @@ class AllocatorTest {
     }
 
     @Test
+    void outOfMemoryEmptiesTheCacheRetriesOnceAndReportsTheRequest() {
+        CudaDevice d = TestDevice.get();
+        d.allocate(5000).close();
+        assertTrue(d.bytesCached() > 0);
+        long inUse = d.bytesInUse();
+        long petabyte = 1L << 50;
+        CudaException e = assertThrows(CudaException.class, () -> d.allocate(petabyte));
+        assertEquals(jcuda.driver.CUresult.CUDA_ERROR_OUT_OF_MEMORY, e.result(), e.getMessage());
+        assertTrue(e.getMessage().contains("request of " + petabyte + " bytes"), e.getMessage());
+        assertEquals(0, d.bytesCached(), "the cache is emptied before the retry");
+        assertEquals(inUse, d.bytesInUse());
+    }
+
+    @Test
     void zeroByteAllocationsAreValid() {
         CudaDevice d = TestDevice.get();
         try (DeviceBuffer b = d.allocate(0)) {

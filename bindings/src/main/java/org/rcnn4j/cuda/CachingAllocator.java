@@ -12,6 +12,10 @@ import jcuda.driver.JCudaDriver;
  * synchronizes the device) and detection inference allocates and frees the same sizes every image. Sizes are
  * rounded to classes (512 B steps below 1 MiB, 2 MiB steps above) and a block is reused only for its own class.
  *
+ * <p>With {@code exactSizes} (the default on the emulator) a block is exactly the requested size and reused only
+ * for that size, so the emulator's guard bands around each allocation catch a kernel writing past the end of its
+ * buffer, which rounding up would hide.
+ *
  * <p>Reuse is safe without events because every kernel and copy runs on the device's single stream: work queued
  * after a reallocation runs after the work that used the block before it was freed.
  */
@@ -21,13 +25,26 @@ final class CachingAllocator {
     static final long LARGE_STEP = 2L << 20;
 
     private final CudaDevice device;
+    private final boolean exactSizes;
     private final Map<Long, ArrayDeque<CUdeviceptr>> cached = new HashMap<>();
     private long bytesInUse;
     private long bytesCached;
     private long liveAllocations;
 
-    CachingAllocator(CudaDevice device) {
+    CachingAllocator(CudaDevice device, boolean exactSizes) {
         this.device = device;
+        this.exactSizes = exactSizes;
+    }
+
+    /** The size of the block serving a request of {@code bytes}. */
+    long blockSize(long bytes) {
+        if (exactSizes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("bytes: must be >= 0, got " + bytes);
+            }
+            return Math.max(1, bytes);
+        }
+        return sizeClass(bytes);
     }
 
     /** The block size serving a request of {@code bytes} (zero-byte requests get the smallest block). */
@@ -46,7 +63,7 @@ final class CachingAllocator {
     }
 
     synchronized DeviceBuffer allocate(long bytes) {
-        long size = sizeClass(bytes);
+        long size = blockSize(bytes);
         ArrayDeque<CUdeviceptr> free = cached.get(size);
         CUdeviceptr block = free == null ? null : free.pollLast();
         if (block != null) {

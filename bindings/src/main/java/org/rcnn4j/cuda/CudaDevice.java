@@ -69,7 +69,9 @@ public final class CudaDevice implements AutoCloseable {
         // A blocking stream (not CU_STREAM_NON_BLOCKING): kernels queued after a synchronous cuMemcpyHtoD wait for
         // its DMA, which may still be in flight when the call returns for pageable (Java) memory.
         Driver.check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
-        this.allocator = new CachingAllocator(this);
+        String exact = System.getProperty("rcnn4j.cuda.exactAllocations");
+        this.allocator = new CachingAllocator(this, exact == null || exact.isBlank() ? emulated
+                : Boolean.parseBoolean(exact.trim()));
     }
 
     /**
@@ -222,7 +224,16 @@ public final class CudaDevice implements AutoCloseable {
         return allocator.allocate(bytes);
     }
 
-    /** Bytes of the blocks held by open buffers (rounded to the allocator's size classes). */
+    /**
+     * Bytes the allocator reserves for a request of {@code bytes}: rounded up to its size class (512 B steps below
+     * 1 MiB, 2 MiB steps above) on a GPU; exact on the emulator, whose guard bands then catch out-of-bounds
+     * writes (system property rcnn4j.cuda.exactAllocations=true/false overrides).
+     */
+    public long blockSize(long bytes) {
+        return allocator.blockSize(bytes);
+    }
+
+    /** Bytes of the blocks held by open buffers (see {@link #blockSize}). */
     public long bytesInUse() {
         return allocator.bytesInUse();
     }
@@ -258,7 +269,7 @@ public final class CudaDevice implements AutoCloseable {
 
     /** Whether this build has kernels for this device; else {@link #kernelsUnavailableReason()} says why. */
     public boolean kernelsAvailable() {
-        return emulated || Fatbin.bytesOrNull() != null;
+        return emulated || Fatbin.present();
     }
 
     /** Why {@link #kernelsAvailable()} is false (null when it is true). */

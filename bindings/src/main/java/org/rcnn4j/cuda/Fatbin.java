@@ -16,6 +16,11 @@ final class Fatbin {
     private Fatbin() {
     }
 
+    /** Whether this build holds a fatbin (without reading it). */
+    static boolean present() {
+        return Fatbin.class.getResource(RESOURCE) != null;
+    }
+
     /** The fatbin's bytes, or null when this build has none. */
     static byte[] bytesOrNull() {
         return read(RESOURCE);

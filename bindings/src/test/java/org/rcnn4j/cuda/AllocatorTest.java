@@ -26,23 +26,57 @@ class AllocatorTest {
     }
 
     @Test
-    void freedBlocksAreReusedWithinTheirSizeClass() {
+    void exactModeKeepsRequestSizesAndClassModeRoundsThem() {
+        CachingAllocator exact = new CachingAllocator(null, true);
+        CachingAllocator classes = new CachingAllocator(null, false);
+        assertEquals(1000, exact.blockSize(1000));
+        assertEquals(1, exact.blockSize(0));
+        assertEquals(1024, classes.blockSize(1000));
+        assertEquals(512, classes.blockSize(0));
+        assertThrows(IllegalArgumentException.class, () -> exact.blockSize(-1));
+    }
+
+    @Test
+    void sizeClassModeServesEveryRequestOfAClassFromOneFreedBlock() {
+        CachingAllocator classes = new CachingAllocator(TestDevice.get(), false);
+        DeviceBuffer a = classes.allocate(1000);
+        var address = a.pointer();
+        assertEquals(1024, classes.bytesInUse());
+        a.close();
+        DeviceBuffer b = classes.allocate(600);
+        assertSame(address, b.pointer());
+        assertEquals(600, b.byteSize());
+        assertEquals(0, classes.bytesCached());
+        DeviceBuffer c = classes.allocate(3L << 20);
+        assertEquals(1024 + (4L << 20), classes.bytesInUse());
+        b.close();
+        c.close();
+        assertEquals(0, classes.bytesInUse());
+        assertEquals(0, classes.liveAllocations());
+        classes.emptyCache();
+        assertEquals(0, classes.bytesCached());
+    }
+
+    @Test
+    void freedBlocksAreReusedForRequestsOfTheirBlockSize() {
         CudaDevice d = TestDevice.get();
         long inUse = d.bytesInUse();
         long live = d.liveAllocations();
         DeviceBuffer a = d.allocate(1000);
         assertEquals(1000, a.byteSize());
-        assertEquals(inUse + 1024, d.bytesInUse());
+        assertEquals(inUse + d.blockSize(1000), d.bytesInUse());
         assertEquals(live + 1, d.liveAllocations());
         var address = a.pointer();
         a.close();
         assertEquals(inUse, d.bytesInUse());
-        assertTrue(d.bytesCached() >= 1024);
+        assertTrue(d.bytesCached() >= d.blockSize(1000));
         long cached = d.bytesCached();
-        DeviceBuffer b = d.allocate(600); // same 1024-byte class: the freed block comes back
+        // the smallest request of the same block size gets the freed block back
+        long sameBlock = d.blockSize(1000) == 1000 ? 1000 : 513;
+        DeviceBuffer b = d.allocate(sameBlock);
         assertSame(address, b.pointer());
-        assertEquals(cached - 1024, d.bytesCached());
-        DeviceBuffer c = d.allocate(3000); // another class: a new block
+        assertEquals(cached - d.blockSize(1000), d.bytesCached());
+        DeviceBuffer c = d.allocate(3000); // another block size: a new block
         assertNotSame(address, c.pointer());
         b.close();
         c.close();

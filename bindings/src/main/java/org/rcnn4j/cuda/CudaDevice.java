@@ -206,6 +206,15 @@ public final class CudaDevice implements AutoCloseable {
         return value[0];
     }
 
+    /** "CUDA 12.4" as the driver reports it, or "of unknown version". */
+    private static String driverVersion() {
+        int[] v = new int[1];
+        if (JCudaDriver.cuDriverGetVersion(v) != CUresult.CUDA_SUCCESS) {
+            return "of unknown version";
+        }
+        return "CUDA " + v[0] / 1000 + "." + (v[0] % 1000) / 10;
+    }
+
     private static String cString(byte[] bytes) {
         int n = 0;
         while (n < bytes.length && bytes[n] != 0) {
@@ -303,8 +312,14 @@ public final class CudaDevice implements AutoCloseable {
             }
             enter();
             CUmodule m = new CUmodule();
-            Driver.check(JCudaDriver.cuModuleLoadData(m, image), "cuModuleLoadData(rcnn4j.fatbin, " + image.length
-                    + " bytes) on " + name + " (compute capability " + computeMajor + "." + computeMinor + ")");
+            int result = JCudaDriver.cuModuleLoadData(m, image);
+            if (result != CUresult.CUDA_SUCCESS) {
+                throw new CudaException("cuModuleLoadData(rcnn4j.fatbin, " + image.length + " bytes) failed on "
+                        + name + " (compute capability " + computeMajor + "." + computeMinor + ", driver "
+                        + driverVersion() + "): " + Driver.describe(result) + "; the fatbin holds cubins for the "
+                        + "architectures rcnn4j was built for (RCNN4J_CUDA_ARCHS) and PTX that needs a driver as "
+                        + "new as the nvcc that built it", result);
+            }
             module = m;
         }
         return module;

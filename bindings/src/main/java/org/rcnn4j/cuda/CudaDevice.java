@@ -116,8 +116,14 @@ public final class CudaDevice implements AutoCloseable {
     /** Loads the emulator or checks for the real driver, then JCuda's driver binding, which links against it. */
     private static void loadLibrary(boolean emulated) {
         if (emulated) {
+            try {
+                EmulatorLibrary.load();
+            } catch (CudaUnavailableException e) {
+                throw e;
+            } catch (RuntimeException | LinkageError e) {
+                throw new CudaUnavailableException("the CUDA emulator could not be loaded: " + e.getMessage(), e);
+            }
             libraryEmulated = Boolean.TRUE;
-            EmulatorLibrary.load();
         } else {
             if (EmulatorLibrary.isLoaded()) {
                 libraryEmulated = Boolean.TRUE;

@@ -2,12 +2,16 @@ package org.rcnn4j.cli;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.function.Function;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Backends;
 
 /** The backends --device names, and {@code rcnn4j devices}: which of them work here, and why not. */
 final class Devices {
     static final List<String> NAMES = List.of("cpu", "cuda", "cuda-emu");
+
+    /** How backends are made; tests substitute a stand-in to check the CLI's own mechanics. */
+    static volatile Function<String, Backend> factory = Backends::create;
 
     private Devices() {
     }
@@ -24,7 +28,7 @@ final class Devices {
     static Backend open(String name) {
         checkName(name);
         try {
-            return Backends.create(name);
+            return factory.apply(name);
         } catch (RuntimeException | LinkageError e) {
             throw new UsageException("--device " + name + " is not available here: " + Main.describe(e)
                     + hint(name));
@@ -44,7 +48,7 @@ final class Devices {
         for (String name : NAMES) {
             String status;
             String details;
-            try (Backend b = Backends.create(name)) {
+            try (Backend b = factory.apply(name)) {
                 status = "available";
                 details = describe(b);
             } catch (RuntimeException | LinkageError e) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** Launches through the whole device layer, on the emulator's self-test kernel saxpy (y = a*x + y). */
 class KernelLaunchTest {
-    static final String SAXPY = "saxpy";
+    static final String SAXPY = "rcnn4j_emutest_saxpy";
 
     private final long seed = System.nanoTime();
     private final SplittableRandom random = new SplittableRandom(seed);

@@ -114,7 +114,7 @@ class PasteMasksCudaTest {
 
     /**
      * Mostly boxes with fractional corners reaching up to 40% past the image; every fifth a special one: sub-pixel,
-     * wholly outside, inverted or non-finite.
+     * wholly outside, inverted, non-finite or beyond +-2^31.
      */
     private static Tensor randomBoxes(RandomTensors rnd, int k, int h, int w) {
         float[] b = rnd.uniform(-0.4f, 1.4f, k, 4).floats();
@@ -131,12 +131,14 @@ class PasteMasksCudaTest {
             if (i % 5 == 4) {
                 float x = (float) (r.nextDouble() * w);
                 float y = (float) (r.nextDouble() * h);
-                float[] special = switch ((i / 5) % 6) {
+                float[] special = switch ((i / 5) % 8) {
                     case 0 -> new float[] {x, y, x + 0.6f, y + 0.3f};
                     case 1 -> new float[] {w + 2 + x, y, w + 9 + x, y + 5};
                     case 2 -> new float[] {-x - 12, -y - 9, -x - 3, -y - 2};
                     case 3 -> new float[] {x + 6, y, x, y + 8};
                     case 4 -> new float[] {Float.NaN, y, x, y + 3};
+                    case 5 -> new float[] {-1e12f, y, 1e12f, y + 5};
+                    case 6 -> new float[] {3e9f, -3e9f, 4e9f, 3e9f};
                     default -> new float[] {x, y, Float.POSITIVE_INFINITY, y + 4};
                 };
                 System.arraycopy(special, 0, b, 4 * i, 4);

@@ -1,44 +1,486 @@
 package org.rcnn4j.cuda;
 
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+import jcuda.driver.JCudaDriver;
+
 /**
- * SKELETON of the device layer's API (the device-layer work replaces the bodies, keeping these signatures):
- * one CUDA device, real or emulated, with its retained primary context, rcnn4j's stream, a caching allocator
- * and the kernels of rcnn4j's fatbin.
+ * One CUDA device, real or emulated, shared by the whole process: its retained primary context (made current on
+ * each thread that calls in), rcnn4j's stream (every launch and copy goes there, so they run in call order), a
+ * caching allocator and the kernels of rcnn4j's fatbin.
+ *
+ * <p>A JVM loads one libcuda: opening an emulated device after a real one (or the reverse) throws
+ * IllegalStateException. Copies to and from Java arrays are synchronous (a Java array is pinned only during one
+ * JNI call); launches are asynchronous unless the system property {@code rcnn4j.cuda.syncLaunches=true}.
  */
 public final class CudaDevice implements AutoCloseable {
+    /** Which libcuda this JVM loaded: null before the first open, then TRUE (emulator) or FALSE (driver). */
+    private static Boolean libraryEmulated;
+    private static final Map<Integer, CudaDevice> DEVICES = new HashMap<>();
+    /** The context this thread last made current through rcnn4j. */
+    private static final ThreadLocal<CUcontext> CURRENT = new ThreadLocal<>();
 
-    /** Opens device {@code ordinal}; {@code emulated} selects the CPU emulation of CUDA (cuda-emu). */
-    public static CudaDevice open(boolean emulated, int ordinal) {
-        throw new UnsupportedOperationException("not implemented yet");
+    private final boolean emulated;
+    private final int ordinal;
+    private final CUdevice device;
+    private final CUcontext context;
+    private final CUstream stream;
+    private final String name;
+    private final int computeMajor;
+    private final int computeMinor;
+    private final int multiprocessors;
+    private final boolean syncLaunches;
+    private final CachingAllocator allocator;
+    private final Map<String, Kernel> kernels = new ConcurrentHashMap<>();
+    private CUmodule module;
+
+    private CudaDevice(boolean emulated, int ordinal) {
+        this.emulated = emulated;
+        this.ordinal = ordinal;
+        this.syncLaunches = Boolean.getBoolean("rcnn4j.cuda.syncLaunches");
+        this.device = new CUdevice();
+        Driver.check(JCudaDriver.cuDeviceGet(device, ordinal), "cuDeviceGet(" + ordinal + ")");
+        this.context = new CUcontext();
+        Driver.check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device),
+                "cuDevicePrimaryCtxRetain(device " + ordinal + ")");
+        Driver.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent(primary context of device " + ordinal + ")");
+        CURRENT.set(context);
+        byte[] nameBytes = new byte[256];
+        Driver.check(JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, device), "cuDeviceGetName");
+        this.name = cString(nameBytes);
+        this.computeMajor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, "major");
+        this.computeMinor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, "minor");
+        this.multiprocessors = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, "SM count");
+        this.stream = new CUstream();
+        // A blocking stream (not CU_STREAM_NON_BLOCKING): kernels queued after a synchronous cuMemcpyHtoD wait for
+        // its DMA, which may still be in flight when the call returns for pageable (Java) memory.
+        Driver.check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
+        String exact = System.getProperty("rcnn4j.cuda.exactAllocations");
+        this.allocator = new CachingAllocator(this, exact == null || exact.isBlank() ? emulated
+                : Boolean.parseBoolean(exact.trim()));
     }
+
+    /**
+     * The process-wide device {@code ordinal}; {@code emulated} selects the CPU emulation of CUDA (cuda-emu).
+     *
+     * @throws CudaUnavailableException no driver, no such device, or the driver failed to initialize
+     * @throws IllegalStateException this JVM already loaded the other libcuda (real vs. emulated)
+     */
+    public static synchronized CudaDevice open(boolean emulated, int ordinal) {
+        if (ordinal < 0) {
+            throw new IllegalArgumentException("ordinal: must be >= 0, got " + ordinal);
+        }
+        if (libraryEmulated != null && libraryEmulated != emulated) {
+            throw new IllegalStateException("this JVM already loaded " + library(libraryEmulated)
+                    + "; one JVM has one libcuda, so it cannot also open " + library(emulated)
+                    + " (run " + (emulated ? "cuda-emu" : "cuda") + " in a separate JVM)");
+        }
+        CudaDevice existing = DEVICES.get(ordinal);
+        if (existing != null) {
+            return existing;
+        }
+        if (libraryEmulated == null) {
+            loadLibrary(emulated);
+        }
+        int init = JCudaDriver.cuInit(0);
+        if (init != CUresult.CUDA_SUCCESS) {
+            throw new CudaUnavailableException("CUDA " + (emulated ? "emulator" : "driver")
+                    + " failed to initialize (cuInit): " + Driver.describe(init)
+                    + (emulated ? "" : "; use --device cpu or cuda-emu"));
+        }
+        int[] count = new int[1];
+        Driver.check(JCudaDriver.cuDeviceGetCount(count), "cuDeviceGetCount");
+        if (ordinal >= count[0]) {
+            throw new CudaUnavailableException("no CUDA device " + ordinal + ": " + library(emulated) + " reports "
+                    + count[0] + " device(s)" + (emulated ? "" : "; use --device cpu or cuda-emu"));
+        }
+        CudaDevice d = new CudaDevice(emulated, ordinal);
+        DEVICES.put(ordinal, d);
+        return d;
+    }
+
+    /** Loads the emulator or checks for the real driver, then JCuda's driver binding, which links against it. */
+    private static void loadLibrary(boolean emulated) {
+        if (emulated) {
+            try {
+                EmulatorLibrary.load();
+            } catch (CudaUnavailableException e) {
+                throw e;
+            } catch (RuntimeException | LinkageError e) {
+                throw new CudaUnavailableException("the CUDA emulator could not be loaded: " + e.getMessage(), e);
+            }
+            libraryEmulated = Boolean.TRUE;
+        } else {
+            if (EmulatorLibrary.isLoaded()) {
+                libraryEmulated = Boolean.TRUE;
+                throw new IllegalStateException("this JVM already loaded the CUDA emulator's libcuda.so.1; "
+                        + "it cannot also load the real CUDA driver");
+            }
+            if (!DriverProbe.driverPresent()) {
+                throw new CudaUnavailableException("no CUDA driver (" + DriverProbe.LIBRARY
+                        + ") on this machine; use --device cpu or cuda-emu");
+            }
+            libraryEmulated = Boolean.FALSE;
+        }
+        try {
+            JCudaDriver.setExceptionsEnabled(false);
+        } catch (LinkageError e) {
+            throw new CudaUnavailableException("JCuda's driver binding failed to load against "
+                    + library(emulated) + ": " + e, e);
+        }
+    }
+
+    private static String library(boolean emulated) {
+        return emulated ? "the CUDA emulator" : "the real CUDA driver";
+    }
+
+    /** Makes this device's context current on the calling thread if rcnn4j has not done so already. */
+    void enter() {
+        if (CURRENT.get() != context) {
+            makeCurrent();
+        }
+    }
+
+    /**
+     * Makes this device's primary context current on the calling thread unconditionally; for threads where other
+     * code may have switched contexts behind rcnn4j's back.
+     */
+    public void makeCurrent() {
+        Driver.check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent(primary context of device " + ordinal
+                + ")");
+        CURRENT.set(context);
+    }
+
+    // ---- identity ---------------------------------------------------------------------------------------------
 
     public boolean isEmulated() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return emulated;
     }
+
+    public int ordinal() {
+        return ordinal;
+    }
+
+    /** The device's name as the driver reports it (e.g. "NVIDIA H100 80GB HBM3"). */
+    public String name() {
+        return name;
+    }
+
+    public int computeCapabilityMajor() {
+        return computeMajor;
+    }
+
+    public int computeCapabilityMinor() {
+        return computeMinor;
+    }
+
+    public int multiprocessorCount() {
+        return multiprocessors;
+    }
+
+    /** The retained primary context (the one the CUDA runtime, cuBLAS and cuDNN also use). */
+    public CUcontext context() {
+        return context;
+    }
+
+    /** rcnn4j's stream: all of rcnn4j's launches and copies are queued here. */
+    public CUstream stream() {
+        return stream;
+    }
+
+    boolean syncLaunches() {
+        return syncLaunches;
+    }
+
+    private int attribute(int attribute, String what) {
+        int[] value = new int[1];
+        Driver.check(JCudaDriver.cuDeviceGetAttribute(value, attribute, device), "cuDeviceGetAttribute(" + what + ")");
+        return value[0];
+    }
+
+    /** "CUDA 12.4" as the driver reports it, or "of unknown version". */
+    private static String driverVersion() {
+        int[] v = new int[1];
+        if (JCudaDriver.cuDriverGetVersion(v) != CUresult.CUDA_SUCCESS) {
+            return "of unknown version";
+        }
+        return "CUDA " + v[0] / 1000 + "." + (v[0] % 1000) / 10;
+    }
+
+    private static String cString(byte[] bytes) {
+        int n = 0;
+        while (n < bytes.length && bytes[n] != 0) {
+            n++;
+        }
+        return new String(bytes, 0, n, StandardCharsets.UTF_8).trim();
+    }
+
+    // ---- memory -----------------------------------------------------------------------------------------------
 
     /** Device memory from the caching allocator; contents undefined. */
     public DeviceBuffer allocate(long bytes) {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes: must be >= 0, got " + bytes);
+        }
+        return allocator.allocate(bytes);
     }
+
+    /**
+     * Bytes the allocator reserves for a request of {@code bytes}: rounded up to its size class (512 B steps below
+     * 1 MiB, 2 MiB steps above) on a GPU; exact on the emulator, whose guard bands then catch out-of-bounds
+     * writes (system property rcnn4j.cuda.exactAllocations=true/false overrides).
+     */
+    public long blockSize(long bytes) {
+        return allocator.blockSize(bytes);
+    }
+
+    /** Bytes of the blocks held by open buffers (see {@link #blockSize}). */
+    public long bytesInUse() {
+        return allocator.bytesInUse();
+    }
+
+    /** Bytes of freed blocks kept for reuse. */
+    public long bytesCached() {
+        return allocator.bytesCached();
+    }
+
+    /** Buffers allocated and not yet closed. */
+    public long liveAllocations() {
+        return allocator.liveAllocations();
+    }
+
+    /** Returns every cached block to the driver (waits for the stream first). */
+    public void emptyCache() {
+        allocator.emptyCache();
+    }
+
+    // ---- kernels ----------------------------------------------------------------------------------------------
 
     /** A kernel of rcnn4j's fatbin by its extern "C" name. */
     public Kernel kernel(String name) {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("kernel name is null or empty");
+        }
+        Kernel k = kernels.get(name);
+        if (k != null) {
+            return k;
+        }
+        return kernels.computeIfAbsent(name, this::loadKernel);
     }
 
+    /** Whether this build has kernels for this device; else {@link #kernelsUnavailableReason()} says why. */
+    public boolean kernelsAvailable() {
+        return emulated || Fatbin.present();
+    }
+
+    /** Why {@link #kernelsAvailable()} is false (null when it is true). */
+    public String kernelsUnavailableReason() {
+        return kernelsAvailable() ? null : Fatbin.missingReason();
+    }
+
+    private Kernel loadKernel(String kernelName) {
+        CUmodule m = module();
+        enter();
+        CUfunction f = new CUfunction();
+        int result = JCudaDriver.cuModuleGetFunction(f, m, kernelName);
+        if (result != CUresult.CUDA_SUCCESS) {
+            throw new CudaException("no kernel named '" + kernelName + "' in rcnn4j's "
+                    + (emulated ? "emulated kernels" : "fatbin") + " (cuModuleGetFunction: " + Driver.describe(result)
+                    + ")", result);
+        }
+        return new Kernel(this, kernelName, f);
+    }
+
+    private synchronized CUmodule module() {
+        if (module == null) {
+            byte[] image = Fatbin.bytesOrNull();
+            if (image == null) {
+                if (!emulated) {
+                    throw new CudaUnavailableException("rcnn4j's CUDA kernels are not in this build: "
+                            + Fatbin.missingReason());
+                }
+                // the emulator runs the kernels it was compiled with and only needs an image to hand back a module
+                image = "rcnn4j-emulated-kernels\0".getBytes(StandardCharsets.US_ASCII);
+            }
+            enter();
+            CUmodule m = new CUmodule();
+            int result = JCudaDriver.cuModuleLoadData(m, image);
+            if (result != CUresult.CUDA_SUCCESS) {
+                throw new CudaException("cuModuleLoadData(rcnn4j.fatbin, " + image.length + " bytes) failed on "
+                        + name + " (compute capability " + computeMajor + "." + computeMinor + ", driver "
+                        + driverVersion() + "): " + Driver.describe(result) + "; the fatbin holds cubins for the "
+                        + "architectures rcnn4j was built for (RCNN4J_CUDA_ARCHS) and PTX that needs a driver as "
+                        + "new as the nvcc that built it", result);
+            }
+            module = m;
+        }
+        return module;
+    }
+
+    // ---- copies and fills -------------------------------------------------------------------------------------
+
+    /** Copies all of {@code hostArray} (float[], double[], long[], int[] or byte[]) to the start of dst. */
     public void copyHostToDevice(DeviceBuffer dst, Object hostArray) {
-        throw new UnsupportedOperationException("not implemented yet");
+        copyHostToDevice(dst, hostArray, 0, HostArrays.length(hostArray));
     }
 
+    /** Copies {@code count} elements of hostArray from element {@code offset} to the start of dst. */
+    public void copyHostToDevice(DeviceBuffer dst, Object hostArray, int offset, int count) {
+        int elem = HostArrays.elementBytes(hostArray);
+        HostArrays.checkRange(hostArray, offset, count);
+        long bytes = (long) count * elem;
+        checkFits(bytes, dst, "destination");
+        if (bytes == 0) {
+            return;
+        }
+        Pointer src = HostArrays.pointer(hostArray).withByteOffset((long) offset * elem);
+        CUdeviceptr dptr = dst.pointer();
+        enter();
+        // wait for queued work that may still read dst; the copy itself is ordered before later stream work
+        Driver.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize before a host-to-device copy");
+        Driver.check(JCudaDriver.cuMemcpyHtoD(dptr, src, bytes), "cuMemcpyHtoD of " + bytes + " bytes");
+    }
+
+    /** Fills all of {@code hostArray} from the start of src. */
     public void copyDeviceToHost(Object hostArray, DeviceBuffer src) {
-        throw new UnsupportedOperationException("not implemented yet");
+        copyDeviceToHost(hostArray, 0, HostArrays.length(hostArray), src);
     }
 
+    /** Copies {@code count} elements from the start of src into hostArray from element {@code offset}. */
+    public void copyDeviceToHost(Object hostArray, int offset, int count, DeviceBuffer src) {
+        int elem = HostArrays.elementBytes(hostArray);
+        HostArrays.checkRange(hostArray, offset, count);
+        long bytes = (long) count * elem;
+        checkFits(bytes, src, "source");
+        if (bytes == 0) {
+            return;
+        }
+        Pointer dst = HostArrays.pointer(hostArray).withByteOffset((long) offset * elem);
+        CUdeviceptr sptr = src.pointer();
+        enter();
+        Driver.check(JCudaDriver.cuStreamSynchronize(stream), "waiting for queued work before a device-to-host copy "
+                + "(an earlier kernel may have failed)");
+        Driver.check(JCudaDriver.cuMemcpyDtoH(dst, sptr, bytes), "cuMemcpyDtoH of " + bytes + " bytes");
+    }
+
+    /** Queues a copy of {@code bytes} bytes from the start of src to the start of dst on the stream. */
+    public void copyDeviceToDevice(DeviceBuffer dst, DeviceBuffer src, long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes: must be >= 0, got " + bytes);
+        }
+        checkFits(bytes, src, "source");
+        checkFits(bytes, dst, "destination");
+        if (bytes == 0) {
+            return;
+        }
+        CUdeviceptr d = dst.pointer();
+        CUdeviceptr s = src.pointer();
+        enter();
+        Driver.check(JCudaDriver.cuMemcpyDtoDAsync(d, s, bytes, stream), "cuMemcpyDtoDAsync of " + bytes + " bytes");
+    }
+
+    /** Queues zeroing of all of buf. */
+    public void memsetZero(DeviceBuffer buf) {
+        fillBytes(buf, (byte) 0);
+    }
+
+    /** Queues setting every byte of buf to {@code value}. */
+    public void fillBytes(DeviceBuffer buf, byte value) {
+        long bytes = buf.byteSize();
+        if (bytes == 0) {
+            return;
+        }
+        CUdeviceptr p = buf.pointer();
+        enter();
+        Driver.check(JCudaDriver.cuMemsetD8Async(p, value, bytes, stream), "cuMemsetD8Async of " + bytes + " bytes");
+    }
+
+    /** Queues setting every 32-bit word of buf (byteSize / 4 of them) to {@code value}. */
+    public void fillInts(DeviceBuffer buf, int value) {
+        long words = buf.byteSize() / 4;
+        if (words == 0) {
+            return;
+        }
+        CUdeviceptr p = buf.pointer();
+        enter();
+        Driver.check(JCudaDriver.cuMemsetD32Async(p, value, words, stream), "cuMemsetD32Async of " + words
+                + " words");
+    }
+
+    /** Queues setting every float of buf to {@code value} (bit-exact, so NaN payloads survive). */
+    public void fillFloats(DeviceBuffer buf, float value) {
+        fillInts(buf, Float.floatToRawIntBits(value));
+    }
+
+    private static void checkFits(long bytes, DeviceBuffer buf, String role) {
+        if (bytes > buf.byteSize()) {
+            throw new IllegalArgumentException(role + " device buffer holds " + buf.byteSize() + " bytes, fewer than "
+                    + "the " + bytes + " bytes to copy");
+        }
+    }
+
+    // ---- ordering and timing ----------------------------------------------------------------------------------
+
+    /** Waits for all work queued on rcnn4j's stream; a kernel's asynchronous failure surfaces here. */
     public void synchronize() {
-        throw new UnsupportedOperationException("not implemented yet");
+        enter();
+        Driver.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize (waiting for queued kernels and "
+                + "copies)");
+    }
+
+    /**
+     * Device time of the work {@code work} queues on rcnn4j's stream, in milliseconds, between two events recorded
+     * around it. Warm-up (first-launch module loading, allocator growth) is the caller's job.
+     */
+    public float elapsedMillis(Runnable work) {
+        enter();
+        CUevent start = new CUevent();
+        CUevent stop = new CUevent();
+        Driver.check(JCudaDriver.cuEventCreate(start, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
+        try {
+            Driver.check(JCudaDriver.cuEventCreate(stop, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
+            try {
+                Driver.check(JCudaDriver.cuEventRecord(start, stream), "cuEventRecord(start)");
+                work.run();
+                enter();
+                Driver.check(JCudaDriver.cuEventRecord(stop, stream), "cuEventRecord(stop)");
+                Driver.check(JCudaDriver.cuEventSynchronize(stop), "cuEventSynchronize(stop)");
+                float[] ms = new float[1];
+                Driver.check(JCudaDriver.cuEventElapsedTime(ms, start, stop), "cuEventElapsedTime");
+                return ms[0];
+            } finally {
+                JCudaDriver.cuEventDestroy(stop);
+            }
+        } finally {
+            JCudaDriver.cuEventDestroy(start);
+        }
+    }
+
+    /**
+     * Does nothing: the device, its context, stream and cached memory are process-wide and shared by every
+     * user. Call {@link #emptyCache()} to give cached memory back.
+     */
+    @Override
+    public void close() {
     }
 
     @Override
-    public void close() {
+    public String toString() {
+        return (emulated ? "emulated " : "") + "CUDA device " + ordinal + " (" + name + ", compute capability "
+                + computeMajor + "." + computeMinor + ", " + multiprocessors + " SMs)";
     }
 }

@@ -1,12 +1,111 @@
 package org.rcnn4j.backend.cpu;
 
+import org.rcnn4j.backend.Conv2dGrads;
+import org.rcnn4j.backend.Conv2dParams;
+import org.rcnn4j.backend.Conv2dShape;
+import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
-import org.rcnn4j.backend.*;
 
-/** SKELETON: placeholder until this kernel family lands; replaced, never shipped. */
+/**
+ * conv2d and its gradients on the host. Per image n and group g, with im2col matrix X (kc x p) of that image:
+ * Y_g = W_g·X (+ bias), dX = col2im(W_g^T·dY_g), dW_g = sum over n of dY_g·X^T, db = sum of dY. F32 runs these
+ * through {@link SgemmDriver} with X packed straight from the image ({@link Conv2dPack}); F64 (gradient checks)
+ * through {@link Conv2dF64}.
+ */
 final class Conv2dCpu {
     private Conv2dCpu() {
     }
-    static Tensor forward(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) { throw new UnsupportedOperationException("not implemented yet"); }
-    static Conv2dGrads backward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params, boolean withBias) { throw new UnsupportedOperationException("not implemented yet"); }
+
+    static Tensor forward(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
+        Conv2dShape s = Conv2dShape.of(input, weight, bias, params);
+        if (input.dtype() == DType.F64) {
+            return Conv2dF64.forward(s, input.doubles(), weight.doubles(), bias == null ? null : bias.doubles());
+        }
+        Tensor out = Tensor.zeros(DType.F32, s.outputShape());
+        float[] y = out.floats();
+        float[] x = input.floats();
+        float[] w = weight.floats();
+        int groups = s.groups();
+        int og = s.og();
+        int kc = s.kc();
+        int p = s.p();
+        int hw = s.h() * s.w();
+        if (bias != null) {
+            float[] b = bias.floats();
+            for (int i = 0; i < s.n() * s.o(); i++) {
+                java.util.Arrays.fill(y, i * p, (i + 1) * p, b[i % s.o()]);
+            }
+        }
+        int units = s.n() * groups;
+        // many small problems (batches, depthwise): one whole GEMM per thread; else every core on each GEMM
+        boolean perUnit = units >= 2 * GemmParallel.threads();
+        SgemmDriver gemm = SgemmDriver.get();
+        GemmParallel.forEach(units, perUnit, u -> {
+            int n = u / groups;
+            int g = u % groups;
+            int xOff = (n * s.c() + g * s.cg()) * hw;
+            SgemmDriver.PackB im2col = s.pointwise() ? SgemmPack.b(x, xOff, hw, 1)
+                    : new Conv2dPack(x, xOff, s).im2col();
+            gemm.multiply(og, p, kc, SgemmPack.a(w, g * og * kc, kc, 1), im2col, y, (n * s.o() + g * og) * p, p,
+                    !perUnit);
+        });
+        return out;
+    }
+
+    static Conv2dGrads backward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params,
+            boolean withBias) {
+        Conv2dShape s = Conv2dShape.ofBackward(gradOutput, input, weight, params);
+        if (input.dtype() == DType.F64) {
+            return Conv2dF64.backward(s, gradOutput.doubles(), input.doubles(), weight.doubles(), withBias);
+        }
+        Tensor gradInput = Tensor.zeros(DType.F32, s.inputShape());
+        Tensor gradWeight = Tensor.zeros(DType.F32, s.weightShape());
+        float[] dy = gradOutput.floats();
+        float[] x = input.floats();
+        float[] w = weight.floats();
+        float[] dx = gradInput.floats();
+        float[] dw = gradWeight.floats();
+        int groups = s.groups();
+        int og = s.og();
+        int cg = s.cg();
+        int kc = s.kc();
+        int p = s.p();
+        int hw = s.h() * s.w();
+        // a group owns its slices of dX and dW, so groups can run side by side; images of one group cannot (dW)
+        boolean perGroup = groups > 1 && groups >= GemmParallel.threads();
+        SgemmDriver gemm = SgemmDriver.get();
+        GemmParallel.forEach(groups, perGroup, g -> {
+            SgemmDriver.PackA wT = SgemmPack.a(w, g * og * kc, 1, kc);
+            for (int n = 0; n < s.n(); n++) {
+                int dyOff = (n * s.o() + g * og) * p;
+                int xOff = (n * s.c() + g * cg) * hw;
+                SgemmDriver.PackB dyB = SgemmPack.b(dy, dyOff, p, 1);
+                if (s.pointwise()) {
+                    gemm.multiply(cg, p, og, wT, dyB, dx, xOff, hw, !perGroup);
+                } else {
+                    gemm.multiply(kc, p, og, wT, dyB, new Conv2dPack(dx, xOff, s).col2im(), s.kh() * s.kw(),
+                            !perGroup);
+                }
+                SgemmDriver.PackB colT = s.pointwise() ? SgemmPack.b(x, xOff, 1, hw)
+                        : new Conv2dPack(x, xOff, s).im2colTransposed();
+                gemm.multiply(og, kc, p, SgemmPack.a(dy, dyOff, p, 1), colT, dw, g * og * kc, kc, !perGroup);
+            }
+        });
+        Tensor gradBias = null;
+        if (withBias) {
+            gradBias = Tensor.zeros(DType.F32, s.o());
+            float[] db = gradBias.floats();
+            GemmParallel.forEach(s.o(), (long) s.n() * s.o() * p > 65_536, o -> {
+                double sum = 0;
+                for (int n = 0; n < s.n(); n++) {
+                    int off = (n * s.o() + o) * p;
+                    for (int i = 0; i < p; i++) {
+                        sum += dy[off + i];
+                    }
+                }
+                db[o] = (float) sum;
+            });
+        }
+        return new Conv2dGrads(gradInput, gradWeight, gradBias);
+    }
 }

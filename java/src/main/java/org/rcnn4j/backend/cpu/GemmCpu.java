@@ -1,11 +1,43 @@
 package org.rcnn4j.backend.cpu;
 
+import org.rcnn4j.backend.OpChecks;
+import org.rcnn4j.tensor.DType;
+import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;
-import org.rcnn4j.backend.*;
 
-/** SKELETON: placeholder until this kernel family lands; replaced, never shipped. */
+/** matmul: C = op(A)·op(B) on the host, F32 through the blocked {@link SgemmDriver}, F64 through {@link Dgemm}. */
 final class GemmCpu {
     private GemmCpu() {
     }
-    static Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) { throw new UnsupportedOperationException("not implemented yet"); }
+
+    static Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        OpChecks.dims("a", a, 2, "[M,K]");
+        OpChecks.floating("a", a);
+        OpChecks.dims("b", b, 2, "[K,N]");
+        OpChecks.sameDType("b", b, "a", a);
+        int m = transposeA ? a.size(1) : a.size(0);
+        int k = transposeA ? a.size(0) : a.size(1);
+        int kb = transposeB ? b.size(1) : b.size(0);
+        int n = transposeB ? b.size(0) : b.size(1);
+        if (k != kb) {
+            throw new IllegalArgumentException("b: expected op(b) of shape [" + k + ",N] to match op(a) [" + m + ","
+                    + k + "], got b " + Shapes.format(b.shape()) + (transposeB ? " transposed" : "")
+                    + " (a " + Shapes.format(a.shape()) + (transposeA ? " transposed" : "") + ")");
+        }
+        // op(A)[i][kk] = a[i*lda + kk] or a[kk*lda + i]; likewise op(B)
+        int lda = a.size(1);
+        int ldb = b.size(1);
+        int aRs = transposeA ? 1 : lda;
+        int aCs = transposeA ? lda : 1;
+        int bRs = transposeB ? 1 : ldb;
+        int bCs = transposeB ? ldb : 1;
+        Tensor c = Tensor.zeros(a.dtype(), m, n);
+        if (a.dtype() == DType.F32) {
+            SgemmDriver.get().multiply(m, n, k, SgemmPack.a(a.floats(), 0, aRs, aCs),
+                    SgemmPack.b(b.floats(), 0, bRs, bCs), c.floats(), 0, n, true);
+        } else {
+            Dgemm.multiply(m, n, k, a.doubles(), 0, aRs, aCs, b.doubles(), 0, bRs, bCs, c.doubles(), 0, n, true);
+        }
+        return c;
+    }
 }

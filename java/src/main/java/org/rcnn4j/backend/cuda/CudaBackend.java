@@ -7,10 +7,14 @@ import org.rcnn4j.backend.RoiPoolResult;
 import org.rcnn4j.tensor.Tensor;
 
 import org.rcnn4j.cuda.CudaDevice;
+import org.rcnn4j.cuda.CudaUnavailableException;
 
 /**
  * rcnn4j's CUDA kernels on one device, real ("cuda") or emulated on the CPU ("cuda-emu"). Each op lives in the
  * class named after its kernel family (NmsCuda beside nms.cu and NmsKernels).
+ *
+ * <p>The device is process-wide: closing a backend frees nothing global (tensors a backend returned are closed
+ * by their owners).
  */
 public final class CudaBackend implements Backend {
     private final CudaDevice device;
@@ -24,7 +28,24 @@ public final class CudaBackend implements Backend {
     private final Conv2dCuda conv2d;
     private final GemmCuda gemm;
 
+    /**
+     * The backend on device 0, real or emulated.
+     *
+     * @throws CudaUnavailableException no driver or device, or no kernels in this build (the message says why)
+     */
+    public static CudaBackend open(boolean emulated) {
+        CudaDevice device = CudaDevice.open(emulated, 0);
+        if (!device.kernelsAvailable()) {
+            throw new CudaUnavailableException("the cuda backend is unavailable: "
+                    + device.kernelsUnavailableReason() + "; use --device cpu or cuda-emu");
+        }
+        return new CudaBackend(device);
+    }
+
     public CudaBackend(CudaDevice device) {
+        if (device == null) {
+            throw new IllegalArgumentException("device: must not be null");
+        }
         this.device = device;
         this.nms = new NmsCuda(device);
         this.boxOps = new BoxOpsCuda(device);
@@ -59,6 +80,16 @@ public final class CudaBackend implements Backend {
     @Override
     public void synchronize() {
         device.synchronize();
+    }
+
+    /** Frees nothing: the device, its stream and cached memory are shared by the whole process. */
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String toString() {
+        return name() + " backend on " + device;
     }
 
     @Override

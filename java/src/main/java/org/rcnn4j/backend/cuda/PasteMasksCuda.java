@@ -1,15 +1,53 @@
 package org.rcnn4j.backend.cuda;
+
+import org.rcnn4j.backend.PasteMasksArgs;
 import org.rcnn4j.cuda.CudaDevice;
-
+import org.rcnn4j.cuda.DeviceBuffer;
+import org.rcnn4j.cuda.kernels.PasteMasksKernels;
+import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
-import org.rcnn4j.backend.*;
 
-/** SKELETON: placeholder until this kernel family lands; replaced, never shipped. */
+/**
+ * roi_heads.paste_masks_in_image on the device: one kernel writes the whole [K,1,H,W] output (zeros outside each
+ * box), box geometry derived on the device. Same results as the CPU backend (PasteMasksCpu), including its
+ * departures from torchvision for boxes that miss the image, inverted boxes and non-finite boxes (all-zero masks).
+ */
 final class PasteMasksCuda {
     private final CudaDevice device;
 
     PasteMasksCuda(CudaDevice device) {
         this.device = device;
     }
-    Tensor paste(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding) { throw new UnsupportedOperationException("not implemented yet"); }
+
+    Tensor paste(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding) {
+        PasteMasksArgs.check(masks, boxes, imageHeight, imageWidth, padding);
+        requireDevice("masks", masks);
+        requireDevice("boxes", boxes);
+        int k = masks.size(0);
+        int m = masks.size(3);
+        long bytes = (long) k * imageHeight * imageWidth * DType.F32.bytes();
+        DeviceBuffer buffer = device.allocate(Math.max(bytes, DType.F32.bytes()));
+        Tensor out;
+        try {
+            out = Tensor.onDevice(DType.F32, buffer, k, 1, imageHeight, imageWidth);
+        } catch (RuntimeException e) {
+            buffer.close();
+            throw e;
+        }
+        try {
+            PasteMasksKernels.paste(device, masks.deviceBuffer(), boxes.deviceBuffer(), buffer, k, m, padding,
+                    imageHeight, imageWidth);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+        return out;
+    }
+
+    private static void requireDevice(String name, Tensor t) {
+        if (!t.isDevice()) {
+            throw new IllegalArgumentException(name + ": expected a tensor on the CUDA device (Backend.toDevice), "
+                    + "got " + t);
+        }
+    }
 }

@@ -1,18 +1,55 @@
 package org.rcnn4j.backend.cuda;
 
 import org.rcnn4j.cuda.CudaDevice;
+import org.rcnn4j.cuda.DeviceBuffer;
+import org.rcnn4j.tensor.DType;
+import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;
 
-/** SKELETON: host/device copies of tensors; the device-layer work fills these in. */
-final class Transfers {
+/** Tensor copies between the host and a CUDA device, and fresh device tensors for op outputs. */
+public final class Transfers {
     private Transfers() {
     }
 
-    static Tensor toDevice(CudaDevice device, Tensor host) {
-        throw new UnsupportedOperationException("not implemented yet");
+    /** A device tensor of {@code shape} with undefined contents, owning a buffer from the device's allocator. */
+    public static Tensor empty(CudaDevice device, DType dtype, int... shape) {
+        long bytes = (long) Shapes.numel(shape) * dtype.bytes();
+        DeviceBuffer buffer = device.allocate(bytes);
+        try {
+            return Tensor.onDevice(dtype, buffer, shape);
+        } catch (RuntimeException e) {
+            buffer.close();
+            throw e;
+        }
     }
 
-    static Tensor toHost(CudaDevice device, Tensor tensor) {
-        throw new UnsupportedOperationException("not implemented yet");
+    /**
+     * A device copy of {@code tensor}: a host tensor is uploaded, a device tensor is copied on the device (the
+     * result is always a new tensor the caller owns).
+     */
+    public static Tensor toDevice(CudaDevice device, Tensor tensor) {
+        Tensor out = empty(device, tensor.dtype(), tensor.shape());
+        try {
+            if (tensor.isHost()) {
+                device.copyHostToDevice(out.deviceBuffer(), tensor.hostData(), 0, tensor.numel());
+            } else {
+                device.copyDeviceToDevice(out.deviceBuffer(), tensor.deviceBuffer(),
+                        (long) tensor.numel() * tensor.dtype().bytes());
+            }
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    /** A host copy of a device tensor (after the work queued before it); a host tensor is returned as is. */
+    public static Tensor toHost(CudaDevice device, Tensor tensor) {
+        if (tensor.isHost()) {
+            return tensor;
+        }
+        Tensor out = Tensor.zeros(tensor.dtype(), tensor.shape());
+        device.copyDeviceToHost(out.hostData(), 0, tensor.numel(), tensor.deviceBuffer());
+        return out;
     }
 }

@@ -1,0 +1,196 @@
+package org.rcnn4j.backend.cpu;
+
+import org.rcnn4j.backend.Conv2dParams;
+import org.rcnn4j.backend.Conv2dShape;
+
+/**
+ * conv2d as GEMM without an im2col buffer: packers that read a group's im2col matrix straight from the image, and
+ * a col2im sink that scatters tiles of a column-gradient into the input gradient.
+ *
+ * <p>The im2col matrix of image n, group g has a row r = (ci, ki, kj) per weight tap (ci within the group) and a
+ * column p = (y, x) per output pixel; its element is the input at (y*sh - ph + ki*dh, x*sw - pw + kj*dw), zero
+ * outside the image. Columns are walked in runs that share an output row y, so each run reads one input row.
+ */
+final class Conv2dPack {
+    private final float[] data;
+    private final int offset;
+    private final int h;
+    private final int w;
+    private final int kh;
+    private final int kw;
+    private final int sh;
+    private final int sw;
+    private final int ph;
+    private final int pw;
+    private final int dh;
+    private final int dw;
+    private final int ow;
+
+    /** Over the image whose channel ci of the group starts at data[offset + ci*h*w]. */
+    Conv2dPack(float[] data, int offset, Conv2dShape s) {
+        Conv2dParams p = s.params();
+        this.data = data;
+        this.offset = offset;
+        this.h = s.h();
+        this.w = s.w();
+        this.kh = s.kh();
+        this.kw = s.kw();
+        this.sh = p.strideH();
+        this.sw = p.strideW();
+        this.ph = p.padH();
+        this.pw = p.padW();
+        this.dh = p.dilationH();
+        this.dw = p.dilationW();
+        this.ow = s.ow();
+    }
+
+    /** B = im2col [kc x p], the forward convolution's right operand. */
+    SgemmDriver.PackB im2col() {
+        return (k0, kc, j0, nc, nr, dst, off) -> {
+            int[] runStart = new int[nr + 1];
+            int[] runY = new int[nr + 1];
+            int[] runX = new int[nr + 1];
+            int taps = kh * kw;
+            for (int t = 0; t * nr < nc; t++) {
+                int cols = Math.min(nr, nc - t * nr);
+                int base = off + t * nr * kc;
+                int runs = 0;
+                int p = j0 + t * nr;
+                for (int jj = 0; jj < cols; runs++) {
+                    int y = p / ow;
+                    int x = p - y * ow;
+                    runStart[runs] = jj;
+                    runY[runs] = y;
+                    runX[runs] = x;
+                    int len = Math.min(cols - jj, ow - x);
+                    jj += len;
+                    p += len;
+                }
+                runStart[runs] = cols;
+                for (int kk = 0; kk < kc; kk++) {
+                    int r = k0 + kk;
+                    int ci = r / taps;
+                    int tap = r - ci * taps;
+                    int ki = tap / kw;
+                    int kj = tap - ki * kw;
+                    int d = base + kk * nr;
+                    int plane = offset + ci * h * w;
+                    for (int q = 0; q < runs; q++) {
+                        int jj = runStart[q];
+                        int len = runStart[q + 1] - jj;
+                        int iy = runY[q] * sh - ph + ki * dh;
+                        int ix = runX[q] * sw - pw + kj * dw;
+                        if (iy < 0 || iy >= h) {
+                            zero(dst, d + jj, len);
+                        } else {
+                            gatherRow(plane + iy * w, ix, len, dst, d + jj);
+                        }
+                    }
+                    zero(dst, d + cols, nr - cols);
+                }
+            }
+        };
+    }
+
+    /** B = im2col^T [p x kc], the weight gradient's right operand (dW = dY · im2col^T). */
+    SgemmDriver.PackB im2colTransposed() {
+        return (k0, kc, j0, nc, nr, dst, off) -> {
+            int taps = kh * kw;
+            for (int t = 0; t * nr < nc; t++) {
+                int cols = Math.min(nr, nc - t * nr);
+                int base = off + t * nr * kc;
+                if (cols < nr) {
+                    java.util.Arrays.fill(dst, base, base + nr * kc, 0f);
+                }
+                for (int jj = 0; jj < cols; jj++) {
+                    int r = j0 + t * nr + jj;
+                    int ci = r / taps;
+                    int tap = r - ci * taps;
+                    int ki = tap / kw;
+                    int kj = tap - ki * kw;
+                    int plane = offset + ci * h * w;
+                    int d = base + jj;
+                    int p = k0;
+                    int y = p / ow;
+                    int x = p - y * ow;
+                    for (int left = kc; left > 0; y++, x = 0) {
+                        int len = Math.min(left, ow - x);
+                        left -= len;
+                        int iy = y * sh - ph + ki * dh;
+                        if (iy < 0 || iy >= h) {
+                            for (int l = 0; l < len; l++, d += nr) {
+                                dst[d] = 0f;
+                            }
+                            continue;
+                        }
+                        int row = plane + iy * w;
+                        int ix = x * sw - pw + kj * dw;
+                        for (int l = 0; l < len; l++, d += nr, ix += sw) {
+                            dst[d] = ix >= 0 && ix < w ? data[row + ix] : 0f;
+                        }
+                    }
+                }
+            }
+        };
+    }
+
+    /**
+     * col2im into this image (the input gradient): tile element (r, p) of the column gradient W^T·dY is added at
+     * the input pixel im2col reads for (r, p). Rows of one channel (kh*kw taps) only touch that channel's plane.
+     */
+    SgemmDriver.TileSink col2im() {
+        return (i0, j0, rows, cols, tile, ldt) -> {
+            int taps = kh * kw;
+            int y0 = j0 / ow;
+            int x0 = j0 - y0 * ow;
+            for (int ii = 0; ii < rows; ii++) {
+                int r = i0 + ii;
+                int ci = r / taps;
+                int tap = r - ci * taps;
+                int ki = tap / kw;
+                int kj = tap - ki * kw;
+                int plane = offset + ci * h * w;
+                int to = ii * ldt;
+                int y = y0;
+                int x = x0;
+                for (int l = 0; l < cols; y++, x = 0) {
+                    int len = Math.min(cols - l, ow - x);
+                    int iy = y * sh - ph + ki * dh;
+                    if (iy >= 0 && iy < h) {
+                        int row = plane + iy * w;
+                        int ix = x * sw - pw + kj * dw;
+                        for (int q = 0; q < len; q++, ix += sw) {
+                            if (ix >= 0 && ix < w) {
+                                data[row + ix] += tile[to + l + q];
+                            }
+                        }
+                    }
+                    l += len;
+                }
+            }
+        };
+    }
+
+    /** dst[d + l] = row[ix + l*sw] for l &lt; len, zero where ix + l*sw falls outside [0, w). */
+    private void gatherRow(int row, int ix, int len, float[] dst, int d) {
+        if (sw == 1) {
+            int lo = Math.min(len, Math.max(0, -ix));
+            int hi = Math.max(lo, Math.min(len, w - ix));
+            zero(dst, d, lo);
+            if (hi > lo) {
+                System.arraycopy(data, row + ix + lo, dst, d + lo, hi - lo);
+            }
+            zero(dst, d + hi, len - hi);
+            return;
+        }
+        for (int l = 0; l < len; l++, ix += sw) {
+            dst[d + l] = ix >= 0 && ix < w ? data[row + ix] : 0f;
+        }
+    }
+
+    private static void zero(float[] a, int from, int len) {
+        for (int i = 0; i < len; i++) {
+            a[from + i] = 0f;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.rcnn4j.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * 6 x 2V micro-kernel (V = the preferred vector's lanes, 16 with AVX-512): twelve vector accumulators stay in
+ * registers for the whole kc loop, which C2's auto-vectorizer cannot arrange from scalar code. Loaded by name
+ * from {@link SgemmKernel#best()} only when jdk.incubator.vector is present.
+ */
+final class SgemmVectorKernel extends SgemmKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int V = S.length();
+    private static final int MR = 6;
+    private static final int NR = 2 * V;
+
+    @Override
+    int mr() {
+        return MR;
+    }
+
+    @Override
+    int nr() {
+        return NR;
+    }
+
+    @Override
+    String describe() {
+        return "Vector API " + MR + "x" + NR + " (" + S.vectorBitSize() + "-bit)";
+    }
+
+    @Override
+    void multiply(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean overwrite) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        int ai = aOff;
+        int bi = bOff;
+        for (int k = 0; k < kc; k++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + V);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        int o = cOff;
+        store(c, o, c00, c01, overwrite);
+        o += ldc;
+        store(c, o, c10, c11, overwrite);
+        o += ldc;
+        store(c, o, c20, c21, overwrite);
+        o += ldc;
+        store(c, o, c30, c31, overwrite);
+        o += ldc;
+        store(c, o, c40, c41, overwrite);
+        o += ldc;
+        store(c, o, c50, c51, overwrite);
+    }
+
+    private static void store(float[] c, int o, FloatVector v0, FloatVector v1, boolean overwrite) {
+        if (!overwrite) {
+            v0 = v0.add(FloatVector.fromArray(S, c, o));
+            v1 = v1.add(FloatVector.fromArray(S, c, o + V));
+        }
+        v0.intoArray(c, o);
+        v1.intoArray(c, o + V);
+    }
+}

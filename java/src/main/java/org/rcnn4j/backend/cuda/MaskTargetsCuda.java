@@ -1,0 +1,75 @@
+package org.rcnn4j.backend.cuda;
+
+import org.rcnn4j.cuda.CudaDevice;
+import org.rcnn4j.cuda.DeviceBuffer;
+import org.rcnn4j.cuda.kernels.MaskTargetsKernels;
+import org.rcnn4j.tensor.DType;
+import org.rcnn4j.tensor.Tensor;
+
+/**
+ * Device-side inputs of roi_align for Mask R-CNN's mask targets (used by org.rcnn4j.ops.MaskTargets): the [K,5]
+ * RoIs and the float ground-truth masks, built by cuda/mask_targets.cu without a host round trip. Arguments are
+ * checked by the caller (shapes and dtypes); these require device tensors.
+ */
+public final class MaskTargetsCuda {
+    private MaskTargetsCuda() {
+    }
+
+    /**
+     * gt masks [G,H,W] (U8 or F32) as F32 [G,1,H,W]: a fresh tensor for U8, a non-owning view for F32 (closing it
+     * leaves gtMasks alone).
+     */
+    public static Tensor masksAsFloat(CudaBackend backend, Tensor gtMasks) {
+        requireDevice("gt_masks", gtMasks);
+        int g = gtMasks.size(0);
+        int h = gtMasks.size(1);
+        int w = gtMasks.size(2);
+        if (gtMasks.dtype() == DType.F32) {
+            return gtMasks.reshape(g, 1, h, w);
+        }
+        CudaDevice device = backend.device();
+        long n = (long) g * h * w;
+        Tensor out = owned(device, n * DType.F32.bytes(), g, 1, h, w);
+        try {
+            MaskTargetsKernels.u8ToF32(device, gtMasks.deviceBuffer().pointer(), out.deviceBuffer().pointer(), n);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+        return out;
+    }
+
+    /** RoIs [K,5] F32 = (matched index, proposal box); matchedIdxs I64 or I32, proposals F32 [K,4]. */
+    public static Tensor rois(CudaBackend backend, Tensor proposals, Tensor matchedIdxs) {
+        requireDevice("proposals", proposals);
+        requireDevice("matched_idxs", matchedIdxs);
+        CudaDevice device = backend.device();
+        int k = proposals.size(0);
+        Tensor out = owned(device, (long) k * 5 * DType.F32.bytes(), k, 5);
+        try {
+            MaskTargetsKernels.rois(device, matchedIdxs.deviceBuffer().pointer(), matchedIdxs.dtype() == DType.I64,
+                    proposals.deviceBuffer().pointer(), out.deviceBuffer().pointer(), k);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+        return out;
+    }
+
+    private static Tensor owned(CudaDevice device, long bytes, int... shape) {
+        DeviceBuffer buffer = device.allocate(Math.max(bytes, DType.F32.bytes()));
+        try {
+            return Tensor.onDevice(DType.F32, buffer, shape);
+        } catch (RuntimeException e) {
+            buffer.close();
+            throw e;
+        }
+    }
+
+    private static void requireDevice(String name, Tensor t) {
+        if (!t.isDevice()) {
+            throw new IllegalArgumentException(name + ": expected a tensor on the CUDA device (Backend.toDevice), "
+                    + "got " + t);
+        }
+    }
+}

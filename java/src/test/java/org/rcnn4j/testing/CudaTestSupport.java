@@ -1,0 +1,102 @@
+package org.rcnn4j.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import org.junit.jupiter.api.Assumptions;
+import org.rcnn4j.backend.cuda.CudaBackend;
+import org.rcnn4j.backend.cuda.Transfers;
+import org.rcnn4j.cuda.CudaDevice;
+import org.rcnn4j.cuda.CudaUnavailableException;
+import org.rcnn4j.cuda.DeviceBuffer;
+import org.rcnn4j.cuda.DriverProbe;
+import org.rcnn4j.tensor.DType;
+import org.rcnn4j.tensor.Tensor;
+
+/**
+ * The CUDA backend every CUDA test uses, chosen by system property {@code rcnn4j.test.cuda}:
+ * <ul>
+ *   <li>{@code gpu}: a real device; the test fails when there is none;</li>
+ *   <li>{@code emu}: the CPU emulator; the test fails when this build lacks it;</li>
+ *   <li>{@code auto} (default): a real GPU where a driver and a device exist, else the emulator; where neither is
+ *       available (native build skipped) the test is skipped and says why.</li>
+ * </ul>
+ * It prints once which one runs. Plus helpers to poison outputs and to check for leaked device memory.
+ */
+public final class CudaTestSupport {
+    public static final String PROPERTY = "rcnn4j.test.cuda";
+
+    private static CudaBackend backend;
+    private static String unavailable;
+
+    private CudaTestSupport() {
+    }
+
+    /** The shared backend (skips the calling test in auto mode when no CUDA of either kind is available). */
+    public static synchronized CudaBackend backend() {
+        if (backend == null && unavailable == null) {
+            String mode = System.getProperty(PROPERTY, "auto").trim();
+            boolean emulated = switch (mode) {
+                case "gpu" -> false;
+                case "emu" -> true;
+                case "auto", "" -> !(DriverProbe.driverPresent() && DriverProbe.gpuVisible());
+                default -> throw new IllegalArgumentException(PROPERTY + ": expected gpu, emu or auto, got '" + mode
+                        + "'");
+            };
+            try {
+                backend = CudaBackend.open(emulated);
+                CudaDevice d = backend.device();
+                System.out.println("CUDA tests run on: " + (emulated ? "the CPU emulator" : d.name()
+                        + " (compute capability " + d.computeCapabilityMajor() + "." + d.computeCapabilityMinor()
+                        + ", " + d.multiprocessorCount() + " SMs)"));
+            } catch (CudaUnavailableException e) {
+                if (!mode.equals("auto") && !mode.isEmpty()) {
+                    fail(PROPERTY + "=" + mode + " but CUDA is unavailable: " + e.getMessage(), e);
+                }
+                unavailable = e.getMessage();
+                System.out.println("CUDA tests skipped: " + unavailable);
+            }
+        }
+        Assumptions.assumeTrue(backend != null, () -> "CUDA test skipped: no GPU and no CUDA emulator in this build ("
+                + unavailable + ")");
+        return backend;
+    }
+
+    public static CudaDevice device() {
+        return backend().device();
+    }
+
+    /**
+     * Sets every byte of a device tensor to 0xFF: NaN for F32/F64, -1 for I32/I64, 255 for U8, so elements a
+     * kernel forgot to write show.
+     */
+    public static Tensor poison(Tensor deviceTensor) {
+        device().fillBytes(deviceTensor.deviceBuffer(), (byte) 0xFF);
+        return deviceTensor;
+    }
+
+    /** Sets every 32-bit word of a buffer to {@code bits} (e.g. a NaN payload or a sentinel). */
+    public static DeviceBuffer poison(DeviceBuffer buffer, int bits) {
+        device().fillInts(buffer, bits);
+        return buffer;
+    }
+
+    /** A fresh device tensor of {@code shape}, poisoned (see {@link #poison(Tensor)}). */
+    public static Tensor poisoned(DType dtype, int... shape) {
+        return poison(Transfers.empty(device(), dtype, shape));
+    }
+
+    /**
+     * Runs {@code work} and checks that it leaves no device buffer open: bytes in use and live allocations return
+     * to their values before it.
+     */
+    public static void assertNoLeak(String what, Runnable work) {
+        CudaDevice d = device();
+        long bytes = d.bytesInUse();
+        long live = d.liveAllocations();
+        work.run();
+        d.synchronize();
+        assertEquals(live, d.liveAllocations(), what + ": device buffers left open");
+        assertEquals(bytes, d.bytesInUse(), what + ": device bytes left in use");
+    }
+}

@@ -41,31 +41,31 @@ public final class RoiAlignKernels {
     public static void forwardF32(CudaDevice device, CUdeviceptr input, CUdeviceptr boxes, CUdeviceptr output,
             int numRois, int channels, int height, int width, int batchSize, int pooledHeight, int pooledWidth,
             float spatialScale, int samplingRatio, boolean aligned) {
-        launch(device, FORWARD_F32, TAP_BYTES_F32, new Object[] {input, boxes, output}, numRois, channels, height, width,
-                batchSize, pooledHeight, pooledWidth, spatialScale, samplingRatio, aligned);
+        launch(device, FORWARD_F32, TAP_BYTES_F32, new Object[] {input, boxes, output}, numRois,
+                channels, height, width, batchSize, pooledHeight, pooledWidth, spatialScale, samplingRatio, aligned);
     }
 
     public static void forwardF64(CudaDevice device, CUdeviceptr input, CUdeviceptr boxes, CUdeviceptr output,
             int numRois, int channels, int height, int width, int batchSize, int pooledHeight, int pooledWidth,
             double spatialScale, int samplingRatio, boolean aligned) {
-        launch(device, FORWARD_F64, TAP_BYTES_F64, new Object[] {input, boxes, output}, numRois, channels, height, width,
-                batchSize, pooledHeight, pooledWidth, spatialScale, samplingRatio, aligned);
+        launch(device, FORWARD_F64, TAP_BYTES_F64, new Object[] {input, boxes, output}, numRois,
+                channels, height, width, batchSize, pooledHeight, pooledWidth, spatialScale, samplingRatio, aligned);
     }
 
     /** Adds the input gradient into gradInput, which the caller zeroes first (e.g. {@link CudaDevice#memsetZero}). */
     public static void backwardF32(CudaDevice device, CUdeviceptr gradOutput, CUdeviceptr boxes,
             CUdeviceptr gradInput, int numRois, int channels, int height, int width, int batchSize,
             int pooledHeight, int pooledWidth, float spatialScale, int samplingRatio, boolean aligned) {
-        launch(device, BACKWARD_F32, TAP_BYTES_F32, new Object[] {gradOutput, boxes, gradInput}, numRois, channels, height, width,
-                batchSize, pooledHeight, pooledWidth, spatialScale, samplingRatio, aligned);
+        launch(device, BACKWARD_F32, TAP_BYTES_F32, new Object[] {gradOutput, boxes, gradInput}, numRois,
+                channels, height, width, batchSize, pooledHeight, pooledWidth, spatialScale, samplingRatio, aligned);
     }
 
     /** {@link #backwardF32} for float64 buffers. */
     public static void backwardF64(CudaDevice device, CUdeviceptr gradOutput, CUdeviceptr boxes,
             CUdeviceptr gradInput, int numRois, int channels, int height, int width, int batchSize,
             int pooledHeight, int pooledWidth, double spatialScale, int samplingRatio, boolean aligned) {
-        launch(device, BACKWARD_F64, TAP_BYTES_F64, new Object[] {gradOutput, boxes, gradInput}, numRois, channels, height, width,
-                batchSize, pooledHeight, pooledWidth, spatialScale, samplingRatio, aligned);
+        launch(device, BACKWARD_F64, TAP_BYTES_F64, new Object[] {gradOutput, boxes, gradInput}, numRois,
+                channels, height, width, batchSize, pooledHeight, pooledWidth, spatialScale, samplingRatio, aligned);
     }
 
     /**

@@ -12,14 +12,14 @@ cat "$out/device.txt"
 
 # GPU tests: every CUDA test on the real device. The emulator's own tests load the stand-in libcuda and cannot
 # share a JVM with the real driver, so they are left to CI here.
-"$java" -Drcnn4j.test.cuda=gpu -jar .gpu/junit-console.jar execute \
+"$java" --add-modules jdk.incubator.vector -Drcnn4j.test.cuda=gpu -jar .gpu/junit-console.jar execute \
     --class-path .gpu/test-classes:.gpu/rcnn4j-cli.jar \
     --select-package org.rcnn4j.backend.cuda --select-package org.rcnn4j.ops --select-package org.rcnn4j.cuda \
     --exclude-package org.rcnn4j.cuda.emu --details=tree --disable-banner > "$out/gpu-tests.log" 2>&1
 echo "gpu tests exit code: $?"
 grep -E "tests (successful|failed|skipped|aborted|found)" "$out/gpu-tests.log"
 
-"$java" -jar .gpu/rcnn4j-cli.jar example --device cuda > "$out/gpu-example.log" 2>&1
+"$java" --add-modules jdk.incubator.vector -jar .gpu/rcnn4j-cli.jar example --device cuda > "$out/gpu-example.log" 2>&1
 echo "rcnn4j example --device cuda exit code: $?"
 tail -3 "$out/gpu-example.log"
 

@@ -65,17 +65,62 @@ inline uint3 make_uint3(unsigned int x, unsigned int y, unsigned int z) { return
 #undef CUEMU_VEC3
 #undef CUEMU_VEC4
 
-// Written by the scheduler before a CUDA thread (re)starts. Plain uint3 (CUDA's blockDim/gridDim are dim3; the
-// fields read the same, and dim3 converts from uint3).
-extern __thread uint3 threadIdx CUEMU_HIDDEN;
-extern __thread uint3 blockIdx CUEMU_HIDDEN;
-extern __thread uint3 blockDim CUEMU_HIDDEN;
-extern __thread uint3 gridDim CUEMU_HIDDEN;
 static constexpr int warpSize = 32;
 
 namespace cuemu {
-extern __thread void* dynamic_shared_base CUEMU_HIDDEN;
+// Each CUDA thread runs on a fiber stack of kFiberStackBytes, aligned to its size, whose top page holds a
+// FiberHeader: the built-ins are found from the stack pointer, with no thread-local lookup (TLS in a dlopen'ed library
+// costs a call). The header's place in that page varies with the stack's address, so that the headers of a block's
+// fibers do not all compete for one cache set.
+#ifndef CUEMU_FIBER_STACK_BYTES
+#define CUEMU_FIBER_STACK_BYTES 65536
+#endif
+constexpr uintptr_t kFiberStackBytes = CUEMU_FIBER_STACK_BYTES;
+static_assert((kFiberStackBytes & (kFiberStackBytes - 1)) == 0 && kFiberStackBytes >= 32768,
+              "fiber stacks are a power of two in size, at least 32 KiB");
+constexpr int kFiberStackShift = __builtin_ctzll(kFiberStackBytes);
+// The header sits in the top kFiberHeaderReserve bytes, at one of kFiberColors 64-byte slots; the stack starts right
+// below it, so a switch touches one page of the fiber.
+constexpr uintptr_t kFiberColors = 128;
+constexpr uintptr_t kFiberHeaderReserve = kFiberColors * 64;
 
+struct BlockBuiltins {
+    uint3 block_idx;
+    uint3 block_dim;
+    uint3 grid_dim;
+    void* dynamic_shared;
+};
+struct FiberHeader {
+    uint3 thread_idx;
+    int thread;  // linear thread index in the block
+    const BlockBuiltins* block;
+    void* worker;
+};
+static_assert(sizeof(FiberHeader) <= 64, "fiber header too large");
+
+inline FiberHeader* fiber_header_of(uintptr_t stack_base) {
+    uintptr_t color = (((stack_base >> kFiberStackShift) * 0x9E3779B9u) >> 7) & (kFiberColors - 1);
+    return reinterpret_cast<FiberHeader*>(stack_base + kFiberStackBytes - kFiberHeaderReserve + color * 64);
+}
+
+inline FiberHeader* fiber_header() {
+    uintptr_t sp;
+#if defined(__x86_64__)
+    __asm__("movq %%rsp, %0" : "=r"(sp));  // any address in the running frame will do: not volatile, may be reused
+#else
+    sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+#endif
+    return fiber_header_of(sp & ~(kFiberStackBytes - 1));
+}
+}  // namespace cuemu
+
+// CUDA's blockDim/gridDim are dim3; these are uint3 with the same fields (dim3 converts from uint3).
+#define threadIdx (::cuemu::fiber_header()->thread_idx)
+#define blockIdx (::cuemu::fiber_header()->block->block_idx)
+#define blockDim (::cuemu::fiber_header()->block->block_dim)
+#define gridDim (::cuemu::fiber_header()->block->grid_dim)
+
+namespace cuemu {
 // Scheduling points (scheduler.cpp). kind: 0 plain, 1 count, 2 and, 3 or.
 CUEMU_HIDDEN __attribute__((noinline)) int block_barrier(int kind, int predicate);
 enum WarpOp { WARP_SYNC, WARP_SHFL, WARP_SHFL_UP, WARP_SHFL_DOWN, WARP_SHFL_XOR, WARP_BALLOT, WARP_ANY, WARP_ALL,
@@ -117,7 +162,8 @@ template <typename T> inline T from_bits(unsigned long long b) {
     static const ::cuemu::Registrar cuemu_registrar_##fn(#fn, &::cuemu::KernelThunk<decltype(fn), &fn>::call, \
                                                         ::cuemu::KernelThunk<decltype(fn), &fn>::arity)
 // Dynamic shared memory (the launch's sharedMemBytes), poisoned with 0xFF bytes before each block.
-#define RCNN4J_DYNAMIC_SHARED(type, name) type* const name = static_cast<type*>(::cuemu::dynamic_shared_base)
+#define RCNN4J_DYNAMIC_SHARED(type, name) \
+    type* const name = static_cast<type*>(::cuemu::fiber_header()->block->dynamic_shared)
 
 // ---- barriers and fences --------------------------------------------------------------------------------
 inline void __syncthreads() { ::cuemu::block_barrier(0, 0); CUEMU_CLOBBER(); }

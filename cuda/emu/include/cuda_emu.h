@@ -129,6 +129,8 @@ enum WarpOp { WARP_SYNC, WARP_SHFL, WARP_SHFL_UP, WARP_SHFL_DOWN, WARP_SHFL_XOR,
 CUEMU_HIDDEN __attribute__((noinline)) unsigned long long warp_op(int op, unsigned mask, unsigned long long value,
                                                                  int arg, int width);
 CUEMU_HIDDEN unsigned active_mask();
+// Ends the launch as failed, naming the calling thread (the GPU's __trap()).
+[[noreturn]] CUEMU_HIDDEN void trap(const char* why);
 
 // ---- kernel registration --------------------------------------------------------------------------------
 using Thunk = void (*)(void** params);
@@ -170,6 +172,8 @@ inline void __syncthreads() { ::cuemu::block_barrier(0, 0); CUEMU_CLOBBER(); }
 inline int __syncthreads_count(int p) { int r = ::cuemu::block_barrier(1, p); CUEMU_CLOBBER(); return r; }
 inline int __syncthreads_and(int p) { int r = ::cuemu::block_barrier(2, p); CUEMU_CLOBBER(); return r; }
 inline int __syncthreads_or(int p) { int r = ::cuemu::block_barrier(3, p); CUEMU_CLOBBER(); return r; }
+[[noreturn]] inline void __trap() { ::cuemu::trap("__trap() called"); }
+inline void __nanosleep(unsigned) {}
 inline void __threadfence() { std::atomic_thread_fence(std::memory_order_seq_cst); }
 inline void __threadfence_block() { CUEMU_CLOBBER(); }
 inline void __threadfence_system() { std::atomic_thread_fence(std::memory_order_seq_cst); }
@@ -300,6 +304,14 @@ inline unsigned int __brev(unsigned int x) {
     return (x >> 16) | (x << 16);
 }
 template <typename T> inline T __ldg(const T* p) { return *p; }
+inline int __mul24(int a, int b) { return (int)((long long)((a << 8) >> 8) * ((b << 8) >> 8)); }
+inline unsigned int __umul24(unsigned int a, unsigned int b) { return (a & 0xFFFFFFu) * (b & 0xFFFFFFu); }
+inline int __mulhi(int a, int b) { return (int)(((long long)a * b) >> 32); }
+inline unsigned int __umulhi(unsigned int a, unsigned int b) { return (unsigned int)(((unsigned long long)a * b) >> 32); }
+inline long long __mul64hi(long long a, long long b) { return (long long)(((__int128)a * b) >> 64); }
+inline unsigned long long __umul64hi(unsigned long long a, unsigned long long b) {
+    return (unsigned long long)(((unsigned __int128)a * b) >> 64);
+}
 
 // ---- math -----------------------------------------------------------------------------------------------
 inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
@@ -355,6 +367,17 @@ inline int __double2int_rz(double x) { return ::cuemu::sat_int(trunc(x)); }
 inline int __double2int_rd(double x) { return ::cuemu::sat_int(floor(x)); }
 inline int __double2int_rn(double x) { return ::cuemu::sat_int(nearbyint(x)); }
 inline float __int2float_rn(int x) { return (float)x; }
+inline float __uint2float_rn(unsigned int x) { return (float)x; }
+inline float __ll2float_rn(long long x) { return (float)x; }
+inline double __int2double_rn(int x) { return (double)x; }
+inline unsigned int __float2uint_rn(float x) {
+    float r = nearbyintf(x);
+    return r != r || r <= 0.0f ? 0u : (r >= 4294967295.0f ? 0xFFFFFFFFu : (unsigned int)r);
+}
+inline unsigned int __float2uint_rz(float x) {
+    float r = truncf(x);
+    return r != r || r <= 0.0f ? 0u : (r >= 4294967295.0f ? 0xFFFFFFFFu : (unsigned int)r);
+}
 
 // min/max as CUDA's math headers overload them (the same and the mixed signed/unsigned/float cases).
 #define CUEMU_MINMAX(R, A, B) \

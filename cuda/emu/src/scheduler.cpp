@@ -623,6 +623,11 @@ unsigned long long warp_op(int op, unsigned mask, unsigned long long value, int 
     return me.result;
 }
 
+void trap(const char* why) {
+    FiberHeader* h = fiber_header();
+    fail_thread(*static_cast<Worker*>(h->worker), h->thread, why);
+}
+
 unsigned active_mask() {
     FiberHeader* h = fiber_header();
     const Worker& w = *static_cast<const Worker*>(h->worker);

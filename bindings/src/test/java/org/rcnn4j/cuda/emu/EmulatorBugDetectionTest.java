@@ -141,4 +141,37 @@ class EmulatorBugDetectionTest {
         assertTrue(detail.contains("RCNN4J_EMU_SEED="), detail);
         free(y);
     }
+    @Test
+    void shuffleWithAnExitedLaneInTheMaskFailsTheLaunch() {
+        CUdeviceptr y = alloc(32 * 4L);
+        int r = launch1d(function("rcnn4j_emutest_shuffle_with_exited_lane"), 1, 32, Pointer.to(y));
+        assertEquals(CUresult.CUDA_ERROR_LAUNCH_FAILED, r, () -> describe(r));
+        assertTrue(describe(r).contains("lane 5"), describe(r));
+        free(y);
+    }
+
+    @Test
+    void trapFailsTheLaunchNamingTheThread() {
+        int r = launch1d(function("rcnn4j_emutest_trap"), 4, 64, Pointer.to(new int[] {130}));
+        assertEquals(CUresult.CUDA_ERROR_LAUNCH_FAILED, r, () -> describe(r));
+        String detail = describe(r);
+        assertTrue(detail.contains("block (2,0,0)") && detail.contains("thread (2,0,0)")
+                && detail.contains("__trap()"), detail);
+        ok(launch1d(function("rcnn4j_emutest_trap"), 4, 64, Pointer.to(new int[] {-1})), "no thread traps");
+    }
+
+    @Test
+    void freshDeviceMemoryReadsAsNaNNotZero() {
+        Assumptions.assumeFalse("0".equals(System.getenv("RCNN4J_EMU_POISON")),
+                "RCNN4J_EMU_POISON=0 turns the poisoning of new allocations off");
+        int n = 300;
+        CUdeviceptr never = alloc(n * 4L);
+        CUdeviceptr y = alloc(n * 4L);
+        ok(launch1d(function("rcnn4j_emutest_copy"), 3, 128, Pointer.to(never), Pointer.to(new int[] {n}),
+                Pointer.to(y)), "copy");
+        for (float v : downloadFloats(y, n)) {
+            assertTrue(Float.isNaN(v), "expected NaN, got " + v);
+        }
+        free(never, y);
+    }
 }

@@ -187,3 +187,10 @@ extern "C" __global__ void rcnn4j_emutest_trap(int bad_thread) {
     if ((int)(blockIdx.x * blockDim.x + threadIdx.x) == bad_thread) __trap();
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_emutest_trap);
+
+// y[i - 1] = x[i]: thread 0 writes the element before the buffer.
+extern "C" __global__ void rcnn4j_emutest_write_before_start(const float* __restrict__ x, int n, float* __restrict__ y) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i - 1] = x[i];
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_emutest_write_before_start);

@@ -231,6 +231,14 @@ bool initialized() {
 
 CUcontext current_context() { return t_ctx_stack.empty() ? nullptr : t_ctx_stack.back(); }
 
+// The calling thread's current context, unless it was destroyed (by any thread) since it was made current.
+bool current_context_alive() {
+    CUcontext c = current_context();
+    if (c == nullptr) return false;
+    std::lock_guard<std::mutex> lock(g_mutex);
+    return g_contexts.count(c) != 0;
+}
+
 #define REQUIRE_INIT()                                                                                 \
     do {                                                                                               \
         if (!initialized()) return fail(CUDA_ERROR_NOT_INITIALIZED, "cuInit has not been called");    \
@@ -238,9 +246,9 @@ CUcontext current_context() { return t_ctx_stack.empty() ? nullptr : t_ctx_stack
 #define REQUIRE_CONTEXT()                                                                              \
     do {                                                                                               \
         REQUIRE_INIT();                                                                                \
-        if (current_context() == nullptr)                                                              \
+        if (!current_context_alive())                                                                  \
             return fail(CUDA_ERROR_INVALID_CONTEXT,                                                    \
-                        std::string(__func__) + ": no CUDA context is current on this thread (make the " \
+                        std::string(__func__) + ": no live CUDA context is current on this thread (make the " \
                         "retained primary context current with cuCtxSetCurrent on every thread that "  \
                         "uses the device)");                                                           \
     } while (0)

@@ -642,3 +642,22 @@ unsigned active_mask() {
 }
 
 }  // namespace cuemu
+
+// ---- for debuggers: call these from gdb while stopped inside a kernel ------------------------------------------
+// e.g.  break rcnn4j_roi_align_forward_f32 if cuemu_debug_thread() == 37 && cuemu_debug_block() == 2
+
+extern "C" __attribute__((used, noinline, visibility("hidden"))) long long cuemu_debug_thread() {
+    return cuemu::fiber_header()->thread;
+}
+
+extern "C" __attribute__((used, noinline, visibility("hidden"))) long long cuemu_debug_block() {
+    const uint3 b = cuemu::fiber_header()->block->block_idx;
+    const uint3 g = cuemu::fiber_header()->block->grid_dim;
+    return (long long)b.x + (long long)g.x * ((long long)b.y + (long long)g.y * b.z);
+}
+
+extern "C" __attribute__((used, noinline, visibility("hidden"))) void cuemu_debug_where() {
+    const cuemu::FiberHeader* h = cuemu::fiber_header();
+    fprintf(stderr, "block (%u,%u,%u) thread (%u,%u,%u)\n", h->block->block_idx.x, h->block->block_idx.y,
+            h->block->block_idx.z, h->thread_idx.x, h->thread_idx.y, h->thread_idx.z);
+}

@@ -174,4 +174,22 @@ class EmulatorBugDetectionTest {
         }
         free(never, y);
     }
+    @Test
+    void writeBeforeTheStartFailsWithIllegalAddress() {
+        int n = 500;
+        CUdeviceptr dx = upload(randomFloats(n));
+        CUdeviceptr dy = alloc(n * 4L);
+        int r = launch1d(function("rcnn4j_emutest_write_before_start"), (n + 127) / 128, 128, Pointer.to(dx),
+                Pointer.to(new int[] {n}), Pointer.to(dy));
+        if (r == CUresult.CUDA_SUCCESS) {  // RCNN4J_EMU_CHECK=0: the next synchronize finds it
+            r = EmuHarness.rc(JCudaDriver::cuCtxSynchronize);
+        }
+        int code = r;
+        assertEquals(CUresult.CUDA_ERROR_ILLEGAL_ADDRESS, code, () -> describe(code));
+        String detail = describe(code);
+        assertTrue(detail.contains("before the start of device allocation") && detail.contains("rcnn4j_emutest_write_before_start"),
+                detail);
+        ok(EmuHarness.rc(JCudaDriver::cuCtxSynchronize), "the damage is reported once");
+        free(dx, dy);
+    }
 }

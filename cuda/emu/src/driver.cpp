@@ -820,6 +820,60 @@ CUAPI CUresult cuMemsetD32Async(CUdeviceptr d, unsigned int v, size_t n, CUstrea
     return cuMemsetD32_v2(d, v, n);
 }
 
+// Pitched 2-D copies between host and device memory (no CUDA arrays).
+struct CUDA_MEMCPY2D {
+    size_t srcXInBytes, srcY;
+    int srcMemoryType;
+    const void* srcHost;
+    CUdeviceptr srcDevice;
+    void* srcArray;
+    size_t srcPitch;
+    size_t dstXInBytes, dstY;
+    int dstMemoryType;
+    void* dstHost;
+    CUdeviceptr dstDevice;
+    void* dstArray;
+    size_t dstPitch;
+    size_t WidthInBytes, Height;
+};
+
+static CUresult memcpy2d(const CUDA_MEMCPY2D* c, const char* fn) {
+    REQUIRE_CONTEXT();
+    REQUIRE_PTR(c);
+    enum { HOST = 1, DEVICE = 2, ARRAY = 3, UNIFIED = 4 };
+    if (c->srcMemoryType == ARRAY || c->dstMemoryType == ARRAY)
+        return fail(CUDA_ERROR_NOT_SUPPORTED, std::string(fn) + ": CUDA arrays are not supported by the emulator");
+    auto valid = [](int t) { return t == HOST || t == DEVICE || t == UNIFIED; };
+    if (!valid(c->srcMemoryType) || !valid(c->dstMemoryType))
+        return fail(CUDA_ERROR_INVALID_VALUE, std::string(fn) + ": unknown memory type");
+    if (c->Height == 0 || c->WidthInBytes == 0) return CUDA_SUCCESS;
+    if ((c->Height > 1 && (c->srcPitch < c->WidthInBytes + c->srcXInBytes || c->dstPitch < c->WidthInBytes + c->dstXInBytes)))
+        return fail(CUDA_ERROR_INVALID_VALUE, std::string(fn) + ": pitch smaller than the row");
+    const char* src = c->srcMemoryType == HOST ? static_cast<const char*>(c->srcHost)
+                                               : static_cast<const char*>(dptr(c->srcDevice));
+    char* dst = c->dstMemoryType == HOST ? static_cast<char*>(c->dstHost) : static_cast<char*>(dptr(c->dstDevice));
+    REQUIRE_PTR(src);
+    REQUIRE_PTR(dst);
+    src += c->srcY * c->srcPitch + c->srcXInBytes;
+    dst += c->dstY * c->dstPitch + c->dstXInBytes;
+    size_t src_span = (c->Height - 1) * c->srcPitch + c->WidthInBytes;
+    size_t dst_span = (c->Height - 1) * c->dstPitch + c->WidthInBytes;
+    if (c->srcMemoryType == DEVICE)
+        if (CUresult r = check_device_range(fn, "source", src, src_span)) return r;
+    if (c->dstMemoryType == DEVICE)
+        if (CUresult r = check_device_range(fn, "destination", dst, dst_span)) return r;
+    for (size_t row = 0; row < c->Height; ++row)
+        std::memmove(dst + row * c->dstPitch, src + row * c->srcPitch, c->WidthInBytes);
+    return CUDA_SUCCESS;
+}
+
+CUAPI CUresult cuMemcpy2D_v2(const CUDA_MEMCPY2D* c) { return memcpy2d(c, "cuMemcpy2D"); }
+CUAPI CUresult cuMemcpy2DUnaligned_v2(const CUDA_MEMCPY2D* c) { return memcpy2d(c, "cuMemcpy2DUnaligned"); }
+CUAPI CUresult cuMemcpy2DAsync_v2(const CUDA_MEMCPY2D* c, CUstream s) {
+    REQUIRE_STREAM(s);
+    return memcpy2d(c, "cuMemcpy2DAsync");
+}
+
 // ---- modules and functions ----------------------------------------------------------------------------------
 
 CUAPI CUresult cuModuleLoadData(CUmodule* m, const void* image) { return load_module(m, image, "cuModuleLoadData"); }

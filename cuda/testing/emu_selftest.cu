@@ -194,3 +194,29 @@ extern "C" __global__ void rcnn4j_emutest_write_before_start(const float* __rest
     if (i < n) y[i - 1] = x[i];
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_emutest_write_before_start);
+
+// Inclusive prefix sums over each block (any blockDim.x that is a multiple of 32): warp scans by __shfl_up_sync,
+// warp totals through shared memory, a scan of the totals by the first warp, barriers between the stages.
+extern "C" __global__ void rcnn4j_emutest_block_scan(const int* __restrict__ x, int* __restrict__ out) {
+    __shared__ int warp_totals[32];
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    int v = x[i];
+    for (int d = 1; d < 32; d <<= 1) {
+        int up = __shfl_up_sync(0xffffffffu, v, d);
+        if (lane >= d) v += up;
+    }
+    if (lane == 31) warp_totals[warp] = v;
+    __syncthreads();
+    if (warp == 0) {
+        int t = lane < warps ? warp_totals[lane] : 0;
+        for (int d = 1; d < 32; d <<= 1) {
+            int up = __shfl_up_sync(0xffffffffu, t, d);
+            if (lane >= d) t += up;
+        }
+        if (lane < warps) warp_totals[lane] = t;
+    }
+    __syncthreads();
+    out[i] = v + (warp > 0 ? warp_totals[warp - 1] : 0);
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_emutest_block_scan);

@@ -649,6 +649,26 @@ CUAPI CUresult cuCtxSynchronize() {
     return check_memory("cuCtxSynchronize");
 }
 
+// CUlimit values, accepted and reported back; they have no effect on the emulator.
+static size_t g_limits[8] = {1024, 1 << 20, 8 << 20, 2, 2048, 0, 4096, 0};
+
+CUAPI CUresult cuCtxGetLimit(size_t* value, int limit) {
+    REQUIRE_CONTEXT();
+    REQUIRE_PTR(value);
+    if (limit < 0 || limit >= 8) return fail(CUDA_ERROR_INVALID_VALUE, format("cuCtxGetLimit: unknown limit %d", limit));
+    std::lock_guard<std::mutex> lock(g_mutex);
+    *value = g_limits[limit];
+    return CUDA_SUCCESS;
+}
+
+CUAPI CUresult cuCtxSetLimit(int limit, size_t value) {
+    REQUIRE_CONTEXT();
+    if (limit < 0 || limit >= 8) return fail(CUDA_ERROR_INVALID_VALUE, format("cuCtxSetLimit: unknown limit %d", limit));
+    std::lock_guard<std::mutex> lock(g_mutex);
+    g_limits[limit] = value;
+    return CUDA_SUCCESS;
+}
+
 CUAPI CUresult cuCtxGetStreamPriorityRange(int* least, int* greatest) {
     REQUIRE_CONTEXT();
     if (least) *least = 0;
@@ -705,6 +725,17 @@ CUAPI CUresult cuMemFree_v2(CUdeviceptr p) {
                     true);
     }
     return CUDA_SUCCESS;
+}
+
+// Stream-ordered allocation: everything is synchronous here, so these are cuMemAlloc/cuMemFree.
+CUAPI CUresult cuMemAllocAsync(CUdeviceptr* p, size_t bytes, CUstream s) {
+    REQUIRE_STREAM(s);
+    return cuMemAlloc_v2(p, bytes);
+}
+
+CUAPI CUresult cuMemFreeAsync(CUdeviceptr p, CUstream s) {
+    REQUIRE_STREAM(s);
+    return cuMemFree_v2(p);
 }
 
 CUAPI CUresult cuMemAllocHost_v2(void** p, size_t bytes) {

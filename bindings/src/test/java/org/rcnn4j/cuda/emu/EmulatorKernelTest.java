@@ -262,4 +262,29 @@ class EmulatorKernelTest {
         }
         free(dx, out);
     }
+    @Test
+    void blockScanMixingWarpShufflesAndBarriersIsRight() {
+        CUfunction scan = function("rcnn4j_emutest_block_scan");
+        for (int threads : new int[] {32, 96, 1024}) {
+            int blocks = 3;
+            int n = threads * blocks;
+            int[] x = new int[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = random.nextInt(2001) - 1000;
+            }
+            CUdeviceptr dx = EmuHarness.upload(x);
+            CUdeviceptr out = alloc(n * 4L);
+            ok(launch1d(scan, blocks, threads, Pointer.to(dx), Pointer.to(out)), "block_scan " + threads);
+            int[] got = downloadInts(out, n);
+            for (int b = 0; b < blocks; b++) {
+                int sum = 0;
+                for (int t = 0; t < threads; t++) {
+                    sum += x[b * threads + t];
+                    assertEquals(sum, got[b * threads + t], "threads " + threads + " block " + b + " t " + t
+                            + " seed " + seed);
+                }
+            }
+            free(dx, out);
+        }
+    }
 }

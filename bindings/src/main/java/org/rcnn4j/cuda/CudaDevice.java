@@ -239,6 +239,18 @@ public final class CudaDevice implements AutoCloseable {
         return allocator.allocate(bytes);
     }
 
+    /** Device memory from the caching allocator, zeroed on the stream (for kernels that accumulate). */
+    public DeviceBuffer allocateZeroed(long bytes) {
+        DeviceBuffer b = allocate(bytes);
+        try {
+            memsetZero(b);
+            return b;
+        } catch (RuntimeException e) {
+            b.close();
+            throw e;
+        }
+    }
+
     /**
      * Bytes the allocator reserves for a request of {@code bytes}: rounded up to its size class (512 B steps below
      * 1 MiB, 2 MiB steps above) on a GPU; exact on the emulator, whose guard bands then catch out-of-bounds

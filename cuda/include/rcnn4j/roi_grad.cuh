@@ -27,7 +27,9 @@ static __device__ inline int rcnn4j_roi_grad_exponent(unsigned long long maxAbsB
     while (l < 62 && (1LL << l) <= bound) {
         l++;  // bound < 2^l
     }
-    return 62 - e - l;
+    int exponent = 62 - e - l;
+    // keeps 2^exponent and 2^-exponent finite doubles (only float64 gradients beyond 1e+-280 reach the limits)
+    return exponent > 1000 ? 1000 : (exponent < -1000 ? -1000 : exponent);
 }
 
 // Float atomics into out (non-deterministic order), the default.

@@ -124,6 +124,31 @@ class RoiAlignCudaTest {
         }
     }
 
+    /** The fixed-point scale follows max |grad_output|: tiny and huge gradients keep their precision. */
+    @ParameterizedTest(name = "magnitude {0}")
+    @MethodSource("magnitudes")
+    void deterministicBackwardScalesWithTheGradient(double magnitude) {
+        Backend cuda = CudaTestSupport.backend();
+        RandomTensors rnd = new RandomTensors();
+        Tensor boxes = RoiTestData.randomRois(rnd, 1, 12, 32, 32, DType.F32);
+        double[] gv = values(rnd.normal(12, 2, 3, 3));
+        for (int i = 0; i < gv.length; i++) {
+            gv[i] *= magnitude;
+        }
+        Tensor g = RoiTestData.of(gv, DType.F32, 12, 2, 3, 3);
+        int[] shape = {1, 2, 8, 8};
+        Tensor expected = cpu.roiAlignBackward(g, boxes, shape, 0.25f, 2, true);
+        try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
+                Tensor grad = cuda.roiAlignBackward(dG, dBoxes, shape, 0.25f, 2, true)) {
+            TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expected, cuda.toHost(grad),
+                    TensorAssert.GRADIENT);
+        }
+    }
+
+    static Stream<Double> magnitudes() {
+        return Stream.of(1e-30, 1e-3, 1e30);
+    }
+
     /** The float-atomic backward (pointer-level API) gives the same gradient up to summation order. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("dtypes")

@@ -39,6 +39,15 @@ public final class FrozenBatchNorm2d extends Module implements Layer {
         eps = value;
     }
 
+    /** torchvision's overwrite_eps: sets eps on every FrozenBatchNorm2d in {@code model} (0 for the COCO weights). */
+    public static void overwriteEps(Module model, float eps) {
+        model.namedModules().values().forEach(m -> {
+            if (m instanceof FrozenBatchNorm2d bn) {
+                bn.eps(eps);
+            }
+        });
+    }
+
     @Override
     protected void adaptState(String prefix, Map<String, Tensor> stateDict) {
         stateDict.remove(prefix + "num_batches_tracked");

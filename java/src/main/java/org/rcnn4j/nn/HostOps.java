@@ -4,8 +4,11 @@ import java.util.stream.IntStream;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
-/** The elementwise and pooling parts of layers' forward passes, on host F32 NCHW tensors. */
-final class HostOps {
+/**
+ * The elementwise, resampling and pooling parts of forward passes, on host F32 NCHW tensors (until the backends
+ * grow these ops).
+ */
+public final class HostOps {
     private HostOps() {
     }
 
@@ -24,13 +27,58 @@ final class HostOps {
         return t.shape();
     }
 
-    static Tensor relu(Tensor x) {
+    public static Tensor relu(Tensor x) {
         float[] in = hostFloats(x, "ReLU");
         float[] out = new float[in.length];
         for (int i = 0; i < in.length; i++) {
             out[i] = in[i] > 0 ? in[i] : (in[i] == in[i] ? 0f : in[i]); // NaN propagates, as torch.relu
         }
         return Tensor.ofFloats(out, x.shape());
+    }
+
+    /** a + b, same shapes; {@code relu} applies ReLU to the sum (the residual join of a ResNet block). */
+    public static Tensor add(Tensor a, Tensor b, boolean relu) {
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException("add: shapes differ: " + java.util.Arrays.toString(a.shape()) + " and "
+                    + java.util.Arrays.toString(b.shape()));
+        }
+        float[] x = hostFloats(a, "add");
+        float[] y = hostFloats(b, "add");
+        float[] out = new float[x.length];
+        for (int i = 0; i < out.length; i++) {
+            float s = x[i] + y[i];
+            out[i] = relu && s < 0 ? 0f : s;
+        }
+        return Tensor.ofFloats(out, a.shape());
+    }
+
+    /**
+     * F.interpolate(x, size=(outH, outW), mode="nearest"): source index floor(dst * (float) in / out), clamped to
+     * in - 1 (ATen's nearest with the scale computed from the sizes, in float).
+     */
+    public static Tensor interpolateNearest(Tensor x, int outH, int outW) {
+        int[] s = nchw(x, "interpolate");
+        float[] in = hostFloats(x, "interpolate");
+        int h = s[2];
+        int w = s[3];
+        float sh = (float) h / outH;
+        float sw = (float) w / outW;
+        int[] srcX = new int[outW];
+        for (int ox = 0; ox < outW; ox++) {
+            srcX[ox] = Math.min((int) Math.floor(ox * sw), w - 1);
+        }
+        float[] out = new float[s[0] * s[1] * outH * outW];
+        IntStream.range(0, s[0] * s[1]).parallel().forEach(nc -> {
+            for (int oy = 0; oy < outH; oy++) {
+                int iy = Math.min((int) Math.floor(oy * sh), h - 1);
+                int ib = (nc * h + iy) * w;
+                int ob = (nc * outH + oy) * outW;
+                for (int ox = 0; ox < outW; ox++) {
+                    out[ob + ox] = in[ib + srcX[ox]];
+                }
+            }
+        });
+        return Tensor.ofFloats(out, s[0], s[1], outH, outW);
     }
 
     /** y = x * scale[c] + shift[c] over an NCHW tensor. */
@@ -70,7 +118,7 @@ final class HostOps {
     }
 
     /** torch.nn.functional.max_pool2d without dilation or ceil_mode; padding counts as -infinity. */
-    static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
+    public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
         int[] s = nchw(x, "MaxPool2d");
         float[] in = hostFloats(x, "MaxPool2d");
         int h = s[2];

@@ -77,7 +77,7 @@ public final class Main {
             case "example", "demo-ops":
                 return ExampleCommand.run(rest, out);
             case "model":
-                return ModelCommand.run(rest, out);
+                return ModelCommand.run(rest, out, err);
             default:
                 throw new UsageException("unknown command '" + command + "' (commands: op, example, devices; see "
                         + "rcnn4j --help)");

@@ -3,7 +3,6 @@ package org.rcnn4j.nn;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,34 +184,50 @@ public abstract class Module {
      * @return the keys this module has but the map lacked, and the map's keys this module does not have
      */
     public LoadResult loadStateDict(Map<String, Tensor> stateDict, boolean strict) {
-        Map<String, Tensor> sd = new LinkedHashMap<>(stateDict);
-        namedModules().forEach((prefix, m) -> m.adaptState(prefix.isEmpty() ? "" : prefix + ".", sd));
-        Map<String, StateEntry> entries = stateEntries();
-        List<String> missing = new ArrayList<>();
-        List<String> unexpected = new ArrayList<>();
-        Map<StateEntry, Tensor> accepted = new HashMap<>();
+        StateDictCheck c = checkStateDict(stateDict);
         List<String> errors = new ArrayList<>();
-        entries.forEach((k, e) -> {
-            Tensor t = sd.get(k);
-            if (t == null) {
-                missing.add(k);
-            } else if (t.dtype() != e.dtype() || !java.util.Arrays.equals(t.shape(), e.shape())) {
-                errors.add(k + ": expected " + e.dtype() + java.util.Arrays.toString(e.shape()) + ", got " + t.dtype()
-                        + java.util.Arrays.toString(t.shape()));
-            } else {
-                accepted.put(e, t);
-            }
-        });
-        sd.keySet().stream().filter(k -> !entries.containsKey(k)).forEach(unexpected::add);
-        if (strict && (!missing.isEmpty() || !unexpected.isEmpty())) {
-            errors.add("missing keys " + missing + ", unexpected keys " + unexpected);
+        c.mismatched().forEach(m -> errors.add(m.key() + ": expected " + m.expected().dtype()
+                + java.util.Arrays.toString(m.expected().shape()) + ", got " + m.actual().dtype()
+                + java.util.Arrays.toString(m.actual().shape())));
+        if (strict && (!c.missing().isEmpty() || !c.unexpected().isEmpty())) {
+            errors.add("missing keys " + c.missing() + ", unexpected keys " + c.unexpected());
         }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("state dict does not fit " + typeName() + ": "
                     + String.join("; ", errors));
         }
-        accepted.forEach(StateEntry::set);
-        return new LoadResult(List.copyOf(missing), List.copyOf(unexpected));
+        Map<String, StateEntry> entries = stateEntries();
+        c.adapted().forEach((k, t) -> {
+            StateEntry e = entries.get(k);
+            if (e != null) {
+                e.set(t);
+            }
+        });
+        return new LoadResult(c.missing(), c.unexpected());
+    }
+
+    /**
+     * How {@code stateDict} fits this module without loading it: each module first adapts its part of a copy of
+     * the map (older key names, dropped entries; see {@link #adaptState}), then keys, dtypes and shapes are
+     * compared.
+     */
+    public StateDictCheck checkStateDict(Map<String, Tensor> stateDict) {
+        Map<String, Tensor> sd = new LinkedHashMap<>(stateDict);
+        namedModules().forEach((prefix, m) -> m.adaptState(prefix.isEmpty() ? "" : prefix + ".", sd));
+        Map<String, StateEntry> entries = stateEntries();
+        List<String> missing = new ArrayList<>();
+        List<StateDictCheck.Mismatch> mismatched = new ArrayList<>();
+        entries.forEach((k, e) -> {
+            Tensor t = sd.get(k);
+            if (t == null) {
+                missing.add(k);
+            } else if (t.dtype() != e.dtype() || !java.util.Arrays.equals(t.shape(), e.shape())) {
+                mismatched.add(new StateDictCheck.Mismatch(k, e, t));
+            }
+        });
+        List<String> unexpected = sd.keySet().stream().filter(k -> !entries.containsKey(k)).toList();
+        return new StateDictCheck(Collections.unmodifiableMap(sd), List.copyOf(missing), unexpected,
+                List.copyOf(mismatched));
     }
 
     /** Keys the model has that the state dict lacked, and keys of the state dict the model does not have. */

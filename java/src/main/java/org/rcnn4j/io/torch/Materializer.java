@@ -81,6 +81,9 @@ final class Materializer {
         long[] src = indices(n, base, size, stride);
         int es = s.type().elementSize();
         Tensor out = Tensor.zeros(dtypeOf(s.type()), shape);
+        if (src == null && n > 0 && bulk(storage, (int) (base * es), s.type(), out)) {
+            return out;
+        }
         switch (s.type()) {
             case FLOAT -> {
                 float[] a = out.floats();
@@ -144,6 +147,22 @@ final class Materializer {
             }
         }
         return out;
+    }
+
+    /** Copies a contiguous run with the buffer's bulk views; false for types that need a conversion. */
+    private static boolean bulk(ByteBuffer storage, int byteOffset, StorageType type, Tensor out) {
+        ByteBuffer b = storage.duplicate().order(storage.order()).position(byteOffset);
+        switch (type) {
+            case FLOAT -> b.asFloatBuffer().get(out.floats());
+            case DOUBLE -> b.asDoubleBuffer().get(out.doubles());
+            case LONG -> b.asLongBuffer().get(out.longs());
+            case INT -> b.asIntBuffer().get(out.ints());
+            case BYTE -> b.get(out.bytes());
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Byte position of element i: contiguous tensors (src null) run from base. */

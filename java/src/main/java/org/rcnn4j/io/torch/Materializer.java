@@ -69,7 +69,7 @@ final class Materializer {
             if (numel > Integer.MAX_VALUE - 16) {
                 throw new PickleException("tensor of size " + Arrays.toString(size) + " is too large");
             }
-            last += (size[d] - 1) * stride[d];
+            last = Math.addExact(last, Math.multiplyExact(size[d] - 1, stride[d])); // overflow: corrupt
         }
         if (numel > 0 && (t.offset() < 0 || last >= s.numel())) {
             throw new PickleException("tensor of size " + Arrays.toString(size) + ", stride " + Arrays.toString(stride)

@@ -65,6 +65,8 @@ public final class TorchFiles {
                     + (m == null ? e.getClass().getSimpleName() : m), e);
         } catch (RuntimeException e) { // a corrupt structure that slipped past the checks: still the file's fault
             throw new IOException(file + ": corrupt PyTorch file (" + e + ")", e);
+        } catch (StackOverflowError e) { // values nested thousands deep: no weight file looks like that
+            throw new IOException(file + ": corrupt PyTorch file (values nested too deeply)");
         }
     }
 

@@ -208,6 +208,38 @@ class TorchFilesTest {
     }
 
     @Test
+    void deeplyNestedOrOutOfRangeValuesAreCorrupt() throws IOException {
+        ByteArrayOutputStream deep = new ByteArrayOutputStream();
+        deep.writeBytes(new byte[] {(byte) 0x80, 2});
+        for (int i = 0; i < 200_000; i++) {
+            deep.write(']'); // EMPTY_LIST, never closed: a list inside a list ...
+        }
+        for (int i = 0; i < 199_999; i++) {
+            deep.write('a'); // APPEND
+        }
+        deep.write('.');
+        Path p = zipWith(tmp.resolve("deep.pth"), "d/", deep.toByteArray());
+        IOException e = assertThrows(IOException.class, () -> TorchFiles.read(p));
+        assertTrue(e.getMessage().contains("nested too deeply"), e.getMessage());
+        // a tensor whose stride reaches past its storage: ('storage', FloatStorage, '0', 'cpu', 4), offset 0,
+        // size (2,), stride (4,)
+        byte[] pkl = concat(new byte[] {(byte) 0x80, 2, 'c'}, ascii("torch._utils\n_rebuild_tensor_v2\n"),
+                new byte[] {'(', '(', 'X', 7, 0, 0, 0}, ascii("storage"), new byte[] {'c'}, ascii("torch\nFloatStorage\n"),
+                new byte[] {'X', 1, 0, 0, 0, '0', 'X', 3, 0, 0, 0}, ascii("cpu"),
+                new byte[] {'K', 4, 't', 'Q', 'K', 0, 'K', 2, (byte) 0x85, 'K', 4, (byte) 0x85, (byte) 0x89, 'N', 't',
+                    'R', '.'});
+        Path z = tmp.resolve("stride.pth");
+        try (OutputStream o = Files.newOutputStream(z); ZipOutputStream zo = new ZipOutputStream(o)) {
+            zo.putNextEntry(new ZipEntry("s/data.pkl"));
+            zo.write(pkl);
+            zo.putNextEntry(new ZipEntry("s/data/0"));
+            zo.write(new byte[16]);
+        }
+        e = assertThrows(IOException.class, () -> TorchFiles.read(z));
+        assertTrue(e.getMessage().contains("reaches past its storage '0' of 4 elements"), e.getMessage());
+    }
+
+    @Test
     void halfPrecisionConversion() {
         assertEquals(1f, Materializer.halfToFloat((short) 0x3c00));
         assertEquals(-2f, Materializer.halfToFloat((short) 0xc000));

@@ -77,6 +77,9 @@ public final class ProposalFilter {
             }
             off += count;
         }
+        if (m == 0) {
+            return new Proposals(Tensor.zeros(DType.F32, 0, 4), Tensor.zeros(DType.F32, 0));
+        }
         float[] sel = new float[4 * m];
         float[] selAnchors = new float[4 * m];
         float[] prob = new float[m];
@@ -85,11 +88,17 @@ public final class ProposalFilter {
             System.arraycopy(anchors, 4 * idx[i], selAnchors, 4 * i, 4);
             prob[i] = sigmoid(logits[base + idx[i]]);
         }
-        Tensor boxes = backend.decodeBoxes(backend.toDevice(Tensor.ofFloats(sel, m, 4)),
-                backend.toDevice(Tensor.ofFloats(selAnchors, m, 4)), UNIT_WEIGHTS, BBOX_XFORM_CLIP);
-        boxes = backend.clipBoxesToImage(boxes, size[0], size[1]);
-        float[] clipped = backend.toHost(boxes).floats();
-        long[] large = backend.toHost(backend.removeSmallBoxes(boxes, s.minSize())).longs();
+        float[] clipped;
+        long[] large;
+        // device intermediates are closed here (on the CPU backend close does nothing)
+        try (Tensor dSel = backend.toDevice(Tensor.ofFloats(sel, m, 4));
+                Tensor dAnchors = backend.toDevice(Tensor.ofFloats(selAnchors, m, 4));
+                Tensor decoded = backend.decodeBoxes(dSel, dAnchors, UNIT_WEIGHTS, BBOX_XFORM_CLIP);
+                Tensor boxes = backend.clipBoxesToImage(decoded, size[0], size[1]);
+                Tensor keepSmall = backend.removeSmallBoxes(boxes, s.minSize())) {
+            clipped = backend.toHost(boxes).floats();
+            large = backend.toHost(keepSmall).longs();
+        }
         // score threshold on the remaining boxes
         int k = 0;
         int[] keep = new int[large.length];
@@ -106,9 +115,15 @@ public final class ProposalFilter {
             ks[i] = prob[keep[i]];
             kl[i] = level[keep[i]];
         }
-        long[] nms = k == 0 ? new long[0] : backend.toHost(backend.batchedNms(
-                backend.toDevice(Tensor.ofFloats(kb, k, 4)), backend.toDevice(Tensor.ofFloats(ks, k)),
-                backend.toDevice(Tensor.ofLongs(kl, k)), s.nmsThresh())).longs();
+        long[] nms = new long[0];
+        if (k > 0) {
+            try (Tensor db = backend.toDevice(Tensor.ofFloats(kb, k, 4));
+                    Tensor ds = backend.toDevice(Tensor.ofFloats(ks, k));
+                    Tensor dl = backend.toDevice(Tensor.ofLongs(kl, k));
+                    Tensor kept = backend.batchedNms(db, ds, dl, s.nmsThresh())) {
+                nms = backend.toHost(kept).longs();
+            }
+        }
         int r = Math.min(nms.length, s.postNmsTopN());
         float[] rb = new float[4 * r];
         float[] rs = new float[r];

@@ -93,6 +93,7 @@ public final class Autograd {
         }
         Map<Var, Tensor> pending = new IdentityHashMap<>();
         pending.put(root, gradRoot);
+        Live.opened(); // gradients waiting in the engine count as live until consumed
         List<Var> order = topologicalOrder(root);
         try (NoGrad ignored = noGrad()) {
             for (Var v : order) {
@@ -100,6 +101,7 @@ public final class Autograd {
                 if (g == null) {
                     continue;
                 }
+                Live.closed();
                 if (v.node == null) {
                     v.accumulateGrad(g);
                     continue;
@@ -111,26 +113,19 @@ public final class Autograd {
                 } finally {
                     g.close();
                 }
-                for (int i = 0; i < node.inputs.length; i++) {
-                    Tensor gi = i < grads.length ? grads[i] : null;
-                    if (gi == null) {
-                        continue;
+                int i = 0;
+                try {
+                    for (; i < grads.length; i++) {
+                        Tensor gi = grads[i];
+                        grads[i] = null;
+                        if (gi != null) {
+                            route(pending, i < node.inputs.length ? node.inputs[i] : null, gi);
+                        }
                     }
-                    Var in = node.inputs[i];
-                    if (!in.requiresGrad()) {
-                        gi.close();
-                        continue;
-                    }
-                    Tensor prev = pending.get(in);
-                    if (prev == null) {
-                        pending.put(in, gi);
-                    } else {
-                        pending.put(in, null);
-                        try {
-                            pending.put(in, Tensors.add(in.backend(), prev, gi));
-                        } finally {
-                            prev.close();
-                            gi.close();
+                } finally {
+                    for (; i < grads.length; i++) {
+                        if (grads[i] != null) {
+                            grads[i].close();
                         }
                     }
                 }
@@ -140,8 +135,32 @@ public final class Autograd {
             for (Tensor t : pending.values()) {
                 if (t != null) {
                     t.close();
+                    Live.closed();
                 }
             }
+        }
+    }
+
+    /** Queues gradient gi (owned) for input {@code in}, summing with one already queued; drops it if unwanted. */
+    private static void route(Map<Var, Tensor> pending, Var in, Tensor gi) {
+        if (in == null || !in.requiresGrad()) {
+            gi.close();
+            return;
+        }
+        Tensor prev = pending.get(in);
+        if (prev == null) {
+            pending.put(in, gi);
+            Live.opened();
+            return;
+        }
+        pending.put(in, null);
+        Live.closed();
+        try {
+            pending.put(in, Tensors.add(in.backend(), prev, gi));
+            Live.opened();
+        } finally {
+            prev.close();
+            gi.close();
         }
     }
 

@@ -122,8 +122,12 @@ public final class Var implements AutoCloseable {
             grad = g;
             Live.opened();
         } else {
-            Tensor sum = Tensors.add(backend, grad, g);
-            g.close();
+            Tensor sum;
+            try {
+                sum = Tensors.add(backend, grad, g);
+            } finally {
+                g.close();
+            }
             grad.close();
             grad = sum;
         }

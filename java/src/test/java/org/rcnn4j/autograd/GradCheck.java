@@ -1,5 +1,6 @@
 package org.rcnn4j.autograd;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -24,6 +25,7 @@ final class GradCheck {
     static void check(String what, Backend backend, Function<Var[], Var> f, Tensor... inputs) {
         long seed = what.hashCode();
         Var[] vars = new Var[inputs.length];
+        long live = Live.tensors();
         try (Scope scope = Scope.open()) {
             for (int i = 0; i < inputs.length; i++) {
                 if (inputs[i].dtype() != DType.F64) {
@@ -50,6 +52,7 @@ final class GradCheck {
                 }
             }
         }
+        assertEquals(live, Live.tensors(), what + ": autograd tensors left open after the scope closed");
     }
 
     private static double evaluate(Backend backend, Function<Var[], Var> f, Tensor[] inputs, int which, int k,

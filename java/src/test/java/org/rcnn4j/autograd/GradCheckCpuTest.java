@@ -4,6 +4,8 @@ import static org.rcnn4j.autograd.GradCheck.check;
 import static org.rcnn4j.autograd.GradCheck.random;
 
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Conv2dParams;
@@ -12,6 +14,18 @@ import org.rcnn4j.tensor.Tensor;
 
 /** Every op's gradient against central finite differences, float64, CPU backend. */
 class GradCheckCpuTest {
+    private long liveBefore;
+
+    @BeforeEach
+    void countLive() {
+        liveBefore = Live.tensors();
+    }
+
+    @AfterEach
+    void nothingLeft() {
+        org.junit.jupiter.api.Assertions.assertEquals(liveBefore, Live.tensors(), "autograd tensors left open");
+    }
+
     private final Backend cpu = new CpuBackend();
 
     @Test

@@ -6,6 +6,8 @@ import static org.rcnn4j.testing.TensorAssert.assertClose;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
@@ -14,6 +16,18 @@ import org.rcnn4j.testing.Fixtures;
 
 /** Losses, max_pool2d and SGD against torch 1.13 (fixture autograd_losses, from gen_autograd.py), float64, CPU. */
 class LossFixtureTest {
+    private long liveBefore;
+
+    @BeforeEach
+    void countLive() {
+        liveBefore = Live.tensors();
+    }
+
+    @AfterEach
+    void nothingLeft() {
+        org.junit.jupiter.api.Assertions.assertEquals(liveBefore, Live.tensors(), "autograd tensors left open");
+    }
+
     private static final Map<String, Tensor> F = Fixtures.load("autograd_losses");
     private final Backend cpu = new CpuBackend();
 

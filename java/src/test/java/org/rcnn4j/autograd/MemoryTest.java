@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Conv2dParams;
@@ -14,6 +16,18 @@ import org.rcnn4j.testing.CudaTestSupport;
 
 /** Scopes keep memory flat across training steps, and a throwing backward leaks nothing. */
 class MemoryTest {
+    private long liveBefore;
+
+    @BeforeEach
+    void countLive() {
+        liveBefore = Live.tensors();
+    }
+
+    @AfterEach
+    void nothingLeft() {
+        org.junit.jupiter.api.Assertions.assertEquals(liveBefore, Live.tensors(), "autograd tensors left open");
+    }
+
     private static final int STEPS = 100;
 
     /** Runs STEPS steps; after each records device bytes, device allocations and autograd's live tensors. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
@@ -12,6 +14,18 @@ import org.rcnn4j.testing.CudaTestSupport;
 
 /** The tiny network learns on a fixed batch; CPU and CUDA (GPU or emulator) give the same losses. */
 class TrainingTest {
+    private long liveBefore;
+
+    @BeforeEach
+    void countLive() {
+        liveBefore = Live.tensors();
+    }
+
+    @AfterEach
+    void nothingLeft() {
+        org.junit.jupiter.api.Assertions.assertEquals(liveBefore, Live.tensors(), "autograd tensors left open");
+    }
+
     static double[] train(Backend backend, int steps) {
         double[] losses = new double[steps];
         try (TinyNet net = new TinyNet(backend); Sgd opt = new Sgd(net.params(), 0.05, 0.9, 1e-4)) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.rcnn4j.autograd.cpu.Elementwise;
 import org.rcnn4j.autograd.cpu.Gather;
+import org.rcnn4j.autograd.cuda.ElementwiseCuda;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Shapes;
@@ -55,9 +56,15 @@ public final class Ops {
 
     private static Var addScaled(String name, Var a, Var b, double alpha) {
         checkPair(name, a, b);
-        Tensor out = make(a, Elementwise.add(read(a), read(b), alpha), a.shape());
         Backend be = a.backend();
         int[] shape = a.shape();
+        if (ElementwiseCuda.supports(be, a.value())) {
+            Tensor out = ElementwiseCuda.axpby(be, a.value(), b.value(), 1f, (float) alpha);
+            return Autograd.record(name, be, out, g -> new Tensor[] {
+                a.requiresGrad() ? ElementwiseCuda.scale(be, g, 1f) : null,
+                b.requiresGrad() ? ElementwiseCuda.scale(be, g, (float) alpha) : null}, new Var[] {a, b});
+        }
+        Tensor out = make(a, Elementwise.add(read(a), read(b), alpha), shape);
         return Autograd.record(name, be, out, g -> {
             double[] gd = read(be, g);
             return new Tensor[] {a.requiresGrad() ? Tensors.make(be, gd.clone(), a.dtype(), shape) : null,
@@ -67,8 +74,14 @@ public final class Ops {
 
     public static Var mul(Var a, Var b) {
         checkPair("mul", a, b);
-        Tensor out = make(a, Elementwise.mul(read(a), read(b)), a.shape());
         Backend be = a.backend();
+        if (ElementwiseCuda.supports(be, a.value())) {
+            Tensor out = ElementwiseCuda.mul(be, a.value(), b.value());
+            return Autograd.record("mul", be, out, g -> new Tensor[] {
+                a.requiresGrad() ? ElementwiseCuda.mul(be, g, b.value()) : null,
+                b.requiresGrad() ? ElementwiseCuda.mul(be, g, a.value()) : null}, new Var[] {a, b});
+        }
+        Tensor out = make(a, Elementwise.mul(read(a), read(b)), a.shape());
         return Autograd.record("mul", be, out, g -> {
             double[] gd = read(be, g);
             return new Tensor[] {a.requiresGrad() ? make(a, Elementwise.mul(gd, read(b)), a.shape()) : null,
@@ -78,6 +91,11 @@ public final class Ops {
 
     public static Var mul(Var a, double s) {
         checkFloat("mul", "input", a);
+        if (ElementwiseCuda.supports(a.backend(), a.value())) {
+            Backend be = a.backend();
+            return Autograd.record("mul", be, ElementwiseCuda.scale(be, a.value(), (float) s),
+                    g -> new Tensor[] {ElementwiseCuda.scale(be, g, (float) s)}, new Var[] {a});
+        }
         Tensor out = make(a, Elementwise.scale(read(a), s), a.shape());
         return Autograd.record("mul", a.backend(), out,
                 g -> new Tensor[] {make(a, Elementwise.scale(read(a.backend(), g), s), a.shape())}, new Var[] {a});
@@ -85,6 +103,14 @@ public final class Ops {
 
     public static Var relu(Var x) {
         checkFloat("relu", "input", x);
+        if (ElementwiseCuda.supports(x.backend(), x.value())) {
+            // backward reads the output: it must stay open until then (as torch's saved tensors)
+            Var[] self = new Var[1];
+            Backend be = x.backend();
+            self[0] = Autograd.record("relu", be, ElementwiseCuda.relu(be, x.value()),
+                    g -> new Tensor[] {ElementwiseCuda.reluBackward(be, g, self[0].value())}, new Var[] {x});
+            return self[0];
+        }
         double[] y = Elementwise.relu(read(x));
         Tensor out = make(x, y, x.shape());
         return Autograd.record("relu", x.backend(), out,
@@ -94,6 +120,13 @@ public final class Ops {
 
     public static Var sigmoid(Var x) {
         checkFloat("sigmoid", "input", x);
+        if (ElementwiseCuda.supports(x.backend(), x.value())) {
+            Var[] self = new Var[1];
+            Backend be = x.backend();
+            self[0] = Autograd.record("sigmoid", be, ElementwiseCuda.sigmoid(be, x.value()),
+                    g -> new Tensor[] {ElementwiseCuda.sigmoidBackward(be, g, self[0].value())}, new Var[] {x});
+            return self[0];
+        }
         double[] y = Elementwise.sigmoid(read(x));
         Tensor out = make(x, y, x.shape());
         return Autograd.record("sigmoid", x.backend(), out,

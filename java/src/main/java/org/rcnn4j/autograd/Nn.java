@@ -2,6 +2,7 @@ package org.rcnn4j.autograd;
 
 import java.util.Arrays;
 import org.rcnn4j.autograd.cpu.MaxPool;
+import org.rcnn4j.autograd.cuda.ElementwiseCuda;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Conv2dGrads;
 import org.rcnn4j.backend.Conv2dParams;
@@ -38,12 +39,23 @@ public final class Nn {
         }
         int n = weight.shape()[0];
         int m = input.shape()[0];
+        if (bias != null && !Arrays.equals(bias.shape(), new int[] {n})) {
+            throw new IllegalArgumentException("linear: bias must be [" + n + "], got " + bias.value());
+        }
         Tensor out = b.matmul(input.value(), weight.value(), false, true);
-        if (bias != null) {
-            if (!Arrays.equals(bias.shape(), new int[] {n})) {
+        boolean device = ElementwiseCuda.supports(b, out);
+        if (bias != null && device) {
+            // broadcast the bias as a rank-1 GEMM: ones[M,1] . bias[1,N]
+            try (Tensor ones = Tensors.full(b, out.dtype(), 1.0, m, 1);
+                    Tensor rows = b.matmul(ones, bias.value().reshape(1, n), false, false)) {
+                Tensor sum = ElementwiseCuda.axpby(b, out, rows, 1f, 1f);
                 out.close();
-                throw new IllegalArgumentException("linear: bias must be [" + n + "], got " + bias.value());
+                out = sum;
+            } catch (RuntimeException e) {
+                out.close();
+                throw e;
             }
+        } else if (bias != null) {
             Tensor withBias;
             try {
                 double[] y = Tensors.read(b, out);
@@ -66,7 +78,12 @@ public final class Nn {
             try {
                 r[0] = input.requiresGrad() ? b.matmul(g, weight.value(), false, false) : null;
                 r[1] = weight.requiresGrad() ? b.matmul(g, input.value(), true, false) : null;
-                if (bias != null && bias.requiresGrad()) {
+                if (bias != null && bias.requiresGrad() && device) {
+                    try (Tensor ones = Tensors.full(b, g.dtype(), 1.0, m, 1);
+                            Tensor row = b.matmul(ones, g, true, false)) {
+                        r[2] = Tensors.copy(b, row, n);
+                    }
+                } else if (bias != null && bias.requiresGrad()) {
                     double[] gd = Tensors.read(b, g);
                     double[] db = new double[n];
                     for (int i = 0; i < m; i++) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rcnn4j.autograd.cuda.ElementwiseCuda;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.Tensor;
 
@@ -44,6 +45,10 @@ public final class Sgd implements AutoCloseable {
                     continue;
                 }
                 Backend b = p.backend();
+                if (ElementwiseCuda.supports(b, p.value()) && ElementwiseCuda.supports(b, grad)) {
+                    stepOnDevice(p, grad);
+                    continue;
+                }
                 double[] w = Tensors.read(b, p.value());
                 double[] g = Tensors.read(b, grad);
                 double[] d = new double[w.length];
@@ -73,6 +78,37 @@ public final class Sgd implements AutoCloseable {
                     nw[i] = w[i] - lr * d[i];
                 }
                 p.replaceValue(Tensors.make(b, nw, p.dtype(), p.shape()));
+            }
+        }
+    }
+
+    /** The same update with the elementwise kernels, in F32 as torch computes it. */
+    private void stepOnDevice(Var p, Tensor grad) {
+        Backend b = p.backend();
+        Tensor d = ElementwiseCuda.axpby(b, grad, p.value(), 1f, (float) weightDecay);
+        if (momentum != 0) {
+            Tensor old = buffers.get(p);
+            if (old != null) {
+                Tensor buf;
+                try {
+                    buf = ElementwiseCuda.axpby(b, old, d, (float) momentum, 1f);
+                } finally {
+                    d.close();
+                }
+                buffers.put(p, buf);
+                old.close();
+            } else {
+                buffers.put(p, d);
+                Live.opened();
+            }
+            d = null;
+        }
+        Tensor step = d != null ? d : buffers.get(p);
+        try {
+            p.replaceValue(ElementwiseCuda.axpby(b, p.value(), step, 1f, (float) -lr));
+        } finally {
+            if (d != null) {
+                d.close();
             }
         }
     }

@@ -91,4 +91,33 @@ class LossFixtureTest {
             p.close();
         }
     }
+
+    private static Tensor f32(Tensor t) {
+        double[] d = t.doubles();
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return Tensor.ofFloats(f, t.shape());
+    }
+
+    /** The device update (F32 elementwise kernels) against torch's float64 trajectory. */
+    @Test
+    void sgdOnCuda() {
+        Backend cuda = org.rcnn4j.testing.CudaTestSupport.backend();
+        Var p = Var.param(cuda, cuda.toDevice(f32(F.get("sgd.p0"))));
+        try (Sgd opt = new Sgd(List.of(p), 0.1, 0.9, 0.01)) {
+            for (int step = 1; step <= 3; step++) {
+                opt.zeroGrad();
+                try (Scope s = Scope.open()) {
+                    Var dot = Ops.sum(Ops.mul(p, Var.of(cuda, cuda.toDevice(f32(F.get("sgd.w"))))));
+                    Ops.add(Ops.mul(dot, dot), Ops.sum(p)).backward();
+                }
+                opt.step();
+                assertClose("p after step " + step, f32(F.get("sgd.p" + step)), p.toHost(), GRADIENT);
+            }
+        } finally {
+            p.close();
+        }
+    }
 }

@@ -2,7 +2,6 @@ package org.rcnn4j.autograd;
 
 import java.util.Arrays;
 import org.rcnn4j.autograd.cpu.MaxPool;
-import org.rcnn4j.autograd.cuda.ElementwiseCuda;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Conv2dGrads;
 import org.rcnn4j.backend.Conv2dParams;
@@ -43,12 +42,12 @@ public final class Nn {
             throw new IllegalArgumentException("linear: bias must be [" + n + "], got " + bias.value());
         }
         Tensor out = b.matmul(input.value(), weight.value(), false, true);
-        boolean device = ElementwiseCuda.supports(b, out);
-        if (bias != null && device) {
+        boolean fast = F32.supports(b, out);
+        if (bias != null && fast) {
             // broadcast the bias as a rank-1 GEMM: ones[M,1] . bias[1,N]
             try (Tensor ones = Tensors.full(b, out.dtype(), 1.0, m, 1);
                     Tensor rows = b.matmul(ones, bias.value().reshape(1, n), false, false)) {
-                Tensor sum = ElementwiseCuda.axpby(b, out, rows, 1f, 1f);
+                Tensor sum = F32.axpby(b, out, rows, 1f, 1f);
                 out.close();
                 out = sum;
             } catch (RuntimeException e) {
@@ -78,7 +77,7 @@ public final class Nn {
             try {
                 r[0] = input.requiresGrad() ? b.matmul(g, weight.value(), false, false) : null;
                 r[1] = weight.requiresGrad() ? b.matmul(g, input.value(), true, false) : null;
-                if (bias != null && bias.requiresGrad() && device) {
+                if (bias != null && bias.requiresGrad() && fast) {
                     try (Tensor ones = Tensors.full(b, g.dtype(), 1.0, m, 1);
                             Tensor row = b.matmul(ones, g, true, false)) {
                         r[2] = Tensors.copy(b, row, n);

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.rcnn4j.autograd.cpu.Elementwise;
 import org.rcnn4j.autograd.cpu.Gather;
-import org.rcnn4j.autograd.cuda.ElementwiseCuda;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Shapes;
@@ -58,11 +57,11 @@ public final class Ops {
         checkPair(name, a, b);
         Backend be = a.backend();
         int[] shape = a.shape();
-        if (ElementwiseCuda.supports(be, a.value())) {
-            Tensor out = ElementwiseCuda.axpby(be, a.value(), b.value(), 1f, (float) alpha);
+        if (F32.supports(be, a.value())) {
+            Tensor out = F32.axpby(be, a.value(), b.value(), 1f, (float) alpha);
             return Autograd.record(name, be, out, g -> new Tensor[] {
-                a.requiresGrad() ? ElementwiseCuda.scale(be, g, 1f) : null,
-                b.requiresGrad() ? ElementwiseCuda.scale(be, g, (float) alpha) : null}, new Var[] {a, b});
+                a.requiresGrad() ? F32.scale(be, g, 1f) : null,
+                b.requiresGrad() ? F32.scale(be, g, (float) alpha) : null}, new Var[] {a, b});
         }
         Tensor out = make(a, Elementwise.add(read(a), read(b), alpha), shape);
         return Autograd.record(name, be, out, g -> {
@@ -75,11 +74,11 @@ public final class Ops {
     public static Var mul(Var a, Var b) {
         checkPair("mul", a, b);
         Backend be = a.backend();
-        if (ElementwiseCuda.supports(be, a.value())) {
-            Tensor out = ElementwiseCuda.mul(be, a.value(), b.value());
+        if (F32.supports(be, a.value())) {
+            Tensor out = F32.mul(be, a.value(), b.value());
             return Autograd.record("mul", be, out, g -> new Tensor[] {
-                a.requiresGrad() ? ElementwiseCuda.mul(be, g, b.value()) : null,
-                b.requiresGrad() ? ElementwiseCuda.mul(be, g, a.value()) : null}, new Var[] {a, b});
+                a.requiresGrad() ? F32.mul(be, g, b.value()) : null,
+                b.requiresGrad() ? F32.mul(be, g, a.value()) : null}, new Var[] {a, b});
         }
         Tensor out = make(a, Elementwise.mul(read(a), read(b)), a.shape());
         return Autograd.record("mul", be, out, g -> {
@@ -91,10 +90,10 @@ public final class Ops {
 
     public static Var mul(Var a, double s) {
         checkFloat("mul", "input", a);
-        if (ElementwiseCuda.supports(a.backend(), a.value())) {
+        if (F32.supports(a.backend(), a.value())) {
             Backend be = a.backend();
-            return Autograd.record("mul", be, ElementwiseCuda.scale(be, a.value(), (float) s),
-                    g -> new Tensor[] {ElementwiseCuda.scale(be, g, (float) s)}, new Var[] {a});
+            return Autograd.record("mul", be, F32.scale(be, a.value(), (float) s),
+                    g -> new Tensor[] {F32.scale(be, g, (float) s)}, new Var[] {a});
         }
         Tensor out = make(a, Elementwise.scale(read(a), s), a.shape());
         return Autograd.record("mul", a.backend(), out,
@@ -103,12 +102,12 @@ public final class Ops {
 
     public static Var relu(Var x) {
         checkFloat("relu", "input", x);
-        if (ElementwiseCuda.supports(x.backend(), x.value())) {
+        if (F32.supports(x.backend(), x.value())) {
             // backward reads the output: it must stay open until then (as torch's saved tensors)
             Var[] self = new Var[1];
             Backend be = x.backend();
-            self[0] = Autograd.record("relu", be, ElementwiseCuda.relu(be, x.value()),
-                    g -> new Tensor[] {ElementwiseCuda.reluBackward(be, g, self[0].value())}, new Var[] {x});
+            self[0] = Autograd.record("relu", be, F32.relu(be, x.value()),
+                    g -> new Tensor[] {F32.reluBackward(be, g, self[0].value())}, new Var[] {x});
             return self[0];
         }
         double[] y = Elementwise.relu(read(x));
@@ -120,11 +119,11 @@ public final class Ops {
 
     public static Var sigmoid(Var x) {
         checkFloat("sigmoid", "input", x);
-        if (ElementwiseCuda.supports(x.backend(), x.value())) {
+        if (F32.supports(x.backend(), x.value())) {
             Var[] self = new Var[1];
             Backend be = x.backend();
-            self[0] = Autograd.record("sigmoid", be, ElementwiseCuda.sigmoid(be, x.value()),
-                    g -> new Tensor[] {ElementwiseCuda.sigmoidBackward(be, g, self[0].value())}, new Var[] {x});
+            self[0] = Autograd.record("sigmoid", be, F32.sigmoid(be, x.value()),
+                    g -> new Tensor[] {F32.sigmoidBackward(be, g, self[0].value())}, new Var[] {x});
             return self[0];
         }
         double[] y = Elementwise.sigmoid(read(x));

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rcnn4j.autograd.cuda.ElementwiseCuda;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.Tensor;
 
@@ -45,8 +44,8 @@ public final class Sgd implements AutoCloseable {
                     continue;
                 }
                 Backend b = p.backend();
-                if (ElementwiseCuda.supports(b, p.value()) && ElementwiseCuda.supports(b, grad)) {
-                    stepOnDevice(p, grad);
+                if (F32.supports(b, p.value()) && F32.supports(b, grad)) {
+                    stepF32(p, grad);
                     continue;
                 }
                 double[] w = Tensors.read(b, p.value());
@@ -82,16 +81,16 @@ public final class Sgd implements AutoCloseable {
         }
     }
 
-    /** The same update with the elementwise kernels, in F32 as torch computes it. */
-    private void stepOnDevice(Var p, Tensor grad) {
+    /** The same update with the F32 elementwise kernels (device or host), in float as torch computes it. */
+    private void stepF32(Var p, Tensor grad) {
         Backend b = p.backend();
-        Tensor d = ElementwiseCuda.axpby(b, grad, p.value(), 1f, (float) weightDecay);
+        Tensor d = F32.axpby(b, grad, p.value(), 1f, (float) weightDecay);
         if (momentum != 0) {
             Tensor old = buffers.get(p);
             if (old != null) {
                 Tensor buf;
                 try {
-                    buf = ElementwiseCuda.axpby(b, old, d, (float) momentum, 1f);
+                    buf = F32.axpby(b, old, d, (float) momentum, 1f);
                 } finally {
                     d.close();
                 }
@@ -105,7 +104,7 @@ public final class Sgd implements AutoCloseable {
         }
         Tensor step = d != null ? d : buffers.get(p);
         try {
-            p.replaceValue(ElementwiseCuda.axpby(b, p.value(), step, 1f, (float) -lr));
+            p.replaceValue(F32.axpby(b, p.value(), step, 1f, (float) -lr));
         } finally {
             if (d != null) {
                 d.close();

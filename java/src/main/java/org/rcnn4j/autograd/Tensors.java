@@ -3,7 +3,6 @@ package org.rcnn4j.autograd;
 import java.util.Arrays;
 import org.rcnn4j.autograd.cpu.Elementwise;
 import org.rcnn4j.autograd.cpu.Par;
-import org.rcnn4j.autograd.cuda.ElementwiseCuda;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
@@ -87,8 +86,8 @@ final class Tensors {
     /** x + y, same shapes, a fresh tensor. */
     static Tensor add(Backend b, Tensor x, Tensor y) {
         checkSame("add", x, y);
-        if (ElementwiseCuda.supports(b, x)) {
-            return ElementwiseCuda.axpby(b, x, y, 1f, 1f);
+        if (F32.supports(b, x)) {
+            return F32.axpby(b, x, y, 1f, 1f);
         }
         return make(b, Elementwise.add(read(b, x), read(b, y), 1.0), x.dtype(), x.shape());
     }

@@ -176,9 +176,17 @@ final class Conv2dPack {
                     if (iy >= 0 && iy < h) {
                         int row = plane + iy * w;
                         int ix = x * sw - pw + kj * dw;
-                        for (int q = 0; q < len; q++, ix += sw) {
-                            if (ix >= 0 && ix < w) {
-                                data[row + ix] += tile[to + l + q];
+                        if (sw == 1 && ix >= 0 && ix + len <= w) {
+                            int d = row + ix;
+                            int src = to + l;
+                            for (int q = 0; q < len; q++) {
+                                data[d + q] += tile[src + q];
+                            }
+                        } else {
+                            for (int q = 0; q < len; q++, ix += sw) {
+                                if (ix >= 0 && ix < w) {
+                                    data[row + ix] += tile[to + l + q];
+                                }
                             }
                         }
                     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs on a lent GPU machine (the device tool), from the repository root, with .gpu/ made by make_bundle.sh:
 # the whole GPU test suite on the real device, then the side-by-side benchmarks against torchvision's CUDA ops.
-# Logs and tables go to $OUT.
+# Logs and tables go to $OUT (the device tool returns at most 8 files: keep it to a few logs).
 set -uo pipefail
 out=${OUT:-/tmp/rcnn4j-gpu-out}
 mkdir -p "$out"
@@ -12,14 +12,18 @@ cat "$out/device.txt"
 
 # GPU tests: every CUDA test on the real device. The emulator's own tests load the stand-in libcuda and cannot
 # share a JVM with the real driver, so they are left to CI here.
-"$java" -Drcnn4j.test.cuda=gpu -jar .gpu/junit-console.jar execute \
-    --class-path .gpu/test-classes:.gpu/rcnn4j-cli.jar --scan-class-path \
-    --exclude-package org.rcnn4j.cuda.emu --details=tree --disable-banner \
-    --reports-dir "$out/junit" > "$out/gpu-tests.log" 2>&1
+"$java" --add-modules jdk.incubator.vector -Drcnn4j.test.cuda=gpu -jar .gpu/junit-console.jar execute \
+    --class-path .gpu/test-classes:.gpu/rcnn4j-cli.jar \
+    --select-package org.rcnn4j.backend.cuda --select-package org.rcnn4j.ops --select-package org.rcnn4j.cuda \
+    --exclude-package org.rcnn4j.cuda.emu --details=tree --disable-banner > "$out/gpu-tests.log" 2>&1
 echo "gpu tests exit code: $?"
 grep -E "tests (successful|failed|skipped|aborted|found)" "$out/gpu-tests.log"
 
+"$java" --add-modules jdk.incubator.vector -jar .gpu/rcnn4j-cli.jar example --device cuda > "$out/gpu-example.log" 2>&1
+echo "rcnn4j example --device cuda exit code: $?"
+tail -3 "$out/gpu-example.log"
+
 if [ "${RCNN4J_SKIP_BENCH:-0}" != 1 ] && [ -f benchmarks/compare_torchvision.py ]; then
   PYTHONUNBUFFERED=1 python3 benchmarks/compare_torchvision.py --device cuda \
-      --rcnn4j-cmd "$java -jar .gpu/rcnn4j-cli.jar" --out-dir "$out" 2>&1 | tee "$out/gpu-bench.log"
+      --rcnn4j-cmd "$java -jar .gpu/rcnn4j-cli.jar" --results "$out" 2>&1 | tee "$out/gpu-bench.log"
 fi

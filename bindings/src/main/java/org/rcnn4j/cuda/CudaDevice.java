@@ -239,6 +239,18 @@ public final class CudaDevice implements AutoCloseable {
         return allocator.allocate(bytes);
     }
 
+    /** Device memory from the caching allocator, zeroed on the stream (for kernels that accumulate). */
+    public DeviceBuffer allocateZeroed(long bytes) {
+        DeviceBuffer b = allocate(bytes);
+        try {
+            memsetZero(b);
+            return b;
+        } catch (RuntimeException e) {
+            b.close();
+            throw e;
+        }
+    }
+
     /**
      * Bytes the allocator reserves for a request of {@code bytes}: rounded up to its size class (512 B steps below
      * 1 MiB, 2 MiB steps above) on a GPU; exact on the emulator, whose guard bands then catch out-of-bounds
@@ -313,8 +325,10 @@ public final class CudaDevice implements AutoCloseable {
                     throw new CudaUnavailableException("rcnn4j's CUDA kernels are not in this build: "
                             + Fatbin.missingReason());
                 }
-                // the emulator runs the kernels it was compiled with and only needs an image to hand back a module
-                image = "rcnn4j-emulated-kernels\0".getBytes(StandardCharsets.US_ASCII);
+                // the emulator runs the kernels compiled into it and only checks that it is given a module image: a
+                // NUL-terminated PTX header is the smallest one it accepts
+                image = "// rcnn4j: kernels compiled into the CUDA emulator\n.version 8.0\n.target sm_90\n\0"
+                        .getBytes(StandardCharsets.US_ASCII);
             }
             enter();
             CUmodule m = new CUmodule();

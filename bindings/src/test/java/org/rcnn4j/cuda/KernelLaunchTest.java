@@ -8,16 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Launches through the whole device layer, on the emulator's self-test kernel saxpy (y = a*x + y). */
+/**
+ * Launches through the whole device layer, on the emulator's self-test kernels (cuda/testing/emu_selftest.cu): on a
+ * GPU these tests are skipped (and say so); the kernel families' CUDA tests cover launches there.
+ */
 class KernelLaunchTest {
-    static final String SAXPY = "saxpy";
+    static final String SAXPY = "rcnn4j_emutest_saxpy";
 
     private final long seed = System.nanoTime();
     private final SplittableRandom random = new SplittableRandom(seed);
 
     @Test
     void saxpyComputesOnDeviceBuffersAndRawPointers() {
-        CudaDevice d = TestDevice.get();
+        CudaDevice d = TestDevice.emulatorWithTestKernels();
         int n = 1 + random.nextInt(10_000);
         float a = (float) random.nextDouble(-3, 3);
         float[] x = new float[n];
@@ -43,7 +46,7 @@ class KernelLaunchTest {
 
     @Test
     void slicesPassTheirOffsetToTheKernel() {
-        CudaDevice d = TestDevice.get();
+        CudaDevice d = TestDevice.emulatorWithTestKernels();
         float[] x = {1, 2, 3, 4, 5, 6, 7, 8};
         try (DeviceBuffer dx = d.allocate(32); DeviceBuffer dy = d.allocate(32)) {
             d.copyHostToDevice(dx, x);
@@ -67,7 +70,7 @@ class KernelLaunchTest {
 
     @Test
     void aFailedLaunchNamesTheKernelTheGridAndTheError() {
-        CudaDevice d = TestDevice.get();
+        CudaDevice d = TestDevice.emulatorWithTestKernels();
         try (DeviceBuffer dx = d.allocate(16); DeviceBuffer dy = d.allocate(16)) {
             // more dynamic shared memory than any GPU has: the driver refuses the opt-in
             Grid huge = Grid.of(1, 1, 1, 4, 1, 1).withSharedBytes(1 << 30);
@@ -88,7 +91,7 @@ class KernelLaunchTest {
 
     @Test
     void sharedMemoryBeyond48KibIsOptedInto() {
-        CudaDevice d = TestDevice.get();
+        CudaDevice d = TestDevice.emulatorWithTestKernels();
         try (DeviceBuffer dx = d.allocate(16); DeviceBuffer dy = d.allocate(16)) {
             d.copyHostToDevice(dx, new float[] {1, 1, 1, 1});
             d.memsetZero(dy);
@@ -96,6 +99,40 @@ class KernelLaunchTest {
             float[] out = new float[4];
             d.copyDeviceToHost(out, dy);
             assertEquals(3f, out[3]);
+        }
+    }
+
+    @Test
+    void everyScalarTypeReachesTheKernel() {
+        // rcnn4j_emutest_params(double* out, long long n, int a, float b, double c, long long d): a*i + b + c + d
+        CudaDevice d = TestDevice.emulatorWithTestKernels();
+        int n = 1 + random.nextInt(500);
+        int a = random.nextInt(-1000, 1000);
+        float b = (float) random.nextDouble(-1, 1);
+        double c = random.nextDouble(-1e6, 1e6);
+        long big = (1L << 40) + random.nextInt(1000);
+        try (DeviceBuffer out = d.allocate(8L * n)) {
+            d.kernel("rcnn4j_emutest_params").launch(Grid.linear(n, 64), out, (long) n, a, b, c, big);
+            double[] host = new double[n];
+            d.copyDeviceToHost(host, out);
+            for (int i = 0; i < n; i++) {
+                assertEquals((double) a * i + b + c + big, host[i], 0.0, "element " + i + " (seed " + seed + ")");
+            }
+        }
+    }
+
+    @Test
+    void aKernelWritingPastItsBufferFailsWithItsName() {
+        // exact-size blocks on the emulator let its guard bands see a write one element past the end
+        CudaDevice d = TestDevice.emulatorWithTestKernels();
+        try (DeviceBuffer x = d.allocate(4 * 8); DeviceBuffer y = d.allocate(4 * 8)) {
+            d.memsetZero(x);
+            CudaException e = assertThrows(CudaException.class, () -> {
+                d.kernel("rcnn4j_emutest_write_past_end").launch(Grid.linear(8, 32), x, 8, y);
+                d.synchronize();
+            });
+            assertTrue(e.getMessage().contains("rcnn4j_emutest_write_past_end"), e.getMessage());
+            assertTrue(e.getMessage().contains("CUDA_ERROR_ILLEGAL_ADDRESS"), e.getMessage());
         }
     }
 }

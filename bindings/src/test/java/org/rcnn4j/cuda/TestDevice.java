@@ -41,4 +41,12 @@ final class TestDevice {
                 + unavailable + ")");
         return device;
     }
+
+    /** The device, when it is the emulator: its self-test kernels (cuda/testing) are not in the GPU fatbin. */
+    static CudaDevice emulatorWithTestKernels() {
+        CudaDevice d = get();
+        Assumptions.assumeTrue(d.isEmulated(), "test skipped on a GPU: it launches the emulator's self-test kernels "
+                + "(cuda/testing/*.cu), which only the emulator holds");
+        return d;
+    }
 }

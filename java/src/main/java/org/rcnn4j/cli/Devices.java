@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.function.Function;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Backends;
+import org.rcnn4j.backend.cuda.CudaBackend;
+import org.rcnn4j.cuda.CudaDevice;
 
 /** The backends --device names, and {@code rcnn4j devices}: which of them work here, and why not. */
 final class Devices {
@@ -31,11 +33,16 @@ final class Devices {
             return factory.apply(name);
         } catch (RuntimeException | LinkageError e) {
             throw new UsageException("--device " + name + " is not available here: " + Main.describe(e)
-                    + hint(name));
+                    + hint(name, e));
         }
     }
 
-    private static String hint(String name) {
+    /** What to try instead, unless the backend's own message already says. */
+    private static String hint(String name, Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("--device") || m.contains("build")) {
+            return "";
+        }
         return switch (name) {
             case "cuda" -> " (needs an NVIDIA GPU and driver; try --device cuda-emu or cpu)";
             case "cuda-emu" -> " (needs the CUDA emulator built by CMake with g++: build without -Drcnn4j.skipNative)";
@@ -53,7 +60,7 @@ final class Devices {
                 details = describe(b);
             } catch (RuntimeException | LinkageError e) {
                 status = "unavailable";
-                details = Main.describe(e) + hint(name);
+                details = Main.describe(e) + hint(name, e);
             }
             out.printf("%-9s %-12s %s%n", name, status, details);
         }
@@ -64,9 +71,14 @@ final class Devices {
         return switch (b.name()) {
             case "cpu" -> "pure Java, " + Runtime.getRuntime().availableProcessors() + " processors, common pool "
                     + "parallelism " + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
-            case "cuda" -> "rcnn4j kernels through JCuda on the GPU";
-            case "cuda-emu" -> "rcnn4j kernels through JCuda on the CPU emulation of CUDA (slow; for testing)";
+            case "cuda" -> b instanceof CudaBackend c ? gpu(c.device()) : "rcnn4j kernels on the GPU";
+            case "cuda-emu" -> "rcnn4j's CUDA kernels on the CPU emulation of CUDA (slow; for testing)";
             default -> b.name();
         };
+    }
+
+    private static String gpu(CudaDevice d) {
+        return d.name() + " (compute capability " + d.computeCapabilityMajor() + "." + d.computeCapabilityMinor()
+                + ", " + d.multiprocessorCount() + " SMs)";
     }
 }

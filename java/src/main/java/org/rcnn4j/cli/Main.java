@@ -39,7 +39,7 @@ public final class Main {
             err.println("rcnn4j: error: " + e.getMessage());
             return USAGE;
         } catch (UnsupportedOperationException e) {
-            err.println("rcnn4j: error: not available in this build: " + describe(e));
+            err.println("rcnn4j: error: " + describe(e));
             debug(e, err);
             return FAILED;
         } catch (OutOfMemoryError e) {

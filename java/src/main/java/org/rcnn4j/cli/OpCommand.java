@@ -121,6 +121,9 @@ final class OpCommand {
         } catch (IllegalArgumentException e) {
             // the backend's own argument checks (OpChecks): a bad input the CLI's checks let through
             throw new UsageException(spec.name() + ": " + e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            throw new UnsupportedOperationException(spec.name() + " on --device " + o.device() + ": "
+                    + Main.describe(e), e);
         }
         if (o.out() != null) {
             Map<String, String> meta = new LinkedHashMap<>();

@@ -189,7 +189,7 @@ class OpMechanicsTest {
         };
         Cli.Result r = Cli.run("op", "nms", "--in", nmsInput().toString(), "--set", "iou_threshold=0.5");
         assertEquals(1, r.code());
-        assertTrue(r.err().startsWith("rcnn4j: error: not available in this build: not implemented yet"), r.err());
+        assertTrue(r.err().startsWith("rcnn4j: error: nms on --device cpu: not implemented yet"), r.err());
     }
 
     @Test

@@ -75,13 +75,18 @@ final class PasteMasksCpu {
         // the resized mask is w x h; output pixel (y, x) reads its element (y - y1, x - x1)
         long w = Math.max(b[2] - b[0] + 1, 1);
         long h = Math.max(b[3] - b[1] + 1, 1);
-        int xa = (int) Math.max(b[0], 0);
-        int xb = (int) Math.min(b[2] + 1, imageWidth);
-        int ya = (int) Math.max(b[1], 0);
-        int yb = (int) Math.min(b[3] + 1, imageHeight);
-        if (xa >= xb || ya >= yb) {
+        long xaLong = Math.max(b[0], 0);
+        long xbLong = Math.min(b[2] + 1, imageWidth);
+        long yaLong = Math.max(b[1], 0);
+        long ybLong = Math.min(b[3] + 1, imageHeight);
+        if (xaLong >= xbLong || yaLong >= ybLong) {
             return;
         }
+        // now 0 <= xa < xb <= imageWidth (and likewise for y), so the window fits an int
+        int xa = (int) xaLong;
+        int xb = (int) xbLong;
+        int ya = (int) yaLong;
+        int yb = (int) ybLong;
         int mp = m + 2 * padding;
         int cols = xb - xa;
         int rows = yb - ya;

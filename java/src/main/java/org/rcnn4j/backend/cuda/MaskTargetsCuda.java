@@ -1,7 +1,6 @@
 package org.rcnn4j.backend.cuda;
 
 import org.rcnn4j.cuda.CudaDevice;
-import org.rcnn4j.cuda.DeviceBuffer;
 import org.rcnn4j.cuda.kernels.MaskTargetsKernels;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
@@ -29,7 +28,7 @@ public final class MaskTargetsCuda {
         }
         CudaDevice device = backend.device();
         long n = (long) g * h * w;
-        Tensor out = owned(device, n * DType.F32.bytes(), g, 1, h, w);
+        Tensor out = Transfers.empty(device, DType.F32, g, 1, h, w);
         try {
             MaskTargetsKernels.u8ToF32(device, gtMasks.deviceBuffer().pointer(), out.deviceBuffer().pointer(), n);
         } catch (RuntimeException e) {
@@ -45,7 +44,7 @@ public final class MaskTargetsCuda {
         requireDevice("matched_idxs", matchedIdxs);
         CudaDevice device = backend.device();
         int k = proposals.size(0);
-        Tensor out = owned(device, (long) k * 5 * DType.F32.bytes(), k, 5);
+        Tensor out = Transfers.empty(device, DType.F32, k, 5);
         try {
             MaskTargetsKernels.rois(device, matchedIdxs.deviceBuffer().pointer(), matchedIdxs.dtype() == DType.I64,
                     proposals.deviceBuffer().pointer(), out.deviceBuffer().pointer(), k);
@@ -54,16 +53,6 @@ public final class MaskTargetsCuda {
             throw e;
         }
         return out;
-    }
-
-    private static Tensor owned(CudaDevice device, long bytes, int... shape) {
-        DeviceBuffer buffer = device.allocate(Math.max(bytes, DType.F32.bytes()));
-        try {
-            return Tensor.onDevice(DType.F32, buffer, shape);
-        } catch (RuntimeException e) {
-            buffer.close();
-            throw e;
-        }
     }
 
     private static void requireDevice(String name, Tensor t) {

@@ -2,7 +2,6 @@ package org.rcnn4j.backend.cuda;
 
 import org.rcnn4j.backend.PasteMasksArgs;
 import org.rcnn4j.cuda.CudaDevice;
-import org.rcnn4j.cuda.DeviceBuffer;
 import org.rcnn4j.cuda.kernels.PasteMasksKernels;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
@@ -25,18 +24,10 @@ final class PasteMasksCuda {
         requireDevice("boxes", boxes);
         int k = masks.size(0);
         int m = masks.size(3);
-        long bytes = (long) k * imageHeight * imageWidth * DType.F32.bytes();
-        DeviceBuffer buffer = device.allocate(Math.max(bytes, DType.F32.bytes()));
-        Tensor out;
+        Tensor out = Transfers.empty(device, DType.F32, k, 1, imageHeight, imageWidth);
         try {
-            out = Tensor.onDevice(DType.F32, buffer, k, 1, imageHeight, imageWidth);
-        } catch (RuntimeException e) {
-            buffer.close();
-            throw e;
-        }
-        try {
-            PasteMasksKernels.paste(device, masks.deviceBuffer(), boxes.deviceBuffer(), buffer, k, m, padding,
-                    imageHeight, imageWidth);
+            PasteMasksKernels.paste(device, masks.deviceBuffer(), boxes.deviceBuffer(), out.deviceBuffer(), k, m,
+                    padding, imageHeight, imageWidth);
         } catch (RuntimeException e) {
             out.close();
             throw e;

@@ -1,16 +1,87 @@
 package org.rcnn4j.backend.cuda;
+
+import jcuda.driver.CUdeviceptr;
+import org.rcnn4j.backend.RoiChecks;
 import org.rcnn4j.cuda.CudaDevice;
-
+import org.rcnn4j.cuda.kernels.RoiAlignKernels;
+import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
-import org.rcnn4j.backend.*;
 
-/** SKELETON: placeholder until this kernel family lands; replaced, never shipped. */
+/**
+ * roi_align on the device (cuda/roi_align.cu), F32 and F64, same results as the CPU backend up to rounding. The
+ * boxes stay on the device, so their batch indices are not checked here: a RoI with an index outside [0, N)
+ * pools to 0 and gets no gradient. The backward is deterministic (fixed-point sums, the same bits on every
+ * run) unless system property {@value RoiCudaSupport#ATOMIC_BACKWARD} is true (float atomics, as torchvision).
+ */
 final class RoiAlignCuda {
     private final CudaDevice device;
 
     RoiAlignCuda(CudaDevice device) {
         this.device = device;
     }
-    Tensor forward(Tensor input, Tensor boxes, int outputHeight, int outputWidth, float spatialScale, int samplingRatio, boolean aligned) { throw new UnsupportedOperationException("not implemented yet"); }
-    Tensor backward(Tensor gradOutput, Tensor boxes, int[] inputShape, float spatialScale, int samplingRatio, boolean aligned) { throw new UnsupportedOperationException("not implemented yet"); }
+
+    Tensor forward(Tensor input, Tensor boxes, int outputHeight, int outputWidth, float spatialScale,
+            int samplingRatio, boolean aligned) {
+        RoiChecks.inputAndBoxes(input, boxes);
+        RoiChecks.outputSize(outputHeight, outputWidth);
+        RoiChecks.spatialScale(spatialScale);
+        RoiCudaSupport.requireDevice("input", input);
+        RoiCudaSupport.requireDevice("boxes", boxes);
+        int[] s = input.shape();
+        int k = boxes.size(0);
+        Tensor out = Transfers.empty(device, input.dtype(), k, s[1], outputHeight, outputWidth);
+        try {
+            if (input.dtype() == DType.F32) {
+                RoiAlignKernels.forwardF32(device, input.deviceBuffer().pointer(), boxes.deviceBuffer().pointer(),
+                        out.deviceBuffer().pointer(), k, s[1], s[2], s[3], s[0], outputHeight, outputWidth,
+                        spatialScale, samplingRatio, aligned);
+            } else {
+                RoiAlignKernels.forwardF64(device, input.deviceBuffer().pointer(), boxes.deviceBuffer().pointer(),
+                        out.deviceBuffer().pointer(), k, s[1], s[2], s[3], s[0], outputHeight, outputWidth,
+                        spatialScale, samplingRatio, aligned);
+            }
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    Tensor backward(Tensor gradOutput, Tensor boxes, int[] inputShape, float spatialScale, int samplingRatio,
+            boolean aligned) {
+        RoiChecks.gradOutput(gradOutput, boxes, inputShape);
+        RoiChecks.spatialScale(spatialScale);
+        RoiCudaSupport.requireDevice("grad_output", gradOutput);
+        RoiCudaSupport.requireDevice("boxes", boxes);
+        int k = boxes.size(0);
+        int ph = gradOutput.size(2);
+        int pw = gradOutput.size(3);
+        Tensor grad = Transfers.empty(device, gradOutput.dtype(), inputShape);
+        try {
+            CUdeviceptr go = gradOutput.deviceBuffer().pointer();
+            CUdeviceptr b = boxes.deviceBuffer().pointer();
+            CUdeviceptr gi = grad.deviceBuffer().pointer();
+            boolean f32 = gradOutput.dtype() == DType.F32;
+            if (RoiCudaSupport.atomicBackward()) {
+                device.memsetZero(grad.deviceBuffer());
+                if (f32) {
+                    RoiAlignKernels.backwardF32(device, go, b, gi, k, inputShape[1], inputShape[2], inputShape[3],
+                            inputShape[0], ph, pw, spatialScale, samplingRatio, aligned);
+                } else {
+                    RoiAlignKernels.backwardF64(device, go, b, gi, k, inputShape[1], inputShape[2], inputShape[3],
+                            inputShape[0], ph, pw, spatialScale, samplingRatio, aligned);
+                }
+            } else if (f32) {
+                RoiAlignKernels.backwardDeterministicF32(device, go, b, gi, k, inputShape[1], inputShape[2],
+                        inputShape[3], inputShape[0], ph, pw, spatialScale, samplingRatio, aligned);
+            } else {
+                RoiAlignKernels.backwardDeterministicF64(device, go, b, gi, k, inputShape[1], inputShape[2],
+                        inputShape[3], inputShape[0], ph, pw, spatialScale, samplingRatio, aligned);
+            }
+            return grad;
+        } catch (RuntimeException e) {
+            grad.close();
+            throw e;
+        }
+    }
 }

@@ -1,16 +1,92 @@
 package org.rcnn4j.backend.cuda;
+
+import jcuda.driver.CUdeviceptr;
+import org.rcnn4j.backend.RoiChecks;
+import org.rcnn4j.backend.RoiPoolResult;
 import org.rcnn4j.cuda.CudaDevice;
-
+import org.rcnn4j.cuda.kernels.RoiPoolKernels;
+import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
-import org.rcnn4j.backend.*;
 
-/** SKELETON: placeholder until this kernel family lands; replaced, never shipped. */
+/**
+ * roi_pool on the device (cuda/roi_pool.cu), F32 and F64; output and argmax equal the CPU backend's exactly.
+ * Batch indices and argmax values are not checked on the host (they stay on the device): a RoI with an index
+ * outside [0, N) outputs 0 / -1, and the backward ignores argmax values outside [-1, H*W). The backward is
+ * deterministic (fixed-point sums, the same bits on every run) unless system property
+ * {@value RoiCudaSupport#ATOMIC_BACKWARD} is true (float atomics, as torchvision).
+ */
 final class RoiPoolCuda {
     private final CudaDevice device;
 
     RoiPoolCuda(CudaDevice device) {
         this.device = device;
     }
-    RoiPoolResult forward(Tensor input, Tensor boxes, int outputHeight, int outputWidth, float spatialScale) { throw new UnsupportedOperationException("not implemented yet"); }
-    Tensor backward(Tensor gradOutput, Tensor boxes, Tensor argmax, int[] inputShape) { throw new UnsupportedOperationException("not implemented yet"); }
+
+    RoiPoolResult forward(Tensor input, Tensor boxes, int outputHeight, int outputWidth, float spatialScale) {
+        RoiChecks.inputAndBoxes(input, boxes);
+        RoiChecks.outputSize(outputHeight, outputWidth);
+        RoiChecks.spatialScale(spatialScale);
+        RoiCudaSupport.requireDevice("input", input);
+        RoiCudaSupport.requireDevice("boxes", boxes);
+        int[] s = input.shape();
+        int k = boxes.size(0);
+        Tensor out = Transfers.empty(device, input.dtype(), k, s[1], outputHeight, outputWidth);
+        Tensor argmax = null;
+        try {
+            argmax = Transfers.empty(device, DType.I32, k, s[1], outputHeight, outputWidth);
+            if (input.dtype() == DType.F32) {
+                RoiPoolKernels.forwardF32(device, input.deviceBuffer().pointer(), boxes.deviceBuffer().pointer(),
+                        out.deviceBuffer().pointer(), argmax.deviceBuffer().pointer(), k, s[1], s[2], s[3], s[0],
+                        outputHeight, outputWidth, spatialScale);
+            } else {
+                RoiPoolKernels.forwardF64(device, input.deviceBuffer().pointer(), boxes.deviceBuffer().pointer(),
+                        out.deviceBuffer().pointer(), argmax.deviceBuffer().pointer(), k, s[1], s[2], s[3], s[0],
+                        outputHeight, outputWidth, spatialScale);
+            }
+            return new RoiPoolResult(out, argmax);
+        } catch (RuntimeException e) {
+            out.close();
+            if (argmax != null) {
+                argmax.close();
+            }
+            throw e;
+        }
+    }
+
+    Tensor backward(Tensor gradOutput, Tensor boxes, Tensor argmax, int[] inputShape) {
+        RoiChecks.gradOutput(gradOutput, boxes, inputShape);
+        RoiChecks.argmax(argmax, gradOutput);
+        RoiCudaSupport.requireDevice("grad_output", gradOutput);
+        RoiCudaSupport.requireDevice("boxes", boxes);
+        RoiCudaSupport.requireDevice("argmax", argmax);
+        int k = boxes.size(0);
+        int ph = gradOutput.size(2);
+        int pw = gradOutput.size(3);
+        boolean i64 = argmax.dtype() == DType.I64;
+        Tensor grad = Transfers.empty(device, gradOutput.dtype(), inputShape);
+        try {
+            CUdeviceptr go = gradOutput.deviceBuffer().pointer();
+            CUdeviceptr b = boxes.deviceBuffer().pointer();
+            CUdeviceptr a = argmax.deviceBuffer().pointer();
+            CUdeviceptr gi = grad.deviceBuffer().pointer();
+            boolean f32 = gradOutput.dtype() == DType.F32;
+            if (RoiCudaSupport.atomicBackward()) {
+                device.memsetZero(grad.deviceBuffer());
+                if (f32) {
+                    RoiPoolKernels.backwardF32(device, go, b, a, i64, gi, k, inputShape[1], inputShape[2],
+                            inputShape[3], inputShape[0], ph, pw);
+                } else {
+                    RoiPoolKernels.backwardF64(device, go, b, a, i64, gi, k, inputShape[1], inputShape[2],
+                            inputShape[3], inputShape[0], ph, pw);
+                }
+            } else {
+                RoiPoolKernels.backwardDeterministic(device, !f32, go, b, a, i64, gi, k, inputShape[1],
+                        inputShape[2], inputShape[3], inputShape[0], ph, pw);
+            }
+            return grad;
+        } catch (RuntimeException e) {
+            grad.close();
+            throw e;
+        }
+    }
 }

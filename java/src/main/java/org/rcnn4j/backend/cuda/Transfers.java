@@ -23,6 +23,18 @@ public final class Transfers {
         }
     }
 
+    /** A zero-filled device tensor of {@code shape} (zeroed on the stream), e.g. for atomically accumulated grads. */
+    public static Tensor zeros(CudaDevice device, DType dtype, int... shape) {
+        Tensor t = empty(device, dtype, shape);
+        try {
+            device.memsetZero(t.deviceBuffer());
+            return t;
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+    }
+
     /**
      * A device copy of {@code tensor}: a host tensor is uploaded, a device tensor is copied on the device (the
      * result is always a new tensor the caller owns).

@@ -107,6 +107,28 @@ class PasteMasksCpuTest {
         }
     }
 
+    /** Corners far beyond the image (clamped to +-2^31 after expansion) still paste the right part of the mask. */
+    @Test
+    void hugeBoxesMatchPerPixelReference() {
+        Tensor masks = new RandomTensors(9).uniform(0f, 1f, 5, 1, 28, 28);
+        Tensor boxes = Tensor.ofFloats(new float[] {
+            -1e12f, 5f, 1e12f, 20f,
+            -3e9f, -3e9f, 3e9f, 3e9f,
+            3e9f, 2f, 4e9f, 9f,
+            -4e9f, 2f, -3e9f, 9f,
+            -1e7f, -2e6f, 30f, 20f}, 5, 4);
+        Tensor expected = perPixel(masks, boxes, 23, 31, 1);
+        Tensor actual = cpu.pasteMasks(masks, boxes, 23, 31, 1);
+        TensorAssert.assertClose("huge boxes", expected, actual, TensorAssert.FORWARD);
+        float[] d = actual.floats();
+        int plane = 23 * 31;
+        for (int q = 0; q < plane; q++) {
+            assertEquals(0f, d[2 * plane + q], "box right of 2^31, pixel " + q);
+            assertEquals(0f, d[3 * plane + q], "box left of -2^31, pixel " + q);
+        }
+        assertTrue(d[5 * 31 + 3] > 0f, "the first box covers row 5");
+    }
+
     @Test
     void emptyImage() {
         Tensor masks = new RandomTensors(3).uniform(0f, 1f, 2, 1, 28, 28);
@@ -162,8 +184,8 @@ class PasteMasksCpuTest {
             if (b == null) {
                 continue;
             }
-            int w = (int) Math.max(b[2] - b[0] + 1, 1);
-            int h = (int) Math.max(b[3] - b[1] + 1, 1);
+            long w = Math.max(b[2] - b[0] + 1, 1);
+            long h = Math.max(b[3] - b[1] + 1, 1);
             float[] padded = new float[mp * mp];
             for (int r = 0; r < m; r++) {
                 System.arraycopy(src, (i * m + r) * m, padded, (r + padding) * mp + padding, m);
@@ -175,8 +197,8 @@ class PasteMasksCpuTest {
                     if (dy < 0 || dy >= h || dx < 0 || dx >= w || b[2] < b[0] || b[3] < b[1]) {
                         continue;
                     }
-                    float sy = Math.max((float) mp / h * (dy + 0.5f) - 0.5f, 0f);
-                    float sx = Math.max((float) mp / w * (dx + 0.5f) - 0.5f, 0f);
+                    float sy = Math.max((float) mp / (float) h * ((float) dy + 0.5f) - 0.5f, 0f);
+                    float sx = Math.max((float) mp / (float) w * ((float) dx + 0.5f) - 0.5f, 0f);
                     int y0 = (int) sy;
                     int x0 = (int) sx;
                     int y1 = Math.min(y0 + 1, mp - 1);

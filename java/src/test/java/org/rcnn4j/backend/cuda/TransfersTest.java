@@ -127,4 +127,20 @@ class TransfersTest {
             }
         });
     }
+
+    @Test
+    void zerosAreZeroEvenInReusedBlocks() {
+        CudaDevice d = CudaTestSupport.device();
+        CudaTestSupport.poisoned(DType.F64, 5, 7).close(); // leaves a poisoned block of this size in the cache
+        try (Tensor z = Transfers.zeros(d, DType.F64, 5, 7)) {
+            for (double v : Transfers.toHost(d, z).doubles()) {
+                assertEquals(0.0, v);
+            }
+        }
+        try (var b = d.allocateZeroed(12)) {
+            int[] out = {1, 2, 3};
+            d.copyDeviceToHost(out, b);
+            assertArrayEquals(new int[3], out);
+        }
+    }
 }

@@ -19,6 +19,9 @@ final class Help {
                                  run every op on the bundled example inputs and compare with torchvision's outputs
                                  (alias: demo-ops); exit code 1 if any op disagrees
                   devices        which devices (backends) work on this machine, and why not
+                  model NAME [--num-classes N] [--norm frozen|batch]
+                                 print a model's state_dict layout (torchvision's keys and shapes) and totals;
+                                 models: fasterrcnn_resnet50_fpn, maskrcnn_resnet50_fpn, vgg16 (rcnn4j model --help)
                   --version      print the version
                   --help         print this help
 

@@ -424,32 +424,44 @@ public final class CocoEval {
                 m = i;
             }
         }
-        int tn = p.iouThrs().length;
-        double sum = 0;
-        long count = 0;
-        for (int t = 0; t < tn; t++) {
+        // the selected values in numpy's C order (t, r, k), as s[s > -1] lists them
+        Values v = new Values();
+        for (int t = 0; t < p.iouThrs().length; t++) {
             if (iouThr != null && p.iouThrs()[t] != iouThr) {
                 continue;
             }
-            for (int k = 0; k < evalCats(); k++) {
-                if (ap) {
-                    for (int r = 0; r < p.recThrs().length; r++) {
-                        double v = precision[pIndex(t, r, k, a, m)];
-                        if (v > -1) {
-                            sum += v;
-                            count++;
-                        }
+            if (ap) {
+                for (int r = 0; r < p.recThrs().length; r++) {
+                    for (int k = 0; k < evalCats(); k++) {
+                        v.add(precision[pIndex(t, r, k, a, m)]);
                     }
-                } else {
-                    double v = recall[rIndex(t, k, a, m)];
-                    if (v > -1) {
-                        sum += v;
-                        count++;
-                    }
+                }
+            } else {
+                for (int k = 0; k < evalCats(); k++) {
+                    v.add(recall[rIndex(t, k, a, m)]);
                 }
             }
         }
-        return count == 0 ? -1 : sum / count;
+        return v.mean();
+    }
+
+    /** The values above -1, averaged as np.mean does (pairwise summation), -1 when there are none. */
+    private static final class Values {
+        private double[] data = new double[64];
+        private int n;
+
+        void add(double x) {
+            if (x > -1) {
+                if (n == data.length) {
+                    data = Arrays.copyOf(data, 2 * n);
+                }
+                data[n++] = x;
+            }
+        }
+
+        double mean() {
+            return n == 0 ? -1 : PairwiseSum.sum(data, 0, n) / n;
+        }
     }
 
     /** AP (IoU 0.50:0.95, area all, the largest maxDets) of each category, in catIds order; -1 when undefined. */
@@ -464,18 +476,13 @@ public final class CocoEval {
         int m = p.maxDets().length - 1;
         double[] out = new double[catIds.length];
         for (int k = 0; k < catIds.length; k++) {
-            double sum = 0;
-            long count = 0;
+            Values v = new Values();
             for (int t = 0; t < p.iouThrs().length; t++) {
                 for (int r = 0; r < p.recThrs().length; r++) {
-                    double v = precision[pIndex(t, r, k, a, m)];
-                    if (v > -1) {
-                        sum += v;
-                        count++;
-                    }
+                    v.add(precision[pIndex(t, r, k, a, m)]);
                 }
             }
-            out[k] = count == 0 ? -1 : sum / count;
+            out[k] = v.mean();
         }
         return out;
     }

@@ -19,6 +19,8 @@ final class Help {
                                  run every op on the bundled example inputs and compare with torchvision's outputs
                                  (alias: demo-ops); exit code 1 if any op disagrees
                   devices        which devices (backends) work on this machine, and why not
+                  eval --gt GT.json --results RES.json [--iou-type bbox|segm] [--per-class]
+                                 COCO-style AP of detections against COCO ground truth (pycocotools' COCOeval)
                   --version      print the version
                   --help         print this help
 

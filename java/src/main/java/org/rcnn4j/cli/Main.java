@@ -76,6 +76,7 @@ public final class Main {
                 return Devices.list(out);
             case "example", "demo-ops":
                 return ExampleCommand.run(rest, out);
+            case "eval": return EvalCommand.run(rest, out);
             default:
                 throw new UsageException("unknown command '" + command + "' (commands: op, example, devices; see "
                         + "rcnn4j --help)");

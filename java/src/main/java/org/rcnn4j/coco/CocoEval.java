@@ -45,6 +45,11 @@ public final class CocoEval {
         return catIds.clone();
     }
 
+    /** The ground truth's category with this id, or null. */
+    public CocoCategory category(long id) {
+        return gt.categories().get(id);
+    }
+
     private int evalCats() {
         return p.useCats() ? catIds.length : 1;
     }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 /**
@@ -23,7 +24,9 @@ public final class CocoEval {
     /** Per evaluated category (catIds, or the single "all" when useCats is off) and image index. */
     private final List<List<CocoAnnotation>> gts = new ArrayList<>();
     private final List<List<CocoAnnotation>> dts = new ArrayList<>();
-    private final Map<Long, Rle> masks = new HashMap<>();
+    /** Per (category, image): detections by decreasing score, at most the largest maxDets. */
+    private final List<List<CocoAnnotation>> sortedDts = new ArrayList<>();
+    private final Map<Long, Rle> masks = new ConcurrentHashMap<>();
     private EvalImage[] evalImgs;
     private double[] precision;
     private double[] recall;
@@ -81,6 +84,10 @@ public final class CocoEval {
         }
         int an = p.areaRng().length;
         int maxDet = p.maxDets()[p.maxDets().length - 1];
+        sortedDts.clear();
+        for (List<CocoAnnotation> d : dts) {
+            sortedDts.add(d.isEmpty() ? d : byScore(d, maxDet));
+        }
         double[][][] ious = new double[kn * in][][];
         IntStream.range(0, kn * in).parallel().forEach(ki -> ious[ki] = computeIou(ki));
         evalImgs = new EvalImage[kn * an * in];
@@ -111,16 +118,16 @@ public final class CocoEval {
     }
 
     private void prepareMasks(List<CocoAnnotation> anns) {
-        for (CocoAnnotation a : anns) {
+        anns.parallelStream().forEach(a -> {
             CocoImage img = gt.images().get(a.imageId());
             if (img == null) {
-                continue;
+                return;
             }
             if (a.segmentation() == null) {
                 throw new CocoFormatException("annotation " + a.id() + " has no segmentation (needed for segm)");
             }
             masks.put(key(a), a.segmentation().toRle(img.height(), img.width()));
-        }
+        });
     }
 
     /** Ground truth and detections share the id space 1, 2, ...: detections' keys are negative. */
@@ -141,7 +148,7 @@ public final class CocoEval {
         if (g.isEmpty() && d.isEmpty()) {
             return new double[0][];
         }
-        d = byScore(d, p.maxDets()[p.maxDets().length - 1]);
+        d = sortedDts.get(ki);
         boolean[] crowd = new boolean[g.size()];
         for (int j = 0; j < crowd.length; j++) {
             crowd[j] = g.get(j).iscrowd();
@@ -190,21 +197,22 @@ public final class CocoEval {
             g[j] = g0.get(gtind[j]);
             gtIg[j] = ig0[gtind[j]];
         }
-        List<CocoAnnotation> d = byScore(d0, maxDet);
-        int dn = d.size();
+        List<CocoAnnotation> d = sortedDts.get(ki);
+        int dn = Math.min(d.size(), maxDet);
         double[] thr = p.iouThrs();
         int tn = thr.length;
-        long[][] gtm = new long[tn][gn];
-        long[][] dtm = new long[tn][dn];
-        boolean[][] dtIg = new boolean[tn][dn];
+        long[] gtm = new long[gn];
+        long[] dtm = new long[tn * dn];
+        boolean[] dtIg = new boolean[tn * dn];
         if (iousAll.length > 0) {
             for (int t = 0; t < tn; t++) {
+                Arrays.fill(gtm, 0);
                 for (int di = 0; di < dn; di++) {
                     double iou = Math.min(thr[t], 1 - 1e-10);
                     int m = -1;
                     for (int gi = 0; gi < gn; gi++) {
                         // a matched ground truth is taken unless it is a crowd
-                        if (gtm[t][gi] > 0 && !g[gi].iscrowd()) {
+                        if (gtm[gi] > 0 && !g[gi].iscrowd()) {
                             continue;
                         }
                         // matched a regular ground truth already: the ignored ones (sorted last) cannot win
@@ -221,9 +229,9 @@ public final class CocoEval {
                     if (m == -1) {
                         continue;
                     }
-                    dtIg[t][di] = gtIg[m];
-                    dtm[t][di] = g[m].id();
-                    gtm[t][m] = d.get(di).id();
+                    dtIg[t * dn + di] = gtIg[m];
+                    dtm[t * dn + di] = g[m].id();
+                    gtm[m] = d.get(di).id();
                 }
             }
         }
@@ -233,7 +241,7 @@ public final class CocoEval {
             scores[di] = a.score();
             boolean out = a.area() < aRng[0] || a.area() > aRng[1];
             for (int t = 0; t < tn; t++) {
-                dtIg[t][di] |= dtm[t][di] == 0 && out;
+                dtIg[t * dn + di] |= dtm[t * dn + di] == 0 && out;
             }
         }
         return new EvalImage(scores, dtm, dtIg, gtIg);
@@ -305,11 +313,12 @@ public final class CocoEval {
         boolean[][] dtIg = new boolean[tn][total];
         int o = 0;
         for (EvalImage x : e) {
-            int c = Math.min(maxDet, x.dtScores().length);
+            int dn = x.dtScores().length;
+            int c = Math.min(maxDet, dn);
             System.arraycopy(x.dtScores(), 0, scores, o, c);
             for (int t = 0; t < tn; t++) {
-                System.arraycopy(x.dtMatches()[t], 0, dtm[t], o, c);
-                System.arraycopy(x.dtIgnore()[t], 0, dtIg[t], o, c);
+                System.arraycopy(x.dtMatches(), t * dn, dtm[t], o, c);
+                System.arraycopy(x.dtIgnore(), t * dn, dtIg[t], o, c);
             }
             o += c;
         }

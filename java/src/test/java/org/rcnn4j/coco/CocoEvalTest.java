@@ -139,4 +139,39 @@ class CocoEvalTest {
         CocoEval any = new CocoEval(gt, dt, CocoParams.defaults(CocoParams.IouType.BBOX).withUseCats(false));
         assertEquals(1.0, any.evaluate().accumulate().summarize()[0], 1e-15);
     }
+
+    /** pycocotools' area ranges are closed at both ends: a gt of area exactly 32^2 is both small and medium. */
+    @Test
+    void areaRangeBoundsAreInclusive() {
+        String gt = ONE_GT.replace("\"area\":1600", "\"area\":1024");
+        double[] s = run(gt, "[{\"image_id\":1,\"category_id\":1,\"bbox\":[10,10,40,40],\"score\":0.9}]",
+                CocoParams.IouType.BBOX).summarize();
+        assertEquals(1.0, s[3], 1e-15, "small");
+        assertEquals(1.0, s[4], 1e-15, "medium");
+        assertEquals(-1.0, s[5], 0.0, "large");
+    }
+
+    /**
+     * Detections beyond maxDets per image are dropped after a stable sort by score: with 3 equal-score
+     * detections and maxDets 1, only the first in file order counts. Here it is the false positive, so AR1 = 0,
+     * while the true positive (second in the file) counts from maxDets 10 on.
+     */
+    @Test
+    void equalScoresKeepFileOrderUnderTheCap() {
+        double[] s = run(ONE_GT, """
+                [{"image_id":1,"category_id":1,"bbox":[60,60,30,30],"score":0.5},
+                 {"image_id":1,"category_id":1,"bbox":[10,10,40,40],"score":0.5},
+                 {"image_id":1,"category_id":1,"bbox":[0,60,30,30],"score":0.5}]""", CocoParams.IouType.BBOX)
+                .summarize();
+        assertEquals(0.0, s[6], 0.0, "AR1");
+        assertEquals(1.0, s[7], 0.0, "AR10");
+    }
+
+    /** A segmentation list whose first entry has 4 numbers is read as [x, y, w, h] boxes, as pycocotools does. */
+    @Test
+    void fourNumberSegmentationIsABox() {
+        Segmentation s = Segmentation.ofPolygons(java.util.List.of(new double[] {2, 3, 4, 5}));
+        assertEquals(MaskApi.fromBbox(new double[] {2, 3, 4, 5}, 20, 20), s.toRle(20, 20));
+        assertEquals(20, s.toRle(20, 20).area());
+    }
 }

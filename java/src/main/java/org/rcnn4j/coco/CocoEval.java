@@ -474,7 +474,7 @@ public final class CocoEval {
         }
 
         double mean() {
-            return n == 0 ? -1 : PairwiseSum.sum(data, 0, n) / n;
+            return n == 0 ? -1 : PairwiseSum.numpySum(data, n) / n;
         }
     }
 

@@ -3,12 +3,23 @@ package org.rcnn4j.coco;
 /**
  * numpy's pairwise summation of float64 (np.add.reduce, hence np.mean): below 8 values a plain loop, up to 128
  * eight interleaved partial sums, above that the two halves (split at a multiple of 8) summed recursively.
- * Summing in the same order gives the same last bit, so printed values round the same way as pycocotools'.
+ * The reduction runs over numpy's 8192-element buffers one after another, each summed pairwise. Summing in the
+ * same order gives the same last bit, so printed values round the same way as pycocotools'.
  */
 final class PairwiseSum {
     private static final int BLOCK = 128;
+    private static final int BUFFER = 8192;
 
     private PairwiseSum() {
+    }
+
+    /** np.add.reduce over a[0..n). */
+    static double numpySum(double[] a, int n) {
+        double acc = 0.;
+        for (int s = 0; s < n; s += BUFFER) {
+            acc += sum(a, s, Math.min(BUFFER, n - s));
+        }
+        return acc;
     }
 
     static double sum(double[] a, int from, int n) {

@@ -20,7 +20,7 @@ class CocoEvalTest {
 
     /** The numbers of coco_reference.py (a separate numpy statement of COCOeval) on the committed cases. */
     @ParameterizedTest
-    @CsvSource({"mixed,bbox", "mixed,segm", "capped,bbox", "capped,segm"})
+    @CsvSource({"mixed,bbox", "mixed,segm", "capped,bbox", "capped,segm", "many,bbox"})
     void matchesTheReferenceOnCommittedCases(String name, String type) {
         CocoDataset gt = CocoCases.gt(name);
         List<CocoAnnotation> dt = CocoCases.results(name, type, gt);

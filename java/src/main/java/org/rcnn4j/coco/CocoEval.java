@@ -322,11 +322,7 @@ public final class CocoEval {
             }
             o += c;
         }
-        Integer[] order = new Integer[total];
-        for (int i = 0; i < total; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (x, y) -> -scores[x] < -scores[y] ? -1 : (-scores[x] > -scores[y] ? 1 : 0));
+        int[] order = StableOrder.byDecreasingScore(scores);
         double[] recThrs = p.recThrs();
         for (int t = 0; t < tn; t++) {
             double[] rc = new double[total];

@@ -123,10 +123,17 @@ public final class CocoEval {
             if (img == null) {
                 return;
             }
-            if (a.segmentation() == null) {
+            Rle mask;
+            if (a.segmentation() != null) {
+                mask = a.segmentation().toRle(img.height(), img.width());
+            } else if (!Double.isNaN(a.score())) { // pycocotools' loadRes: a box result's box as its polygon
+                double[] b = a.bbox();
+                mask = MaskApi.fromPolygon(new double[] {b[0], b[1], b[0], b[1] + b[3], b[0] + b[2], b[1] + b[3],
+                    b[0] + b[2], b[1]}, img.height(), img.width());
+            } else {
                 throw new CocoFormatException("annotation " + a.id() + " has no segmentation (needed for segm)");
             }
-            masks.put(key(a), a.segmentation().toRle(img.height(), img.width()));
+            masks.put(key(a), mask);
         });
     }
 
@@ -414,7 +421,7 @@ public final class CocoEval {
             Double thr = (Double) rows[i][1];
             String iouStr = thr == null ? fixed(p.iouThrs()[0], 2) + ":" + fixed(p.iouThrs()[p.iouThrs().length - 1], 2)
                     : fixed(thr, 2);
-            sb.append(String.format(" %-18s %s @[ IoU=%-9s | area=%6s | maxDets=%3d ] = %s%n",
+            sb.append(String.format(" %-18s %s @[ IoU=%-9s | area=%6s | maxDets=%3d ] = %s\n",
                     ap ? "Average Precision" : "Average Recall", ap ? "(AP)" : "(AR)", iouStr, rows[i][2],
                     (Integer) rows[i][3], fixed(stats[i], 3)));
         }

@@ -15,7 +15,8 @@ import org.rcnn4j.io.Json;
 /**
  * COCO results files: a list of {image_id, category_id, bbox or segmentation, score}. Reading follows
  * pycocotools' COCO.loadRes: ids 1, 2, ... in file order; when the first result has a bbox every area is the
- * box's w * h (also for segm evaluation), otherwise the RLE's area, and a missing bbox is the RLE's bounds.
+ * box's w * h (also for segm evaluation), otherwise the RLE's area, and a missing bbox is the RLE's bounds. A
+ * box result without a segmentation keeps a null one here; segm evaluation rasterizes its box (as loadRes does).
  */
 public final class CocoResults {
     private CocoResults() {
@@ -69,13 +70,6 @@ public final class CocoResults {
                 }
                 area = s.rle().area();
                 bbox = m.containsKey("bbox") ? j.bbox(m.get("bbox"), where) : s.rle().toBbox();
-            }
-            if (s == null) { // pycocotools' loadRes: the box as a polygon, for segm evaluation of box results
-                double x1 = bbox[0];
-                double x2 = bbox[0] + bbox[2];
-                double y1 = bbox[1];
-                double y2 = bbox[1] + bbox[3];
-                s = Segmentation.ofPolygons(List.of(new double[] {x1, y1, x1, y2, x2, y2, x2, y1}));
             }
             out.add(new CocoAnnotation(i + 1, imageId, categoryId, bbox, area, false, score, s));
         }

@@ -174,4 +174,26 @@ class CocoEvalTest {
         assertEquals(MaskApi.fromBbox(new double[] {2, 3, 4, 5}, 20, 20), s.toRle(20, 20));
         assertEquals(20, s.toRle(20, 20).area());
     }
+
+    /**
+     * Box results evaluated as segm: each box becomes its corner polygon (loadRes), so the box equal to the square
+     * gt polygon has mask IoU 1 and the left half box (score 0.95, ranked first) IoU exactly 0.5. At IoU 0.50 the
+     * half box matches (>= threshold) and AP is 1; at the 9 higher thresholds it is a false positive before the
+     * full box: AP 0.5. AP = (1 + 9 * 0.5) / 10 = 0.55; AR1 (the half box alone) = 1/10.
+     */
+    @Test
+    void boxResultsEvaluateAsSegmThroughTheirPolygon() {
+        String gt = """
+                {"images":[{"id":1,"width":64,"height":64}],
+                 "categories":[{"id":1,"name":"a"}],
+                 "annotations":[{"id":1,"image_id":1,"category_id":1,"bbox":[10,10,40,40],"area":1600,
+                  "iscrowd":0,"segmentation":[[10,10,50,10,50,50,10,50]]}]}""";
+        String res = "[{\"image_id\":1,\"category_id\":1,\"bbox\":[10,10,40,40],\"score\":0.9},"
+                + "{\"image_id\":1,\"category_id\":1,\"bbox\":[10,10,20,40],\"score\":0.95}]";
+        double[] s = run(gt, res, CocoParams.IouType.SEGM).summarize();
+        assertEquals(0.55, s[0], 1e-15, "AP");
+        assertEquals(1.0, s[1], 1e-15, "AP50");
+        assertEquals(0.5, s[2], 1e-15, "AP75");
+        assertEquals(0.1, s[6], 1e-15, "AR1: only the half box");
+    }
 }

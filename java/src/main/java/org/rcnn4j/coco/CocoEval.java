@@ -26,7 +26,9 @@ public final class CocoEval {
     private final List<List<CocoAnnotation>> dts = new ArrayList<>();
     /** Per (category, image): detections by decreasing score, at most the largest maxDets. */
     private final List<List<CocoAnnotation>> sortedDts = new ArrayList<>();
-    private final Map<Long, Rle> masks = new ConcurrentHashMap<>();
+    /** Masks by annotation id, ground truth and detections apart (their ids may coincide). */
+    private final Map<Long, Rle> gtMasks = new ConcurrentHashMap<>();
+    private final Map<Long, Rle> dtMasks = new ConcurrentHashMap<>();
     private EvalImage[] evalImgs;
     private double[] precision;
     private double[] recall;
@@ -79,8 +81,8 @@ public final class CocoEval {
         addGrouped(gt.annotations(), gts, imgIndex, catIndex, in);
         addGrouped(dt, dts, imgIndex, catIndex, in);
         if (p.iouType() == CocoParams.IouType.SEGM) {
-            prepareMasks(gt.annotations());
-            prepareMasks(dt);
+            prepareMasks(gt.annotations(), gtMasks);
+            prepareMasks(dt, dtMasks);
         }
         int an = p.areaRng().length;
         int maxDet = p.maxDets()[p.maxDets().length - 1];
@@ -117,7 +119,7 @@ public final class CocoEval {
         }
     }
 
-    private void prepareMasks(List<CocoAnnotation> anns) {
+    private void prepareMasks(List<CocoAnnotation> anns, Map<Long, Rle> masks) {
         anns.parallelStream().forEach(a -> {
             CocoImage img = gt.images().get(a.imageId());
             if (img == null) {
@@ -133,13 +135,8 @@ public final class CocoEval {
             } else {
                 throw new CocoFormatException("annotation " + a.id() + " has no segmentation (needed for segm)");
             }
-            masks.put(key(a), mask);
+            masks.put(a.id(), mask);
         });
-    }
-
-    /** Ground truth and detections share the id space 1, 2, ...: detections' keys are negative. */
-    private static long key(CocoAnnotation a) {
-        return Double.isNaN(a.score()) ? a.id() : -a.id() - 1;
     }
 
     /** Detections of one (category, image) by decreasing score, stable (np.argsort kind='mergesort'). */
@@ -164,8 +161,8 @@ public final class CocoEval {
             return new double[0][];
         }
         if (p.iouType() == CocoParams.IouType.SEGM) {
-            Rle[] dm = d.stream().map(a -> masks.get(key(a))).toArray(Rle[]::new);
-            Rle[] gm = g.stream().map(a -> masks.get(key(a))).toArray(Rle[]::new);
+            Rle[] dm = d.stream().map(a -> dtMasks.get(a.id())).toArray(Rle[]::new);
+            Rle[] gm = g.stream().map(a -> gtMasks.get(a.id())).toArray(Rle[]::new);
             return MaskApi.maskIou(dm, gm, crowd);
         }
         double[][] db = d.stream().map(CocoAnnotation::bbox).toArray(double[][]::new);

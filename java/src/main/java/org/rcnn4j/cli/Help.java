@@ -22,6 +22,8 @@ final class Help {
                   model NAME [--num-classes N] [--norm frozen|batch]
                                  print a model's state_dict layout (torchvision's keys and shapes) and totals;
                                  models: fasterrcnn_resnet50_fpn, maskrcnn_resnet50_fpn, vgg16 (rcnn4j model --help)
+                  eval --gt GT.json --results RES.json [--iou-type bbox|segm] [--per-class]
+                                 COCO-style AP of detections against COCO ground truth (pycocotools' COCOeval)
                   --version      print the version
                   --help         print this help
 

@@ -78,6 +78,7 @@ public final class Main {
                 return ExampleCommand.run(rest, out);
             case "model":
                 return ModelCommand.run(rest, out);
+            case "eval": return EvalCommand.run(rest, out);
             default:
                 throw new UsageException("unknown command '" + command + "' (commands: op, example, devices; see "
                         + "rcnn4j --help)");

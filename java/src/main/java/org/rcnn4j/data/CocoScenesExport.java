@@ -8,6 +8,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -91,6 +92,7 @@ public final class CocoScenesExport {
             if (extra != null) {
                 extra.write(tmp);
             }
+            readableByAll(tmp);
             if (Files.exists(target)) {
                 Files.delete(target); // an empty directory, checked above
             }
@@ -157,6 +159,19 @@ public final class CocoScenesExport {
             out.add(m);
         }
         return out;
+    }
+
+    /** Temporary files and directories are private (0600/0700); a dataset is meant to be shared like any output. */
+    private static void readableByAll(Path root) throws IOException {
+        if (!root.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
+                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
     }
 
     private static boolean isEmptyDir(Path p) throws IOException {

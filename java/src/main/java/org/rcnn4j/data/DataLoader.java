@@ -132,7 +132,12 @@ public final class DataLoader {
             }
             int b = served++;
             if (pool == null) {
-                return load(b);
+                try {
+                    return load(b);
+                } catch (RuntimeException r) {
+                    close();
+                    throw new DataLoaderException("loading batch " + b + " failed: " + r.getMessage(), r);
+                }
             }
             Future<List<Sample>> f = ahead.poll();
             fill();

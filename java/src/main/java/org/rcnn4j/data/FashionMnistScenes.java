@@ -54,16 +54,30 @@ public final class FashionMnistScenes implements Dataset {
         background(rng, rgb, h, w);
 
         int items = config.minItems() + rng.nextInt(config.maxItems() - config.minItems() + 1);
+        Placement[] placed = new Placement[items];
         int[] owner = new int[plane];
         Arrays.fill(owner, -1);
         int[] ownArea = new int[items];
+        for (int k = 0; k < items; k++) {
+            placed[k] = choose(rng);
+            ownArea[k] = rasterize(placed[k], k, owner, null, h, w);
+        }
+        // Dropped items are left out of the picture too, so nothing visible is unlabelled. Leaving an item out
+        // only uncovers the items under it, so every kept item stays at least as visible as when it was judged.
+        boolean[] keep = judge(owner, ownArea, items);
+        Arrays.fill(owner, -1);
         int[] label = new int[items];
         for (int k = 0; k < items; k++) {
-            int item = rng.nextInt(source.size());
-            label[k] = source.label(item) + 1;
-            ownArea[k] = place(rng, item, k, rgb, owner, h, w);
+            label[k] = placed[k].label();
+            if (keep[k]) {
+                rasterize(placed[k], k, owner, rgb, h, w);
+            }
         }
-        return collect(rgb, owner, ownArea, label, items, h, w);
+        return collect(rgb, owner, keep, label, items, h, w);
+    }
+
+    /** Where, how large and in which colour one item goes. */
+    private record Placement(int item, int label, int top, int left, int side, float[] tint) {
     }
 
     /** Smooth colour field (bilinear on a coarse random grid) plus per-pixel noise: clutter without objects. */
@@ -93,14 +107,24 @@ public final class FashionMnistScenes implements Dataset {
         }
     }
 
-    /** Draws item onto the canvas, claims its mask pixels for instance k, and returns its own mask area. */
-    private int place(SplittableRandom rng, int item, int k, float[] rgb, int[] owner, int h, int w) {
+    private Placement choose(SplittableRandom rng) {
+        int h = config.height();
+        int w = config.width();
+        int item = rng.nextInt(source.size());
         double scale = config.minScale() + (config.maxScale() - config.minScale()) * rng.nextDouble();
         int side = Math.max(4, Math.min(Math.min(h, w), (int) Math.round(FashionMnist.SIDE * scale)));
-        double s = (double) side / FashionMnist.SIDE;
         int top = rng.nextInt(h - side + 1);
         int left = rng.nextInt(w - side + 1);
-        float[] tint = tint(rng);
+        return new Placement(item, source.label(item) + 1, top, left, side, tint(rng));
+    }
+
+    /**
+     * Claims the item's mask pixels for instance k and, when rgb is given, paints the item over the canvas.
+     * Returns the item's own mask area.
+     */
+    private int rasterize(Placement pl, int k, int[] owner, float[] rgb, int h, int w) {
+        int side = pl.side();
+        double s = (double) side / FashionMnist.SIDE;
         float threshold = (float) config.maskThreshold();
         int plane = h * w;
         int area = 0;
@@ -108,24 +132,43 @@ public final class FashionMnistScenes implements Dataset {
             double sy = (y + 0.5) / s - 0.5;
             for (int x = 0; x < side; x++) {
                 double sx = (x + 0.5) / s - 0.5;
-                float v = bilinear(item, sy, sx) / 255f;
-                if (v <= 0) {
-                    continue;
-                }
-                int p = (top + y) * w + left + x;
-                float alpha = Math.min(1f, v * 1.6f);
-                float shade = 0.45f + 0.55f * v;
-                for (int c = 0; c < 3; c++) {
-                    int q = c * plane + p;
-                    rgb[q] = (1 - alpha) * rgb[q] + alpha * tint[c] * shade;
-                }
+                float v = bilinear(pl.item(), sy, sx) / 255f;
+                int p = (pl.top() + y) * w + pl.left() + x;
                 if (v > threshold) {
                     owner[p] = k;
                     area++;
                 }
+                if (rgb == null) {
+                    continue;
+                }
+                // opacity ramps up from half the mask threshold: what shows of an item is (nearly) its mask
+                float alpha = Math.min(1f, (v - 0.5f * threshold) / (0.5f * threshold + 0.35f));
+                if (alpha <= 0) {
+                    continue;
+                }
+                float shade = 0.45f + 0.55f * v;
+                for (int c = 0; c < 3; c++) {
+                    int q = c * plane + p;
+                    rgb[q] = (1 - alpha) * rgb[q] + alpha * pl.tint()[c] * shade;
+                }
             }
         }
         return area;
+    }
+
+    /** Which instances stay: enough of their own mask visible, in fraction and in pixels. */
+    private boolean[] judge(int[] owner, int[] ownArea, int items) {
+        int[] visible = new int[items];
+        for (int o : owner) {
+            if (o >= 0) {
+                visible[o]++;
+            }
+        }
+        boolean[] keep = new boolean[items];
+        for (int k = 0; k < items; k++) {
+            keep[k] = visible[k] >= config.minVisiblePixels() && visible[k] >= (1 - config.maxOccluded()) * ownArea[k];
+        }
+        return keep;
     }
 
     /** Bilinear sample of a 28x28 item at fractional (y, x), zero outside (items sit on black). */
@@ -154,19 +197,11 @@ public final class FashionMnistScenes implements Dataset {
         return new float[] {((c >> 16) & 0xff) / 255f, ((c >> 8) & 0xff) / 255f, (c & 0xff) / 255f};
     }
 
-    private Sample collect(float[] rgb, int[] owner, int[] ownArea, int[] label, int items, int h, int w) {
-        int[] visible = new int[items];
-        for (int o : owner) {
-            if (o >= 0) {
-                visible[o]++;
-            }
-        }
+    private Sample collect(float[] rgb, int[] owner, boolean[] keep, int[] label, int items, int h, int w) {
         int[] keptIndex = new int[items];
         int kept = 0;
         for (int k = 0; k < items; k++) {
-            boolean enough = visible[k] >= config.minVisiblePixels()
-                    && visible[k] >= (1 - config.maxOccluded()) * ownArea[k];
-            keptIndex[k] = enough ? kept++ : -1;
+            keptIndex[k] = keep[k] ? kept++ : -1;
         }
         int plane = h * w;
         byte[] masks = new byte[kept * plane];

@@ -41,6 +41,6 @@ public record SceneConfig(int height, int width, int minItems, int maxItems, dou
     }
 
     public static SceneConfig sized(int height, int width) {
-        return new SceneConfig(height, width, 1, 5, 0.75, 2.5, 0.6, 24, 0.15);
+        return new SceneConfig(height, width, 1, 5, 0.75, 2.5, 0.6, 24, 0.05);
     }
 }

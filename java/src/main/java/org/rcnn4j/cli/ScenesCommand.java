@@ -127,6 +127,9 @@ final class ScenesCommand {
             out.print(help());
             return Main.OK;
         }
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true"); // pictures only; never look for a display
+        }
         FashionMnistScenes scenes = new FashionMnistScenes(FashionMnist.bundled(o.split()),
                 SceneConfig.sized(o.size(), o.size()), o.seed(), o.count());
         CocoScenesExport.Extra extra = !o.preview() ? null : dir -> {

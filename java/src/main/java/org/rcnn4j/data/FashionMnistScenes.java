@@ -193,8 +193,25 @@ public final class FashionMnistScenes implements Dataset {
         float hue = (float) rng.nextDouble();
         float sat = (float) (0.45 + 0.55 * rng.nextDouble());
         float val = (float) (0.65 + 0.35 * rng.nextDouble());
-        int c = java.awt.Color.HSBtoRGB(hue, sat, val);
-        return new float[] {((c >> 16) & 0xff) / 255f, ((c >> 8) & 0xff) / 255f, (c & 0xff) / 255f};
+        return hsvToRgb(hue, sat, val);
+    }
+
+    /** HSV (all in [0, 1]) to RGB in [0, 1]; plain arithmetic so scene making never touches AWT. */
+    static float[] hsvToRgb(float h, float s, float v) {
+        float f = (h - (float) Math.floor(h)) * 6f;
+        int sector = Math.min(5, (int) f);
+        float frac = f - sector;
+        float p = v * (1 - s);
+        float q = v * (1 - s * frac);
+        float t = v * (1 - s * (1 - frac));
+        return switch (sector) {
+            case 0 -> new float[] {v, t, p};
+            case 1 -> new float[] {q, v, p};
+            case 2 -> new float[] {p, v, t};
+            case 3 -> new float[] {p, q, v};
+            case 4 -> new float[] {t, p, v};
+            default -> new float[] {v, p, q};
+        };
     }
 
     private Sample collect(float[] rgb, int[] owner, boolean[] keep, int[] label, int items, int h, int w) {

@@ -118,6 +118,20 @@ class FashionMnistScenesTest {
         assertThrows(IndexOutOfBoundsException.class, () -> scenes(1, 3).get(3));
     }
 
+    @Test
+    void hsvMatchesAwt() {
+        for (float h = 0; h < 1; h += 0.037f) {
+            for (float sat : new float[] {0, 0.45f, 1}) {
+                float[] rgb = FashionMnistScenes.hsvToRgb(h, sat, 0.8f);
+                int awt = java.awt.Color.HSBtoRGB(h, sat, 0.8f);
+                String where = "h=" + h + " s=" + sat;
+                assertEquals((awt >> 16) & 0xff, rgb[0] * 255, 1.0, where);
+                assertEquals((awt >> 8) & 0xff, rgb[1] * 255, 1.0, where);
+                assertEquals(awt & 0xff, rgb[2] * 255, 1.0, where);
+            }
+        }
+    }
+
     static void assertSameSample(Sample a, Sample b, String where) {
         assertArrayEquals(a.image().floats(), b.image().floats(), where + ": image");
         assertArrayEquals(a.boxes().floats(), b.boxes().floats(), where + ": boxes");

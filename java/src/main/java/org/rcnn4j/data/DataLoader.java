@@ -184,6 +184,25 @@ public final class DataLoader {
         }
     }
 
+    /** The batch's images as one F32 [B, 3, H, W] tensor; all images must have the same size. */
+    public static org.rcnn4j.tensor.Tensor stackImages(List<Sample> batch) {
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("cannot stack an empty batch");
+        }
+        int[] s = batch.get(0).image().shape();
+        int n = s[0] * s[1] * s[2];
+        float[] out = new float[batch.size() * n];
+        for (int i = 0; i < batch.size(); i++) {
+            int[] si = batch.get(i).image().shape();
+            if (!java.util.Arrays.equals(s, si)) {
+                throw new IllegalArgumentException("images must all be " + java.util.Arrays.toString(s) + ", image " + i
+                        + " is " + java.util.Arrays.toString(si));
+            }
+            System.arraycopy(batch.get(i).image().floats(), 0, out, i * n, n);
+        }
+        return org.rcnn4j.tensor.Tensor.ofFloats(out, batch.size(), s[0], s[1], s[2]);
+    }
+
     /** A failure while building a batch; the dataset's exception is the cause. */
     public static final class DataLoaderException extends RuntimeException {
         DataLoaderException(String message, Throwable cause) {

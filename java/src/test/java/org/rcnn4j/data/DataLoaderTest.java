@@ -152,6 +152,17 @@ class DataLoaderTest {
     }
 
     @Test
+    void stacksImagesInBatchOrder() {
+        Sample a = new Sample(Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 3, 1, 2), null, null, null);
+        Sample b = new Sample(Tensor.ofFloats(new float[] {7, 8, 9, 10, 11, 12}, 3, 1, 2), null, null, null);
+        Tensor t = DataLoader.stackImages(List.of(b, a));
+        assertArrayEquals(new int[] {2, 3, 1, 2}, t.shape());
+        assertArrayEquals(new float[] {7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6}, t.floats());
+        Sample c = new Sample(Tensor.ofFloats(new float[6], 3, 2, 1), null, null, null);
+        assertThrows(IllegalArgumentException.class, () -> DataLoader.stackImages(List.of(a, c)));
+    }
+
+    @Test
     void rejectsBadSettings() {
         assertThrows(IllegalArgumentException.class, () -> new DataLoader(new Indexed(3), 0, false, false, 0, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new DataLoader(new Indexed(3), 1, false, false, 0, -1, 1));

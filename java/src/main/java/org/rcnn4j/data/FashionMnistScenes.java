@@ -46,7 +46,7 @@ public final class FashionMnistScenes implements Dataset {
         if (index < 0 || index >= size) {
             throw new IndexOutOfBoundsException("scene " + index + " of " + size);
         }
-        SplittableRandom rng = new SplittableRandom(seed + (index + 1L) * INDEX_STEP);
+        SplittableRandom rng = rng(index);
         int h = config.height();
         int w = config.width();
         int plane = h * w;
@@ -74,6 +74,17 @@ public final class FashionMnistScenes implements Dataset {
             }
         }
         return collect(rgb, owner, keep, label, items, h, w);
+    }
+
+    private SplittableRandom rng(int index) {
+        return new SplittableRandom(seed + (index + 1L) * INDEX_STEP);
+    }
+
+    /** Scene index's background alone, [3, H, W] (for tests: what is left outside the items). */
+    float[] backgroundOf(int index) {
+        float[] rgb = new float[3 * config.height() * config.width()];
+        background(rng(index), rgb, config.height(), config.width());
+        return rgb;
     }
 
     /** Where, how large and in which colour one item goes. */

@@ -110,6 +110,35 @@ class FashionMnistScenesTest {
     }
 
     @Test
+    void droppedItemsLeaveNoTrace() {
+        // crowded scenes drop many items; outside the kept masks the picture must be the bare background, up to
+        // the faint anti-aliased rim an item paints just outside its mask (opacity < 0.07 at the mask threshold)
+        SceneConfig crowded = new SceneConfig(48, 48, 12, 12, 1.2, 1.6, 0.5, 10, 0.05);
+        FashionMnistScenes ds = new FashionMnistScenes(TRAIN, crowded, 3, 20);
+        int plane = 48 * 48;
+        for (int i = 0; i < ds.size(); i++) {
+            Sample s = ds.get(i);
+            float[] bg = ds.backgroundOf(i);
+            float[] im = s.image().floats();
+            byte[] m = s.masks().bytes();
+            for (int p = 0; p < plane; p++) {
+                boolean covered = false;
+                for (int k = 0; k < s.count() && !covered; k++) {
+                    covered = m[k * plane + p] != 0;
+                }
+                if (covered) {
+                    continue;
+                }
+                for (int c = 0; c < 3; c++) {
+                    float d = Math.abs(im[c * plane + p] - bg[c * plane + p]);
+                    assertTrue(d < 0.07f, "scene " + i + " (seed 3) pixel " + p + " channel " + c + " differs by " + d
+                            + " from the background outside every mask");
+                }
+            }
+        }
+    }
+
+    @Test
     void rejectsBadConfigs() {
         assertThrows(IllegalArgumentException.class, () -> new SceneConfig(128, 128, 0, 5, 1, 2, 0.5, 10, 0.1));
         assertThrows(IllegalArgumentException.class, () -> new SceneConfig(128, 128, 1, 5, 2, 1, 0.5, 10, 0.1));

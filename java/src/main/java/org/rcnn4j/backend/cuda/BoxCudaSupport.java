@@ -10,12 +10,6 @@ final class BoxCudaSupport {
     private BoxCudaSupport() {
     }
 
-    static void requireDevice(String name, Tensor t) {
-        if (!t.isDevice()) {
-            throw new IllegalArgumentException(name + ": expected a tensor on the CUDA device (Backend.toDevice), got "
-                    + t);
-        }
-    }
 
     /**
      * An I64 [count] tensor of the first {@code count} longs of {@code indices} (which holds room for more):

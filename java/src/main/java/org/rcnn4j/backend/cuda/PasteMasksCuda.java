@@ -20,8 +20,8 @@ final class PasteMasksCuda {
 
     Tensor paste(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding) {
         PasteMasksArgs.check(masks, boxes, imageHeight, imageWidth, padding);
-        requireDevice("masks", masks);
-        requireDevice("boxes", boxes);
+        DeviceChecks.requireDevice("masks", masks);
+        DeviceChecks.requireDevice("boxes", boxes);
         int k = masks.size(0);
         int m = masks.size(3);
         Tensor out = Transfers.empty(device, DType.F32, k, 1, imageHeight, imageWidth);
@@ -35,10 +35,4 @@ final class PasteMasksCuda {
         return out;
     }
 
-    private static void requireDevice(String name, Tensor t) {
-        if (!t.isDevice()) {
-            throw new IllegalArgumentException(name + ": expected a tensor on the CUDA device (Backend.toDevice), "
-                    + "got " + t);
-        }
-    }
 }

@@ -25,8 +25,8 @@ final class RoiAlignCuda {
         RoiChecks.inputAndBoxes(input, boxes);
         RoiChecks.outputSize(outputHeight, outputWidth);
         RoiChecks.spatialScale(spatialScale);
-        RoiCudaSupport.requireDevice("input", input);
-        RoiCudaSupport.requireDevice("boxes", boxes);
+        DeviceChecks.requireDevice("input", input);
+        DeviceChecks.requireDevice("boxes", boxes);
         int[] s = input.shape();
         int k = boxes.size(0);
         Tensor out = Transfers.empty(device, input.dtype(), k, s[1], outputHeight, outputWidth);
@@ -51,8 +51,8 @@ final class RoiAlignCuda {
             boolean aligned) {
         RoiChecks.gradOutput(gradOutput, boxes, inputShape);
         RoiChecks.spatialScale(spatialScale);
-        RoiCudaSupport.requireDevice("grad_output", gradOutput);
-        RoiCudaSupport.requireDevice("boxes", boxes);
+        DeviceChecks.requireDevice("grad_output", gradOutput);
+        DeviceChecks.requireDevice("boxes", boxes);
         int k = boxes.size(0);
         int ph = gradOutput.size(2);
         int pw = gradOutput.size(3);

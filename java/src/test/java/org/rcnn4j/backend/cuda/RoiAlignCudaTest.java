@@ -108,19 +108,9 @@ class RoiAlignCudaTest {
         int[] shape = {n, c, 8, 10};
         Tensor expected = cpu.roiAlignBackward(g, boxes, shape, 0.25f, 2, false);
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes)) {
-            Tensor first = null;
-            for (int run = 0; run < 3; run++) {
-                try (Tensor grad = cuda.roiAlignBackward(dG, dBoxes, shape, 0.25f, 2, false)) {
-                    Tensor host = cuda.toHost(grad);
-                    if (first == null) {
-                        first = host;
-                        TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expected, host,
-                                dtype == DType.F64 ? 1e-10 : TensorAssert.GRADIENT);
-                    } else {
-                        TensorAssert.assertExact("seed " + rnd.seed() + " run " + run, first, host);
-                    }
-                }
-            }
+            RoiGradRuns.assertSameBitsEveryRun(cuda, "seed " + rnd.seed(), expected,
+                    dtype == DType.F64 ? 1e-10 : TensorAssert.GRADIENT,
+                    () -> cuda.roiAlignBackward(dG, dBoxes, shape, 0.25f, 2, false));
         }
     }
 

@@ -122,19 +122,9 @@ class RoiPoolCudaTest {
         Tensor expected = cpu.roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor dA = cuda.toDevice(fwd.argmax())) {
-            Tensor first = null;
-            for (int run = 0; run < 3; run++) {
-                try (Tensor grad = cuda.roiPoolBackward(dG, dBoxes, dA, input.shape())) {
-                    Tensor host = cuda.toHost(grad);
-                    if (first == null) {
-                        first = host;
-                        TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expected, host,
-                                dtype == DType.F64 ? 1e-10 : TensorAssert.GRADIENT);
-                    } else {
-                        TensorAssert.assertExact("seed " + rnd.seed() + " run " + run, first, host);
-                    }
-                }
-            }
+            RoiGradRuns.assertSameBitsEveryRun(cuda, "seed " + rnd.seed(), expected,
+                    dtype == DType.F64 ? 1e-10 : TensorAssert.GRADIENT,
+                    () -> cuda.roiPoolBackward(dG, dBoxes, dA, input.shape()));
         }
     }
 

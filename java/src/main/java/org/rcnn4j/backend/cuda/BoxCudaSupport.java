@@ -28,15 +28,4 @@ final class BoxCudaSupport {
         }
     }
 
-    /** Runs {@code fill} on a fresh device tensor, closing the tensor if it fails. */
-    static Tensor output(CudaDevice device, DType dtype, int[] shape, java.util.function.Consumer<Tensor> fill) {
-        Tensor out = Transfers.empty(device, dtype, shape);
-        try {
-            fill.accept(out);
-            return out;
-        } catch (RuntimeException | Error e) {
-            out.close();
-            throw e;
-        }
-    }
 }

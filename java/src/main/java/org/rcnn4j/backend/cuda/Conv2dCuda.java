@@ -24,15 +24,9 @@ final class Conv2dCuda {
         if (bias != null) {
             DeviceChecks.requireDevice("bias", bias);
         }
-        Tensor y = Transfers.empty(device, input.dtype(), s.outputShape());
-        try {
-            Conv2dKernels.forward(device, precision(input), shape(s), input.deviceBuffer(), weight.deviceBuffer(),
-                    bias == null ? null : bias.deviceBuffer(), y.deviceBuffer());
-        } catch (RuntimeException e) {
-            y.close();
-            throw e;
-        }
-        return y;
+        return DeviceOutputs.filled(device, input.dtype(), s.outputShape(), y -> Conv2dKernels.forward(device,
+                precision(input), shape(s), input.deviceBuffer(), weight.deviceBuffer(),
+                bias == null ? null : bias.deviceBuffer(), y.deviceBuffer()));
     }
 
     Conv2dGrads backward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params, boolean withBias) {

@@ -21,15 +21,9 @@ final class GemmCuda {
         int n = shape.n();
         DeviceChecks.requireDevice("a", a);
         DeviceChecks.requireDevice("b", b);
-        Tensor c = Transfers.empty(device, a.dtype(), m, n);
-        try {
-            GemmKernels.gemm(device, a.dtype() == DType.F32 ? GemmKernels.Precision.F32 : GemmKernels.Precision.F64,
-                    m, n, k, a.deviceBuffer(), Math.max(1, a.size(1)), transposeA, b.deviceBuffer(),
-                    Math.max(1, b.size(1)), transposeB, c.deviceBuffer(), Math.max(1, n), 0.0);
-        } catch (RuntimeException e) {
-            c.close();
-            throw e;
-        }
-        return c;
+        return DeviceOutputs.filled(device, a.dtype(), new int[] {m, n}, c -> GemmKernels.gemm(device,
+                a.dtype() == DType.F32 ? GemmKernels.Precision.F32 : GemmKernels.Precision.F64, m, n, k,
+                a.deviceBuffer(), Math.max(1, a.size(1)), transposeA, b.deviceBuffer(), Math.max(1, b.size(1)),
+                transposeB, c.deviceBuffer(), Math.max(1, n), 0.0));
     }
 }

@@ -28,14 +28,9 @@ public final class MaskTargetsCuda {
         }
         CudaDevice device = backend.device();
         long n = (long) g * h * w;
-        Tensor out = Transfers.empty(device, DType.F32, g, 1, h, w);
-        try {
-            MaskTargetsKernels.u8ToF32(device, gtMasks.deviceBuffer().pointer(), out.deviceBuffer().pointer(), n);
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        }
-        return out;
+        return DeviceOutputs.filled(device, DType.F32, new int[] {g, 1, h, w},
+                out -> MaskTargetsKernels.u8ToF32(device, gtMasks.deviceBuffer().pointer(),
+                        out.deviceBuffer().pointer(), n));
     }
 
     /** RoIs [K,5] F32 = (matched index, proposal box); matchedIdxs I64 or I32, proposals F32 [K,4]. */
@@ -44,15 +39,10 @@ public final class MaskTargetsCuda {
         DeviceChecks.requireDevice("matched_idxs", matchedIdxs);
         CudaDevice device = backend.device();
         int k = proposals.size(0);
-        Tensor out = Transfers.empty(device, DType.F32, k, 5);
-        try {
-            MaskTargetsKernels.rois(device, matchedIdxs.deviceBuffer().pointer(), matchedIdxs.dtype() == DType.I64,
-                    proposals.deviceBuffer().pointer(), out.deviceBuffer().pointer(), k);
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        }
-        return out;
+        return DeviceOutputs.filled(device, DType.F32, new int[] {k, 5},
+                out -> MaskTargetsKernels.rois(device, matchedIdxs.deviceBuffer().pointer(),
+                        matchedIdxs.dtype() == DType.I64, proposals.deviceBuffer().pointer(),
+                        out.deviceBuffer().pointer(), k));
     }
 
 }

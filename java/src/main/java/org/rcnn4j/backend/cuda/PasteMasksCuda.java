@@ -24,15 +24,9 @@ final class PasteMasksCuda {
         DeviceChecks.requireDevice("boxes", boxes);
         int k = masks.size(0);
         int m = masks.size(3);
-        Tensor out = Transfers.empty(device, DType.F32, k, 1, imageHeight, imageWidth);
-        try {
-            PasteMasksKernels.paste(device, masks.deviceBuffer(), boxes.deviceBuffer(), out.deviceBuffer(), k, m,
-                    padding, imageHeight, imageWidth);
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        }
-        return out;
+        return DeviceOutputs.filled(device, DType.F32, new int[] {k, 1, imageHeight, imageWidth},
+                out -> PasteMasksKernels.paste(device, masks.deviceBuffer(), boxes.deviceBuffer(), out.deviceBuffer(),
+                        k, m, padding, imageHeight, imageWidth));
     }
 
 }

@@ -1,6 +1,5 @@
 package org.rcnn4j.backend.cuda;
 
-
 /** Settings shared by the RoI ops of the CUDA backend. */
 final class RoiCudaSupport {
     /**
@@ -15,5 +14,4 @@ final class RoiCudaSupport {
     static boolean atomicBackward() {
         return Boolean.getBoolean(ATOMIC_BACKWARD);
     }
-
 }

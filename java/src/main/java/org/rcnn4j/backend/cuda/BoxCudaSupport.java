@@ -10,7 +10,6 @@ final class BoxCudaSupport {
     private BoxCudaSupport() {
     }
 
-
     /**
      * An I64 [count] tensor of the first {@code count} longs of {@code indices} (which holds room for more):
      * copied on the device into a buffer of the right size, {@code indices} closed either way.
@@ -27,5 +26,4 @@ final class BoxCudaSupport {
             return out;
         }
     }
-
 }

@@ -1,5 +1,8 @@
 package org.rcnn4j.models;
 
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.nn.Layer;
+
 import java.util.Map;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Conv2dNormActivation;
@@ -24,6 +27,17 @@ public final class RpnHead extends Module {
                 c.bias().init(Init.zeros());
             }
         });
+    }
+
+    /**
+     * One feature level [N, C, H, W]: objectness logits [N, A, H, W] and box deltas [N, 4A, H, W] (conv 3x3 + ReLU,
+     * then the two 1x1 convs).
+     */
+    public Tensor[] forward(Backend backend, Tensor feature) {
+        try (Tensor t = ((Layer) children().get("conv")).forward(backend, feature)) {
+            Tensor logits = ((Layer) children().get("cls_logits")).forward(backend, t);
+            return new Tensor[] {logits, ((Layer) children().get("bbox_pred")).forward(backend, t)};
+        }
     }
 
     @Override

@@ -66,6 +66,10 @@ public final class Weights {
         if (head.length >= 2 && (head[0] & 0xff) == 0x80 && head[1] == 2) {
             return new WeightFile(path, Format.PTH_LEGACY, TorchFiles.readStateDict(path));
         }
+        String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".pth") || name.endsWith(".pt") || name.endsWith(".bin") || name.endsWith(".ckpt")) {
+            TorchFiles.read(path); // not a torch file: its error says so and what the file starts with
+        }
         return new WeightFile(path, Format.SAFETENSORS, new LinkedHashMap<>(Safetensors.read(path)));
     }
 

@@ -104,6 +104,10 @@ class ModelWeightsCommandTest {
         Path evil = Path.of(ModelWeightsCommandTest.class.getResource("/fixtures/pth_evil.legacy.pth").toURI());
         Cli.run("model", "vgg16", "--weights", evil.toString()).assertUsageError("forbidden global 'posix.system'");
         Cli.run("model", "vgg16", "--weights").assertUsageError("--weights needs a value");
+        Path text = Files.writeString(tmp.resolve("notes.pth"), "not weights");
+        Cli.run("model", "vgg16", "--weights", text.toString()).assertUsageError("not a PyTorch file");
+        Path st = Files.writeString(tmp.resolve("notes.safetensors"), "not weights");
+        Cli.run("model", "vgg16", "--weights", st.toString()).assertUsageError("not a safetensors file");
         // a file with an old and a new name for one entry is ambiguous
         Path both = Cli.write(tmp.resolve("both.safetensors"), "rpn.head.conv.weight", Tensor.zeros(
                 org.rcnn4j.tensor.DType.F32, 1), "rpn.head.conv.0.0.weight", Tensor.zeros(org.rcnn4j.tensor.DType.F32, 1));

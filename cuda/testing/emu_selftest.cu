@@ -130,3 +130,93 @@ extern "C" __global__ void rcnn4j_emutest_params(double* __restrict__ out, long 
     if (i < n) out[i] = (double)a * (double)i + (double)b + c + (double)d;
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_emutest_params);
+
+// Segmented inclusive scans by __shfl_up_sync over groups of `width` lanes (8 or 16), and a broadcast of each
+// group's first lane by __shfl_sync with the same width: out[2i] = scan, out[2i+1] = group leader's value.
+extern "C" __global__ void rcnn4j_emutest_segmented_scan(const int* __restrict__ x, int width, int* __restrict__ out) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    int v = x[i];
+    int pos = threadIdx.x & (width - 1);
+    for (int d = 1; d < width; d <<= 1) {
+        int up = __shfl_up_sync(0xffffffffu, v, d, width);
+        if (pos >= d) v += up;
+    }
+    out[2 * i] = v;
+    out[2 * i + 1] = __shfl_sync(0xffffffffu, x[i], 0, width);
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_emutest_segmented_scan);
+
+// Warp votes over the even lanes only (a partial mask): out[warp*4 + 0..3] = ballot, any, all, __activemask().
+extern "C" __global__ void rcnn4j_emutest_even_lane_votes(const int* __restrict__ x, unsigned* __restrict__ out) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    int lane = threadIdx.x & 31;
+    if (lane % 2 == 0) {
+        const unsigned even = 0x55555555u;
+        int p = x[i] > 0;
+        unsigned ballot = __ballot_sync(even, p);
+        int any = __any_sync(even, p);
+        int all = __all_sync(even, p);
+        __syncwarp(even);
+        if (lane == 0) {
+            unsigned* o = out + 4 * (i / 32);
+            o[0] = ballot;
+            o[1] = (unsigned)any;
+            o[2] = (unsigned)all;
+            o[3] = __activemask();
+        }
+    }
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_emutest_even_lane_votes);
+
+// A shuffle whose mask names a lane that has already returned: undefined on the GPU, a launch failure here.
+extern "C" __global__ void rcnn4j_emutest_shuffle_with_exited_lane(float* __restrict__ y) {
+    if (threadIdx.x == 5) return;
+    y[threadIdx.x] = __shfl_down_sync(0xffffffffu, 1.0f, 1);
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_emutest_shuffle_with_exited_lane);
+
+// Reads n floats of x into y unchanged: shows what uninitialized device memory holds.
+extern "C" __global__ void rcnn4j_emutest_copy(const float* __restrict__ x, int n, float* __restrict__ y) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = x[i];
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_emutest_copy);
+
+// __trap() in one thread: the launch fails (as CUDA_ERROR_LAUNCH_FAILED) naming the thread.
+extern "C" __global__ void rcnn4j_emutest_trap(int bad_thread) {
+    if ((int)(blockIdx.x * blockDim.x + threadIdx.x) == bad_thread) __trap();
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_emutest_trap);
+
+// y[i - 1] = x[i]: thread 0 writes the element before the buffer.
+extern "C" __global__ void rcnn4j_emutest_write_before_start(const float* __restrict__ x, int n, float* __restrict__ y) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i - 1] = x[i];
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_emutest_write_before_start);
+
+// Inclusive prefix sums over each block (any blockDim.x that is a multiple of 32): warp scans by __shfl_up_sync,
+// warp totals through shared memory, a scan of the totals by the first warp, barriers between the stages.
+extern "C" __global__ void rcnn4j_emutest_block_scan(const int* __restrict__ x, int* __restrict__ out) {
+    __shared__ int warp_totals[32];
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    int v = x[i];
+    for (int d = 1; d < 32; d <<= 1) {
+        int up = __shfl_up_sync(0xffffffffu, v, d);
+        if (lane >= d) v += up;
+    }
+    if (lane == 31) warp_totals[warp] = v;
+    __syncthreads();
+    if (warp == 0) {
+        int t = lane < warps ? warp_totals[lane] : 0;
+        for (int d = 1; d < 32; d <<= 1) {
+            int up = __shfl_up_sync(0xffffffffu, t, d);
+            if (lane >= d) t += up;
+        }
+        if (lane < warps) warp_totals[lane] = t;
+    }
+    __syncthreads();
+    out[i] = v + (warp > 0 ? warp_totals[warp - 1] : 0);
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_emutest_block_scan);

@@ -65,17 +65,62 @@ inline uint3 make_uint3(unsigned int x, unsigned int y, unsigned int z) { return
 #undef CUEMU_VEC3
 #undef CUEMU_VEC4
 
-// Written by the scheduler before a CUDA thread (re)starts. Plain uint3 (CUDA's blockDim/gridDim are dim3; the
-// fields read the same, and dim3 converts from uint3).
-extern __thread uint3 threadIdx CUEMU_HIDDEN;
-extern __thread uint3 blockIdx CUEMU_HIDDEN;
-extern __thread uint3 blockDim CUEMU_HIDDEN;
-extern __thread uint3 gridDim CUEMU_HIDDEN;
 static constexpr int warpSize = 32;
 
 namespace cuemu {
-extern __thread void* dynamic_shared_base CUEMU_HIDDEN;
+// Each CUDA thread runs on a fiber stack of kFiberStackBytes, aligned to its size, whose top page holds a
+// FiberHeader: the built-ins are found from the stack pointer, with no thread-local lookup (TLS in a dlopen'ed library
+// costs a call). The header's place in that page varies with the stack's address, so that the headers of a block's
+// fibers do not all compete for one cache set.
+#ifndef CUEMU_FIBER_STACK_BYTES
+#define CUEMU_FIBER_STACK_BYTES 65536
+#endif
+constexpr uintptr_t kFiberStackBytes = CUEMU_FIBER_STACK_BYTES;
+static_assert((kFiberStackBytes & (kFiberStackBytes - 1)) == 0 && kFiberStackBytes >= 32768,
+              "fiber stacks are a power of two in size, at least 32 KiB");
+constexpr int kFiberStackShift = __builtin_ctzll(kFiberStackBytes);
+// The header sits in the top kFiberHeaderReserve bytes, at one of kFiberColors 64-byte slots; the stack starts right
+// below it, so a switch touches one page of the fiber.
+constexpr uintptr_t kFiberColors = 128;
+constexpr uintptr_t kFiberHeaderReserve = kFiberColors * 64;
 
+struct BlockBuiltins {
+    uint3 block_idx;
+    uint3 block_dim;
+    uint3 grid_dim;
+    void* dynamic_shared;
+};
+struct FiberHeader {
+    uint3 thread_idx;
+    int thread;  // linear thread index in the block
+    const BlockBuiltins* block;
+    void* worker;
+};
+static_assert(sizeof(FiberHeader) <= 64, "fiber header too large");
+
+inline FiberHeader* fiber_header_of(uintptr_t stack_base) {
+    uintptr_t color = (((stack_base >> kFiberStackShift) * 0x9E3779B9u) >> 7) & (kFiberColors - 1);
+    return reinterpret_cast<FiberHeader*>(stack_base + kFiberStackBytes - kFiberHeaderReserve + color * 64);
+}
+
+inline FiberHeader* fiber_header() {
+    uintptr_t sp;
+#if defined(__x86_64__)
+    __asm__("movq %%rsp, %0" : "=r"(sp));  // any address in the running frame will do: not volatile, may be reused
+#else
+    sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+#endif
+    return fiber_header_of(sp & ~(kFiberStackBytes - 1));
+}
+}  // namespace cuemu
+
+// CUDA's blockDim/gridDim are dim3; these are uint3 with the same fields (dim3 converts from uint3).
+#define threadIdx (::cuemu::fiber_header()->thread_idx)
+#define blockIdx (::cuemu::fiber_header()->block->block_idx)
+#define blockDim (::cuemu::fiber_header()->block->block_dim)
+#define gridDim (::cuemu::fiber_header()->block->grid_dim)
+
+namespace cuemu {
 // Scheduling points (scheduler.cpp). kind: 0 plain, 1 count, 2 and, 3 or.
 CUEMU_HIDDEN __attribute__((noinline)) int block_barrier(int kind, int predicate);
 enum WarpOp { WARP_SYNC, WARP_SHFL, WARP_SHFL_UP, WARP_SHFL_DOWN, WARP_SHFL_XOR, WARP_BALLOT, WARP_ANY, WARP_ALL,
@@ -84,6 +129,8 @@ enum WarpOp { WARP_SYNC, WARP_SHFL, WARP_SHFL_UP, WARP_SHFL_DOWN, WARP_SHFL_XOR,
 CUEMU_HIDDEN __attribute__((noinline)) unsigned long long warp_op(int op, unsigned mask, unsigned long long value,
                                                                  int arg, int width);
 CUEMU_HIDDEN unsigned active_mask();
+// Ends the launch as failed, naming the calling thread (the GPU's __trap()).
+[[noreturn]] CUEMU_HIDDEN void trap(const char* why);
 
 // ---- kernel registration --------------------------------------------------------------------------------
 using Thunk = void (*)(void** params);
@@ -117,13 +164,16 @@ template <typename T> inline T from_bits(unsigned long long b) {
     static const ::cuemu::Registrar cuemu_registrar_##fn(#fn, &::cuemu::KernelThunk<decltype(fn), &fn>::call, \
                                                         ::cuemu::KernelThunk<decltype(fn), &fn>::arity)
 // Dynamic shared memory (the launch's sharedMemBytes), poisoned with 0xFF bytes before each block.
-#define RCNN4J_DYNAMIC_SHARED(type, name) type* const name = static_cast<type*>(::cuemu::dynamic_shared_base)
+#define RCNN4J_DYNAMIC_SHARED(type, name) \
+    type* const name = static_cast<type*>(::cuemu::fiber_header()->block->dynamic_shared)
 
 // ---- barriers and fences --------------------------------------------------------------------------------
 inline void __syncthreads() { ::cuemu::block_barrier(0, 0); CUEMU_CLOBBER(); }
 inline int __syncthreads_count(int p) { int r = ::cuemu::block_barrier(1, p); CUEMU_CLOBBER(); return r; }
 inline int __syncthreads_and(int p) { int r = ::cuemu::block_barrier(2, p); CUEMU_CLOBBER(); return r; }
 inline int __syncthreads_or(int p) { int r = ::cuemu::block_barrier(3, p); CUEMU_CLOBBER(); return r; }
+[[noreturn]] inline void __trap() { ::cuemu::trap("__trap() called"); }
+inline void __nanosleep(unsigned) {}
 inline void __threadfence() { std::atomic_thread_fence(std::memory_order_seq_cst); }
 inline void __threadfence_block() { CUEMU_CLOBBER(); }
 inline void __threadfence_system() { std::atomic_thread_fence(std::memory_order_seq_cst); }
@@ -254,6 +304,14 @@ inline unsigned int __brev(unsigned int x) {
     return (x >> 16) | (x << 16);
 }
 template <typename T> inline T __ldg(const T* p) { return *p; }
+inline int __mul24(int a, int b) { return (int)((long long)((a << 8) >> 8) * ((b << 8) >> 8)); }
+inline unsigned int __umul24(unsigned int a, unsigned int b) { return (a & 0xFFFFFFu) * (b & 0xFFFFFFu); }
+inline int __mulhi(int a, int b) { return (int)(((long long)a * b) >> 32); }
+inline unsigned int __umulhi(unsigned int a, unsigned int b) { return (unsigned int)(((unsigned long long)a * b) >> 32); }
+inline long long __mul64hi(long long a, long long b) { return (long long)(((__int128)a * b) >> 64); }
+inline unsigned long long __umul64hi(unsigned long long a, unsigned long long b) {
+    return (unsigned long long)(((unsigned __int128)a * b) >> 64);
+}
 
 // ---- math -----------------------------------------------------------------------------------------------
 inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
@@ -309,6 +367,17 @@ inline int __double2int_rz(double x) { return ::cuemu::sat_int(trunc(x)); }
 inline int __double2int_rd(double x) { return ::cuemu::sat_int(floor(x)); }
 inline int __double2int_rn(double x) { return ::cuemu::sat_int(nearbyint(x)); }
 inline float __int2float_rn(int x) { return (float)x; }
+inline float __uint2float_rn(unsigned int x) { return (float)x; }
+inline float __ll2float_rn(long long x) { return (float)x; }
+inline double __int2double_rn(int x) { return (double)x; }
+inline unsigned int __float2uint_rn(float x) {
+    float r = nearbyintf(x);
+    return r != r || r <= 0.0f ? 0u : (r >= 4294967295.0f ? 0xFFFFFFFFu : (unsigned int)r);
+}
+inline unsigned int __float2uint_rz(float x) {
+    float r = truncf(x);
+    return r != r || r <= 0.0f ? 0u : (r >= 4294967295.0f ? 0xFFFFFFFFu : (unsigned int)r);
+}
 
 // min/max as CUDA's math headers overload them (the same and the mixed signed/unsigned/float cases).
 #define CUEMU_MINMAX(R, A, B) \

@@ -6,7 +6,12 @@
 
 // cuemu_ctx_switch(void** save_sp, void* load_sp): pushes the callee-saved state of the running context on its own
 // stack, stores the stack pointer, and pops the other context's state from its stack. A fresh context's stack is
-// laid out by context_init so that the final `ret` enters cuemu_ctx_entry, which calls r13(r12).
+// laid out by context_init so that the final `ret` enters cuemu_ctx_entry, which calls r13(r12). The 8-byte slot
+// below the registers holds MXCSR and the x87 control word for cuemu_ctx_switch_fp (and is skipped by the other).
+// cuemu_ctx_switch_fp additionally carries MXCSR and the x87 control word (callee-saved in the x86-64 ABI); it is
+// used where control crosses between a worker's own stack and a fiber. Between fibers the plain switch suffices:
+// kernels cannot change the floating-point environment (device code has no fenv), so every fiber of a worker runs
+// under the state its context was created with, and skipping stmxcsr/ldmxcsr halves the cost of a switch.
 asm(R"(
     .text
     .globl cuemu_ctx_switch
@@ -14,6 +19,30 @@ asm(R"(
     .type cuemu_ctx_switch, @function
     .p2align 4
 cuemu_ctx_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size cuemu_ctx_switch, .-cuemu_ctx_switch
+
+    .globl cuemu_ctx_switch_fp
+    .hidden cuemu_ctx_switch_fp
+    .type cuemu_ctx_switch_fp, @function
+    .p2align 4
+cuemu_ctx_switch_fp:
     pushq %rbp
     pushq %rbx
     pushq %r12
@@ -35,7 +64,7 @@ cuemu_ctx_switch:
     popq %rbx
     popq %rbp
     ret
-    .size cuemu_ctx_switch, .-cuemu_ctx_switch
+    .size cuemu_ctx_switch_fp, .-cuemu_ctx_switch_fp
 
     .globl cuemu_ctx_entry
     .hidden cuemu_ctx_entry
@@ -52,6 +81,7 @@ cuemu_ctx_entry:
 )");
 
 extern "C" void cuemu_ctx_switch(void** save_sp, void* load_sp);
+extern "C" void cuemu_ctx_switch_fp(void** save_sp, void* load_sp);
 extern "C" void cuemu_ctx_entry();
 
 namespace cuemu {
@@ -77,6 +107,7 @@ void context_init(Context* ctx, char* stack_lo, size_t size, ContextEntry entry,
 }
 
 void context_switch(Context* from, Context* to) { cuemu_ctx_switch(&from->sp, to->sp); }
+void context_switch_fp(Context* from, Context* to) { cuemu_ctx_switch_fp(&from->sp, to->sp); }
 
 }  // namespace cuemu
 
@@ -104,6 +135,7 @@ void context_init(Context* ctx, char* stack_lo, size_t size, ContextEntry entry,
 }
 
 void context_switch(Context* from, Context* to) { swapcontext(&from->uc, &to->uc); }
+void context_switch_fp(Context* from, Context* to) { swapcontext(&from->uc, &to->uc); }
 
 }  // namespace cuemu
 

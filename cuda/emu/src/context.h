@@ -23,7 +23,9 @@ using ContextEntry = void (*)(void* arg);
 // Prepares ctx to run entry(arg) on the stack [stack_lo, stack_lo + size) when first switched to. entry must never
 // return (it switches away for the last time instead).
 void context_init(Context* ctx, char* stack_lo, size_t size, ContextEntry entry, void* arg);
-// Saves the running context into from and resumes to.
+// Saves the running context into from and resumes to. Between fibers of one worker.
 void context_switch(Context* from, Context* to);
+// The same, also carrying the floating-point control state: between a worker's own stack and a fiber.
+void context_switch_fp(Context* from, Context* to);
 
 }  // namespace cuemu

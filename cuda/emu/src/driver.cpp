@@ -231,6 +231,14 @@ bool initialized() {
 
 CUcontext current_context() { return t_ctx_stack.empty() ? nullptr : t_ctx_stack.back(); }
 
+// The calling thread's current context, unless it was destroyed (by any thread) since it was made current.
+bool current_context_alive() {
+    CUcontext c = current_context();
+    if (c == nullptr) return false;
+    std::lock_guard<std::mutex> lock(g_mutex);
+    return g_contexts.count(c) != 0;
+}
+
 #define REQUIRE_INIT()                                                                                 \
     do {                                                                                               \
         if (!initialized()) return fail(CUDA_ERROR_NOT_INITIALIZED, "cuInit has not been called");    \
@@ -238,9 +246,9 @@ CUcontext current_context() { return t_ctx_stack.empty() ? nullptr : t_ctx_stack
 #define REQUIRE_CONTEXT()                                                                              \
     do {                                                                                               \
         REQUIRE_INIT();                                                                                \
-        if (current_context() == nullptr)                                                              \
+        if (!current_context_alive())                                                                  \
             return fail(CUDA_ERROR_INVALID_CONTEXT,                                                    \
-                        std::string(__func__) + ": no CUDA context is current on this thread (make the " \
+                        std::string(__func__) + ": no live CUDA context is current on this thread (make the " \
                         "retained primary context current with cuCtxSetCurrent on every thread that "  \
                         "uses the device)");                                                           \
     } while (0)
@@ -641,6 +649,26 @@ CUAPI CUresult cuCtxSynchronize() {
     return check_memory("cuCtxSynchronize");
 }
 
+// CUlimit values, accepted and reported back; they have no effect on the emulator.
+static size_t g_limits[8] = {1024, 1 << 20, 8 << 20, 2, 2048, 0, 4096, 0};
+
+CUAPI CUresult cuCtxGetLimit(size_t* value, int limit) {
+    REQUIRE_CONTEXT();
+    REQUIRE_PTR(value);
+    if (limit < 0 || limit >= 8) return fail(CUDA_ERROR_INVALID_VALUE, format("cuCtxGetLimit: unknown limit %d", limit));
+    std::lock_guard<std::mutex> lock(g_mutex);
+    *value = g_limits[limit];
+    return CUDA_SUCCESS;
+}
+
+CUAPI CUresult cuCtxSetLimit(int limit, size_t value) {
+    REQUIRE_CONTEXT();
+    if (limit < 0 || limit >= 8) return fail(CUDA_ERROR_INVALID_VALUE, format("cuCtxSetLimit: unknown limit %d", limit));
+    std::lock_guard<std::mutex> lock(g_mutex);
+    g_limits[limit] = value;
+    return CUDA_SUCCESS;
+}
+
 CUAPI CUresult cuCtxGetStreamPriorityRange(int* least, int* greatest) {
     REQUIRE_CONTEXT();
     if (least) *least = 0;
@@ -697,6 +725,17 @@ CUAPI CUresult cuMemFree_v2(CUdeviceptr p) {
                     true);
     }
     return CUDA_SUCCESS;
+}
+
+// Stream-ordered allocation: everything is synchronous here, so these are cuMemAlloc/cuMemFree.
+CUAPI CUresult cuMemAllocAsync(CUdeviceptr* p, size_t bytes, CUstream s) {
+    REQUIRE_STREAM(s);
+    return cuMemAlloc_v2(p, bytes);
+}
+
+CUAPI CUresult cuMemFreeAsync(CUdeviceptr p, CUstream s) {
+    REQUIRE_STREAM(s);
+    return cuMemFree_v2(p);
 }
 
 CUAPI CUresult cuMemAllocHost_v2(void** p, size_t bytes) {
@@ -810,6 +849,60 @@ CUAPI CUresult cuMemsetD16Async(CUdeviceptr d, unsigned short v, size_t n, CUstr
 CUAPI CUresult cuMemsetD32Async(CUdeviceptr d, unsigned int v, size_t n, CUstream s) {
     REQUIRE_STREAM(s);
     return cuMemsetD32_v2(d, v, n);
+}
+
+// Pitched 2-D copies between host and device memory (no CUDA arrays).
+struct CUDA_MEMCPY2D {
+    size_t srcXInBytes, srcY;
+    int srcMemoryType;
+    const void* srcHost;
+    CUdeviceptr srcDevice;
+    void* srcArray;
+    size_t srcPitch;
+    size_t dstXInBytes, dstY;
+    int dstMemoryType;
+    void* dstHost;
+    CUdeviceptr dstDevice;
+    void* dstArray;
+    size_t dstPitch;
+    size_t WidthInBytes, Height;
+};
+
+static CUresult memcpy2d(const CUDA_MEMCPY2D* c, const char* fn) {
+    REQUIRE_CONTEXT();
+    REQUIRE_PTR(c);
+    enum { HOST = 1, DEVICE = 2, ARRAY = 3, UNIFIED = 4 };
+    if (c->srcMemoryType == ARRAY || c->dstMemoryType == ARRAY)
+        return fail(CUDA_ERROR_NOT_SUPPORTED, std::string(fn) + ": CUDA arrays are not supported by the emulator");
+    auto valid = [](int t) { return t == HOST || t == DEVICE || t == UNIFIED; };
+    if (!valid(c->srcMemoryType) || !valid(c->dstMemoryType))
+        return fail(CUDA_ERROR_INVALID_VALUE, std::string(fn) + ": unknown memory type");
+    if (c->Height == 0 || c->WidthInBytes == 0) return CUDA_SUCCESS;
+    if ((c->Height > 1 && (c->srcPitch < c->WidthInBytes + c->srcXInBytes || c->dstPitch < c->WidthInBytes + c->dstXInBytes)))
+        return fail(CUDA_ERROR_INVALID_VALUE, std::string(fn) + ": pitch smaller than the row");
+    const char* src = c->srcMemoryType == HOST ? static_cast<const char*>(c->srcHost)
+                                               : static_cast<const char*>(dptr(c->srcDevice));
+    char* dst = c->dstMemoryType == HOST ? static_cast<char*>(c->dstHost) : static_cast<char*>(dptr(c->dstDevice));
+    REQUIRE_PTR(src);
+    REQUIRE_PTR(dst);
+    src += c->srcY * c->srcPitch + c->srcXInBytes;
+    dst += c->dstY * c->dstPitch + c->dstXInBytes;
+    size_t src_span = (c->Height - 1) * c->srcPitch + c->WidthInBytes;
+    size_t dst_span = (c->Height - 1) * c->dstPitch + c->WidthInBytes;
+    if (c->srcMemoryType == DEVICE)
+        if (CUresult r = check_device_range(fn, "source", src, src_span)) return r;
+    if (c->dstMemoryType == DEVICE)
+        if (CUresult r = check_device_range(fn, "destination", dst, dst_span)) return r;
+    for (size_t row = 0; row < c->Height; ++row)
+        std::memmove(dst + row * c->dstPitch, src + row * c->srcPitch, c->WidthInBytes);
+    return CUDA_SUCCESS;
+}
+
+CUAPI CUresult cuMemcpy2D_v2(const CUDA_MEMCPY2D* c) { return memcpy2d(c, "cuMemcpy2D"); }
+CUAPI CUresult cuMemcpy2DUnaligned_v2(const CUDA_MEMCPY2D* c) { return memcpy2d(c, "cuMemcpy2DUnaligned"); }
+CUAPI CUresult cuMemcpy2DAsync_v2(const CUDA_MEMCPY2D* c, CUstream s) {
+    REQUIRE_STREAM(s);
+    return memcpy2d(c, "cuMemcpy2DAsync");
 }
 
 // ---- modules and functions ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // Device memory is host memory. Each allocation sits between two guard bands filled with a known pattern; a kernel
 // that writes past either end of its buffer changes the pattern, which check_guards() finds (after each launch, at
-// synchronize calls and at free).
+// synchronize calls and at free). New device allocations are filled with 0xFF bytes (NaN as float, -1 as integer)
+// unless RCNN4J_EMU_POISON=0, so that reading memory nobody wrote shows instead of finding convenient zeros.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -99,6 +100,14 @@ const Alloc* containing(uintptr_t p) {
 
 }  // namespace
 
+static bool poison_new_memory() {
+    static const bool on = [] {
+        const char* v = getenv("RCNN4J_EMU_POISON");
+        return v == nullptr || *v == 0 || !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0);
+    }();
+    return on;
+}
+
 void* device_alloc(size_t bytes, bool host_pinned) {
     size_t body = (bytes + kGuard - 1) / kGuard * kGuard;
     Alloc a;
@@ -109,6 +118,7 @@ void* device_alloc(size_t bytes, bool host_pinned) {
     if (posix_memalign(&block, kGuard, a.block_size) != 0) return nullptr;
     a.block = static_cast<char*>(block);
     fill_guards(a);
+    if (!host_pinned && poison_new_memory()) std::memset(user_of(a), 0xFF, bytes);
     std::lock_guard<std::mutex> lock(mu);
     a.id = next_id++;
     live_bytes += bytes;

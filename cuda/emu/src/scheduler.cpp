@@ -27,14 +27,7 @@
 #include "context.h"
 #include "runtime.h"
 
-__thread uint3 threadIdx;
-__thread uint3 blockIdx;
-__thread uint3 blockDim;
-__thread uint3 gridDim;
-
 namespace cuemu {
-
-__thread void* dynamic_shared_base;
 
 namespace {
 
@@ -63,38 +56,34 @@ size_t page_size() {
     return p;
 }
 
-// Fiber stack size: RCNN4J_EMU_STACK_KB (default 64 KiB), whole pages, plus one guard page below.
-size_t stack_size() {
-    static const size_t s = [] {
-        size_t kb = env_size("RCNN4J_EMU_STACK_KB", 64);
-        size_t bytes = kb * 1024;
-        size_t p = page_size();
-        return std::max<size_t>(p * 4, (bytes + p - 1) / p * p);
-    }();
-    return s;
-}
-
 struct Fiber {
     Context ctx;
-    char* map = nullptr;
-    size_t map_size = 0;
+    char* map = nullptr;  // kFiberStackBytes, aligned to that size: guard page, stack, FiberHeader
     char* stack_lo = nullptr;
     size_t stack_bytes = 0;
+    FiberHeader* header = nullptr;
 };
 
-Fiber* new_fiber() {
-    size_t p = page_size(), s = stack_size();
-    void* m = mmap(nullptr, s + p, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+Fiber* new_fiber(void* worker, const BlockBuiltins* block) {
+    const size_t s = kFiberStackBytes, p = page_size();
+    void* m = mmap(nullptr, 2 * s, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED) {
-        fprintf(stderr, "rcnn4j cuda-emu: cannot map a %zu-byte fiber stack\n", s + p);
+        fprintf(stderr, "rcnn4j cuda-emu: cannot map a %zu-byte fiber stack\n", s);
         abort();
     }
-    mprotect(m, p, PROT_NONE);  // the stack grows down into this page: an overflow faults instead of corrupting
+    // Keep the size-aligned half, so that fiber_header() finds the header by masking the stack pointer.
+    uintptr_t lo = reinterpret_cast<uintptr_t>(m), a = (lo + s - 1) & ~(s - 1), hi = lo + 2 * s;
+    if (a > lo) munmap(m, a - lo);
+    if (hi > a + s) munmap(reinterpret_cast<void*>(a + s), hi - (a + s));
+    mprotect(reinterpret_cast<void*>(a), p, PROT_NONE);  // an overflowing stack faults instead of corrupting
     auto* f = new Fiber;
-    f->map = static_cast<char*>(m);
-    f->map_size = s + p;
+    f->map = reinterpret_cast<char*>(a);
     f->stack_lo = f->map + p;
-    f->stack_bytes = s;
+    f->header = fiber_header_of(a);
+    f->stack_bytes = size_t(reinterpret_cast<char*>(f->header) - f->stack_lo) - 64;
+    f->header->block = block;
+    f->header->worker = worker;
+    f->header->thread = -1;
     return f;
 }
 
@@ -150,6 +139,7 @@ struct Worker {
     std::vector<uint3> tid;
     void* dyn = nullptr;
     size_t dyn_cap = 0;
+    BlockBuiltins builtins{};
 
     // fibers
     std::vector<Fiber*> fibers;
@@ -168,14 +158,13 @@ struct Worker {
     int sync_acc = 0;
     int sync_count = 0;
     int sync_arrivals = 0;
-    int cur = -1;
     int start_tid = -1;
     uint64_t rng = 0;
     std::string error;
 
     ~Worker() {
         for (Fiber* f : fibers) {
-            munmap(f->map, f->map_size);
+            munmap(f->map, kFiberStackBytes);
             delete f;
         }
         free(dyn);
@@ -194,7 +183,7 @@ struct Worker {
             free_fibers.pop_back();
             return f;
         }
-        Fiber* f = new_fiber();
+        Fiber* f = new_fiber(this, &builtins);
         fibers.push_back(f);
         return f;
     }
@@ -204,17 +193,16 @@ struct Worker {
     }
 };
 
-__thread Worker* tl_worker;
-
 Worker& this_worker() {
     static thread_local std::unique_ptr<Worker> w;
     if (!w) w.reset(new Worker);
     return *w;
 }
 
-void resume_thread_builtins(Worker& w, int t) {
-    w.cur = t;
-    threadIdx = w.tid[t];
+void bind_thread(Worker& w, Fiber* f, int t) {
+    w.fiber_of[t] = f;
+    f->header->thread = t;
+    f->header->thread_idx = w.tid[size_t(t)];
 }
 
 void fiber_main(void* arg);
@@ -285,19 +273,25 @@ int pick_next(Worker& w) {
 // context when t < 0. Returns when self is resumed (never, for a fiber whose thread finished or failed).
 void transfer(Worker& w, Context* self, int t) {
     if (t < 0) {
-        context_switch(self, &w.main_ctx);
+        context_switch_fp(self, &w.main_ctx);
         return;
     }
+    Context* to;
     if (w.state[t] == T_UNSTARTED) {
         Fiber* f = w.acquire_fiber();
-        w.fiber_of[t] = f;
+        bind_thread(w, f, t);
         w.start_tid = t;
         context_init(&f->ctx, f->stack_lo, f->stack_bytes, fiber_main, &w);
-        context_switch(self, &f->ctx);
-        return;
+        to = &f->ctx;
+    } else {
+        to = &w.fiber_of[t]->ctx;
+        if (to == self) return;
     }
-    Context* to = &w.fiber_of[t]->ctx;
-    if (to != self) context_switch(self, to);
+    if (self == &w.main_ctx) {
+        context_switch_fp(self, to);
+    } else {
+        context_switch(self, to);
+    }
 }
 
 void fiber_main(void* arg) {
@@ -308,14 +302,13 @@ void fiber_main(void* arg) {
     void** params = w.cfg->params;
     for (;;) {
         w.state[t] = T_RUNNABLE;
-        resume_thread_builtins(w, t);
         k->thunk(params);
         w.state[t] = T_DONE;
         w.fiber_of[t] = nullptr;
         ++w.done;
         int nx = pick_next(w);
         if (nx >= 0 && w.state[nx] == T_UNSTARTED) {
-            w.fiber_of[nx] = self;
+            bind_thread(w, self, nx);
             t = nx;
             continue;
         }
@@ -326,19 +319,15 @@ void fiber_main(void* arg) {
 }
 
 // Ends the block from inside one of its threads: record the error, drop back to the worker's main context.
-[[noreturn]] void fail_thread(Worker& w, std::string why) {
-    int t = w.cur;
+[[noreturn]] void fail_thread(Worker& w, int t, std::string why) {
     if (w.error.empty()) w.error = w.thread_name(t) + ": " + why;
-    context_switch(&w.fiber_of[t]->ctx, &w.main_ctx);
+    context_switch_fp(&w.fiber_of[t]->ctx, &w.main_ctx);
     __builtin_trap();
 }
 
 // Parks the calling thread (already marked as waiting) and runs others until it is made runnable again.
-void park(Worker& w) {
-    int t = w.cur;
-    Fiber* self = w.fiber_of[t];
-    transfer(w, &self->ctx, pick_next(w));
-    resume_thread_builtins(w, t);
+void park(Worker& w, int t) {
+    transfer(w, &w.fiber_of[t]->ctx, pick_next(w));
 }
 
 unsigned long long lane_value(const WarpState& ws, unsigned mask, int src) {
@@ -400,7 +389,8 @@ void complete_warp_op(WarpState& ws, unsigned mask) {
 std::string run_block(Worker& w, uint64_t linear) {
     const LaunchConfig& cfg = *w.cfg;
     uint64_t gx = cfg.grid.x, gy = cfg.grid.y;
-    blockIdx = uint3{unsigned(linear % gx), unsigned((linear / gx) % gy), unsigned(linear / (gx * gy))};
+    const uint3 b{unsigned(linear % gx), unsigned((linear / gx) % gy), unsigned(linear / (gx * gy))};
+    w.builtins.block_idx = b;
     w.block_linear = linear;
     w.rng = mix64(cfg.seed ^ mix64(linear + 1));
     int n = w.nthreads;
@@ -422,11 +412,10 @@ std::string run_block(Worker& w, uint64_t linear) {
     transfer(w, &w.main_ctx, pick_next(w));
     if (w.error.empty()) return "";
     w.free_fibers = w.fibers;  // the failed block's parked fibers are abandoned
-    return format("block (%u,%u,%u): ", blockIdx.x, blockIdx.y, blockIdx.z) + w.error;
+    return format("block (%u,%u,%u): ", b.x, b.y, b.z) + w.error;
 }
 
 void prepare_worker(Worker& w, const LaunchConfig& cfg) {
-    tl_worker = &w;
     w.cfg = &cfg;
     w.nthreads = int(cfg.block.x * cfg.block.y * cfg.block.z);
     if (w.tid_shape.x != cfg.block.x || w.tid_shape.y != cfg.block.y || w.tid_shape.z != cfg.block.z) {
@@ -444,9 +433,9 @@ void prepare_worker(Worker& w, const LaunchConfig& cfg) {
         if (posix_memalign(&w.dyn, 128, cap) != 0) abort();
         w.dyn_cap = cap;
     }
-    dynamic_shared_base = cfg.shared_bytes ? w.dyn : nullptr;
-    blockDim = cfg.block;
-    gridDim = cfg.grid;
+    w.builtins.dynamic_shared = cfg.shared_bytes ? w.dyn : nullptr;
+    w.builtins.block_dim = cfg.block;
+    w.builtins.grid_dim = cfg.grid;
 }
 
 // ---- the worker pool --------------------------------------------------------------------------------------
@@ -474,7 +463,6 @@ void work(Job& job) {
             job.failed.store(true);
         }
     }
-    tl_worker = nullptr;
 }
 
 class Pool {
@@ -566,12 +554,13 @@ std::string run_launch(const LaunchConfig& cfg) {
 // ---- scheduling points called from kernels ------------------------------------------------------------------
 
 int block_barrier(int kind, int predicate) {
-    Worker& w = *tl_worker;
-    int t = w.cur;
+    FiberHeader* h = fiber_header();
+    Worker& w = *static_cast<Worker*>(h->worker);
+    int t = h->thread;
     w.state[t] = T_WAIT_BLOCK;
     ++w.waiting_block;
     w.sync_acc += predicate != 0;
-    park(w);
+    park(w, t);
     switch (kind) {
         case 1: return w.sync_count;
         case 2: return w.sync_count == w.sync_arrivals;
@@ -581,26 +570,27 @@ int block_barrier(int kind, int predicate) {
 }
 
 unsigned long long warp_op(int op, unsigned mask, unsigned long long value, int arg, int width) {
-    Worker& w = *tl_worker;
-    int t = w.cur;
+    FiberHeader* h = fiber_header();
+    Worker& w = *static_cast<Worker*>(h->worker);
+    int t = h->thread;
     int lane = t & 31;
     int base = t & ~31;
     WarpState& ws = w.warp[t >> 5];
     const char* name = warp_op_name(op);
     if (!((mask >> lane) & 1u)) {
-        fail_thread(w, format("%s(mask 0x%08x) called by lane %d, which the mask does not include", name, mask, lane));
+        fail_thread(w, t, format("%s(mask 0x%08x) called by lane %d, which the mask does not include", name, mask, lane));
     }
     if (mask & ~ws.exists) {
-        fail_thread(w, format("%s(mask 0x%08x) names lanes 0x%08x that are not threads of this block "
+        fail_thread(w, t, format("%s(mask 0x%08x) names lanes 0x%08x that are not threads of this block "
                               "(the block has %d threads)", name, mask, mask & ~ws.exists, w.nthreads));
     }
     if (width < 1 || width > 32 || (width & (width - 1)) != 0) {
-        fail_thread(w, format("%s: width %d is not a power of two in [1, 32]", name, width));
+        fail_thread(w, t, format("%s: width %d is not a power of two in [1, 32]", name, width));
     }
     for (unsigned m = mask; m; m &= m - 1) {
         int l = __builtin_ctz(m);
         if (w.state[base + l] == T_DONE) {
-            fail_thread(w, format("%s(mask 0x%08x): lane %d named in the mask has already exited", name, mask, l));
+            fail_thread(w, t, format("%s(mask 0x%08x): lane %d named in the mask has already exited", name, mask, l));
         }
     }
     Lane& me = ws.lane[lane];
@@ -612,13 +602,13 @@ unsigned long long warp_op(int op, unsigned mask, unsigned long long value, int 
     ws.waiting |= 1u << lane;
     if ((ws.waiting & mask) != mask) {
         w.state[t] = T_WAIT_WARP;
-        park(w);
+        park(w, t);
         return ws.lane[lane].result;
     }
     for (unsigned m = mask; m; m &= m - 1) {
         const Lane& other = ws.lane[__builtin_ctz(m)];
         if (other.mask != mask || other.op != op) {
-            fail_thread(w, format("lanes of warp %d disagree: lane %d called %s(mask 0x%08x) while lane %d waits in "
+            fail_thread(w, t, format("lanes of warp %d disagree: lane %d called %s(mask 0x%08x) while lane %d waits in "
                                   "%s(mask 0x%08x)", t >> 5, lane, name, mask, __builtin_ctz(m),
                                   warp_op_name(other.op), other.mask));
         }
@@ -633,10 +623,16 @@ unsigned long long warp_op(int op, unsigned mask, unsigned long long value, int 
     return me.result;
 }
 
+void trap(const char* why) {
+    FiberHeader* h = fiber_header();
+    fail_thread(*static_cast<Worker*>(h->worker), h->thread, why);
+}
+
 unsigned active_mask() {
-    Worker& w = *tl_worker;
-    int base = w.cur & ~31;
-    const WarpState& ws = w.warp[w.cur >> 5];
+    FiberHeader* h = fiber_header();
+    const Worker& w = *static_cast<const Worker*>(h->worker);
+    int base = h->thread & ~31;
+    const WarpState& ws = w.warp[h->thread >> 5];
     unsigned m = 0;
     for (unsigned e = ws.exists; e; e &= e - 1) {
         int l = __builtin_ctz(e);
@@ -646,3 +642,22 @@ unsigned active_mask() {
 }
 
 }  // namespace cuemu
+
+// ---- for debuggers: call these from gdb while stopped inside a kernel ------------------------------------------
+// e.g.  break rcnn4j_roi_align_forward_f32 if cuemu_debug_thread() == 37 && cuemu_debug_block() == 2
+
+extern "C" __attribute__((used, noinline, visibility("hidden"))) long long cuemu_debug_thread() {
+    return cuemu::fiber_header()->thread;
+}
+
+extern "C" __attribute__((used, noinline, visibility("hidden"))) long long cuemu_debug_block() {
+    const uint3 b = cuemu::fiber_header()->block->block_idx;
+    const uint3 g = cuemu::fiber_header()->block->grid_dim;
+    return (long long)b.x + (long long)g.x * ((long long)b.y + (long long)g.y * b.z);
+}
+
+extern "C" __attribute__((used, noinline, visibility("hidden"))) void cuemu_debug_where() {
+    const cuemu::FiberHeader* h = cuemu::fiber_header();
+    fprintf(stderr, "block (%u,%u,%u) thread (%u,%u,%u)\n", h->block->block_idx.x, h->block->block_idx.y,
+            h->block->block_idx.z, h->thread_idx.x, h->thread_idx.y, h->thread_idx.z);
+}

@@ -78,6 +78,8 @@ public interface Backend extends AutoCloseable {
     /**
      * roi_heads.paste_masks_in_image: masks [K,1,M,M] resized into boxes [K,4] of an imageHeight x imageWidth
      * image, after padding each mask by {@code padding}; output [K,1,imageHeight,imageWidth], not thresholded.
+     * A box whose expanded, truncated extent misses the image (torchvision 0.14 fails there), an inverted box and
+     * a box with a non-finite coordinate give an all-zero mask.
      */
     Tensor pasteMasks(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding);
 

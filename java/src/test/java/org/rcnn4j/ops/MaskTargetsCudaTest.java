@@ -84,6 +84,25 @@ class MaskTargetsCudaTest {
         }
     }
 
+    /** Not checked on the device (no host sync): an index outside [0,G) gives an all-zero target, not a fault. */
+    @Test
+    void outOfRangeIndexGivesZeroTarget() {
+        Inputs in = randomInputs(new RandomTensors(2), DType.U8, DType.I64, 2, 4, 16, 18);
+        long[] idx = in.matched.longs();
+        idx[1] = 2;
+        idx[3] = -1;
+        CudaBackend cuda = CudaTestSupport.backend();
+        try (Tensor dGt = cuda.toDevice(in.gt); Tensor dProposals = cuda.toDevice(in.proposals);
+                Tensor dMatched = cuda.toDevice(in.matched);
+                Tensor out = MaskTargets.project(cuda, dGt, dProposals, dMatched, 7)) {
+            float[] d = cuda.toHost(out).floats();
+            for (int q = 0; q < 49; q++) {
+                org.junit.jupiter.api.Assertions.assertEquals(0f, d[49 + q], "index 2 of 2, element " + q);
+                org.junit.jupiter.api.Assertions.assertEquals(0f, d[3 * 49 + q], "index -1, element " + q);
+            }
+        }
+    }
+
     @Test
     void requiresDeviceTensors() {
         CudaBackend cuda = CudaTestSupport.backend();

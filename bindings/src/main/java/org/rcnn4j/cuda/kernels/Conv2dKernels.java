@@ -43,7 +43,8 @@ public final class Conv2dKernels {
                     || o % groups != 0) {
                 throw new IllegalArgumentException("conv2d: bad shape " + this);
             }
-            if (outH() < 1 || outW() < 1 || h + 2L * padH < (long) dilationH * (kh - 1) + 1
+            // the fields are not assigned yet inside a compact constructor, so no outH()/outW() here
+            if (h + 2L * padH < (long) dilationH * (kh - 1) + 1
                     || w + 2L * padW < (long) dilationW * (kw - 1) + 1) {
                 throw new IllegalArgumentException("conv2d: empty output for " + this);
             }

@@ -19,6 +19,7 @@ import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 
+import org.junit.jupiter.api.Assumptions;
 import org.rcnn4j.cuda.EmulatorLibrary;
 
 /**
@@ -36,6 +37,10 @@ final class EmuHarness {
 
     /** Loads the emulator, initializes the driver and makes the primary context current on this thread. */
     static synchronized void init() {
+        Assumptions.assumeTrue(EmulatorLibrary.isLoaded() || System.getProperty(EmulatorLibrary.PATH_PROPERTY) != null
+                        || EmuHarness.class.getResource(EmulatorLibrary.RESOURCE) != null,
+                "the CUDA emulator was not built (" + EmulatorLibrary.RESOURCE + " is not on the classpath; "
+                        + "-Drcnn4j.skipNative=true skips CMake): the emulator tests need it");
         EmulatorLibrary.load();
         if (context == null) {
             assertEquals(CUresult.CUDA_SUCCESS, rc(() -> JCudaDriver.cuInit(0)), "cuInit");

@@ -76,8 +76,10 @@ class EmulatorBugDetectionTest {
         int n = 1000;
         CUdeviceptr dx = upload(randomFloats(n));
         CUdeviceptr dy = alloc(n * 4L);
-        int r = launch1d(function("rcnn4j_emutest_write_past_end"), (n + 127) / 128, 128, Pointer.to(dx),
+        int launched = launch1d(function("rcnn4j_emutest_write_past_end"), (n + 127) / 128, 128, Pointer.to(dx),
                 Pointer.to(new int[] {n}), Pointer.to(dy));
+        // With RCNN4J_EMU_CHECK=0 the launch succeeds and the next synchronize reports the damage.
+        int r = launched == CUresult.CUDA_SUCCESS ? EmuHarness.rc(JCudaDriver::cuCtxSynchronize) : launched;
         assertEquals(CUresult.CUDA_ERROR_ILLEGAL_ADDRESS, r, () -> describe(r));
         String detail = describe(r);
         assertTrue(detail.contains("rcnn4j_emutest_write_past_end"), detail);
@@ -140,5 +142,56 @@ class EmulatorBugDetectionTest {
                 detail);
         assertTrue(detail.contains("RCNN4J_EMU_SEED="), detail);
         free(y);
+    }
+    @Test
+    void shuffleWithAnExitedLaneInTheMaskFailsTheLaunch() {
+        CUdeviceptr y = alloc(32 * 4L);
+        int r = launch1d(function("rcnn4j_emutest_shuffle_with_exited_lane"), 1, 32, Pointer.to(y));
+        assertEquals(CUresult.CUDA_ERROR_LAUNCH_FAILED, r, () -> describe(r));
+        assertTrue(describe(r).contains("lane 5"), describe(r));
+        free(y);
+    }
+
+    @Test
+    void trapFailsTheLaunchNamingTheThread() {
+        int r = launch1d(function("rcnn4j_emutest_trap"), 4, 64, Pointer.to(new int[] {130}));
+        assertEquals(CUresult.CUDA_ERROR_LAUNCH_FAILED, r, () -> describe(r));
+        String detail = describe(r);
+        assertTrue(detail.contains("block (2,0,0)") && detail.contains("thread (2,0,0)")
+                && detail.contains("__trap()"), detail);
+        ok(launch1d(function("rcnn4j_emutest_trap"), 4, 64, Pointer.to(new int[] {-1})), "no thread traps");
+    }
+
+    @Test
+    void freshDeviceMemoryReadsAsNaNNotZero() {
+        Assumptions.assumeFalse("0".equals(System.getenv("RCNN4J_EMU_POISON")),
+                "RCNN4J_EMU_POISON=0 turns the poisoning of new allocations off");
+        int n = 300;
+        CUdeviceptr never = alloc(n * 4L);
+        CUdeviceptr y = alloc(n * 4L);
+        ok(launch1d(function("rcnn4j_emutest_copy"), 3, 128, Pointer.to(never), Pointer.to(new int[] {n}),
+                Pointer.to(y)), "copy");
+        for (float v : downloadFloats(y, n)) {
+            assertTrue(Float.isNaN(v), "expected NaN, got " + v);
+        }
+        free(never, y);
+    }
+    @Test
+    void writeBeforeTheStartFailsWithIllegalAddress() {
+        int n = 500;
+        CUdeviceptr dx = upload(randomFloats(n));
+        CUdeviceptr dy = alloc(n * 4L);
+        int r = launch1d(function("rcnn4j_emutest_write_before_start"), (n + 127) / 128, 128, Pointer.to(dx),
+                Pointer.to(new int[] {n}), Pointer.to(dy));
+        if (r == CUresult.CUDA_SUCCESS) {  // RCNN4J_EMU_CHECK=0: the next synchronize finds it
+            r = EmuHarness.rc(JCudaDriver::cuCtxSynchronize);
+        }
+        int code = r;
+        assertEquals(CUresult.CUDA_ERROR_ILLEGAL_ADDRESS, code, () -> describe(code));
+        String detail = describe(code);
+        assertTrue(detail.contains("before the start of device allocation") && detail.contains("rcnn4j_emutest_write_before_start"),
+                detail);
+        ok(EmuHarness.rc(JCudaDriver::cuCtxSynchronize), "the damage is reported once");
+        free(dx, dy);
     }
 }

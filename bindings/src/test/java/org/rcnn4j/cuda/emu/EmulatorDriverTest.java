@@ -176,4 +176,45 @@ class EmulatorDriverTest {
         ok(rc(() -> JCudaDriver.cuStreamDestroy(s)), "cuStreamDestroy");
         ok(rc(() -> JCudaDriver.cuCtxSynchronize()), "cuCtxSynchronize");
     }
+    @Test
+    void pitchedTwoDimensionalCopiesMoveTheRightRows() {
+        // A 3x5 window of a 6x8 host matrix of ints, to a device matrix with a pitch of 16 ints, and back.
+        int[] host = new int[6 * 8];
+        for (int i = 0; i < host.length; i++) {
+            host[i] = i * 7 + 1;
+        }
+        CUdeviceptr dev = alloc(4L * 16 * 3);
+        jcuda.driver.CUDA_MEMCPY2D up = new jcuda.driver.CUDA_MEMCPY2D();
+        up.srcMemoryType = jcuda.driver.CUmemorytype.CU_MEMORYTYPE_HOST;
+        up.srcHost = Pointer.to(host);
+        up.srcXInBytes = 2 * 4;
+        up.srcY = 1;
+        up.srcPitch = 8 * 4;
+        up.dstMemoryType = jcuda.driver.CUmemorytype.CU_MEMORYTYPE_DEVICE;
+        up.dstDevice = dev;
+        up.dstPitch = 16 * 4;
+        up.WidthInBytes = 5 * 4;
+        up.Height = 3;
+        ok(rc(() -> JCudaDriver.cuMemcpy2D(up)), "cuMemcpy2D to the device");
+        int[] back = new int[3 * 5];
+        jcuda.driver.CUDA_MEMCPY2D down = new jcuda.driver.CUDA_MEMCPY2D();
+        down.srcMemoryType = jcuda.driver.CUmemorytype.CU_MEMORYTYPE_DEVICE;
+        down.srcDevice = dev;
+        down.srcPitch = 16 * 4;
+        down.dstMemoryType = jcuda.driver.CUmemorytype.CU_MEMORYTYPE_HOST;
+        down.dstHost = Pointer.to(back);
+        down.dstPitch = 5 * 4;
+        down.WidthInBytes = 5 * 4;
+        down.Height = 3;
+        ok(rc(() -> JCudaDriver.cuMemcpy2D(down)), "cuMemcpy2D to the host");
+        for (int r = 0; r < 3; r++) {
+            for (int c = 0; c < 5; c++) {
+                assertEquals(host[(r + 1) * 8 + c + 2], back[r * 5 + c], "row " + r + " column " + c);
+            }
+        }
+        up.Height = 4;  // 4 rows of pitch 16 do not fit in 3 rows
+        int r = rc(() -> JCudaDriver.cuMemcpy2D(up));
+        assertEquals(CUresult.CUDA_ERROR_INVALID_VALUE, r, () -> describe(r));
+        free(dev);
+    }
 }

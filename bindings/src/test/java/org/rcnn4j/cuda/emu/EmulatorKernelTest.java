@@ -203,4 +203,88 @@ class EmulatorKernelTest {
         assertTrue(describe(0).startsWith("CUDA_SUCCESS"));
         free(dx, out);
     }
+    @Test
+    void segmentedScansAndBroadcastsRespectTheShuffleWidth() {
+        CUfunction scan = function("rcnn4j_emutest_segmented_scan");
+        int n = 256;
+        int[] x = new int[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = random.nextInt(1000) - 500;
+        }
+        CUdeviceptr dx = EmuHarness.upload(x);
+        CUdeviceptr out = alloc(2L * n * 4);
+        for (int width : new int[] {8, 16, 32}) {
+            ok(launch1d(scan, n / 64, 64, Pointer.to(dx), Pointer.to(new int[] {width}), Pointer.to(out)),
+                    "segmented_scan width " + width);
+            int[] got = downloadInts(out, 2 * n);
+            for (int i = 0; i < n; i++) {
+                int start = i - (i % width);
+                int sum = 0;
+                for (int j = start; j <= i; j++) {
+                    sum += x[j];
+                }
+                assertEquals(sum, got[2 * i], "scan, width " + width + ", i " + i + ", seed " + seed);
+                assertEquals(x[start], got[2 * i + 1], "broadcast, width " + width + ", i " + i + ", seed " + seed);
+            }
+        }
+        free(dx, out);
+    }
+
+    @Test
+    void votesOverAPartialMaskSeeOnlyItsLanes() {
+        int n = 32 * 8;
+        int[] x = new int[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = random.nextInt(3) - 1;
+        }
+        int warps = n / 32;
+        x[0] = 1;  // warp 0: some even lane positive
+        for (int l = 0; l < 32; l += 2) {
+            x[32 + l] = 1;  // warp 1: every even lane positive
+            x[64 + l] = 0;  // warp 2: no even lane positive
+        }
+        CUdeviceptr dx = EmuHarness.upload(x);
+        CUdeviceptr out = alloc(4L * warps * 4);
+        ok(launch1d(function("rcnn4j_emutest_even_lane_votes"), n / 128, 128, Pointer.to(dx), Pointer.to(out)),
+                "even_lane_votes");
+        int[] got = downloadInts(out, 4 * warps);
+        for (int w = 0; w < warps; w++) {
+            int ballot = 0;
+            for (int l = 0; l < 32; l += 2) {
+                ballot |= x[w * 32 + l] > 0 ? 1 << l : 0;
+            }
+            assertEquals(ballot, got[4 * w], "ballot of warp " + w);
+            assertEquals(ballot != 0 ? 1 : 0, got[4 * w + 1], "any of warp " + w);
+            assertEquals(ballot == 0x55555555 ? 1 : 0, got[4 * w + 2], "all of warp " + w);
+            // The emulator's __activemask() is the warp's lanes that have not returned, which depends on the random
+            // thread order; the calling lane 0 is always among them.
+            assertEquals(1, got[4 * w + 3] & 1, "activemask of warp " + w);
+        }
+        free(dx, out);
+    }
+    @Test
+    void blockScanMixingWarpShufflesAndBarriersIsRight() {
+        CUfunction scan = function("rcnn4j_emutest_block_scan");
+        for (int threads : new int[] {32, 96, 1024}) {
+            int blocks = 3;
+            int n = threads * blocks;
+            int[] x = new int[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = random.nextInt(2001) - 1000;
+            }
+            CUdeviceptr dx = EmuHarness.upload(x);
+            CUdeviceptr out = alloc(n * 4L);
+            ok(launch1d(scan, blocks, threads, Pointer.to(dx), Pointer.to(out)), "block_scan " + threads);
+            int[] got = downloadInts(out, n);
+            for (int b = 0; b < blocks; b++) {
+                int sum = 0;
+                for (int t = 0; t < threads; t++) {
+                    sum += x[b * threads + t];
+                    assertEquals(sum, got[b * threads + t], "threads " + threads + " block " + b + " t " + t
+                            + " seed " + seed);
+                }
+            }
+            free(dx, out);
+        }
+    }
 }

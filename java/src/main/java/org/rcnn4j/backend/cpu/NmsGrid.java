@@ -17,9 +17,11 @@ import java.util.stream.IntStream;
  */
 final class NmsGrid {
     /** Relative slack on the threshold: float32 IoU is within ~1e-6 of the exact value. */
-    private static final double WIDTH_SLACK = 1e-3;
+    private static final double THRESHOLD_SLACK = 1e-3;
     /** Below this threshold only the overlap bounds the reach. */
-    private static final float WIDTH_BOUND_MIN_THRESHOLD = 0.01f;
+    private static final float REACH_BOUND_MIN_THRESHOLD = 0.01f;
+    /** Below this area the float32 IoU can be far from the exact one (subnormal products): overlap only. */
+    private static final float REACH_BOUND_MIN_AREA = 1e-30f;
     /** Live boxes in one kept box's reach above which its rows of cells are scanned in parallel. */
     private static final int PARALLEL_MIN_CANDIDATES = 1 << 15;
     private static final int SMALL = 48;
@@ -27,6 +29,7 @@ final class NmsGrid {
     private static final int MAX_CELLS_PER_AXIS = 4096;
 
     private final float iouThreshold;
+    private final boolean useIouReach;
     private final boolean[] suppressed;
     private final int cellsX;
     private final int cellsY;
@@ -98,10 +101,12 @@ final class NmsGrid {
         double loX = Double.POSITIVE_INFINITY, hiX = Double.NEGATIVE_INFINITY;
         double loY = Double.POSITIVE_INFINITY, hiY = Double.NEGATIVE_INFINITY;
         double mw = 0, mh = 0;
+        float minArea = Float.POSITIVE_INFINITY;
         for (int i = 0; i < m; i++) {
             if (!eligible[i]) {
                 continue;
             }
+            minArea = Math.min(minArea, area[i]);
             double cx = centre(x1[i], x2[i]);
             double cy = centre(y1[i], y2[i]);
             loX = Math.min(loX, cx);
@@ -111,6 +116,7 @@ final class NmsGrid {
             mw = Math.max(mw, (double) x2[i] - x1[i]);
             mh = Math.max(mh, (double) y2[i] - y1[i]);
         }
+        this.useIouReach = iouThreshold >= REACH_BOUND_MIN_THRESHOLD && minArea >= REACH_BOUND_MIN_AREA;
         this.minCx = loX;
         this.minCy = loY;
         this.maxW = mw;
@@ -198,8 +204,8 @@ final class NmsGrid {
      */
     private double reach(double side, double maxSide) {
         double r = 0.5 * (side + maxSide);
-        if (iouThreshold >= WIDTH_BOUND_MIN_THRESHOLD) {
-            double t = iouThreshold * (1 - WIDTH_SLACK);
+        if (useIouReach) {
+            double t = iouThreshold * (1 - THRESHOLD_SLACK);
             r = Math.min(r, side * (1 - t) / (2 * t));
         }
         return r * (1 + 1e-6);

@@ -74,6 +74,24 @@ class NmsCpuTest {
         }
     }
 
+    /** Subnormal areas (float32 IoU far from exact), areas overflowing to infinity, and ordinary scales. */
+    @Test
+    void nmsMatchesExhaustiveGreedyAtExtremeScales() {
+        RandomTensors r = new RandomTensors();
+        for (float scale : new float[] {1e-21f, 1e-18f, 1e-3f, 1e15f, 1e18f}) {
+            Tensor boxes = r.boxes(1500, 300, 300, 0.5f);
+            float[] b = boxes.floats();
+            for (int i = 0; i < b.length; i++) {
+                b[i] *= scale;
+            }
+            Tensor scores = quantized(r, 1500, 30);
+            for (float t : new float[] {0.1f, 0.5f}) {
+                TensorAssert.assertExact("nms scale=" + scale + " t=" + t + " seed=" + r.seed(),
+                        exhaustive(boxes, scores, null, t), cpu.nms(boxes, scores, t));
+            }
+        }
+    }
+
     /** Enough large boxes that one kept box's neighbourhood is scanned in parallel. */
     @Test
     void nmsOfManyLargeBoxesMatchesExhaustiveGreedy() {

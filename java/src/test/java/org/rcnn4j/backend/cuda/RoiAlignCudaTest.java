@@ -161,11 +161,14 @@ class RoiAlignCudaTest {
         Backend cuda = CudaTestSupport.backend();
         Tensor input = new RandomTensors(5).normal(1, 2, 4, 4);
         Tensor boxes = Tensor.ofFloats(new float[] {0, 0, 0, 2, 2}, 1, 5);
-        try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes)) {
+        try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes);
+                Tensor dG = cuda.toDevice(Tensor.zeros(DType.F32, 1, 3, 2, 2))) {
             expect("input", () -> cuda.roiAlign(input, dBoxes, 2, 2, 1f, 2, false));
             expect("boxes", () -> cuda.roiAlign(dIn, boxes, 2, 2, 1f, 2, false));
             expect("output_size", () -> cuda.roiAlign(dIn, dBoxes, 0, 2, 1f, 2, false));
-            expect("grad_output", () -> cuda.roiAlignBackward(dIn, dBoxes, input.shape(), 1f, 2, false));
+            expect("grad_output", () -> cuda.roiAlignBackward(dG, dBoxes, input.shape(), 1f, 2, false));
+            expect("grad_output", () -> cuda.roiAlignBackward(Tensor.zeros(DType.F32, 1, 2, 2, 2), dBoxes,
+                    input.shape(), 1f, 2, false));
         }
     }
 

@@ -120,4 +120,22 @@ class OpsOnCudaTest {
         Map<String, Tensor> got = run("matmul", new Object[] {"input", a, "other", b});
         close("output", cpu.matmul(a, b, false, false), got.get("output"), TensorAssert.FORWARD);
     }
+
+    @Test
+    void nmsRepeated() {
+        Tensor b = random.boxes(300, 100, 100, 5);
+        Tensor sc = random.uniform(0, 1, 300);
+        Map<String, Tensor> got = run("nms", new Object[] {"boxes", b, "scores", sc}, "--set", "iou_threshold=0.4",
+                "--repeat", "2");
+        TensorAssert.assertExact("keep (seed " + random.seed() + ")", cpu.nms(b, sc, 0.4f), got.get("keep"));
+    }
+
+    @Test
+    void decodeBoxes() {
+        Tensor ref = random.boxes(40, 100, 80, 2);
+        Tensor codes = random.normal(40, 8);
+        Map<String, Tensor> got = run("decode_boxes", new Object[] {"rel_codes", codes, "boxes", ref});
+        close("boxes", cpu.decodeBoxes(codes, ref, new float[] {10, 10, 5, 5}, (float) Math.log(1000.0 / 16)),
+                got.get("boxes"), TensorAssert.FORWARD);
+    }
 }

@@ -8,10 +8,13 @@
 // both paths give the same numbers. A RoI whose batch index is not in [0, N) (or NaN) pools to 0 and gets no
 // gradient: the host cannot check without a sync.
 //
-// The backward kernel adds each sample's four weighted gradients with atomicAdd: the summation order varies
-// from run to run, so results are not bit-reproducible (torchvision's CUDA backward behaves the same).
+// The backward kernels add each sample's four weighted gradients with atomics, either float atomicAdd (the
+// summation order varies from run to run, so results are not bit-reproducible, as with torchvision's CUDA
+// backward) or, in the _fixed kernels, fixed-point integer atomics that give the same bits on every run (see
+// cuda/include/rcnn4j/roi_grad.cuh and cuda/roi_grad.cu).
 #include "rcnn4j/cuda_compat.cuh"
 #include "rcnn4j/bilinear.cuh"
+#include "rcnn4j/roi_grad.cuh"
 
 template <typename T>
 static __device__ inline Rcnn4jBilinearTap<T> rcnn4j_roi_align_tap(const Rcnn4jBilinearTap<T>* table,
@@ -122,10 +125,10 @@ static __device__ inline void rcnn4j_roi_align_forward(const T* __restrict__ inp
     }
 }
 
-// gradInput must be zero on entry.
-template <typename T>
+// The sink's buffers must be zero on entry.
+template <typename T, typename Sink>
 static __device__ inline void rcnn4j_roi_align_backward(const T* __restrict__ gradOutput, const T* __restrict__ boxes,
-                                                        T* __restrict__ gradInput, int numRois, int channels,
+                                                        const Sink& sink, int numRois, int channels,
                                                         int height, int width, int batchSize, int pooledH,
                                                         int pooledW, T spatialScale, int samplingRatio, int aligned,
                                                         int channelsPerBlock, int tableCapacity,
@@ -149,23 +152,23 @@ static __device__ inline void rcnn4j_roi_align_backward(const T* __restrict__ gr
                 int ph = bin / pooledW;
                 int pw = bin % pooledW;
                 T g = gradOutput[((long long)k * channels + c) * bins + bin];
-                T* p = gradInput + ((long long)r.batch * channels + c) * plane;
+                long long p = ((long long)r.batch * channels + c) * plane;
                 for (int iy = 0; iy < r.y.grid; iy++) {
                     Rcnn4jBilinearTap<T> ty = rcnn4j_roi_align_tap(r.tableY, r.y, ph, iy, height);
                     if (ty.low < 0) {
                         continue;
                     }
-                    T* rowLow = p + (long long)ty.low * width;
-                    T* rowHigh = p + (long long)ty.high * width;
+                    long long rowLow = p + (long long)ty.low * width;
+                    long long rowHigh = p + (long long)ty.high * width;
                     for (int ix = 0; ix < r.x.grid; ix++) {
                         Rcnn4jBilinearTap<T> tx = rcnn4j_roi_align_tap(r.tableX, r.x, pw, ix, width);
                         if (tx.low < 0) {
                             continue;
                         }
-                        atomicAdd(rowLow + tx.low, g * (ty.wLow * tx.wLow) / r.count);
-                        atomicAdd(rowLow + tx.high, g * (ty.wLow * tx.wHigh) / r.count);
-                        atomicAdd(rowHigh + tx.low, g * (ty.wHigh * tx.wLow) / r.count);
-                        atomicAdd(rowHigh + tx.high, g * (ty.wHigh * tx.wHigh) / r.count);
+                        sink.add(rowLow + tx.low, g * (ty.wLow * tx.wLow) / r.count);
+                        sink.add(rowLow + tx.high, g * (ty.wLow * tx.wHigh) / r.count);
+                        sink.add(rowHigh + tx.low, g * (ty.wHigh * tx.wLow) / r.count);
+                        sink.add(rowHigh + tx.high, g * (ty.wHigh * tx.wHigh) / r.count);
                     }
                 }
             }
@@ -202,29 +205,40 @@ extern "C" __global__ void rcnn4j_roi_align_forward_f64(const double* __restrict
 RCNN4J_REGISTER_KERNEL(rcnn4j_roi_align_forward_f64);
 
 // gradOutput [K,C,pooledH,pooledW], boxes [K,5], gradInput [N,C,H,W] zeroed by the caller; launch as forward.
-extern "C" __global__ void rcnn4j_roi_align_backward_f32(const float* __restrict__ gradOutput,
-                                                         const float* __restrict__ boxes,
-                                                         float* __restrict__ gradInput, int numRois, int channels,
-                                                         int height, int width, int batchSize, int pooledH,
-                                                         int pooledW, float spatialScale, int samplingRatio,
-                                                         int aligned, int channelsPerBlock, int tableCapacity) {
-    RCNN4J_DYNAMIC_SHARED(double, rcnn4j_roi_align_smem);
-    rcnn4j_roi_align_backward<float>(gradOutput, boxes, gradInput, numRois, channels, height, width, batchSize,
-                                     pooledH, pooledW, spatialScale, samplingRatio, aligned, channelsPerBlock,
-                                     tableCapacity, reinterpret_cast<Rcnn4jBilinearTap<float>*>(rcnn4j_roi_align_smem));
-}
-RCNN4J_REGISTER_KERNEL(rcnn4j_roi_align_backward_f32);
+#define RCNN4J_ROI_ALIGN_BACKWARD(name, T)                                                                       \
+    extern "C" __global__ void name(const T* __restrict__ gradOutput, const T* __restrict__ boxes,              \
+                                    T* __restrict__ gradInput, int numRois, int channels, int height, int width, \
+                                    int batchSize, int pooledH, int pooledW, T spatialScale, int samplingRatio,  \
+                                    int aligned, int channelsPerBlock, int tableCapacity) {                     \
+        RCNN4J_DYNAMIC_SHARED(double, rcnn4j_roi_align_smem);                                                   \
+        Rcnn4jRoiGradAtomic<T> sink;                                                                            \
+        sink.out = gradInput;                                                                                   \
+        rcnn4j_roi_align_backward<T>(gradOutput, boxes, sink, numRois, channels, height, width, batchSize,      \
+                                     pooledH, pooledW, spatialScale, samplingRatio, aligned, channelsPerBlock,  \
+                                     tableCapacity, reinterpret_cast<Rcnn4jBilinearTap<T>*>(rcnn4j_roi_align_smem)); \
+    }                                                                                                           \
+    RCNN4J_REGISTER_KERNEL(name)
 
-extern "C" __global__ void rcnn4j_roi_align_backward_f64(const double* __restrict__ gradOutput,
-                                                         const double* __restrict__ boxes,
-                                                         double* __restrict__ gradInput, int numRois, int channels,
-                                                         int height, int width, int batchSize, int pooledH,
-                                                         int pooledW, double spatialScale, int samplingRatio,
-                                                         int aligned, int channelsPerBlock, int tableCapacity) {
-    RCNN4J_DYNAMIC_SHARED(double, rcnn4j_roi_align_smem);
-    rcnn4j_roi_align_backward<double>(gradOutput, boxes, gradInput, numRois, channels, height, width, batchSize,
-                                      pooledH, pooledW, spatialScale, samplingRatio, aligned, channelsPerBlock,
-                                      tableCapacity,
-                                      reinterpret_cast<Rcnn4jBilinearTap<double>*>(rcnn4j_roi_align_smem));
-}
-RCNN4J_REGISTER_KERNEL(rcnn4j_roi_align_backward_f64);
+RCNN4J_ROI_ALIGN_BACKWARD(rcnn4j_roi_align_backward_f32, float);
+RCNN4J_ROI_ALIGN_BACKWARD(rcnn4j_roi_align_backward_f64, double);
+
+// Deterministic: as above, plus fixed [N,C,H,W] (unsigned long long, zeroed), maxAbsBits from
+// rcnn4j_roi_grad_max_abs over gradOutput and bound = K * pooledH * pooledW; rcnn4j_roi_grad_from_fixed then
+// turns fixed into gradInput (which collects only inf/NaN here).
+#define RCNN4J_ROI_ALIGN_BACKWARD_FIXED(name, T)                                                                 \
+    extern "C" __global__ void name(const T* __restrict__ gradOutput, const T* __restrict__ boxes,              \
+                                    T* __restrict__ gradInput, unsigned long long* __restrict__ fixed,          \
+                                    const unsigned long long* __restrict__ maxAbsBits, long long bound,        \
+                                    int numRois, int channels, int height, int width, int batchSize,           \
+                                    int pooledH, int pooledW, T spatialScale, int samplingRatio, int aligned,  \
+                                    int channelsPerBlock, int tableCapacity) {                                 \
+        RCNN4J_DYNAMIC_SHARED(double, rcnn4j_roi_align_smem);                                                   \
+        Rcnn4jRoiGradFixed<T> sink = rcnn4j_roi_grad_fixed<T>(gradInput, fixed, maxAbsBits, bound);             \
+        rcnn4j_roi_align_backward<T>(gradOutput, boxes, sink, numRois, channels, height, width, batchSize,      \
+                                     pooledH, pooledW, spatialScale, samplingRatio, aligned, channelsPerBlock,  \
+                                     tableCapacity, reinterpret_cast<Rcnn4jBilinearTap<T>*>(rcnn4j_roi_align_smem)); \
+    }                                                                                                           \
+    RCNN4J_REGISTER_KERNEL(name)
+
+RCNN4J_ROI_ALIGN_BACKWARD_FIXED(rcnn4j_roi_align_backward_fixed_f32, float);
+RCNN4J_ROI_ALIGN_BACKWARD_FIXED(rcnn4j_roi_align_backward_fixed_f64, double);

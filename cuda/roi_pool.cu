@@ -5,10 +5,12 @@
 // 0 with argmax -1; otherwise the first maximum in row-major order wins (strict > from -FLT_MAX, as torchvision
 // does for every dtype). A RoI whose batch index is not in [0, N) (or NaN) outputs 0 / -1.
 //
-// Backward: one thread per gradient element adds it at its argmax with atomicAdd, so the summation order (and
-// the last bits of a sum) can vary between runs, as in torchvision's CUDA kernel.
+// Backward: one thread per gradient element adds it at its argmax, with float atomicAdd (the summation order,
+// and the last bits of a sum, can vary between runs, as in torchvision's CUDA kernel) or, in the _fixed kernels,
+// with fixed-point integer atomics that give the same bits on every run (cuda/include/rcnn4j/roi_grad.cuh).
 #include "rcnn4j/cuda_compat.cuh"
 #include "rcnn4j/bilinear.cuh"
+#include "rcnn4j/roi_grad.cuh"
 
 template <typename T>
 static __device__ inline void rcnn4j_roi_pool_forward(const T* __restrict__ input, const T* __restrict__ boxes,
@@ -51,10 +53,10 @@ static __device__ inline void rcnn4j_roi_pool_forward(const T* __restrict__ inpu
     }
 }
 
-// gradInput must be zero on entry; argmax entries outside [-1, H*W) are ignored.
-template <typename T, typename I>
+// The sink's buffers must be zero on entry; argmax entries outside [-1, H*W) are ignored.
+template <typename T, typename I, typename Sink>
 static __device__ inline void rcnn4j_roi_pool_backward(const T* __restrict__ gradOutput, const T* __restrict__ boxes,
-                                                       const I* __restrict__ argmax, T* __restrict__ gradInput,
+                                                       const I* __restrict__ argmax, const Sink& sink,
                                                        int numRois, int channels, int height, int width,
                                                        int batchSize, int pooledH, int pooledW) {
     const long long total = (long long)numRois * channels * pooledH * pooledW;
@@ -71,7 +73,7 @@ static __device__ inline void rcnn4j_roi_pool_backward(const T* __restrict__ gra
         if (b < 0) {
             continue;
         }
-        atomicAdd(gradInput + ((long long)b * channels + c) * plane + a, gradOutput[i]);
+        sink.add(((long long)b * channels + c) * plane + a, gradOutput[i]);
     }
 }
 
@@ -105,7 +107,9 @@ RCNN4J_REGISTER_KERNEL(rcnn4j_roi_pool_forward_f64);
                                     const I* __restrict__ argmax, T* __restrict__ gradInput, int numRois,     \
                                     int channels, int height, int width, int batchSize, int pooledH,          \
                                     int pooledW) {                                                            \
-        rcnn4j_roi_pool_backward<T, I>(gradOutput, boxes, argmax, gradInput, numRois, channels, height, width, \
+        Rcnn4jRoiGradAtomic<T> sink;                                                                          \
+        sink.out = gradInput;                                                                                 \
+        rcnn4j_roi_pool_backward<T, I>(gradOutput, boxes, argmax, sink, numRois, channels, height, width,     \
                                        batchSize, pooledH, pooledW);                                          \
     }                                                                                                         \
     RCNN4J_REGISTER_KERNEL(name)
@@ -114,3 +118,24 @@ RCNN4J_ROI_POOL_BACKWARD(rcnn4j_roi_pool_backward_f32, float, int);
 RCNN4J_ROI_POOL_BACKWARD(rcnn4j_roi_pool_backward_f64, double, int);
 RCNN4J_ROI_POOL_BACKWARD(rcnn4j_roi_pool_backward_f32_i64, float, long long);
 RCNN4J_ROI_POOL_BACKWARD(rcnn4j_roi_pool_backward_f64_i64, double, long long);
+
+// Deterministic: as above, plus fixed [N,C,H,W] (unsigned long long, zeroed), maxAbsBits from
+// rcnn4j_roi_grad_max_abs over gradOutput and bound = K * pooledH * pooledW; rcnn4j_roi_grad_from_fixed then
+// turns fixed into gradInput (which collects only inf/NaN here).
+#define RCNN4J_ROI_POOL_BACKWARD_FIXED(name, T, I)                                                             \
+    extern "C" __global__ void name(const T* __restrict__ gradOutput, const T* __restrict__ boxes,            \
+                                    const I* __restrict__ argmax, T* __restrict__ gradInput,                  \
+                                    unsigned long long* __restrict__ fixed,                                   \
+                                    const unsigned long long* __restrict__ maxAbsBits, long long bound,       \
+                                    int numRois, int channels, int height, int width, int batchSize,          \
+                                    int pooledH, int pooledW) {                                               \
+        Rcnn4jRoiGradFixed<T> sink = rcnn4j_roi_grad_fixed<T>(gradInput, fixed, maxAbsBits, bound);           \
+        rcnn4j_roi_pool_backward<T, I>(gradOutput, boxes, argmax, sink, numRois, channels, height, width,     \
+                                       batchSize, pooledH, pooledW);                                          \
+    }                                                                                                         \
+    RCNN4J_REGISTER_KERNEL(name)
+
+RCNN4J_ROI_POOL_BACKWARD_FIXED(rcnn4j_roi_pool_backward_fixed_f32, float, int);
+RCNN4J_ROI_POOL_BACKWARD_FIXED(rcnn4j_roi_pool_backward_fixed_f64, double, int);
+RCNN4J_ROI_POOL_BACKWARD_FIXED(rcnn4j_roi_pool_backward_fixed_f32_i64, float, long long);
+RCNN4J_ROI_POOL_BACKWARD_FIXED(rcnn4j_roi_pool_backward_fixed_f64_i64, double, long long);

@@ -220,3 +220,21 @@ extern "C" __global__ void rcnn4j_emutest_block_scan(const int* __restrict__ x, 
     out[i] = v + (warp > 0 ? warp_totals[warp - 1] : 0);
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_emutest_block_scan);
+
+// Math built-ins on x[i]: out[8i..8i+7] = expf, logf(|x|), sqrtf(|x|), rsqrtf(|x|), __saturatef, floorf,
+// __float2int_rn (as float), powf(|x|, 1.5).
+extern "C" __global__ void rcnn4j_emutest_math(const float* __restrict__ x, int n, float* __restrict__ out) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    float v = x[i], a = fabsf(v);
+    float* o = out + 8 * i;
+    o[0] = expf(v);
+    o[1] = logf(a);
+    o[2] = sqrtf(a);
+    o[3] = rsqrtf(a);
+    o[4] = __saturatef(v);
+    o[5] = floorf(v);
+    o[6] = (float)__float2int_rn(v);
+    o[7] = powf(a, 1.5f);
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_emutest_math);

@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(CUEMU_USE_UCONTEXT)
 
 // cuemu_ctx_switch(void** save_sp, void* load_sp): pushes the callee-saved state of the running context on its own
 // stack, stores the stack pointer, and pops the other context's state from its stack. A fresh context's stack is

@@ -4,14 +4,14 @@
 
 #include <cstddef>
 
-#if !defined(__x86_64__)
+#if !defined(__x86_64__) || defined(CUEMU_USE_UCONTEXT)
 #include <ucontext.h>
 #endif
 
 namespace cuemu {
 
 struct Context {
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(CUEMU_USE_UCONTEXT)
     void* sp = nullptr;
 #else
     ucontext_t uc;

@@ -1100,7 +1100,8 @@ CUAPI CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned g
     if (settings().trace) fprintf(stderr, "rcnn4j cuda-emu: launch %s\n", who.c_str());
     std::string error = run_launch(cfg);
     if (!error.empty()) {
-        check_guards();  // re-arm: the launch is reported as failed already
+        std::string v = check_guards();  // reported with the failure, so not again later
+        if (!v.empty()) error += "; it also wrote out of bounds: " + v;
         return fail(CUDA_ERROR_LAUNCH_FAILED, "kernel " + who + " failed: " + error, true);
     }
     if (settings().check_each_launch) {

@@ -18,7 +18,14 @@ final class Help {
                   example [--device D] [--verbose]
                                  run every op on the bundled example inputs and compare with torchvision's outputs
                                  (alias: demo-ops); exit code 1 if any op disagrees
+                  scenes --count N --out DIR [--seed S] [--split train|test] [--size PX] [--preview]
+                                 write Fashion-MNIST detection scenes as a COCO dataset (images + annotations.json)
                   devices        which devices (backends) work on this machine, and why not
+                  model NAME [--num-classes N] [--norm frozen|batch]
+                                 print a model's state_dict layout (torchvision's keys and shapes) and totals;
+                                 models: fasterrcnn_resnet50_fpn, maskrcnn_resnet50_fpn, vgg16 (rcnn4j model --help)
+                  eval --gt GT.json --results RES.json [--iou-type bbox|segm] [--per-class]
+                                 COCO-style AP of detections against COCO ground truth (pycocotools' COCOeval)
                   --version      print the version
                   --help         print this help
 

@@ -76,8 +76,13 @@ public final class Main {
                 return Devices.list(out);
             case "example", "demo-ops":
                 return ExampleCommand.run(rest, out);
+            case "model":
+                return ModelCommand.run(rest, out);
+            case "eval": return EvalCommand.run(rest, out);
+            case "scenes":
+                return ScenesCommand.run(rest, out);
             default:
-                throw new UsageException("unknown command '" + command + "' (commands: op, example, devices; see "
+                throw new UsageException("unknown command '" + command + "' (commands: op, example, devices, scenes; see "
                         + "rcnn4j --help)");
         }
     }

@@ -6,6 +6,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes a file under a temporary name beside it, then renames it: readers never see a half-written file. */
 public final class AtomicFiles {
@@ -17,6 +18,12 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
+    private static void readableByAll(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
     public static void write(Path target, Writer writer) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
@@ -24,6 +31,8 @@ public final class AtomicFiles {
             Files.createDirectories(dir);
         }
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        // temporary files are created owner-only; the finished file gets ordinary permissions
+        readableByAll(tmp);
         boolean done = false;
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {

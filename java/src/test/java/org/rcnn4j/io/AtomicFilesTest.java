@@ -35,4 +35,12 @@ class AtomicFilesTest {
         AtomicFiles.write(f, out -> out.write(2));
         assertEquals(2, Files.readAllBytes(f)[0]);
     }
+
+    @Test
+    void theFinishedFileIsReadableByOthers() throws IOException {
+        Path f = dir.resolve("shared.bin");
+        AtomicFiles.write(f, out -> out.write(7));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(f)));
+    }
 }

@@ -38,15 +38,18 @@ public final class Conv2dKernels {
     public record Shape(int n, int c, int h, int w, int o, int kh, int kw, int strideH, int strideW, int padH,
             int padW, int dilationH, int dilationW, int groups) {
         public Shape {
+            // the fields are not assigned yet inside a compact constructor: use the parameters, not this
+            String described = "input [" + n + "," + c + "," + h + "," + w + "], weight [" + o + ",c/" + groups + ","
+                    + kh + "," + kw + "], stride " + strideH + "," + strideW + ", padding " + padH + "," + padW
+                    + ", dilation " + dilationH + "," + dilationW + ", groups " + groups;
             if (n < 0 || c < 1 || h < 1 || w < 1 || o < 1 || kh < 1 || kw < 1 || strideH < 1 || strideW < 1
                     || padH < 0 || padW < 0 || dilationH < 1 || dilationW < 1 || groups < 1 || c % groups != 0
                     || o % groups != 0) {
-                throw new IllegalArgumentException("conv2d: bad shape " + this);
+                throw new IllegalArgumentException("conv2d: bad shape: " + described);
             }
-            // the fields are not assigned yet inside a compact constructor, so no outH()/outW() here
             if (h + 2L * padH < (long) dilationH * (kh - 1) + 1
                     || w + 2L * padW < (long) dilationW * (kw - 1) + 1) {
-                throw new IllegalArgumentException("conv2d: empty output for " + this);
+                throw new IllegalArgumentException("conv2d: empty output for " + described);
             }
         }
 

@@ -12,7 +12,9 @@ import org.rcnn4j.cuda.Grid;
  * RoI whose batch index is not in [0, N) outputs 0 with argmax -1 and gets no gradient, and the backward ignores
  * argmax values outside [-1, H*W).
  *
- * <p>The backward adds with float atomics: sums are not bit-reproducible from run to run.
+ * <p>Two backward variants: {@code backward*} adds with float atomics (fast; sums are not bit-reproducible from
+ * run to run, as with torchvision), {@code backwardDeterministic*} with fixed-point integer atomics (the same bits
+ * on every run; see {@link RoiGradKernels}).
  */
 public final class RoiPoolKernels {
     public static final String FORWARD_F32 = "rcnn4j_roi_pool_forward_f32";
@@ -21,6 +23,10 @@ public final class RoiPoolKernels {
     public static final String BACKWARD_F64 = "rcnn4j_roi_pool_backward_f64";
     public static final String BACKWARD_F32_I64 = "rcnn4j_roi_pool_backward_f32_i64";
     public static final String BACKWARD_F64_I64 = "rcnn4j_roi_pool_backward_f64_i64";
+    public static final String BACKWARD_FIXED_F32 = "rcnn4j_roi_pool_backward_fixed_f32";
+    public static final String BACKWARD_FIXED_F64 = "rcnn4j_roi_pool_backward_fixed_f64";
+    public static final String BACKWARD_FIXED_F32_I64 = "rcnn4j_roi_pool_backward_fixed_f32_i64";
+    public static final String BACKWARD_FIXED_F64_I64 = "rcnn4j_roi_pool_backward_fixed_f64_i64";
 
     private static final int BLOCK = 256;
     /** The kernels stride over elements, so a bounded grid covers any size. */
@@ -60,6 +66,23 @@ public final class RoiPoolKernels {
             int batchSize, int pooledHeight, int pooledWidth) {
         backward(device, argmaxI64 ? BACKWARD_F64_I64 : BACKWARD_F64, gradOutput, boxes, argmax, gradInput, numRois,
                 channels, height, width, batchSize, pooledHeight, pooledWidth);
+    }
+
+    /**
+     * The input gradient into gradInput (any contents on entry), summed in fixed point: the same bits on every
+     * run. {@code f64}: float64 gradients (else float32); {@code argmaxI64}: int64 argmax (else int32).
+     */
+    public static void backwardDeterministic(CudaDevice device, boolean f64, CUdeviceptr gradOutput,
+            CUdeviceptr boxes, CUdeviceptr argmax, boolean argmaxI64, CUdeviceptr gradInput, int numRois,
+            int channels, int height, int width, int batchSize, int pooledHeight, int pooledWidth) {
+        String kernel = f64 ? (argmaxI64 ? BACKWARD_FIXED_F64_I64 : BACKWARD_FIXED_F64)
+                : (argmaxI64 ? BACKWARD_FIXED_F32_I64 : BACKWARD_FIXED_F32);
+        long outputs = elements(kernel, numRois, channels, height, width, batchSize, pooledHeight, pooledWidth);
+        long bound = (long) numRois * pooledHeight * pooledWidth;
+        long inputs = (long) batchSize * channels * height * width;
+        RoiGradKernels.run(device, f64, gradOutput, outputs, gradInput, inputs, bound, (fixed, maxAbs) ->
+                device.kernel(kernel).launch(grid(outputs), gradOutput, boxes, argmax, gradInput, fixed, maxAbs,
+                        bound, numRois, channels, height, width, batchSize, pooledHeight, pooledWidth));
     }
 
     private static void forward(CudaDevice device, String kernel, CUdeviceptr input, CUdeviceptr boxes,

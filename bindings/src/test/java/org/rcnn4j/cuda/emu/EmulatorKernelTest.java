@@ -287,4 +287,31 @@ class EmulatorKernelTest {
             free(dx, out);
         }
     }
+    @Test
+    void mathBuiltInsMatchJava() {
+        int n = 1000;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (random.nextFloat() - 0.5f) * 20f;
+        }
+        x[0] = 2.5f;   // round half to even
+        x[1] = -3.5f;
+        x[2] = 0.75f;  // inside [0, 1] for __saturatef
+        CUdeviceptr dx = upload(x);
+        CUdeviceptr out = alloc(8L * n * 4);
+        ok(launch1d(function("rcnn4j_emutest_math"), (n + 255) / 256, 256, Pointer.to(dx),
+                Pointer.to(new int[] {n}), Pointer.to(out)), "math");
+        float[] got = downloadFloats(out, 8 * n);
+        for (int i = 0; i < n; i++) {
+            double v = x[i];
+            double a = Math.abs(v);
+            double[] expect = {Math.exp(v), Math.log(a), Math.sqrt(a), 1 / Math.sqrt(a), Math.min(1, Math.max(0, v)),
+                Math.floor(v), Math.rint(v), Math.pow(a, 1.5)};
+            for (int k = 0; k < 8; k++) {
+                double tolerance = 2e-6 * Math.max(1, Math.abs(expect[k]));
+                assertEquals(expect[k], got[8 * i + k], tolerance, "function " + k + " of " + x[i]);
+            }
+        }
+        free(dx, out);
+    }
 }

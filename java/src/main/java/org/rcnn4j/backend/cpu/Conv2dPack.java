@@ -47,10 +47,14 @@ final class Conv2dPack {
     /** B = im2col [kc x p], the forward convolution's right operand. */
     SgemmDriver.PackB im2col() {
         return (k0, kc, j0, nc, nr, dst, off) -> {
+            // per row r of the block: its channel's plane and its tap's offset from a window's origin
+            int[] plane = new int[kc];
+            int[] tapY = new int[kc];
+            int[] tapX = new int[kc];
+            rowTable(k0, kc, plane, tapY, tapX);
             int[] runStart = new int[nr + 1];
-            int[] runY = new int[nr + 1];
-            int[] runX = new int[nr + 1];
-            int taps = kh * kw;
+            int[] runY = new int[nr];
+            int[] runX = new int[nr];
             for (int t = 0; t * nr < nc; t++) {
                 int cols = Math.min(nr, nc - t * nr);
                 int base = off + t * nr * kc;
@@ -60,36 +64,49 @@ final class Conv2dPack {
                     int y = p / ow;
                     int x = p - y * ow;
                     runStart[runs] = jj;
-                    runY[runs] = y;
-                    runX[runs] = x;
+                    runY[runs] = y * sh - ph;
+                    runX[runs] = x * sw - pw;
                     int len = Math.min(cols - jj, ow - x);
                     jj += len;
                     p += len;
                 }
                 runStart[runs] = cols;
                 for (int kk = 0; kk < kc; kk++) {
-                    int r = k0 + kk;
-                    int ci = r / taps;
-                    int tap = r - ci * taps;
-                    int ki = tap / kw;
-                    int kj = tap - ki * kw;
                     int d = base + kk * nr;
-                    int plane = offset + ci * h * w;
                     for (int q = 0; q < runs; q++) {
                         int jj = runStart[q];
                         int len = runStart[q + 1] - jj;
-                        int iy = runY[q] * sh - ph + ki * dh;
-                        int ix = runX[q] * sw - pw + kj * dw;
+                        int iy = runY[q] + tapY[kk];
                         if (iy < 0 || iy >= h) {
                             zero(dst, d + jj, len);
+                            continue;
+                        }
+                        int ix = runX[q] + tapX[kk];
+                        int row = plane[kk] + iy * w;
+                        if (sw == 1 && ix >= 0 && ix + len <= w) {
+                            System.arraycopy(data, row + ix, dst, d + jj, len);
                         } else {
-                            gatherRow(plane + iy * w, ix, len, dst, d + jj);
+                            gatherRow(row, ix, len, dst, d + jj);
                         }
                     }
                     zero(dst, d + cols, nr - cols);
                 }
             }
         };
+    }
+
+    /** For im2col rows k0 .. k0+kc: the input plane offset of the row's channel and the tap's (dy, dx) offset. */
+    private void rowTable(int k0, int kc, int[] plane, int[] tapY, int[] tapX) {
+        int taps = kh * kw;
+        for (int kk = 0; kk < kc; kk++) {
+            int r = k0 + kk;
+            int ci = r / taps;
+            int tap = r - ci * taps;
+            int ki = tap / kw;
+            plane[kk] = offset + ci * h * w;
+            tapY[kk] = ki * dh;
+            tapX[kk] = (tap - ki * kw) * dw;
+        }
     }
 
     /** B = im2col^T [p x kc], the weight gradient's right operand (dW = dY · im2col^T). */
@@ -159,9 +176,17 @@ final class Conv2dPack {
                     if (iy >= 0 && iy < h) {
                         int row = plane + iy * w;
                         int ix = x * sw - pw + kj * dw;
-                        for (int q = 0; q < len; q++, ix += sw) {
-                            if (ix >= 0 && ix < w) {
-                                data[row + ix] += tile[to + l + q];
+                        if (sw == 1 && ix >= 0 && ix + len <= w) {
+                            int d = row + ix;
+                            int src = to + l;
+                            for (int q = 0; q < len; q++) {
+                                data[d + q] += tile[src + q];
+                            }
+                        } else {
+                            for (int q = 0; q < len; q++, ix += sw) {
+                                if (ix >= 0 && ix < w) {
+                                    data[row + ix] += tile[to + l + q];
+                                }
                             }
                         }
                     }

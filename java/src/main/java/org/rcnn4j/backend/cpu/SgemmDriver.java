@@ -15,8 +15,10 @@ package org.rcnn4j.backend.cpu;
 final class SgemmDriver {
     /** Depth of a K block: a B strip (KC x nr floats, 32 KB with AVX-512) stays in L1 across an A block. */
     static final int KC = 256;
-    private static final int MAX_NC = 768;
-    private static final int MAX_MC = 384;
+    /** Widest B panel a task packs (KC x MAX_NC floats, L2-resident). */
+    private static final int MAX_NC = 384;
+    /** Tallest A block multiplied against one B panel (MAX_MC x KC floats, L2-resident beside the panel). */
+    private static final int MAX_MC = 192;
 
     /** Packs A[i0 .. i0+mc) x [k0 .. k0+kc) as strips of mr rows: element (i, k) of strip s at off + s*mr*kc + k*mr + i. */
     interface PackA {
@@ -33,7 +35,8 @@ final class SgemmDriver {
         void add(int i0, int j0, int rows, int cols, float[] tile, int ldt);
     }
 
-    private static final SgemmDriver DEFAULT = new SgemmDriver(SgemmKernel.best());
+    private static volatile SgemmDriver current = SgemmWarmUp.start(SgemmKernel.best(),
+            ready -> current = new SgemmDriver(ready));
 
     private final SgemmKernel kernel;
     private final int mr;
@@ -47,9 +50,9 @@ final class SgemmDriver {
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(mr * nr));
     }
 
-    /** The driver over the best micro-kernel this JVM offers. */
+    /** The driver over the best micro-kernel this JVM offers, once that kernel is compiled ({@link SgemmWarmUp}). */
     static SgemmDriver get() {
-        return DEFAULT;
+        return current;
     }
 
     SgemmKernel kernel() {
@@ -92,6 +95,7 @@ final class SgemmDriver {
         int threads = parallel ? GemmParallel.threads() : 1;
         int nc = GemmParallel.blockSize(n, nr, threads, MAX_NC);
         int tasks = (n + nc - 1) / nc;
+        int mcInner = Math.max(mr, MAX_MC / mr * mr);
         GemmParallel.forEach(tasks, parallel, t -> {
             Scratch s = scratch.get();
             int j0 = t * nc;
@@ -101,12 +105,16 @@ final class SgemmDriver {
             for (int k0 = 0; k0 < k; k0 += KC) {
                 int kc = Math.min(KC, k - k0);
                 b.pack(k0, kc, j0, ncT, nr, bp, 0);
-                for (int ts = 0; ts < strips; ts++) {
-                    int jj = j0 + ts * nr;
-                    int cols = Math.min(nr, n - jj);
-                    for (int i0 = 0; i0 < m; i0 += mr) {
-                        tile(kc, ap, k0 * mPad + i0 * kc, bp, ts * nr * kc, i0, jj, Math.min(mr, m - i0), cols,
-                                c, cOff, ldc, sink, s.tile);
+                // rows in L2-sized blocks; each B strip (L1) then meets every A strip of the block
+                for (int ib = 0; ib < m; ib += mcInner) {
+                    int iEnd = Math.min(m, ib + mcInner);
+                    for (int ts = 0; ts < strips; ts++) {
+                        int jj = j0 + ts * nr;
+                        int cols = Math.min(nr, n - jj);
+                        for (int i0 = ib; i0 < iEnd; i0 += mr) {
+                            tile(kc, ap, k0 * mPad + i0 * kc, bp, ts * nr * kc, i0, jj, Math.min(mr, m - i0), cols,
+                                    c, cOff, ldc, sink, s.tile);
+                        }
                     }
                 }
             }

@@ -57,26 +57,34 @@ final class SgemmVectorKernel extends SgemmKernel {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
+        // stores written out in place: a helper taking vectors as arguments may not inline, and vectors that
+        // cross a call boundary are boxed
         int o = cOff;
-        store(c, o, c00, c01, overwrite);
-        o += ldc;
-        store(c, o, c10, c11, overwrite);
-        o += ldc;
-        store(c, o, c20, c21, overwrite);
-        o += ldc;
-        store(c, o, c30, c31, overwrite);
-        o += ldc;
-        store(c, o, c40, c41, overwrite);
-        o += ldc;
-        store(c, o, c50, c51, overwrite);
-    }
-
-    private static void store(float[] c, int o, FloatVector v0, FloatVector v1, boolean overwrite) {
         if (!overwrite) {
-            v0 = v0.add(FloatVector.fromArray(S, c, o));
-            v1 = v1.add(FloatVector.fromArray(S, c, o + V));
+            c00 = c00.add(FloatVector.fromArray(S, c, o));
+            c01 = c01.add(FloatVector.fromArray(S, c, o + V));
+            c10 = c10.add(FloatVector.fromArray(S, c, o + ldc));
+            c11 = c11.add(FloatVector.fromArray(S, c, o + ldc + V));
+            c20 = c20.add(FloatVector.fromArray(S, c, o + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(S, c, o + 2 * ldc + V));
+            c30 = c30.add(FloatVector.fromArray(S, c, o + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(S, c, o + 3 * ldc + V));
+            c40 = c40.add(FloatVector.fromArray(S, c, o + 4 * ldc));
+            c41 = c41.add(FloatVector.fromArray(S, c, o + 4 * ldc + V));
+            c50 = c50.add(FloatVector.fromArray(S, c, o + 5 * ldc));
+            c51 = c51.add(FloatVector.fromArray(S, c, o + 5 * ldc + V));
         }
-        v0.intoArray(c, o);
-        v1.intoArray(c, o + V);
+        c00.intoArray(c, o);
+        c01.intoArray(c, o + V);
+        c10.intoArray(c, o + ldc);
+        c11.intoArray(c, o + ldc + V);
+        c20.intoArray(c, o + 2 * ldc);
+        c21.intoArray(c, o + 2 * ldc + V);
+        c30.intoArray(c, o + 3 * ldc);
+        c31.intoArray(c, o + 3 * ldc + V);
+        c40.intoArray(c, o + 4 * ldc);
+        c41.intoArray(c, o + 4 * ldc + V);
+        c50.intoArray(c, o + 5 * ldc);
+        c51.intoArray(c, o + 5 * ldc + V);
     }
 }

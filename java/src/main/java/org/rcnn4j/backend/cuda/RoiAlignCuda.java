@@ -1,5 +1,6 @@
 package org.rcnn4j.backend.cuda;
 
+import jcuda.driver.CUdeviceptr;
 import org.rcnn4j.backend.RoiChecks;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.kernels.RoiAlignKernels;
@@ -9,7 +10,8 @@ import org.rcnn4j.tensor.Tensor;
 /**
  * roi_align on the device (cuda/roi_align.cu), F32 and F64, same results as the CPU backend up to rounding. The
  * boxes stay on the device, so their batch indices are not checked here: a RoI with an index outside [0, N)
- * pools to 0 and gets no gradient. The backward uses atomics (not bit-reproducible between runs).
+ * pools to 0 and gets no gradient. The backward is deterministic (fixed-point sums, the same bits on every
+ * run) unless system property {@value RoiCudaSupport#ATOMIC_BACKWARD} is true (float atomics, as torchvision).
  */
 final class RoiAlignCuda {
     private final CudaDevice device;
@@ -56,15 +58,25 @@ final class RoiAlignCuda {
         int pw = gradOutput.size(3);
         Tensor grad = Transfers.empty(device, gradOutput.dtype(), inputShape);
         try {
-            device.memsetZero(grad.deviceBuffer());
-            if (gradOutput.dtype() == DType.F32) {
-                RoiAlignKernels.backwardF32(device, gradOutput.deviceBuffer().pointer(),
-                        boxes.deviceBuffer().pointer(), grad.deviceBuffer().pointer(), k, inputShape[1],
-                        inputShape[2], inputShape[3], inputShape[0], ph, pw, spatialScale, samplingRatio, aligned);
+            CUdeviceptr go = gradOutput.deviceBuffer().pointer();
+            CUdeviceptr b = boxes.deviceBuffer().pointer();
+            CUdeviceptr gi = grad.deviceBuffer().pointer();
+            boolean f32 = gradOutput.dtype() == DType.F32;
+            if (RoiCudaSupport.atomicBackward()) {
+                device.memsetZero(grad.deviceBuffer());
+                if (f32) {
+                    RoiAlignKernels.backwardF32(device, go, b, gi, k, inputShape[1], inputShape[2], inputShape[3],
+                            inputShape[0], ph, pw, spatialScale, samplingRatio, aligned);
+                } else {
+                    RoiAlignKernels.backwardF64(device, go, b, gi, k, inputShape[1], inputShape[2], inputShape[3],
+                            inputShape[0], ph, pw, spatialScale, samplingRatio, aligned);
+                }
+            } else if (f32) {
+                RoiAlignKernels.backwardDeterministicF32(device, go, b, gi, k, inputShape[1], inputShape[2],
+                        inputShape[3], inputShape[0], ph, pw, spatialScale, samplingRatio, aligned);
             } else {
-                RoiAlignKernels.backwardF64(device, gradOutput.deviceBuffer().pointer(),
-                        boxes.deviceBuffer().pointer(), grad.deviceBuffer().pointer(), k, inputShape[1],
-                        inputShape[2], inputShape[3], inputShape[0], ph, pw, spatialScale, samplingRatio, aligned);
+                RoiAlignKernels.backwardDeterministicF64(device, go, b, gi, k, inputShape[1], inputShape[2],
+                        inputShape[3], inputShape[0], ph, pw, spatialScale, samplingRatio, aligned);
             }
             return grad;
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package org.rcnn4j.backend.cuda;
 
+import jcuda.driver.CUdeviceptr;
 import org.rcnn4j.backend.RoiChecks;
 import org.rcnn4j.backend.RoiPoolResult;
 import org.rcnn4j.cuda.CudaDevice;
@@ -10,8 +11,9 @@ import org.rcnn4j.tensor.Tensor;
 /**
  * roi_pool on the device (cuda/roi_pool.cu), F32 and F64; output and argmax equal the CPU backend's exactly.
  * Batch indices and argmax values are not checked on the host (they stay on the device): a RoI with an index
- * outside [0, N) outputs 0 / -1, and the backward ignores argmax values outside [-1, H*W). The backward uses
- * atomics (not bit-reproducible between runs).
+ * outside [0, N) outputs 0 / -1, and the backward ignores argmax values outside [-1, H*W). The backward is
+ * deterministic (fixed-point sums, the same bits on every run) unless system property
+ * {@value RoiCudaSupport#ATOMIC_BACKWARD} is true (float atomics, as torchvision).
  */
 final class RoiPoolCuda {
     private final CudaDevice device;
@@ -63,14 +65,22 @@ final class RoiPoolCuda {
         boolean i64 = argmax.dtype() == DType.I64;
         Tensor grad = Transfers.empty(device, gradOutput.dtype(), inputShape);
         try {
-            device.memsetZero(grad.deviceBuffer());
-            if (gradOutput.dtype() == DType.F32) {
-                RoiPoolKernels.backwardF32(device, gradOutput.deviceBuffer().pointer(), boxes.deviceBuffer().pointer(),
-                        argmax.deviceBuffer().pointer(), i64, grad.deviceBuffer().pointer(), k, inputShape[1],
-                        inputShape[2], inputShape[3], inputShape[0], ph, pw);
+            CUdeviceptr go = gradOutput.deviceBuffer().pointer();
+            CUdeviceptr b = boxes.deviceBuffer().pointer();
+            CUdeviceptr a = argmax.deviceBuffer().pointer();
+            CUdeviceptr gi = grad.deviceBuffer().pointer();
+            boolean f32 = gradOutput.dtype() == DType.F32;
+            if (RoiCudaSupport.atomicBackward()) {
+                device.memsetZero(grad.deviceBuffer());
+                if (f32) {
+                    RoiPoolKernels.backwardF32(device, go, b, a, i64, gi, k, inputShape[1], inputShape[2],
+                            inputShape[3], inputShape[0], ph, pw);
+                } else {
+                    RoiPoolKernels.backwardF64(device, go, b, a, i64, gi, k, inputShape[1], inputShape[2],
+                            inputShape[3], inputShape[0], ph, pw);
+                }
             } else {
-                RoiPoolKernels.backwardF64(device, gradOutput.deviceBuffer().pointer(), boxes.deviceBuffer().pointer(),
-                        argmax.deviceBuffer().pointer(), i64, grad.deviceBuffer().pointer(), k, inputShape[1],
+                RoiPoolKernels.backwardDeterministic(device, !f32, go, b, a, i64, gi, k, inputShape[1],
                         inputShape[2], inputShape[3], inputShape[0], ph, pw);
             }
             return grad;

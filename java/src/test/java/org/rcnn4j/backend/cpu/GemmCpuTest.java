@@ -40,6 +40,18 @@ class GemmCpuTest {
                 "expected the Vector API kernel, got " + SgemmKernel.best().describe());
     }
 
+    @Test
+    void warmUpHandsOverToTheVectorKernel() throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!(SgemmDriver.get().kernel() instanceof SgemmVectorKernel) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(SgemmDriver.get().kernel() instanceof SgemmVectorKernel,
+                "still on " + SgemmDriver.get().kernel().describe() + " after 120 s of warm-up");
+        SgemmKernel scalar = new SgemmScalarKernel();
+        assertTrue(SgemmWarmUp.start(scalar, k -> { }).kernel() == scalar, "the scalar kernel needs no warm-up");
+    }
+
     /** Both micro-kernels, both work splits (M > N splits rows), K blocks, edge tiles, against float64. */
     @ParameterizedTest
     @CsvSource({"1,1,1", "1,7,3", "7,5,3", "6,32,256", "12,64,257", "37,45,300", "100,20,33", "5,700,513",

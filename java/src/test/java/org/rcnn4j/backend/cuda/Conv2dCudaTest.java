@@ -162,6 +162,18 @@ class Conv2dCudaTest {
         assertTrue(e.getMessage().startsWith("input:"), e.getMessage());
     }
 
+    @Test
+    void kernelShapeRejectsBadGeometryWithItsValues() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Conv2dKernels.Shape(1, 4, 5, 5, 6, 3, 3, 1, 1, 1, 1, 1, 1, 3));
+        assertTrue(e.getMessage().contains("input [1,4,5,5]") && e.getMessage().contains("groups 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new Conv2dKernels.Shape(1, 4, 2, 5, 6, 5, 3, 1, 1, 1, 1, 1, 1, 1));
+        assertTrue(e.getMessage().startsWith("conv2d: empty output"), e.getMessage());
+        Conv2dKernels.Shape s = new Conv2dKernels.Shape(2, 4, 9, 8, 6, 3, 2, 2, 1, 1, 0, 1, 2, 2);
+        assertTrue(s.outH() == 5 && s.outW() == 6, s.outH() + "x" + s.outW());
+    }
+
     /**
      * Frees NaN-poisoned blocks of the output sizes into the allocator's cache, where the op's outputs come from
      * (three of each, as inputs of the same size may take some first).

@@ -95,6 +95,108 @@ class RoiAlignCudaTest {
         return Stream.of(DType.F32, DType.F64);
     }
 
+    /** The default backward sums in fixed point: many overlapping RoIs, the same bits on every run. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    void deterministicBackwardGivesTheSameBitsEveryRun(DType dtype) {
+        Backend cuda = CudaTestSupport.backend();
+        RandomTensors rnd = new RandomTensors();
+        int n = 2;
+        int c = 5;
+        Tensor boxes = RoiTestData.randomRois(rnd, n, 96, 40, 32, dtype);
+        Tensor g = RoiTestData.of(values(rnd.normal(96, c, 7, 7)), dtype, 96, c, 7, 7);
+        int[] shape = {n, c, 8, 10};
+        Tensor expected = cpu.roiAlignBackward(g, boxes, shape, 0.25f, 2, false);
+        try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes)) {
+            Tensor first = null;
+            for (int run = 0; run < 3; run++) {
+                try (Tensor grad = cuda.roiAlignBackward(dG, dBoxes, shape, 0.25f, 2, false)) {
+                    Tensor host = cuda.toHost(grad);
+                    if (first == null) {
+                        first = host;
+                        TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expected, host,
+                                dtype == DType.F64 ? 1e-10 : TensorAssert.GRADIENT);
+                    } else {
+                        TensorAssert.assertExact("seed " + rnd.seed() + " run " + run, first, host);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The fixed-point scale follows max |grad_output|: tiny and huge gradients keep their precision. */
+    @ParameterizedTest(name = "magnitude {0}")
+    @MethodSource("magnitudes")
+    void deterministicBackwardScalesWithTheGradient(double magnitude) {
+        Backend cuda = CudaTestSupport.backend();
+        RandomTensors rnd = new RandomTensors();
+        Tensor boxes = RoiTestData.randomRois(rnd, 1, 12, 32, 32, DType.F32);
+        double[] gv = values(rnd.normal(12, 2, 3, 3));
+        for (int i = 0; i < gv.length; i++) {
+            gv[i] *= magnitude;
+        }
+        Tensor g = RoiTestData.of(gv, DType.F32, 12, 2, 3, 3);
+        int[] shape = {1, 2, 8, 8};
+        Tensor expected = cpu.roiAlignBackward(g, boxes, shape, 0.25f, 2, true);
+        try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
+                Tensor grad = cuda.roiAlignBackward(dG, dBoxes, shape, 0.25f, 2, true)) {
+            TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expected, cuda.toHost(grad),
+                    TensorAssert.GRADIENT);
+        }
+    }
+
+    static Stream<Double> magnitudes() {
+        return Stream.of(1e-30, 1e-3, 1e30);
+    }
+
+    /** The float-atomic backward (pointer-level API) gives the same gradient up to summation order. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    void atomicBackwardMatchesTheCpu(DType dtype) {
+        CudaDevice device = CudaTestSupport.device();
+        Backend cuda = CudaTestSupport.backend();
+        RandomTensors rnd = new RandomTensors();
+        int n = 2;
+        int c = 6;
+        Tensor boxes = RoiTestData.randomRois(rnd, n, 40, 48, 40, dtype);
+        Tensor g = RoiTestData.of(values(rnd.normal(40, c, 3, 4)), dtype, 40, c, 3, 4);
+        int[] shape = {n, c, 10, 12};
+        Tensor expected = cpu.roiAlignBackward(g, boxes, shape, 0.25f, 0, true);
+        try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
+                Tensor grad = CudaTestSupport.poisoned(dtype, shape)) {
+            device.memsetZero(grad.deviceBuffer());
+            if (dtype == DType.F32) {
+                RoiAlignKernels.backwardF32(device, dG.deviceBuffer().pointer(), dBoxes.deviceBuffer().pointer(),
+                        grad.deviceBuffer().pointer(), 40, c, 10, 12, n, 3, 4, 0.25f, 0, true);
+            } else {
+                RoiAlignKernels.backwardF64(device, dG.deviceBuffer().pointer(), dBoxes.deviceBuffer().pointer(),
+                        grad.deviceBuffer().pointer(), 40, c, 10, 12, n, 3, 4, 0.25f, 0, true);
+            }
+            TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expected, cuda.toHost(grad),
+                    dtype == DType.F64 ? 1e-10 : TensorAssert.GRADIENT);
+        }
+    }
+
+    /** The deterministic backward writes every element of a poisoned gradient buffer. */
+    @Test
+    void deterministicBackwardWritesEveryElement() {
+        CudaDevice device = CudaTestSupport.device();
+        Backend cuda = CudaTestSupport.backend();
+        RandomTensors rnd = new RandomTensors();
+        Tensor boxes = RoiTestData.randomRois(rnd, 3, 9, 20, 20, DType.F32);
+        Tensor g = rnd.normal(9, 2, 2, 2);
+        Tensor expected = cpu.roiAlignBackward(g, boxes, new int[] {3, 2, 5, 5}, 0.25f, 2, false);
+        try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
+                Tensor grad = CudaTestSupport.poisoned(DType.F32, 3, 2, 5, 5)) {
+            RoiAlignKernels.backwardDeterministicF32(device, dG.deviceBuffer().pointer(),
+                    dBoxes.deviceBuffer().pointer(), grad.deviceBuffer().pointer(), 9, 2, 5, 5, 3, 2, 2, 0.25f, 2,
+                    false);
+            Tensor host = cuda.toHost(grad);
+            TensorAssert.assertNoNaN("seed " + rnd.seed() + " grad_input", host);
+            TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expected, host, TensorAssert.GRADIENT);
+        }
+    }
+
     /** Adaptive grids too large for the shared tap table take the on-the-fly path, with the same results. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("dtypes")
@@ -125,8 +227,8 @@ class RoiAlignCudaTest {
         Backend cuda = CudaTestSupport.backend();
         RandomTensors rnd = new RandomTensors();
         Tensor input = rnd.uniform(1f, 2f, 2, 3, 8, 8);
-        Tensor boxes = Tensor.ofFloats(new float[] {2, 0, 0, 6, 6, -1, 0, 0, 6, 6, Float.NaN, 0, 0, 6, 6, 1, 0, 0, 6, 6},
-                4, 5);
+        Tensor boxes = Tensor.ofFloats(
+                new float[] {2, 0, 0, 6, 6, -1, 0, 0, 6, 6, Float.NaN, 0, 0, 6, 6, 1, 0, 0, 6, 6}, 4, 5);
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor out = cuda.roiAlign(dIn, dBoxes, 2, 2, 1f, 2, false);
                 Tensor dG = cuda.toDevice(rnd.uniform(1f, 2f, 4, 3, 2, 2));

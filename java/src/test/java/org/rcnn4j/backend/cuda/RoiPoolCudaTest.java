@@ -107,6 +107,86 @@ class RoiPoolCudaTest {
         return Stream.of(DType.F32, DType.F64);
     }
 
+    /** The default backward sums in fixed point: many overlapping RoIs, the same bits on every run. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    void deterministicBackwardGivesTheSameBitsEveryRun(DType dtype) {
+        Backend cuda = CudaTestSupport.backend();
+        RandomTensors rnd = new RandomTensors();
+        int n = 2;
+        int c = 4;
+        Tensor input = RoiTestData.of(values(rnd.normal(n, c, 6, 7)), dtype, n, c, 6, 7);
+        Tensor boxes = RoiTestData.randomRois(rnd, n, 80, 28, 24, dtype);
+        RoiPoolResult fwd = cpu.roiPool(input, boxes, 5, 5, 0.25f);
+        Tensor g = RoiTestData.of(values(rnd.normal(80, c, 5, 5)), dtype, 80, c, 5, 5);
+        Tensor expected = cpu.roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
+        try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
+                Tensor dA = cuda.toDevice(fwd.argmax())) {
+            Tensor first = null;
+            for (int run = 0; run < 3; run++) {
+                try (Tensor grad = cuda.roiPoolBackward(dG, dBoxes, dA, input.shape())) {
+                    Tensor host = cuda.toHost(grad);
+                    if (first == null) {
+                        first = host;
+                        TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expected, host,
+                                dtype == DType.F64 ? 1e-10 : TensorAssert.GRADIENT);
+                    } else {
+                        TensorAssert.assertExact("seed " + rnd.seed() + " run " + run, first, host);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The float-atomic backward (pointer-level API) gives the same gradient up to summation order. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    void atomicBackwardMatchesTheCpu(DType dtype) {
+        CudaDevice device = CudaTestSupport.device();
+        Backend cuda = CudaTestSupport.backend();
+        RandomTensors rnd = new RandomTensors();
+        int n = 2;
+        int c = 3;
+        Tensor input = RoiTestData.of(values(rnd.normal(n, c, 9, 8)), dtype, n, c, 9, 8);
+        Tensor boxes = RoiTestData.randomRois(rnd, n, 30, 16, 18, dtype);
+        RoiPoolResult fwd = cpu.roiPool(input, boxes, 3, 3, 0.5f);
+        Tensor g = RoiTestData.of(values(rnd.normal(30, c, 3, 3)), dtype, 30, c, 3, 3);
+        Tensor expected = cpu.roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
+        try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
+                Tensor dA = cuda.toDevice(fwd.argmax()); Tensor grad = CudaTestSupport.poisoned(dtype, n, c, 9, 8)) {
+            device.memsetZero(grad.deviceBuffer());
+            if (dtype == DType.F32) {
+                RoiPoolKernels.backwardF32(device, dG.deviceBuffer().pointer(), dBoxes.deviceBuffer().pointer(),
+                        dA.deviceBuffer().pointer(), false, grad.deviceBuffer().pointer(), 30, c, 9, 8, n, 3, 3);
+            } else {
+                RoiPoolKernels.backwardF64(device, dG.deviceBuffer().pointer(), dBoxes.deviceBuffer().pointer(),
+                        dA.deviceBuffer().pointer(), false, grad.deviceBuffer().pointer(), 30, c, 9, 8, n, 3, 3);
+            }
+            TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expected, cuda.toHost(grad),
+                    dtype == DType.F64 ? 1e-12 : TensorAssert.GRADIENT);
+        }
+    }
+
+    /** inf and NaN in grad_output reach their argmax elements; every other element keeps its finite sum. */
+    @Test
+    void nonFiniteGradientsPropagate() {
+        Backend cuda = CudaTestSupport.backend();
+        RandomTensors rnd = new RandomTensors();
+        Tensor input = rnd.normal(1, 2, 8, 8);
+        Tensor boxes = Tensor.ofFloats(new float[] {0, 0, 0, 3, 3, 0, 4, 4, 7, 7, 0, 0, 0, 7, 7}, 3, 5);
+        RoiPoolResult fwd = cpu.roiPool(input, boxes, 2, 2, 1f);
+        Tensor g = rnd.normal(3, 2, 2, 2);
+        g.floats()[0] = Float.POSITIVE_INFINITY;
+        g.floats()[13] = Float.NaN;
+        Tensor expected = cpu.roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
+        try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
+                Tensor dA = cuda.toDevice(fwd.argmax());
+                Tensor grad = cuda.roiPoolBackward(dG, dBoxes, dA, input.shape())) {
+            TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expected, cuda.toHost(grad),
+                    TensorAssert.GRADIENT);
+        }
+    }
+
     @Test
     void outOfRangeBatchIndexGivesEmptyBins() {
         Backend cuda = CudaTestSupport.backend();

@@ -1,0 +1,156 @@
+package org.rcnn4j.autograd;
+
+import java.util.Arrays;
+import org.rcnn4j.autograd.cpu.MaxPool;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.Conv2dGrads;
+import org.rcnn4j.backend.Conv2dParams;
+import org.rcnn4j.backend.RoiPoolResult;
+import org.rcnn4j.tensor.Tensor;
+
+/**
+ * Differentiable layers (torch.nn.functional / torchvision.ops names). conv2d, linear, roi_align and roi_pool
+ * run forward and backward through the Var's {@link Backend} (conv2dBackward, matmul, roiAlignBackward,
+ * roiPoolBackward); linear's bias add and max_pool2d use autograd's host kernels.
+ */
+public final class Nn {
+    private Nn() {
+    }
+
+    /** F.conv2d(input, weight, bias, ...); bias may be null. */
+    public static Var conv2d(Var input, Var weight, Var bias, Conv2dParams params) {
+        Backend b = input.backend();
+        Tensor out = b.conv2d(input.value(), weight.value(), bias == null ? null : bias.value(), params);
+        Var[] ins = bias == null ? new Var[] {input, weight} : new Var[] {input, weight, bias};
+        return Autograd.record("conv2d", b, out, g -> {
+            Conv2dGrads gr = b.conv2dBackward(g, input.value(), weight.value(), params, bias != null);
+            return bias == null ? new Tensor[] {gr.gradInput(), gr.gradWeight()}
+                    : new Tensor[] {gr.gradInput(), gr.gradWeight(), gr.gradBias()};
+        }, ins);
+    }
+
+    /** F.linear: input [M,K], weight [N,K], bias [N] or null; output input . weight^T + bias, [M,N]. */
+    public static Var linear(Var input, Var weight, Var bias) {
+        Backend b = input.backend();
+        if (input.value().dim() != 2 || weight.value().dim() != 2) {
+            throw new IllegalArgumentException("linear: input must be [M,K] and weight [N,K], got " + input.value()
+                    + " and " + weight.value());
+        }
+        int n = weight.shape()[0];
+        int m = input.shape()[0];
+        if (bias != null && !Arrays.equals(bias.shape(), new int[] {n})) {
+            throw new IllegalArgumentException("linear: bias must be [" + n + "], got " + bias.value());
+        }
+        Tensor out = b.matmul(input.value(), weight.value(), false, true);
+        boolean fast = F32.supports(b, out);
+        if (bias != null && fast) {
+            // broadcast the bias as a rank-1 GEMM: ones[M,1] . bias[1,N]
+            try (Tensor ones = Tensors.full(b, out.dtype(), 1.0, m, 1);
+                    Tensor rows = b.matmul(ones, bias.value().reshape(1, n), false, false)) {
+                Tensor sum = F32.axpby(b, out, rows, 1f, 1f);
+                out.close();
+                out = sum;
+            } catch (RuntimeException e) {
+                out.close();
+                throw e;
+            }
+        } else if (bias != null) {
+            Tensor withBias;
+            try {
+                double[] y = Tensors.read(b, out);
+                double[] bv = Tensors.read(b, bias.value());
+                double[] r = new double[y.length];
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        r[i * n + j] = y[i * n + j] + bv[j];
+                    }
+                }
+                withBias = Tensors.make(b, r, out.dtype(), m, n);
+            } finally {
+                out.close();
+            }
+            out = withBias;
+        }
+        Var[] ins = bias == null ? new Var[] {input, weight} : new Var[] {input, weight, bias};
+        return Autograd.record("linear", b, out, g -> {
+            Tensor[] r = new Tensor[ins.length];
+            try {
+                r[0] = input.requiresGrad() ? b.matmul(g, weight.value(), false, false) : null;
+                r[1] = weight.requiresGrad() ? b.matmul(g, input.value(), true, false) : null;
+                if (bias != null && bias.requiresGrad() && fast) {
+                    try (Tensor ones = Tensors.full(b, g.dtype(), 1.0, m, 1);
+                            Tensor row = b.matmul(ones, g, true, false)) {
+                        r[2] = Tensors.copy(b, row, n);
+                    }
+                } else if (bias != null && bias.requiresGrad()) {
+                    double[] gd = Tensors.read(b, g);
+                    double[] db = new double[n];
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            db[j] += gd[i * n + j];
+                        }
+                    }
+                    r[2] = Tensors.make(b, db, g.dtype(), n);
+                }
+                return r;
+            } catch (RuntimeException e) {
+                closeAll(r);
+                throw e;
+            }
+        }, ins);
+    }
+
+    /** torchvision.ops.roi_align; rois [K,5] (batch index, x1, y1, x2, y2) get no gradient. */
+    public static Var roiAlign(Var input, Var rois, int outputHeight, int outputWidth, float spatialScale,
+            int samplingRatio, boolean aligned) {
+        Backend b = input.backend();
+        int[] inShape = input.shape();
+        Tensor out = b.roiAlign(input.value(), rois.value(), outputHeight, outputWidth, spatialScale, samplingRatio,
+                aligned);
+        return Autograd.record("roi_align", b, out, g -> new Tensor[] {b.roiAlignBackward(g, rois.value(), inShape,
+                spatialScale, samplingRatio, aligned), null}, new Var[] {input, rois});
+    }
+
+    /** torchvision.ops.roi_pool; the argmax is kept (on the backend) for backward. */
+    public static Var roiPool(Var input, Var rois, int outputHeight, int outputWidth, float spatialScale) {
+        Backend b = input.backend();
+        int[] inShape = input.shape();
+        RoiPoolResult r = b.roiPool(input.value(), rois.value(), outputHeight, outputWidth, spatialScale);
+        Var argmax = Var.of(b, r.argmax());
+        return Autograd.record("roi_pool", b, r.output(), g -> new Tensor[] {b.roiPoolBackward(g, rois.value(),
+                argmax.value(), inShape), null}, new Var[] {input, rois}, argmax);
+    }
+
+    /** F.max_pool2d(input [N,C,H,W], kernel, stride, padding) (dilation 1, floor mode). */
+    public static Var maxPool2d(Var input, int kernel, int stride, int padding) {
+        Ops.checkFloat("max_pool2d", "input", input);
+        int[] s = input.shape();
+        if (s.length != 4) {
+            throw new IllegalArgumentException("max_pool2d: input must be [N,C,H,W], got " + input.value());
+        }
+        if (kernel < 1 || stride < 1 || padding < 0 || padding * 2 > kernel) {
+            throw new IllegalArgumentException("max_pool2d: need kernel_size >= 1, stride >= 1 and 0 <= padding <= "
+                    + "kernel_size/2, got " + kernel + ", " + stride + ", " + padding);
+        }
+        int planes = s[0] * s[1];
+        int oh = MaxPool.outSize(s[2], kernel, stride, padding);
+        int ow = MaxPool.outSize(s[3], kernel, stride, padding);
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("max_pool2d: output would be empty for input " + input.value());
+        }
+        int[] argmax = new int[planes * oh * ow];
+        double[] y = MaxPool.forward(Ops.read(input), planes, s[2], s[3], kernel, stride, padding, argmax);
+        Tensor out = Ops.make(input, y, s[0], s[1], oh, ow);
+        return Autograd.record("max_pool2d", input.backend(), out, g -> new Tensor[] {Ops.make(input,
+                MaxPool.backward(Tensors.read(input.backend(), g), argmax, planes, s[2], s[3], oh, ow), s)},
+                new Var[] {input});
+    }
+
+    static void closeAll(Tensor[] ts) {
+        for (Tensor t : ts) {
+            if (t != null) {
+                t.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package org.rcnn4j.autograd;
+
+import java.util.Arrays;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.tensor.DType;
+import org.rcnn4j.tensor.Tensor;
+
+/**
+ * A tensor value on a {@link Backend} that autograd can differentiate: the value, its gradient (after
+ * {@link Autograd#backward}), and the recorded op that produced it (null for a leaf).
+ *
+ * <p>A Var owns its value (unless it is a view of another Var, see {@link Ops#reshape}) and its gradient; closing it
+ * closes both. Vars created while a {@link Scope} is open are closed by that scope unless kept.
+ */
+public final class Var implements AutoCloseable {
+    private final Backend backend;
+    private Tensor value;
+    private final boolean ownsValue;
+    private final Var base;
+    private final boolean requiresGrad;
+    Node node;
+    private Tensor grad;
+    Scope scope;
+    private boolean closed;
+
+    Var(Backend backend, Tensor value, boolean requiresGrad, Node node, Var base) {
+        if (backend == null || value == null) {
+            throw new IllegalArgumentException("backend and value must not be null");
+        }
+        this.backend = backend;
+        this.value = value;
+        this.requiresGrad = requiresGrad;
+        this.node = node;
+        this.base = base;
+        this.ownsValue = base == null;
+        if (ownsValue) {
+            Live.opened();
+        }
+        Scope.track(this);
+    }
+
+    /** A constant (no gradient) owning {@code value}, a tensor on {@code backend}. */
+    public static Var of(Backend backend, Tensor value) {
+        return new Var(backend, value, false, null, null);
+    }
+
+    /** A leaf that gathers a gradient (a parameter when created outside any scope), owning {@code value}. */
+    public static Var param(Backend backend, Tensor value) {
+        return new Var(backend, value, true, null, null);
+    }
+
+    /** A constant uploaded from a host tensor (on the CPU backend: that tensor, not copied). */
+    public static Var fromHost(Backend backend, Tensor host) {
+        return of(backend, backend.toDevice(host));
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Tensor value() {
+        checkOpen();
+        return value;
+    }
+
+    /** The accumulated gradient, on this Var's backend; null before backward or after zeroGrad. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    public boolean isLeaf() {
+        return node == null;
+    }
+
+    public int[] shape() {
+        return value.shape();
+    }
+
+    public DType dtype() {
+        return value.dtype();
+    }
+
+    public int numel() {
+        return value.numel();
+    }
+
+    /** The value of a one-element Var. */
+    public double item() {
+        if (value.numel() != 1) {
+            throw new IllegalStateException("item() of a Var of shape " + Arrays.toString(value.shape()));
+        }
+        return backend.toHost(value).getDouble(0);
+    }
+
+    /** A host copy of the value (the value itself on the CPU backend). */
+    public Tensor toHost() {
+        return backend.toHost(value());
+    }
+
+    /** Reverse-mode gradient of this scalar into every leaf requiring grad. */
+    public void backward() {
+        Autograd.backward(this);
+    }
+
+    /** Drops the gradient (torch's zero_grad(set_to_none=True)). */
+    public void zeroGrad() {
+        if (grad != null) {
+            Tensor g = grad;
+            grad = null;
+            g.close();
+            Live.closed();
+        }
+    }
+
+    /** Adds {@code g} (owned, passed on) to the gradient. */
+    void accumulateGrad(Tensor g) {
+        if (grad == null) {
+            grad = g;
+            Live.opened();
+        } else {
+            Tensor sum;
+            try {
+                sum = Tensors.add(backend, grad, g);
+            } finally {
+                g.close();
+            }
+            grad.close();
+            grad = sum;
+        }
+    }
+
+    /** Replaces the value (optimizer updates), closing the old one. Only for leaves that own their value. */
+    void replaceValue(Tensor newValue) {
+        if (!isLeaf() || !ownsValue) {
+            throw new IllegalStateException("only a leaf owning its value can be updated in place");
+        }
+        Tensor old = value;
+        value = newValue;
+        old.close();
+    }
+
+    /** The Var whose storage this one views (itself when it owns its value). */
+    Var storageOwner() {
+        return base == null ? this : base.storageOwner();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("Var " + value + " was closed (by its scope?)");
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        zeroGrad();
+        if (node != null) {
+            node.release();
+        }
+        if (ownsValue) {
+            value.close();
+            Live.closed();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Var(" + value + (requiresGrad ? ", requiresGrad" : "") + (node != null ? ", " + node.name : "") + ")";
+    }
+}

@@ -1,0 +1,58 @@
+package org.rcnn4j.backend.cpu;
+
+import java.util.function.Consumer;
+
+/**
+ * Until C2 compiles it, Vector API code runs as allocating Java some thousand times slower than scalar code: the
+ * first convolution of a program would take seconds. So a program starts on the scalar kernel while a daemon
+ * thread calls the vector kernel on tiny tiles until a call is fast (compiled), then hands it over.
+ */
+final class SgemmWarmUp {
+    /** A compiled 6 x 32 x 1 call takes tens of nanoseconds, an interpreted one tens of microseconds. */
+    private static final long FAST_NANOS_PER_CALL = 2_000;
+    private static final int CALLS_PER_BATCH = 256;
+    private static final int FAST_BATCHES = 3;
+    private static final long GIVE_UP_NANOS = 120_000_000_000L;
+
+    private SgemmWarmUp() {
+    }
+
+    /**
+     * The driver to use now: over {@code best} when it needs no warm-up (the scalar kernel), else over the scalar
+     * kernel, with {@code onReady} called from the warm-up thread once {@code best} runs compiled.
+     */
+    static SgemmDriver start(SgemmKernel best, Consumer<SgemmKernel> onReady) {
+        if (best instanceof SgemmScalarKernel) {
+            return new SgemmDriver(best);
+        }
+        Thread t = new Thread(() -> {
+            if (warm(best)) {
+                onReady.accept(best);
+            }
+        }, "rcnn4j-gemm-warmup");
+        t.setDaemon(true);
+        t.start();
+        return new SgemmDriver(new SgemmScalarKernel());
+    }
+
+    /** Calls the kernel until batches of calls run fast; false if that never happens (e.g. -Xint). */
+    static boolean warm(SgemmKernel k) {
+        int kc = 1;
+        float[] a = new float[k.mr() * kc];
+        float[] b = new float[k.nr() * kc];
+        float[] c = new float[k.mr() * k.nr()];
+        long start = System.nanoTime();
+        int fast = 0;
+        while (System.nanoTime() - start < GIVE_UP_NANOS) {
+            long t = System.nanoTime();
+            for (int i = 0; i < CALLS_PER_BATCH; i++) {
+                k.multiply(kc, a, 0, b, 0, c, 0, k.nr(), (i & 1) == 0);
+            }
+            fast = System.nanoTime() - t < FAST_NANOS_PER_CALL * CALLS_PER_BATCH ? fast + 1 : 0;
+            if (fast >= FAST_BATCHES) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,37 @@
+package org.rcnn4j.models;
+
+import java.util.LinkedHashMap;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.nn.Module;
+import org.rcnn4j.tensor.Tensor;
+
+/** torchvision's BackboneWithFPN: body (the ResNet trunk) and fpn; 256 output channels on every level. */
+public final class BackboneWithFpn extends Module {
+    public static final int OUT_CHANNELS = 256;
+
+    private final ResNetBody body;
+    private final FeaturePyramidNetwork fpn;
+
+    public BackboneWithFpn(Norm norm, int trainableLayers) {
+        body = addModule("body", new ResNetBody(norm, trainableLayers));
+        fpn = addModule("fpn", new FeaturePyramidNetwork(ResNetBody.OUT_CHANNELS, OUT_CHANNELS));
+    }
+
+    public ResNetBody body() {
+        return body;
+    }
+
+    public FeaturePyramidNetwork fpn() {
+        return fpn;
+    }
+
+    /** Feature maps "0".."3" and "pool" (strides 4..64), 256 channels each; inference on the CPU backend. */
+    public LinkedHashMap<String, Tensor> forward(Backend backend, Tensor images) {
+        return fpn.forward(backend, body.forward(backend, images));
+    }
+
+    @Override
+    public String typeName() {
+        return "BackboneWithFPN";
+    }
+}

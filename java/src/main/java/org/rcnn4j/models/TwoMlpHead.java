@@ -1,0 +1,17 @@
+package org.rcnn4j.models;
+
+import org.rcnn4j.nn.Linear;
+import org.rcnn4j.nn.Module;
+
+/** torchvision's TwoMLPHead: fc6 (C*7*7 to 1024), fc7 (1024 to 1024), each followed by ReLU; default Linear init. */
+public final class TwoMlpHead extends Module {
+    public TwoMlpHead(int inChannels, int representationSize) {
+        addModule("fc6", new Linear(inChannels, representationSize));
+        addModule("fc7", new Linear(representationSize, representationSize));
+    }
+
+    @Override
+    public String typeName() {
+        return "TwoMLPHead";
+    }
+}

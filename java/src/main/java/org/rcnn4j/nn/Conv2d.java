@@ -1,0 +1,45 @@
+package org.rcnn4j.nn;
+
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.Conv2dParams;
+import org.rcnn4j.tensor.Tensor;
+
+/** torch.nn.Conv2d: weight [out, in/groups, k, k], optional bias [out]; torch's default initialization. */
+public final class Conv2d extends Module implements Layer {
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Conv2dParams params;
+
+    public Conv2d(int in, int out, int kernel, int stride, int padding, boolean bias) {
+        this(in, out, kernel, stride, padding, 1, 1, bias);
+    }
+
+    public Conv2d(int in, int out, int kernel, int stride, int padding, int dilation, int groups, boolean bias) {
+        if (in % groups != 0 || out % groups != 0) {
+            throw new IllegalArgumentException("in_channels " + in + " and out_channels " + out
+                    + " must be divisible by groups " + groups);
+        }
+        int[] shape = {out, in / groups, kernel, kernel};
+        this.weight = addParameter("weight", shape, Init.kaimingUniform(Math.sqrt(5)));
+        this.bias = bias ? addParameter("bias", new int[] {out}, Init.defaultBias(shape)) : null;
+        this.params = Conv2dParams.of(stride, padding, dilation, groups);
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** The bias, or null for bias=False. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    public Conv2dParams params() {
+        return params;
+    }
+
+    @Override
+    public Tensor forward(Backend backend, Tensor input) {
+        return backend.conv2d(input, weight.value(), bias == null ? null : bias.value(), params);
+    }
+}

@@ -1,0 +1,237 @@
+package org.rcnn4j.nn;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.rcnn4j.tensor.DType;
+import org.rcnn4j.tensor.Tensor;
+
+/**
+ * A torch.nn.Module-like tree: named parameters, buffers and child modules, each in registration order, so the
+ * dotted names and their order are torch's state_dict: for each module its own parameters, then its own buffers,
+ * then each child's entries, recursively.
+ */
+public abstract class Module {
+    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    private final Map<String, Buffer> buffers = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+
+    // ---- registration (for subclasses' constructors) --------------------------------------------------------
+
+    protected final Parameter addParameter(String name, int[] shape, Init init) {
+        Parameter p = new Parameter(shape, init);
+        register(name, parameters, p);
+        return p;
+    }
+
+    protected final Buffer addBuffer(String name, DType dtype, int[] shape, Init init) {
+        Buffer b = new Buffer(dtype, shape, init);
+        register(name, buffers, b);
+        return b;
+    }
+
+    protected final <M extends Module> M addModule(String name, M module) {
+        register(name, children, module);
+        return module;
+    }
+
+    private <T> void register(String name, Map<String, T> into, T value) {
+        if (name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException("module attribute name must be non-empty without '.', got '" + name
+                    + "'");
+        }
+        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("attribute '" + name + "' already registered in " + typeName());
+        }
+        into.put(name, value);
+    }
+
+    // ---- structure ------------------------------------------------------------------------------------------
+
+    /** The class name as torch prints it (Conv2d, FrozenBatchNorm2d, ...). */
+    public String typeName() {
+        return getClass().getSimpleName();
+    }
+
+    /** Direct children in registration order (read-only). */
+    public Map<String, Module> children() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    /** The descendant at a dotted path ("backbone.body.layer1.0"); "" is this module. */
+    public Module get(String path) {
+        Module m = this;
+        if (path.isEmpty()) {
+            return m;
+        }
+        for (String part : path.split("\\.", -1)) {
+            Module next = m.children.get(part);
+            if (next == null) {
+                throw new IllegalArgumentException("no submodule '" + path + "' (" + m.typeName() + " has "
+                        + m.children.keySet() + ")");
+            }
+            m = next;
+        }
+        return m;
+    }
+
+    /** Every module below and including this one, by dotted name ("" for this one), depth first. */
+    public LinkedHashMap<String, Module> namedModules() {
+        LinkedHashMap<String, Module> out = new LinkedHashMap<>();
+        collectModules("", out);
+        return out;
+    }
+
+    private void collectModules(String prefix, Map<String, Module> out) {
+        out.put(prefix, this);
+        children.forEach((n, c) -> c.collectModules(prefix.isEmpty() ? n : prefix + "." + n, out));
+    }
+
+    /** Parameters by dotted name, torch's named_parameters() order. */
+    public LinkedHashMap<String, Parameter> namedParameters() {
+        LinkedHashMap<String, Parameter> out = new LinkedHashMap<>();
+        namedModules().forEach((prefix, m) -> m.parameters.forEach((n, p) -> out.put(join(prefix, n), p)));
+        return out;
+    }
+
+    /** Buffers by dotted name, torch's named_buffers() order. */
+    public LinkedHashMap<String, Buffer> namedBuffers() {
+        LinkedHashMap<String, Buffer> out = new LinkedHashMap<>();
+        namedModules().forEach((prefix, m) -> m.buffers.forEach((n, b) -> out.put(join(prefix, n), b)));
+        return out;
+    }
+
+    /** Parameters and buffers by dotted name in state_dict order; needs no values (shapes and dtypes only). */
+    public LinkedHashMap<String, StateEntry> stateEntries() {
+        LinkedHashMap<String, StateEntry> out = new LinkedHashMap<>();
+        namedModules().forEach((prefix, m) -> {
+            m.parameters.forEach((n, p) -> out.put(join(prefix, n), p));
+            m.buffers.forEach((n, b) -> out.put(join(prefix, n), b));
+        });
+        return out;
+    }
+
+    /** torch's state_dict(): the values (not copies) in state_dict order; fails if some entry has no value. */
+    public LinkedHashMap<String, Tensor> stateDict() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        stateEntries().forEach((k, e) -> {
+            if (!e.hasValue()) {
+                throw new IllegalStateException(k + " has no value yet: initialize the module or load a state dict");
+            }
+            out.put(k, e.value());
+        });
+        return out;
+    }
+
+    /** Elements of all parameters (torch: sum(p.numel() for p in m.parameters())). */
+    public long parameterCount() {
+        return namedParameters().values().stream().mapToLong(StateEntry::numel).sum();
+    }
+
+    /** Elements of the parameters that require gradients. */
+    public long trainableParameterCount() {
+        return namedParameters().values().stream().filter(Parameter::requiresGrad).mapToLong(StateEntry::numel)
+                .sum();
+    }
+
+    public long bufferCount() {
+        return namedBuffers().values().stream().mapToLong(StateEntry::numel).sum();
+    }
+
+    /** Sets requires_grad on every parameter of this module and its descendants. */
+    public Module requiresGrad(boolean value) {
+        namedParameters().values().forEach(p -> p.requiresGrad(value));
+        return this;
+    }
+
+    // ---- values ---------------------------------------------------------------------------------------------
+
+    /**
+     * Gives every parameter and buffer a fresh value from its init rule. Deterministic: each entry draws from its
+     * own generator seeded by {@code seed} and its dotted name, so a value does not depend on which other entries
+     * exist or on the order they are drawn in (entries are drawn in parallel).
+     */
+    public Module initialize(long seed) {
+        List<Map.Entry<String, StateEntry>> entries = new ArrayList<>(stateEntries().entrySet());
+        entries.parallelStream().forEach(e -> e.getValue().initialize(new SplittableRandom(seedFor(seed, e.getKey()))));
+        return this;
+    }
+
+    /** The generator seed of the entry named {@code name} under model seed {@code seed}. */
+    static long seedFor(long seed, String name) {
+        long h = 0xcbf29ce484222325L; // FNV-1a, stable across JVMs unlike identity hashes
+        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return mix(seed ^ mix(h));
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * torch's load_state_dict: takes the tensors (not copied) whose names match, after each module has adapted
+     * its part of the map (older key names, dropped entries; see {@link #adaptState}). Shape or dtype mismatches
+     * always fail; with {@code strict} missing or unexpected keys fail too.
+     *
+     * @return the keys this module has but the map lacked, and the map's keys this module does not have
+     */
+    public LoadResult loadStateDict(Map<String, Tensor> stateDict, boolean strict) {
+        Map<String, Tensor> sd = new LinkedHashMap<>(stateDict);
+        namedModules().forEach((prefix, m) -> m.adaptState(prefix.isEmpty() ? "" : prefix + ".", sd));
+        Map<String, StateEntry> entries = stateEntries();
+        List<String> missing = new ArrayList<>();
+        List<String> unexpected = new ArrayList<>();
+        Map<StateEntry, Tensor> accepted = new HashMap<>();
+        List<String> errors = new ArrayList<>();
+        entries.forEach((k, e) -> {
+            Tensor t = sd.get(k);
+            if (t == null) {
+                missing.add(k);
+            } else if (t.dtype() != e.dtype() || !java.util.Arrays.equals(t.shape(), e.shape())) {
+                errors.add(k + ": expected " + e.dtype() + java.util.Arrays.toString(e.shape()) + ", got " + t.dtype()
+                        + java.util.Arrays.toString(t.shape()));
+            } else {
+                accepted.put(e, t);
+            }
+        });
+        sd.keySet().stream().filter(k -> !entries.containsKey(k)).forEach(unexpected::add);
+        if (strict && (!missing.isEmpty() || !unexpected.isEmpty())) {
+            errors.add("missing keys " + missing + ", unexpected keys " + unexpected);
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("state dict does not fit " + typeName() + ": "
+                    + String.join("; ", errors));
+        }
+        accepted.forEach(StateEntry::set);
+        return new LoadResult(List.copyOf(missing), List.copyOf(unexpected));
+    }
+
+    /** Keys the model has that the state dict lacked, and keys of the state dict the model does not have. */
+    public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {
+    }
+
+    /**
+     * Hook of {@link #loadStateDict}: rewrites this module's entries (named {@code prefix + name}) in the mutable
+     * map before matching, as torch modules' _load_from_state_dict does. The default does nothing.
+     */
+    protected void adaptState(String prefix, Map<String, Tensor> stateDict) {
+    }
+
+    private static String join(String prefix, String name) {
+        return prefix.isEmpty() ? name : prefix + "." + name;
+    }
+
+    @Override
+    public String toString() {
+        return typeName();
+    }
+}

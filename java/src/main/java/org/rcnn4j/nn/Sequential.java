@@ -1,0 +1,45 @@
+package org.rcnn4j.nn;
+
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.tensor.Tensor;
+
+/** torch.nn.Sequential: children named "0", "1", ... (or given names), run in order. */
+public class Sequential extends Module implements Layer {
+    private int next;
+
+    public Sequential(Module... modules) {
+        for (Module m : modules) {
+            add(m);
+        }
+    }
+
+    /** Appends {@code m} under the next index as its name. */
+    public final Sequential add(Module m) {
+        addModule(Integer.toString(next++), m);
+        return this;
+    }
+
+    /** Appends {@code m} under {@code name} (torch's Sequential(OrderedDict(...))). */
+    public final Sequential add(String name, Module m) {
+        addModule(name, m);
+        next++;
+        return this;
+    }
+
+    public int size() {
+        return children().size();
+    }
+
+    @Override
+    public Tensor forward(Backend backend, Tensor input) {
+        Tensor x = input;
+        for (var e : children().entrySet()) {
+            if (!(e.getValue() instanceof Layer layer)) {
+                throw new UnsupportedOperationException("Sequential: child " + e.getKey() + " ("
+                        + e.getValue().typeName() + ") has no forward pass yet");
+            }
+            x = layer.forward(backend, x);
+        }
+        return x;
+    }
+}

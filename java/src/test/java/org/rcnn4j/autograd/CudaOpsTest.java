@@ -1,0 +1,118 @@
+package org.rcnn4j.autograd;
+
+import static org.rcnn4j.testing.TensorAssert.FORWARD;
+import static org.rcnn4j.testing.TensorAssert.GRADIENT;
+import static org.rcnn4j.testing.TensorAssert.assertClose;
+
+import java.util.List;
+import java.util.Random;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.Conv2dParams;
+import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.testing.CudaTestSupport;
+
+/**
+ * Every op forward and backward on the CUDA backend (GPU or emulator) against the CPU backend, F32, fresh random
+ * inputs; the output is reduced with random weights so each element's gradient path differs.
+ */
+class CudaOpsTest {
+    private final Backend cpu = new CpuBackend();
+    private long bytesBefore;
+
+    @BeforeEach
+    void bytes() {
+        bytesBefore = CudaTestSupport.device().bytesInUse();
+    }
+
+    @AfterEach
+    void noDeviceLeak() {
+        CudaTestSupport.device().synchronize();
+        org.junit.jupiter.api.Assertions.assertEquals(bytesBefore, CudaTestSupport.device().bytesInUse(),
+                "device bytes left in use");
+    }
+
+    private static Tensor rand(long seed, int... shape) {
+        Random r = new Random(seed);
+        int n = 1;
+        for (int s : shape) {
+            n *= s;
+        }
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) r.nextGaussian();
+        }
+        return Tensor.ofFloats(f, shape);
+    }
+
+    /** f(backend, params) on both backends: outputs and every param's gradient agree. */
+    private void compare(String what, BiFunction<Backend, Var[], Var> f, Tensor... inputs) {
+        Backend cuda = CudaTestSupport.backend();
+        Tensor[][] grads = new Tensor[2][inputs.length];
+        Tensor[] outs = new Tensor[2];
+        Backend[] bs = {cpu, cuda};
+        for (int k = 0; k < 2; k++) {
+            Backend b = bs[k];
+            Var[] ps = new Var[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                ps[i] = Var.param(b, b.toDevice(Tensor.ofFloats(inputs[i].floats().clone(), inputs[i].shape())));
+            }
+            try (Scope s = Scope.open()) {
+                Var y = f.apply(b, ps);
+                outs[k] = b.toHost(y.value());
+                Tensor w = rand(what.hashCode(), y.shape());
+                Ops.sum(Ops.mul(y, Var.of(b, b.toDevice(w)))).backward();
+                for (int i = 0; i < inputs.length; i++) {
+                    grads[k][i] = b.toHost(ps[i].grad());
+                }
+            } finally {
+                for (Var p : ps) {
+                    p.close();
+                }
+            }
+        }
+        assertClose(what + " output", outs[0], outs[1], FORWARD);
+        for (int i = 0; i < inputs.length; i++) {
+            assertClose(what + " grad of input " + i, grads[0][i], grads[1][i], GRADIENT);
+        }
+    }
+
+    @Test
+    void elementwiseAndShapes() {
+        compare("add/sub/mul", (b, v) -> Ops.sub(Ops.mul(Ops.add(v[0], v[1]), v[1]), Ops.mul(v[0], 0.5)),
+                rand(1, 3, 4), rand(2, 3, 4));
+        compare("relu/sigmoid/mean", (b, v) -> Ops.add(Ops.mean(Ops.relu(v[0])), Ops.sum(Ops.sigmoid(v[0]))),
+                rand(3, 5, 6));
+        compare("reshape/flatten/concat", (b, v) -> Ops.concat(List.of(Ops.flatten(v[0], 1), Ops.reshape(v[1], 1,
+                -1))), rand(4, 2, 3, 2), rand(5, 6));
+        compare("index_select", (b, v) -> Ops.indexSelect(v[0], Var.of(b, b.toDevice(Tensor.ofLongs(
+                new long[] {2, 2, 0}, 3)))), rand(6, 3, 4));
+    }
+
+    @Test
+    void layers() {
+        compare("conv2d", (b, v) -> Nn.conv2d(v[0], v[1], v[2], Conv2dParams.of(2, 1, 1, 1)), rand(10, 2, 3, 6, 5),
+                rand(11, 4, 3, 3, 3), rand(12, 4));
+        compare("linear", (b, v) -> Nn.linear(v[0], v[1], v[2]), rand(13, 5, 7), rand(14, 3, 7), rand(15, 3));
+        compare("max_pool2d", (b, v) -> Nn.maxPool2d(v[0], 3, 2, 1), rand(16, 2, 2, 7, 6));
+        Tensor rois = Tensor.ofFloats(new float[] {0, 1.2f, 0.7f, 6.3f, 5.1f, 1, 0.1f, 2.2f, 4.9f, 7.4f}, 2, 5);
+        compare("roi_align", (b, v) -> Nn.roiAlign(v[0], Var.of(b, b.toDevice(rois)), 3, 2, 0.8f, 2, true),
+                rand(17, 2, 2, 7, 8));
+        compare("roi_pool", (b, v) -> Nn.roiPool(v[0], Var.of(b, b.toDevice(rois)), 2, 3, 0.9f),
+                rand(18, 2, 2, 7, 8));
+    }
+
+    @Test
+    void losses() {
+        compare("smooth_l1", (b, v) -> Losses.smoothL1(v[0], v[1], 1.0 / 9, Reduction.SUM), rand(20, 4, 4),
+                rand(21, 4, 4));
+        compare("bce", (b, v) -> Losses.binaryCrossEntropyWithLogits(v[0], Ops.sigmoid(v[1])), rand(22, 3, 5),
+                rand(23, 3, 5));
+        compare("cross_entropy", (b, v) -> Losses.crossEntropy(v[0], Var.of(b, b.toDevice(Tensor.ofLongs(
+                new long[] {1, 0, -100, 3}, 4)))), rand(24, 4, 5));
+    }
+}

@@ -1,0 +1,123 @@
+package org.rcnn4j.autograd;
+
+import static org.rcnn4j.testing.TensorAssert.GRADIENT;
+import static org.rcnn4j.testing.TensorAssert.assertClose;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.testing.Fixtures;
+
+/** Losses, max_pool2d and SGD against torch 1.13 (fixture autograd_losses, from gen_autograd.py), float64, CPU. */
+class LossFixtureTest {
+    private long liveBefore;
+
+    @BeforeEach
+    void countLive() {
+        liveBefore = Live.tensors();
+    }
+
+    @AfterEach
+    void nothingLeft() {
+        org.junit.jupiter.api.Assertions.assertEquals(liveBefore, Live.tensors(), "autograd tensors left open");
+    }
+
+    private static final Map<String, Tensor> F = Fixtures.load("autograd_losses");
+    private final Backend cpu = new CpuBackend();
+
+    /** Runs loss(input, target) with both requiring grad; checks value and the listed grads. */
+    private void checkLoss(String prefix, String key, Function<Var[], Var> loss, boolean targetGrad) {
+        try (Scope s = Scope.open()) {
+            Var x = Var.param(cpu, GradCheck.copy(F.get(prefix + ".input")));
+            Tensor t = F.get(prefix + ".target");
+            Var y = targetGrad ? Var.param(cpu, GradCheck.copy(t)) : Var.of(cpu, t);
+            Var l = loss.apply(new Var[] {x, y});
+            assertClose(key + " loss", F.get(key + ".loss"), l.value(), GRADIENT);
+            l.backward();
+            assertClose(key + " grad_input", F.get(key + ".grad_input"), x.grad(), GRADIENT);
+            if (targetGrad) {
+                assertClose(key + " grad_target", F.get(key + ".grad_target"), y.grad(), GRADIENT);
+            }
+        }
+    }
+
+    @Test
+    void smoothL1BetaOneNinth() {
+        checkLoss("sl1", "sl1.sum", v -> Losses.smoothL1(v[0], v[1], 1.0 / 9, Reduction.SUM), true);
+        checkLoss("sl1", "sl1.mean", v -> Losses.smoothL1(v[0], v[1], 1.0 / 9, Reduction.MEAN), true);
+    }
+
+    @Test
+    void binaryCrossEntropyWithLogits() {
+        checkLoss("bce", "bce", v -> Losses.binaryCrossEntropyWithLogits(v[0], v[1]), true);
+    }
+
+    @Test
+    void crossEntropyWithIgnoredRow() {
+        checkLoss("ce", "ce", v -> Losses.crossEntropy(v[0], v[1]), false);
+    }
+
+    @Test
+    void maxPool2d() {
+        try (Scope s = Scope.open()) {
+            Var x = Var.param(cpu, GradCheck.copy(F.get("mp.input")));
+            Var y = Nn.maxPool2d(x, 3, 2, 1);
+            assertClose("max_pool2d output", F.get("mp.output"), y.value(), GRADIENT);
+            Autograd.backward(y, GradCheck.copy(F.get("mp.grad_output")));
+            assertClose("max_pool2d grad_input", F.get("mp.grad_input"), x.grad(), GRADIENT);
+        }
+    }
+
+    @Test
+    void sgdMomentumWeightDecay() {
+        Var p = Var.param(cpu, GradCheck.copy(F.get("sgd.p0")));
+        try (Sgd opt = new Sgd(List.of(p), 0.1, 0.9, 0.01)) {
+            for (int step = 1; step <= 3; step++) {
+                opt.zeroGrad();
+                try (Scope s = Scope.open()) {
+                    Var dot = Ops.sum(Ops.mul(p, Var.of(cpu, F.get("sgd.w"))));
+                    Ops.add(Ops.mul(dot, dot), Ops.sum(p)).backward();
+                }
+                opt.step();
+                assertClose("p after step " + step, F.get("sgd.p" + step), p.value(), GRADIENT);
+            }
+        } finally {
+            p.close();
+        }
+    }
+
+    private static Tensor f32(Tensor t) {
+        double[] d = t.doubles();
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return Tensor.ofFloats(f, t.shape());
+    }
+
+    /** The device update (F32 elementwise kernels) against torch's float64 trajectory. */
+    @Test
+    void sgdOnCuda() {
+        Backend cuda = org.rcnn4j.testing.CudaTestSupport.backend();
+        Var p = Var.param(cuda, cuda.toDevice(f32(F.get("sgd.p0"))));
+        try (Sgd opt = new Sgd(List.of(p), 0.1, 0.9, 0.01)) {
+            for (int step = 1; step <= 3; step++) {
+                opt.zeroGrad();
+                try (Scope s = Scope.open()) {
+                    Var dot = Ops.sum(Ops.mul(p, Var.of(cuda, cuda.toDevice(f32(F.get("sgd.w"))))));
+                    Ops.add(Ops.mul(dot, dot), Ops.sum(p)).backward();
+                }
+                opt.step();
+                assertClose("p after step " + step, f32(F.get("sgd.p" + step)), p.toHost(), GRADIENT);
+            }
+        } finally {
+            p.close();
+        }
+    }
+}

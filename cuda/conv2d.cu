@@ -47,6 +47,35 @@ struct Rcnn4jConv2dIm2col {
     __device__ void put(T (*tile)[RCNN4J_GT_PAD], const T* r) const { rcnn4j_gt_put(tile, r, false); }
 };
 
+// Stores a 64 x 64 tile of results whose rows are channels m0.. of group g (rowsInGroup channels per group,
+// channels in all) and whose columns are q = n*P + p over the batch (Q of them) into an NCHW tensor: the epilogue
+// of forward and grad input, which differ only in forward's bias. WithBias adds hasBias ? bias[channel] : 0 (the
+// add is kept even without a bias so forward's values, -0 included, stay as they were).
+template <typename T, bool WithBias>
+static __device__ inline void rcnn4j_conv2d_store_nchw(const T (&acc)[4][4], T* __restrict__ out,
+                                                       const T* __restrict__ bias, int hasBias, int g,
+                                                       int rowsInGroup, int channels, int m0, long long n0,
+                                                       long long Q, int P) {
+    const int tx = threadIdx.x % 16;
+    const int ty = threadIdx.x / 16;
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+        const long long qq = n0 + tx + 16 * j;
+        if (qq >= Q) continue;
+        const int nn = (int)(qq / P);
+        const int pp = (int)(qq - (long long)nn * P);
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            const int m = m0 + ty + 16 * i;
+            if (m >= rowsInGroup) continue;
+            const int ch = g * rowsInGroup + m;
+            T v = acc[i][j];
+            if (WithBias) v = v + (hasBias ? bias[ch] : (T)0);
+            out[((long long)nn * channels + ch) * P + pp] = v;
+        }
+    }
+}
+
 template <typename T>
 static __device__ inline void rcnn4j_conv2d_forward_run(const T* __restrict__ x, const T* __restrict__ w,
                                                         const T* __restrict__ bias, T* __restrict__ y, int hasBias,
@@ -78,23 +107,7 @@ static __device__ inline void rcnn4j_conv2d_forward_run(const T* __restrict__ x,
 
     T acc[4][4];
     rcnn4j_gt_mainloop<T>(la, lb, 0, Kc, As, Bs, acc);
-
-    const int tx = threadIdx.x % 16;
-    const int ty = threadIdx.x / 16;
-#pragma unroll
-    for (int j = 0; j < 4; ++j) {
-        const long long qq = n0 + tx + 16 * j;
-        if (qq >= Q) continue;
-        const int nn = (int)(qq / P);
-        const int pp = (int)(qq - (long long)nn * P);
-#pragma unroll
-        for (int i = 0; i < 4; ++i) {
-            const int o = m0 + ty + 16 * i;
-            if (o >= Og) continue;
-            const int oc = g * Og + o;
-            y[((long long)nn * O + oc) * P + pp] = acc[i][j] + (hasBias ? bias[oc] : (T)0);
-        }
-    }
+    rcnn4j_conv2d_store_nchw<T, true>(acc, y, bias, hasBias, g, Og, O, m0, n0, Q, P);
 }
 
 // x [N,C,H,W], w [O,C/groups,kh,kw], bias [O] (read only when hasBias), y [N,O,OH,OW] fully written.
@@ -208,22 +221,7 @@ static __device__ inline void rcnn4j_conv2d_grad_input_run(const T* __restrict__
 
     T acc[4][4];
     rcnn4j_gt_mainloop<T>(la, lb, 0, depth, As, Bs, acc);
-
-    const int tx = threadIdx.x % 16;
-    const int ty = threadIdx.x / 16;
-#pragma unroll
-    for (int j = 0; j < 4; ++j) {
-        const long long qq = n0 + tx + 16 * j;
-        if (qq >= Q) continue;
-        const int nn = (int)(qq / HW);
-        const int pp = (int)(qq - (long long)nn * HW);
-#pragma unroll
-        for (int i = 0; i < 4; ++i) {
-            const int c = m0 + ty + 16 * i;
-            if (c >= Cg) continue;
-            dx[((long long)nn * C + (long long)g * Cg + c) * HW + pp] = acc[i][j];
-        }
-    }
+    rcnn4j_conv2d_store_nchw<T, false>(acc, dx, (const T*)nullptr, 0, g, Cg, C, m0, n0, Q, HW);
 }
 
 // dy [N,O,OH,OW], w [O,C/groups,kh,kw], dx [N,C,H,W] fully written.

@@ -4,9 +4,11 @@
 #include "rcnn4j/cuda_compat.cuh"
 
 // rois[i] = (matched[i], proposals[i, 0..3]) as float32, as torch.cat([matched_idxs.to(boxes)[:, None], boxes], 1).
-extern "C" __global__ void rcnn4j_mask_targets_rois_i64(const long long* __restrict__ matched,
-                                                        const float* __restrict__ proposals,
-                                                        float* __restrict__ rois, int numRois) {
+// I is the index type of matched_idxs (long long or int).
+template <typename I>
+static __device__ inline void rcnn4j_mask_targets_rois(const I* __restrict__ matched,
+                                                       const float* __restrict__ proposals, float* __restrict__ rois,
+                                                       int numRois) {
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < numRois;
          i += (long long)gridDim.x * blockDim.x) {
         rois[5 * i] = (float)matched[i];
@@ -16,19 +18,18 @@ extern "C" __global__ void rcnn4j_mask_targets_rois_i64(const long long* __restr
         rois[5 * i + 4] = proposals[4 * i + 3];
     }
 }
+
+extern "C" __global__ void rcnn4j_mask_targets_rois_i64(const long long* __restrict__ matched,
+                                                        const float* __restrict__ proposals,
+                                                        float* __restrict__ rois, int numRois) {
+    rcnn4j_mask_targets_rois<long long>(matched, proposals, rois, numRois);
+}
 RCNN4J_REGISTER_KERNEL(rcnn4j_mask_targets_rois_i64);
 
 extern "C" __global__ void rcnn4j_mask_targets_rois_i32(const int* __restrict__ matched,
                                                         const float* __restrict__ proposals,
                                                         float* __restrict__ rois, int numRois) {
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < numRois;
-         i += (long long)gridDim.x * blockDim.x) {
-        rois[5 * i] = (float)matched[i];
-        rois[5 * i + 1] = proposals[4 * i];
-        rois[5 * i + 2] = proposals[4 * i + 1];
-        rois[5 * i + 3] = proposals[4 * i + 2];
-        rois[5 * i + 4] = proposals[4 * i + 3];
-    }
+    rcnn4j_mask_targets_rois<int>(matched, proposals, rois, numRois);
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_mask_targets_rois_i32);
 

@@ -74,6 +74,36 @@ static __device__ inline Rcnn4jRoiAlignRoi<T> rcnn4j_roi_align_prepare(const T* 
     return r;
 }
 
+// The work split both directions share: RoIs over grid x (each prepared once per block), blocks of
+// channelsPerBlock channels over grid y, and the (channel, bin) elements of a block over its threads; element calls
+// body(k, r, c, bin, ph, pw). SkipInvalid drops a RoI whose batch index is out of range before its elements (the
+// backward, which has nothing to add); the forward visits them to write their zeros.
+template <typename T, bool SkipInvalid, typename Body>
+static __device__ inline void rcnn4j_roi_align_each_element(const T* __restrict__ boxes, int numRois, int channels,
+                                                            int height, int width, int batchSize, int pooledH,
+                                                            int pooledW, T spatialScale, int samplingRatio,
+                                                            int aligned, int channelsPerBlock, int tableCapacity,
+                                                            Rcnn4jBilinearTap<T>* smem, const Body& body) {
+    const int bins = pooledH * pooledW;
+    const int tiles = (channels + channelsPerBlock - 1) / channelsPerBlock;
+    for (int k = blockIdx.x; k < numRois; k += gridDim.x) {
+        Rcnn4jRoiAlignRoi<T> r = rcnn4j_roi_align_prepare(boxes, k, batchSize, height, width, pooledH, pooledW,
+                                                          spatialScale, samplingRatio, aligned, smem, tableCapacity);
+        if (SkipInvalid && r.batch < 0) {
+            continue;  // uniform across the block: the next prepare's barriers are reached by all threads
+        }
+        for (int tile = blockIdx.y; tile < tiles; tile += gridDim.y) {
+            int c0 = tile * channelsPerBlock;
+            int nc = channels - c0 < channelsPerBlock ? channels - c0 : channelsPerBlock;
+            int work = nc * bins;
+            for (int e = threadIdx.x; e < work; e += blockDim.x) {
+                int bin = e % bins;
+                body(k, r, c0 + e / bins, bin, bin / pooledW, bin % pooledW);
+            }
+        }
+    }
+}
+
 template <typename T>
 static __device__ inline void rcnn4j_roi_align_forward(const T* __restrict__ input, const T* __restrict__ boxes,
                                                        T* __restrict__ output, int numRois, int channels,
@@ -82,47 +112,36 @@ static __device__ inline void rcnn4j_roi_align_forward(const T* __restrict__ inp
                                                        int channelsPerBlock, int tableCapacity,
                                                        Rcnn4jBilinearTap<T>* smem) {
     const int bins = pooledH * pooledW;
-    const int tiles = (channels + channelsPerBlock - 1) / channelsPerBlock;
     const long long plane = (long long)height * width;
-    for (int k = blockIdx.x; k < numRois; k += gridDim.x) {
-        Rcnn4jRoiAlignRoi<T> r = rcnn4j_roi_align_prepare(boxes, k, batchSize, height, width, pooledH, pooledW,
-                                                          spatialScale, samplingRatio, aligned, smem, tableCapacity);
-        for (int tile = blockIdx.y; tile < tiles; tile += gridDim.y) {
-            int c0 = tile * channelsPerBlock;
-            int nc = channels - c0 < channelsPerBlock ? channels - c0 : channelsPerBlock;
-            int work = nc * bins;
-            for (int e = threadIdx.x; e < work; e += blockDim.x) {
-                int c = c0 + e / bins;
-                int bin = e % bins;
-                int ph = bin / pooledW;
-                int pw = bin % pooledW;
-                T val = 0;
-                if (r.batch >= 0) {
-                    const T* p = input + ((long long)r.batch * channels + c) * plane;
-                    for (int iy = 0; iy < r.y.grid; iy++) {
-                        Rcnn4jBilinearTap<T> ty = rcnn4j_roi_align_tap(r.tableY, r.y, ph, iy, height);
-                        if (ty.low < 0) {
+    rcnn4j_roi_align_each_element<T, false>(
+        boxes, numRois, channels, height, width, batchSize, pooledH, pooledW, spatialScale, samplingRatio, aligned,
+        channelsPerBlock, tableCapacity, smem,
+        [&](int k, const Rcnn4jRoiAlignRoi<T>& r, int c, int bin, int ph, int pw) {
+            T val = 0;
+            if (r.batch >= 0) {
+                const T* p = input + ((long long)r.batch * channels + c) * plane;
+                for (int iy = 0; iy < r.y.grid; iy++) {
+                    Rcnn4jBilinearTap<T> ty = rcnn4j_roi_align_tap(r.tableY, r.y, ph, iy, height);
+                    if (ty.low < 0) {
+                        continue;
+                    }
+                    const T* rowLow = p + (long long)ty.low * width;
+                    const T* rowHigh = p + (long long)ty.high * width;
+                    for (int ix = 0; ix < r.x.grid; ix++) {
+                        Rcnn4jBilinearTap<T> tx = rcnn4j_roi_align_tap(r.tableX, r.x, pw, ix, width);
+                        if (tx.low < 0) {
                             continue;
                         }
-                        const T* rowLow = p + (long long)ty.low * width;
-                        const T* rowHigh = p + (long long)ty.high * width;
-                        for (int ix = 0; ix < r.x.grid; ix++) {
-                            Rcnn4jBilinearTap<T> tx = rcnn4j_roi_align_tap(r.tableX, r.x, pw, ix, width);
-                            if (tx.low < 0) {
-                                continue;
-                            }
-                            val += ty.wLow * tx.wLow * __ldg(rowLow + tx.low)
-                                 + ty.wLow * tx.wHigh * __ldg(rowLow + tx.high)
-                                 + ty.wHigh * tx.wLow * __ldg(rowHigh + tx.low)
-                                 + ty.wHigh * tx.wHigh * __ldg(rowHigh + tx.high);
-                        }
+                        val += ty.wLow * tx.wLow * __ldg(rowLow + tx.low)
+                             + ty.wLow * tx.wHigh * __ldg(rowLow + tx.high)
+                             + ty.wHigh * tx.wLow * __ldg(rowHigh + tx.low)
+                             + ty.wHigh * tx.wHigh * __ldg(rowHigh + tx.high);
                     }
-                    val /= r.count;
                 }
-                output[((long long)k * channels + c) * bins + bin] = val;
+                val /= r.count;
             }
-        }
-    }
+            output[((long long)k * channels + c) * bins + bin] = val;
+        });
 }
 
 // The sink's buffers must be zero on entry.
@@ -134,46 +153,32 @@ static __device__ inline void rcnn4j_roi_align_backward(const T* __restrict__ gr
                                                         int channelsPerBlock, int tableCapacity,
                                                         Rcnn4jBilinearTap<T>* smem) {
     const int bins = pooledH * pooledW;
-    const int tiles = (channels + channelsPerBlock - 1) / channelsPerBlock;
     const long long plane = (long long)height * width;
-    for (int k = blockIdx.x; k < numRois; k += gridDim.x) {
-        Rcnn4jRoiAlignRoi<T> r = rcnn4j_roi_align_prepare(boxes, k, batchSize, height, width, pooledH, pooledW,
-                                                          spatialScale, samplingRatio, aligned, smem, tableCapacity);
-        if (r.batch < 0) {
-            continue;  // uniform across the block: the next prepare's barriers are reached by all threads
-        }
-        for (int tile = blockIdx.y; tile < tiles; tile += gridDim.y) {
-            int c0 = tile * channelsPerBlock;
-            int nc = channels - c0 < channelsPerBlock ? channels - c0 : channelsPerBlock;
-            int work = nc * bins;
-            for (int e = threadIdx.x; e < work; e += blockDim.x) {
-                int c = c0 + e / bins;
-                int bin = e % bins;
-                int ph = bin / pooledW;
-                int pw = bin % pooledW;
-                T g = gradOutput[((long long)k * channels + c) * bins + bin];
-                long long p = ((long long)r.batch * channels + c) * plane;
-                for (int iy = 0; iy < r.y.grid; iy++) {
-                    Rcnn4jBilinearTap<T> ty = rcnn4j_roi_align_tap(r.tableY, r.y, ph, iy, height);
-                    if (ty.low < 0) {
+    rcnn4j_roi_align_each_element<T, true>(
+        boxes, numRois, channels, height, width, batchSize, pooledH, pooledW, spatialScale, samplingRatio, aligned,
+        channelsPerBlock, tableCapacity, smem,
+        [&](int k, const Rcnn4jRoiAlignRoi<T>& r, int c, int bin, int ph, int pw) {
+            T g = gradOutput[((long long)k * channels + c) * bins + bin];
+            long long p = ((long long)r.batch * channels + c) * plane;
+            for (int iy = 0; iy < r.y.grid; iy++) {
+                Rcnn4jBilinearTap<T> ty = rcnn4j_roi_align_tap(r.tableY, r.y, ph, iy, height);
+                if (ty.low < 0) {
+                    continue;
+                }
+                long long rowLow = p + (long long)ty.low * width;
+                long long rowHigh = p + (long long)ty.high * width;
+                for (int ix = 0; ix < r.x.grid; ix++) {
+                    Rcnn4jBilinearTap<T> tx = rcnn4j_roi_align_tap(r.tableX, r.x, pw, ix, width);
+                    if (tx.low < 0) {
                         continue;
                     }
-                    long long rowLow = p + (long long)ty.low * width;
-                    long long rowHigh = p + (long long)ty.high * width;
-                    for (int ix = 0; ix < r.x.grid; ix++) {
-                        Rcnn4jBilinearTap<T> tx = rcnn4j_roi_align_tap(r.tableX, r.x, pw, ix, width);
-                        if (tx.low < 0) {
-                            continue;
-                        }
-                        sink.add(rowLow + tx.low, g * (ty.wLow * tx.wLow) / r.count);
-                        sink.add(rowLow + tx.high, g * (ty.wLow * tx.wHigh) / r.count);
-                        sink.add(rowHigh + tx.low, g * (ty.wHigh * tx.wLow) / r.count);
-                        sink.add(rowHigh + tx.high, g * (ty.wHigh * tx.wHigh) / r.count);
-                    }
+                    sink.add(rowLow + tx.low, g * (ty.wLow * tx.wLow) / r.count);
+                    sink.add(rowLow + tx.high, g * (ty.wLow * tx.wHigh) / r.count);
+                    sink.add(rowHigh + tx.low, g * (ty.wHigh * tx.wLow) / r.count);
+                    sink.add(rowHigh + tx.high, g * (ty.wHigh * tx.wHigh) / r.count);
                 }
             }
-        }
-    }
+        });
 }
 
 // input [N,C,H,W], boxes [K,5], output [K,C,pooledH,pooledW]. Grid (x: RoIs, y: channel blocks of

@@ -354,14 +354,11 @@ public final class CudaDevice implements AutoCloseable {
 
     /** Copies {@code count} elements of hostArray from element {@code offset} to the start of dst. */
     public void copyHostToDevice(DeviceBuffer dst, Object hostArray, int offset, int count) {
-        int elem = HostArrays.elementBytes(hostArray);
-        HostArrays.checkRange(hostArray, offset, count);
-        long bytes = (long) count * elem;
-        checkFits(bytes, dst, "destination");
+        long bytes = hostCopyBytes(hostArray, offset, count, dst, "destination");
         if (bytes == 0) {
             return;
         }
-        Pointer src = HostArrays.pointer(hostArray).withByteOffset((long) offset * elem);
+        Pointer src = hostPointer(hostArray, offset);
         CUdeviceptr dptr = dst.pointer();
         enter();
         // wait for queued work that may still read dst; the copy itself is ordered before later stream work
@@ -376,14 +373,11 @@ public final class CudaDevice implements AutoCloseable {
 
     /** Copies {@code count} elements from the start of src into hostArray from element {@code offset}. */
     public void copyDeviceToHost(Object hostArray, int offset, int count, DeviceBuffer src) {
-        int elem = HostArrays.elementBytes(hostArray);
-        HostArrays.checkRange(hostArray, offset, count);
-        long bytes = (long) count * elem;
-        checkFits(bytes, src, "source");
+        long bytes = hostCopyBytes(hostArray, offset, count, src, "source");
         if (bytes == 0) {
             return;
         }
-        Pointer dst = HostArrays.pointer(hostArray).withByteOffset((long) offset * elem);
+        Pointer dst = hostPointer(hostArray, offset);
         CUdeviceptr sptr = src.pointer();
         enter();
         Driver.check(JCudaDriver.cuStreamSynchronize(stream), "waiting for queued work before a device-to-host copy "
@@ -438,6 +432,23 @@ public final class CudaDevice implements AutoCloseable {
     /** Queues setting every float of buf to {@code value} (bit-exact, so NaN payloads survive). */
     public void fillFloats(DeviceBuffer buf, float value) {
         fillInts(buf, Float.floatToRawIntBits(value));
+    }
+
+    /**
+     * Checks a host-side copy of {@code count} elements of hostArray from {@code offset} against the array and the
+     * device buffer (the array's type first, so an unsupported array is reported as such) and returns its bytes.
+     */
+    private static long hostCopyBytes(Object hostArray, int offset, int count, DeviceBuffer buf, String role) {
+        int elem = HostArrays.elementBytes(hostArray);
+        HostArrays.checkRange(hostArray, offset, count);
+        long bytes = (long) count * elem;
+        checkFits(bytes, buf, role);
+        return bytes;
+    }
+
+    /** Where element {@code offset} of hostArray lies, as a JCuda host pointer. */
+    private static Pointer hostPointer(Object hostArray, int offset) {
+        return HostArrays.pointer(hostArray).withByteOffset((long) offset * HostArrays.elementBytes(hostArray));
     }
 
     private static void checkFits(long bytes, DeviceBuffer buf, String role) {

@@ -69,20 +69,7 @@ public final class Kernel {
                 params[i] = Pointer.to(pointerOf(b, i));
             } else if (a instanceof CUdeviceptr p) {
                 params[i] = Pointer.to(p);
-            } else if (a instanceof Integer v) {
-                scalars.putInt(offset, v);
-                params[i] = scalarBase.withByteOffset(offset);
-                offset += 8;
-            } else if (a instanceof Long v) {
-                scalars.putLong(offset, v);
-                params[i] = scalarBase.withByteOffset(offset);
-                offset += 8;
-            } else if (a instanceof Float v) {
-                scalars.putFloat(offset, v);
-                params[i] = scalarBase.withByteOffset(offset);
-                offset += 8;
-            } else if (a instanceof Double v) {
-                scalars.putDouble(offset, v);
+            } else if (putScalar(scalars, offset, a)) {
                 params[i] = scalarBase.withByteOffset(offset);
                 offset += 8;
             } else {
@@ -146,6 +133,25 @@ public final class Kernel {
     String describe(Grid grid) {
         return name + " (grid " + grid.gridX() + "x" + grid.gridY() + "x" + grid.gridZ() + ", block " + grid.blockX()
                 + "x" + grid.blockY() + "x" + grid.blockZ() + ", " + grid.sharedBytes() + " B dynamic shared)";
+    }
+
+    /**
+     * Writes a scalar argument (int, long long, float, double) into its 8-byte slot at {@code offset} (8 bytes
+     * each, so every type is aligned); false, writing nothing, for any other type.
+     */
+    private static boolean putScalar(ByteBuffer scalars, int offset, Object a) {
+        if (a instanceof Integer v) {
+            scalars.putInt(offset, v);
+        } else if (a instanceof Long v) {
+            scalars.putLong(offset, v);
+        } else if (a instanceof Float v) {
+            scalars.putFloat(offset, v);
+        } else if (a instanceof Double v) {
+            scalars.putDouble(offset, v);
+        } else {
+            return false;
+        }
+        return true;
     }
 
     private static ByteBuffer scalarBuffer(Object[] args) {

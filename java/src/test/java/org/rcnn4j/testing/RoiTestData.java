@@ -110,4 +110,18 @@ public final class RoiTestData {
                 throw new IllegalArgumentException("dtype " + dtype);
         }
     }
+
+    /** The elements of t as doubles (exact for every dtype the RoI tests use), to rebuild it with {@link #of}. */
+    public static double[] values(Tensor t) {
+        double[] d = new double[t.numel()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = t.getDouble(i);
+        }
+        return d;
+    }
+
+    /** t converted to dtype, same shape (a random F32 tensor reused as F64 input, for example). */
+    public static Tensor as(Tensor t, DType dtype) {
+        return of(values(t), dtype, t.shape());
+    }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.Random;
 import java.util.function.IntSupplier;
 
 import jcuda.CudaException;
@@ -122,6 +123,15 @@ final class EmuHarness {
 
     static void ok(int code, String what) {
         assertEquals(CUresult.CUDA_SUCCESS, code, () -> what + " failed: " + describe(code));
+    }
+
+    /** n floats uniform in [-1, 1) from random (the tests print random's seed on failure). */
+    static float[] randomFloats(Random random, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = random.nextFloat() * 2 - 1;
+        }
+        return a;
     }
 
     static CUdeviceptr upload(float[] data) {

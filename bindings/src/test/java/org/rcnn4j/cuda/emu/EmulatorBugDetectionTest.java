@@ -9,6 +9,7 @@ import static org.rcnn4j.cuda.emu.EmuHarness.free;
 import static org.rcnn4j.cuda.emu.EmuHarness.function;
 import static org.rcnn4j.cuda.emu.EmuHarness.launch1d;
 import static org.rcnn4j.cuda.emu.EmuHarness.ok;
+import static org.rcnn4j.cuda.emu.EmuHarness.randomFloats;
 import static org.rcnn4j.cuda.emu.EmuHarness.upload;
 
 import java.util.Random;
@@ -34,14 +35,6 @@ class EmulatorBugDetectionTest {
         EmuHarness.init();
     }
 
-    private float[] randomFloats(int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = random.nextFloat() * 2 - 1;
-        }
-        return a;
-    }
-
     @Test
     void missingBarrierGivesWrongSumsUnderSomeThreadOrders() {
         Assumptions.assumeTrue(System.getenv("RCNN4J_EMU_SEED") == null,
@@ -50,7 +43,7 @@ class EmulatorBugDetectionTest {
         int threads = 256;
         int blocks = 8;
         int n = threads * blocks;
-        float[] x = randomFloats(n);
+        float[] x = randomFloats(random, n);
         CUdeviceptr dx = upload(x);
         CUdeviceptr out = alloc(blocks * 4L);
         int wrongLaunches = 0;
@@ -74,7 +67,7 @@ class EmulatorBugDetectionTest {
     @Test
     void writeOnePastTheEndFailsWithIllegalAddressNamingKernelAndBuffer() {
         int n = 1000;
-        CUdeviceptr dx = upload(randomFloats(n));
+        CUdeviceptr dx = upload(randomFloats(random, n));
         CUdeviceptr dy = alloc(n * 4L);
         int launched = launch1d(function("rcnn4j_emutest_write_past_end"), (n + 127) / 128, 128, Pointer.to(dx),
                 Pointer.to(new int[] {n}), Pointer.to(dy));
@@ -97,7 +90,7 @@ class EmulatorBugDetectionTest {
     void outOfBoundsWriteIsFoundAtFreeWhenNotCheckedPerLaunch() {
         // With per-launch checks on (the default) the launch reports it; cuMemFree checks the guards regardless.
         int n = 64;
-        CUdeviceptr dx = upload(randomFloats(n));
+        CUdeviceptr dx = upload(randomFloats(random, n));
         CUdeviceptr dy = alloc(n * 4L);
         int r = launch1d(function("rcnn4j_emutest_write_past_end"), 1, 128, Pointer.to(dx),
                 Pointer.to(new int[] {n}), Pointer.to(dy));
@@ -115,7 +108,7 @@ class EmulatorBugDetectionTest {
     @Test
     void shuffleFromTheWrongLaneGivesWrongSums() {
         int n = 32 * 16;
-        float[] x = randomFloats(n);
+        float[] x = randomFloats(random, n);
         CUdeviceptr dx = upload(x);
         CUdeviceptr sums = alloc(n / 32 * 4L);
         ok(launch1d(function("rcnn4j_emutest_warp_sum_wrong_lane"), n / 64, 64, Pointer.to(dx), Pointer.to(sums)),
@@ -179,7 +172,7 @@ class EmulatorBugDetectionTest {
     @Test
     void writeBeforeTheStartFailsWithIllegalAddress() {
         int n = 500;
-        CUdeviceptr dx = upload(randomFloats(n));
+        CUdeviceptr dx = upload(randomFloats(random, n));
         CUdeviceptr dy = alloc(n * 4L);
         int r = launch1d(function("rcnn4j_emutest_write_before_start"), (n + 127) / 128, 128, Pointer.to(dx),
                 Pointer.to(new int[] {n}), Pointer.to(dy));

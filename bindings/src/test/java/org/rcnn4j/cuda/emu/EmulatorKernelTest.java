@@ -13,6 +13,7 @@ import static org.rcnn4j.cuda.emu.EmuHarness.function;
 import static org.rcnn4j.cuda.emu.EmuHarness.launch;
 import static org.rcnn4j.cuda.emu.EmuHarness.launch1d;
 import static org.rcnn4j.cuda.emu.EmuHarness.ok;
+import static org.rcnn4j.cuda.emu.EmuHarness.randomFloats;
 import static org.rcnn4j.cuda.emu.EmuHarness.upload;
 
 import java.util.Random;
@@ -35,20 +36,12 @@ class EmulatorKernelTest {
         EmuHarness.init();
     }
 
-    private float[] randomFloats(int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = random.nextFloat() * 2 - 1;
-        }
-        return a;
-    }
-
     @Test
     void saxpyMatchesHostOnRandomInputs() {
         CUfunction saxpy = function("rcnn4j_emutest_saxpy");
         for (int n : new int[] {1, 255, 256, 257, 100_003}) {
-            float[] x = randomFloats(n);
-            float[] y = randomFloats(n);
+            float[] x = randomFloats(random, n);
+            float[] y = randomFloats(random, n);
             float a = random.nextFloat() * 4 - 2;
             CUdeviceptr dx = upload(x);
             CUdeviceptr dy = upload(y);
@@ -71,7 +64,7 @@ class EmulatorKernelTest {
             int blocks = (n + threads - 1) / threads;
             int shared = kernel.endsWith("dynamic") ? threads * 4 : 0;
             for (int run = 0; run < 5; run++) {
-                float[] x = randomFloats(n);
+                float[] x = randomFloats(random, n);
                 CUdeviceptr dx = upload(x);
                 CUdeviceptr out = alloc(blocks * 4L);
                 ok(launch(sum, blocks, 1, 1, threads, 1, 1, shared, Pointer.to(dx), Pointer.to(new int[] {n}),
@@ -96,7 +89,7 @@ class EmulatorKernelTest {
     @Test
     void warpShuffleReductionsAreRight() {
         int n = 32 * 64;
-        float[] x = randomFloats(n);
+        float[] x = randomFloats(random, n);
         CUdeviceptr dx = upload(x);
         CUdeviceptr sums = alloc(n / 32 * 4L);
         ok(launch1d(function("rcnn4j_emutest_warp_sum"), n / 128, 128, Pointer.to(dx), Pointer.to(sums)), "warp_sum");
@@ -118,7 +111,7 @@ class EmulatorKernelTest {
     @Test
     void ballotsBarrierCountsAndAtomicsAgree() {
         int n = 5000;
-        float[] x = randomFloats(n);
+        float[] x = randomFloats(random, n);
         int positive = 0;
         int maxBits = 0;
         for (float v : x) {
@@ -187,7 +180,7 @@ class EmulatorKernelTest {
                 jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes)),
                 "cuFuncSetAttribute");
         int threads = 1024;
-        float[] x = randomFloats(threads * 3);
+        float[] x = randomFloats(random, threads * 3);
         CUdeviceptr dx = upload(x);
         CUdeviceptr out = alloc(3 * 4L);
         int r = launch(sum, 3, 1, 1, threads, 1, 1, bytes, Pointer.to(dx), Pointer.to(new int[] {x.length}),

@@ -1,8 +1,7 @@
 package org.rcnn4j.backend.cpu;
 
-import org.rcnn4j.backend.OpChecks;
+import org.rcnn4j.backend.MatmulShape;
 import org.rcnn4j.tensor.DType;
-import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;
 
 /** matmul: C = op(A)·op(B) on the host, F32 through the blocked {@link SgemmDriver}, F64 through {@link Dgemm}. */
@@ -11,19 +10,10 @@ final class GemmCpu {
     }
 
     static Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
-        OpChecks.dims("a", a, 2, "[M,K]");
-        OpChecks.floating("a", a);
-        OpChecks.dims("b", b, 2, "[K,N]");
-        OpChecks.sameDType("b", b, "a", a);
-        int m = transposeA ? a.size(1) : a.size(0);
-        int k = transposeA ? a.size(0) : a.size(1);
-        int kb = transposeB ? b.size(1) : b.size(0);
-        int n = transposeB ? b.size(0) : b.size(1);
-        if (k != kb) {
-            throw new IllegalArgumentException("b: expected op(b) of shape [" + k + ",N] to match op(a) [" + m + ","
-                    + k + "], got b " + Shapes.format(b.shape()) + (transposeB ? " transposed" : "")
-                    + " (a " + Shapes.format(a.shape()) + (transposeA ? " transposed" : "") + ")");
-        }
+        MatmulShape shape = MatmulShape.of(a, b, transposeA, transposeB);
+        int m = shape.m();
+        int k = shape.k();
+        int n = shape.n();
         // op(A)[i][kk] = a[i*lda + kk] or a[kk*lda + i]; likewise op(B)
         int lda = a.size(1);
         int ldb = b.size(1);

@@ -21,17 +21,9 @@ final class NmsCpu {
     static Tensor nms(Tensor boxes, Tensor scores, float iouThreshold) {
         int n = BoxChecks.boxesAndScores(boxes, scores);
         int[] order = ScoreOrder.descending(scores.floats(), n);
-        float[] b = boxes.floats();
-        float[] x1 = new float[n], y1 = new float[n], x2 = new float[n], y2 = new float[n];
-        for (int p = 0; p < n; p++) {
-            int i = 4 * order[p];
-            x1[p] = b[i];
-            y1[p] = b[i + 1];
-            x2[p] = b[i + 2];
-            y2[p] = b[i + 3];
-        }
         boolean[] suppressed = new boolean[n];
-        GreedyNms.run(x1, y1, x2, y2, n, iouThreshold, suppressed);
+        // nms is batched_nms with a single class: every box, in visiting order
+        suppressWithinClass(boxes.floats(), order, IntStream.range(0, n).toArray(), 0, n, iouThreshold, suppressed);
         return kept(order, suppressed);
     }
 

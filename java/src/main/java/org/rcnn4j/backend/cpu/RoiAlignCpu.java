@@ -31,16 +31,8 @@ final class RoiAlignCpu {
         }
         Geometry g = new Geometry(boxes, input.size(2), input.size(3), outputHeight, outputWidth, spatialScale,
                 samplingRatio, aligned);
-        int blocks = RoiTasks.channelBlocks(k, c);
-        int perBlock = (c + blocks - 1) / blocks;
         boolean f32 = input.dtype() == DType.F32;
-        IntStream.range(0, k * blocks).parallel().forEach(task -> {
-            int r = task / blocks;
-            int c0 = (task % blocks) * perBlock;
-            int c1 = Math.min(c, c0 + perBlock);
-            if (c0 >= c1) {
-                return;
-            }
+        RoiTasks.forEachChannelBlock(k, c, (r, c0, c1) -> {
             RoiAlignTaps ys = new RoiAlignTaps();
             RoiAlignTaps xs = new RoiAlignTaps();
             g.taps(r, ys, xs, f32);
@@ -78,12 +70,7 @@ final class RoiAlignCpu {
             g.taps(r, ys[r], xs[r], f32);
         });
         int[][] byImage = RoiTasks.groupByImage(batch, n);
-        int blocks = RoiTasks.channelBlocks(n, c);
-        int perBlock = (c + blocks - 1) / blocks;
-        IntStream.range(0, n * blocks).parallel().forEach(task -> {
-            int b = task / blocks;
-            int c0 = (task % blocks) * perBlock;
-            int c1 = Math.min(c, c0 + perBlock);
+        RoiTasks.forEachChannelBlock(n, c, (b, c0, c1) -> {
             for (int r : byImage[b]) {
                 if (f32) {
                     backwardF(gradOutput.floats(), gradInput.floats(), b, r, c0, c1, c, g.h, g.w, ys[r], xs[r]);

@@ -1,6 +1,5 @@
 package org.rcnn4j.backend.cpu;
 
-import java.util.stream.IntStream;
 import org.rcnn4j.backend.RoiChecks;
 import org.rcnn4j.backend.RoiPoolResult;
 import org.rcnn4j.tensor.DType;
@@ -34,15 +33,7 @@ final class RoiPoolCpu {
             return new RoiPoolResult(out, argmax);
         }
         boolean f32 = input.dtype() == DType.F32;
-        int blocks = RoiTasks.channelBlocks(k, c);
-        int perBlock = (c + blocks - 1) / blocks;
-        IntStream.range(0, k * blocks).parallel().forEach(task -> {
-            int r = task / blocks;
-            int c0 = (task % blocks) * perBlock;
-            int c1 = Math.min(c, c0 + perBlock);
-            if (c0 >= c1) {
-                return;
-            }
+        RoiTasks.forEachChannelBlock(k, c, (r, c0, c1) -> {
             int[] rows = new int[2 * outputHeight];
             int[] cols = new int[2 * outputWidth];
             if (f32) {
@@ -75,13 +66,8 @@ final class RoiPoolCpu {
         }
         int bins = gradOutput.size(2) * gradOutput.size(3);
         int[][] byImage = RoiTasks.groupByImage(batch, n);
-        int blocks = RoiTasks.channelBlocks(n, c);
-        int perBlock = (c + blocks - 1) / blocks;
         boolean f32 = gradOutput.dtype() == DType.F32;
-        IntStream.range(0, n * blocks).parallel().forEach(task -> {
-            int b = task / blocks;
-            int c0 = (task % blocks) * perBlock;
-            int c1 = Math.min(c, c0 + perBlock);
+        RoiTasks.forEachChannelBlock(n, c, (b, c0, c1) -> {
             for (int r : byImage[b]) {
                 for (int ch = c0; ch < c1; ch++) {
                     int base = (b * c + ch) * plane;

@@ -1,6 +1,7 @@
 package org.rcnn4j.backend.cpu;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
 
 /** How roi_align and roi_pool split their work over the common fork-join pool. */
 final class RoiTasks {
@@ -19,6 +20,28 @@ final class RoiTasks {
         }
         int blocks = (int) ((want + items - 1) / Math.max(items, 1));
         return Math.max(1, Math.min(blocks, channels));
+    }
+
+    /** One work item: {@code item} over the channels [c0, c1). */
+    @FunctionalInterface
+    interface ChannelBlockTask {
+        void run(int item, int c0, int c1);
+    }
+
+    /**
+     * Runs {@code task} in parallel for every (item, block of channels), the blocks from {@link #channelBlocks};
+     * blocks left empty by the rounding are skipped.
+     */
+    static void forEachChannelBlock(int items, int channels, ChannelBlockTask task) {
+        int blocks = channelBlocks(items, channels);
+        int perBlock = (channels + blocks - 1) / blocks;
+        IntStream.range(0, items * blocks).parallel().forEach(t -> {
+            int c0 = (t % blocks) * perBlock;
+            int c1 = Math.min(channels, c0 + perBlock);
+            if (c0 < c1) {
+                task.run(t / blocks, c0, c1);
+            }
+        });
     }
 
     /** The RoIs of each image, in increasing RoI index (so scatters happen in a fixed order). */

@@ -24,7 +24,7 @@ final class AnchorsCuda {
                 DeviceBuffer r = device.allocate(4L * aspectRatios.length)) {
             device.copyHostToDevice(s, sizes);
             device.copyHostToDevice(r, aspectRatios);
-            return BoxCudaSupport.output(device, DType.F32, new int[] {featureHeight * featureWidth * a, 4},
+            return DeviceOutputs.filled(device, DType.F32, new int[] {featureHeight * featureWidth * a, 4},
                     out -> AnchorsKernels.anchors(device, s, sizes.length, r, aspectRatios.length, featureHeight,
                             featureWidth, strideH, strideW, out.deviceBuffer()));
         }

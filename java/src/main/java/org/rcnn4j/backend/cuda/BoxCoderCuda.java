@@ -1,6 +1,6 @@
 package org.rcnn4j.backend.cuda;
 
-import static org.rcnn4j.backend.cuda.BoxCudaSupport.requireDevice;
+import static org.rcnn4j.backend.cuda.DeviceChecks.requireDevice;
 
 import org.rcnn4j.backend.BoxChecks;
 import org.rcnn4j.cuda.CudaDevice;
@@ -21,7 +21,7 @@ final class BoxCoderCuda {
         requireDevice("rel_codes", relCodes);
         requireDevice("boxes", boxes);
         int k = boxes.size(0);
-        return BoxCudaSupport.output(device, DType.F32, relCodes.shape(), out -> BoxCoderKernels.decode(device,
+        return DeviceOutputs.filled(device, DType.F32, relCodes.shape(), out -> BoxCoderKernels.decode(device,
                 relCodes.deviceBuffer(), boxes.deviceBuffer(), k, c, weights, bboxXformClip, out.deviceBuffer()));
     }
 
@@ -29,7 +29,7 @@ final class BoxCoderCuda {
         int k = BoxChecks.encode(referenceBoxes, proposals, weights);
         requireDevice("reference_boxes", referenceBoxes);
         requireDevice("proposals", proposals);
-        return BoxCudaSupport.output(device, DType.F32, new int[] {k, 4}, out -> BoxCoderKernels.encode(device,
+        return DeviceOutputs.filled(device, DType.F32, new int[] {k, 4}, out -> BoxCoderKernels.encode(device,
                 referenceBoxes.deviceBuffer(), proposals.deviceBuffer(), k, weights, out.deviceBuffer()));
     }
 }

@@ -10,13 +10,6 @@ final class BoxCudaSupport {
     private BoxCudaSupport() {
     }
 
-    static void requireDevice(String name, Tensor t) {
-        if (!t.isDevice()) {
-            throw new IllegalArgumentException(name + ": expected a tensor on the CUDA device (Backend.toDevice), got "
-                    + t);
-        }
-    }
-
     /**
      * An I64 [count] tensor of the first {@code count} longs of {@code indices} (which holds room for more):
      * copied on the device into a buffer of the right size, {@code indices} closed either way.
@@ -31,18 +24,6 @@ final class BoxCudaSupport {
                 throw e;
             }
             return out;
-        }
-    }
-
-    /** Runs {@code fill} on a fresh device tensor, closing the tensor if it fails. */
-    static Tensor output(CudaDevice device, DType dtype, int[] shape, java.util.function.Consumer<Tensor> fill) {
-        Tensor out = Transfers.empty(device, dtype, shape);
-        try {
-            fill.accept(out);
-            return out;
-        } catch (RuntimeException | Error e) {
-            out.close();
-            throw e;
         }
     }
 }

@@ -1,6 +1,6 @@
 package org.rcnn4j.backend.cuda;
 
-import static org.rcnn4j.backend.cuda.BoxCudaSupport.requireDevice;
+import static org.rcnn4j.backend.cuda.DeviceChecks.requireDevice;
 
 import org.rcnn4j.backend.BoxChecks;
 import org.rcnn4j.backend.OpChecks;
@@ -23,7 +23,7 @@ final class BoxOpsCuda {
         int m = BoxChecks.boxes("boxes2", b);
         requireDevice("boxes1", a);
         requireDevice("boxes2", b);
-        return BoxCudaSupport.output(device, DType.F32, new int[] {n, m},
+        return DeviceOutputs.filled(device, DType.F32, new int[] {n, m},
                 out -> BoxOpsKernels.boxIou(device, a.deviceBuffer(), b.deviceBuffer(), n, m, out.deviceBuffer()));
     }
 
@@ -32,7 +32,7 @@ final class BoxOpsCuda {
         OpChecks.nonNegative("height", height);
         OpChecks.nonNegative("width", width);
         requireDevice("boxes", boxes);
-        return BoxCudaSupport.output(device, DType.F32, boxes.shape(), out -> BoxOpsKernels.clipBoxesToImage(device,
+        return DeviceOutputs.filled(device, DType.F32, boxes.shape(), out -> BoxOpsKernels.clipBoxesToImage(device,
                 boxes.deviceBuffer(), boxes.numel() / 4, height, width, out.deviceBuffer()));
     }
 

@@ -19,27 +19,21 @@ final class Conv2dCuda {
 
     Tensor forward(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
         Conv2dShape s = Conv2dShape.of(input, weight, bias, params);
-        requireDevice("input", input);
-        requireDevice("weight", weight);
+        DeviceChecks.requireDevice("input", input);
+        DeviceChecks.requireDevice("weight", weight);
         if (bias != null) {
-            requireDevice("bias", bias);
+            DeviceChecks.requireDevice("bias", bias);
         }
-        Tensor y = Transfers.empty(device, input.dtype(), s.outputShape());
-        try {
-            Conv2dKernels.forward(device, precision(input), shape(s), input.deviceBuffer(), weight.deviceBuffer(),
-                    bias == null ? null : bias.deviceBuffer(), y.deviceBuffer());
-        } catch (RuntimeException e) {
-            y.close();
-            throw e;
-        }
-        return y;
+        return DeviceOutputs.filled(device, input.dtype(), s.outputShape(), y -> Conv2dKernels.forward(device,
+                precision(input), shape(s), input.deviceBuffer(), weight.deviceBuffer(),
+                bias == null ? null : bias.deviceBuffer(), y.deviceBuffer()));
     }
 
     Conv2dGrads backward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params, boolean withBias) {
         Conv2dShape s = Conv2dShape.ofBackward(gradOutput, input, weight, params);
-        requireDevice("grad_output", gradOutput);
-        requireDevice("input", input);
-        requireDevice("weight", weight);
+        DeviceChecks.requireDevice("grad_output", gradOutput);
+        DeviceChecks.requireDevice("input", input);
+        DeviceChecks.requireDevice("weight", weight);
         Precision p = precision(input);
         Conv2dKernels.Shape k = shape(s);
         Tensor gradInput = null;
@@ -78,10 +72,4 @@ final class Conv2dCuda {
                 p.padH(), p.padW(), p.dilationH(), p.dilationW(), p.groups());
     }
 
-    static void requireDevice(String name, Tensor t) {
-        if (!t.isDevice()) {
-            throw new IllegalArgumentException(name + ": expected a tensor on the CUDA device (Backend.toDevice), "
-                    + "got " + t);
-        }
-    }
 }

@@ -19,7 +19,7 @@ public final class MaskTargetsCuda {
      * leaves gtMasks alone).
      */
     public static Tensor masksAsFloat(CudaBackend backend, Tensor gtMasks) {
-        requireDevice("gt_masks", gtMasks);
+        DeviceChecks.requireDevice("gt_masks", gtMasks);
         int g = gtMasks.size(0);
         int h = gtMasks.size(1);
         int w = gtMasks.size(2);
@@ -28,37 +28,21 @@ public final class MaskTargetsCuda {
         }
         CudaDevice device = backend.device();
         long n = (long) g * h * w;
-        Tensor out = Transfers.empty(device, DType.F32, g, 1, h, w);
-        try {
-            MaskTargetsKernels.u8ToF32(device, gtMasks.deviceBuffer().pointer(), out.deviceBuffer().pointer(), n);
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        }
-        return out;
+        return DeviceOutputs.filled(device, DType.F32, new int[] {g, 1, h, w},
+                out -> MaskTargetsKernels.u8ToF32(device, gtMasks.deviceBuffer().pointer(),
+                        out.deviceBuffer().pointer(), n));
     }
 
     /** RoIs [K,5] F32 = (matched index, proposal box); matchedIdxs I64 or I32, proposals F32 [K,4]. */
     public static Tensor rois(CudaBackend backend, Tensor proposals, Tensor matchedIdxs) {
-        requireDevice("proposals", proposals);
-        requireDevice("matched_idxs", matchedIdxs);
+        DeviceChecks.requireDevice("proposals", proposals);
+        DeviceChecks.requireDevice("matched_idxs", matchedIdxs);
         CudaDevice device = backend.device();
         int k = proposals.size(0);
-        Tensor out = Transfers.empty(device, DType.F32, k, 5);
-        try {
-            MaskTargetsKernels.rois(device, matchedIdxs.deviceBuffer().pointer(), matchedIdxs.dtype() == DType.I64,
-                    proposals.deviceBuffer().pointer(), out.deviceBuffer().pointer(), k);
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        }
-        return out;
+        return DeviceOutputs.filled(device, DType.F32, new int[] {k, 5},
+                out -> MaskTargetsKernels.rois(device, matchedIdxs.deviceBuffer().pointer(),
+                        matchedIdxs.dtype() == DType.I64, proposals.deviceBuffer().pointer(),
+                        out.deviceBuffer().pointer(), k));
     }
 
-    private static void requireDevice(String name, Tensor t) {
-        if (!t.isDevice()) {
-            throw new IllegalArgumentException(name + ": expected a tensor on the CUDA device (Backend.toDevice), "
-                    + "got " + t);
-        }
-    }
 }

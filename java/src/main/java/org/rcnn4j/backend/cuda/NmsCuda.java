@@ -1,6 +1,6 @@
 package org.rcnn4j.backend.cuda;
 
-import static org.rcnn4j.backend.cuda.BoxCudaSupport.requireDevice;
+import static org.rcnn4j.backend.cuda.DeviceChecks.requireDevice;
 
 import org.rcnn4j.backend.BoxChecks;
 import org.rcnn4j.cuda.CudaDevice;

@@ -20,25 +20,13 @@ final class PasteMasksCuda {
 
     Tensor paste(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding) {
         PasteMasksArgs.check(masks, boxes, imageHeight, imageWidth, padding);
-        requireDevice("masks", masks);
-        requireDevice("boxes", boxes);
+        DeviceChecks.requireDevice("masks", masks);
+        DeviceChecks.requireDevice("boxes", boxes);
         int k = masks.size(0);
         int m = masks.size(3);
-        Tensor out = Transfers.empty(device, DType.F32, k, 1, imageHeight, imageWidth);
-        try {
-            PasteMasksKernels.paste(device, masks.deviceBuffer(), boxes.deviceBuffer(), out.deviceBuffer(), k, m,
-                    padding, imageHeight, imageWidth);
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        }
-        return out;
+        return DeviceOutputs.filled(device, DType.F32, new int[] {k, 1, imageHeight, imageWidth},
+                out -> PasteMasksKernels.paste(device, masks.deviceBuffer(), boxes.deviceBuffer(), out.deviceBuffer(),
+                        k, m, padding, imageHeight, imageWidth));
     }
 
-    private static void requireDevice(String name, Tensor t) {
-        if (!t.isDevice()) {
-            throw new IllegalArgumentException(name + ": expected a tensor on the CUDA device (Backend.toDevice), "
-                    + "got " + t);
-        }
-    }
 }

@@ -25,12 +25,11 @@ final class RoiAlignCuda {
         RoiChecks.inputAndBoxes(input, boxes);
         RoiChecks.outputSize(outputHeight, outputWidth);
         RoiChecks.spatialScale(spatialScale);
-        RoiCudaSupport.requireDevice("input", input);
-        RoiCudaSupport.requireDevice("boxes", boxes);
+        DeviceChecks.requireDevice("input", input);
+        DeviceChecks.requireDevice("boxes", boxes);
         int[] s = input.shape();
         int k = boxes.size(0);
-        Tensor out = Transfers.empty(device, input.dtype(), k, s[1], outputHeight, outputWidth);
-        try {
+        return DeviceOutputs.filled(device, input.dtype(), new int[] {k, s[1], outputHeight, outputWidth}, out -> {
             if (input.dtype() == DType.F32) {
                 RoiAlignKernels.forwardF32(device, input.deviceBuffer().pointer(), boxes.deviceBuffer().pointer(),
                         out.deviceBuffer().pointer(), k, s[1], s[2], s[3], s[0], outputHeight, outputWidth,
@@ -40,24 +39,19 @@ final class RoiAlignCuda {
                         out.deviceBuffer().pointer(), k, s[1], s[2], s[3], s[0], outputHeight, outputWidth,
                         spatialScale, samplingRatio, aligned);
             }
-            return out;
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        }
+        });
     }
 
     Tensor backward(Tensor gradOutput, Tensor boxes, int[] inputShape, float spatialScale, int samplingRatio,
             boolean aligned) {
         RoiChecks.gradOutput(gradOutput, boxes, inputShape);
         RoiChecks.spatialScale(spatialScale);
-        RoiCudaSupport.requireDevice("grad_output", gradOutput);
-        RoiCudaSupport.requireDevice("boxes", boxes);
+        DeviceChecks.requireDevice("grad_output", gradOutput);
+        DeviceChecks.requireDevice("boxes", boxes);
         int k = boxes.size(0);
         int ph = gradOutput.size(2);
         int pw = gradOutput.size(3);
-        Tensor grad = Transfers.empty(device, gradOutput.dtype(), inputShape);
-        try {
+        return DeviceOutputs.filled(device, gradOutput.dtype(), inputShape, grad -> {
             CUdeviceptr go = gradOutput.deviceBuffer().pointer();
             CUdeviceptr b = boxes.deviceBuffer().pointer();
             CUdeviceptr gi = grad.deviceBuffer().pointer();
@@ -78,10 +72,6 @@ final class RoiAlignCuda {
                 RoiAlignKernels.backwardDeterministicF64(device, go, b, gi, k, inputShape[1], inputShape[2],
                         inputShape[3], inputShape[0], ph, pw, spatialScale, samplingRatio, aligned);
             }
-            return grad;
-        } catch (RuntimeException e) {
-            grad.close();
-            throw e;
-        }
+        });
     }
 }

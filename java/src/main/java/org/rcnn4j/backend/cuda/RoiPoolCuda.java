@@ -26,8 +26,8 @@ final class RoiPoolCuda {
         RoiChecks.inputAndBoxes(input, boxes);
         RoiChecks.outputSize(outputHeight, outputWidth);
         RoiChecks.spatialScale(spatialScale);
-        RoiCudaSupport.requireDevice("input", input);
-        RoiCudaSupport.requireDevice("boxes", boxes);
+        DeviceChecks.requireDevice("input", input);
+        DeviceChecks.requireDevice("boxes", boxes);
         int[] s = input.shape();
         int k = boxes.size(0);
         Tensor out = Transfers.empty(device, input.dtype(), k, s[1], outputHeight, outputWidth);
@@ -56,9 +56,9 @@ final class RoiPoolCuda {
     Tensor backward(Tensor gradOutput, Tensor boxes, Tensor argmax, int[] inputShape) {
         RoiChecks.gradOutput(gradOutput, boxes, inputShape);
         RoiChecks.argmax(argmax, gradOutput);
-        RoiCudaSupport.requireDevice("grad_output", gradOutput);
-        RoiCudaSupport.requireDevice("boxes", boxes);
-        RoiCudaSupport.requireDevice("argmax", argmax);
+        DeviceChecks.requireDevice("grad_output", gradOutput);
+        DeviceChecks.requireDevice("boxes", boxes);
+        DeviceChecks.requireDevice("argmax", argmax);
         int k = boxes.size(0);
         int ph = gradOutput.size(2);
         int pw = gradOutput.size(3);

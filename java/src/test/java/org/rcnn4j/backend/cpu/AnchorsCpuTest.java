@@ -2,7 +2,7 @@ package org.rcnn4j.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.rcnn4j.backend.cpu.NmsCpuTest.assertMessage;
+import static org.rcnn4j.testing.ArgumentAssert.assertMessageLeadsWith;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,15 +55,16 @@ class AnchorsCpuTest {
     @Test
     void badInputsNameTheArgument() {
         float[] r = {1f};
-        assertMessage("sizes", () -> cpu.anchors(new int[0], r, 10, 10, 2, 2));
-        assertMessage("sizes", () -> cpu.anchors(new int[] {0}, r, 10, 10, 2, 2));
-        assertMessage("sizes", () -> cpu.anchors(null, r, 10, 10, 2, 2));
-        assertMessage("aspect_ratios", () -> cpu.anchors(new int[] {8}, new float[0], 10, 10, 2, 2));
-        assertMessage("aspect_ratios", () -> cpu.anchors(new int[] {8}, new float[] {-1f}, 10, 10, 2, 2));
-        assertMessage("aspect_ratios", () -> cpu.anchors(new int[] {8}, new float[] {Float.NaN}, 10, 10, 2, 2));
-        assertMessage("image_height", () -> cpu.anchors(new int[] {8}, r, 0, 10, 2, 2));
-        assertMessage("image_width", () -> cpu.anchors(new int[] {8}, r, 10, -1, 2, 2));
-        assertMessage("feature_height", () -> cpu.anchors(new int[] {8}, r, 10, 10, 0, 2));
-        assertMessage("feature_width", () -> cpu.anchors(new int[] {8}, r, 10, 10, 2, 0));
+        assertMessageLeadsWith("sizes", () -> cpu.anchors(new int[0], r, 10, 10, 2, 2));
+        assertMessageLeadsWith("sizes", () -> cpu.anchors(new int[] {0}, r, 10, 10, 2, 2));
+        assertMessageLeadsWith("sizes", () -> cpu.anchors(null, r, 10, 10, 2, 2));
+        assertMessageLeadsWith("aspect_ratios", () -> cpu.anchors(new int[] {8}, new float[0], 10, 10, 2, 2));
+        assertMessageLeadsWith("aspect_ratios", () -> cpu.anchors(new int[] {8}, new float[] {-1f}, 10, 10, 2, 2));
+        assertMessageLeadsWith("aspect_ratios",
+                () -> cpu.anchors(new int[] {8}, new float[] {Float.NaN}, 10, 10, 2, 2));
+        assertMessageLeadsWith("image_height", () -> cpu.anchors(new int[] {8}, r, 0, 10, 2, 2));
+        assertMessageLeadsWith("image_width", () -> cpu.anchors(new int[] {8}, r, 10, -1, 2, 2));
+        assertMessageLeadsWith("feature_height", () -> cpu.anchors(new int[] {8}, r, 10, 10, 0, 2));
+        assertMessageLeadsWith("feature_width", () -> cpu.anchors(new int[] {8}, r, 10, 10, 2, 0));
     }
 }

@@ -1,7 +1,7 @@
 package org.rcnn4j.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.rcnn4j.backend.cpu.NmsCpuTest.assertMessage;
+import static org.rcnn4j.testing.ArgumentAssert.assertMessageLeadsWith;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -66,17 +66,17 @@ class BoxCoderCpuTest {
     void badInputsNameTheArgument() {
         float[] w = {1, 1, 1, 1};
         Tensor b = Tensor.zeros(DType.F32, 3, 4);
-        assertMessage("rel_codes", () -> cpu.decodeBoxes(Tensor.zeros(DType.F32, 3, 6), b, w, CLIP));
-        assertMessage("rel_codes", () -> cpu.decodeBoxes(Tensor.zeros(DType.F32, 3, 0), b, w, CLIP));
-        assertMessage("rel_codes", () -> cpu.decodeBoxes(Tensor.zeros(DType.F64, 3, 4), b, w, CLIP));
-        assertMessage("boxes", () -> cpu.decodeBoxes(Tensor.zeros(DType.F32, 2, 8), b, w, CLIP));
-        assertMessage("boxes", () -> cpu.decodeBoxes(b, Tensor.zeros(DType.F32, 3, 5), w, CLIP));
-        assertMessage("weights", () -> cpu.decodeBoxes(b, b, new float[] {1, 1, 1}, CLIP));
-        assertMessage("weights", () -> cpu.decodeBoxes(b, b, new float[] {1, 1, 1, Float.NaN}, CLIP));
-        assertMessage("bbox_xform_clip", () -> cpu.decodeBoxes(b, b, w, Float.NaN));
-        assertMessage("reference_boxes", () -> cpu.encodeBoxes(Tensor.zeros(DType.F32, 3), b, w));
-        assertMessage("proposals", () -> cpu.encodeBoxes(b, Tensor.zeros(DType.F32, 4, 4), w));
-        assertMessage("proposals", () -> cpu.encodeBoxes(b, Tensor.zeros(DType.F64, 3, 4), w));
-        assertMessage("weights", () -> cpu.encodeBoxes(b, b, null));
+        assertMessageLeadsWith("rel_codes", () -> cpu.decodeBoxes(Tensor.zeros(DType.F32, 3, 6), b, w, CLIP));
+        assertMessageLeadsWith("rel_codes", () -> cpu.decodeBoxes(Tensor.zeros(DType.F32, 3, 0), b, w, CLIP));
+        assertMessageLeadsWith("rel_codes", () -> cpu.decodeBoxes(Tensor.zeros(DType.F64, 3, 4), b, w, CLIP));
+        assertMessageLeadsWith("boxes", () -> cpu.decodeBoxes(Tensor.zeros(DType.F32, 2, 8), b, w, CLIP));
+        assertMessageLeadsWith("boxes", () -> cpu.decodeBoxes(b, Tensor.zeros(DType.F32, 3, 5), w, CLIP));
+        assertMessageLeadsWith("weights", () -> cpu.decodeBoxes(b, b, new float[] {1, 1, 1}, CLIP));
+        assertMessageLeadsWith("weights", () -> cpu.decodeBoxes(b, b, new float[] {1, 1, 1, Float.NaN}, CLIP));
+        assertMessageLeadsWith("bbox_xform_clip", () -> cpu.decodeBoxes(b, b, w, Float.NaN));
+        assertMessageLeadsWith("reference_boxes", () -> cpu.encodeBoxes(Tensor.zeros(DType.F32, 3), b, w));
+        assertMessageLeadsWith("proposals", () -> cpu.encodeBoxes(b, Tensor.zeros(DType.F32, 4, 4), w));
+        assertMessageLeadsWith("proposals", () -> cpu.encodeBoxes(b, Tensor.zeros(DType.F64, 3, 4), w));
+        assertMessageLeadsWith("weights", () -> cpu.encodeBoxes(b, b, null));
     }
 }

@@ -1,7 +1,7 @@
 package org.rcnn4j.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.rcnn4j.backend.cpu.NmsCpuTest.assertMessage;
+import static org.rcnn4j.testing.ArgumentAssert.assertMessageLeadsWith;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,14 +50,14 @@ class BoxOpsCpuTest {
     @Test
     void badInputsNameTheArgument() {
         Tensor ok = Tensor.zeros(DType.F32, 2, 4);
-        assertMessage("boxes1", () -> cpu.boxIou(Tensor.zeros(DType.F32, 2, 3), ok));
-        assertMessage("boxes2", () -> cpu.boxIou(ok, Tensor.zeros(DType.F64, 2, 4)));
-        assertMessage("boxes2", () -> cpu.boxIou(ok, Tensor.zeros(DType.F32, 4)));
-        assertMessage("boxes", () -> cpu.clipBoxesToImage(Tensor.zeros(DType.F32, 2, 5), 10, 10));
-        assertMessage("boxes", () -> cpu.clipBoxesToImage(Tensor.zeros(DType.I64, 2, 4), 10, 10));
-        assertMessage("height", () -> cpu.clipBoxesToImage(ok, -1, 10));
-        assertMessage("width", () -> cpu.clipBoxesToImage(ok, 1, -10));
-        assertMessage("boxes", () -> cpu.removeSmallBoxes(Tensor.zeros(DType.F32, 2, 2, 4), 1f));
-        assertMessage("boxes", () -> cpu.removeSmallBoxes(Tensor.zeros(DType.F64, 2, 4), 1f));
+        assertMessageLeadsWith("boxes1", () -> cpu.boxIou(Tensor.zeros(DType.F32, 2, 3), ok));
+        assertMessageLeadsWith("boxes2", () -> cpu.boxIou(ok, Tensor.zeros(DType.F64, 2, 4)));
+        assertMessageLeadsWith("boxes2", () -> cpu.boxIou(ok, Tensor.zeros(DType.F32, 4)));
+        assertMessageLeadsWith("boxes", () -> cpu.clipBoxesToImage(Tensor.zeros(DType.F32, 2, 5), 10, 10));
+        assertMessageLeadsWith("boxes", () -> cpu.clipBoxesToImage(Tensor.zeros(DType.I64, 2, 4), 10, 10));
+        assertMessageLeadsWith("height", () -> cpu.clipBoxesToImage(ok, -1, 10));
+        assertMessageLeadsWith("width", () -> cpu.clipBoxesToImage(ok, 1, -10));
+        assertMessageLeadsWith("boxes", () -> cpu.removeSmallBoxes(Tensor.zeros(DType.F32, 2, 2, 4), 1f));
+        assertMessageLeadsWith("boxes", () -> cpu.removeSmallBoxes(Tensor.zeros(DType.F64, 2, 4), 1f));
     }
 }

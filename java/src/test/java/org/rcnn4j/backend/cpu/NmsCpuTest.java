@@ -1,8 +1,8 @@
 package org.rcnn4j.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rcnn4j.testing.ArgumentAssert.assertMessageLeadsWith;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -168,22 +168,17 @@ class NmsCpuTest {
         Tensor boxes = Tensor.zeros(DType.F32, 3, 4);
         Tensor scores = Tensor.zeros(DType.F32, 3);
         Tensor idxs = Tensor.zeros(DType.I64, 3);
-        assertMessage("boxes", () -> cpu.nms(Tensor.zeros(DType.F32, 3, 5), scores, 0.5f));
-        assertMessage("boxes", () -> cpu.nms(Tensor.zeros(DType.F32, 12), scores, 0.5f));
-        assertMessage("boxes", () -> cpu.nms(Tensor.zeros(DType.F64, 3, 4), scores, 0.5f));
-        assertMessage("boxes", () -> cpu.nms(null, scores, 0.5f));
-        assertMessage("scores", () -> cpu.nms(boxes, Tensor.zeros(DType.F32, 4), 0.5f));
-        assertMessage("scores", () -> cpu.nms(boxes, Tensor.zeros(DType.F32, 3, 1), 0.5f));
-        assertMessage("scores", () -> cpu.nms(boxes, Tensor.zeros(DType.I64, 3), 0.5f));
-        assertMessage("idxs", () -> cpu.batchedNms(boxes, scores, Tensor.zeros(DType.I64, 2), 0.5f));
-        assertMessage("idxs", () -> cpu.batchedNms(boxes, scores, Tensor.zeros(DType.F32, 3), 0.5f));
-        assertMessage("scores", () -> cpu.batchedNms(boxes, Tensor.zeros(DType.F32, 2), idxs, 0.5f));
-        assertMessage("boxes", () -> cpu.batchedNms(Tensor.zeros(DType.F32, 3, 3), scores, idxs, 0.5f));
-    }
-
-    static void assertMessage(String argument, Runnable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
-        assertTrue(e.getMessage().startsWith(argument + ":"), "message names " + argument + ": " + e.getMessage());
+        assertMessageLeadsWith("boxes", () -> cpu.nms(Tensor.zeros(DType.F32, 3, 5), scores, 0.5f));
+        assertMessageLeadsWith("boxes", () -> cpu.nms(Tensor.zeros(DType.F32, 12), scores, 0.5f));
+        assertMessageLeadsWith("boxes", () -> cpu.nms(Tensor.zeros(DType.F64, 3, 4), scores, 0.5f));
+        assertMessageLeadsWith("boxes", () -> cpu.nms(null, scores, 0.5f));
+        assertMessageLeadsWith("scores", () -> cpu.nms(boxes, Tensor.zeros(DType.F32, 4), 0.5f));
+        assertMessageLeadsWith("scores", () -> cpu.nms(boxes, Tensor.zeros(DType.F32, 3, 1), 0.5f));
+        assertMessageLeadsWith("scores", () -> cpu.nms(boxes, Tensor.zeros(DType.I64, 3), 0.5f));
+        assertMessageLeadsWith("idxs", () -> cpu.batchedNms(boxes, scores, Tensor.zeros(DType.I64, 2), 0.5f));
+        assertMessageLeadsWith("idxs", () -> cpu.batchedNms(boxes, scores, Tensor.zeros(DType.F32, 3), 0.5f));
+        assertMessageLeadsWith("scores", () -> cpu.batchedNms(boxes, Tensor.zeros(DType.F32, 2), idxs, 0.5f));
+        assertMessageLeadsWith("boxes", () -> cpu.batchedNms(Tensor.zeros(DType.F32, 3, 3), scores, idxs, 0.5f));
     }
 
     /** Scores in {0, 1/levels, ...}: many exact ties. */

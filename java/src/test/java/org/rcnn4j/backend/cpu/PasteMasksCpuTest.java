@@ -1,8 +1,8 @@
 package org.rcnn4j.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rcnn4j.testing.ArgumentAssert.assertMessageNames;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -141,24 +141,19 @@ class PasteMasksCpuTest {
     void badInputNamesTheArgument() {
         Tensor masks = new RandomTensors(5).uniform(0f, 1f, 2, 1, 28, 28);
         Tensor boxes = Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 4);
-        assertMessage("masks", () -> cpu.pasteMasks(null, boxes, 10, 10, 1));
-        assertMessage("masks", () -> cpu.pasteMasks(masks.reshape(2, 28, 28), boxes, 10, 10, 1));
-        assertMessage("masks", () -> cpu.pasteMasks(masks.reshape(1, 2, 28, 28), boxes, 10, 10, 1));
-        assertMessage("masks", () -> cpu.pasteMasks(masks.reshape(2, 1, 14, 56), boxes, 10, 10, 1));
-        assertMessage("masks", () -> cpu.pasteMasks(Tensor.zeros(DType.F64, 2, 1, 28, 28), boxes, 10, 10, 1));
-        assertMessage("boxes", () -> cpu.pasteMasks(masks, null, 10, 10, 1));
-        assertMessage("boxes", () -> cpu.pasteMasks(masks, boxes.reshape(1, 8), 10, 10, 1));
-        assertMessage("boxes", () -> cpu.pasteMasks(masks, boxes.reshape(4, 2), 10, 10, 1));
-        assertMessage("boxes", () -> cpu.pasteMasks(masks, Tensor.zeros(DType.F32, 3, 4), 10, 10, 1));
-        assertMessage("boxes", () -> cpu.pasteMasks(masks, Tensor.zeros(DType.I64, 2, 4), 10, 10, 1));
-        assertMessage("imageHeight", () -> cpu.pasteMasks(masks, boxes, -1, 10, 1));
-        assertMessage("imageWidth", () -> cpu.pasteMasks(masks, boxes, 10, -1, 1));
-        assertMessage("padding", () -> cpu.pasteMasks(masks, boxes, 10, 10, -1));
-    }
-
-    private static void assertMessage(String argument, org.junit.jupiter.api.function.Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertTrue(e.getMessage().contains(argument), "message should name " + argument + ": " + e.getMessage());
+        assertMessageNames("masks", () -> cpu.pasteMasks(null, boxes, 10, 10, 1));
+        assertMessageNames("masks", () -> cpu.pasteMasks(masks.reshape(2, 28, 28), boxes, 10, 10, 1));
+        assertMessageNames("masks", () -> cpu.pasteMasks(masks.reshape(1, 2, 28, 28), boxes, 10, 10, 1));
+        assertMessageNames("masks", () -> cpu.pasteMasks(masks.reshape(2, 1, 14, 56), boxes, 10, 10, 1));
+        assertMessageNames("masks", () -> cpu.pasteMasks(Tensor.zeros(DType.F64, 2, 1, 28, 28), boxes, 10, 10, 1));
+        assertMessageNames("boxes", () -> cpu.pasteMasks(masks, null, 10, 10, 1));
+        assertMessageNames("boxes", () -> cpu.pasteMasks(masks, boxes.reshape(1, 8), 10, 10, 1));
+        assertMessageNames("boxes", () -> cpu.pasteMasks(masks, boxes.reshape(4, 2), 10, 10, 1));
+        assertMessageNames("boxes", () -> cpu.pasteMasks(masks, Tensor.zeros(DType.F32, 3, 4), 10, 10, 1));
+        assertMessageNames("boxes", () -> cpu.pasteMasks(masks, Tensor.zeros(DType.I64, 2, 4), 10, 10, 1));
+        assertMessageNames("imageHeight", () -> cpu.pasteMasks(masks, boxes, -1, 10, 1));
+        assertMessageNames("imageWidth", () -> cpu.pasteMasks(masks, boxes, 10, -1, 1));
+        assertMessageNames("padding", () -> cpu.pasteMasks(masks, boxes, 10, 10, -1));
     }
 
     private static void sortPair(float[] a, int i, int j) {

@@ -1,8 +1,8 @@
 package org.rcnn4j.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rcnn4j.testing.ArgumentAssert.assertMessageNames;
 
 import java.util.Map;
 import java.util.stream.Stream;
@@ -105,8 +105,7 @@ class RoiPoolCpuTest {
         Tensor boxes = RoiTestData.randomRois(rnd, n, 6, w / scale, h / scale, DType.F64);
         int ph = 3;
         int pw = 2;
-        Tensor g = RoiTestData.of(toDoubles(rnd.normal(boxes.size(0), c, ph, pw)), DType.F64, boxes.size(0), c, ph,
-                pw);
+        Tensor g = RoiTestData.as(rnd.normal(boxes.size(0), c, ph, pw), DType.F64);
         RoiPoolResult fwd = cpu.roiPool(input, boxes, ph, pw, scale);
         Tensor analytic = cpu.roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
         double[] numeric = new double[size];
@@ -158,41 +157,28 @@ class RoiPoolCpuTest {
     void badInputsNameTheArgument() {
         Tensor input = new RandomTensors(1).normal(2, 3, 4, 4);
         Tensor boxes = Tensor.ofFloats(new float[] {1, 0, 0, 2, 2}, 1, 5);
-        expect("input", () -> cpu.roiPool(input.reshape(6, 4, 4), boxes, 2, 2, 1f));
-        expect("input", () -> cpu.roiPool(Tensor.zeros(DType.I32, 1, 1, 2, 2), boxes, 2, 2, 1f));
-        expect("boxes", () -> cpu.roiPool(input, Tensor.zeros(DType.F32, 5), 2, 2, 1f));
-        expect("boxes", () -> cpu.roiPool(input, Tensor.zeros(DType.F64, 1, 5), 2, 2, 1f));
-        expect("batch index", () -> cpu.roiPool(input, Tensor.ofFloats(new float[] {Float.NaN, 0, 0, 1, 1}, 1, 5),
-                2, 2, 1f));
-        expect("output_size", () -> cpu.roiPool(input, boxes, 2, 0, 1f));
+        assertMessageNames("input", () -> cpu.roiPool(input.reshape(6, 4, 4), boxes, 2, 2, 1f));
+        assertMessageNames("input", () -> cpu.roiPool(Tensor.zeros(DType.I32, 1, 1, 2, 2), boxes, 2, 2, 1f));
+        assertMessageNames("boxes", () -> cpu.roiPool(input, Tensor.zeros(DType.F32, 5), 2, 2, 1f));
+        assertMessageNames("boxes", () -> cpu.roiPool(input, Tensor.zeros(DType.F64, 1, 5), 2, 2, 1f));
+        assertMessageNames("batch index",
+                () -> cpu.roiPool(input, Tensor.ofFloats(new float[] {Float.NaN, 0, 0, 1, 1}, 1, 5), 2, 2, 1f));
+        assertMessageNames("output_size", () -> cpu.roiPool(input, boxes, 2, 0, 1f));
         RoiPoolResult ok = cpu.roiPool(input, boxes, 2, 2, 1f);
         Tensor g = Tensor.zeros(DType.F32, 1, 3, 2, 2);
         int[] shape = input.shape();
-        expect("grad_output", () -> cpu.roiPoolBackward(Tensor.zeros(DType.F32, 1, 3, 2), boxes, ok.argmax(),
-                shape));
-        expect("grad_output", () -> cpu.roiPoolBackward(Tensor.zeros(DType.I32, 1, 3, 2, 2), boxes, ok.argmax(),
-                shape));
-        expect("argmax", () -> cpu.roiPoolBackward(g, boxes, Tensor.zeros(DType.I32, 1, 3, 2, 1), shape));
-        expect("argmax", () -> cpu.roiPoolBackward(g, boxes, Tensor.zeros(DType.F32, 1, 3, 2, 2), shape));
+        assertMessageNames("grad_output",
+                () -> cpu.roiPoolBackward(Tensor.zeros(DType.F32, 1, 3, 2), boxes, ok.argmax(), shape));
+        assertMessageNames("grad_output",
+                () -> cpu.roiPoolBackward(Tensor.zeros(DType.I32, 1, 3, 2, 2), boxes, ok.argmax(), shape));
+        assertMessageNames("argmax", () -> cpu.roiPoolBackward(g, boxes, Tensor.zeros(DType.I32, 1, 3, 2, 1), shape));
+        assertMessageNames("argmax", () -> cpu.roiPoolBackward(g, boxes, Tensor.zeros(DType.F32, 1, 3, 2, 2), shape));
         Tensor badIndex = Tensor.zeros(DType.I32, 1, 3, 2, 2);
         badIndex.ints()[5] = 16;
-        expect("argmax", () -> cpu.roiPoolBackward(g, boxes, badIndex, shape));
+        assertMessageNames("argmax", () -> cpu.roiPoolBackward(g, boxes, badIndex, shape));
         badIndex.ints()[5] = -2;
-        expect("argmax", () -> cpu.roiPoolBackward(g, boxes, badIndex, shape));
-        expect("input_shape", () -> cpu.roiPoolBackward(g, boxes, ok.argmax(), null));
-    }
-
-    private static void expect(String argument, org.junit.jupiter.api.function.Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertTrue(e.getMessage().contains(argument), "message names " + argument + ": " + e.getMessage());
-    }
-
-    private static double[] toDoubles(Tensor t) {
-        double[] d = new double[t.numel()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = t.getDouble(i);
-        }
-        return d;
+        assertMessageNames("argmax", () -> cpu.roiPoolBackward(g, boxes, badIndex, shape));
+        assertMessageNames("input_shape", () -> cpu.roiPoolBackward(g, boxes, ok.argmax(), null));
     }
 
     private static double dot(Tensor a, Tensor b) {

@@ -1,6 +1,6 @@
 package org.rcnn4j.backend.cuda;
 
-import static org.rcnn4j.backend.cuda.NmsCudaTest.assertMessage;
+import static org.rcnn4j.testing.ArgumentAssert.assertMessageLeadsWith;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -71,8 +71,8 @@ class AnchorsCudaTest {
     @Test
     void badInputsNameTheArgument() {
         CudaBackend cuda = CudaTestSupport.backend();
-        assertMessage("sizes", () -> cuda.anchors(new int[0], new float[] {1f}, 10, 10, 2, 2));
-        assertMessage("aspect_ratios", () -> cuda.anchors(new int[] {4}, new float[] {0f}, 10, 10, 2, 2));
-        assertMessage("feature_width", () -> cuda.anchors(new int[] {4}, new float[] {1f}, 10, 10, 2, -2));
+        assertMessageLeadsWith("sizes", () -> cuda.anchors(new int[0], new float[] {1f}, 10, 10, 2, 2));
+        assertMessageLeadsWith("aspect_ratios", () -> cuda.anchors(new int[] {4}, new float[] {0f}, 10, 10, 2, 2));
+        assertMessageLeadsWith("feature_width", () -> cuda.anchors(new int[] {4}, new float[] {1f}, 10, 10, 2, -2));
     }
 }

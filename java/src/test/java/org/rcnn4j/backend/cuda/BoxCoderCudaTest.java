@@ -1,6 +1,6 @@
 package org.rcnn4j.backend.cuda;
 
-import static org.rcnn4j.backend.cuda.NmsCudaTest.assertMessage;
+import static org.rcnn4j.testing.ArgumentAssert.assertMessageLeadsWith;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -85,10 +85,10 @@ class BoxCoderCudaTest {
         float[] w = {1, 1, 1, 1};
         try (Tensor b = cuda.toDevice(Tensor.zeros(DType.F32, 3, 4));
                 Tensor rel6 = cuda.toDevice(Tensor.zeros(DType.F32, 3, 6))) {
-            assertMessage("rel_codes", () -> cuda.decodeBoxes(rel6, b, w, CLIP));
-            assertMessage("weights", () -> cuda.decodeBoxes(b, b, new float[] {1, 1}, CLIP));
-            assertMessage("rel_codes", () -> cuda.decodeBoxes(Tensor.zeros(DType.F32, 3, 4), b, w, CLIP));
-            assertMessage("proposals", () -> cuda.encodeBoxes(b, rel6, w));
+            assertMessageLeadsWith("rel_codes", () -> cuda.decodeBoxes(rel6, b, w, CLIP));
+            assertMessageLeadsWith("weights", () -> cuda.decodeBoxes(b, b, new float[] {1, 1}, CLIP));
+            assertMessageLeadsWith("rel_codes", () -> cuda.decodeBoxes(Tensor.zeros(DType.F32, 3, 4), b, w, CLIP));
+            assertMessageLeadsWith("proposals", () -> cuda.encodeBoxes(b, rel6, w));
         }
     }
 }

@@ -1,7 +1,7 @@
 package org.rcnn4j.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.rcnn4j.backend.cuda.NmsCudaTest.assertMessage;
+import static org.rcnn4j.testing.ArgumentAssert.assertMessageLeadsWith;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -102,11 +102,11 @@ class BoxOpsCudaTest {
         CudaBackend cuda = CudaTestSupport.backend();
         try (Tensor ok = cuda.toDevice(Tensor.zeros(DType.F32, 2, 4));
                 Tensor bad = cuda.toDevice(Tensor.zeros(DType.F32, 2, 3))) {
-            assertMessage("boxes1", () -> cuda.boxIou(bad, ok));
-            assertMessage("boxes2", () -> cuda.boxIou(ok, Tensor.zeros(DType.F32, 2, 4)));
-            assertMessage("boxes", () -> cuda.clipBoxesToImage(bad, 1, 1));
-            assertMessage("height", () -> cuda.clipBoxesToImage(ok, -1, 1));
-            assertMessage("boxes", () -> cuda.removeSmallBoxes(bad, 1f));
+            assertMessageLeadsWith("boxes1", () -> cuda.boxIou(bad, ok));
+            assertMessageLeadsWith("boxes2", () -> cuda.boxIou(ok, Tensor.zeros(DType.F32, 2, 4)));
+            assertMessageLeadsWith("boxes", () -> cuda.clipBoxesToImage(bad, 1, 1));
+            assertMessageLeadsWith("height", () -> cuda.clipBoxesToImage(ok, -1, 1));
+            assertMessageLeadsWith("boxes", () -> cuda.removeSmallBoxes(bad, 1f));
         }
     }
 }

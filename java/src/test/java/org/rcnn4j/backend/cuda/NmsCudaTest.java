@@ -1,8 +1,8 @@
 package org.rcnn4j.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rcnn4j.testing.ArgumentAssert.assertMessageLeadsWith;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -166,17 +166,12 @@ class NmsCudaTest {
                 Tensor b5 = cuda.toDevice(Tensor.zeros(DType.F32, 3, 5));
                 Tensor s2 = cuda.toDevice(Tensor.zeros(DType.F32, 2));
                 Tensor idxF = cuda.toDevice(Tensor.zeros(DType.F32, 3))) {
-            assertMessage("boxes", () -> cuda.nms(b5, s, 0.5f));
-            assertMessage("scores", () -> cuda.nms(b, s2, 0.5f));
-            assertMessage("idxs", () -> cuda.batchedNms(b, s, idxF, 0.5f));
-            assertMessage("boxes", () -> cuda.nms(Tensor.zeros(DType.F32, 3, 4), s, 0.5f));
-            assertMessage("idxs", () -> cuda.batchedNms(b, s, Tensor.zeros(DType.I64, 3), 0.5f));
+            assertMessageLeadsWith("boxes", () -> cuda.nms(b5, s, 0.5f));
+            assertMessageLeadsWith("scores", () -> cuda.nms(b, s2, 0.5f));
+            assertMessageLeadsWith("idxs", () -> cuda.batchedNms(b, s, idxF, 0.5f));
+            assertMessageLeadsWith("boxes", () -> cuda.nms(Tensor.zeros(DType.F32, 3, 4), s, 0.5f));
+            assertMessageLeadsWith("idxs", () -> cuda.batchedNms(b, s, Tensor.zeros(DType.I64, 3), 0.5f));
         }
-    }
-
-    static void assertMessage(String argument, Runnable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
-        assertTrue(e.getMessage().startsWith(argument + ":"), "message names " + argument + ": " + e.getMessage());
     }
 
     /** Random boxes, some of them duplicated, zero-area, inverted or tiny. */

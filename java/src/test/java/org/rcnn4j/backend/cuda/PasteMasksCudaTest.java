@@ -1,7 +1,6 @@
 package org.rcnn4j.backend.cuda;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rcnn4j.testing.ArgumentAssert.assertMessageNames;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -99,17 +98,12 @@ class PasteMasksCudaTest {
         Tensor masks = new RandomTensors(5).uniform(0f, 1f, 2, 1, 28, 28);
         Tensor boxes = Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 4);
         try (Tensor dMasks = cuda.toDevice(masks); Tensor dBoxes = cuda.toDevice(boxes)) {
-            assertMessage("masks", () -> cuda.pasteMasks(masks, dBoxes, 10, 10, 1));
-            assertMessage("boxes", () -> cuda.pasteMasks(dMasks, boxes, 10, 10, 1));
-            assertMessage("masks", () -> cuda.pasteMasks(dMasks.reshape(1, 2, 28, 28), dBoxes, 10, 10, 1));
-            assertMessage("boxes", () -> cuda.pasteMasks(dMasks, dBoxes.reshape(4, 2), 10, 10, 1));
-            assertMessage("padding", () -> cuda.pasteMasks(dMasks, dBoxes, 10, 10, -2));
+            assertMessageNames("masks", () -> cuda.pasteMasks(masks, dBoxes, 10, 10, 1));
+            assertMessageNames("boxes", () -> cuda.pasteMasks(dMasks, boxes, 10, 10, 1));
+            assertMessageNames("masks", () -> cuda.pasteMasks(dMasks.reshape(1, 2, 28, 28), dBoxes, 10, 10, 1));
+            assertMessageNames("boxes", () -> cuda.pasteMasks(dMasks, dBoxes.reshape(4, 2), 10, 10, 1));
+            assertMessageNames("padding", () -> cuda.pasteMasks(dMasks, dBoxes, 10, 10, -2));
         }
-    }
-
-    private static void assertMessage(String argument, org.junit.jupiter.api.function.Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertTrue(e.getMessage().contains(argument), "message should name " + argument + ": " + e.getMessage());
     }
 
     /**

@@ -1,8 +1,8 @@
 package org.rcnn4j.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rcnn4j.testing.ArgumentAssert.assertMessageNames;
 
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class RoiAlignCudaTest {
         int n = 2;
         int h = 7 + rnd.random().nextInt(10);
         int w = 7 + rnd.random().nextInt(10);
-        Tensor input = RoiTestData.of(values(rnd.normal(n, c, h, w)), dtype, n, c, h, w);
+        Tensor input = RoiTestData.as(rnd.normal(n, c, h, w), dtype);
         Tensor boxes = RoiTestData.randomRois(rnd, n, 17, w / scale, h / scale, dtype);
         Tensor expected = cpu.roiAlign(input, boxes, ph, pw, scale, sr, aligned);
         double forwardTol = dtype == DType.F64 ? 1e-12 : TensorAssert.FORWARD;
@@ -55,7 +55,7 @@ class RoiAlignCudaTest {
             assertEquals(dtype, dOut.dtype());
             TensorAssert.assertClose(seed + " output", expected, cuda.toHost(dOut), forwardTol);
         }
-        Tensor g = RoiTestData.of(values(rnd.normal(boxes.size(0), c, ph, pw)), dtype, boxes.size(0), c, ph, pw);
+        Tensor g = RoiTestData.as(rnd.normal(boxes.size(0), c, ph, pw), dtype);
         Tensor expectedGrad = cpu.roiAlignBackward(g, boxes, input.shape(), scale, sr, aligned);
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor dGrad = cuda.roiAlignBackward(dG, dBoxes, input.shape(), scale, sr, aligned)) {
@@ -72,7 +72,7 @@ class RoiAlignCudaTest {
         RandomTensors rnd = new RandomTensors();
         int n = 3;
         int c = 23;
-        Tensor input = RoiTestData.of(values(rnd.normal(n, c, 9, 12)), dtype, n, c, 9, 12);
+        Tensor input = RoiTestData.as(rnd.normal(n, c, 9, 12), dtype);
         Tensor boxes = RoiTestData.randomRois(rnd, n, 11, 48, 36, dtype);
         Tensor expected = cpu.roiAlign(input, boxes, 6, 5, 0.25f, 0, false);
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes);
@@ -104,23 +104,13 @@ class RoiAlignCudaTest {
         int n = 2;
         int c = 5;
         Tensor boxes = RoiTestData.randomRois(rnd, n, 96, 40, 32, dtype);
-        Tensor g = RoiTestData.of(values(rnd.normal(96, c, 7, 7)), dtype, 96, c, 7, 7);
+        Tensor g = RoiTestData.as(rnd.normal(96, c, 7, 7), dtype);
         int[] shape = {n, c, 8, 10};
         Tensor expected = cpu.roiAlignBackward(g, boxes, shape, 0.25f, 2, false);
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes)) {
-            Tensor first = null;
-            for (int run = 0; run < 3; run++) {
-                try (Tensor grad = cuda.roiAlignBackward(dG, dBoxes, shape, 0.25f, 2, false)) {
-                    Tensor host = cuda.toHost(grad);
-                    if (first == null) {
-                        first = host;
-                        TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expected, host,
-                                dtype == DType.F64 ? 1e-10 : TensorAssert.GRADIENT);
-                    } else {
-                        TensorAssert.assertExact("seed " + rnd.seed() + " run " + run, first, host);
-                    }
-                }
-            }
+            RoiGradRuns.assertSameBitsEveryRun(cuda, "seed " + rnd.seed(), expected,
+                    dtype == DType.F64 ? 1e-10 : TensorAssert.GRADIENT,
+                    () -> cuda.roiAlignBackward(dG, dBoxes, shape, 0.25f, 2, false));
         }
     }
 
@@ -131,7 +121,7 @@ class RoiAlignCudaTest {
         Backend cuda = CudaTestSupport.backend();
         RandomTensors rnd = new RandomTensors();
         Tensor boxes = RoiTestData.randomRois(rnd, 1, 12, 32, 32, DType.F32);
-        double[] gv = values(rnd.normal(12, 2, 3, 3));
+        double[] gv = RoiTestData.values(rnd.normal(12, 2, 3, 3));
         for (int i = 0; i < gv.length; i++) {
             gv[i] *= magnitude;
         }
@@ -159,7 +149,7 @@ class RoiAlignCudaTest {
         int n = 2;
         int c = 6;
         Tensor boxes = RoiTestData.randomRois(rnd, n, 40, 48, 40, dtype);
-        Tensor g = RoiTestData.of(values(rnd.normal(40, c, 3, 4)), dtype, 40, c, 3, 4);
+        Tensor g = RoiTestData.as(rnd.normal(40, c, 3, 4), dtype);
         int[] shape = {n, c, 10, 12};
         Tensor expected = cpu.roiAlignBackward(g, boxes, shape, 0.25f, 0, true);
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
@@ -205,11 +195,11 @@ class RoiAlignCudaTest {
         RandomTensors rnd = new RandomTensors();
         int h = 620;
         int w = 640;
-        Tensor input = RoiTestData.of(values(rnd.uniform(-1f, 1f, 1, 1, h, w)), dtype, 1, 1, h, w);
+        Tensor input = RoiTestData.as(rnd.uniform(-1f, 1f, 1, 1, h, w), dtype);
         // 600 x 610 cells: grids of 200 x 305 samples, 1210 taps, more than a 16 KB table holds
         Tensor boxes = RoiTestData.of(new double[] {0, 5.5, 3.25, 615.5, 603.25, 0, 20, 10, 630, 615}, dtype, 2, 5);
         Tensor expected = cpu.roiAlign(input, boxes, 3, 2, 1f, 0, false);
-        Tensor g = RoiTestData.of(values(rnd.normal(2, 1, 3, 2)), dtype, 2, 1, 3, 2);
+        Tensor g = RoiTestData.as(rnd.normal(2, 1, 3, 2), dtype);
         Tensor expectedGrad = cpu.roiAlignBackward(g, boxes, input.shape(), 1f, 0, false);
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes); Tensor dG = cuda.toDevice(g);
                 Tensor out = cuda.roiAlign(dIn, dBoxes, 3, 2, 1f, 0, false);
@@ -265,25 +255,12 @@ class RoiAlignCudaTest {
         Tensor boxes = Tensor.ofFloats(new float[] {0, 0, 0, 2, 2}, 1, 5);
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor dG = cuda.toDevice(Tensor.zeros(DType.F32, 1, 3, 2, 2))) {
-            expect("input", () -> cuda.roiAlign(input, dBoxes, 2, 2, 1f, 2, false));
-            expect("boxes", () -> cuda.roiAlign(dIn, boxes, 2, 2, 1f, 2, false));
-            expect("output_size", () -> cuda.roiAlign(dIn, dBoxes, 0, 2, 1f, 2, false));
-            expect("grad_output", () -> cuda.roiAlignBackward(dG, dBoxes, input.shape(), 1f, 2, false));
-            expect("grad_output", () -> cuda.roiAlignBackward(Tensor.zeros(DType.F32, 1, 2, 2, 2), dBoxes,
+            assertMessageNames("input", () -> cuda.roiAlign(input, dBoxes, 2, 2, 1f, 2, false));
+            assertMessageNames("boxes", () -> cuda.roiAlign(dIn, boxes, 2, 2, 1f, 2, false));
+            assertMessageNames("output_size", () -> cuda.roiAlign(dIn, dBoxes, 0, 2, 1f, 2, false));
+            assertMessageNames("grad_output", () -> cuda.roiAlignBackward(dG, dBoxes, input.shape(), 1f, 2, false));
+            assertMessageNames("grad_output", () -> cuda.roiAlignBackward(Tensor.zeros(DType.F32, 1, 2, 2, 2), dBoxes,
                     input.shape(), 1f, 2, false));
         }
-    }
-
-    private static void expect(String argument, org.junit.jupiter.api.function.Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertTrue(e.getMessage().contains(argument), "message names " + argument + ": " + e.getMessage());
-    }
-
-    private static double[] values(Tensor t) {
-        double[] d = new double[t.numel()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = t.getDouble(i);
-        }
-        return d;
     }
 }

@@ -1,8 +1,8 @@
 package org.rcnn4j.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rcnn4j.testing.ArgumentAssert.assertMessageNames;
 
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class RoiPoolCudaTest {
         int n = 2;
         int h = 6 + rnd.random().nextInt(10);
         int w = 6 + rnd.random().nextInt(10);
-        double[] x = values(rnd.normal(n, c, h, w));
+        double[] x = RoiTestData.values(rnd.normal(n, c, h, w));
         if (ties) { // few distinct values: the first maximum in row-major order must win on both backends
             for (int i = 0; i < x.length; i++) {
                 x[i] = Math.round(x[i]);
@@ -63,9 +63,9 @@ class RoiPoolCudaTest {
             TensorAssert.assertExact(seed + " argmax", expected.argmax(), argmax);
             TensorAssert.assertExact(seed + " output", expected.output(), cuda.toHost(r.output()));
         }
-        Tensor g = RoiTestData.of(values(rnd.normal(boxes.size(0), c, ph, pw)), dtype, boxes.size(0), c, ph, pw);
+        Tensor g = RoiTestData.as(rnd.normal(boxes.size(0), c, ph, pw), dtype);
         Tensor expectedGrad = cpu.roiPoolBackward(g, boxes, argmax, input.shape());
-        Tensor argmax64 = RoiTestData.of(values(argmax), DType.I64, argmax.shape());
+        Tensor argmax64 = RoiTestData.as(argmax, DType.I64);
         for (Tensor a : new Tensor[] {argmax, argmax64}) {
             try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes); Tensor dA = cuda.toDevice(a);
                     Tensor grad = cuda.roiPoolBackward(dG, dBoxes, dA, input.shape())) {
@@ -84,7 +84,7 @@ class RoiPoolCudaTest {
         RandomTensors rnd = new RandomTensors();
         int n = 2;
         int c = 7;
-        Tensor input = RoiTestData.of(values(rnd.normal(n, c, 10, 9)), dtype, n, c, 10, 9);
+        Tensor input = RoiTestData.as(rnd.normal(n, c, 10, 9), dtype);
         Tensor boxes = RoiTestData.randomRois(rnd, n, 13, 36, 40, dtype);
         RoiPoolResult expected = cpu.roiPool(input, boxes, 4, 5, 0.25f);
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes);
@@ -115,26 +115,16 @@ class RoiPoolCudaTest {
         RandomTensors rnd = new RandomTensors();
         int n = 2;
         int c = 4;
-        Tensor input = RoiTestData.of(values(rnd.normal(n, c, 6, 7)), dtype, n, c, 6, 7);
+        Tensor input = RoiTestData.as(rnd.normal(n, c, 6, 7), dtype);
         Tensor boxes = RoiTestData.randomRois(rnd, n, 80, 28, 24, dtype);
         RoiPoolResult fwd = cpu.roiPool(input, boxes, 5, 5, 0.25f);
-        Tensor g = RoiTestData.of(values(rnd.normal(80, c, 5, 5)), dtype, 80, c, 5, 5);
+        Tensor g = RoiTestData.as(rnd.normal(80, c, 5, 5), dtype);
         Tensor expected = cpu.roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor dA = cuda.toDevice(fwd.argmax())) {
-            Tensor first = null;
-            for (int run = 0; run < 3; run++) {
-                try (Tensor grad = cuda.roiPoolBackward(dG, dBoxes, dA, input.shape())) {
-                    Tensor host = cuda.toHost(grad);
-                    if (first == null) {
-                        first = host;
-                        TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expected, host,
-                                dtype == DType.F64 ? 1e-10 : TensorAssert.GRADIENT);
-                    } else {
-                        TensorAssert.assertExact("seed " + rnd.seed() + " run " + run, first, host);
-                    }
-                }
-            }
+            RoiGradRuns.assertSameBitsEveryRun(cuda, "seed " + rnd.seed(), expected,
+                    dtype == DType.F64 ? 1e-10 : TensorAssert.GRADIENT,
+                    () -> cuda.roiPoolBackward(dG, dBoxes, dA, input.shape()));
         }
     }
 
@@ -147,10 +137,10 @@ class RoiPoolCudaTest {
         RandomTensors rnd = new RandomTensors();
         int n = 2;
         int c = 3;
-        Tensor input = RoiTestData.of(values(rnd.normal(n, c, 9, 8)), dtype, n, c, 9, 8);
+        Tensor input = RoiTestData.as(rnd.normal(n, c, 9, 8), dtype);
         Tensor boxes = RoiTestData.randomRois(rnd, n, 30, 16, 18, dtype);
         RoiPoolResult fwd = cpu.roiPool(input, boxes, 3, 3, 0.5f);
-        Tensor g = RoiTestData.of(values(rnd.normal(30, c, 3, 3)), dtype, 30, c, 3, 3);
+        Tensor g = RoiTestData.as(rnd.normal(30, c, 3, 3), dtype);
         Tensor expected = cpu.roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor dA = cuda.toDevice(fwd.argmax()); Tensor grad = CudaTestSupport.poisoned(dtype, n, c, 9, 8)) {
@@ -227,35 +217,22 @@ class RoiPoolCudaTest {
         Tensor boxes = Tensor.ofFloats(new float[] {0, 0, 0, 2, 2}, 1, 5);
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor dG = cuda.toDevice(Tensor.zeros(DType.F32, 1, 2, 2, 2))) {
-            expect("input", () -> cuda.roiPool(input, dBoxes, 2, 2, 1f));
-            expect("output_size", () -> cuda.roiPool(dIn, dBoxes, 2, 0, 1f));
-            expect("argmax", () -> cuda.roiPoolBackward(dG, dBoxes, Tensor.zeros(DType.I32, 1, 2, 2, 2),
+            assertMessageNames("input", () -> cuda.roiPool(input, dBoxes, 2, 2, 1f));
+            assertMessageNames("output_size", () -> cuda.roiPool(dIn, dBoxes, 2, 0, 1f));
+            assertMessageNames("argmax", () -> cuda.roiPoolBackward(dG, dBoxes, Tensor.zeros(DType.I32, 1, 2, 2, 2),
                     input.shape()));
-            expect("argmax", () -> cuda.roiPoolBackward(dG, dBoxes, dG, input.shape()));
+            assertMessageNames("argmax", () -> cuda.roiPoolBackward(dG, dBoxes, dG, input.shape()));
         }
     }
 
     /** Boxes moved so that every scaled corner ends in .5 (checks rounding halves away from zero). */
     private static Tensor halfCellBoxes(Tensor boxes, float scale, DType dtype) {
-        double[] d = values(boxes);
+        double[] d = RoiTestData.values(boxes);
         for (int i = 0; i < boxes.size(0); i++) {
             for (int j = 1; j < 5; j++) {
                 d[5 * i + j] = (Math.floor(d[5 * i + j] * scale) + 0.5) / scale;
             }
         }
         return RoiTestData.of(d, dtype, boxes.shape());
-    }
-
-    private static void expect(String argument, org.junit.jupiter.api.function.Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertTrue(e.getMessage().contains(argument), "message names " + argument + ": " + e.getMessage());
-    }
-
-    private static double[] values(Tensor t) {
-        double[] d = new double[t.numel()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = t.getDouble(i);
-        }
-        return d;
     }
 }

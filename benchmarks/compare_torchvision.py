@@ -300,6 +300,22 @@ def run_rcnn4j(cmd, env, op, sets, in_path, out_path, device, repeat):
     return timing
 
 
+def rcnn4j_case(case, cmd, env, in_path, out_path, device, repeat):
+    """rcnn4j's median ms for a case (the phases it is about, or levels summed) and its outputs."""
+    if case.levels:
+        ms, outs = 0.0, []
+        for i, sets in enumerate(case.levels):
+            p = out_path + f".{i}"
+            t = run_rcnn4j(cmd, env, case.op, sets, None, p, device, repeat)
+            ms += t["median_ms"]
+            outs.append(load(p)["anchors"])
+            os.remove(p)
+        return ms, {"anchors": torch.cat(outs)}
+    t = run_rcnn4j(cmd, env, case.op, case.sets, in_path, out_path, device, repeat)
+    ms = sum(t[f"{p}_median_ms"] for p in case.rcnn4j_phases) if case.rcnn4j_phases else t["median_ms"]
+    return ms, load(out_path)
+
+
 def relative_error(expected, actual):
     """Largest |actual - expected| relative to the largest |expected|; index outputs must be equal."""
     expected = expected.detach().cpu()
@@ -319,7 +335,7 @@ def relative_error(expected, actual):
 
 # ---- main ----------------------------------------------------------------------------------------------------------
 
-def machine(device, threads):
+def machine(device, threads, load_before):
     lines = [f"- torch {torch.__version__}, torchvision {torchvision.__version__}, Python {platform.python_version()}"]
     cpu = platform.processor() or platform.machine()
     try:
@@ -329,7 +345,8 @@ def machine(device, threads):
             cpu = f"{names[0]} ({len(names)} logical CPUs on the machine)"
     except OSError:
         pass
-    lines.append(f"- CPU: {cpu}")
+    lines.append(f"- CPU: {cpu}; load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
+                 "(above the CPU count, other processes competed for the CPUs and times are noisy)")
     if device == "cuda":
         lines.append(f"- GPU: {torch.cuda.get_device_name(0)}, CUDA {torch.version.cuda}")
     else:
@@ -356,6 +373,9 @@ def main():
     ap.add_argument("--results", default=os.path.join(HERE, "results"), help="where the markdown goes")
     ap.add_argument("--work", default=None, help="where inputs/outputs go (default: a temporary directory)")
     ap.add_argument("--java-opts", default="-Xmx6g", help="extra JVM options for rcnn4j")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="time both sides this many times, alternating, and keep each side's best median "
+                         "(evens out a machine whose load changes)")
     args = ap.parse_args()
 
     device = args.device
@@ -376,6 +396,7 @@ def main():
     if device == "cpu":
         env.setdefault("RCNN4J_SKIP_NATIVE", "1")  # if ./rcnn4j must build, the CPU needs no CUDA parts
 
+    load_before = os.getloadavg()[0]
     work = args.work or tempfile.mkdtemp(prefix="rcnn4j-bench-")
     os.makedirs(work, exist_ok=True)
     wanted = {w.strip() for w in args.ops.split(",") if w.strip()}
@@ -389,31 +410,23 @@ def main():
         out_path = os.path.join(work, slug + ".out.safetensors")
         if in_path:
             save(in_path, case.inputs)
-        print(f"[{case.name}] torchvision ...", file=sys.stderr, flush=True)
-        tv_ms = sum(time_torch(make(device), device, repeat) for make in case.phases.values())
         expected = case.expected(device)
-        print(f"[{case.name}] rcnn4j ...", file=sys.stderr, flush=True)
-        row = {"case": case.name, "sizes": case.sizes, "tv": tv_ms, "target": case.target, "note": ""}
+        row = {"case": case.name, "sizes": case.sizes, "target": case.target, "note": ""}
+        tv_ms, ms = math.inf, math.inf
         try:
-            if case.levels:
-                ms, outs = 0.0, []
-                for i, sets in enumerate(case.levels):
-                    p = out_path + f".{i}"
-                    t = run_rcnn4j(cmd, env, case.op, sets, None, p, device, repeat)
-                    ms += t["median_ms"]
-                    outs.append(load(p)["anchors"])
-                actual = {"anchors": torch.cat(outs)}
-            else:
-                t = run_rcnn4j(cmd, env, case.op, case.sets, in_path, out_path, device, repeat)
-                ms = (sum(t[f"{p}_median_ms"] for p in case.rcnn4j_phases) if case.rcnn4j_phases
-                      else t["median_ms"])
-                actual = load(out_path)
+            for _ in range(args.rounds):
+                print(f"[{case.name}] torchvision ...", file=sys.stderr, flush=True)
+                tv_ms = min(tv_ms, sum(time_torch(make(device), device, repeat) for make in case.phases.values()))
+                print(f"[{case.name}] rcnn4j ...", file=sys.stderr, flush=True)
+                ms_round, actual = rcnn4j_case(case, cmd, env, in_path, out_path, device, repeat)
+                ms = min(ms, ms_round)
             err = max(relative_error(v, actual[k]) if k in actual else math.inf for k, v in expected.items())
             row.update(rcnn4j=ms, err=err, agree=err <= case.tolerance)
             if not row["agree"]:
                 row["note"] = f"outputs disagree (max rel err {err:.2e} > {case.tolerance:g})"
         except (RuntimeError, KeyError) as e:
             row.update(rcnn4j=None, err=None, agree=False, note=f"rcnn4j failed: {e}")
+        row["tv"] = tv_ms
         rows.append(row)
         print(f"[{case.name}] torchvision {tv_ms:.3f} ms, rcnn4j "
               f"{'-' if row['rcnn4j'] is None else '%.3f ms' % row['rcnn4j']} {row['note']}", file=sys.stderr)
@@ -421,12 +434,12 @@ def main():
             if f and os.path.exists(f):
                 os.remove(f)
 
-    write_table(rows, device, args, repeat_note=args.repeat_scale)
+    write_table(rows, device, args, load_before)
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def write_table(rows, device, args, repeat_note):
+def write_table(rows, device, args, load_before):
     date = datetime.date.today().isoformat()
     if device == "cuda":
         gpu = re.sub(r"[^A-Za-z0-9]+", "-", torch.cuda.get_device_name(0)).strip("-")
@@ -435,8 +448,10 @@ def write_table(rows, device, args, repeat_note):
     else:
         name = f"cpu-{date}.md"
         title = f"rcnn4j vs torchvision on the CPU, {args.threads} threads each ({date})"
-    lines = [f"# {title}", "", *machine(device, args.threads),
-             "- times: median ms of repeated runs after a warm-up; torchvision timed in Python "
+    lines = [f"# {title}", "", *machine(device, args.threads, load_before),
+             "- times: median ms of repeated runs after a warm-up"
+             + (f", best of {args.rounds} alternating rounds" if args.rounds > 1 else "")
+             + "; torchvision timed in Python "
              + ("with CUDA events" if device == "cuda" else "with time.perf_counter")
              + ", rcnn4j by `rcnn4j op ... --repeat N` ("
              + ("CUDA events" if device == "cuda" else "System.nanoTime") + "; JVM start-up not counted)",

@@ -105,7 +105,7 @@ final class Help {
             sb.append("  (none: --in is not needed)\n");
         }
         for (TensorSpec t : s.inputs()) {
-            sb.append(String.format("  %-16s %-14s %-36s %s%n", t.name(), t.shape(), t.kind().describe,
+            sb.append(String.format("  %-16s %-14s %-37s %s%n", t.name(), t.shape(), t.kind().describe,
                     (t.optional() ? "optional: " : "") + t.doc()));
         }
         sb.append("\n--set:\n");

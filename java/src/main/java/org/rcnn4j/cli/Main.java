@@ -78,12 +78,13 @@ public final class Main {
                 return ExampleCommand.run(rest, out);
             case "model":
                 return ModelCommand.run(rest, out, err);
-            case "eval": return EvalCommand.run(rest, out);
+            case "eval":
+                return EvalCommand.run(rest, out);
             case "scenes":
                 return ScenesCommand.run(rest, out);
             default:
-                throw new UsageException("unknown command '" + command + "' (commands: op, example, devices, scenes; see "
-                        + "rcnn4j --help)");
+                throw new UsageException("unknown command '" + command + "' (commands: op, example, devices, model, "
+                        + "eval, scenes; see rcnn4j --help)");
         }
     }
 

@@ -30,7 +30,8 @@ class MainTest {
 
     @Test
     void unknownCommandIsAUsageError() {
-        Cli.run("frobnicate").assertUsageError("unknown command 'frobnicate'");
+        Cli.run("frobnicate").assertUsageError("unknown command 'frobnicate'", "op, example, devices, model, eval, "
+                + "scenes");
     }
 
     @Test

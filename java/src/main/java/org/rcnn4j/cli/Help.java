@@ -18,6 +18,8 @@ final class Help {
                   example [--device D] [--verbose]
                                  run every op on the bundled example inputs and compare with torchvision's outputs
                                  (alias: demo-ops); exit code 1 if any op disagrees
+                  proposals IMAGE... [--mode fast|quality] [--top N] --out FILE.json
+                                 selective search object proposals for images (boxes as JSON)
                   devices        which devices (backends) work on this machine, and why not
                   --version      print the version
                   --help         print this help

@@ -74,10 +74,12 @@ public final class Main {
             case "devices":
                 noArguments(command, rest);
                 return Devices.list(out);
+            case "proposals":
+                return ProposalsCommand.run(rest, out);
             case "example", "demo-ops":
                 return ExampleCommand.run(rest, out);
             default:
-                throw new UsageException("unknown command '" + command + "' (commands: op, example, devices; see "
+                throw new UsageException("unknown command '" + command + "' (commands: op, example, devices, proposals; see "
                         + "rcnn4j --help)");
         }
     }

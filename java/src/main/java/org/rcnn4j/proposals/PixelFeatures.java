@@ -49,7 +49,8 @@ public final class PixelFeatures {
                 max = Math.max(max, Math.max(Math.max(Math.abs(gx[i]), Math.abs(gy[i])),
                         Math.max(Math.abs(s * (gx[i] + gy[i])), Math.abs(s * (gy[i] - gx[i])))));
             }
-            float scale = max > 0f ? 1f / max : 0f;
+            // below this the response is rounding noise of a flat plane, not texture
+            float scale = max > 1e-4f ? 1f / max : 0f;
             for (int i = 0; i < n; i++) {
                 float[] dir = {gx[i], s * (gx[i] + gy[i]), gy[i], s * (gy[i] - gx[i])};
                 for (int o = 0; o < 4; o++) {

@@ -50,9 +50,16 @@ final class Gaussian {
             int row = y * w;
             for (int x = 0; x < w; x++) {
                 float s = 0f;
-                for (int i = 0; i < k.length; i++) {
-                    int xx = Math.min(w - 1, Math.max(0, x + i - r));
-                    s += k[i] * src[row + xx];
+                if (x >= r && x + r < w) { // interior: no clamping
+                    int base = row + x - r;
+                    for (int i = 0; i < k.length; i++) {
+                        s += k[i] * src[base + i];
+                    }
+                } else {
+                    for (int i = 0; i < k.length; i++) {
+                        int xx = Math.min(w - 1, Math.max(0, x + i - r));
+                        s += k[i] * src[row + xx];
+                    }
                 }
                 out[row + x] = s;
             }

@@ -34,7 +34,7 @@ public final class GraphSegmentation {
             sm[c] = sigma > 0 ? Gaussian.smooth(planes[c], width, height, sigma) : planes[c];
         }
         long[] edges = edges(sm, width, height);
-        Arrays.sort(edges);
+        RadixSort.sortByHighWord(edges);
 
         int[] parent = new int[n];
         int[] size = new int[n];

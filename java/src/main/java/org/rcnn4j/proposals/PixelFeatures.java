@@ -51,16 +51,26 @@ public final class PixelFeatures {
             }
             // below this the response is rounding noise of a flat plane, not texture
             float scale = max > 1e-4f ? 1f / max : 0f;
+            byte[][] t = new byte[ORIENTATIONS][];
+            for (int o = 0; o < ORIENTATIONS; o++) {
+                t[o] = texture[c * ORIENTATIONS + o];
+            }
             for (int i = 0; i < n; i++) {
-                float[] dir = {gx[i], s * (gx[i] + gy[i]), gy[i], s * (gy[i] - gx[i])};
-                for (int o = 0; o < 4; o++) {
-                    float v = dir[o] * scale;
-                    texture[c * ORIENTATIONS + o][i] = (byte) bin(Math.max(v, 0f), 1f, TEXTURE_BINS);
-                    texture[c * ORIENTATIONS + o + 4][i] = (byte) bin(Math.max(-v, 0f), 1f, TEXTURE_BINS);
-                }
+                float x = gx[i] * scale;
+                float y = gy[i] * scale;
+                orient(t[0], t[4], i, x);
+                orient(t[1], t[5], i, s * (x + y));
+                orient(t[2], t[6], i, y);
+                orient(t[3], t[7], i, s * (y - x));
             }
         }
         return new PixelFeatures(width, height, colour, texture);
+    }
+
+    /** The positive part of a directional derivative goes to one orientation, the negative to the opposite. */
+    private static void orient(byte[] pos, byte[] neg, int i, float v) {
+        pos[i] = (byte) bin(Math.max(v, 0f), 1f, TEXTURE_BINS);
+        neg[i] = (byte) bin(Math.max(-v, 0f), 1f, TEXTURE_BINS);
     }
 
     static int bin(float v, float range, int bins) {

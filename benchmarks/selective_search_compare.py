@@ -51,14 +51,22 @@ def texture(rng, h, w, base):
 
 
 def scene(seed, h=375, w=500):
+    """Background: one texture plus large overlapping distractor patches (not objects). Objects: 4 to 10 textured
+    rectangles or ellipses, not overlapping each other; about a third with a colour close to what lies under it."""
     rng = np.random.default_rng(seed)
-    img = texture(rng, h, w, rng.uniform(40, 215, 3))
+    bg_base = rng.uniform(40, 215, 3)
+    img = texture(rng, h, w, bg_base)
+    for _ in range(int(rng.integers(3, 8))):
+        pw, ph = int(rng.uniform(0.2, 0.7) * w), int(rng.uniform(0.2, 0.7) * h)
+        x1, y1 = int(rng.integers(0, w - pw)), int(rng.integers(0, h - ph))
+        img[y1:y1 + ph, x1:x1 + pw] = texture(rng, ph, pw, rng.uniform(30, 225, 3))
     occupied = np.zeros((h, w), bool)
     boxes = []
-    for _ in range(200):
-        if len(boxes) >= rng.integers(4, 9):
+    want = int(rng.integers(4, 11))
+    for _ in range(400):
+        if len(boxes) >= want:
             break
-        bw, bh = int(rng.uniform(0.08, 0.45) * w), int(rng.uniform(0.08, 0.45) * h)
+        bw, bh = int(rng.uniform(0.06, 0.4) * w), int(rng.uniform(0.06, 0.4) * h)
         x1, y1 = int(rng.integers(0, w - bw)), int(rng.integers(0, h - bh))
         if occupied[max(0, y1 - 4):y1 + bh + 4, max(0, x1 - 4):x1 + bw + 4].any():
             continue
@@ -67,8 +75,12 @@ def scene(seed, h=375, w=500):
         else:
             yy, xx = np.mgrid[0:bh, 0:bw]
             mask = ((xx + 0.5 - bw / 2) / (bw / 2)) ** 2 + ((yy + 0.5 - bh / 2) / (bh / 2)) ** 2 <= 1
-        obj = texture(rng, bh, bw, rng.uniform(20, 235, 3))
         region = img[y1:y1 + bh, x1:x1 + bw]
+        if rng.random() < 0.35:  # low contrast: near the mean colour beneath
+            base = np.clip(region.reshape(-1, 3).mean(axis=0) + rng.uniform(-30, 30, 3), 0, 255)
+        else:
+            base = rng.uniform(20, 235, 3)
+        obj = texture(rng, bh, bw, base)
         region[mask] = obj[mask]
         occupied[y1:y1 + bh, x1:x1 + bw] = True
         ys, xs = np.nonzero(mask)
@@ -189,7 +201,7 @@ def main():
     date = datetime.date.today().isoformat()
     lines = [f"# Selective search: rcnn4j vs OpenCV ({date})", "",
              f"{args.images} synthetic scenes 500x375 ({sum(len(g) for g in gts)} ground-truth boxes: textured "
-             f"rectangles and ellipses on a textured background), {args.threads} threads each; "
+             f"rectangles and ellipses, a third of them low-contrast, on a textured background with distractor patches), {args.threads} threads each; "
              f"machine: {platform.machine()}, {os.cpu_count()} CPUs (shared; compare ratios, not absolute times).",
              ""]
     if not have_cv:

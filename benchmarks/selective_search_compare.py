@@ -121,12 +121,12 @@ def recall_table(gts, props_per_image):
 
 # ---- runners ---------------------------------------------------------------------------------------------------
 
-def run_rcnn4j(paths, mode, threads, work):
-    out = os.path.join(work, f"rcnn4j-{mode}.json")
+def run_rcnn4j(paths, mode, threads, work, ranking="paper"):
+    out = os.path.join(work, f"rcnn4j-{mode}-{ranking}.json")
     env = dict(os.environ, RCNN4J_SKIP_NATIVE=os.environ.get("RCNN4J_SKIP_NATIVE", "1"))
     opts = env.get("RCNN4J_JAVA_OPTS", "-Xmx4g")
     env["RCNN4J_JAVA_OPTS"] = f"{opts} -Djava.util.concurrent.ForkJoinPool.common.parallelism={threads}"
-    cmd = [os.path.join(ROOT, "rcnn4j"), "proposals", paths[0]] + paths + ["--mode", mode, "--out", out]
+    cmd = [os.path.join(ROOT, "rcnn4j"), "proposals", paths[0]] + paths + ["--mode", mode, "--ranking", ranking, "--out", out]
     r = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit(f"rcnn4j failed ({r.returncode}): {r.stderr.strip()}")
@@ -166,6 +166,8 @@ def main():
     ap.add_argument("--modes", default="fast,quality")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-opencv", action="store_true")
+    ap.add_argument("--rankings", default="paper",
+                    help="rcnn4j's --ranking values to run, comma-separated (paper, depth)")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     args = ap.parse_args()
     modes = args.modes.split(",")
@@ -190,9 +192,11 @@ def main():
             Image.fromarray(img).save(p)
             paths.append(p)
         for mode in modes:
-            props, times = run_rcnn4j(paths, mode, args.threads, work)
-            rows.append(("rcnn4j", mode, recall_table(gts, props), times))
-            print(f"rcnn4j {mode}: {np.median(times):.0f} ms/image", flush=True)
+            for ranking in args.rankings.split(","):
+                props, times = run_rcnn4j(paths, mode, args.threads, work, ranking)
+                name = "rcnn4j" if ranking == "paper" else f"rcnn4j ({ranking} ranking)"
+                rows.append((name, mode, recall_table(gts, props), times))
+                print(f"{name} {mode}: {np.median(times):.0f} ms/image", flush=True)
             if have_cv:
                 props, times = run_opencv(images, mode, args.threads)
                 rows.append(("OpenCV", mode, recall_table(gts, props), times))

@@ -79,7 +79,7 @@ public final class Main {
             case "example", "demo-ops":
                 return ExampleCommand.run(rest, out);
             default:
-                throw new UsageException("unknown command '" + command + "' (commands: op, example, devices, proposals; see "
+                throw new UsageException("unknown command '" + command + "' (commands: op, example, devices; see "
                         + "rcnn4j --help)");
         }
     }

@@ -23,7 +23,7 @@ import org.rcnn4j.proposals.SelectiveSearch;
  */
 final class ProposalsCommand {
     static final String USAGE = "usage: rcnn4j proposals IMAGE... [--mode fast|quality|single] [--top N] [--seed S] "
-            + "--out FILE.json";
+            + "[--ranking paper|depth] --out FILE.json";
 
     private ProposalsCommand() {
     }
@@ -33,6 +33,7 @@ final class ProposalsCommand {
         SelectiveSearch.Mode mode = SelectiveSearch.Mode.FAST;
         int top = -1;
         long seed = SelectiveSearch.DEFAULT_SEED;
+        SelectiveSearch.Ranking ranking = SelectiveSearch.Ranking.PAPER;
         Path target = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -49,7 +50,7 @@ final class ProposalsCommand {
                     out.println(help());
                     return Main.OK;
                 }
-                case "--mode", "--top", "--seed", "--out" -> {
+                case "--mode", "--top", "--seed", "--ranking", "--out" -> {
                     if (val == null) {
                         if (i + 1 >= args.size()) {
                             throw new UsageException("proposals: " + opt + " needs a value (" + USAGE + ")");
@@ -71,6 +72,13 @@ final class ProposalsCommand {
                             }
                         }
                         case "--seed" -> seed = parseLong(opt, val);
+                        case "--ranking" -> {
+                            try {
+                                ranking = SelectiveSearch.Ranking.parse(val);
+                            } catch (IllegalArgumentException e) {
+                                throw new UsageException("proposals: --" + e.getMessage());
+                            }
+                        }
                         default -> target = Path.of(val);
                     }
                 }
@@ -92,7 +100,7 @@ final class ProposalsCommand {
         for (Path p : images) {
             RgbImage im = read(p);
             long t0 = System.nanoTime();
-            int[][] boxes = SelectiveSearch.propose(im, SelectiveSearch.strategies(mode), seed);
+            int[][] boxes = SelectiveSearch.propose(im, SelectiveSearch.strategies(mode), seed, ranking);
             double ms = (System.nanoTime() - t0) / 1e6;
             int n = top > 0 ? Math.min(top, boxes.length) : boxes.length;
             List<Object> list = new ArrayList<>(n);
@@ -158,6 +166,9 @@ final class ProposalsCommand {
                   --mode single   HSV, k = 100, C+T+S+F
                   --top N         keep the N best-ranked boxes (default: all)
                   --seed S        the ranking's random seed (default fixed: the output is reproducible)
+                  --ranking R     paper (default): a region's position from the top of its hierarchy times a
+                                  random number; depth: its depth in the merge tree instead (small regions first,
+                                  as OpenCV)
                 Writes {"images":[{"file","width","height","proposals":[[x1,y1,x2,y2],...]}]}; x2, y2 are exclusive
                 (a box around the whole image is [0,0,width,height]).""";
     }

@@ -15,9 +15,10 @@ public final class HierarchicalGrouping {
 
     /**
      * Every region's box, in creation order, as x1, y1, x2, y2 per region (x2, y2 exclusive: a region covering
-     * columns 0..w-1 spans x1 = 0 to x2 = w).
+     * columns 0..w-1 spans x1 = 0 to x2 = w), and its depth in the merge tree (initial regions 1, a merged region
+     * one more than the deeper of its two parts).
      */
-    public record Hierarchy(int[] boxes, int initialRegions) {
+    public record Hierarchy(int[] boxes, int[] depths, int initialRegions) {
         public int regions() {
             return boxes.length / 4;
         }
@@ -61,6 +62,7 @@ public final class HierarchicalGrouping {
         final boolean size;
         final boolean fill;
         final long[] sizes;
+        final int[] depth;
         final int[] box;
         final float[] ch;
         final float[] th;
@@ -84,6 +86,7 @@ public final class HierarchicalGrouping {
             cd = colour ? f.colourDims() : 0;
             td = texture ? f.textureDims() : 0;
             sizes = new long[max];
+            depth = new int[max];
             box = new int[4 * max];
             ch = new float[max * cd];
             th = new float[max * td];
@@ -104,6 +107,7 @@ public final class HierarchicalGrouping {
                 box[4 * r + 2] = Integer.MIN_VALUE;
                 box[4 * r + 3] = Integer.MIN_VALUE;
                 alive[r] = true;
+                depth[r] = 1;
                 nb[r] = new int[4];
             }
             int cBins = PixelFeatures.COLOUR_BINS;
@@ -220,7 +224,7 @@ public final class HierarchicalGrouping {
                     heap.add(new Pair(similarity(c, t), c, t));
                 }
             }
-            return new Hierarchy(Arrays.copyOf(box, 4 * next), n0);
+            return new Hierarchy(Arrays.copyOf(box, 4 * next), Arrays.copyOf(depth, next), n0);
         }
 
         private int merge(int a, int b) {
@@ -231,6 +235,7 @@ public final class HierarchicalGrouping {
             long sa = sizes[a];
             long sb = sizes[b];
             sizes[t] = sa + sb;
+            depth[t] = Math.max(depth[a], depth[b]) + 1;
             box[4 * t] = Math.min(box[4 * a], box[4 * b]);
             box[4 * t + 1] = Math.min(box[4 * a + 1], box[4 * b + 1]);
             box[4 * t + 2] = Math.max(box[4 * a + 2], box[4 * b + 2]);

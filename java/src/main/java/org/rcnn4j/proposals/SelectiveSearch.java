@@ -16,10 +16,12 @@ import java.util.stream.Collectors;
  * for several strategies (colour spaces, k, similarity combinations); the strategies' regions are ranked
  * together and their bounding boxes, duplicates removed, are the object proposals.
  *
- * <p>Ranking, as in the paper: within one hierarchy the region created last (the whole image) has position 1,
- * the one before it 2, and so on down to the initial regions; each region's score is its position times a number
- * drawn uniformly from (0, 1] by a generator seeded from the seed and the strategy's index. Boxes are returned by
- * increasing score, each box once (at its best score). Strategies run in parallel on the common pool; the result
+ * <p>Ranking ({@link Ranking#PAPER}, the default, as in the paper): within one hierarchy the region created last
+ * (the whole image) has position 1, the one before it 2, and so on down to the initial regions; each region's
+ * score is its position times a number drawn uniformly from (0, 1] by a generator seeded from the seed and the
+ * strategy's index. {@link Ranking#DEPTH} uses the region's depth in the merge tree instead (initial regions 1),
+ * which puts small regions first, as OpenCV does. Boxes are returned by increasing score, each box once (at its
+ * best score). Strategies run in parallel on the common pool; the result
  * does not depend on the number of threads.
  */
 public final class SelectiveSearch {
@@ -45,6 +47,19 @@ public final class SelectiveSearch {
                 return valueOf(s.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("mode: expected fast, quality or single, got '" + s + "'");
+            }
+        }
+    }
+
+    /** What a region's random draw is multiplied by (see the class comment). */
+    public enum Ranking {
+        PAPER, DEPTH;
+
+        public static Ranking parse(String s) {
+            try {
+                return valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ranking: expected paper or depth, got '" + s + "'");
             }
         }
     }
@@ -89,6 +104,10 @@ public final class SelectiveSearch {
 
     /** The ranked, distinct boxes {x1, y1, x2, y2} (x2, y2 exclusive) of every strategy's hierarchy. */
     public static int[][] propose(RgbImage image, List<Strategy> strategies, long seed) {
+        return propose(image, strategies, seed, Ranking.PAPER);
+    }
+
+    public static int[][] propose(RgbImage image, List<Strategy> strategies, long seed, Ranking ranking) {
         if (strategies.isEmpty()) {
             throw new IllegalArgumentException("strategies: expected at least one");
         }
@@ -111,7 +130,7 @@ public final class SelectiveSearch {
                 .map(s -> HierarchicalGrouping.group(segs.get(new SegKey(s.colorSpace(), s.k())),
                         features.get(s.colorSpace()), s.similarities()))
                 .toList();
-        return rank(hierarchies, seed);
+        return rank(hierarchies, seed, ranking);
     }
 
     private record SegKey(ColorSpace cs, double k) {
@@ -129,7 +148,7 @@ public final class SelectiveSearch {
     }
 
     /** Scores every region (position from the top of its hierarchy times a seeded draw) and keeps each box once. */
-    static int[][] rank(List<HierarchicalGrouping.Hierarchy> hierarchies, long seed) {
+    static int[][] rank(List<HierarchicalGrouping.Hierarchy> hierarchies, long seed, Ranking ranking) {
         int total = 0;
         for (HierarchicalGrouping.Hierarchy hh : hierarchies) {
             total += hh.regions();
@@ -139,11 +158,12 @@ public final class SelectiveSearch {
         int m = 0;
         for (int s = 0; s < hierarchies.size(); s++) {
             int[] b = hierarchies.get(s).boxes();
+            int[] depth = hierarchies.get(s).depths();
             int n = b.length / 4;
             Random rnd = new Random(seed * 0x9E3779B97F4A7C15L + s);
             for (int i = 0; i < n; i++) {
                 double u = 1.0 - rnd.nextDouble(); // (0, 1]
-                score[m] = (n - i) * u;
+                score[m] = (ranking == Ranking.PAPER ? n - i : depth[i]) * u;
                 packed[m] = pack(b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]);
                 m++;
             }

@@ -120,6 +120,8 @@ class HierarchicalGroupingTest {
         int[] b = HierarchicalGrouping.group(seg, f, Similarity.parse("S")).boxes();
         assertArrayEquals(new int[] {0, 0, 10, 10}, Arrays.copyOfRange(b, 12, 16));
         assertArrayEquals(new int[] {0, 0, 40, 10}, Arrays.copyOfRange(b, 16, 20));
+        assertArrayEquals(new int[] {1, 1, 1, 2, 3},
+                HierarchicalGrouping.group(seg, f, Similarity.parse("S")).depths());
     }
 
     @Test
@@ -128,5 +130,6 @@ class HierarchicalGroupingTest {
         PixelFeatures f = PixelFeatures.of(new float[][] {new float[6]}, 3, 2);
         HierarchicalGrouping.Hierarchy hh = HierarchicalGrouping.group(seg, f, Similarity.parse("CTSF"));
         assertArrayEquals(new int[] {0, 0, 3, 2}, hh.boxes());
+        assertArrayEquals(new int[] {1}, hh.depths());
     }
 }

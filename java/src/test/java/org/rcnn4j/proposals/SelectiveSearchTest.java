@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -72,8 +71,8 @@ class SelectiveSearchTest {
         // two hierarchies sharing the whole-image box; the last region of each has position 1
         int[] h1 = {0, 0, 1, 1, 1, 0, 2, 1, 0, 0, 2, 1};
         int[] h2 = {0, 0, 2, 1};
-        int[][] r = SelectiveSearch.rank(List.of(new HierarchicalGrouping.Hierarchy(h1, 2),
-                new HierarchicalGrouping.Hierarchy(h2, 1)), 1);
+        int[][] r = SelectiveSearch.rank(List.of(new HierarchicalGrouping.Hierarchy(h1, new int[] {1, 1, 2}, 2),
+                new HierarchicalGrouping.Hierarchy(h2, new int[] {1}, 1)), 1, SelectiveSearch.Ranking.PAPER);
         assertEquals(3, r.length);
         assertEquals(Set.of(List.of(0, 0, 1, 1), List.of(1, 0, 2, 1), List.of(0, 0, 2, 1)), asSet(r));
     }
@@ -89,7 +88,10 @@ class SelectiveSearchTest {
             boxes[4 * i + 2] = i + 1;
             boxes[4 * i + 3] = 1;
         }
-        int[][] r = SelectiveSearch.rank(List.of(new HierarchicalGrouping.Hierarchy(boxes, n)), 9);
+        int[] depths = new int[n];
+        java.util.Arrays.fill(depths, 1);
+        int[][] r = SelectiveSearch.rank(List.of(new HierarchicalGrouping.Hierarchy(boxes, depths, n)), 9,
+                SelectiveSearch.Ranking.PAPER);
         double topMean = 0;
         double bottomMean = 0;
         for (int pos = 0; pos < n; pos++) {
@@ -101,6 +103,30 @@ class SelectiveSearchTest {
             }
         }
         assertTrue(topMean < bottomMean / 3, "top " + topMean + " bottom " + bottomMean);
+    }
+
+    @Test
+    void depthRankingPutsShallowRegionsFirstOnAverage() {
+        // a chain: 500 initial regions (depth 1), then 499 merges of depth 2..500
+        int n = 999;
+        int[] boxes = new int[4 * n];
+        int[] depths = new int[n];
+        for (int i = 0; i < n; i++) {
+            boxes[4 * i] = i;
+            boxes[4 * i + 2] = i + 1;
+            boxes[4 * i + 3] = 1;
+            depths[i] = i < 500 ? 1 : i - 498;
+        }
+        int[][] r = SelectiveSearch.rank(List.of(new HierarchicalGrouping.Hierarchy(boxes, depths, 500)), 9,
+                SelectiveSearch.Ranking.DEPTH);
+        int initialInFirst500 = 0;
+        for (int pos = 0; pos < 500; pos++) {
+            if (r[pos][0] < 500) {
+                initialInFirst500++;
+            }
+        }
+        assertTrue(initialInFirst500 > 400, "initial regions among the first 500: " + initialInFirst500);
+        assertThrows(IllegalArgumentException.class, () -> SelectiveSearch.Ranking.parse("best"));
     }
 
     @Test
@@ -116,6 +142,5 @@ class SelectiveSearchTest {
         int[][] r = SelectiveSearch.propose(im, SelectiveSearch.Mode.QUALITY);
         assertEquals(1, r.length);
         assertArrayEquals(new int[] {0, 0, 1, 1}, r[0]);
-        Comparator.naturalOrder();
     }
 }

@@ -18,12 +18,23 @@ public final class GraphSegmentation {
      * @param k      the scale parameter: larger k, larger components
      */
     public static Segmentation segment(float[][] planes, int width, int height, double sigma, double k, int minSize) {
+        return segment(graph(planes, width, height, sigma), k, minSize);
+    }
+
+    /**
+     * The smoothed image's grid graph with its edges sorted by weight. It does not depend on k, so one graph
+     * serves every k of a colour space.
+     */
+    public record Graph(int width, int height, long[] sortedEdges) {
+    }
+
+    /** Builds and sorts the graph (see {@link #segment(float[][], int, int, double, double, int)}). */
+    public static Graph graph(float[][] planes, int width, int height, double sigma) {
         if (planes.length == 0) {
             throw new IllegalArgumentException("planes: expected at least one plane");
         }
-        if (!(sigma >= 0) || !(k >= 0) || minSize < 0) {
-            throw new IllegalArgumentException("sigma, k and min_size must be non-negative, got sigma=" + sigma
-                    + " k=" + k + " min_size=" + minSize);
+        if (!(sigma >= 0)) {
+            throw new IllegalArgumentException("sigma: expected a non-negative value, got " + sigma);
         }
         int n = width * height;
         float[][] sm = new float[planes.length][];
@@ -35,7 +46,19 @@ public final class GraphSegmentation {
         }
         long[] edges = edges(sm, width, height);
         RadixSort.sortByHighWord(edges);
+        return new Graph(width, height, edges);
+    }
 
+    /** Segments a graph from {@link #graph}: k the scale (larger k, larger components), then min_size merging. */
+    public static Segmentation segment(Graph g, double k, int minSize) {
+        if (!(k >= 0) || minSize < 0) {
+            throw new IllegalArgumentException("k and min_size must be non-negative, got k=" + k + " min_size="
+                    + minSize);
+        }
+        int width = g.width();
+        int height = g.height();
+        int n = width * height;
+        long[] edges = g.sortedEdges();
         int[] parent = new int[n];
         int[] size = new int[n];
         float[] thresh = new float[n];

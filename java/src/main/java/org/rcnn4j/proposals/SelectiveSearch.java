@@ -122,10 +122,12 @@ public final class SelectiveSearch {
                 .collect(Collectors.toConcurrentMap(Function.identity(), cs -> cs.convert(image)));
         Map<ColorSpace, PixelFeatures> features = spaces.parallelStream().collect(Collectors.toConcurrentMap(
                 Function.identity(), cs -> PixelFeatures.of(planes.get(cs), w, h)));
+        Map<ColorSpace, GraphSegmentation.Graph> graphs = spaces.parallelStream().collect(Collectors.toConcurrentMap(
+                Function.identity(), cs -> GraphSegmentation.graph(scaled(planes.get(cs)), w, h, SIGMA)));
         List<SegKey> segKeys = strategies.stream().map(s -> new SegKey(s.colorSpace(), s.k())).distinct().toList();
         Map<SegKey, Segmentation> segs = segKeys.parallelStream().collect(Collectors.toConcurrentMap(
-                Function.identity(), key -> GraphSegmentation.segment(scaled(planes.get(key.cs)), w, h, SIGMA,
-                        key.k, (int) Math.round(key.k))));
+                Function.identity(), key -> GraphSegmentation.segment(graphs.get(key.cs), key.k,
+                        (int) Math.round(key.k))));
         List<HierarchicalGrouping.Hierarchy> hierarchies = strategies.parallelStream()
                 .map(s -> HierarchicalGrouping.group(segs.get(new SegKey(s.colorSpace(), s.k())),
                         features.get(s.colorSpace()), s.similarities()))

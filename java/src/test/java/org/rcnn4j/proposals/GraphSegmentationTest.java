@@ -104,6 +104,26 @@ class GraphSegmentationTest {
     }
 
     @Test
+    void oneGraphServesEveryK() {
+        int w = 40;
+        int h = 30;
+        int[] p = Images.noise(w, h, 11);
+        float[][] planes = Images.rgbPlanes(RgbImage.ofPacked(w, h, p));
+        GraphSegmentation.Graph g = GraphSegmentation.graph(planes, w, h, 0.8);
+        int previous = Integer.MAX_VALUE;
+        for (double k : new double[] {50, 300, 50, 3000}) {
+            Segmentation reused = GraphSegmentation.segment(g, k, 10);
+            Segmentation fresh = GraphSegmentation.segment(planes, w, h, 0.8, k, 10);
+            assertArrayEquals(fresh.labels(), reused.labels(), "k=" + k);
+            assertEquals(fresh.count(), reused.count());
+            if (k != 50 || previous == Integer.MAX_VALUE) {
+                assertTrue(reused.count() <= previous, "larger k, no more components");
+            }
+            previous = reused.count();
+        }
+    }
+
+    @Test
     void badArgumentsAreRejected() {
         float[][] planes = {new float[6]};
         assertThrows(IllegalArgumentException.class, () -> GraphSegmentation.segment(planes, 2, 3, -1, 1, 0));

@@ -20,6 +20,8 @@ final class Help {
                                  (alias: demo-ops); exit code 1 if any op disagrees
                   scenes --count N --out DIR [--seed S] [--split train|test] [--size PX] [--preview]
                                  write Fashion-MNIST detection scenes as a COCO dataset (images + annotations.json)
+                  proposals IMAGE... [--mode fast|quality] [--top N] --out FILE.json
+                                 selective search object proposals for images (boxes as JSON)
                   devices        which devices (backends) work on this machine, and why not
                   model NAME [--num-classes N] [--norm frozen|batch] [--weights FILE]
                                  print a model's state_dict layout (torchvision's keys and shapes) and totals;

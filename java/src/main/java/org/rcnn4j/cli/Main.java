@@ -74,6 +74,8 @@ public final class Main {
             case "devices":
                 noArguments(command, rest);
                 return Devices.list(out);
+            case "proposals":
+                return ProposalsCommand.run(rest, out);
             case "example", "demo-ops":
                 return ExampleCommand.run(rest, out);
             case "model":

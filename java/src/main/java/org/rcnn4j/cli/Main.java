@@ -79,6 +79,7 @@ public final class Main {
             case "model":
                 return ModelCommand.run(rest, out);
             case "eval": return EvalCommand.run(rest, out);
+            case "classify-localize": return ClassifyLocalizeCommand.run(rest, out);
             case "scenes":
                 return ScenesCommand.run(rest, out);
             default:

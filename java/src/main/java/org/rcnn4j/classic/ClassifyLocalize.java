@@ -20,6 +20,7 @@ import org.rcnn4j.tensor.Tensor;
 public final class ClassifyLocalize implements AutoCloseable {
     static final int[] CHANNELS = {3, 16, 32, 32};
     static final int HIDDEN = 64;
+    static final double HEAD_GAIN = 0.05;
     private static final Conv2dParams SAME = Conv2dParams.of(1, 1, 1, 1);
 
     private final Backend backend;
@@ -55,15 +56,16 @@ public final class ClassifyLocalize implements AutoCloseable {
         this.labels = labels;
         SplittableRandom rng = new SplittableRandom(seed);
         for (int i = 0; i < 3; i++) {
-            convW[i] = param(rng, CHANNELS[i + 1], CHANNELS[i], 3, 3);
+            convW[i] = param(rng, 1, CHANNELS[i + 1], CHANNELS[i], 3, 3);
             convB[i] = zeros(CHANNELS[i + 1]);
         }
         int side = imageSize / 8;
-        hiddenW = param(rng, HIDDEN, CHANNELS[3] * side * side);
+        hiddenW = param(rng, 1, HIDDEN, CHANNELS[3] * side * side);
         hiddenB = zeros(HIDDEN);
-        clsW = param(rng, labels, HIDDEN);
+        // small heads: a large initial box error would push the hidden relus dead in the first steps
+        clsW = param(rng, HEAD_GAIN, labels, HIDDEN);
         clsB = zeros(labels);
-        boxW = param(rng, 4, HIDDEN);
+        boxW = param(rng, HEAD_GAIN, 4, HIDDEN);
         boxB = zeros(4);
     }
 
@@ -118,13 +120,13 @@ public final class ClassifyLocalize implements AutoCloseable {
         return Ops.mean(Ops.mul(d, d));
     }
 
-    private Var param(SplittableRandom rng, int... shape) {
+    private Var param(SplittableRandom rng, double gain, int... shape) {
         int fanIn = 1;
         for (int i = 1; i < shape.length; i++) {
             fanIn *= shape[i];
         }
         // He-uniform: keeps activations' scale through the relu layers
-        double bound = Math.sqrt(6.0 / fanIn);
+        double bound = gain * Math.sqrt(6.0 / fanIn);
         int n = 1;
         for (int s : shape) {
             n *= s;

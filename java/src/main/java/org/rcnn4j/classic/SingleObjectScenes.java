@@ -90,7 +90,11 @@ public final class SingleObjectScenes {
         return Tensor.ofFloats(out, 3, size, size);
     }
 
-    /** The scenes at {@code idx} as host tensors: images [B,3,S,S], labels I64 [B], boxes F32 [B,4]. */
+    /**
+     * The scenes idx[from..to) as host tensors: images [B,3,S,S] standardised per image and channel (zero mean,
+     * unit deviation: the background's colour and the item's tint say nothing about the class), labels I64 [B],
+     * boxes F32 [B,4].
+     */
     public Batch batch(int[] idx, int from, int to) {
         int b = to - from;
         int plane = 3 * size * size;
@@ -99,11 +103,31 @@ public final class SingleObjectScenes {
         float[] bx = new float[b * 4];
         for (int k = 0; k < b; k++) {
             int i = idx[from + k];
-            System.arraycopy(images, i * plane, im, k * plane, plane);
+            standardise(images, i * plane, im, k * plane, size * size);
             lb[k] = labels[i];
             System.arraycopy(boxes, i * 4, bx, k * 4, 4);
         }
         return new Batch(Tensor.ofFloats(im, b, 3, size, size), Tensor.ofLongs(lb, b), Tensor.ofFloats(bx, b, 4));
+    }
+
+    private static void standardise(float[] src, int from, float[] dst, int to, int plane) {
+        for (int c = 0; c < 3; c++) {
+            int o = c * plane;
+            double m = 0;
+            for (int p = 0; p < plane; p++) {
+                m += src[from + o + p];
+            }
+            m /= plane;
+            double v = 0;
+            for (int p = 0; p < plane; p++) {
+                double d = src[from + o + p] - m;
+                v += d * d;
+            }
+            double inv = 1 / Math.sqrt(v / plane + 1e-6);
+            for (int p = 0; p < plane; p++) {
+                dst[to + o + p] = (float) ((src[from + o + p] - m) * inv);
+            }
+        }
     }
 
     public record Batch(Tensor images, Tensor labels, Tensor boxes) {

@@ -32,8 +32,8 @@ final class ClassifyLocalizeCommand {
     private ClassifyLocalizeCommand() {
     }
 
-    record Options(double alpha, int epochs, int train, int test, int size, String device, long seed, Path out,
-            boolean help) {
+    record Options(double alpha, int epochs, int train, int test, int size, double lr, String device, long seed,
+            Path out, boolean help) {
     }
 
     static String help() {
@@ -51,11 +51,12 @@ final class ClassifyLocalizeCommand {
                   --train N       training scenes; default 2000
                   --test N        held-out scenes; default 500
                   --size PX       scene side, a multiple of 8 in 16..256; default 64
+                  --lr LR         SGD learning rate; default %s
                   --device D      default cpu
                   --seed S        scenes, initialisation and shuffling; default 0
                   --out DIR       also write DIR/curve.png (the two losses per step) and DIR/examples.png
                                   (test scenes: true box and label first colour, prediction second colour)
-                """;
+                """.formatted(ClassLocTrainer.Options.DEFAULT_LR);
     }
 
     static Options parse(List<String> args) {
@@ -64,6 +65,7 @@ final class ClassifyLocalizeCommand {
         int train = 2000;
         int test = 500;
         int size = 64;
+        double lr = ClassLocTrainer.Options.DEFAULT_LR;
         String device = "cpu";
         long seed = 0;
         Path out = null;
@@ -78,7 +80,7 @@ final class ClassifyLocalizeCommand {
             }
             switch (a) {
                 case "-h", "--help" -> help = true;
-                case "--alpha", "--epochs", "--train", "--test", "--size", "--device", "--seed", "--out" -> {
+                case "--alpha", "--epochs", "--train", "--test", "--size", "--lr", "--device", "--seed", "--out" -> {
                     if (value == null) {
                         if (i + 1 >= args.size()) {
                             throw new UsageException("classify-localize: " + a + " needs a value");
@@ -97,6 +99,7 @@ final class ClassifyLocalizeCommand {
                                         + value);
                             }
                         }
+                        case "--lr" -> lr = lrOf(value);
                         case "--device" -> device = Devices.checkName(value);
                         case "--seed" -> seed = longOf(a, value);
                         default -> {
@@ -111,7 +114,7 @@ final class ClassifyLocalizeCommand {
                         + "' (see rcnn4j classify-localize --help)");
             }
         }
-        return new Options(alpha, epochs, train, test, size, device, seed, out, help);
+        return new Options(alpha, epochs, train, test, size, lr, device, seed, out, help);
     }
 
     private static double alphaOf(String v) {
@@ -123,6 +126,19 @@ final class ClassifyLocalizeCommand {
         }
         if (!(a >= 0 && a <= 1)) {
             throw new UsageException("classify-localize: --alpha must be in [0, 1], got " + v);
+        }
+        return a;
+    }
+
+    private static double lrOf(String v) {
+        double a;
+        try {
+            a = Double.parseDouble(v.strip());
+        } catch (NumberFormatException e) {
+            throw new UsageException("classify-localize: --lr must be a number, got '" + v + "'");
+        }
+        if (!(a > 0 && a <= 10)) {
+            throw new UsageException("classify-localize: --lr must be in (0, 10], got " + v);
         }
         return a;
     }
@@ -171,7 +187,7 @@ final class ClassifyLocalizeCommand {
                 ClassifyLocalize model = new ClassifyLocalize(backend, o.size(), FashionMnist.CLASS_NAMES.size(),
                         o.seed())) {
             history = ClassLocTrainer.train(model, train,
-                    ClassLocTrainer.Options.defaults(o.alpha(), o.epochs(), o.seed()), out);
+                    ClassLocTrainer.Options.defaults(o.alpha(), o.epochs(), o.seed()).withLr(o.lr()), out);
             result = ClassLocEval.evaluate(model, test);
         }
         double baseline = ClassLocEval.fixedBoxIou(train.meanBox(), test);

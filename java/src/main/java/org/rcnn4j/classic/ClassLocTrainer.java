@@ -28,7 +28,7 @@ public final class ClassLocTrainer {
         public static final double DEFAULT_LR = 0.02;
 
         public static Options defaults(double alpha, int epochs, long seed) {
-            return new Options(alpha, epochs, 32, DEFAULT_LR, 0.9, 1e-4, seed, 20);
+            return new Options(alpha, epochs, 16, DEFAULT_LR, 0.9, 1e-4, seed, 20);
         }
 
         public Options withLr(double newLr) {

@@ -27,10 +27,10 @@ public final class SingleObjectScenes {
         this.count = count;
     }
 
-    /** Items are rescaled so they span about 35%..75% of the canvas side. */
+    /** Items are rescaled so they span about 55%..90% of the canvas side. */
     public static SceneConfig config(int size) {
-        double max = size * 0.75 / FashionMnist.SIDE;
-        return new SceneConfig(size, size, 1, 1, max * 0.45, max, 0.6, 24, 0.05);
+        double max = size * 0.9 / FashionMnist.SIDE;
+        return new SceneConfig(size, size, 1, 1, max * 0.6, max, 0.6, 24, 0.05);
     }
 
     public static SingleObjectScenes generate(FashionMnist.Split split, int count, int size, long seed) {

@@ -47,7 +47,7 @@ final class ClassifyLocalizeCommand {
                 by the image size. Evaluated on held-out scenes (test-split items): the last line is
                 "accuracy=... mean_iou=..." (chance accuracy 0.1).
                   --alpha A       weight of the classification loss, 0..1; default 0.5
-                  --epochs N      default 4
+                  --epochs N      default 3
                   --train N       training scenes; default 2000
                   --test N        held-out scenes; default 500
                   --size PX       scene side, a multiple of 8 in 16..256; default 64
@@ -61,7 +61,7 @@ final class ClassifyLocalizeCommand {
 
     static Options parse(List<String> args) {
         double alpha = 0.5;
-        int epochs = 4;
+        int epochs = 3;
         int train = 2000;
         int test = 500;
         int size = 64;

@@ -16,18 +16,19 @@ class ClassifyLocalizeTrainingTest {
         return ClassLocTrainer.Options.defaults(0.3, epochs, SEED);
     }
 
+    /** Many scenes for few epochs: with fewer scenes and more epochs the box head overfits (IoU below the mean box). */
     @Test
     void shortTrainingBeatsChanceAndTheFixedBox() {
         Backend cpu = Backends.create("cpu");
-        SingleObjectScenes train = SingleObjectScenes.generate(FashionMnist.Split.TRAIN, 1000, SIZE, SEED);
+        SingleObjectScenes train = SingleObjectScenes.generate(FashionMnist.Split.TRAIN, 3000, SIZE, SEED);
         SingleObjectScenes test = SingleObjectScenes.generate(FashionMnist.Split.TEST, 200, SIZE, SEED + 1);
         try (ClassifyLocalize model = new ClassifyLocalize(cpu, SIZE, 10, SEED)) {
-            ClassLocTrainer.train(model, train, options(8), System.out);
+            ClassLocTrainer.train(model, train, options(3), System.out);
             ClassLocEval.Result r = ClassLocEval.evaluate(model, test);
             double baseline = ClassLocEval.fixedBoxIou(train.meanBox(), test);
             System.out.printf("accuracy=%.3f mean_iou=%.3f fixed-box iou=%.3f%n", r.accuracy(), r.meanIou(), baseline);
             assertTrue(r.accuracy() >= 0.3, "held-out accuracy " + r.accuracy() + " (chance 0.1), seed " + SEED);
-            assertTrue(r.meanIou() > baseline + 0.02, "mean IoU " + r.meanIou() + " vs the mean training box's "
+            assertTrue(r.meanIou() > baseline + 0.03, "mean IoU " + r.meanIou() + " vs the mean training box's "
                     + baseline + ", seed " + SEED);
         }
     }

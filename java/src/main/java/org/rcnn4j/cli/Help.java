@@ -29,6 +29,8 @@ final class Help {
                                  models: fasterrcnn_resnet50_fpn, maskrcnn_resnet50_fpn, vgg16 (rcnn4j model --help)
                   eval --gt GT.json --results RES.json [--iou-type bbox|segm] [--per-class]
                                  COCO-style AP of detections against COCO ground truth (pycocotools' COCOeval)
+                  classify-localize [--alpha A] [--epochs N] [--train N] [--test N] [--device D] [--seed S] [--out DIR]
+                                 train and evaluate a small classification + localization ConvNet on one-item scenes
                   --version      print the version
                   --help         print this help
 

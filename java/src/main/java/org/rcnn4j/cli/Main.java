@@ -82,11 +82,13 @@ public final class Main {
                 return ModelCommand.run(rest, out, err);
             case "eval":
                 return EvalCommand.run(rest, out);
+            case "classify-localize":
+                return ClassifyLocalizeCommand.run(rest, out);
             case "scenes":
                 return ScenesCommand.run(rest, out);
             default:
                 throw new UsageException("unknown command '" + command + "' (commands: op, example, devices, model, "
-                        + "eval, scenes; see rcnn4j --help)");
+                        + "eval, scenes, proposals, classify-localize; see rcnn4j --help)");
         }
     }
 

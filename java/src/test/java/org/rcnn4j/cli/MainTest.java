@@ -31,7 +31,7 @@ class MainTest {
     @Test
     void unknownCommandIsAUsageError() {
         Cli.run("frobnicate").assertUsageError("unknown command 'frobnicate'", "op, example, devices, model, eval, "
-                + "scenes");
+                + "scenes, proposals, classify-localize");
     }
 
     @Test

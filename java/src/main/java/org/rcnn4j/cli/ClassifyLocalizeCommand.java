@@ -89,11 +89,11 @@ final class ClassifyLocalizeCommand {
                     }
                     switch (a) {
                         case "--alpha" -> alpha = alphaOf(value);
-                        case "--epochs" -> epochs = intIn(a, value, 1, 1000);
-                        case "--train" -> train = intIn(a, value, 1, 100_000);
-                        case "--test" -> test = intIn(a, value, 1, 100_000);
+                        case "--epochs" -> epochs = OptionValues.intIn("classify-localize", a, value, 1, 1000);
+                        case "--train" -> train = OptionValues.intIn("classify-localize", a, value, 1, 100_000);
+                        case "--test" -> test = OptionValues.intIn("classify-localize", a, value, 1, 100_000);
                         case "--size" -> {
-                            size = intIn(a, value, 16, 256);
+                            size = OptionValues.intIn("classify-localize", a, value, 16, 256);
                             if (size % 8 != 0) {
                                 throw new UsageException("classify-localize: --size must be a multiple of 8, got "
                                         + value);
@@ -101,7 +101,7 @@ final class ClassifyLocalizeCommand {
                         }
                         case "--lr" -> lr = lrOf(value);
                         case "--device" -> device = Devices.checkName(value);
-                        case "--seed" -> seed = longOf(a, value);
+                        case "--seed" -> seed = OptionValues.longOf("classify-localize", a, value);
                         default -> {
                             if (value.isEmpty()) {
                                 throw new UsageException("classify-localize: --out needs a directory");
@@ -143,21 +143,7 @@ final class ClassifyLocalizeCommand {
         return a;
     }
 
-    private static int intIn(String name, String v, int lo, int hi) {
-        long n = longOf(name, v);
-        if (n < lo || n > hi) {
-            throw new UsageException("classify-localize: " + name + " must be in " + lo + ".." + hi + ", got " + v);
-        }
-        return (int) n;
-    }
 
-    private static long longOf(String name, String v) {
-        try {
-            return Long.parseLong(v.strip());
-        } catch (NumberFormatException e) {
-            throw new UsageException("classify-localize: " + name + " must be an integer, got '" + v + "'");
-        }
-    }
 
     static int run(List<String> args, PrintStream out) {
         Options o = parse(args);

@@ -76,8 +76,8 @@ final class ScenesCommand {
                         value = args.get(++i);
                     }
                     switch (a) {
-                        case "--count" -> count = intIn(a, value, 1, MAX_COUNT);
-                        case "--seed" -> seed = longOf(a, value);
+                        case "--count" -> count = OptionValues.intIn("scenes", a, value, 1, MAX_COUNT);
+                        case "--seed" -> seed = OptionValues.longOf("scenes", a, value);
                         case "--split" -> split = switch (value) {
                             case "train" -> FashionMnist.Split.TRAIN;
                             case "test" -> FashionMnist.Split.TEST;
@@ -90,7 +90,7 @@ final class ScenesCommand {
                             }
                             out = Path.of(value);
                         }
-                        default -> size = intIn(a, value, 32, 1024);
+                        default -> size = OptionValues.intIn("scenes", a, value, 32, 1024);
                     }
                 }
                 default -> throw new UsageException("scenes: unexpected argument '" + a + "' (see rcnn4j scenes --help)");
@@ -105,21 +105,7 @@ final class ScenesCommand {
         return new Options(count == null ? 0 : count, seed, split, out, size, preview, help);
     }
 
-    private static int intIn(String name, String v, int lo, int hi) {
-        long n = longOf(name, v);
-        if (n < lo || n > hi) {
-            throw new UsageException("scenes: " + name + " must be in " + lo + ".." + hi + ", got " + v);
-        }
-        return (int) n;
-    }
 
-    private static long longOf(String name, String v) {
-        try {
-            return Long.parseLong(v.strip());
-        } catch (NumberFormatException e) {
-            throw new UsageException("scenes: " + name + " must be an integer, got '" + v + "'");
-        }
-    }
 
     static int run(List<String> args, PrintStream out) {
         Options o = parse(args);

@@ -345,8 +345,11 @@ def machine(device, threads, load_before):
             cpu = f"{names[0]} ({len(names)} logical CPUs on the machine)"
     except OSError:
         pass
-    lines.append(f"- CPU: {cpu}; load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
-                 "(above the CPU count, other processes competed for the CPUs and times are noisy)")
+    load_after = os.getloadavg()[0]
+    busy = max(load_before, load_after) > os.cpu_count()
+    lines.append(f"- CPU: {cpu}; load average {load_before:.1f} at the start, {load_after:.1f} at the end"
+                 + (" (above the CPU count: other processes competed for the CPUs and times are noisy)" if busy
+                    else " (the machine was otherwise idle)"))
     if device == "cuda":
         lines.append(f"- GPU: {torch.cuda.get_device_name(0)}, CUDA {torch.version.cuda}")
     else:

@@ -11,18 +11,16 @@ benchmarks/results/cpu-<date>.md, or gpu-<date>-<gpu>.md with --device cuda.
                              --rcnn4j-cmd "java -jar java/target/rcnn4j-0.1.0-SNAPSHOT-cli.jar"
 
 Needs only torch and torchvision (any version with torchvision.ops; tested with torch 1.13 / torchvision 0.14 and
-written for torch 2.x); the safetensors files are written by the small writer below.
+written for torch 2.x); safetensors files go through java/src/test/fixtures/safetensors_io.py.
 """
 import argparse
 import datetime
-import json
 import math
 import os
 import platform
 import re
 import shlex
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
@@ -43,43 +41,9 @@ MAP_H, MAP_W = 50, 76
 SCALE = 1.0 / 16
 FPN_800x1088 = [(200, 272, 32), (100, 136, 64), (50, 68, 128), (25, 34, 256), (13, 17, 512)]
 
-# ---- safetensors -----------------------------------------------------------------------------------------------
-
-_DTYPES = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64", torch.int32: "I32", torch.uint8: "U8"}
-_TORCH = {v: k for k, v in _DTYPES.items()}
-
-
-def save(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous().cpu()
-        data = t.numpy().tobytes()
-        header[name] = {"dtype": _DTYPES[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
-
-
-def load(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        b, e = info["data_offsets"]
-        dt = _TORCH[info["dtype"]]
-        out[name] = (torch.frombuffer(bytearray(data[b:e]), dtype=dt).reshape(info["shape"]) if e > b
-                     else torch.zeros(info["shape"], dtype=dt))
-    return out
+# the repository's one safetensors writer/reader for Python scripts (the safetensors package is not needed)
+sys.path.insert(0, os.path.join(ROOT, "java", "src", "test", "fixtures"))
+from safetensors_io import load, save  # noqa: E402
 
 
 # ---- inputs (fixed seeds) ----------------------------------------------------------------------------------------

@@ -93,12 +93,21 @@ public final class ClassifyLocalize implements AutoCloseable {
 
     /** images [B, 3, S, S] on this model's backend. */
     public Output forward(Var images) {
+        Var h = features(images);
+        return new Output(Nn.linear(h, clsW, clsB), Nn.linear(h, boxW, boxB));
+    }
+
+    /** The penultimate layer: the hidden linear layer after its relu, [B, {@link #featureSize()}]. */
+    public Var features(Var images) {
         Var x = images;
         for (int i = 0; i < 3; i++) {
             x = Nn.maxPool2d(Ops.relu(Nn.conv2d(x, convW[i], convB[i], SAME)), 2, 2, 0);
         }
-        Var h = Ops.relu(Nn.linear(Ops.flatten(x, 1), hiddenW, hiddenB));
-        return new Output(Nn.linear(h, clsW, clsB), Nn.linear(h, boxW, boxB));
+        return Ops.relu(Nn.linear(Ops.flatten(x, 1), hiddenW, hiddenB));
+    }
+
+    public int featureSize() {
+        return HIDDEN;
     }
 
     /**

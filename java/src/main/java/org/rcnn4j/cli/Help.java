@@ -31,6 +31,9 @@ final class Help {
                                  COCO-style AP of detections against COCO ground truth (pycocotools' COCOeval)
                   classify-localize [--alpha A] [--epochs N] [--train N] [--test N] [--device D] [--seed S] [--out DIR]
                                  train and evaluate a small classification + localization ConvNet on one-item scenes
+                  rcnn [--train-scenes N] [--test-scenes N] [--seed S] [--out DIR]
+                                 R-CNN (selective search, frozen ConvNet features, per-class SVMs with hard-negative
+                                 mining, box regression, NMS) on Fashion-MNIST scenes; prints COCO box AP
                   --version      print the version
                   --help         print this help
 

@@ -34,7 +34,7 @@ public final class FeatureExtractor implements AutoCloseable {
         }
 
         public static Options defaults(long seed) {
-            return new Options(32, 1500, 3, seed);
+            return new Options(32, 3000, 4, seed);
         }
     }
 

@@ -11,7 +11,10 @@ public final class LinearSvm {
     private final float[] w;
     private final float b;
 
-    /** Solver settings: R-CNN's released code uses C = 0.001, positive weight 2, bias multiplier 10. */
+    /**
+     * Solver settings. R-CNN's released code uses C = 0.001, positive weight 2, bias multiplier 10; the solve stops
+     * when the projected gradients' spread falls below the tolerance (liblinear's default 0.1) or after maxEpochs.
+     */
     public record Options(double c, double posWeight, double biasMult, double tolerance, int maxEpochs, long seed) {
         public Options {
             if (!(c > 0) || !(posWeight > 0) || !(biasMult >= 0) || !(tolerance > 0) || maxEpochs < 1) {
@@ -21,7 +24,7 @@ public final class LinearSvm {
         }
 
         public static Options rcnn(long seed) {
-            return new Options(1e-3, 2, 10, 1e-3, 2000, seed);
+            return new Options(1e-3, 2, 10, 0.1, 1000, seed);
         }
     }
 

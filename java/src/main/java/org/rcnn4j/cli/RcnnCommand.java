@@ -56,7 +56,7 @@ final class RcnnCommand {
                   box AP=0.xxx AP50=0.xxx AP75=0.xxx
                   time per image: N ms
                   --train-scenes N  scenes for the SVMs and regressors (default 300; the extractor pretrains
-                                    on 1500 other scenes)
+                                    on 3000 other scenes for 4 epochs)
                   --test-scenes N   held-out scenes (default 100)
                   --seed S          scenes, pretraining and SVM solver order (default 0)
                   --out DIR         write DIR/detections.json (COCO results, image id = scene index + 1) and

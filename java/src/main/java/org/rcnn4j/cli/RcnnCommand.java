@@ -30,7 +30,7 @@ import org.rcnn4j.viz.Pngs;
 final class RcnnCommand {
     static final String NAME = "rcnn";
     static final int EXAMPLES = 8;
-    static final int SCORE_TO_DRAW = 0;
+    static final int BEST_TO_DRAW = 3;
 
     private RcnnCommand() {
     }
@@ -60,8 +60,8 @@ final class RcnnCommand {
                   --test-scenes N   held-out scenes (default 100)
                   --seed S          scenes, pretraining and SVM solver order (default 0)
                   --out DIR         write DIR/detections.json (COCO results, image id = scene index + 1) and
-                                    DIR/detections.png (the first %d test scenes with detections scoring above %d)
-                """.formatted(RcnnScenes.SIZE, RcnnScenes.SIZE, EXAMPLES, SCORE_TO_DRAW);
+                                    DIR/detections.png (the first %d test scenes, each with its %d best detections)
+                """.formatted(RcnnScenes.SIZE, RcnnScenes.SIZE, EXAMPLES, BEST_TO_DRAW);
     }
 
     static Options parse(List<String> args) {
@@ -172,10 +172,7 @@ final class RcnnCommand {
             g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
             for (int i = 0; i < n; i++) {
                 Rcnn.Detections d = dets.get(i);
-                int m = 0;
-                while (m < d.count() && d.scores()[m] > SCORE_TO_DRAW) {
-                    m++; // detections come by decreasing score
-                }
+                int m = Math.min(BEST_TO_DRAW, d.count()); // detections come by decreasing score
                 float[] b = java.util.Arrays.copyOf(d.boxes(), 4 * m);
                 float[] sc = java.util.Arrays.copyOf(d.scores(), m);
                 long[] lb = java.util.Arrays.copyOf(d.labels(), m);

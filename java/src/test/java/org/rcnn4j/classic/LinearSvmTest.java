@@ -102,8 +102,8 @@ class LinearSvmTest {
             neg[easy + i] = r;
         }
         LinearSvm.Options svm = new LinearSvm.Options(100, 1, 10, 1e-4, 50_000, SEED);
-        // first cache: 20 negatives drawn at random, very likely all easy ones; without mining the hard ones
-        // end up on the positive side
+        // first cache: 20 of the 412 negatives drawn at random (mostly easy ones); without mining, some hard ones
+        // end up on the positive side (asserted below, so a seed where the draw caught them all would fail loudly)
         HardNegativeMining.Result none = HardNegativeMining.train(x, d, pos, neg,
                 new HardNegativeMining.Options(0, 20, svm));
         HardNegativeMining.Result mined = HardNegativeMining.train(x, d, pos, neg,

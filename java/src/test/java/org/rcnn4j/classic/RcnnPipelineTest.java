@@ -20,7 +20,7 @@ class RcnnPipelineTest {
         List<Sample> train = RcnnScenes.generate(FashionMnist.Split.TRAIN, 120, SEED);
         List<Sample> test = RcnnScenes.generate(FashionMnist.Split.TEST, 40, SEED + 7919);
         RcnnTrainer.Options d = RcnnTrainer.Options.defaults(SEED);
-        RcnnTrainer.Options o = new RcnnTrainer.Options(new FeatureExtractor.Options(32, 800, 3, SEED), d.mining(),
+        RcnnTrainer.Options o = new RcnnTrainer.Options(new FeatureExtractor.Options(32, d.extractor().features(), 800, 3, d.extractor().lr(), SEED), d.mining(),
                 d.lambda(), d.test());
         try (Rcnn model = RcnnTrainer.train(cpu, train, o, System.out)) {
             RcnnEval.Report r = RcnnEval.evaluate(model, test);

@@ -28,7 +28,8 @@ class RcnnPipelineTest {
                     RcnnEval.annotations(RcnnEval.randomDetections(test, 100, SEED)));
             System.out.printf("AP=%.3f AP50=%.3f (no regression AP50=%.3f), random boxes AP50=%.3f%n", r.stats()[0],
                     r.stats()[1], r.statsNoRegression()[1], chance[1]);
-            assertTrue(r.stats()[1] >= 0.06 && r.stats()[1] > 5 * chance[1] + 0.03,
+            // seen: AP50 0.41 against 0.008 for random boxes
+            assertTrue(r.stats()[1] >= 0.15 && r.stats()[1] > 5 * chance[1] + 0.1,
                     "AP50 " + r.stats()[1] + " vs random boxes " + chance[1] + ", seed " + SEED);
             for (Rcnn.Detections det : r.perImage()) {
                 assertTrue(det.count() <= 100, "at most 100 detections per image");

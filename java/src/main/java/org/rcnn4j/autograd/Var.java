@@ -24,6 +24,10 @@ public final class Var implements AutoCloseable {
     private boolean closed;
 
     Var(Backend backend, Tensor value, boolean requiresGrad, Node node, Var base) {
+        this(backend, value, requiresGrad, node, base, true);
+    }
+
+    private Var(Backend backend, Tensor value, boolean requiresGrad, Node node, Var base, boolean scoped) {
         if (backend == null || value == null) {
             throw new IllegalArgumentException("backend and value must not be null");
         }
@@ -36,7 +40,9 @@ public final class Var implements AutoCloseable {
         if (ownsValue) {
             Live.opened();
         }
-        Scope.track(this);
+        if (scoped) {
+            Scope.track(this);
+        }
     }
 
     /** A constant (no gradient) owning {@code value}, a tensor on {@code backend}. */
@@ -47,6 +53,14 @@ public final class Var implements AutoCloseable {
     /** A leaf that gathers a gradient (a parameter when created outside any scope), owning {@code value}. */
     public static Var param(Backend backend, Tensor value) {
         return new Var(backend, value, true, null, null);
+    }
+
+    /**
+     * A leaf owning {@code value} that no {@link Scope} closes, even when one is open: a module's parameter or
+     * buffer, freed only by {@link #close()}.
+     */
+    public static Var persistent(Backend backend, Tensor value, boolean requiresGrad) {
+        return new Var(backend, value, requiresGrad, null, null, false);
     }
 
     /** A constant uploaded from a host tensor (on the CPU backend: that tensor, not copied). */

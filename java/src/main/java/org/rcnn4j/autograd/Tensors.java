@@ -119,4 +119,25 @@ final class Tensors {
             throw new IllegalArgumentException(op + ": dtypes differ: " + x.dtype() + " and " + y.dtype());
         }
     }
+
+    /** Overwrites t's values (F32 or F64, on b) with v in place: running statistics updated by batch norm. */
+    static void overwrite(Backend b, Tensor t, double[] v) {
+        if (t.numel() != v.length) {
+            throw new IllegalArgumentException("expected " + t.numel() + " values, got " + v.length);
+        }
+        Tensor host = t.isHost() ? t : Tensor.zeros(t.dtype(), t.shape());
+        for (int i = 0; i < v.length; i++) {
+            switch (t.dtype()) {
+                case F32 -> host.floats()[i] = (float) v[i];
+                case F64 -> host.doubles()[i] = v[i];
+                default -> throw new IllegalArgumentException("expected a F32 or F64 tensor, got " + t);
+            }
+        }
+        if (t.isDevice()) {
+            if (!(b instanceof org.rcnn4j.backend.cuda.CudaBackend cuda)) {
+                throw new IllegalArgumentException("a device tensor on a non-CUDA backend " + b.name());
+            }
+            cuda.device().copyHostToDevice(t.deviceBuffer(), host.hostData(), 0, v.length);
+        }
+    }
 }

@@ -92,6 +92,15 @@ final class Host {
         return boxes.size(0);
     }
 
+    @SafeVarargs
+    static void closeAll(List<Tensor>... lists) {
+        for (List<Tensor> l : lists) {
+            for (Tensor t : l) {
+                t.close();
+            }
+        }
+    }
+
     static <T> void sameSize(String a, List<?> x, String b, List<T> y) {
         if (x.size() != y.size()) {
             throw new IllegalArgumentException(a + " and " + b + " must have one entry per image, got " + x.size()

@@ -18,10 +18,59 @@ import org.rcnn4j.tensor.Tensor;
  * @param regressionTargets per image [S_i,4], BoxCoder weights 10,10,5,5
  */
 public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<Tensor> labels,
-        List<Tensor> regressionTargets) {
+        List<Tensor> regressionTargets) implements AutoCloseable {
+
+    /** Closes every tensor (device memory on the CUDA backend). */
+    @Override
+    public void close() {
+        Host.closeAll(proposals, matchedIdxs, labels, regressionTargets);
+    }
 
     /** Per image matched ground-truth index (clamped at 0) and label, I64 [P_i] each. */
-    public record Assignment(List<Tensor> matchedIdxs, List<Tensor> labels) {
+    public record Assignment(List<Tensor> matchedIdxs, List<Tensor> labels) implements AutoCloseable {
+        @Override
+        public void close() {
+            Host.closeAll(matchedIdxs, labels);
+        }
+    }
+
+    /**
+     * The mask branch's inputs in training (RoIHeads.forward): per image the positive (label &gt; 0) sampled
+     * proposals, their matched ground-truth indices, and their positions among the image's sampled RoIs.
+     */
+    public record Positives(List<Tensor> proposals, List<Tensor> matchedIdxs, List<long[]> indices)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            Host.closeAll(proposals, matchedIdxs);
+        }
+    }
+
+    /** This sample's positives, for {@link MaskRcnnLoss#compute} (new tensors on {@code backend}). */
+    public Positives positives(Backend backend) {
+        List<Tensor> props = new ArrayList<>();
+        List<Tensor> matched = new ArrayList<>();
+        List<long[]> indices = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            long[] l = Host.longs(backend, labels.get(i));
+            long[] m = Host.longs(backend, matchedIdxs.get(i));
+            int n = 0;
+            for (long x : l) {
+                n += x > 0 ? 1 : 0;
+            }
+            long[] pos = new long[n];
+            long[] pm = new long[n];
+            for (int j = 0, k = 0; j < l.length; j++) {
+                if (l[j] > 0) {
+                    pm[k] = m[j];
+                    pos[k++] = j;
+                }
+            }
+            props.add(Host.floatsOn(backend, Host.rows4(Host.floats(backend, proposals.get(i)), pos), n, 4));
+            matched.add(Host.longsOn(backend, pm, n));
+            indices.add(pos);
+        }
+        return new Positives(props, matched, indices);
     }
 
     /** add_gt_proposals: each image's proposals followed by its ground-truth boxes. */
@@ -82,8 +131,11 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
     public static RoiTargets select(Backend backend, List<Tensor> proposals, List<Tensor> gtBoxes,
             List<Tensor> gtLabels, BalancedPositiveNegativeSampler sampler) {
         List<Tensor> withGt = addGtProposals(backend, proposals, gtBoxes);
-        Assignment a = assign(backend, withGt, gtBoxes, gtLabels);
-        return gather(backend, withGt, gtBoxes, a, sampler.sample(backend, a.labels()));
+        try (Assignment a = assign(backend, withGt, gtBoxes, gtLabels)) {
+            return gather(backend, withGt, gtBoxes, a, sampler.sample(backend, a.labels()));
+        } finally {
+            Host.closeAll(withGt);
+        }
     }
 
     /**
@@ -93,7 +145,11 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
     public static RoiTargets select(Backend backend, List<Tensor> proposals, List<Tensor> gtBoxes,
             List<Tensor> gtLabels, List<SampledIndices> samples) {
         List<Tensor> withGt = addGtProposals(backend, proposals, gtBoxes);
-        return gather(backend, withGt, gtBoxes, assign(backend, withGt, gtBoxes, gtLabels), samples);
+        try (Assignment a = assign(backend, withGt, gtBoxes, gtLabels)) {
+            return gather(backend, withGt, gtBoxes, a, samples);
+        } finally {
+            Host.closeAll(withGt);
+        }
     }
 
     private static RoiTargets gather(Backend backend, List<Tensor> withGt, List<Tensor> gtBoxes, Assignment a,

@@ -12,7 +12,14 @@ import org.rcnn4j.tensor.Tensor;
  * background and zero matched boxes, as torchvision (their targets hold -inf from log(0); only positives'
  * targets are ever used).
  */
-public record RpnTargets(List<Tensor> labels, List<Tensor> matchedGtBoxes, List<Tensor> regressionTargets) {
+public record RpnTargets(List<Tensor> labels, List<Tensor> matchedGtBoxes, List<Tensor> regressionTargets)
+        implements AutoCloseable {
+
+    /** Closes every tensor (device memory on the CUDA backend). */
+    @Override
+    public void close() {
+        Host.closeAll(labels, matchedGtBoxes, regressionTargets);
+    }
 
     /** With torchvision's RPN matcher (0.7 / 0.3, low-quality matches). */
     public static RpnTargets assign(Backend backend, List<Tensor> anchors, List<Tensor> gtBoxes) {

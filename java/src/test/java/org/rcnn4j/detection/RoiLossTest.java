@@ -5,7 +5,6 @@ import static org.rcnn4j.testing.TensorAssert.GRADIENT;
 import static org.rcnn4j.testing.TensorAssert.assertClose;
 import static org.rcnn4j.testing.TensorAssert.assertExact;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,24 +59,9 @@ class RoiLossTest {
     @Test
     void maskRcnnLossAsTorchvision() {
         RoiTargets t = select();
-        List<Tensor> props = new ArrayList<>();
-        List<Tensor> matched = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            long[] lab = t.labels().get(i).longs();
-            List<Long> pos = new ArrayList<>();
-            for (int j = 0; j < lab.length; j++) {
-                if (lab[j] > 0) {
-                    pos.add((long) j);
-                }
-            }
-            long[] p = pos.stream().mapToLong(Long::longValue).toArray();
-            props.add(Tensor.ofFloats(Host.rows4(t.proposals().get(i).floats(), p), p.length, 4));
-            long[] m = new long[p.length];
-            for (int j = 0; j < p.length; j++) {
-                m[j] = t.matchedIdxs().get(i).longs()[(int) p[j]];
-            }
-            matched.add(Tensor.ofLongs(m, m.length));
-        }
+        RoiTargets.Positives pos = t.positives(cpu);
+        List<Tensor> props = pos.proposals();
+        List<Tensor> matched = pos.matchedIdxs();
         try (Scope s = Scope.open()) {
             Var logits = Var.param(cpu, Fx.copy(F.get("mask_logits")));
             Var loss = MaskRcnnLoss.compute(logits, props, Fx.list(F, "gt_masks", 3), Fx.list(F, "gt_labels", 3),

@@ -26,24 +26,32 @@ class RpnLossTest {
         try (Scope s = Scope.open()) {
             List<Tensor> anchors = Fx.list(F, "anchors", 3).stream().map(b::toDevice).toList();
             List<Tensor> gt = Fx.list(F, "gt", 3).stream().map(b::toDevice).toList();
-            RpnTargets t = RpnTargets.assign(b, anchors, gt);
-            for (int i = 0; i < 3; i++) {
-                org.rcnn4j.testing.TensorAssert.assertExact("labels " + i, F.get("labels" + i),
-                        b.toHost(t.labels().get(i)));
-                org.rcnn4j.testing.TensorAssert.assertExact("matched gt " + i, F.get("matched_gt" + i),
-                        b.toHost(t.matchedGtBoxes().get(i)));
-                assertClose("regression targets " + i, F.get("reg" + i), b.toHost(t.regressionTargets().get(i)),
-                        FORWARD);
+            try (RpnTargets t = RpnTargets.assign(b, anchors, gt)) {
+                checkTargetsAndLoss(b, t);
+            } finally {
+                anchors.forEach(Tensor::close);
+                gt.forEach(Tensor::close);
             }
-            Var obj = Var.param(b, b.toDevice(Fx.copy(F.get("objectness"))));
-            Var deltas = Var.param(b, b.toDevice(Fx.copy(F.get("deltas"))));
-            RpnLoss.Result r = RpnLoss.compute(obj, deltas, t.labels(), t.regressionTargets(), Fx.samples(F, 3));
-            assertClose("loss_objectness", F.get("loss_objectness"), b.toHost(r.objectness().value()), FORWARD);
-            assertClose("loss_rpn_box_reg", F.get("loss_rpn_box_reg"), b.toHost(r.boxReg().value()), FORWARD);
-            Ops.add(r.objectness(), Ops.mul(r.boxReg(), 2.0)).backward();
-            assertClose("grad objectness", F.get("grad_objectness"), b.toHost(obj.grad()), GRADIENT);
-            assertClose("grad deltas", F.get("grad_deltas"), b.toHost(deltas.grad()), GRADIENT);
         }
+    }
+
+    private static void checkTargetsAndLoss(Backend b, RpnTargets t) {
+        for (int i = 0; i < 3; i++) {
+            org.rcnn4j.testing.TensorAssert.assertExact("labels " + i, F.get("labels" + i),
+                    b.toHost(t.labels().get(i)));
+            org.rcnn4j.testing.TensorAssert.assertExact("matched gt " + i, F.get("matched_gt" + i),
+                    b.toHost(t.matchedGtBoxes().get(i)));
+            assertClose("regression targets " + i, F.get("reg" + i), b.toHost(t.regressionTargets().get(i)),
+                    FORWARD);
+        }
+        Var obj = Var.param(b, b.toDevice(Fx.copy(F.get("objectness"))));
+        Var deltas = Var.param(b, b.toDevice(Fx.copy(F.get("deltas"))));
+        RpnLoss.Result r = RpnLoss.compute(obj, deltas, t.labels(), t.regressionTargets(), Fx.samples(F, 3));
+        assertClose("loss_objectness", F.get("loss_objectness"), b.toHost(r.objectness().value()), FORWARD);
+        assertClose("loss_rpn_box_reg", F.get("loss_rpn_box_reg"), b.toHost(r.boxReg().value()), FORWARD);
+        Ops.add(r.objectness(), Ops.mul(r.boxReg(), 2.0)).backward();
+        assertClose("grad objectness", F.get("grad_objectness"), b.toHost(obj.grad()), GRADIENT);
+        assertClose("grad deltas", F.get("grad_deltas"), b.toHost(deltas.grad()), GRADIENT);
     }
 
     @Test

@@ -171,6 +171,7 @@ public final class Trainer {
                 long t0 = System.nanoTime();
                 double lr = options.schedule().lr(step);
                 Map<String, Double> values = new LinkedHashMap<>();
+                double gradNorm = Double.NaN;
                 opt.zeroGrad();
                 try (Scope ignored = Scope.open()) {
                     Map<String, Var> losses = trainStep.losses(step, rng);
@@ -179,6 +180,10 @@ public final class Trainer {
                     }
                     Var total = null;
                     for (Map.Entry<String, Var> e : losses.entrySet()) {
+                        if (e.getValue().numel() != 1) {
+                            throw new IllegalArgumentException("step " + step + ": loss '" + e.getKey()
+                                    + "' is not a scalar: " + e.getValue());
+                        }
                         double v = e.getValue().item();
                         values.put(e.getKey(), v);
                         if (!Double.isFinite(v)) {
@@ -191,7 +196,7 @@ public final class Trainer {
                     }
                     total.backward();
                     if (options.clipNorm() > 0) {
-                        GradClip.clipGradNorm(paramList, options.clipNorm());
+                        gradNorm = GradClip.clipGradNorm(paramList, options.clipNorm());
                     }
                     opt.setLr(lr);
                     opt.step();
@@ -200,7 +205,8 @@ public final class Trainer {
                 }
                 long done = step + 1;
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                writeLine(log, step, lr, values, String.format(Locale.ROOT, "seconds=%.3f", seconds));
+                writeLine(log, step, lr, values, (options.clipNorm() > 0 ? String.format(Locale.ROOT,
+                        "grad_norm=%.6g ", gradNorm) : "") + String.format(Locale.ROOT, "seconds=%.3f", seconds));
                 history.add(values);
                 bar.update(done, values);
                 if (listener != null) {
@@ -230,7 +236,10 @@ public final class Trainer {
                 StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
     }
 
-    /** One log line: "step=N lr=X name=value ... tail", N 1-based as on the progress bar. */
+    /**
+     * One log line: "step=N lr=X name=value ... [grad_norm=G] seconds=S" (G before clipping, when clipping is on),
+     * N 1-based as on the progress bar; a diverged step ends with "diverged" instead.
+     */
     private static void writeLine(BufferedWriter log, long step, double lr, Map<String, Double> values, String tail)
             throws IOException {
         if (log == null) {

@@ -28,7 +28,10 @@ import org.rcnn4j.autograd.Reduction;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.cuda.CudaDevice;
+import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.testing.CudaTestSupport;
 
 /** The training loop: exact resume, divergence stop, flat memory, log and progress output. */
 class TrainerTest {
@@ -56,14 +59,18 @@ class TrainerTest {
      * would make two identical runs differ in the last bit; the F64 path is bit-reproducible.
      */
     private LinkedHashMap<String, Var> linear(long seed) {
+        return linear(cpu, DType.F64, seed);
+    }
+
+    private LinkedHashMap<String, Var> linear(Backend b, DType dtype, long seed) {
         Random r = new Random(seed);
         LinkedHashMap<String, Var> m = new LinkedHashMap<>();
-        m.put("fc.weight", param(r, 3, 4));
-        m.put("fc.bias", param(r, 3));
+        m.put("fc.weight", param(b, dtype, r, 3, 4));
+        m.put("fc.bias", param(b, dtype, r, 3));
         return m;
     }
 
-    private Var param(Random r, int... shape) {
+    private Var param(Backend b, DType dtype, Random r, int... shape) {
         int n = 1;
         for (int s : shape) {
             n *= s;
@@ -72,13 +79,28 @@ class TrainerTest {
         for (int i = 0; i < n; i++) {
             f[i] = r.nextGaussian();
         }
-        Var v = Var.param(cpu, Tensor.ofDoubles(f, shape));
+        Var v = Var.param(b, b.toDevice(host(dtype, f, shape)));
         made.add(v);
         return v;
     }
 
+    private static Tensor host(DType dtype, double[] d, int... shape) {
+        if (dtype == DType.F64) {
+            return Tensor.ofDoubles(d, shape);
+        }
+        float[] f = new float[d.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return Tensor.ofFloats(f, shape);
+    }
+
     /** A batch of 8 drawn from the trainer's RNG, targets from a fixed linear map; two named losses. */
     private TrainStep regression(Map<String, Var> m) {
+        return regression(cpu, DType.F64, m);
+    }
+
+    private static TrainStep regression(Backend b, DType dtype, Map<String, Var> m) {
         return (step, rng) -> {
             double[] x = new double[8 * 4];
             double[] y = new double[8 * 3];
@@ -90,8 +112,8 @@ class TrainerTest {
                     y[i * 3 + j] = x[i * 4 + j] - 0.5 * x[i * 4 + (j + 1) % 4] + 0.1 * j;
                 }
             }
-            Var pred = Nn.linear(Var.fromHost(cpu, Tensor.ofDoubles(x, 8, 4)), m.get("fc.weight"), m.get("fc.bias"));
-            Var target = Var.fromHost(cpu, Tensor.ofDoubles(y, 8, 3));
+            Var pred = Nn.linear(Var.fromHost(b, host(dtype, x, 8, 4)), m.get("fc.weight"), m.get("fc.bias"));
+            Var target = Var.fromHost(b, host(dtype, y, 8, 3));
             Var diff = Ops.sub(pred, target);
             Map<String, Var> losses = new LinkedHashMap<>();
             losses.put("loss_mse", Ops.mean(Ops.mul(diff, diff)));
@@ -134,6 +156,39 @@ class TrainerTest {
         assertEquals(6, Checkpoint.read(ckpt).step());
     }
 
+    /** On the CUDA backend (F32): checkpoints go through the host, resume is exact, device memory stays flat. */
+    @Test
+    void resumeAndFlatMemoryOnCuda() throws IOException {
+        Backend cuda = CudaTestSupport.backend();
+        CudaDevice d = CudaTestSupport.device();
+        long bytesBefore = d.bytesInUse();
+        LinkedHashMap<String, Var> full = linear(cuda, DType.F32, 1);
+        long[] bytes = new long[6];
+        Trainer.History a = new Trainer(full, options(6)).onStep((step, lr, l) -> {
+            d.synchronize();
+            bytes[(int) step] = d.bytesInUse();
+        }).train(regression(cuda, DType.F32, full));
+        for (int i = 1; i < 6; i++) {
+            assertEquals(bytes[0], bytes[i], "device bytes after step " + (i + 1) + " vs step 1");
+        }
+
+        LinkedHashMap<String, Var> half = linear(cuda, DType.F32, 1);
+        Path ckpt = dir.resolve("cuda.safetensors");
+        new Trainer(half, options(3).withCheckpoint(ckpt, 0)).train(regression(cuda, DType.F32, half));
+        LinkedHashMap<String, Var> resumed = linear(cuda, DType.F32, 99);
+        Trainer.History b = new Trainer(resumed, options(6)).resume(ckpt, regression(cuda, DType.F32, resumed));
+        for (int step = 3; step < 6; step++) {
+            assertEquals(a.loss(step, "loss_mse"), b.loss(step, "loss_mse"), 0, "loss_mse at step " + step);
+        }
+        for (String k : full.keySet()) {
+            assertArrayEquals(full.get(k).toHost().floats(), resumed.get(k).toHost().floats(), k);
+        }
+        made.forEach(Var::close);
+        made.clear();
+        d.synchronize();
+        assertEquals(bytesBefore, d.bytesInUse(), "device bytes after closing the parameters");
+    }
+
     @Test
     void nanLossStopsBeforeTheUpdateAndKeepsTheLastCheckpoint() throws IOException {
         LinkedHashMap<String, Var> m = linear(2);
@@ -163,6 +218,8 @@ class TrainerTest {
         assertArrayEquals(weightsAfter.get(3), m.get("fc.weight").value().doubles(), "no update at the NaN step");
         List<String> lines = Files.readAllLines(log);
         assertEquals(5, lines.size());
+        assertTrue(lines.get(0).matches("step=1 lr=\\S+ loss_mse=\\S+ loss_smooth_l1=\\S+ grad_norm=\\S+ seconds=\\S+"),
+                lines.get(0));
         assertTrue(lines.get(4).startsWith("step=5 ") && lines.get(4).contains("loss_smooth_l1=NaN")
                 && lines.get(4).endsWith("diverged"), lines.get(4));
     }
@@ -201,7 +258,7 @@ class TrainerTest {
         LinkedHashMap<String, Var> m = linear(5);
         Path log = dir.resolve("logs/train.log");
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
-        new Trainer(m, options(40).withLog(log).withProgress(ProgressBar.Mode.LINES))
+        new Trainer(m, options(40).withClipNorm(0).withLog(log).withProgress(ProgressBar.Mode.LINES))
                 .progressTo(new PrintStream(lines, true, StandardCharsets.UTF_8)).train(regression(m));
         List<String> logLines = Files.readAllLines(log);
         assertEquals(40, logLines.size());

@@ -100,6 +100,17 @@ final class Tensors {
         return b.toDevice(Arrays.equals(t.shape(), shape) ? t : t.reshape(shape));
     }
 
+    /** A host tensor holding {@code t}'s values that shares no storage with it. */
+    static Tensor toHostCopy(Backend b, Tensor t) {
+        Tensor h = b.toHost(t);
+        return h == t || (t.isHost() && h.hostData() == t.hostData()) ? hostCopy(t, t.shape()) : h;
+    }
+
+    /** A tensor on {@code b} holding the host tensor's values that shares no storage with it. */
+    static Tensor fromHostCopy(Backend b, Tensor host) {
+        return isCpu(b) ? hostCopy(host, host.shape()) : b.toDevice(host);
+    }
+
     private static Tensor hostCopy(Tensor t, int[] shape) {
         return switch (t.dtype()) {
             case F32 -> Tensor.ofFloats(t.floats().clone(), shape);

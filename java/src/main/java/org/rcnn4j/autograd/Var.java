@@ -130,6 +130,43 @@ public final class Var implements AutoCloseable {
         }
     }
 
+    /**
+     * Multiplies the gradient by {@code factor} (in the gradient's dtype, as torch's {@code grad.mul_}); no-op
+     * without a gradient. For gradient clipping.
+     */
+    public void scaleGrad(double factor) {
+        if (grad == null) {
+            return;
+        }
+        Tensor scaled;
+        if (F32.supports(backend, grad)) {
+            scaled = F32.scale(backend, grad, (float) factor);
+        } else {
+            double[] g = Tensors.read(backend, grad);
+            double[] out = new double[g.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = g[i] * factor;
+            }
+            scaled = Tensors.make(backend, out, grad.dtype(), grad.shape());
+        }
+        Tensor old = grad;
+        grad = scaled;
+        old.close();
+    }
+
+    /**
+     * Overwrites a parameter's value with a copy of {@code host} (same shape and dtype), e.g. from a checkpoint.
+     * Only for leaves owning their value.
+     */
+    public void loadValue(Tensor host) {
+        checkOpen();
+        if (!Arrays.equals(host.shape(), value.shape()) || host.dtype() != value.dtype()) {
+            throw new IllegalArgumentException("expected " + value.dtype() + " " + Arrays.toString(value.shape())
+                    + ", got " + host.dtype() + " " + Arrays.toString(host.shape()));
+        }
+        replaceValue(Tensors.fromHostCopy(backend, host.isHost() ? host : backend.toHost(host)));
+    }
+
     /** Adds {@code g} (owned, passed on) to the gradient. */
     void accumulateGrad(Tensor g) {
         if (grad == null) {

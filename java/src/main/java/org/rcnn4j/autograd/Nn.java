@@ -9,9 +9,10 @@ import org.rcnn4j.backend.RoiPoolResult;
 import org.rcnn4j.tensor.Tensor;
 
 /**
- * Differentiable layers (torch.nn.functional / torchvision.ops names). conv2d, linear, roi_align and roi_pool
- * run forward and backward through the Var's {@link Backend} (conv2dBackward, matmul, roiAlignBackward,
- * roiPoolBackward); linear's bias add and max_pool2d use autograd's host kernels.
+ * Differentiable layers (torch.nn.functional / torchvision.ops names). conv2d, conv_transpose2d, linear,
+ * roi_align, roi_pool, channel_affine, batch_norm and upsample_nearest run forward and backward through the Var's
+ * {@link Backend} (conv2dBackward, conv2dGradInput/GradWeight, matmul, roiAlignBackward, roiPoolBackward,
+ * channelAffine/channelSum, upsampleNearest[Backward]); max_pool2d uses autograd's host kernels.
  */
 public final class Nn {
     private Nn() {

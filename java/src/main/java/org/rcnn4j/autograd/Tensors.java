@@ -8,9 +8,10 @@ import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
 /**
- * Moving tensors between a backend and autograd's host kernels. GAP: on the CUDA backend autograd's elementwise,
- * reduction, loss, gather and max-pool ops copy their operands to the host, run the Java kernels and upload the
- * result (conv2d, linear, roi_align and roi_pool run on the device through the backend's kernels).
+ * Moving tensors between a backend and autograd's host kernels. GAP: on the CUDA backend autograd's reduction,
+ * loss and max-pool ops (and non-F32 elementwise ops and index_select) copy their operands to the host, run the
+ * Java kernels and upload the result; the layers, F32 elementwise ops, concat and F32 index_select run on the
+ * device.
  */
 final class Tensors {
     private Tensors() {

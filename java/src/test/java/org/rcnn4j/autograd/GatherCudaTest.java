@@ -43,4 +43,24 @@ class GatherCudaTest {
             }
         });
     }
+
+    /** Empty operands and an empty index: the device copies and launches are skipped, shapes stay torch's. */
+    @Test
+    void emptyPieces() {
+        org.rcnn4j.backend.Backend b = CudaTestSupport.backend();
+        CudaTestSupport.assertNoLeak("empty pieces", () -> {
+            try (Scope s = Scope.open()) {
+                Var empty = Var.param(b, b.toDevice(Tensor.zeros(DType.F32, 0, 3)));
+                Var x = Var.param(b, b.toDevice(Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3)));
+                Var cat = Ops.concat(java.util.List.of(empty, x, empty));
+                assertExact("concat", Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3), b.toHost(cat.value()));
+                Var none = Ops.indexSelect(cat, Var.of(b, b.toDevice(Tensor.ofLongs(new long[0], 0))));
+                org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 3}, none.shape());
+                Var picked = Ops.indexSelect(cat, Var.of(b, b.toDevice(Tensor.ofLongs(new long[] {1, 1}, 2))));
+                Ops.sum(Ops.add(Ops.sum(none), Ops.sum(picked))).backward();
+                assertExact("grad x", Tensor.ofFloats(new float[] {0, 0, 0, 2, 2, 2}, 2, 3), b.toHost(x.grad()));
+                org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 3}, empty.grad().shape());
+            }
+        });
+    }
 }

@@ -42,7 +42,10 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
-    /** The current state of a run: host copies of the parameters and of the optimizer's momentum. */
+    /**
+     * The current state of a run as host tensors: the parameters (on the CPU backend their own arrays, which
+     * optimizer steps replace rather than modify) and copies of the optimizer's momentum buffers.
+     */
     public static State capture(String model, long step, TrainRng rng, LrSchedule schedule, Map<String, Var> params,
             Sgd optimizer) {
         Map<String, Tensor> weights = new LinkedHashMap<>();

@@ -14,7 +14,7 @@ import java.util.Map;
 public final class ProgressBar {
     /** How the bar is shown. */
     public enum Mode {
-        /** REDRAW when the JVM has a console, else LINES. */
+        /** REDRAW when the JVM has a console (System.console(): stdin and stdout are a terminal), else LINES. */
         AUTO,
         REDRAW,
         LINES,

@@ -43,7 +43,7 @@ public final class BatchNorm2d extends Module implements Layer {
     /** Batch statistics (and a running-stat update) in training mode, the running statistics in eval mode. */
     @Override
     public Var forward(Var input) {
-        return Nn.batchNorm2d(input, weight.var(), bias.var(), runningMean.var(), runningVar.var(), isTraining(),
-                momentum, eps);
+        return Nn.batchNorm2d(input, weight.var(), bias.var(), runningMean.var().value(), runningVar.var().value(),
+                isTraining(), momentum, eps);
     }
 }

@@ -13,7 +13,6 @@ import org.rcnn4j.testing.Inference;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.nn.FrozenBatchNorm2d;
-import org.rcnn4j.nn.HostOps;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.Fixtures;

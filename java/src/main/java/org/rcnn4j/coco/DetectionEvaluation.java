@@ -1,10 +1,15 @@
 package org.rcnn4j.coco;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntToLongFunction;
@@ -13,6 +18,7 @@ import org.rcnn4j.data.CocoGroundTruth;
 import org.rcnn4j.data.DataLoader;
 import org.rcnn4j.data.Dataset;
 import org.rcnn4j.data.Sample;
+import org.rcnn4j.io.AtomicFiles;
 import org.rcnn4j.models.ImageDetections;
 import org.rcnn4j.tensor.Tensor;
 
@@ -60,6 +66,35 @@ public final class DetectionEvaluation {
                 sb.append("IoU metric: segm\n").append(segm.text());
             }
             return sb.toString();
+        }
+
+        /** One line per category: name, bbox AP and (with masks) segm AP, "-" where a category has no truth. */
+        public String perCategoryText() {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-24s %8s%s%n", "category", "AP bbox",
+                    segm == null ? "" : String.format(Locale.ROOT, " %8s", "AP segm")));
+            for (int k = 0; k < bbox.categoryIds().length; k++) {
+                sb.append(String.format(Locale.ROOT, "%-24s %8s", bbox.categoryNames().get(k),
+                        ap(bbox.perCategoryAp()[k])));
+                if (segm != null) {
+                    sb.append(String.format(Locale.ROOT, " %8s", ap(segm.perCategoryAp()[k])));
+                }
+                sb.append(System.lineSeparator());
+            }
+            return sb.toString();
+        }
+
+        private static String ap(double v) {
+            return v < 0 ? "-" : String.format(Locale.ROOT, "%.3f", v);
+        }
+
+        /** Writes DIR/results.json (COCO results, boxes and masks) and DIR/summary.txt (text and per category). */
+        public void writeTo(Path dir) throws IOException {
+            Files.createDirectories(dir);
+            DetectionResults.write(dir.resolve("results.json"), results);
+            String summary = text() + System.lineSeparator() + perCategoryText()
+                    + String.format(Locale.ROOT, "%d images, %.4f s/image%n", images, secondsPerImage);
+            byte[] bytes = summary.getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(dir.resolve("summary.txt"), o -> o.write(bytes));
         }
     }
 

@@ -199,6 +199,24 @@ class DetectionEvaluationTest {
     }
 
     @Test
+    void writesResultsAndSummary() throws IOException {
+        Dataset data = oneImage(new float[] {0, 0, 10, 10});
+        DetectionEvaluation.Result r = DetectionEvaluation.evaluate(
+                inOrder(data, s -> detections(new float[] {0.7f}, new float[] {2, 0, 12, 10})), data,
+                List.of("thing"), 1, null);
+        r.writeTo(dir.resolve("out"));
+        CocoDataset gt = new CocoDataset(java.util.Map.of(1L, new CocoImage(1, 40, 40, null)),
+                java.util.Map.of(1L, new CocoCategory(1, "thing", null)), List.of());
+        List<CocoAnnotation> back = CocoResults.read(dir.resolve("out/results.json"), gt);
+        assertEquals(1, back.size());
+        assertArrayEquals(new double[] {2, 0, 10, 10}, back.get(0).bbox());
+        assertEquals(r.results().get(0).segmentation().rle(), back.get(0).segmentation().rle());
+        String summary = java.nio.file.Files.readString(dir.resolve("out/summary.txt"));
+        assertTrue(summary.contains("IoU metric: bbox") && summary.contains("IoU metric: segm"), summary);
+        assertTrue(summary.contains("thing                       0.400    0.400"), summary);
+    }
+
+    @Test
     void detectorMistakesAreNamed() {
         Dataset data = oneImage(new float[] {0, 0, 10, 10});
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> DetectionEvaluation.evaluate(

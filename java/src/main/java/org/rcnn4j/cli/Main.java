@@ -86,9 +86,11 @@ public final class Main {
                 return ClassifyLocalizeCommand.run(rest, out);
             case "scenes":
                 return ScenesCommand.run(rest, out);
+            case "demo":
+                return DemoCommand.run(rest, out, err);
             default:
-                throw new UsageException("unknown command '" + command + "' (commands: op, example, devices, model, "
-                        + "eval, scenes, proposals, classify-localize; see rcnn4j --help)");
+                throw new UsageException("unknown command '" + command + "' (commands: demo, op, example, devices, "
+                        + "model, eval, scenes, proposals, classify-localize; see rcnn4j --help)");
         }
     }
 

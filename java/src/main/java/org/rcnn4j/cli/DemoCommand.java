@@ -44,7 +44,8 @@ final class DemoCommand {
                 held-out scenes, and writes into DIR:
                   detections-N.png      held-out scenes with the detections drawn (score >= 0.5)
                   training-curve.png    the losses against the step
-                  checkpoint.safetensors, train.log   the trained model (loadable with --weights) and the log
+                  model.safetensors     the trained model: rcnn4j detect/eval --weights take it
+                  checkpoint.safetensors, train.log   for resuming (rcnn4j train --resume), and the log
                   eval/results.json, eval/summary.txt COCO results and COCOeval's summaries
                 Nothing is downloaded: the items are bundled. About 8 minutes on 2 CPU cores with the defaults.
                 The last two lines are "box AP=... AP50=... AP75=..." and "mask AP=... AP50=... AP75=...".
@@ -88,7 +89,8 @@ final class DemoCommand {
         try (Backend backend = Devices.open(device)) {
             model.to(backend);
             try {
-                DetectorTraining.run(model, Models.MASKRCNN_SMALL, train, settings, dir, null, err);
+                DetectorTraining.run(model, Models.MASKRCNN_SMALL, FashionMnist.CLASS_NAMES, train, settings, dir,
+                        null, err);
                 model.eval();
                 result = DetectionEvaluation.evaluate(model::detect, test, FashionMnist.CLASS_NAMES, 8, err);
                 result.writeTo(dir.resolve("eval"));
@@ -99,8 +101,9 @@ final class DemoCommand {
         } catch (IOException e) {
             throw new UsageException("demo: cannot write to " + dir + ": " + Main.describe(e));
         }
-        out.printf(Locale.ROOT, "done in %.1f min; wrote %s, %s, %s, %s/detections-1..%d.png and %s%n",
-                (System.nanoTime() - t0) / 6e10, dir.resolve(DetectorTraining.CHECKPOINT),
+        out.printf(Locale.ROOT, "done in %.1f min; wrote %s, %s, %s, %s, %s/detections-1..%d.png and %s%n",
+                (System.nanoTime() - t0) / 6e10, dir.resolve(DetectorTraining.MODEL),
+                dir.resolve(DetectorTraining.CHECKPOINT),
                 dir.resolve(DetectorTraining.LOG), dir.resolve(DetectorTraining.CURVE), dir, PICTURES,
                 dir.resolve("eval"));
         out.print(result.perCategoryText());

@@ -16,6 +16,12 @@ final class Help {
                   demo [--device D] [--out DIR] [--steps N]
                                  train a small Mask R-CNN on Fashion-MNIST scenes (no download, ~8 min on 2 cores),
                                  evaluate box and mask AP on held-out scenes, write pictures and curves
+                  train --data DIR|FILE.json [--images DIR] --out DIR [--model maskrcnn|fasterrcnn] [--steps N]
+                                 train a detector on a COCO dataset (checkpoints, resume, log, curves)
+                  detect IMAGE... --weights model.safetensors --out DIR
+                                 detect objects in images with a trained model: PNGs + COCO results JSON
+                  eval --weights model.safetensors --data DIR|FILE.json [--images DIR]
+                                 COCO box (and mask) AP of a trained model on a dataset
                   op NAME --in IN.safetensors --out OUT.safetensors [--device D] [--set key=value]... [--repeat N]
                                  run one kernel on tensors from a safetensors file (rcnn4j op --help lists the ops)
                   example [--device D] [--verbose]

@@ -9,9 +9,10 @@ import org.rcnn4j.backend.RoiPoolResult;
 import org.rcnn4j.tensor.Tensor;
 
 /**
- * Differentiable layers (torch.nn.functional / torchvision.ops names). conv2d, linear, roi_align and roi_pool
- * run forward and backward through the Var's {@link Backend} (conv2dBackward, matmul, roiAlignBackward,
- * roiPoolBackward); linear's bias add and max_pool2d use autograd's host kernels.
+ * Differentiable layers (torch.nn.functional / torchvision.ops names). conv2d, conv_transpose2d, linear,
+ * roi_align, roi_pool, channel_affine, batch_norm and upsample_nearest run forward and backward through the Var's
+ * {@link Backend} (conv2dBackward, conv2dGradInput/GradWeight, matmul, roiAlignBackward, roiPoolBackward,
+ * channelAffine/channelSum, upsampleNearest[Backward]); max_pool2d uses autograd's host kernels.
  */
 public final class Nn {
     private Nn() {
@@ -144,6 +145,120 @@ public final class Nn {
         return Autograd.record("max_pool2d", input.backend(), out, g -> new Tensor[] {Ops.make(input,
                 MaxPool.backward(Tensors.read(input.backend(), g), argmax, planes, s[2], s[3], oh, ow), s)},
                 new Var[] {input});
+    }
+
+    /**
+     * input [N,C,...] * scale[c] + shift[c] (FrozenBatchNorm2d, eval batch norm); scale and shift [C] of input's
+     * dtype, shift may be null. Gradients for all three: d input = g * scale[c], d scale = sum of g * input per
+     * channel, d shift = sum of g per channel.
+     */
+    public static Var channelAffine(Var input, Var scale, Var shift) {
+        if (scale == null) {
+            throw new IllegalArgumentException("channel_affine: scale: required, got null");
+        }
+        Backend b = input.backend();
+        Tensor out = b.channelAffine(input.value(), scale.value(), shift == null ? null : shift.value());
+        Var[] ins = shift == null ? new Var[] {input, scale} : new Var[] {input, scale, shift};
+        return Autograd.record("channel_affine", b, out, g -> {
+            Tensor[] r = new Tensor[ins.length];
+            try {
+                r[0] = input.requiresGrad() ? b.channelAffine(g, scale.value(), null) : null;
+                r[1] = scale.requiresGrad() ? b.channelSum(g, input.value()) : null;
+                if (shift != null && shift.requiresGrad()) {
+                    r[2] = b.channelSum(g, null);
+                }
+                return r;
+            } catch (RuntimeException e) {
+                closeAll(r);
+                throw e;
+            }
+        }, ins);
+    }
+
+    /** F.interpolate(input [N,C,H,W], size=(outputHeight, outputWidth), mode='nearest'), torch's index rule. */
+    public static Var upsampleNearest(Var input, int outputHeight, int outputWidth) {
+        Backend b = input.backend();
+        int[] inShape = input.shape();
+        Tensor out = b.upsampleNearest(input.value(), outputHeight, outputWidth);
+        return Autograd.record("upsample_nearest", b, out, g -> new Tensor[] {b.upsampleNearestBackward(g, inShape)},
+                new Var[] {input});
+    }
+
+    /**
+     * F.conv_transpose2d(input [N,in,H,W], weight [in, out/groups, kH, kW], bias [out] or null, stride, padding,
+     * output_padding, groups, dilation) with the same value on both axes; output [N, out, OH, OW] with
+     * OH = (H-1)*stride - 2*padding + dilation*(kH-1) + output_padding + 1. Runs as conv2d's input gradient; its
+     * backward is conv2d (d input) and conv2d's weight gradient. output_padding must be smaller than stride (torch
+     * also allows output_padding &lt; dilation; that case is not supported).
+     */
+    public static Var convTranspose2d(Var input, Var weight, Var bias, int stride, int padding, int outputPadding,
+            int dilation, int groups) {
+        Backend b = input.backend();
+        Tensor x = input.value();
+        Tensor w = weight.value();
+        if (x.dim() != 4 || w.dim() != 4) {
+            throw new IllegalArgumentException("conv_transpose2d: input must be [N,C,H,W] and weight [C,out/groups,kH,"
+                    + "kW], got " + x + " and " + w);
+        }
+        if (groups < 1 || w.size(0) != x.size(1) || x.size(1) % groups != 0) {
+            throw new IllegalArgumentException("conv_transpose2d: weight: expected weight.size(0) = input channels "
+                    + x.size(1) + " divisible by groups " + groups + ", got weight " + w);
+        }
+        if (outputPadding < 0 || outputPadding >= stride) {
+            throw new IllegalArgumentException("conv_transpose2d: output_padding: must be >= 0 and smaller than stride "
+                    + stride + ", got " + outputPadding);
+        }
+        Conv2dParams params = Conv2dParams.of(stride, padding, dilation, groups);
+        int oh = (x.size(2) - 1) * stride - 2 * padding + dilation * (w.size(2) - 1) + outputPadding + 1;
+        int ow = (x.size(3) - 1) * stride - 2 * padding + dilation * (w.size(3) - 1) + outputPadding + 1;
+        int outChannels = w.size(1) * groups;
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("conv_transpose2d: output size would be " + oh + "x" + ow + " for input "
+                    + x + ", weight " + w + ", stride " + stride + ", padding " + padding);
+        }
+        if (bias != null && !Arrays.equals(bias.shape(), new int[] {outChannels})) {
+            throw new IllegalArgumentException("conv_transpose2d: bias: expected shape [" + outChannels + "], got "
+                    + bias.value());
+        }
+        int[] outShape = {x.size(0), outChannels, oh, ow};
+        Tensor out = b.conv2dGradInput(x, w, outShape, params);
+        if (bias != null) {
+            try {
+                Tensor withBias = b.channelAffine(out, null, bias.value());
+                out.close();
+                out = withBias;
+            } catch (RuntimeException e) {
+                out.close();
+                throw e;
+            }
+        }
+        int[] weightShape = weight.shape();
+        Var[] ins = bias == null ? new Var[] {input, weight} : new Var[] {input, weight, bias};
+        return Autograd.record("conv_transpose2d", b, out, g -> {
+            Tensor[] r = new Tensor[ins.length];
+            try {
+                r[0] = input.requiresGrad() ? b.conv2d(g, weight.value(), null, params) : null;
+                r[1] = weight.requiresGrad() ? b.conv2dGradWeight(input.value(), g, weightShape, params) : null;
+                if (bias != null && bias.requiresGrad()) {
+                    r[2] = b.channelSum(g, null);
+                }
+                return r;
+            } catch (RuntimeException e) {
+                closeAll(r);
+                throw e;
+            }
+        }, ins);
+    }
+
+    /**
+     * F.batch_norm(input [N,C,...], running_mean, running_var, weight, bias, training, momentum, eps); weight and
+     * bias [C] or null. Training normalizes with the batch statistics (biased variance) and, when given, updates the
+     * running statistics in place (unbiased variance, new = (1 - momentum) * old + momentum * batch); eval mode
+     * uses the running statistics (required) and is a {@link #channelAffine}. Gradients for input, weight, bias.
+     */
+    public static Var batchNorm2d(Var input, Var weight, Var bias, Tensor runningMean, Tensor runningVar,
+            boolean training, double momentum, double eps) {
+        return BatchNorm.apply(input, weight, bias, runningMean, runningVar, training, momentum, eps);
     }
 
     static void closeAll(Tensor[] ts) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.rcnn4j.autograd.cpu.Elementwise;
 import org.rcnn4j.autograd.cpu.Gather;
+import org.rcnn4j.autograd.cuda.GatherCuda;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Shapes;
@@ -215,27 +216,74 @@ public final class Ops {
             }
             rows += s[0];
         }
-        int row = Shapes.numel(tail);
-        double[] out = new double[rows * row];
-        int[] offsets = new int[xs.size() + 1];
-        for (int i = 0; i < xs.size(); i++) {
-            double[] d = read(xs.get(i));
-            System.arraycopy(d, 0, out, offsets[i], d.length);
-            offsets[i + 1] = offsets[i] + d.length;
-        }
         int[] shape = first.shape();
         shape[0] = rows;
         Var[] ins = xs.toArray(new Var[0]);
-        return Autograd.record("concat", first.backend(), make(first, out, shape), g -> {
-            double[] gd = read(first.backend(), g);
+        Backend be = first.backend();
+        long[] offsets = new long[ins.length + 1];
+        for (int i = 0; i < ins.length; i++) {
+            offsets[i + 1] = offsets[i] + ins[i].numel();
+        }
+        boolean copies = true;
+        for (Var v : ins) {
+            copies &= Tensors.isCpu(be) || GatherCuda.supports(be, v.value());
+        }
+        if (copies) {
+            // contiguous copies of the operands' storage: device-to-device on CUDA, System.arraycopy on the host
+            Tensor[] parts = new Tensor[ins.length];
+            for (int i = 0; i < ins.length; i++) {
+                parts[i] = ins[i].value();
+            }
+            Tensor out = Tensors.isCpu(be) ? hostConcat(parts, shape) : GatherCuda.concat(be, parts, shape);
+            return Autograd.record("concat", be, out, g -> {
+                Tensor[] grads = new Tensor[ins.length];
+                try {
+                    for (int i = 0; i < ins.length; i++) {
+                        if (ins[i].requiresGrad()) {
+                            grads[i] = Tensors.isCpu(be) ? hostSlice(g, offsets[i], ins[i].shape())
+                                    : GatherCuda.slice(be, g, offsets[i], ins[i].shape());
+                        }
+                    }
+                    return grads;
+                } catch (RuntimeException e) {
+                    Nn.closeAll(grads);
+                    throw e;
+                }
+            }, ins);
+        }
+        double[] out = new double[rows * Shapes.numel(tail)];
+        for (int i = 0; i < ins.length; i++) {
+            double[] d = read(ins[i]);
+            System.arraycopy(d, 0, out, (int) offsets[i], d.length);
+        }
+        return Autograd.record("concat", be, make(first, out, shape), g -> {
+            double[] gd = read(be, g);
             Tensor[] grads = new Tensor[ins.length];
             for (int i = 0; i < ins.length; i++) {
                 if (ins[i].requiresGrad()) {
-                    grads[i] = make(first, Arrays.copyOfRange(gd, offsets[i], offsets[i + 1]), ins[i].shape());
+                    grads[i] = make(first, Arrays.copyOfRange(gd, (int) offsets[i], (int) offsets[i + 1]),
+                            ins[i].shape());
                 }
             }
             return grads;
         }, ins);
+    }
+
+    private static Tensor hostConcat(Tensor[] parts, int[] shape) {
+        Tensor out = Tensor.zeros(parts[0].dtype(), shape);
+        Object dst = out.hostData();
+        int at = 0;
+        for (Tensor p : parts) {
+            System.arraycopy(p.hostData(), 0, dst, at, p.numel());
+            at += p.numel();
+        }
+        return out;
+    }
+
+    private static Tensor hostSlice(Tensor t, long offset, int[] shape) {
+        Tensor out = Tensor.zeros(t.dtype(), shape);
+        System.arraycopy(t.hostData(), (int) offset, out.hostData(), 0, out.numel());
+        return out;
     }
 
     /** torch.index_select(x, 0, index): rows of x picked by an I64/I32 index [K] (repeats allowed). */
@@ -256,9 +304,25 @@ public final class Ops {
         }
         int[] outShape = s.clone();
         outShape[0] = idx.length;
+        Backend be = x.backend();
+        if (x.dtype() == DType.F32 && GatherCuda.supports(be, x.value())) {
+            Tensor dIdx = GatherCuda.deviceIndex(be, index.value(), idx);
+            // an uploaded index is owned here: kept (as a saved Var) until backward has run
+            Var[] saved = dIdx == index.value() ? new Var[0] : new Var[] {Var.of(be, dIdx)};
+            Tensor out = GatherCuda.rows(be, x.value(), dIdx, row, outShape);
+            return Autograd.record("index_select", be, out,
+                    g -> new Tensor[] {GatherCuda.scatterAddRows(be, g, dIdx, row, s), null}, new Var[] {x, index},
+                    saved);
+        }
+        if (x.dtype() == DType.F32 && Tensors.isCpu(be)) {
+            Tensor out = Tensor.ofFloats(Gather.rows(x.value().floats(), row, idx), outShape);
+            return Autograd.record("index_select", be, out,
+                    g -> new Tensor[] {Tensor.ofFloats(Gather.scatterAddRows(g.floats(), row, idx, s[0]), s), null},
+                    new Var[] {x, index});
+        }
         Tensor out = make(x, Gather.rows(read(x), row, idx), outShape);
-        return Autograd.record("index_select", x.backend(), out,
-                g -> new Tensor[] {make(x, Gather.scatterAddRows(read(x.backend(), g), row, idx, s[0]), s),
-                        null}, new Var[] {x, index});
+        return Autograd.record("index_select", be, out,
+                g -> new Tensor[] {make(x, Gather.scatterAddRows(read(be, g), row, idx, s[0]), s), null},
+                new Var[] {x, index});
     }
 }

@@ -2,6 +2,7 @@ package org.rcnn4j.autograd;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rcnn4j.backend.Backend;
@@ -15,7 +16,7 @@ import org.rcnn4j.tensor.Tensor;
  */
 public final class Sgd implements AutoCloseable {
     private final List<Var> params;
-    private final double lr;
+    private double lr;
     private final double momentum;
     private final double weightDecay;
     private final Map<Var, Tensor> buffers = new IdentityHashMap<>();
@@ -110,6 +111,82 @@ public final class Sgd implements AutoCloseable {
                 d.close();
             }
         }
+    }
+
+    /** The learning rate the next {@link #step} uses. */
+    public double lr() {
+        return lr;
+    }
+
+    /** Sets the learning rate for the following steps (a schedule's value for the step about to run). */
+    public void setLr(double newLr) {
+        if (!(newLr >= 0) || Double.isInfinite(newLr)) {
+            throw new IllegalArgumentException("lr must be finite and >= 0, got " + newLr);
+        }
+        lr = newLr;
+    }
+
+    /**
+     * Host copies of the momentum buffers, keyed by the names of {@code named} (the parameters this optimizer
+     * updates, by name), in that map's order; parameters without a buffer yet (never stepped) are absent.
+     */
+    public Map<String, Tensor> exportMomentum(Map<String, Var> named) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Var> e : named.entrySet()) {
+            requireManaged(e.getKey(), e.getValue());
+            Tensor buf = buffers.get(e.getValue());
+            if (buf != null) {
+                out.put(e.getKey(), Tensors.toHostCopy(e.getValue().backend(), buf));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Replaces the momentum buffers with {@code host} tensors (keyed by the names of {@code named}); a parameter
+     * whose name is absent gets no buffer (its next step starts the momentum as torch does). Each tensor must
+     * match its parameter's shape and dtype.
+     */
+    public void importMomentum(Map<String, Var> named, Map<String, Tensor> host) {
+        for (String name : host.keySet()) {
+            if (!named.containsKey(name)) {
+                throw new IllegalArgumentException("momentum buffer '" + name + "' names no parameter");
+            }
+        }
+        Map<Var, Tensor> fresh = new IdentityHashMap<>();
+        try {
+            for (Map.Entry<String, Var> e : named.entrySet()) {
+                Var p = e.getValue();
+                requireManaged(e.getKey(), p);
+                Tensor t = host.get(e.getKey());
+                if (t == null) {
+                    continue;
+                }
+                if (!java.util.Arrays.equals(t.shape(), p.shape()) || t.dtype() != p.dtype()) {
+                    throw new IllegalArgumentException("momentum buffer '" + e.getKey() + "': expected "
+                            + p.dtype() + " " + java.util.Arrays.toString(p.shape()) + ", got " + t.dtype() + " "
+                            + java.util.Arrays.toString(t.shape()));
+                }
+                fresh.put(p, Tensors.fromHostCopy(p.backend(), t));
+            }
+        } catch (RuntimeException ex) {
+            fresh.values().forEach(Tensor::close);
+            throw ex;
+        }
+        close();
+        for (Map.Entry<Var, Tensor> e : fresh.entrySet()) {
+            buffers.put(e.getKey(), e.getValue());
+            Live.opened();
+        }
+    }
+
+    private void requireManaged(String name, Var p) {
+        for (Var q : params) {
+            if (q == p) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException("parameter '" + name + "' is not updated by this optimizer");
     }
 
     /** Drops every parameter's gradient (set_to_none, torch 2's default). */

@@ -8,9 +8,10 @@ import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
 /**
- * Moving tensors between a backend and autograd's host kernels. GAP: on the CUDA backend autograd's elementwise,
- * reduction, loss, gather and max-pool ops copy their operands to the host, run the Java kernels and upload the
- * result (conv2d, linear, roi_align and roi_pool run on the device through the backend's kernels).
+ * Moving tensors between a backend and autograd's host kernels. GAP: on the CUDA backend autograd's reduction,
+ * loss and max-pool ops (and non-F32 elementwise ops and index_select) copy their operands to the host, run the
+ * Java kernels and upload the result; the layers, F32 elementwise ops, concat and F32 index_select run on the
+ * device.
  */
 final class Tensors {
     private Tensors() {
@@ -100,6 +101,17 @@ final class Tensors {
         return b.toDevice(Arrays.equals(t.shape(), shape) ? t : t.reshape(shape));
     }
 
+    /** A host tensor holding {@code t}'s values that shares no storage with it. */
+    static Tensor toHostCopy(Backend b, Tensor t) {
+        Tensor h = b.toHost(t);
+        return h == t || (t.isHost() && h.hostData() == t.hostData()) ? hostCopy(t, t.shape()) : h;
+    }
+
+    /** A tensor on {@code b} holding the host tensor's values that shares no storage with it. */
+    static Tensor fromHostCopy(Backend b, Tensor host) {
+        return isCpu(b) ? hostCopy(host, host.shape()) : b.toDevice(host);
+    }
+
     private static Tensor hostCopy(Tensor t, int[] shape) {
         return switch (t.dtype()) {
             case F32 -> Tensor.ofFloats(t.floats().clone(), shape);
@@ -117,6 +129,27 @@ final class Tensors {
         }
         if (x.dtype() != y.dtype()) {
             throw new IllegalArgumentException(op + ": dtypes differ: " + x.dtype() + " and " + y.dtype());
+        }
+    }
+
+    /** Overwrites t's values (F32 or F64, on b) with v in place: running statistics updated by batch norm. */
+    static void overwrite(Backend b, Tensor t, double[] v) {
+        if (t.numel() != v.length) {
+            throw new IllegalArgumentException("expected " + t.numel() + " values, got " + v.length);
+        }
+        Tensor host = t.isHost() ? t : Tensor.zeros(t.dtype(), t.shape());
+        for (int i = 0; i < v.length; i++) {
+            switch (t.dtype()) {
+                case F32 -> host.floats()[i] = (float) v[i];
+                case F64 -> host.doubles()[i] = v[i];
+                default -> throw new IllegalArgumentException("expected a F32 or F64 tensor, got " + t);
+            }
+        }
+        if (t.isDevice()) {
+            if (!(b instanceof org.rcnn4j.backend.cuda.CudaBackend cuda)) {
+                throw new IllegalArgumentException("a device tensor on a non-CUDA backend " + b.name());
+            }
+            cuda.device().copyHostToDevice(t.deviceBuffer(), host.hostData(), 0, v.length);
         }
     }
 }

@@ -24,6 +24,10 @@ public final class Var implements AutoCloseable {
     private boolean closed;
 
     Var(Backend backend, Tensor value, boolean requiresGrad, Node node, Var base) {
+        this(backend, value, requiresGrad, node, base, true);
+    }
+
+    private Var(Backend backend, Tensor value, boolean requiresGrad, Node node, Var base, boolean scoped) {
         if (backend == null || value == null) {
             throw new IllegalArgumentException("backend and value must not be null");
         }
@@ -36,7 +40,9 @@ public final class Var implements AutoCloseable {
         if (ownsValue) {
             Live.opened();
         }
-        Scope.track(this);
+        if (scoped) {
+            Scope.track(this);
+        }
     }
 
     /** A constant (no gradient) owning {@code value}, a tensor on {@code backend}. */
@@ -47,6 +53,14 @@ public final class Var implements AutoCloseable {
     /** A leaf that gathers a gradient (a parameter when created outside any scope), owning {@code value}. */
     public static Var param(Backend backend, Tensor value) {
         return new Var(backend, value, true, null, null);
+    }
+
+    /**
+     * A leaf owning {@code value} that no {@link Scope} closes, even when one is open: a module's parameter or
+     * buffer, freed only by {@link #close()}.
+     */
+    public static Var persistent(Backend backend, Tensor value, boolean requiresGrad) {
+        return new Var(backend, value, requiresGrad, null, null, false);
     }
 
     /** A constant uploaded from a host tensor (on the CPU backend: that tensor, not copied). */
@@ -114,6 +128,43 @@ public final class Var implements AutoCloseable {
             g.close();
             Live.closed();
         }
+    }
+
+    /**
+     * Multiplies the gradient by {@code factor} (in the gradient's dtype, as torch's {@code grad.mul_}); no-op
+     * without a gradient. For gradient clipping.
+     */
+    public void scaleGrad(double factor) {
+        if (grad == null) {
+            return;
+        }
+        Tensor scaled;
+        if (F32.supports(backend, grad)) {
+            scaled = F32.scale(backend, grad, (float) factor);
+        } else {
+            double[] g = Tensors.read(backend, grad);
+            double[] out = new double[g.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = g[i] * factor;
+            }
+            scaled = Tensors.make(backend, out, grad.dtype(), grad.shape());
+        }
+        Tensor old = grad;
+        grad = scaled;
+        old.close();
+    }
+
+    /**
+     * Overwrites a parameter's value with a copy of {@code host} (same shape and dtype), e.g. from a checkpoint.
+     * Only for leaves owning their value.
+     */
+    public void loadValue(Tensor host) {
+        checkOpen();
+        if (!Arrays.equals(host.shape(), value.shape()) || host.dtype() != value.dtype()) {
+            throw new IllegalArgumentException("expected " + value.dtype() + " " + Arrays.toString(value.shape())
+                    + ", got " + host.dtype() + " " + Arrays.toString(host.shape()));
+        }
+        replaceValue(Tensors.fromHostCopy(backend, host.isHost() ? host : backend.toHost(host)));
     }
 
     /** Adds {@code g} (owned, passed on) to the gradient. */

@@ -98,6 +98,39 @@ public interface Backend extends AutoCloseable {
      */
     Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB);
 
+    // ---- ops autograd builds detector layers from (batch norm, FPN, Mask R-CNN's mask head) ----------------
+
+    /**
+     * conv2d's input gradient alone: gradInput of shape inputShape [N,C,H,W] given gradOutput, the output of
+     * conv2d(input, weight, params). Also F.conv_transpose2d's forward (input = gradOutput, weight [in, out/groups,
+     * kh, kw]).
+     */
+    Tensor conv2dGradInput(Tensor gradOutput, Tensor weight, int[] inputShape, Conv2dParams params);
+
+    /** conv2d's weight gradient alone, of shape weightShape [O,C/groups,kh,kw]. */
+    Tensor conv2dGradWeight(Tensor gradOutput, Tensor input, int[] weightShape, Conv2dParams params);
+
+    /**
+     * input [N,C,...] * scale[c] + shift[c] for channel c = dim 1 (F32 or F64; scale and shift [C] of the same dtype,
+     * either may be null: 1 and 0). FrozenBatchNorm2d's and eval batch norm's forward.
+     */
+    Tensor channelAffine(Tensor input, Tensor scale, Tensor shift);
+
+    /**
+     * Per-channel sums [C] over every dim but 1 of input [N,C,...], of input * other (same shape and dtype) when
+     * other is not null. F32 sums may be accumulated in float on the device.
+     */
+    Tensor channelSum(Tensor input, Tensor other);
+
+    /**
+     * F.interpolate(input [N,C,H,W], size=(outputHeight, outputWidth), mode='nearest'): source index
+     * min(floor(dst * (float) in / out), in - 1), torch's rule.
+     */
+    Tensor upsampleNearest(Tensor input, int outputHeight, int outputWidth);
+
+    /** Gradient of upsample_nearest with respect to its input, of shape inputShape [N,C,H,W]. */
+    Tensor upsampleNearestBackward(Tensor gradOutput, int[] inputShape);
+
     @Override
     default void close() {
     }

@@ -59,34 +59,48 @@ public record Conv2dShape(int n, int c, int h, int w, int o, int kh, int kw, int
         OpChecks.floating("input", input);
         OpChecks.dims("weight", weight, 4, "[O,C/groups,kh,kw]");
         OpChecks.sameDType("weight", weight, "input", input);
+        if (bias != null) {
+            OpChecks.vector("bias", bias, weight.size(0));
+            OpChecks.sameDType("bias", bias, "input", input);
+        }
+        return ofShapes(input.shape(), weight.shape(), params);
+    }
+
+    /**
+     * Checks conv2d's geometry from shapes alone: input [N,C,H,W] and weight [O,C/groups,kh,kw] (conv2d's input
+     * gradient, and so conv_transpose2d, knows the input only by its shape).
+     */
+    public static Conv2dShape ofShapes(int[] inputShape, int[] weightShape, Conv2dParams params) {
+        OpChecks.notNull("params", params);
+        OpChecks.nchw("input", inputShape);
+        if (weightShape.length != 4) {
+            throw new IllegalArgumentException("weight: expected 4 dims [O,C/groups,kh,kw], got "
+                    + Shapes.format(weightShape));
+        }
         int g = params.groups();
-        int n = input.size(0);
-        int c = input.size(1);
-        int h = input.size(2);
-        int w = input.size(3);
-        int o = weight.size(0);
-        int kh = weight.size(2);
-        int kw = weight.size(3);
+        int n = inputShape[0];
+        int c = inputShape[1];
+        int h = inputShape[2];
+        int w = inputShape[3];
+        int o = weightShape[0];
+        int kh = weightShape[2];
+        int kw = weightShape[3];
         if (c % g != 0) {
             throw new IllegalArgumentException("groups: " + g + " does not divide the input channels " + c
-                    + " (input " + Shapes.format(input.shape()) + ")");
+                    + " (input " + Shapes.format(inputShape) + ")");
         }
         if (o % g != 0) {
             throw new IllegalArgumentException("groups: " + g + " does not divide the output channels " + o
-                    + " (weight " + Shapes.format(weight.shape()) + ")");
+                    + " (weight " + Shapes.format(weightShape) + ")");
         }
-        if (weight.size(1) * g != c) {
-            throw new IllegalArgumentException("input: expected weight.size(1)*groups = " + weight.size(1) + "*" + g
-                    + " = " + weight.size(1) * g + " channels, got " + c + " (input " + Shapes.format(input.shape())
-                    + ", weight " + Shapes.format(weight.shape()) + ")");
+        if (weightShape[1] * g != c) {
+            throw new IllegalArgumentException("input: expected weight.size(1)*groups = " + weightShape[1] + "*" + g
+                    + " = " + weightShape[1] * g + " channels, got " + c + " (input " + Shapes.format(inputShape)
+                    + ", weight " + Shapes.format(weightShape) + ")");
         }
         if (kh < 1 || kw < 1 || o < 1) {
             throw new IllegalArgumentException("weight: expected positive out channels and kernel extents, got "
-                    + Shapes.format(weight.shape()));
-        }
-        if (bias != null) {
-            OpChecks.vector("bias", bias, o);
-            OpChecks.sameDType("bias", bias, "input", input);
+                    + Shapes.format(weightShape));
         }
         int oh = Conv2dParams.outputSize(h, kh, params.strideH(), params.padH(), params.dilationH());
         int ow = Conv2dParams.outputSize(w, kw, params.strideW(), params.padW(), params.dilationW());
@@ -112,5 +126,37 @@ public record Conv2dShape(int n, int c, int h, int w, int o, int kh, int kw, int
                     + ", got " + Shapes.format(gradOutput.shape()));
         }
         return s;
+    }
+
+    /**
+     * Checks the arguments of conv2d's input gradient alone: the input known by its shape, gradOutput with
+     * conv2d(input, weight)'s output shape and weight's dtype.
+     */
+    public static Conv2dShape ofGradInput(Tensor gradOutput, Tensor weight, int[] inputShape, Conv2dParams params) {
+        OpChecks.dims("grad_output", gradOutput, 4, "[N,O,OH,OW]");
+        OpChecks.floating("grad_output", gradOutput);
+        OpChecks.dims("weight", weight, 4, "[O,C/groups,kh,kw]");
+        OpChecks.sameDType("weight", weight, "grad_output", gradOutput);
+        Conv2dShape s = ofShapes(inputShape, weight.shape(), params);
+        checkOutput(gradOutput, s);
+        return s;
+    }
+
+    /** Checks the arguments of conv2d's weight gradient alone: the weight known by its shape. */
+    public static Conv2dShape ofGradWeight(Tensor gradOutput, Tensor input, int[] weightShape, Conv2dParams params) {
+        OpChecks.dims("grad_output", gradOutput, 4, "[N,O,OH,OW]");
+        OpChecks.floating("grad_output", gradOutput);
+        OpChecks.dims("input", input, 4, "[N,C,H,W]");
+        OpChecks.sameDType("input", input, "grad_output", gradOutput);
+        Conv2dShape s = ofShapes(input.shape(), weightShape, params);
+        checkOutput(gradOutput, s);
+        return s;
+    }
+
+    private static void checkOutput(Tensor gradOutput, Conv2dShape s) {
+        if (!java.util.Arrays.equals(gradOutput.shape(), s.outputShape())) {
+            throw new IllegalArgumentException("grad_output: expected shape " + Shapes.format(s.outputShape())
+                    + ", got " + Shapes.format(gradOutput.shape()));
+        }
     }
 }

@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.rcnn4j.coco.CocoAnnotation;
+import org.rcnn4j.coco.CocoCategory;
+import org.rcnn4j.coco.CocoImage;
 import org.rcnn4j.io.AtomicFiles;
 import org.rcnn4j.io.Json;
 import org.rcnn4j.viz.Images;
@@ -24,7 +27,7 @@ import org.rcnn4j.viz.Pngs;
 /**
  * Writes a dataset in COCO "instances" form: DIR/images/NNNNNN.png and DIR/annotations.json (images,
  * annotations with bbox [x, y, w, h], area = mask pixel count, iscrowd 0, segmentation as uncompressed RLE,
- * categories). The whole directory is built under a temporary name beside DIR and renamed at the end, so DIR
+ * categories), numbered as {@link CocoGroundTruth} numbers them. The whole directory is built under a temporary name beside DIR and renamed at the end, so DIR
  * either does not exist or is complete.
  */
 public final class CocoScenesExport {
@@ -50,43 +53,45 @@ public final class CocoScenesExport {
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
         boolean done = false;
         try {
-            Path images = Files.createDirectories(tmp.resolve("images"));
-            List<Object> imageEntries = new ArrayList<>();
-            List<List<Object>> perImage = new ArrayList<>();
-            for (int i = 0; i < dataset.size(); i++) {
-                imageEntries.add(null);
+            Files.createDirectories(tmp.resolve("images"));
+            int n = dataset.size();
+            CocoImage[] imageEntries = new CocoImage[n];
+            List<List<CocoAnnotation>> perImage = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
                 perImage.add(null);
             }
             try {
-                IntStream.range(0, dataset.size()).parallel().forEach(i -> {
+                IntStream.range(0, n).parallel().forEach(i -> {
                     Sample s = dataset.get(i);
-                    String file = String.format("%06d.png", i);
+                    CocoImage im = CocoGroundTruth.image(i, s);
                     try {
-                        Pngs.write(images.resolve(file), Images.toImage(s.image()));
+                        Pngs.write(tmp.resolve(im.fileName()), Images.toImage(s.image()));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                    imageEntries.set(i, image(i, file, s));
-                    perImage.set(i, annotations(i, s));
+                    imageEntries[i] = im;
+                    perImage.set(i, CocoGroundTruth.annotations(i, s));
                 });
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
+            List<Object> images = new ArrayList<>(n);
+            for (CocoImage im : imageEntries) {
+                images.add(CocoGroundTruth.toJson(im));
+            }
             List<Object> anns = new ArrayList<>();
-            long id = 1;
-            for (List<Object> list : perImage) {
-                for (Object a : list) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> m = (Map<String, Object>) a;
-                    m.put("id", id++);
-                    anns.add(m);
-                }
+            for (CocoAnnotation a : CocoGroundTruth.numbered(perImage)) {
+                anns.add(CocoGroundTruth.toJson(a));
+            }
+            List<Object> categories = new ArrayList<>();
+            for (CocoCategory c : CocoGroundTruth.categories(classNames, "fashion").values()) {
+                categories.add(CocoGroundTruth.toJson(c));
             }
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("info", Map.of("description", "rcnn4j Fashion-MNIST scenes"));
-            root.put("images", imageEntries);
+            root.put("images", images);
             root.put("annotations", anns);
-            root.put("categories", categories(classNames));
+            root.put("categories", categories);
             byte[] json = Json.write(root).getBytes(StandardCharsets.UTF_8);
             AtomicFiles.write(tmp.resolve("annotations.json"), o -> o.write(json));
             if (extra != null) {
@@ -109,56 +114,6 @@ public final class CocoScenesExport {
                 deleteTree(tmp);
             }
         }
-    }
-
-    private static Map<String, Object> image(int i, String file, Sample s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", (long) i + 1);
-        m.put("file_name", "images/" + file);
-        m.put("height", (long) s.height());
-        m.put("width", (long) s.width());
-        return m;
-    }
-
-    private static List<Object> annotations(int i, Sample s) {
-        List<Object> out = new ArrayList<>();
-        int h = s.height();
-        int w = s.width();
-        float[] b = s.boxes().floats();
-        long[] labels = s.labels().longs();
-        byte[] masks = s.masks().bytes();
-        for (int k = 0; k < s.count(); k++) {
-            long area = 0;
-            for (int p = k * h * w; p < (k + 1) * h * w; p++) {
-                area += masks[p] != 0 ? 1 : 0;
-            }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", 0L); // numbered in image order once all images are done
-            m.put("image_id", (long) i + 1);
-            m.put("category_id", labels[k]);
-            m.put("bbox", List.of((double) b[4 * k], (double) b[4 * k + 1], (double) (b[4 * k + 2] - b[4 * k]),
-                    (double) (b[4 * k + 3] - b[4 * k + 1])));
-            m.put("area", area);
-            m.put("iscrowd", 0L);
-            Map<String, Object> rle = new LinkedHashMap<>();
-            rle.put("size", List.of((long) h, (long) w));
-            rle.put("counts", MaskRle.encode(masks, k, h, w));
-            m.put("segmentation", rle);
-            out.add(m);
-        }
-        return out;
-    }
-
-    private static List<Object> categories(List<String> names) {
-        List<Object> out = new ArrayList<>();
-        for (int c = 0; c < names.size(); c++) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", (long) c + 1);
-            m.put("name", names.get(c));
-            m.put("supercategory", "fashion");
-            out.add(m);
-        }
-        return out;
     }
 
     /** Temporary files and directories are private (0600/0700); a dataset is meant to be shared like any output. */

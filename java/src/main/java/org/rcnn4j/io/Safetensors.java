@@ -33,27 +33,8 @@ public final class Safetensors {
     public static Map<String, Tensor> read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < 8) {
-                throw new IOException(file + ": not a safetensors file (" + size + " bytes)");
-            }
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long n = lenBuf.getLong(0);
-            if (n <= 0 || n > MAX_HEADER_BYTES || 8 + n > size) {
-                throw new IOException(file + ": not a safetensors file (header length " + n + ", file size " + size
-                        + ")");
-            }
-            ByteBuffer header = ByteBuffer.allocate((int) n);
-            readFully(ch, header, 8);
-            Object parsed;
-            try {
-                parsed = Json.parse(new String(header.array(), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                throw new IOException(file + ": bad safetensors header: " + e.getMessage());
-            }
-            if (!(parsed instanceof Map<?, ?> entries)) {
-                throw new IOException(file + ": safetensors header is not a JSON object");
-            }
+            Map<?, ?> entries = header(file, ch);
+            long n = headerLength(ch);
             long dataStart = 8 + n;
             long dataSize = size - dataStart;
             Map<String, Tensor> out = new LinkedHashMap<>();
@@ -68,6 +49,58 @@ public final class Safetensors {
             checkTiling(file, spans, dataSize);
             return out;
         }
+    }
+
+    /** The file's {@code __metadata__} strings (empty when it has none), without reading the tensors. */
+    public static Map<String, String> readMetadata(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Object meta = header(file, ch).get("__metadata__");
+            Map<String, String> out = new LinkedHashMap<>();
+            if (meta == null) {
+                return out;
+            }
+            if (!(meta instanceof Map<?, ?> m)) {
+                throw new IOException(file + ": __metadata__ is not a JSON object");
+            }
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!(e.getValue() instanceof String v)) {
+                    throw new IOException(file + ": __metadata__ value of '" + e.getKey() + "' is not a string");
+                }
+                out.put((String) e.getKey(), v);
+            }
+            return out;
+        }
+    }
+
+    private static long headerLength(FileChannel ch) throws IOException {
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0);
+        return lenBuf.getLong(0);
+    }
+
+    /** The parsed JSON header, checked to be an object within the file. */
+    private static Map<?, ?> header(Path file, FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size < 8) {
+            throw new IOException(file + ": not a safetensors file (" + size + " bytes)");
+        }
+        long n = headerLength(ch);
+        if (n <= 0 || n > MAX_HEADER_BYTES || 8 + n > size) {
+            throw new IOException(file + ": not a safetensors file (header length " + n + ", file size " + size
+                    + ")");
+        }
+        ByteBuffer header = ByteBuffer.allocate((int) n);
+        readFully(ch, header, 8);
+        Object parsed;
+        try {
+            parsed = Json.parse(new String(header.array(), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": bad safetensors header: " + e.getMessage());
+        }
+        if (!(parsed instanceof Map<?, ?> entries)) {
+            throw new IOException(file + ": safetensors header is not a JSON object");
+        }
+        return entries;
     }
 
     private static Tensor readTensor(Path file, FileChannel ch, String name, Object info, long dataStart,
@@ -149,6 +182,22 @@ public final class Safetensors {
     /** Writes host tensors (in the map's order) and optional string metadata, atomically. */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
             throws IOException {
+        checkHost(tensors);
+        AtomicFiles.write(file, out -> writeTo(out, tensors, metadata));
+    }
+
+    private static void checkHost(Map<String, Tensor> tensors) {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            if (!e.getValue().isHost()) {
+                throw new IllegalArgumentException(e.getKey() + ": copy the tensor to the host before writing it");
+            }
+        }
+    }
+
+    /** The safetensors bytes of host tensors and optional metadata, to a stream (flushed, not closed). */
+    public static void writeTo(OutputStream raw, Map<String, Tensor> tensors, Map<String, String> metadata)
+            throws IOException {
+        checkHost(tensors);
         Map<String, Object> header = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) {
             header.put("__metadata__", new LinkedHashMap<>(metadata));
@@ -156,9 +205,6 @@ public final class Safetensors {
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue();
-            if (!t.isHost()) {
-                throw new IllegalArgumentException(e.getKey() + ": copy the tensor to the host before writing it");
-            }
             long bytes = (long) t.numel() * t.dtype().bytes();
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("dtype", t.dtype().safetensorsName());
@@ -176,16 +222,14 @@ public final class Safetensors {
         byte[] headerBytes = new byte[json.length + pad];
         System.arraycopy(json, 0, headerBytes, 0, json.length);
         java.util.Arrays.fill(headerBytes, json.length, headerBytes.length, (byte) ' ');
-        AtomicFiles.write(file, raw -> {
-            OutputStream out = new BufferedOutputStream(raw, 1 << 16);
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length);
-            out.write(len.array());
-            out.write(headerBytes);
-            for (Tensor t : tensors.values()) {
-                writeData(out, t);
-            }
-            out.flush();
-        });
+        OutputStream out = new BufferedOutputStream(raw, 1 << 16);
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length);
+        out.write(len.array());
+        out.write(headerBytes);
+        for (Tensor t : tensors.values()) {
+            writeData(out, t);
+        }
+        out.flush();
     }
 
     private static void writeData(OutputStream out, Tensor t) throws IOException {

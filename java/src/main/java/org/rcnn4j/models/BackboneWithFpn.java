@@ -1,12 +1,11 @@
 package org.rcnn4j.models;
 
 import java.util.LinkedHashMap;
-import org.rcnn4j.backend.Backend;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.Module;
-import org.rcnn4j.tensor.Tensor;
 
 /** torchvision's BackboneWithFPN: body (the ResNet trunk) and fpn; 256 output channels on every level. */
-public final class BackboneWithFpn extends Module {
+public final class BackboneWithFpn extends Module implements Backbone {
     public static final int OUT_CHANNELS = 256;
 
     private final ResNetBody body;
@@ -25,9 +24,15 @@ public final class BackboneWithFpn extends Module {
         return fpn;
     }
 
-    /** Feature maps "0".."3" and "pool" (strides 4..64), 256 channels each; inference on the CPU backend. */
-    public LinkedHashMap<String, Tensor> forward(Backend backend, Tensor images) {
-        return fpn.forward(backend, body.forward(backend, images));
+    /** Feature maps "0".."3" and "pool" (strides 4..64), 256 channels each. */
+    @Override
+    public LinkedHashMap<String, Var> forward(Var images) {
+        return fpn.forward(body.forward(images));
+    }
+
+    @Override
+    public int outChannels() {
+        return OUT_CHANNELS;
     }
 
     @Override

@@ -1,13 +1,12 @@
 package org.rcnn4j.models;
 
-import org.rcnn4j.backend.Backend;
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.Conv2d;
-import org.rcnn4j.nn.HostOps;
 import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.ReLU;
 import org.rcnn4j.nn.Sequential;
-import org.rcnn4j.tensor.Tensor;
 
 /**
  * torchvision.models.resnet.Bottleneck (v1.5: the stride on the 3x3 conv): conv1 1x1, bn1, conv2 3x3, bn2,
@@ -30,17 +29,17 @@ public final class Bottleneck extends Module implements Layer {
         }
     }
 
-    private Tensor run(String name, Backend backend, Tensor x) {
-        return ((Layer) get(name)).forward(backend, x);
+    private Var run(String name, Var x) {
+        return ((Layer) get(name)).forward(x);
     }
 
-    /** relu(bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(x))))))) + downsample(x)), inference mode. */
+    /** relu(bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(x))))))) + downsample(x)). */
     @Override
-    public Tensor forward(Backend backend, Tensor x) {
-        Tensor y = HostOps.relu(run("bn1", backend, run("conv1", backend, x)));
-        y = HostOps.relu(run("bn2", backend, run("conv2", backend, y)));
-        y = run("bn3", backend, run("conv3", backend, y));
-        Tensor identity = children().containsKey("downsample") ? run("downsample", backend, x) : x;
-        return HostOps.add(y, identity, true);
+    public Var forward(Var x) {
+        Var y = Ops.relu(run("bn1", run("conv1", x)));
+        y = Ops.relu(run("bn2", run("conv2", y)));
+        y = run("bn3", run("conv3", y));
+        Var identity = children().containsKey("downsample") ? run("downsample", x) : x;
+        return Ops.relu(Ops.add(y, identity));
     }
 }

@@ -1,5 +1,8 @@
 package org.rcnn4j.models;
 
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.Linear;
 import org.rcnn4j.nn.Module;
 
@@ -13,5 +16,11 @@ public final class FastRcnnPredictor extends Module {
     @Override
     public String typeName() {
         return "FastRCNNPredictor";
+    }
+
+    /** Class logits [K, num_classes] and class-major box deltas [K, 4 * num_classes] for features [K, D]. */
+    public Var[] forward(Var x) {
+        Var flat = x.shape().length > 2 ? Ops.flatten(x, 1) : x;
+        return new Var[] {((Layer) get("cls_score")).forward(flat), ((Layer) get("bbox_pred")).forward(flat)};
     }
 }

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rcnn4j.backend.Backend;
-import org.rcnn4j.nn.HostOps;
+import org.rcnn4j.autograd.Nn;
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Conv2dNormActivation;
 import org.rcnn4j.nn.Init;
@@ -45,29 +46,29 @@ public final class FeaturePyramidNetwork extends Module {
     /**
      * The pyramid of {@code features} (finest first, e.g. "0".."3"): P_last = layer(inner(C_last)); going up,
      * inner(C_i) + nearest-upsample(previous inner sum) feeds layer_blocks[i]; then "pool" = max_pool2d(P_last,
-     * 1, 2). Keys: the input names, then "pool". Inference on the CPU backend (host tensors).
+     * 1, 2). Keys: the input names, then "pool".
      */
-    public LinkedHashMap<String, Tensor> forward(Backend backend, Map<String, Tensor> features) {
+    public LinkedHashMap<String, Var> forward(Map<String, Var> features) {
         if (features.size() != levels()) {
             throw new IllegalArgumentException("FPN: expected " + levels() + " feature maps, got " + features.size());
         }
         List<String> names = new ArrayList<>(features.keySet());
-        List<Tensor> x = new ArrayList<>(features.values());
-        Tensor[] results = new Tensor[levels()];
+        List<Var> x = new ArrayList<>(features.values());
+        Var[] results = new Var[levels()];
         int top = levels() - 1;
-        Tensor lastInner = innerBlocks.get(top).forward(backend, x.get(top));
-        results[top] = layerBlocks.get(top).forward(backend, lastInner);
+        Var lastInner = innerBlocks.get(top).forward(x.get(top));
+        results[top] = layerBlocks.get(top).forward(lastInner);
         for (int i = top - 1; i >= 0; i--) {
-            Tensor lateral = innerBlocks.get(i).forward(backend, x.get(i));
-            Tensor topDown = HostOps.interpolateNearest(lastInner, lateral.size(2), lateral.size(3));
-            lastInner = HostOps.add(lateral, topDown, false);
-            results[i] = layerBlocks.get(i).forward(backend, lastInner);
+            Var lateral = innerBlocks.get(i).forward(x.get(i));
+            Var topDown = Nn.upsampleNearest(lastInner, lateral.shape()[2], lateral.shape()[3]);
+            lastInner = Ops.add(lateral, topDown);
+            results[i] = layerBlocks.get(i).forward(lastInner);
         }
-        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        LinkedHashMap<String, Var> out = new LinkedHashMap<>();
         for (int i = 0; i < levels(); i++) {
             out.put(names.get(i), results[i]);
         }
-        out.put("pool", HostOps.maxPool2d(results[top], 1, 2, 0));
+        out.put("pool", Nn.maxPool2d(results[top], 1, 2, 0));
         return out;
     }
 

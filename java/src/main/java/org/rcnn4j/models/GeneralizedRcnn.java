@@ -1,56 +1,156 @@
 package org.rcnn4j.models;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import org.rcnn4j.autograd.Autograd;
+import org.rcnn4j.autograd.Scope;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.detection.Detections;
+import org.rcnn4j.detection.TransformPostprocess;
+import org.rcnn4j.tensor.Tensor;
+
 import org.rcnn4j.nn.Module;
 
 /**
- * Faster R-CNN / Mask R-CNN with a ResNet-50-FPN backbone, laid out as torchvision's GeneralizedRCNN: transform,
- * backbone, rpn, roi_heads, so {@link #stateDict()} has torchvision's keys, shapes and order. Structure only:
- * the detection forward pass is later work.
+ * Faster R-CNN / Mask R-CNN laid out as torchvision's GeneralizedRCNN: transform, backbone, rpn, roi_heads, so
+ * {@link #stateDict()} has torchvision's keys, shapes and order (with torchvision's ResNet-50-FPN layout).
  */
 public final class GeneralizedRcnn extends Module {
-    private static final List<String> BOX_LEVELS = List.of("0", "1", "2", "3");
-
-    private final boolean masks;
-    private final int numClasses;
-    private final RcnnConfig config;
-    private final BackboneWithFpn backbone;
+    private final RcnnLayout layout;
+    private final Backbone backbone;
     private final RegionProposalNetwork rpn;
     private final RoiHeads roiHeads;
 
-    GeneralizedRcnn(boolean masks, int numClasses, Norm norm, int trainableBackboneLayers) {
-        this.masks = masks;
-        this.numClasses = numClasses;
-        this.config = RcnnConfig.torchvisionDefaults();
-        addModule("transform", new GeneralizedRcnnTransform(config));
-        backbone = addModule("backbone", new BackboneWithFpn(norm, trainableBackboneLayers));
-        int c = BackboneWithFpn.OUT_CHANNELS;
-        AnchorGenerator anchors = AnchorGenerator.fpnDefault();
+    /** A detector of {@code layout} around {@code backbone} (a Module implementing {@link Backbone}). */
+    public <B extends Module & Backbone> GeneralizedRcnn(RcnnLayout layout, B backbone) {
+        this.layout = layout;
+        addModule("transform", new GeneralizedRcnnTransform(layout.config()));
+        this.backbone = addModule("backbone", backbone);
+        int c = backbone.outChannels();
+        AnchorGenerator anchors = layout.anchors();
         rpn = addModule("rpn", new RegionProposalNetwork(anchors, new RpnHead(c, anchors.anchorsPerLocation())));
-        int resolution = 7;
-        int representation = 1024;
+        int r = layout.boxResolution();
+        boolean masks = layout.masks();
+        int[] maskLayers = layout.maskLayers();
+        int maskOut = maskLayers.length == 0 ? c : maskLayers[maskLayers.length - 1];
         roiHeads = addModule("roi_heads", new RoiHeads(
-                new MultiScaleRoIAlign(BOX_LEVELS, resolution, 2),
-                new TwoMlpHead(c * resolution * resolution, representation),
-                new FastRcnnPredictor(representation, numClasses),
-                masks ? new MultiScaleRoIAlign(BOX_LEVELS, 14, 2) : null,
-                masks ? new MaskRcnnHeads(c, new int[] {256, 256, 256, 256}) : null,
-                masks ? new MaskRcnnPredictor(256, 256, numClasses) : null));
+                new MultiScaleRoIAlign(layout.roiLevels(), r, 2),
+                new TwoMlpHead(c * r * r, layout.representationSize()),
+                new FastRcnnPredictor(layout.representationSize(), layout.numClasses()),
+                masks ? new MultiScaleRoIAlign(layout.roiLevels(), layout.maskResolution(), 2) : null,
+                masks ? new MaskRcnnHeads(c, maskLayers) : null,
+                masks ? new MaskRcnnPredictor(maskOut, layout.maskDimReduced(), layout.numClasses()) : null));
+    }
+
+    /**
+     * One training forward pass: the images (host F32 [3, H, W], values in [0, 1]) are normalized, resized and
+     * batched with their targets, and the losses come back in torchvision's order and names (loss_classifier,
+     * loss_box_reg, [loss_mask,] loss_objectness, loss_rpn_box_reg), each a 0-dim Var. The samplers draw from
+     * generators seeded by {@code seed}. The module must be bound ({@link #to}); open a Scope around the step.
+     */
+    public LinkedHashMap<String, Var> losses(List<Tensor> images, List<DetectionTargets> targets, long seed) {
+        if (targets == null || targets.size() != images.size()) {
+            throw new IllegalArgumentException("targets: need one per image (" + images.size() + "), got "
+                    + (targets == null ? "none" : targets.size()));
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            if (hasMasks() && targets.get(i).masks() == null) {
+                throw new IllegalArgumentException("targets[" + i + "]: Mask R-CNN needs masks");
+            }
+        }
+        ImageList il = transform().forward(images);
+        List<DetectionTargets> resized = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            Tensor img = images.get(i);
+            resized.add(TargetResize.resize(targets.get(i), new int[] {img.size(1), img.size(2)},
+                    il.imageSizes()[i]));
+        }
+        Backend backend = backend();
+        LinkedHashMap<String, Var> features = backbone.forward(Var.fromHost(backend, il.tensors()));
+        RegionProposalNetwork.Output proposals = rpn.forward(il, new ArrayList<>(features.values()), resized,
+                config(), seed);
+        try {
+            RoiHeads.Output heads = roiHeads.forward(features, proposals.proposals(), List.of(il.imageSizes()),
+                    resized, config(), mix(seed));
+            LinkedHashMap<String, Var> losses = new LinkedHashMap<>(heads.losses());
+            losses.putAll(proposals.losses());
+            return losses;
+        } finally {
+            proposals.proposals().forEach(Tensor::close);
+        }
+    }
+
+    /**
+     * Inference on images of any size (host F32 [3, H, W], values in [0, 1]): detections in each image's own
+     * pixels, on the host. Records no graph and frees everything it made on the backend.
+     */
+    public List<ImageDetections> detect(List<Tensor> images) {
+        Backend backend = backend();
+        try (Autograd.NoGrad ng = Autograd.noGrad(); Scope scope = Scope.open(); TensorBin bin = new TensorBin()) {
+            ImageList il = transform().forward(images);
+            LinkedHashMap<String, Var> features = backbone.forward(Var.fromHost(backend, il.tensors()));
+            RegionProposalNetwork.Output proposals = rpn.forward(il, new ArrayList<>(features.values()), null,
+                    config(), 0);
+            bin.addAll(proposals.proposals());
+            RoiHeads.Output heads = roiHeads.forward(features, proposals.proposals(), List.of(il.imageSizes()), null,
+                    config(), 0);
+            List<ImageDetections> out = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                Detections d = heads.detections().get(i);
+                bin.add(d.boxes());
+                bin.add(d.scores());
+                bin.add(d.labels());
+                int[] original = {images.get(i).size(1), images.get(i).size(2)};
+                Tensor boxes = bin.add(TransformPostprocess.resizeBoxes(backend, d.boxes(), il.imageSizes()[i],
+                        original));
+                Tensor masks = null;
+                if (hasMasks()) {
+                    Tensor probs = bin.add(heads.maskProbabilities().get(i));
+                    masks = probs.size(0) == 0
+                            ? Tensor.zeros(org.rcnn4j.tensor.DType.F32, 0, 1, original[0], original[1])
+                            : host(backend, bin.add(TransformPostprocess.pasteMasks(backend, probs, boxes, original)));
+                }
+                out.add(new ImageDetections(host(backend, boxes), host(backend, d.scores()),
+                        host(backend, d.labels()), masks));
+            }
+            return out;
+        }
+    }
+
+    /** A host copy that outlives the device tensor (on the CPU backend the tensor itself). */
+    private static Tensor host(Backend backend, Tensor t) {
+        return backend.toHost(t);
+    }
+
+    private static long mix(long seed) {
+        long z = seed + 0x9e3779b97f4a7c15L;
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        return z ^ (z >>> 31);
+    }
+
+    public GeneralizedRcnnTransform transform() {
+        return (GeneralizedRcnnTransform) get("transform");
+    }
+
+    public RcnnLayout layout() {
+        return layout;
     }
 
     public boolean hasMasks() {
-        return masks;
+        return layout.masks();
     }
 
     public int numClasses() {
-        return numClasses;
+        return layout.numClasses();
     }
 
     public RcnnConfig config() {
-        return config;
+        return layout.config();
     }
 
-    public BackboneWithFpn backbone() {
+    public Backbone backbone() {
         return backbone;
     }
 
@@ -64,6 +164,6 @@ public final class GeneralizedRcnn extends Module {
 
     @Override
     public String typeName() {
-        return masks ? "MaskRCNN" : "FasterRCNN";
+        return layout.masks() ? "MaskRCNN" : "FasterRCNN";
     }
 }

@@ -1,11 +1,10 @@
 package org.rcnn4j.models;
 
 import java.util.LinkedHashMap;
-import org.rcnn4j.backend.Backend;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.Conv2d;
-import org.rcnn4j.nn.Layer;
-import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.nn.Init;
+import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.MaxPool2d;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.ReLU;
@@ -46,15 +45,15 @@ public final class ResNetBody extends Module {
         freeze(trainableLayers);
     }
 
-    /** layer1..layer4's outputs as "0".."3" for an image batch [N,3,H,W]; inference on the CPU backend. */
-    public LinkedHashMap<String, Tensor> forward(Backend backend, Tensor images) {
-        Tensor x = images;
+    /** layer1..layer4's outputs as "0".."3" for an image batch [N,3,H,W]. */
+    public LinkedHashMap<String, Var> forward(Var images) {
+        Var x = images;
         for (String stem : new String[] {"conv1", "bn1", "relu", "maxpool"}) {
-            x = ((Layer) get(stem)).forward(backend, x);
+            x = ((Layer) get(stem)).forward(x);
         }
-        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        LinkedHashMap<String, Var> out = new LinkedHashMap<>();
         for (int i = 1; i <= 4; i++) {
-            x = ((Layer) get("layer" + i)).forward(backend, x);
+            x = ((Layer) get("layer" + i)).forward(x);
             out.put(Integer.toString(i - 1), x);
         }
         return out;

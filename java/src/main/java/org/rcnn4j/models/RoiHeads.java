@@ -1,5 +1,22 @@
 package org.rcnn4j.models;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.detection.BalancedPositiveNegativeSampler;
+import org.rcnn4j.detection.DetectionPostprocess;
+import org.rcnn4j.detection.Detections;
+import org.rcnn4j.detection.FastRcnnLoss;
+import org.rcnn4j.detection.MaskInference;
+import org.rcnn4j.detection.MaskRcnnLoss;
+import org.rcnn4j.detection.MultiScaleRoIAlignFunction;
+import org.rcnn4j.detection.RoiTargets;
+import org.rcnn4j.tensor.Tensor;
+
 import org.rcnn4j.nn.Module;
 
 /**
@@ -7,6 +24,8 @@ import org.rcnn4j.nn.Module;
  * mask_predictor (in that order).
  */
 public final class RoiHeads extends Module {
+    private final MultiScaleRoIAlign boxRoiPool;
+    private final MultiScaleRoIAlign maskRoiPool;
     private final TwoMlpHead boxHead;
     private final FastRcnnPredictor boxPredictor;
     private final MaskRcnnHeads maskHead;
@@ -14,7 +33,8 @@ public final class RoiHeads extends Module {
 
     public RoiHeads(MultiScaleRoIAlign boxRoiPool, TwoMlpHead boxHead, FastRcnnPredictor boxPredictor,
             MultiScaleRoIAlign maskRoiPool, MaskRcnnHeads maskHead, MaskRcnnPredictor maskPredictor) {
-        addModule("box_roi_pool", boxRoiPool);
+        this.boxRoiPool = addModule("box_roi_pool", boxRoiPool);
+        this.maskRoiPool = maskHead != null ? maskRoiPool : null;
         this.boxHead = addModule("box_head", boxHead);
         this.boxPredictor = addModule("box_predictor", boxPredictor);
         if (maskHead != null) {
@@ -25,6 +45,124 @@ public final class RoiHeads extends Module {
             this.maskHead = null;
             this.maskPredictor = null;
         }
+    }
+
+    /** Per image detections in the resized image (eval) or the losses (training); see {@link #forward}. */
+    public record Output(List<Detections> detections, List<Tensor> maskProbabilities, LinkedHashMap<String, Var> losses) {
+    }
+
+    /**
+     * torchvision's RoIHeads.forward. Training ({@code targets} given): proposals plus ground truth, matched and
+     * sampled (generator seeded by {@code seed}), pooled, classified; loss_classifier and loss_box_reg, and for
+     * Mask R-CNN loss_mask on the positives. Eval: postprocess_detections, then the masks of the detections as
+     * probabilities [D_i, 1, M, M]. Returned tensors are on the features' backend; the caller closes them.
+     */
+    public Output forward(Map<String, Var> features, List<Tensor> proposals, List<int[]> imageSizes,
+            List<DetectionTargets> targets, RcnnConfig config, long seed) {
+        Backend backend = features.values().iterator().next().backend();
+        if (targets == null) {
+            return infer(backend, features, proposals, imageSizes, config);
+        }
+        LinkedHashMap<String, Var> losses = new LinkedHashMap<>();
+        try (TensorBin bin = new TensorBin()) {
+            List<Tensor> gtBoxes = new ArrayList<>();
+            List<Tensor> gtLabels = new ArrayList<>();
+            List<Tensor> gtMasks = new ArrayList<>();
+            for (DetectionTargets t : targets) {
+                gtBoxes.add(t.boxes());
+                gtLabels.add(t.labels());
+                gtMasks.add(t.masks());
+            }
+            BalancedPositiveNegativeSampler sampler = new BalancedPositiveNegativeSampler(
+                    config.boxBatchSizePerImage(), config.boxPositiveFraction(), seed);
+            RoiTargets rt = RoiTargets.select(backend, proposals, gtBoxes, gtLabels, sampler);
+            bin.addAll(rt.proposals());
+            bin.addAll(rt.matchedIdxs());
+            bin.addAll(rt.labels());
+            bin.addAll(rt.regressionTargets());
+            Var[] pred = boxPredictor.forward(boxHead.forward(pool(boxRoiPool, features, rt.proposals(),
+                    imageSizes)));
+            FastRcnnLoss.Result r = FastRcnnLoss.compute(pred[0], pred[1], rt.labels(), rt.regressionTargets());
+            losses.put("loss_classifier", r.classifier());
+            losses.put("loss_box_reg", r.boxReg());
+            if (hasMasks()) {
+                List<Tensor> positives = new ArrayList<>();
+                List<Tensor> matched = new ArrayList<>();
+                int count = 0;
+                for (int i = 0; i < targets.size(); i++) {
+                    long[] labels = backend.toHost(rt.labels().get(i)).longs();
+                    float[] boxes = backend.toHost(rt.proposals().get(i)).floats();
+                    long[] idx = backend.toHost(rt.matchedIdxs().get(i)).longs();
+                    int p = 0;
+                    for (long l : labels) {
+                        p += l > 0 ? 1 : 0;
+                    }
+                    float[] pb = new float[4 * p];
+                    long[] pm = new long[p];
+                    for (int k = 0, j = 0; k < labels.length; k++) {
+                        if (labels[k] > 0) {
+                            System.arraycopy(boxes, 4 * k, pb, 4 * j, 4);
+                            pm[j++] = idx[k];
+                        }
+                    }
+                    positives.add(bin.add(backend.toDevice(Tensor.ofFloats(pb, p, 4))));
+                    matched.add(bin.add(backend.toDevice(Tensor.ofLongs(pm, p))));
+                    count += p;
+                }
+                if (count == 0) {
+                    // torchvision: mask_logits.sum() * 0, a zero that still belongs to the graph
+                    losses.put("loss_mask", Ops.mul(Ops.sum(pred[0]), 0.0));
+                } else {
+                    Var logits = maskLogits(features, positives, imageSizes);
+                    losses.put("loss_mask", MaskRcnnLoss.compute(logits, positives, gtMasks, gtLabels, matched));
+                }
+            }
+        }
+        return new Output(List.of(), List.of(), losses);
+    }
+
+    private Output infer(Backend backend, Map<String, Var> features, List<Tensor> proposals, List<int[]> imageSizes,
+            RcnnConfig config) {
+        Var[] pred = boxPredictor.forward(boxHead.forward(pool(boxRoiPool, features, proposals, imageSizes)));
+        List<Detections> dets = DetectionPostprocess.postprocess(backend, pred[0].value(), pred[1].value(), proposals,
+                imageSizes, config.boxScoreThresh(), config.boxNmsThresh(), config.boxDetectionsPerImg());
+        List<Tensor> masks = List.of();
+        if (hasMasks()) {
+            List<Tensor> boxes = new ArrayList<>();
+            List<Tensor> labels = new ArrayList<>();
+            int count = 0;
+            for (Detections d : dets) {
+                boxes.add(d.boxes());
+                labels.add(d.labels());
+                count += d.boxes().shape()[0];
+            }
+            if (count > 0) {
+                masks = MaskInference.probabilities(backend, maskLogits(features, boxes, imageSizes).value(), labels);
+            } else {
+                masks = new ArrayList<>();
+                int m = 2 * maskRoiPool.outputSize();
+                for (int i = 0; i < dets.size(); i++) {
+                    masks.add(backend.toDevice(Tensor.zeros(org.rcnn4j.tensor.DType.F32, 0, 1, m, m)));
+                }
+            }
+        }
+        return new Output(dets, masks, new LinkedHashMap<>());
+    }
+
+    private Var maskLogits(Map<String, Var> features, List<Tensor> boxes, List<int[]> imageSizes) {
+        return maskPredictor.forward(maskHead.forward(pool(maskRoiPool, features, boxes, imageSizes)));
+    }
+
+    private static Var pool(MultiScaleRoIAlign pooler, Map<String, Var> features, List<Tensor> boxes,
+            List<int[]> imageSizes) {
+        List<Var> levels = new ArrayList<>();
+        features.forEach((name, v) -> {
+            if (pooler.featureNames().contains(name)) {
+                levels.add(v);
+            }
+        });
+        return MultiScaleRoIAlignFunction.forward(levels, boxes, imageSizes, pooler.outputSize(),
+                pooler.samplingRatio());
     }
 
     public TwoMlpHead boxHead() {

@@ -1,12 +1,11 @@
 package org.rcnn4j.models;
 
-import org.rcnn4j.backend.Backend;
-import org.rcnn4j.nn.Layer;
-
 import java.util.Map;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Conv2dNormActivation;
 import org.rcnn4j.nn.Init;
+import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.Sequential;
 import org.rcnn4j.tensor.Tensor;
@@ -33,11 +32,10 @@ public final class RpnHead extends Module {
      * One feature level [N, C, H, W]: objectness logits [N, A, H, W] and box deltas [N, 4A, H, W] (conv 3x3 + ReLU,
      * then the two 1x1 convs).
      */
-    public Tensor[] forward(Backend backend, Tensor feature) {
-        try (Tensor t = ((Layer) children().get("conv")).forward(backend, feature)) {
-            Tensor logits = ((Layer) children().get("cls_logits")).forward(backend, t);
-            return new Tensor[] {logits, ((Layer) children().get("bbox_pred")).forward(backend, t)};
-        }
+    public Var[] forward(Var feature) {
+        Var t = ((Layer) children().get("conv")).forward(feature);
+        return new Var[] {((Layer) children().get("cls_logits")).forward(t),
+                ((Layer) children().get("bbox_pred")).forward(t)};
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.rcnn4j.models;
 
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.Linear;
 import org.rcnn4j.nn.Module;
 
@@ -13,5 +16,11 @@ public final class TwoMlpHead extends Module {
     @Override
     public String typeName() {
         return "TwoMLPHead";
+    }
+
+    /** relu(fc7(relu(fc6(flatten(x))))) for pooled RoI features [K, C, h, w]. */
+    public Var forward(Var x) {
+        Var h = Ops.relu(((Layer) get("fc6")).forward(Ops.flatten(x, 1)));
+        return Ops.relu(((Layer) get("fc7")).forward(h));
     }
 }

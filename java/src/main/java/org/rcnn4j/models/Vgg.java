@@ -1,9 +1,12 @@
 package org.rcnn4j.models;
 
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.AdaptiveAvgPool2d;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Dropout;
 import org.rcnn4j.nn.Init;
+import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.Linear;
 import org.rcnn4j.nn.MaxPool2d;
 import org.rcnn4j.nn.Module;
@@ -48,6 +51,12 @@ public final class Vgg extends Module {
                 lin.bias().init(Init.zeros());
             }
         });
+    }
+
+    /** features, avgpool, flatten, classifier: logits [N, num_classes] for images [N, 3, H, W]. */
+    public Var forward(Var images) {
+        Var x = ((Layer) get("avgpool")).forward(features.forward(images));
+        return classifier.forward(Ops.flatten(x, 1));
     }
 
     public Sequential features() {

@@ -1,7 +1,10 @@
 package org.rcnn4j.nn;
 
-/** torch.nn.AdaptiveAvgPool2d (no state; structure only for now). */
-public final class AdaptiveAvgPool2d extends Module {
+import org.rcnn4j.autograd.AdaptivePool;
+import org.rcnn4j.autograd.Var;
+
+/** torch.nn.AdaptiveAvgPool2d (no state). */
+public final class AdaptiveAvgPool2d extends Module implements Layer {
     private final int outputHeight;
     private final int outputWidth;
 
@@ -16,5 +19,10 @@ public final class AdaptiveAvgPool2d extends Module {
 
     public int outputWidth() {
         return outputWidth;
+    }
+
+    @Override
+    public Var forward(Var input) {
+        return AdaptivePool.avgPool2d(input, outputHeight, outputWidth);
     }
 }

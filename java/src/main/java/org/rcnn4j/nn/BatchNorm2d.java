@@ -1,13 +1,13 @@
 package org.rcnn4j.nn;
 
-import org.rcnn4j.backend.Backend;
+import org.rcnn4j.autograd.Nn;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.tensor.DType;
-import org.rcnn4j.tensor.Tensor;
 
 /**
  * torch.nn.BatchNorm2d (affine, tracking running stats): parameters weight, bias; buffers running_mean,
- * running_var and num_batches_tracked (an I64 scalar, shape []). The forward pass is inference mode (running
- * statistics).
+ * running_var and num_batches_tracked (an I64 scalar, shape []). num_batches_tracked is kept for
+ * the keys only (momentum is fixed, as torch uses it).
  */
 public final class BatchNorm2d extends Module implements Layer {
     private final Parameter weight;
@@ -40,9 +40,10 @@ public final class BatchNorm2d extends Module implements Layer {
         return momentum;
     }
 
+    /** Batch statistics (and a running-stat update) in training mode, the running statistics in eval mode. */
     @Override
-    public Tensor forward(Backend backend, Tensor input) {
-        return HostOps.batchNorm(input, weight.value(), bias.value(), runningMean.value(), runningVar.value(), eps,
-                "BatchNorm2d");
+    public Var forward(Var input) {
+        return Nn.batchNorm2d(input, weight.var(), bias.var(), runningMean.var().value(), runningVar.var().value(),
+                isTraining(), momentum, eps);
     }
 }

@@ -1,8 +1,8 @@
 package org.rcnn4j.nn;
 
-import org.rcnn4j.backend.Backend;
+import org.rcnn4j.autograd.Nn;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Conv2dParams;
-import org.rcnn4j.tensor.Tensor;
 
 /** torch.nn.Conv2d: weight [out, in/groups, k, k], optional bias [out]; torch's default initialization. */
 public final class Conv2d extends Module implements Layer {
@@ -39,7 +39,7 @@ public final class Conv2d extends Module implements Layer {
     }
 
     @Override
-    public Tensor forward(Backend backend, Tensor input) {
-        return backend.conv2d(input, weight.value(), bias == null ? null : bias.value(), params);
+    public Var forward(Var input) {
+        return Nn.conv2d(input, weight.var(), bias == null ? null : bias.var(), params);
     }
 }

@@ -1,10 +1,13 @@
 package org.rcnn4j.nn;
 
+import org.rcnn4j.autograd.Nn;
+import org.rcnn4j.autograd.Var;
+
 /**
  * torch.nn.ConvTranspose2d: weight [in, out, k, k] (note the order), bias [out]; torch's default initialization
- * (whose fan-in is therefore out*k*k). Structure only: no forward pass yet.
+ * (whose fan-in is therefore out*k*k).
  */
-public final class ConvTranspose2d extends Module {
+public final class ConvTranspose2d extends Module implements Layer {
     private final Parameter weight;
     private final Parameter bias;
     private final int stride;
@@ -32,5 +35,10 @@ public final class ConvTranspose2d extends Module {
 
     public int padding() {
         return padding;
+    }
+
+    @Override
+    public Var forward(Var input) {
+        return Nn.convTranspose2d(input, weight.var(), bias == null ? null : bias.var(), stride, padding, 0, 1, 1);
     }
 }

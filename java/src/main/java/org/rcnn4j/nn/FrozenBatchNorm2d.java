@@ -1,7 +1,8 @@
 package org.rcnn4j.nn;
 
 import java.util.Map;
-import org.rcnn4j.backend.Backend;
+import org.rcnn4j.autograd.Nn;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
@@ -53,9 +54,21 @@ public final class FrozenBatchNorm2d extends Module implements Layer {
         stateDict.remove(prefix + "num_batches_tracked");
     }
 
+    /** x * scale + shift per channel, scale = weight / sqrt(running_var + eps), computed in float32 as torchvision. */
     @Override
-    public Tensor forward(Backend backend, Tensor input) {
-        return HostOps.batchNorm(input, weight.value(), bias.value(), runningMean.value(), runningVar.value(), eps,
-                "FrozenBatchNorm2d");
+    public Var forward(Var input) {
+        float[] w = weight.value().floats();
+        float[] b = bias.value().floats();
+        float[] m = runningMean.value().floats();
+        float[] v = runningVar.value().floats();
+        int c = w.length;
+        double[] scale = new double[c];
+        double[] shift = new double[c];
+        for (int i = 0; i < c; i++) {
+            float s = w[i] * (float) (1.0 / Math.sqrt(v[i] + eps));
+            scale[i] = s;
+            shift[i] = b[i] - m[i] * s;
+        }
+        return Nn.channelAffine(input, ChannelVectors.like(input, scale), ChannelVectors.like(input, shift));
     }
 }

@@ -1,7 +1,8 @@
 package org.rcnn4j.nn;
 
-import org.rcnn4j.backend.Backend;
-import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.autograd.Nn;
+import org.rcnn4j.autograd.Var;
+
 
 /** torch.nn.Linear: weight [out, in], bias [out]; torch's default initialization. */
 public final class Linear extends Module implements Layer {
@@ -26,23 +27,9 @@ public final class Linear extends Module implements Layer {
         return bias;
     }
 
-    /** y = x W^T + b for x [N, in] (the product on the backend, the bias on the host). */
+    /** y = x W^T + b for x [N, in]. */
     @Override
-    public Tensor forward(Backend backend, Tensor input) {
-        if (input.dim() != 2) {
-            throw new IllegalArgumentException("Linear: input must be [N, in_features], got "
-                    + java.util.Arrays.toString(input.shape()));
-        }
-        Tensor y = backend.matmul(input, weight.value(), false, true);
-        if (bias == null) {
-            return y;
-        }
-        float[] out = HostOps.hostFloats(y, "Linear bias").clone();
-        float[] b = bias.value().floats();
-        int n = y.size(1);
-        for (int i = 0; i < out.length; i++) {
-            out[i] += b[i % n];
-        }
-        return Tensor.ofFloats(out, y.shape());
+    public Var forward(Var input) {
+        return Nn.linear(input, weight.var(), bias == null ? null : bias.var());
     }
 }

@@ -1,7 +1,8 @@
 package org.rcnn4j.nn;
 
-import org.rcnn4j.backend.Backend;
-import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.autograd.Nn;
+import org.rcnn4j.autograd.Var;
+
 
 /** torch.nn.MaxPool2d(kernel, stride, padding) without dilation or ceil_mode (no state). */
 public final class MaxPool2d extends Module implements Layer {
@@ -20,7 +21,7 @@ public final class MaxPool2d extends Module implements Layer {
     }
 
     @Override
-    public Tensor forward(Backend backend, Tensor input) {
-        return HostOps.maxPool2d(input, kernel, stride, padding);
+    public Var forward(Var input) {
+        return Nn.maxPool2d(input, kernel, stride, padding);
     }
 }

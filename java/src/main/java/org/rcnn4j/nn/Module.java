@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
@@ -19,6 +21,8 @@ public abstract class Module {
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Buffer> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+    private Backend backend;
 
     // ---- registration (for subclasses' constructors) --------------------------------------------------------
 
@@ -146,6 +150,71 @@ public abstract class Module {
     public Module requiresGrad(boolean value) {
         namedParameters().values().forEach(p -> p.requiresGrad(value));
         return this;
+    }
+
+    // ---- mode and backend ----------------------------------------------------------------------------------
+
+    /** torch's train(mode): sets the training flag here and on every descendant (dropout, batch norm, detectors). */
+    public Module train(boolean mode) {
+        namedModules().values().forEach(m -> m.training = mode);
+        return this;
+    }
+
+    /** torch's eval(): train(false). */
+    public Module eval() {
+        return train(false);
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /**
+     * Moves every parameter and buffer onto {@code backend} as a {@link Var} (trainable parameters gather
+     * gradients; frozen ones and buffers are constants) so forward passes can run there. The Vars belong to the
+     * module, not to any open scope: {@link #release()} copies them back to the host and frees them.
+     */
+    public Module to(Backend backend) {
+        if (this.backend != null) {
+            release();
+        }
+        stateEntries().forEach((k, e) -> {
+            if (!e.hasValue()) {
+                throw new IllegalStateException(k + " has no value yet: initialize the module or load a state dict");
+            }
+            e.bind(backend, e instanceof Parameter p && p.requiresGrad());
+        });
+        namedModules().values().forEach(m -> m.backend = backend);
+        return this;
+    }
+
+    /** The backend the module is bound to; fails when it is not. */
+    public Backend backend() {
+        if (backend == null) {
+            throw new IllegalStateException(typeName() + " is not bound to a backend: call to(backend) first");
+        }
+        return backend;
+    }
+
+    public boolean isBound() {
+        return backend != null;
+    }
+
+    /** Copies the values back to the host and frees their device memory; the module stays usable for to(). */
+    public void release() {
+        stateEntries().values().forEach(StateEntry::unbind);
+        namedModules().values().forEach(m -> m.backend = null);
+    }
+
+    /** The trainable parameters' Vars by dotted name (bound modules only): what an optimizer updates. */
+    public LinkedHashMap<String, Var> trainableVars() {
+        LinkedHashMap<String, Var> out = new LinkedHashMap<>();
+        namedParameters().forEach((k, p) -> {
+            if (p.requiresGrad()) {
+                out.put(k, p.var());
+            }
+        });
+        return out;
     }
 
     // ---- values ---------------------------------------------------------------------------------------------

@@ -1,12 +1,12 @@
 package org.rcnn4j.nn;
 
-import org.rcnn4j.backend.Backend;
-import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Var;
 
 /** torch.nn.ReLU (no state). */
 public final class ReLU extends Module implements Layer {
     @Override
-    public Tensor forward(Backend backend, Tensor input) {
-        return HostOps.relu(input);
+    public Var forward(Var input) {
+        return Ops.relu(input);
     }
 }

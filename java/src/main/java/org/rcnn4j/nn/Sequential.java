@@ -1,7 +1,7 @@
 package org.rcnn4j.nn;
 
-import org.rcnn4j.backend.Backend;
-import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.autograd.Var;
+
 
 /** torch.nn.Sequential: children named "0", "1", ... (or given names), run in order. */
 public class Sequential extends Module implements Layer {
@@ -31,14 +31,14 @@ public class Sequential extends Module implements Layer {
     }
 
     @Override
-    public Tensor forward(Backend backend, Tensor input) {
-        Tensor x = input;
+    public Var forward(Var input) {
+        Var x = input;
         for (var e : children().entrySet()) {
             if (!(e.getValue() instanceof Layer layer)) {
                 throw new UnsupportedOperationException("Sequential: child " + e.getKey() + " ("
                         + e.getValue().typeName() + ") has no forward pass yet");
             }
-            x = layer.forward(backend, x);
+            x = layer.forward(x);
         }
         return x;
     }

@@ -2,6 +2,8 @@ package org.rcnn4j.nn;
 
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;
@@ -9,13 +11,15 @@ import org.rcnn4j.tensor.Tensor;
 /**
  * One named tensor of a module's state (a {@link Parameter} or a {@link Buffer}): its shape, dtype and init rule
  * are fixed when the module is built; its value is allocated only when initialized or loaded, so a model's layout
- * can be inspected without its memory.
+ * can be inspected without its memory. While the module is bound to a backend ({@link Module#to}) the value lives in
+ * a {@link Var} there, which training updates; {@link #value()} then reads it back.
  */
 public abstract sealed class StateEntry permits Parameter, Buffer {
     private final DType dtype;
     private final int[] shape;
     private Init init;
     private Tensor value;
+    private Var var;
 
     StateEntry(DType dtype, int[] shape, Init init) {
         Shapes.numel(shape); // validates
@@ -46,11 +50,14 @@ public abstract sealed class StateEntry permits Parameter, Buffer {
     }
 
     public boolean hasValue() {
-        return value != null;
+        return value != null || var != null;
     }
 
-    /** The value; fails when neither initialized nor loaded. */
+    /** The value (a host copy of the bound Var's while bound); fails when neither initialized nor loaded. */
     public Tensor value() {
+        if (var != null) {
+            return var.backend().toHost(var.value());
+        }
         if (value == null) {
             throw new IllegalStateException("no value yet: initialize the module (Module.initialize(seed)) or load "
                     + "a state dict");
@@ -60,6 +67,10 @@ public abstract sealed class StateEntry permits Parameter, Buffer {
 
     /** Replaces the value with {@code t}, which must have this entry's dtype and shape (not copied). */
     public void set(Tensor t) {
+        if (var != null) {
+            throw new IllegalStateException("the module is bound to " + var.backend().name() + ": release() it before "
+                    + "setting values");
+        }
         if (t.dtype() != dtype || !Arrays.equals(t.shape(), shape)) {
             throw new IllegalArgumentException("expected " + dtype + Shapes.format(shape) + ", got " + t.dtype()
                     + Shapes.format(t.shape()));
@@ -74,6 +85,36 @@ public abstract sealed class StateEntry permits Parameter, Buffer {
 
     /** Drops the value (frees its memory). */
     public void clear() {
+        unbind();
         value = null;
+    }
+
+    /** The value as a Var on the bound backend (a gradient-gathering leaf for a trainable parameter). */
+    public Var var() {
+        if (var == null) {
+            throw new IllegalStateException("not bound to a backend: call Module.to(backend) first");
+        }
+        return var;
+    }
+
+    boolean isBound() {
+        return var != null;
+    }
+
+    void bind(Backend backend, boolean requiresGrad) {
+        Tensor v = value();
+        unbind();
+        var = Var.persistent(backend, backend.toDevice(v), requiresGrad);
+        value = null;
+    }
+
+    /** Copies the bound value back to the host and frees the Var. */
+    void unbind() {
+        if (var != null) {
+            Var old = var;
+            var = null;
+            value = old.backend().toHost(old.value()); // on the CPU backend the same tensor: closing it is a no-op
+            old.close();
+        }
     }
 }

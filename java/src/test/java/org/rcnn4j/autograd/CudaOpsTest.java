@@ -107,6 +107,23 @@ class CudaOpsTest {
     }
 
     @Test
+    void detectorLayers() {
+        compare("channel_affine", (b, v) -> Nn.channelAffine(v[0], v[1], v[2]), rand(30, 2, 5, 7, 6), rand(31, 5),
+                rand(32, 5));
+        compare("upsample_nearest", (b, v) -> Nn.upsampleNearest(v[0], 13, 9), rand(33, 2, 3, 5, 7));
+        compare("upsample_nearest 2x", (b, v) -> Nn.upsampleNearest(v[0], 10, 14), rand(34, 1, 3, 5, 7));
+        compare("conv_transpose2d k2 s2", (b, v) -> Nn.convTranspose2d(v[0], v[1], v[2], 2, 0, 0, 1, 1),
+                rand(35, 2, 4, 5, 6), rand(36, 4, 3, 2, 2), rand(37, 3));
+        compare("conv_transpose2d grouped", (b, v) -> Nn.convTranspose2d(v[0], v[1], null, 2, 1, 1, 2, 2),
+                rand(38, 1, 4, 5, 4), rand(39, 4, 3, 3, 3));
+        compare("batch_norm training", (b, v) -> Nn.batchNorm2d(v[0], v[1], v[2], null, null, true, 0.1, 1e-5),
+                rand(40, 3, 4, 5, 6), rand(41, 4), rand(42, 4));
+        compare("concat f32", (b, v) -> Ops.concat(List.of(v[0], v[1], v[0])), rand(43, 3, 2, 5), rand(44, 1, 2, 5));
+        compare("index_select host index", (b, v) -> Ops.indexSelect(v[0], Var.of(b, Tensor.ofInts(
+                new int[] {4, 0, 4, 4, 2}, 5))), rand(45, 6, 3, 2));
+    }
+
+    @Test
     void losses() {
         compare("smooth_l1", (b, v) -> Losses.smoothL1(v[0], v[1], 1.0 / 9, Reduction.SUM), rand(20, 4, 4),
                 rand(21, 4, 4));

@@ -8,10 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.testing.Inference;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.nn.FrozenBatchNorm2d;
-import org.rcnn4j.nn.HostOps;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.Fixtures;
@@ -37,9 +38,9 @@ class BackboneForwardTest {
         Module.LoadResult r = block.loadStateDict(withPrefix("block."), true);
         assertTrue(r.missingKeys().isEmpty() && r.unexpectedKeys().isEmpty());
         FrozenBatchNorm2d.overwriteEps(block, 0f);
-        try (Backend cpu = new CpuBackend()) {
-            TensorAssert.assertClose("block", FX.get("block_output"), block.forward(cpu, FX.get("block_input")),
-                    TensorAssert.FORWARD);
+        try (Backend cpu = new CpuBackend(); Inference run = Inference.on(cpu, block)) {
+            TensorAssert.assertClose("block", FX.get("block_output"), block.forward(run.input(FX.get("block_input")))
+                    .value(), TensorAssert.FORWARD);
         }
     }
 
@@ -47,14 +48,14 @@ class BackboneForwardTest {
     void fpnWithLastLevelMaxPoolMatchesTorchvision() {
         FeaturePyramidNetwork fpn = new FeaturePyramidNetwork(new int[] {4, 8, 16}, 6);
         fpn.loadStateDict(withPrefix("fpn."), true);
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        for (String k : List.of("0", "1", "2")) {
-            in.put(k, FX.get("fpn_input_" + k));
-        }
-        try (Backend cpu = new CpuBackend()) {
-            Map<String, Tensor> out = fpn.forward(cpu, in);
+        try (Backend cpu = new CpuBackend(); Inference run = Inference.on(cpu, fpn)) {
+            Map<String, Var> in = new LinkedHashMap<>();
+            for (String k : List.of("0", "1", "2")) {
+                in.put(k, run.input(FX.get("fpn_input_" + k)));
+            }
+            Map<String, Var> out = fpn.forward(in);
             assertEquals(List.of("0", "1", "2", "pool"), List.copyOf(out.keySet()));
-            out.forEach((k, v) -> TensorAssert.assertClose("P" + k, FX.get("fpn_output_" + k), v,
+            out.forEach((k, v) -> TensorAssert.assertClose("P" + k, FX.get("fpn_output_" + k), v.value(),
                     TensorAssert.FORWARD));
         }
     }
@@ -62,11 +63,12 @@ class BackboneForwardTest {
     /** The full ResNet-50-FPN backbone runs end to end: five 256-channel maps at strides 4, 8, 16, 32, 64. */
     @Test
     void resnet50FpnBackboneGivesTheFiveLevels() {
-        BackboneWithFpn backbone = Models.fasterrcnnResnet50Fpn(ModelOptions.defaults()).backbone();
+        BackboneWithFpn backbone = (BackboneWithFpn) Models.fasterrcnnResnet50Fpn(ModelOptions.defaults()).backbone();
         backbone.initialize(11);
         Tensor image = randomImage(64, 96);
-        try (Backend cpu = new CpuBackend()) {
-            Map<String, Tensor> out = backbone.forward(cpu, image);
+        try (Backend cpu = new CpuBackend(); Inference run = Inference.on(cpu, backbone)) {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            backbone.forward(run.input(image)).forEach((k, v) -> out.put(k, v.value()));
             assertEquals(List.of("0", "1", "2", "3", "pool"), List.copyOf(out.keySet()));
             int[][] hw = {{16, 24}, {8, 12}, {4, 6}, {2, 3}, {1, 2}};
             int i = 0;
@@ -87,13 +89,5 @@ class BackboneForwardTest {
             d[i] = (float) rng.nextGaussian();
         }
         return Tensor.ofFloats(d, 1, 3, h, w);
-    }
-
-    @Test
-    void nearestUpsamplingPicksTorchsSourcePixels() {
-        // 1x1x2x3 -> 1x1x5x4: rows floor(y*2/5) = 0,0,0,1,1; columns floor(x*3/4) = 0,0,1,2
-        Tensor x = Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 1, 1, 2, 3);
-        Tensor y = HostOps.interpolateNearest(x, 5, 4);
-        assertArrayEquals(new float[] {1, 1, 2, 3, 1, 1, 2, 3, 1, 1, 2, 3, 4, 4, 5, 6, 4, 4, 5, 6}, y.floats());
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.rcnn4j.testing.Inference;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.tensor.DType;
@@ -35,15 +36,20 @@ class RpnForwardTest {
         long[] sz = f.get("image_sizes").longs();
         ImageList il = new ImageList(Tensor.zeros(DType.F32, 2, 3, (int) bs[0], (int) bs[1]),
                 new int[][] {{(int) sz[0], (int) sz[1]}, {(int) sz[2], (int) sz[3]}});
-        List<ProposalFilter.Proposals> out = rpn.forward(cpu, il, List.of(f.get("feat0"), f.get("feat1")),
-                new ProposalFilter.Settings(30, 20, 0.7f, 0f, 1e-3f));
+        ProposalFilter.Settings settings = new ProposalFilter.Settings(30, 20, 0.7f, 0f, 1e-3f);
+        List<ProposalFilter.Proposals> out;
+        try (Inference run = Inference.on(cpu, rpn)) {
+            out = rpn.proposals(rpn.heads(il, List.of(run.input(f.get("feat0")), run.input(f.get("feat1")))), il,
+                    settings);
+        }
         assertEquals(2, out.size());
         for (int i = 0; i < 2; i++) {
             Tensor e = f.get("boxes" + i);
             assertArrayEquals(e.shape(), out.get(i).boxes().shape(), "image " + i);
             TensorAssert.assertClose("boxes" + i, e, out.get(i).boxes(), TensorAssert.FORWARD);
         }
-        assertThrows(IllegalArgumentException.class, () -> rpn.forward(cpu, il, List.of(f.get("feat0")),
-                new ProposalFilter.Settings(30, 20, 0.7f, 0f, 1e-3f)));
+        try (Inference run = Inference.on(cpu, rpn)) {
+            assertThrows(IllegalArgumentException.class, () -> rpn.heads(il, List.of(run.input(f.get("feat0")))));
+        }
     }
 }

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.testing.Inference;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.tensor.Tensor;
@@ -45,11 +48,12 @@ class ForwardTest {
         assertTrue(r.missingKeys().isEmpty() && r.unexpectedKeys().isEmpty());
         assertEquals(7L, net.stateDict().get("features.1.num_batches_tracked").longs()[0]);
 
-        try (Backend cpu = new CpuBackend()) {
-            Tensor f = net.features.forward(cpu, input);
-            TensorAssert.assertClose("features", featuresOut, f, TensorAssert.FORWARD);
-            Tensor y = net.classifier.forward(cpu, f.reshape(f.size(0), f.numel() / f.size(0)));
-            TensorAssert.assertClose("classifier", output, y, TensorAssert.FORWARD);
+        net.eval();
+        try (Backend cpu = new CpuBackend(); Inference run = Inference.on(cpu, net)) {
+            Var f = net.features.forward(run.input(input));
+            TensorAssert.assertClose("features", featuresOut, f.value(), TensorAssert.FORWARD);
+            Var y = net.classifier.forward(Ops.flatten(f, 1));
+            TensorAssert.assertClose("classifier", output, y.value(), TensorAssert.FORWARD);
         }
     }
 
@@ -57,24 +61,29 @@ class ForwardTest {
     void maxPoolTakesTheWindowMaxIgnoringPadding() {
         // 1x1x3x4, kernel 3, stride 2, padding 1 -> 2x2; every value negative so padding must not count as 0
         float[] x = {-1, -2, -3, -4, -5, -6, -7, -8, -9, -10, -11, -12};
-        Tensor y = new MaxPool2d(3, 2, 1).forward(null, Tensor.ofFloats(x, 1, 1, 3, 4));
-        assertArrayEquals(new int[] {1, 1, 2, 2}, y.shape());
-        assertArrayEquals(new float[] {-1, -2, -5, -6}, y.floats());
+        MaxPool2d pool = new MaxPool2d(3, 2, 1);
+        try (Backend cpu = new CpuBackend(); Inference run = Inference.on(cpu, pool)) {
+            Tensor y = pool.forward(run.input(Tensor.ofFloats(x, 1, 1, 3, 4))).value();
+            assertArrayEquals(new int[] {1, 1, 2, 2}, y.shape());
+            assertArrayEquals(new float[] {-1, -2, -5, -6}, y.floats());
+        }
         assertThrows(IllegalArgumentException.class, () -> new MaxPool2d(3, 2, 2));
     }
 
     @Test
     void reluKeepsNaNAndZeroesNegatives() {
-        Tensor y = new ReLU().forward(null, Tensor.ofFloats(new float[] {-1f, 0f, 2.5f, Float.NaN}, 4));
-        assertArrayEquals(new float[] {0f, 0f, 2.5f, Float.NaN}, y.floats());
+        ReLU relu = new ReLU();
+        try (Backend cpu = new CpuBackend(); Inference run = Inference.on(cpu, relu)) {
+            Tensor y = relu.forward(run.input(Tensor.ofFloats(new float[] {-1f, 0f, 2.5f, Float.NaN}, 4))).value();
+            assertArrayEquals(new float[] {0f, 0f, 2.5f, Float.NaN}, y.floats());
+        }
     }
 
     @Test
     void forwardNeedsValues() {
         Conv2d c = new Conv2d(1, 1, 1, 1, 0, true);
         try (Backend cpu = new CpuBackend()) {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> c.forward(cpu, Tensor.zeros(org.rcnn4j.tensor.DType.F32, 1, 1, 2, 2)));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.to(cpu));
             assertTrue(e.getMessage().contains("initialize"), e.getMessage());
         }
     }

@@ -23,4 +23,23 @@ public final class Gather {
         }
         return out;
     }
+
+    public static float[] rows(float[] x, int row, long[] index) {
+        float[] out = new float[index.length * row];
+        Par.outer(index.length, row, k -> System.arraycopy(x, (int) index[k] * row, out, k * row, row));
+        return out;
+    }
+
+    /** The float twin of {@link #scatterAddRows(double[], int, long[], int)}. */
+    public static float[] scatterAddRows(float[] g, int row, long[] index, int rows) {
+        float[] out = new float[rows * row];
+        for (int k = 0; k < index.length; k++) {
+            int dst = (int) index[k] * row;
+            int src = k * row;
+            for (int j = 0; j < row; j++) {
+                out[dst + j] += g[src + j];
+            }
+        }
+        return out;
+    }
 }

@@ -108,4 +108,71 @@ final class Conv2dCpu {
         }
         return new Conv2dGrads(gradInput, gradWeight, gradBias);
     }
+
+    /** conv2d's input gradient alone (conv_transpose2d's forward). */
+    static Tensor gradInput(Tensor gradOutput, Tensor weight, int[] inputShape, Conv2dParams params) {
+        Conv2dShape s = Conv2dShape.ofGradInput(gradOutput, weight, inputShape, params);
+        if (weight.dtype() == DType.F64) {
+            return Conv2dF64.gradInput(s, gradOutput.doubles(), weight.doubles());
+        }
+        Tensor gradInput = Tensor.zeros(DType.F32, s.inputShape());
+        float[] dy = gradOutput.floats();
+        float[] w = weight.floats();
+        float[] dx = gradInput.floats();
+        int groups = s.groups();
+        int og = s.og();
+        int cg = s.cg();
+        int kc = s.kc();
+        int p = s.p();
+        int hw = s.h() * s.w();
+        // images and groups own disjoint slices of dX: many of them run side by side, else every core on each GEMM
+        int units = s.n() * groups;
+        boolean perUnit = units >= 2 * GemmParallel.threads();
+        SgemmDriver gemm = SgemmDriver.get();
+        GemmParallel.forEach(units, perUnit, u -> {
+            int n = u / groups;
+            int g = u % groups;
+            SgemmDriver.PackA wT = SgemmPack.a(w, g * og * kc, 1, kc);
+            int dyOff = (n * s.o() + g * og) * p;
+            int xOff = (n * s.c() + g * cg) * hw;
+            SgemmDriver.PackB dyB = SgemmPack.b(dy, dyOff, p, 1);
+            if (s.pointwise()) {
+                gemm.multiply(cg, p, og, wT, dyB, dx, xOff, hw, !perUnit);
+            } else {
+                gemm.multiply(kc, p, og, wT, dyB, new Conv2dPack(dx, xOff, s).col2im(), s.kh() * s.kw(), !perUnit);
+            }
+        });
+        return gradInput;
+    }
+
+    /** conv2d's weight gradient alone (part of conv_transpose2d's backward). */
+    static Tensor gradWeight(Tensor gradOutput, Tensor input, int[] weightShape, Conv2dParams params) {
+        Conv2dShape s = Conv2dShape.ofGradWeight(gradOutput, input, weightShape, params);
+        if (input.dtype() == DType.F64) {
+            return Conv2dF64.gradWeight(s, gradOutput.doubles(), input.doubles());
+        }
+        Tensor gradWeight = Tensor.zeros(DType.F32, s.weightShape());
+        float[] dy = gradOutput.floats();
+        float[] x = input.floats();
+        float[] dw = gradWeight.floats();
+        int groups = s.groups();
+        int og = s.og();
+        int cg = s.cg();
+        int kc = s.kc();
+        int p = s.p();
+        int hw = s.h() * s.w();
+        // a group owns its slice of dW; images of one group accumulate into it, so they run one after another
+        boolean perGroup = groups > 1 && groups >= GemmParallel.threads();
+        SgemmDriver gemm = SgemmDriver.get();
+        GemmParallel.forEach(groups, perGroup, g -> {
+            for (int n = 0; n < s.n(); n++) {
+                int dyOff = (n * s.o() + g * og) * p;
+                int xOff = (n * s.c() + g * cg) * hw;
+                SgemmDriver.PackB colT = s.pointwise() ? SgemmPack.b(x, xOff, 1, hw)
+                        : new Conv2dPack(x, xOff, s).im2colTransposed();
+                gemm.multiply(og, kc, p, SgemmPack.a(dy, dyOff, p, 1), colT, dw, g * og * kc, kc, !perGroup);
+            }
+        });
+        return gradWeight;
+    }
 }

@@ -73,6 +73,40 @@ final class Conv2dF64 {
         return new Conv2dGrads(gradInput, gradWeight, gradBias);
     }
 
+    static Tensor gradInput(Conv2dShape s, double[] dy, double[] w) {
+        Tensor gradInput = Tensor.zeros(DType.F64, s.inputShape());
+        double[] dx = gradInput.doubles();
+        int og = s.og();
+        int kc = s.kc();
+        int p = s.p();
+        int hw = s.h() * s.w();
+        for (int n = 0; n < s.n(); n++) {
+            for (int g = 0; g < s.groups(); g++) {
+                int dyOff = (n * s.o() + g * og) * p;
+                double[] dcol = new double[kc * p];
+                Dgemm.multiply(kc, p, og, w, g * og * kc, 1, kc, dy, dyOff, p, 1, dcol, 0, p, true);
+                col2im(s, dcol, dx, (n * s.c() + g * s.cg()) * hw);
+            }
+        }
+        return gradInput;
+    }
+
+    static Tensor gradWeight(Conv2dShape s, double[] dy, double[] x) {
+        Tensor gradWeight = Tensor.zeros(DType.F64, s.weightShape());
+        double[] dw = gradWeight.doubles();
+        int og = s.og();
+        int kc = s.kc();
+        int p = s.p();
+        int hw = s.h() * s.w();
+        for (int n = 0; n < s.n(); n++) {
+            for (int g = 0; g < s.groups(); g++) {
+                double[] col = im2col(s, x, (n * s.c() + g * s.cg()) * hw);
+                Dgemm.multiply(og, kc, p, dy, (n * s.o() + g * og) * p, p, 1, col, 0, 1, p, dw, g * og * kc, kc, true);
+            }
+        }
+        return gradWeight;
+    }
+
     /** The group's im2col matrix [kc x p], row (ci*kh + ki)*kw + kj, column y*ow + x. */
     private static double[] im2col(Conv2dShape s, double[] x, int xOff) {
         double[] col = new double[s.kc() * s.p()];

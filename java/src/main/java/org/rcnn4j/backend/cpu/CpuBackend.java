@@ -111,4 +111,34 @@ public final class CpuBackend implements Backend {
     public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
         return GemmCpu.matmul(a, b, transposeA, transposeB);
     }
+
+    @Override
+    public Tensor conv2dGradInput(Tensor gradOutput, Tensor weight, int[] inputShape, Conv2dParams params) {
+        return Conv2dCpu.gradInput(gradOutput, weight, inputShape, params);
+    }
+
+    @Override
+    public Tensor conv2dGradWeight(Tensor gradOutput, Tensor input, int[] weightShape, Conv2dParams params) {
+        return Conv2dCpu.gradWeight(gradOutput, input, weightShape, params);
+    }
+
+    @Override
+    public Tensor channelAffine(Tensor input, Tensor scale, Tensor shift) {
+        return BatchNormCpu.channelAffine(input, scale, shift);
+    }
+
+    @Override
+    public Tensor channelSum(Tensor input, Tensor other) {
+        return BatchNormCpu.channelSum(input, other);
+    }
+
+    @Override
+    public Tensor upsampleNearest(Tensor input, int outputHeight, int outputWidth) {
+        return UpsampleCpu.nearest(input, outputHeight, outputWidth);
+    }
+
+    @Override
+    public Tensor upsampleNearestBackward(Tensor gradOutput, int[] inputShape) {
+        return UpsampleCpu.nearestBackward(gradOutput, inputShape);
+    }
 }

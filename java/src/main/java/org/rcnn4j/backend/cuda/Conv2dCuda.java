@@ -62,6 +62,22 @@ final class Conv2dCuda {
         }
     }
 
+    Tensor gradInput(Tensor gradOutput, Tensor weight, int[] inputShape, Conv2dParams params) {
+        Conv2dShape s = Conv2dShape.ofGradInput(gradOutput, weight, inputShape, params);
+        DeviceChecks.requireDevice("grad_output", gradOutput);
+        DeviceChecks.requireDevice("weight", weight);
+        return DeviceOutputs.filled(device, weight.dtype(), s.inputShape(), dx -> Conv2dKernels.gradInput(device,
+                precision(weight), shape(s), gradOutput.deviceBuffer(), weight.deviceBuffer(), dx.deviceBuffer()));
+    }
+
+    Tensor gradWeight(Tensor gradOutput, Tensor input, int[] weightShape, Conv2dParams params) {
+        Conv2dShape s = Conv2dShape.ofGradWeight(gradOutput, input, weightShape, params);
+        DeviceChecks.requireDevice("grad_output", gradOutput);
+        DeviceChecks.requireDevice("input", input);
+        return DeviceOutputs.filled(device, input.dtype(), s.weightShape(), dw -> Conv2dKernels.gradWeight(device,
+                precision(input), shape(s), gradOutput.deviceBuffer(), input.deviceBuffer(), dw.deviceBuffer()));
+    }
+
     private static Precision precision(Tensor t) {
         return t.dtype() == DType.F32 ? Precision.F32 : Precision.F64;
     }

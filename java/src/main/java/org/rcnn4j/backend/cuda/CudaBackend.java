@@ -27,6 +27,8 @@ public final class CudaBackend implements Backend {
     private final PasteMasksCuda pasteMasks;
     private final Conv2dCuda conv2d;
     private final GemmCuda gemm;
+    private final BatchNormCuda batchNorm;
+    private final UpsampleCuda upsample;
 
     /**
      * The backend on device 0, real or emulated.
@@ -56,6 +58,8 @@ public final class CudaBackend implements Backend {
         this.pasteMasks = new PasteMasksCuda(device);
         this.conv2d = new Conv2dCuda(device);
         this.gemm = new GemmCuda(device);
+        this.batchNorm = new BatchNormCuda(device);
+        this.upsample = new UpsampleCuda(device);
     }
 
     public CudaDevice device() {
@@ -175,5 +179,35 @@ public final class CudaBackend implements Backend {
     @Override
     public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
         return gemm.matmul(a, b, transposeA, transposeB);
+    }
+
+    @Override
+    public Tensor conv2dGradInput(Tensor gradOutput, Tensor weight, int[] inputShape, Conv2dParams params) {
+        return conv2d.gradInput(gradOutput, weight, inputShape, params);
+    }
+
+    @Override
+    public Tensor conv2dGradWeight(Tensor gradOutput, Tensor input, int[] weightShape, Conv2dParams params) {
+        return conv2d.gradWeight(gradOutput, input, weightShape, params);
+    }
+
+    @Override
+    public Tensor channelAffine(Tensor input, Tensor scale, Tensor shift) {
+        return batchNorm.channelAffine(input, scale, shift);
+    }
+
+    @Override
+    public Tensor channelSum(Tensor input, Tensor other) {
+        return batchNorm.channelSum(input, other);
+    }
+
+    @Override
+    public Tensor upsampleNearest(Tensor input, int outputHeight, int outputWidth) {
+        return upsample.nearest(input, outputHeight, outputWidth);
+    }
+
+    @Override
+    public Tensor upsampleNearestBackward(Tensor gradOutput, int[] inputShape) {
+        return upsample.nearestBackward(gradOutput, inputShape);
     }
 }

@@ -178,6 +178,39 @@ class Conv2dCudaTest {
      * Frees NaN-poisoned blocks of the output sizes into the allocator's cache, where the op's outputs come from
      * (three of each, as inputs of the same size may take some first).
      */
+    /** conv2dGradInput and conv2dGradWeight alone (conv_transpose2d's pieces) give conv2dBackward's results. */
+    @ParameterizedTest
+    @CsvSource({"2, 4, 5, 6, 6, 2, 2, 2, 0, 1, 1", "1, 4, 7, 6, 6, 3, 3, 2, 1, 2, 2", "1, 3, 5, 5, 4, 1, 1, 1, 0, 1, 1"})
+    void gradInputAndGradWeightAlone(int n, int c, int h, int w, int o, int kh, int kw, int stride, int pad, int dil,
+            int groups) {
+        CudaBackend cuda = CudaTestSupport.backend();
+        Conv2dParams p = Conv2dParams.of(stride, pad, dil, groups);
+        RandomTensors rnd = new RandomTensors();
+        Tensor x = rnd.normal(n, c, h, w);
+        Tensor wt = rnd.normal(o, c / groups, kh, kw);
+        Tensor gy = rnd.normal(cpu.conv2d(x, wt, null, p).shape());
+        Conv2dGrads g = cpu.conv2dBackward(gy, x, wt, p, false);
+        String what = "seed " + rnd.seed();
+        TensorAssert.assertClose(what + " cpu grad_input", g.gradInput(), cpu.conv2dGradInput(gy, wt, x.shape(), p),
+                1e-6);
+        TensorAssert.assertClose(what + " cpu grad_weight", g.gradWeight(), cpu.conv2dGradWeight(gy, x, wt.shape(),
+                p), 1e-6);
+        CudaTestSupport.assertNoLeak(what, () -> {
+            try (Tensor dx = cuda.toDevice(x); Tensor dwt = cuda.toDevice(wt); Tensor dgy = cuda.toDevice(gy)) {
+                poisonCache(cuda, DType.F32, x.shape(), wt.shape());
+                try (Tensor gi = cuda.conv2dGradInput(dgy, dwt, x.shape(), p)) {
+                    TensorAssert.assertClose(what + " grad_input", g.gradInput(), cuda.toHost(gi),
+                            TensorAssert.GRADIENT);
+                }
+                poisonCache(cuda, DType.F32, x.shape(), wt.shape());
+                try (Tensor gw = cuda.conv2dGradWeight(dgy, dx, wt.shape(), p)) {
+                    TensorAssert.assertClose(what + " grad_weight", g.gradWeight(), cuda.toHost(gw),
+                            TensorAssert.GRADIENT);
+                }
+            }
+        });
+    }
+
     static void poisonCache(CudaBackend cuda, DType dtype, int[]... shapes) {
         java.util.List<Tensor> held = new java.util.ArrayList<>();
         for (int[] shape : shapes) {

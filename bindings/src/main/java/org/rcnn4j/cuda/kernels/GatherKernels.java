@@ -1,0 +1,48 @@
+package org.rcnn4j.cuda.kernels;
+
+import org.rcnn4j.cuda.CudaDevice;
+import org.rcnn4j.cuda.DeviceBuffer;
+import org.rcnn4j.cuda.Grid;
+
+/**
+ * The pointer-level face of cuda/gather.cu: F32 row gather along dim 0 (index_select) and its adjoint, a
+ * scatter-add of rows. index is int64 [k] with every entry in [0, rows) (not checked on the device).
+ * Asynchronous on the device's stream.
+ */
+public final class GatherKernels {
+    public static final String ROWS_F32 = "rcnn4j_gather_rows_f32";
+    public static final String SCATTER_ADD_ROWS_F32 = "rcnn4j_gather_scatter_add_rows_f32";
+
+    private static final int BLOCK = 256;
+    private static final long MAX_THREADS = 1L << 22;
+
+    private GatherKernels() {
+    }
+
+    private static long count(long k, long row) {
+        if (k < 0 || row < 0) {
+            throw new IllegalArgumentException("gather: k and row must be >= 0, got " + k + ", " + row);
+        }
+        return k * row;
+    }
+
+    /** out [k, row] = x[index[r]] for each r. */
+    public static void rows(CudaDevice device, DeviceBuffer x, DeviceBuffer index, DeviceBuffer out, long k,
+            long row) {
+        long n = count(k, row);
+        if (n > 0) {
+            device.kernel(ROWS_F32).launch(Grid.linear(Math.min(n, MAX_THREADS), BLOCK), x.pointer(), index.pointer(),
+                    out.pointer(), k, row);
+        }
+    }
+
+    /** out[index[r]] += g[r] for each r (atomic adds; out holds the initial values, e.g. zeros). */
+    public static void scatterAddRows(CudaDevice device, DeviceBuffer g, DeviceBuffer index, DeviceBuffer out, long k,
+            long row) {
+        long n = count(k, row);
+        if (n > 0) {
+            device.kernel(SCATTER_ADD_ROWS_F32).launch(Grid.linear(Math.min(n, MAX_THREADS), BLOCK), g.pointer(),
+                    index.pointer(), out.pointer(), k, row);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+// Row gather along dim 0 (torch.index_select(x, 0, index)) and its adjoint, a scatter-add of rows
+// (index_add_). x is [rows, row] flat; index is int64 [k], already checked to lie in [0, rows).
+#include "rcnn4j/cuda_compat.cuh"
+
+template <typename T>
+static __device__ inline void rcnn4j_gather_rows_run(const T* __restrict__ x, const long long* __restrict__ index,
+                                                     T* __restrict__ out, long long k, long long row) {
+    const long long n = k * row;
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        const long long r = i / row;
+        out[i] = x[index[r] * row + (i - r * row)];
+    }
+}
+
+// out[r] = x[index[r]] for r < k. Grid-stride over k*row elements.
+extern "C" __global__ void rcnn4j_gather_rows_f32(const float* __restrict__ x, const long long* __restrict__ index,
+                                                  float* __restrict__ out, long long k, long long row) {
+    rcnn4j_gather_rows_run<float>(x, index, out, k, row);
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_gather_rows_f32);
+
+// out[index[r]] += g[r]: out must be zeroed first. Atomic, so the order of repeated indices' sums varies.
+extern "C" __global__ void rcnn4j_gather_scatter_add_rows_f32(const float* __restrict__ g,
+                                                              const long long* __restrict__ index,
+                                                              float* __restrict__ out, long long k, long long row) {
+    const long long n = k * row;
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        const long long r = i / row;
+        atomicAdd(out + index[r] * row + (i - r * row), g[i]);
+    }
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_gather_scatter_add_rows_f32);

@@ -1,0 +1,110 @@
+package org.rcnn4j.detection;
+
+import java.util.List;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.tensor.DType;
+import org.rcnn4j.tensor.Tensor;
+
+/**
+ * Host views of backend tensors for the detection bookkeeping (matching, sampling, gathering small index sets),
+ * which torchvision also runs as many tiny ops: here it runs on host arrays and only the heavy ops (IoU, box
+ * coding, NMS, RoIAlign) go through the {@link Backend}.
+ */
+final class Host {
+    private Host() {
+    }
+
+    static Tensor host(Backend b, Tensor t) {
+        return t.isHost() ? t : b.toHost(t);
+    }
+
+    /** F32 values (a copy of other float dtypes). */
+    static float[] floats(Backend b, Tensor t) {
+        Tensor h = host(b, t);
+        if (h.dtype() == DType.F32) {
+            return h.floats();
+        }
+        float[] f = new float[h.numel()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) h.getDouble(i);
+        }
+        return f;
+    }
+
+    static long[] longs(Backend b, Tensor t) {
+        Tensor h = host(b, t);
+        if (h.dtype() == DType.I64) {
+            return h.longs();
+        }
+        long[] l = new long[h.numel()];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = h.getLong(i);
+        }
+        return l;
+    }
+
+    static double[] doubles(Backend b, Tensor t) {
+        Tensor h = host(b, t);
+        double[] d = new double[h.numel()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = h.getDouble(i);
+        }
+        return d;
+    }
+
+    static Tensor upload(Backend b, Tensor host) {
+        return b.toDevice(host);
+    }
+
+    static Tensor floatsOn(Backend b, float[] data, int... shape) {
+        return b.toDevice(Tensor.ofFloats(data, shape));
+    }
+
+    static Tensor longsOn(Backend b, long[] data, int... shape) {
+        return b.toDevice(Tensor.ofLongs(data, shape));
+    }
+
+    /** Values as a tensor of a float dtype (F32 or F64), for targets that must match a prediction's dtype. */
+    static Tensor asDType(Backend b, float[] data, DType dtype, int... shape) {
+        if (dtype == DType.F64) {
+            double[] d = new double[data.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = data[i];
+            }
+            return b.toDevice(Tensor.ofDoubles(d, shape));
+        }
+        return floatsOn(b, data, shape);
+    }
+
+    /** Rows [r,4] of a host float array of boxes. */
+    static float[] rows4(float[] boxes, long[] idx) {
+        float[] out = new float[idx.length * 4];
+        for (int i = 0; i < idx.length; i++) {
+            System.arraycopy(boxes, (int) idx[i] * 4, out, i * 4, 4);
+        }
+        return out;
+    }
+
+    static int rowsOf(Tensor boxes, String name) {
+        if (boxes.dim() != 2 || boxes.size(1) != 4) {
+            throw new IllegalArgumentException(name + ": expected boxes [N,4], got " + boxes);
+        }
+        return boxes.size(0);
+    }
+
+    @SafeVarargs
+    static void closeAll(List<Tensor>... lists) {
+        for (List<Tensor> l : lists) {
+            for (Tensor t : l) {
+                t.close();
+            }
+        }
+    }
+
+    static <T> void sameSize(String a, List<?> x, String b, List<T> y) {
+        if (x.size() != y.size()) {
+            throw new IllegalArgumentException(a + " and " + b + " must have one entry per image, got " + x.size()
+                    + " and " + y.size());
+        }
+    }
+}

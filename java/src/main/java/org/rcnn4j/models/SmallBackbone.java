@@ -1,0 +1,67 @@
+package org.rcnn4j.models;
+
+import java.util.LinkedHashMap;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.Conv2d;
+import org.rcnn4j.nn.Init;
+import org.rcnn4j.nn.Layer;
+import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.ReLU;
+import org.rcnn4j.nn.Sequential;
+
+/**
+ * A backbone that trains from scratch on a CPU in minutes: four stages of two 3x3 convs + ReLU (the first of each
+ * with stride 2; no norm layers, so batches of any size behave the same), the last two stages (strides 8 and 16)
+ * feeding an FPN with a max-pool level (stride 32). Keys: body.stage1..4.{0..3}, fpn.* as torchvision's FPN.
+ */
+public final class SmallBackbone extends Module implements Backbone {
+    /** Channels of stage1..stage4. */
+    public static final int[] WIDTHS = {32, 64, 96, 128};
+
+    private final Sequential body = new Sequential();
+    private final FeaturePyramidNetwork fpn;
+    private final int outChannels;
+
+    public SmallBackbone(int outChannels) {
+        this.outChannels = outChannels;
+        int in = 3;
+        for (int s = 0; s < WIDTHS.length; s++) {
+            Sequential stage = new Sequential(new Conv2d(in, WIDTHS[s], 3, 2, 1, true), new ReLU(),
+                    new Conv2d(WIDTHS[s], WIDTHS[s], 3, 1, 1, true), new ReLU());
+            body.add("stage" + (s + 1), stage);
+            in = WIDTHS[s];
+        }
+        body.namedModules().values().forEach(m -> {
+            if (m instanceof Conv2d c) {
+                c.weight().init(Init.kaimingNormalFanOutRelu());
+                c.bias().init(Init.zeros());
+            }
+        });
+        addModule("body", body);
+        fpn = addModule("fpn", new FeaturePyramidNetwork(new int[] {WIDTHS[2], WIDTHS[3]}, outChannels));
+    }
+
+    /** Maps "0" (stride 8), "1" (stride 16) and "pool" (stride 32). */
+    @Override
+    public LinkedHashMap<String, Var> forward(Var images) {
+        Var x = images;
+        LinkedHashMap<String, Var> taps = new LinkedHashMap<>();
+        for (int s = 1; s <= WIDTHS.length; s++) {
+            x = ((Layer) body.get("stage" + s)).forward(x);
+            if (s >= 3) {
+                taps.put(Integer.toString(s - 3), x);
+            }
+        }
+        return fpn.forward(taps);
+    }
+
+    @Override
+    public int outChannels() {
+        return outChannels;
+    }
+
+    @Override
+    public String typeName() {
+        return "SmallBackbone";
+    }
+}

@@ -1,0 +1,257 @@
+package org.rcnn4j.train;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Scope;
+import org.rcnn4j.autograd.Sgd;
+import org.rcnn4j.autograd.Var;
+
+/**
+ * The training loop shared by the detectors. Each step, inside its own {@link Scope}: ask the {@link TrainStep}
+ * for the named losses, stop with a {@link TrainingDivergedException} if one is NaN or infinite (before any
+ * update, and without writing a checkpoint for that step), backpropagate their sum, optionally clip the gradient
+ * norm, and take an SGD step with the scheduled learning rate. A checkpoint is written every
+ * {@code checkpointEvery} steps and after the last; {@link #resume} continues a run from one and repeats the
+ * uninterrupted run's numbers. Each step appends a line to the log file and updates the progress bar.
+ */
+public final class Trainer {
+    /**
+     * Settings of a run.
+     *
+     * @param model           the model's name, stored in checkpoints and checked on resume
+     * @param steps           total number of optimizer steps
+     * @param schedule        learning rate per step
+     * @param momentum        SGD momentum (torchvision: 0.9)
+     * @param weightDecay     SGD weight decay (torchvision: 1e-4)
+     * @param clipNorm        max total gradient L2 norm; 0 for no clipping
+     * @param checkpointEvery write a checkpoint every this many steps (and after the last); 0: only after the last
+     * @param checkpoint      the checkpoint file; null for none
+     * @param log             the per-step log file (appended to on resume); null for none
+     * @param seed            seed of the {@link TrainRng} handed to each step
+     * @param progress        how to show progress on {@code progressOut}
+     */
+    public record Options(String model, long steps, LrSchedule schedule, double momentum, double weightDecay,
+            double clipNorm, long checkpointEvery, Path checkpoint, Path log, long seed, ProgressBar.Mode progress) {
+        public Options {
+            if (model == null || model.isEmpty()) {
+                throw new IllegalArgumentException("model name must not be empty");
+            }
+            if (steps < 0 || checkpointEvery < 0) {
+                throw new IllegalArgumentException("steps and checkpoint interval must be >= 0, got " + steps + ", "
+                        + checkpointEvery);
+            }
+            if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+                throw new IllegalArgumentException("clip norm must be finite and >= 0 (0: off), got " + clipNorm);
+            }
+            if (schedule == null || progress == null) {
+                throw new IllegalArgumentException("schedule and progress mode must not be null");
+            }
+        }
+
+        /** torchvision's SGD settings (momentum 0.9, weight decay 1e-4), no clipping, checkpoint, log or bar. */
+        public static Options of(String model, long steps, LrSchedule schedule) {
+            return new Options(model, steps, schedule, 0.9, 1e-4, 0, 0, null, null, 0, ProgressBar.Mode.OFF);
+        }
+
+        public Options withSgd(double newMomentum, double newWeightDecay) {
+            return new Options(model, steps, schedule, newMomentum, newWeightDecay, clipNorm, checkpointEvery,
+                    checkpoint, log, seed, progress);
+        }
+
+        public Options withClipNorm(double maxNorm) {
+            return new Options(model, steps, schedule, momentum, weightDecay, maxNorm, checkpointEvery, checkpoint,
+                    log, seed, progress);
+        }
+
+        public Options withCheckpoint(Path file, long every) {
+            return new Options(model, steps, schedule, momentum, weightDecay, clipNorm, every, file, log, seed,
+                    progress);
+        }
+
+        public Options withLog(Path file) {
+            return new Options(model, steps, schedule, momentum, weightDecay, clipNorm, checkpointEvery, checkpoint,
+                    file, seed, progress);
+        }
+
+        public Options withSeed(long newSeed) {
+            return new Options(model, steps, schedule, momentum, weightDecay, clipNorm, checkpointEvery, checkpoint,
+                    log, newSeed, progress);
+        }
+
+        public Options withProgress(ProgressBar.Mode mode) {
+            return new Options(model, steps, schedule, momentum, weightDecay, clipNorm, checkpointEvery, checkpoint,
+                    log, seed, mode);
+        }
+
+        public Options withSteps(long newSteps) {
+            return new Options(model, newSteps, schedule, momentum, weightDecay, clipNorm, checkpointEvery,
+                    checkpoint, log, seed, progress);
+        }
+    }
+
+    /** Called after every completed step (after the update), e.g. to record losses or evaluate. */
+    @FunctionalInterface
+    public interface StepListener {
+        void afterStep(long step, double lr, Map<String, Double> losses);
+    }
+
+    /** The losses of the steps this call ran: {@code losses.get(i)} belongs to step {@code firstStep + i}. */
+    public record History(long firstStep, List<Map<String, Double>> losses) {
+        public double loss(long step, String name) {
+            return losses.get((int) (step - firstStep)).get(name);
+        }
+    }
+
+    private final LinkedHashMap<String, Var> params;
+    private final Options options;
+    private PrintStream progressOut = System.err;
+    private StepListener listener;
+
+    /** @param params the trained parameters by state_dict name (leaves requiring grad; frozen ones left out) */
+    public Trainer(LinkedHashMap<String, Var> params, Options options) {
+        if (params.isEmpty()) {
+            throw new IllegalArgumentException("no parameters to train");
+        }
+        this.params = new LinkedHashMap<>(params);
+        this.options = options;
+    }
+
+    /** Where the progress bar goes (default System.err). */
+    public Trainer progressTo(PrintStream out) {
+        this.progressOut = out;
+        return this;
+    }
+
+    public Trainer onStep(StepListener l) {
+        this.listener = l;
+        return this;
+    }
+
+    /** Trains from the parameters' current values, step 0 to {@code options.steps()}. */
+    public History train(TrainStep step) throws IOException {
+        TrainRng rng = new TrainRng(options.seed());
+        try (Sgd opt = newSgd()) {
+            return run(step, opt, rng, 0, false);
+        }
+    }
+
+    /** Restores a checkpoint (weights, momentum, RNG, step) and trains on to {@code options.steps()}. */
+    public History resume(Path checkpointFile, TrainStep step) throws IOException {
+        Checkpoint.State s = Checkpoint.read(checkpointFile);
+        TrainRng rng = new TrainRng(options.seed());
+        try (Sgd opt = newSgd()) {
+            Checkpoint.restore(checkpointFile, s, options.model(), params, opt, rng, options.schedule());
+            return run(step, opt, rng, s.step(), true);
+        }
+    }
+
+    private Sgd newSgd() {
+        return new Sgd(new ArrayList<>(params.values()), options.schedule().lr(0), options.momentum(),
+                options.weightDecay());
+    }
+
+    private History run(TrainStep trainStep, Sgd opt, TrainRng rng, long first, boolean append) throws IOException {
+        List<Map<String, Double>> history = new ArrayList<>();
+        List<Var> paramList = new ArrayList<>(params.values());
+        ProgressBar bar = new ProgressBar(progressOut, options.steps(), first, options.progress());
+        long lastCheckpoint = -1;
+        try (BufferedWriter log = openLog(append)) {
+            for (long step = first; step < options.steps(); step++) {
+                long t0 = System.nanoTime();
+                double lr = options.schedule().lr(step);
+                Map<String, Double> values = new LinkedHashMap<>();
+                double gradNorm = Double.NaN;
+                opt.zeroGrad();
+                try (Scope ignored = Scope.open()) {
+                    Map<String, Var> losses = trainStep.losses(step, rng);
+                    if (losses == null || losses.isEmpty()) {
+                        throw new IllegalStateException("step " + step + ": the train step returned no losses");
+                    }
+                    Var total = null;
+                    for (Map.Entry<String, Var> e : losses.entrySet()) {
+                        if (e.getValue().numel() != 1) {
+                            throw new IllegalArgumentException("step " + step + ": loss '" + e.getKey()
+                                    + "' is not a scalar: " + e.getValue());
+                        }
+                        double v = e.getValue().item();
+                        values.put(e.getKey(), v);
+                        if (!Double.isFinite(v)) {
+                            writeLine(log, step, lr, values, "diverged");
+                            throw new TrainingDivergedException(e.getKey(), step, v, lastCheckpoint >= 0
+                                    ? "the last checkpoint " + options.checkpoint() + " (after step " + lastCheckpoint
+                                    + ") is intact" : "no checkpoint was written by this run");
+                        }
+                        total = total == null ? e.getValue() : Ops.add(total, e.getValue());
+                    }
+                    total.backward();
+                    if (options.clipNorm() > 0) {
+                        gradNorm = GradClip.clipGradNorm(paramList, options.clipNorm());
+                    }
+                    opt.setLr(lr);
+                    opt.step();
+                } finally {
+                    opt.zeroGrad();
+                }
+                long done = step + 1;
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                writeLine(log, step, lr, values, (options.clipNorm() > 0 ? String.format(Locale.ROOT,
+                        "grad_norm=%.6g ", gradNorm) : "") + String.format(Locale.ROOT, "seconds=%.3f", seconds));
+                history.add(values);
+                bar.update(done, values);
+                if (listener != null) {
+                    listener.afterStep(step, lr, values);
+                }
+                boolean due = done == options.steps()
+                        || (options.checkpointEvery() > 0 && done % options.checkpointEvery() == 0);
+                if (options.checkpoint() != null && due) {
+                    Checkpoint.write(options.checkpoint(), Checkpoint.capture(options.model(), done, rng,
+                            options.schedule(), params, opt));
+                    lastCheckpoint = done;
+                }
+            }
+        }
+        return new History(first, history);
+    }
+
+    private BufferedWriter openLog(boolean append) throws IOException {
+        if (options.log() == null) {
+            return null;
+        }
+        Path dir = options.log().toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        return Files.newBufferedWriter(options.log(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    /**
+     * One log line: "step=N lr=X name=value ... [grad_norm=G] seconds=S" (G before clipping, when clipping is on),
+     * N 1-based as on the progress bar; a diverged step ends with "diverged" instead.
+     */
+    private static void writeLine(BufferedWriter log, long step, double lr, Map<String, Double> values, String tail)
+            throws IOException {
+        if (log == null) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("step=").append(step + 1).append(" lr=").append(String.format(Locale.ROOT, "%.6g", lr));
+        for (Map.Entry<String, Double> e : values.entrySet()) {
+            sb.append(' ').append(e.getKey()).append('=').append(String.format(Locale.ROOT, "%.6g", e.getValue()));
+        }
+        sb.append(' ').append(tail).append('\n');
+        log.write(sb.toString());
+        log.flush();
+    }
+}

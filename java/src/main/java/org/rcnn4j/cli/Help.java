@@ -31,6 +31,8 @@ final class Help {
                                  COCO-style AP of detections against COCO ground truth (pycocotools' COCOeval)
                   classify-localize [--alpha A] [--epochs N] [--train N] [--test N] [--device D] [--seed S] [--out DIR]
                                  train and evaluate a small classification + localization ConvNet on one-item scenes
+                  fast-rcnn [--train-scenes N] [--test-scenes N] [--steps N] [--device D] [--seed S] [--out DIR]
+                                 train Fast R-CNN (selective search, RoIPool) on scenes; COCO box AP on held-out ones
                   --version      print the version
                   --help         print this help
 

@@ -86,9 +86,11 @@ public final class Main {
                 return ClassifyLocalizeCommand.run(rest, out);
             case "scenes":
                 return ScenesCommand.run(rest, out);
+            case "fast-rcnn":
+                return FastRcnnCommand.run(rest, out);
             default:
                 throw new UsageException("unknown command '" + command + "' (commands: op, example, devices, model, "
-                        + "eval, scenes, proposals, classify-localize; see rcnn4j --help)");
+                        + "eval, scenes, proposals, classify-localize, fast-rcnn; see rcnn4j --help)");
         }
     }
 

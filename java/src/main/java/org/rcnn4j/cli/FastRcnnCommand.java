@@ -38,6 +38,7 @@ import org.rcnn4j.viz.LinePlot;
 final class FastRcnnCommand {
     static final String NAME = "fast-rcnn";
     static final int PICTURES = 6;
+    static final float PICTURE_SCORE = 0.3f;
     static final int MAX_PROPOSALS = 2000;
     static final long TEST_SEED_OFFSET = 7919;
 
@@ -82,8 +83,9 @@ final class FastRcnnCommand {
                                     repeats it (on 200 scenes, 300 steps: box AP 0.05 at 16 vs 0.12 at 8)
                   --device D        default cpu
                   --seed S          scenes, initialisation, shuffling and sampling; default 0
-                  --out DIR         write DIR/checkpoint.safetensors, train.log, curve.png, detections-*.png,
-                                    results.json (COCO results) and summary.txt
+                  --out DIR         write DIR/checkpoint.safetensors, train.log, curve.png, detections-*.png
+                                    (6 held-out scenes, detections scoring >= 0.3), results.json (COCO
+                                    results) and summary.txt
                 The last two lines are "box AP=... AP50=... AP75=..." and "time per image: N ms": selective
                 search's wall time over the held-out set divided by the number of scenes, plus the network's
                 (backbone, heads, box decoding and NMS; batches of %d) per scene.
@@ -311,7 +313,7 @@ final class FastRcnnCommand {
             List<ImageDetections> dets = model.detect(images, proposals.range(0, n));
             for (int i = 0; i < n; i++) {
                 DetectionPictures.write(dir.resolve(String.format(Locale.ROOT, "detections-%02d.png", i)),
-                        images.get(i), dets.get(i), classes, 0.5f, 3);
+                        images.get(i), dets.get(i), classes, PICTURE_SCORE, 3);
             }
         } catch (IOException e) {
             throw new UsageException(NAME + ": cannot write to " + dir + ": " + Main.describe(e));

@@ -6,10 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.rcnn4j.backend.Backend;
@@ -24,12 +22,13 @@ import org.rcnn4j.proposals.DatasetProposals;
 import org.rcnn4j.proposals.SelectiveSearch;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.train.DetectorStep;
+import org.rcnn4j.train.DetectorTraining;
 import org.rcnn4j.train.FastRcnnSteps;
 import org.rcnn4j.train.LrSchedule;
 import org.rcnn4j.train.ProgressBar;
 import org.rcnn4j.train.Trainer;
+import org.rcnn4j.train.TrainingCurve;
 import org.rcnn4j.viz.DetectionPictures;
-import org.rcnn4j.viz.LinePlot;
 
 /**
  * {@code rcnn4j fast-rcnn}: trains {@link FastRcnn} on Fashion-MNIST scenes with selective-search proposals and
@@ -83,9 +82,9 @@ final class FastRcnnCommand {
                                     repeats it (on 200 scenes, 300 steps: box AP 0.05 at 16 vs 0.12 at 8)
                   --device D        default cpu
                   --seed S          scenes, initialisation, shuffling and sampling; default 0
-                  --out DIR         write DIR/checkpoint.safetensors, train.log, curve.png, detections-*.png
-                                    (6 held-out scenes, detections scoring >= 0.3), results.json (COCO
-                                    results) and summary.txt
+                  --out DIR         write DIR/checkpoint.safetensors, train.log, training-curve.png,
+                                    detections-*.png (6 held-out scenes, detections scoring >= 0.3),
+                                    results.json (COCO results) and summary.txt
                 The last two lines are "box AP=... AP50=... AP75=..." and "time per image: N ms": selective
                 search's wall time over the held-out set divided by the number of scenes, plus the network's
                 (backbone, heads, box decoding and NMS; batches of %d) per scene.
@@ -216,8 +215,8 @@ final class FastRcnnCommand {
             Trainer.Options topts = Trainer.Options.of("fastrcnn_small", o.steps(), schedule)
                     .withSeed(o.seed()).withProgress(ProgressBar.Mode.AUTO);
             if (o.out() != null) {
-                topts = topts.withCheckpoint(o.out().resolve("checkpoint.safetensors"), 0)
-                        .withLog(o.out().resolve("train.log"));
+                topts = topts.withCheckpoint(o.out().resolve(DetectorTraining.CHECKPOINT), 0)
+                        .withLog(o.out().resolve(DetectorTraining.LOG));
             }
             out.printf(Locale.ROOT, "training: %d steps of %d scenes, SGD %s, momentum 0.9, weight decay 1e-4%n",
                     o.steps(), o.batch(), schedule.describe());
@@ -234,8 +233,8 @@ final class FastRcnnCommand {
             result = DetectionEvaluation.evaluate(detector(model, testProposals), test, classes, DEFAULT_BATCH, null);
             if (o.out() != null) {
                 writeOutputs(o.out(), model, test, testProposals, history, result, classes);
-                out.println("wrote " + o.out() + ": checkpoint.safetensors, train.log, curve.png, detections-*.png, "
-                        + "results.json, summary.txt");
+                out.println("wrote " + o.out() + ": checkpoint.safetensors, train.log, training-curve.png, "
+                        + "detections-*.png, results.json, summary.txt");
             }
             model.release();
         }
@@ -304,7 +303,7 @@ final class FastRcnnCommand {
             Trainer.History history, DetectionEvaluation.Result result, List<String> classes) {
         try {
             result.writeTo(dir);
-            writeCurve(dir.resolve("curve.png"), history);
+            TrainingCurve.write(dir.resolve(DetectorTraining.CURVE), "Fast R-CNN training", history);
             int n = Math.min(PICTURES, test.size());
             List<Tensor> images = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -318,23 +317,5 @@ final class FastRcnnCommand {
         } catch (IOException e) {
             throw new UsageException(NAME + ": cannot write to " + dir + ": " + Main.describe(e));
         }
-    }
-
-    private static void writeCurve(Path file, Trainer.History h) throws IOException {
-        int n = h.losses().size();
-        Map<String, double[]> byName = new LinkedHashMap<>();
-        double[] x = new double[n];
-        double[] total = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = h.firstStep() + i + 1;
-            for (Map.Entry<String, Double> e : h.losses().get(i).entrySet()) {
-                byName.computeIfAbsent(e.getKey(), k -> new double[n])[i] = e.getValue();
-                total[i] += e.getValue();
-            }
-        }
-        List<LinePlot.Series> series = new ArrayList<>();
-        series.add(new LinePlot.Series("total", x, total));
-        byName.forEach((k, v) -> series.add(new LinePlot.Series(k, x, v)));
-        LinePlot.write(file, "Fast R-CNN training", "step", "loss", series, 800, 480);
     }
 }

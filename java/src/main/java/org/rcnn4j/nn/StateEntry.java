@@ -50,7 +50,7 @@ public abstract sealed class StateEntry permits Parameter, Buffer {
     }
 
     public boolean hasValue() {
-        return value != null;
+        return value != null || var != null;
     }
 
     /** The value (a host copy of the bound Var's while bound); fails when neither initialized nor loaded. */

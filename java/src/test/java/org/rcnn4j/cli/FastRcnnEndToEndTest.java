@@ -34,7 +34,7 @@ class FastRcnnEndToEndTest {
         assertTrue(chance.find(), r.out());
         assertTrue(r.out().contains("proposals: selective search (fast) on 6 training scenes"), r.out());
         assertTrue(r.out().contains("training: 4 steps of 2 scenes"), r.out());
-        for (String f : new String[] {"checkpoint.safetensors", "train.log", "curve.png", "detections-00.png",
+        for (String f : new String[] {"checkpoint.safetensors", "train.log", "training-curve.png", "detections-00.png",
             "results.json", "summary.txt"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }

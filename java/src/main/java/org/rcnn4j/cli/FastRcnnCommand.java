@@ -64,8 +64,8 @@ final class FastRcnnCommand {
                 Fast R-CNN (Girshick 2015) on 128x128 Fashion-MNIST scenes (1..5 items, 10 classes): selective
                 search proposals (fast mode, computed once per scene, in parallel), one conv pass per image
                 (SmallBackbone: four stages of two 3x3 convs, an FPN), RoIPool 7x7 of each proposal from the
-                stride-8 map (--stride), two FC layers
-                (256), then two sibling heads: softmax over the 10 classes + background and per-class box offsets.
+                stride-8 map (--stride), two FC layers (256), then two sibling heads: softmax over the 10 classes
+                + background and per-class box offsets.
                 Loss: cross-entropy + smooth L1 (beta 1/9) on 128 RoIs per image, 25%% with IoU >= 0.5 (torchvision's
                 fastrcnn_loss; ground-truth boxes join the proposals as in torchvision). SGD momentum 0.9, weight
                 decay 1e-4, linear warm-up then x0.1 at 70%% and 90%% of the steps; horizontal flips (p = 0.5).
@@ -128,10 +128,11 @@ final class FastRcnnCommand {
                         case "--batch" -> batch = OptionValues.intIn(NAME, a, value, 1, 256);
                         case "--lr" -> lr = lrOf(value);
                         case "--stride" -> {
-                            stride = OptionValues.intIn(NAME, a, value, 8, 16);
-                            if (stride != 8 && stride != 16) {
+                            long v = OptionValues.longOf(NAME, a, value);
+                            if (v != 8 && v != 16) {
                                 throw new UsageException(NAME + ": --stride must be 8 or 16, got " + value);
                             }
+                            stride = (int) v;
                         }
                         case "--device" -> device = Devices.checkName(value);
                         case "--seed" -> seed = OptionValues.longOf(NAME, a, value);

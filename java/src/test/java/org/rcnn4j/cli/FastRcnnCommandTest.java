@@ -23,6 +23,7 @@ class FastRcnnCommandTest {
         Cli.run("fast-rcnn", "--train-scenes").assertUsageError("--train-scenes needs a value");
         Cli.run("fast-rcnn", "--test-scenes=-3").assertUsageError("--test-scenes must be in");
         Cli.run("fast-rcnn", "--stride", "12").assertUsageError("--stride must be 8 or 16");
+        Cli.run("fast-rcnn", "--stride", "4").assertUsageError("--stride must be 8 or 16");
         Cli.run("fast-rcnn", "--lr", "0").assertUsageError("--lr must be in");
         Cli.run("fast-rcnn", "--device", "tpu").assertUsageError("tpu");
         Cli.run("fast-rcnn", "--out=").assertUsageError("--out needs a directory");

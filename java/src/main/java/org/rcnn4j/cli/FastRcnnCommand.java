@@ -48,9 +48,9 @@ final class FastRcnnCommand {
             long seed, Path out, boolean help) {
     }
 
-    static final int DEFAULT_TRAIN = 400;
+    static final int DEFAULT_TRAIN = 600;
     static final int DEFAULT_TEST = 100;
-    static final int DEFAULT_STEPS = 1000;
+    static final int DEFAULT_STEPS = 1500;
     static final int DEFAULT_BATCH = 4;
     static final double DEFAULT_LR = 0.04;
     /** 8, not the paper's 16: see the help text. */

@@ -167,7 +167,8 @@ final class FastRcnnCommand {
     /** torchvision's reference schedule scaled to the run: warm-up over min(100, steps/5), x0.1 at 70% and 90%. */
     static LrSchedule schedule(Options o) {
         int warmup = Math.max(1, Math.min(100, o.steps() / 5));
-        return LrSchedule.torchvision(o.lr(), warmup, Math.max(1, o.steps() * 7 / 10), Math.max(1, o.steps() * 9 / 10));
+        return LrSchedule.torchvision(o.lr(), warmup, Math.max(1, o.steps() * 7 / 10),
+                Math.max(1, o.steps() * 9 / 10));
     }
 
     static int run(List<String> args, PrintStream out) {

@@ -44,6 +44,9 @@ final class Help {
                   rcnn [--train-scenes N] [--test-scenes N] [--seed S] [--out DIR]
                                  R-CNN (selective search, frozen ConvNet features, per-class SVMs with hard-negative
                                  mining, box regression, NMS) on Fashion-MNIST scenes; prints COCO box AP
+                  fast-rcnn [--train-scenes N] [--test-scenes N] [--steps N] [--device D] [--seed S] [--out DIR]
+                                 Fast R-CNN (selective search, one conv pass, RoIPool, softmax + box heads) trained
+                                 on Fashion-MNIST scenes; prints COCO box AP on held-out scenes
                   --version      print the version
                   --help         print this help
 

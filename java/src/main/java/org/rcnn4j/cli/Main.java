@@ -93,11 +93,14 @@ public final class Main {
                 return ScenesCommand.run(rest, out);
             case "rcnn":
                 return RcnnCommand.run(rest, out);
+            case "fast-rcnn":
+                return FastRcnnCommand.run(rest, out);
             case "demo":
                 return DemoCommand.run(rest, out, err);
             default:
                 throw new UsageException("unknown command '" + command + "' (commands: demo, train, detect, eval, "
-                        + "op, example, devices, model, scenes, proposals, classify-localize, rcnn; see rcnn4j --help)");
+                        + "op, example, devices, model, scenes, proposals, classify-localize, rcnn, fast-rcnn; "
+                        + "see rcnn4j --help)");
         }
     }
 

@@ -86,6 +86,8 @@ public final class Main {
                 return ClassifyLocalizeCommand.run(rest, out);
             case "scenes":
                 return ScenesCommand.run(rest, out);
+            case "bench-detector":
+                return BenchDetectorCommand.run(rest, out);
             default:
                 throw new UsageException("unknown command '" + command + "' (commands: op, example, devices, model, "
                         + "eval, scenes, proposals, classify-localize; see rcnn4j --help)");

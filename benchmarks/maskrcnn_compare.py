@@ -74,7 +74,7 @@ def main():
     ap.add_argument("--score-thresh", type=float, default=0.0)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--rcnn4j-cmd", default=os.path.join(ROOT, "rcnn4j"))
-    ap.add_argument("--java-opts", default="-Xmx4g")
+    ap.add_argument("--java-opts", default="-Xmx8g")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     ap.add_argument("--skip-torchvision", action="store_true", help="time rcnn4j only")
     args = ap.parse_args()
@@ -143,8 +143,12 @@ def main():
     summary = (f"maskrcnn_resnet50_fpn inference, 1 image 3x800x1216, random weights (seed {args.seed}), eval, "
                f"box_score_thresh {args.score_thresh}, {args.warmup} warm-up call(s), stages: median of {args.repeat} runs, "
                f"detect_total: one full call after them")
+    blas = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    notes = [f"- torch BLAS (nn.Linear): {blas.group(1) if blas else 'unknown'}"
+             + (" (a reference BLAS: torch's Linear layers are slow here)" if blas and blas.group(1) == "generic"
+                else "")]
     text = "\n".join([f"# Mask R-CNN R50-FPN inference on the CPU ({datetime.date.today().isoformat()})", "",
-                      summary, ""] + machine("cpu", args.threads, load_before) + ["", *rows, ""])
+                      summary, ""] + machine("cpu", args.threads, load_before) + notes + ["", *rows, ""])
     if total_ratio is not None:
         text += f"\nrcnn4j detect() takes {total_ratio:.2f}x torchvision's time (target: within 3x).\n"
     print(text)

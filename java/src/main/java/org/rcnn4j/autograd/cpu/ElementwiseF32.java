@@ -40,7 +40,7 @@ public final class ElementwiseF32 {
         Par.chunks(out.length, c -> {
             for (int i = Par.lo(c), e = Par.hi(c, out.length); i < e; i++) {
                 float v = x[i];
-                out[i] = v > 0f || v != v ? v : 0f;
+                out[i] = Math.max(v, 0f); // NaN stays NaN, -0 becomes 0: as v > 0 || v != v ? v : 0
             }
         });
         return out;

@@ -8,8 +8,14 @@ import java.util.function.Consumer;
  * thread calls the vector kernel on tiny tiles until a call is fast (compiled), then hands it over.
  */
 final class SgemmWarmUp {
-    /** A compiled 6 x 32 x 1 call takes tens of nanoseconds, an interpreted one tens of microseconds. */
+    /** A compiled 6 x 32 x 8 call takes tens of nanoseconds, an interpreted one hundreds of microseconds. */
     private static final long FAST_NANOS_PER_CALL = 2_000;
+    /**
+     * Depth of the warm-up calls. With depth 1 the kc loop's back branch is never taken, so C2 compiles it as an
+     * uncommon trap: the first real call (kc in the hundreds) deoptimizes the kernel and it runs as allocating
+     * Java again until C2 recompiles it, which on a busy machine cost tens of seconds of the first GEMMs.
+     */
+    private static final int WARM_KC = 8;
     private static final int CALLS_PER_BATCH = 256;
     private static final int FAST_BATCHES = 3;
     private static final long GIVE_UP_NANOS = 120_000_000_000L;
@@ -37,7 +43,7 @@ final class SgemmWarmUp {
 
     /** Calls the kernel until batches of calls run fast; false if that never happens (e.g. -Xint). */
     static boolean warm(SgemmKernel k) {
-        int kc = 1;
+        int kc = WARM_KC;
         float[] a = new float[k.mr() * kc];
         float[] b = new float[k.nr() * kc];
         float[] c = new float[k.mr() * k.nr()];

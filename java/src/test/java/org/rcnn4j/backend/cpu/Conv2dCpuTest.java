@@ -119,7 +119,11 @@ class Conv2dCpuTest {
             "1, 64, 9, 14, 33, 1, 1, 1, 1, 0, 0, 1, 1, 1",
             "1, 300, 5, 4, 7, 1, 1, 1, 1, 0, 0, 1, 1, 1",
             "2, 24, 8, 9, 20, 1, 1, 2, 2, 0, 0, 1, 1, 2",
-            "1, 5, 40, 3, 6, 4, 2, 3, 1, 2, 0, 1, 1, 1"})
+            "1, 5, 40, 3, 6, 4, 2, 3, 1, 2, 0, 1, 1, 1",
+            // many small images (the mask head's RoIs)
+            "9, 6, 14, 14, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1",
+            "33, 4, 7, 6, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1",
+            "8, 10, 6, 7, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1"})
     void float32AgreesWithFloat64(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int ph, int pw,
             int dh, int dw, int groups) {
         Conv2dParams p = new Conv2dParams(sh, sw, ph, pw, dh, dw, groups);

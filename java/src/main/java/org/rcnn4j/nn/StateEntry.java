@@ -49,8 +49,9 @@ public abstract sealed class StateEntry permits Parameter, Buffer {
         init = java.util.Objects.requireNonNull(rule, "init");
     }
 
+    /** Whether there is a value (on the host, or bound to a backend). */
     public boolean hasValue() {
-        return value != null;
+        return value != null || var != null;
     }
 
     /** The value (a host copy of the bound Var's while bound); fails when neither initialized nor loaded. */

@@ -26,6 +26,7 @@ public final class ClassifyLocalize implements AutoCloseable {
     private final Backend backend;
     private final int imageSize;
     private final int labels;
+    private final int hidden;
     private final Var[] convW = new Var[3];
     private final Var[] convB = new Var[3];
     private final Var hiddenW;
@@ -44,6 +45,14 @@ public final class ClassifyLocalize implements AutoCloseable {
     }
 
     public ClassifyLocalize(Backend backend, int imageSize, int labels, long seed) {
+        this(backend, imageSize, labels, HIDDEN, seed);
+    }
+
+    /** With {@code hidden} units in the hidden layer (the features {@link #features} returns). */
+    public ClassifyLocalize(Backend backend, int imageSize, int labels, int hidden, long seed) {
+        if (hidden < 1) {
+            throw new IllegalArgumentException("hidden must be >= 1, got " + hidden);
+        }
         if (imageSize < 8 || imageSize % 8 != 0) {
             throw new IllegalArgumentException("image size must be a multiple of 8 (three 2x poolings), got "
                     + imageSize);
@@ -54,18 +63,19 @@ public final class ClassifyLocalize implements AutoCloseable {
         this.backend = backend;
         this.imageSize = imageSize;
         this.labels = labels;
+        this.hidden = hidden;
         SplittableRandom rng = new SplittableRandom(seed);
         for (int i = 0; i < 3; i++) {
             convW[i] = param(rng, 1, CHANNELS[i + 1], CHANNELS[i], 3, 3);
             convB[i] = zeros(CHANNELS[i + 1]);
         }
         int side = imageSize / 8;
-        hiddenW = param(rng, 1, HIDDEN, CHANNELS[3] * side * side);
-        hiddenB = zeros(HIDDEN);
+        hiddenW = param(rng, 1, hidden, CHANNELS[3] * side * side);
+        hiddenB = zeros(hidden);
         // small heads: a large initial box error would push the hidden relus dead in the first steps
-        clsW = param(rng, HEAD_GAIN, labels, HIDDEN);
+        clsW = param(rng, HEAD_GAIN, labels, hidden);
         clsB = zeros(labels);
-        boxW = param(rng, HEAD_GAIN, 4, HIDDEN);
+        boxW = param(rng, HEAD_GAIN, 4, hidden);
         boxB = zeros(4);
     }
 
@@ -93,12 +103,21 @@ public final class ClassifyLocalize implements AutoCloseable {
 
     /** images [B, 3, S, S] on this model's backend. */
     public Output forward(Var images) {
+        Var h = features(images);
+        return new Output(Nn.linear(h, clsW, clsB), Nn.linear(h, boxW, boxB));
+    }
+
+    /** The penultimate layer: the hidden linear layer after its relu, [B, {@link #featureSize()}]. */
+    public Var features(Var images) {
         Var x = images;
         for (int i = 0; i < 3; i++) {
             x = Nn.maxPool2d(Ops.relu(Nn.conv2d(x, convW[i], convB[i], SAME)), 2, 2, 0);
         }
-        Var h = Ops.relu(Nn.linear(Ops.flatten(x, 1), hiddenW, hiddenB));
-        return new Output(Nn.linear(h, clsW, clsB), Nn.linear(h, boxW, boxB));
+        return Ops.relu(Nn.linear(Ops.flatten(x, 1), hiddenW, hiddenB));
+    }
+
+    public int featureSize() {
+        return hidden;
     }
 
     /**

@@ -33,6 +33,19 @@ public final class SingleObjectScenes {
         return new SceneConfig(size, size, 1, 1, max * 0.6, max, 0.6, 24, 0.05);
     }
 
+    /**
+     * Examples made elsewhere (e.g. crops of multi-item scenes): images [N,3,S,S] in [0, 1], class indices and
+     * normalised (x, y, w, h) boxes, all copied.
+     */
+    public static SingleObjectScenes of(int size, float[] images, long[] labels, float[] boxes) {
+        int n = labels.length;
+        if (n < 1 || images.length != n * 3 * size * size || boxes.length != n * 4) {
+            throw new IllegalArgumentException("expected N >= 1 labels, N*3*" + size + "*" + size
+                    + " image values and N*4 box values, got " + n + ", " + images.length + ", " + boxes.length);
+        }
+        return new SingleObjectScenes(size, images.clone(), labels.clone(), boxes.clone(), n);
+    }
+
     public static SingleObjectScenes generate(FashionMnist.Split split, int count, int size, long seed) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be >= 1, got " + count);
@@ -110,7 +123,8 @@ public final class SingleObjectScenes {
         return new Batch(Tensor.ofFloats(im, b, 3, size, size), Tensor.ofLongs(lb, b), Tensor.ofFloats(bx, b, 4));
     }
 
-    private static void standardise(float[] src, int from, float[] dst, int to, int plane) {
+    /** Per image and channel: zero mean, unit deviation ({@code plane} = S*S values per channel). */
+    static void standardise(float[] src, int from, float[] dst, int to, int plane) {
         for (int c = 0; c < 3; c++) {
             int o = c * plane;
             double m = 0;

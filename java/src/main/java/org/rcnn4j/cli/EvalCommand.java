@@ -36,6 +36,8 @@ final class EvalCommand {
             switch (key) {
                 case "-h", "--help" -> {
                     out.println(USAGE);
+                    out.println("   or: rcnn4j eval --weights model.safetensors --data DIR|FILE.json [--images DIR] "
+                            + "(a trained model on a dataset; rcnn4j eval --weights x --help)");
                     out.println("Evaluates COCO results (a JSON list of {image_id, category_id, bbox or segmentation,"
                             + " score}) against a COCO instances file as pycocotools' COCOeval does, and prints its"
                             + " 12-line summary; --per-class adds each category's AP (IoU=0.50:0.95, all areas,"

@@ -13,6 +13,15 @@ final class Help {
                 conv2d) with torchvision's semantics, on a pure-Java CPU backend or CUDA through JCuda.
 
                 commands:
+                  demo [--device D] [--out DIR] [--steps N]
+                                 train a small Mask R-CNN on Fashion-MNIST scenes (no download, ~8 min on 2 cores),
+                                 evaluate box and mask AP on held-out scenes, write pictures and curves
+                  train --data DIR|FILE.json [--images DIR] --out DIR [--model maskrcnn|fasterrcnn] [--steps N]
+                                 train a detector on a COCO dataset (checkpoints, resume, log, curves)
+                  detect IMAGE... --weights model.safetensors --out DIR
+                                 detect objects in images with a trained model: PNGs + COCO results JSON
+                  eval --weights model.safetensors --data DIR|FILE.json [--images DIR]
+                                 COCO box (and mask) AP of a trained model on a dataset
                   op NAME --in IN.safetensors --out OUT.safetensors [--device D] [--set key=value]... [--repeat N]
                                  run one kernel on tensors from a safetensors file (rcnn4j op --help lists the ops)
                   example [--device D] [--verbose]
@@ -26,11 +35,18 @@ final class Help {
                   model NAME [--num-classes N] [--norm frozen|batch] [--weights FILE]
                                  print a model's state_dict layout (torchvision's keys and shapes) and totals;
                                  with --weights, load a .pth/.safetensors file and check every key against it;
-                                 models: fasterrcnn_resnet50_fpn, maskrcnn_resnet50_fpn, vgg16 (rcnn4j model --help)
+                                 models: fasterrcnn_resnet50_fpn, maskrcnn_resnet50_fpn, vgg16, fasterrcnn_small,
+                                 maskrcnn_small (rcnn4j model --help)
                   eval --gt GT.json --results RES.json [--iou-type bbox|segm] [--per-class]
                                  COCO-style AP of detections against COCO ground truth (pycocotools' COCOeval)
                   classify-localize [--alpha A] [--epochs N] [--train N] [--test N] [--device D] [--seed S] [--out DIR]
                                  train and evaluate a small classification + localization ConvNet on one-item scenes
+                  rcnn [--train-scenes N] [--test-scenes N] [--seed S] [--out DIR]
+                                 R-CNN (selective search, frozen ConvNet features, per-class SVMs with hard-negative
+                                 mining, box regression, NMS) on Fashion-MNIST scenes; prints COCO box AP
+                  fast-rcnn [--train-scenes N] [--test-scenes N] [--steps N] [--device D] [--seed S] [--out DIR]
+                                 Fast R-CNN (selective search, one conv pass, RoIPool, softmax + box heads) trained
+                                 on Fashion-MNIST scenes; prints COCO box AP on held-out scenes
                   --version      print the version
                   --help         print this help
 

@@ -81,14 +81,26 @@ public final class Main {
             case "model":
                 return ModelCommand.run(rest, out, err);
             case "eval":
-                return EvalCommand.run(rest, out);
+                return rest.stream().anyMatch(x -> x.equals("--weights") || x.startsWith("--weights="))
+                        ? ModelEvalCommand.run(rest, out, err) : EvalCommand.run(rest, out);
+            case "train":
+                return TrainCommand.run(rest, out, err);
+            case "detect":
+                return DetectCommand.run(rest, out, err);
             case "classify-localize":
                 return ClassifyLocalizeCommand.run(rest, out);
             case "scenes":
                 return ScenesCommand.run(rest, out);
+            case "rcnn":
+                return RcnnCommand.run(rest, out);
+            case "fast-rcnn":
+                return FastRcnnCommand.run(rest, out);
+            case "demo":
+                return DemoCommand.run(rest, out, err);
             default:
-                throw new UsageException("unknown command '" + command + "' (commands: op, example, devices, model, "
-                        + "eval, scenes, proposals, classify-localize; see rcnn4j --help)");
+                throw new UsageException("unknown command '" + command + "' (commands: demo, train, detect, eval, "
+                        + "op, example, devices, model, scenes, proposals, classify-localize, rcnn, fast-rcnn; "
+                        + "see rcnn4j --help)");
         }
     }
 

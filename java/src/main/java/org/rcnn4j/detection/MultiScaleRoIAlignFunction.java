@@ -3,7 +3,6 @@ package org.rcnn4j.detection;
 import java.util.ArrayList;
 import java.util.List;
 import org.rcnn4j.autograd.Nn;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.Tensor;
@@ -12,7 +11,8 @@ import org.rcnn4j.tensor.Tensor;
  * torchvision.ops.MultiScaleRoIAlign.forward as a function of Vars: each proposal is pooled from the FPN level
  * {@link LevelMapper} picks, with that level's scale inferred as torchvision does, and the rows come back in
  * proposal order (image 0's boxes first). Differentiable in the features through {@link Nn#roiAlign}
- * (aligned=False).
+ * (aligned=False). Call it inside a {@link org.rcnn4j.autograd.Scope}: the RoI tensors it uploads are Vars of the
+ * graph.
  */
 public final class MultiScaleRoIAlignFunction {
     private MultiScaleRoIAlignFunction() {
@@ -71,8 +71,7 @@ public final class MultiScaleRoIAlignFunction {
         Backend b = features.get(0).backend();
         int total = levels.length;
         List<Var> parts = new ArrayList<>();
-        long[] order = new long[total];
-        int placed = 0;
+        List<long[]> rowsOfPart = new ArrayList<>();
         for (int l = -1; l < features.size(); l++) {
             int count = 0;
             for (int lv : levels) {
@@ -82,41 +81,29 @@ public final class MultiScaleRoIAlignFunction {
                 continue;
             }
             float[] sub = new float[count * 5];
+            long[] rows = new long[count];
             int c = 0;
             for (int i = 0; i < total; i++) {
                 if (levels[i] == l) {
-                    System.arraycopy(rois, 5 * i, sub, 5 * c++, 5);
-                    order[placed++] = i;
+                    System.arraycopy(rois, 5 * i, sub, 5 * c, 5);
+                    rows[c++] = i;
                 }
             }
+            rowsOfPart.add(rows);
             if (l == LevelMapper.NO_LEVEL) {
                 // torchvision leaves these rows at zero: they match no level
                 int[] fs = features.get(0).shape();
-                parts.add(Var.of(b, b.toDevice(org.rcnn4j.tensor.Tensor.zeros(features.get(0).dtype(), count, fs[1],
-                        outputSize, outputSize))));
+                parts.add(Var.of(b, b.toDevice(Tensor.zeros(features.get(0).dtype(), count, fs[1], outputSize,
+                        outputSize))));
             } else {
                 Var r = Var.of(b, Host.floatsOn(b, sub, count, 5));
                 parts.add(Nn.roiAlign(features.get(l), r, outputSize, outputSize, scales[l], samplingRatio, false));
             }
         }
-        if (parts.size() == 1 && isIdentity(order)) {
-            return parts.get(0);
+        if (parts.size() == 1) {
+            return parts.get(0); // one level: its rows are already in proposal order
         }
-        long[] inverse = new long[total];
-        for (int j = 0; j < total; j++) {
-            inverse[(int) order[j]] = j;
-        }
-        Var cat = parts.size() == 1 ? parts.get(0) : Ops.concat(parts);
-        return Ops.indexSelect(cat, Var.of(b, Host.longsOn(b, inverse, total)));
-    }
-
-    private static boolean isIdentity(long[] order) {
-        for (int i = 0; i < order.length; i++) {
-            if (order[i] != i) {
-                return false;
-            }
-        }
-        return true;
+        return RowMerge.merge(parts, rowsOfPart.toArray(new long[0][]), total);
     }
 
     private static float[] stripBatch(float[] rois, int k) {

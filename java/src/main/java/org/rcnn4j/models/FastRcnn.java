@@ -57,8 +57,16 @@ public final class FastRcnn extends Module {
 
     /** Fast R-CNN on {@link SmallBackbone}'s stride-8 map, sized for the Fashion-MNIST scenes. */
     public static FastRcnn small(int numClasses) {
-        return new FastRcnn(new SmallBackbone(SmallLayouts.CHANNELS), "0", 8, 7, 256, numClasses,
-                SmallLayouts.config());
+        return small(numClasses, 8);
+    }
+
+    /** Fast R-CNN pooling from {@link SmallBackbone}'s stride-8 ("0") or stride-16 ("1", the paper's) map. */
+    public static FastRcnn small(int numClasses, int stride) {
+        if (stride != 8 && stride != 16) {
+            throw new IllegalArgumentException("stride: SmallBackbone has maps at 8 and 16, got " + stride);
+        }
+        return new FastRcnn(new SmallBackbone(SmallLayouts.CHANNELS), stride == 8 ? "0" : "1", stride, 7, 256,
+                numClasses, SmallLayouts.config());
     }
 
     public RcnnConfig config() {

@@ -2,6 +2,7 @@ package org.rcnn4j.models;
 
 import java.util.LinkedHashMap;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.BatchNorm2d;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Init;
 import org.rcnn4j.nn.Layer;
@@ -10,9 +11,10 @@ import org.rcnn4j.nn.ReLU;
 import org.rcnn4j.nn.Sequential;
 
 /**
- * A backbone that trains from scratch on a CPU in minutes: four stages of two 3x3 convs + ReLU (the first of each
- * with stride 2; no norm layers, so batches of any size behave the same), the last two stages (strides 8 and 16)
- * feeding an FPN with a max-pool level (stride 32). Keys: body.stage1..4.{0..3}, fpn.* as torchvision's FPN.
+ * A backbone that trains on a CPU in minutes: four stages of two 3x3 conv + BatchNorm2d + ReLU (the first conv of
+ * each with stride 2), the last two stages (strides 8 and 16) feeding an FPN with a max-pool level (stride 32).
+ * Keys: body.stage1..4.{0..5}, fpn.* as torchvision's FPN. Batch norm makes training from a random start several
+ * times faster here; {@code batchNorm} false gives plain conv (with bias) + ReLU stages.
  */
 public final class SmallBackbone extends Module implements Backbone {
     /** Channels of stage1..stage4. */
@@ -23,22 +25,39 @@ public final class SmallBackbone extends Module implements Backbone {
     private final int outChannels;
 
     public SmallBackbone(int outChannels) {
+        this(outChannels, true);
+    }
+
+    public SmallBackbone(int outChannels, boolean batchNorm) {
         this.outChannels = outChannels;
         int in = 3;
         for (int s = 0; s < WIDTHS.length; s++) {
-            Sequential stage = new Sequential(new Conv2d(in, WIDTHS[s], 3, 2, 1, true), new ReLU(),
-                    new Conv2d(WIDTHS[s], WIDTHS[s], 3, 1, 1, true), new ReLU());
+            Sequential stage = new Sequential();
+            for (int k = 0; k < 2; k++) {
+                stage.add(new Conv2d(k == 0 ? in : WIDTHS[s], WIDTHS[s], 3, k == 0 ? 2 : 1, 1, !batchNorm));
+                if (batchNorm) {
+                    stage.add(new BatchNorm2d(WIDTHS[s]));
+                }
+                stage.add(new ReLU());
+            }
             body.add("stage" + (s + 1), stage);
             in = WIDTHS[s];
         }
         body.namedModules().values().forEach(m -> {
             if (m instanceof Conv2d c) {
                 c.weight().init(Init.kaimingNormalFanOutRelu());
-                c.bias().init(Init.zeros());
+                if (c.bias() != null) {
+                    c.bias().init(Init.zeros());
+                }
             }
         });
         addModule("body", body);
         fpn = addModule("fpn", new FeaturePyramidNetwork(new int[] {WIDTHS[2], WIDTHS[3]}, outChannels));
+    }
+
+    /** The four stages (keys stage1..stage4), what classification pretraining trains. */
+    public Sequential body() {
+        return body;
     }
 
     /** Maps "0" (stride 8), "1" (stride 16) and "pool" (stride 32). */

@@ -22,7 +22,17 @@ import org.rcnn4j.tensor.Tensor;
  * sees the same batches; that also lets the next batch be prepared on another thread while this one trains.
  */
 public final class DetectorStep implements TrainStep, AutoCloseable {
-    private final GeneralizedRcnn model;
+    /** A batch: the samples (flipped where drawn), their dataset indices, and which of them were flipped. */
+    public record Batch(List<Sample> samples, int[] indices, boolean[] flipped) {
+    }
+
+    /** The model's losses for one batch; {@code seed} is the step's draw for the model's own sampling. */
+    @FunctionalInterface
+    public interface BatchLosses {
+        Map<String, Var> losses(Batch batch, long seed);
+    }
+
+    private final BatchLosses model;
     private final Dataset data;
     private final int batchSize;
     private final long seed;
@@ -33,10 +43,16 @@ public final class DetectorStep implements TrainStep, AutoCloseable {
         return t;
     });
     private long pendingStep = -1;
-    private CompletableFuture<List<Sample>> pending;
+    private CompletableFuture<Batch> pending;
 
     /** @param flipProbability 0 for no augmentation; torchvision's reference uses 0.5 */
     public DetectorStep(GeneralizedRcnn model, Dataset data, int batchSize, long seed, double flipProbability) {
+        this((b, s) -> model.losses(images(b.samples()), targets(b.samples()), s), data, batchSize, seed,
+                flipProbability);
+    }
+
+    /** The same batches for any detector (e.g. one that also takes each image's proposals by index). */
+    public DetectorStep(BatchLosses model, Dataset data, int batchSize, long seed, double flipProbability) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
@@ -52,37 +68,56 @@ public final class DetectorStep implements TrainStep, AutoCloseable {
 
     @Override
     public Map<String, Var> losses(long step, TrainRng rng) {
-        List<Sample> batch = batch(step);
+        return model.losses(batchOf(step), rng.nextLong());
+    }
+
+    public static List<Tensor> images(List<Sample> batch) {
         List<Tensor> images = new ArrayList<>(batch.size());
-        List<DetectionTargets> targets = new ArrayList<>(batch.size());
         for (Sample s : batch) {
             images.add(s.image());
+        }
+        return images;
+    }
+
+    public static List<DetectionTargets> targets(List<Sample> batch) {
+        List<DetectionTargets> targets = new ArrayList<>(batch.size());
+        for (Sample s : batch) {
             targets.add(DetectionTargets.of(s));
         }
-        return model.losses(images, targets, rng.nextLong());
+        return targets;
     }
 
     /** The samples of step {@code step}, and the next step's started in the background. */
     List<Sample> batch(long step) {
-        CompletableFuture<List<Sample>> current = pendingStep == step ? pending
+        return batchOf(step).samples();
+    }
+
+    /** Batch {@code step}, and the next one started in the background. */
+    public Batch batchOf(long step) {
+        CompletableFuture<Batch> current = pendingStep == step ? pending
                 : CompletableFuture.supplyAsync(() -> load(step), prefetch);
         pendingStep = step + 1;
         pending = CompletableFuture.supplyAsync(() -> load(step + 1), prefetch);
         return current.join();
     }
 
-    private List<Sample> load(long step) {
+    private Batch load(long step) {
         int n = data.size();
         long first = step * batchSize;
         List<Sample> out = new ArrayList<>(batchSize);
+        int[] indices = new int[batchSize];
+        boolean[] flipped = new boolean[batchSize];
         SplittableRandom flips = new SplittableRandom(seed ^ (0x5851f42d4c957f2dL * (step + 1)));
         for (int i = 0; i < batchSize; i++) {
             long k = first + i;
             int[] order = order(k / n);
-            Sample s = data.get(order[(int) (k % n)]);
-            out.add(flip == null ? s : flip.apply(s, flips));
+            indices[i] = order[(int) (k % n)];
+            Sample s = data.get(indices[i]);
+            Sample t = flip == null ? s : flip.apply(s, flips);
+            flipped[i] = t != s;
+            out.add(t);
         }
-        return out;
+        return new Batch(out, indices, flipped);
     }
 
     private int[] cachedOrder;

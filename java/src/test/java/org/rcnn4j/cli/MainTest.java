@@ -30,8 +30,8 @@ class MainTest {
 
     @Test
     void unknownCommandIsAUsageError() {
-        Cli.run("frobnicate").assertUsageError("unknown command 'frobnicate'", "op, example, devices, model, eval, "
-                + "scenes, proposals, classify-localize");
+        Cli.run("frobnicate").assertUsageError("unknown command 'frobnicate'", "demo, train, detect, eval, "
+                + "op, example, devices, model, scenes, proposals, classify-localize, rcnn");
     }
 
     @Test

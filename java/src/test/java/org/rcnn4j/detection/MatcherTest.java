@@ -26,6 +26,8 @@ class MatcherTest {
             TensorAssert.assertExact(names[i], F.get(names[i] + ".matches"), ms[i].match(cpu, F.get("iou")));
             TensorAssert.assertExact(names[i] + " far", F.get(names[i] + ".matches_far"),
                     ms[i].match(cpu, F.get("iou_far")));
+            TensorAssert.assertExact(names[i] + " ties", F.get(names[i] + ".matches_ties"),
+                    ms[i].match(cpu, F.get("iou_ties")));
         }
     }
 

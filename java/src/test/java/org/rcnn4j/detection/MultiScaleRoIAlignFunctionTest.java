@@ -82,6 +82,33 @@ class MultiScaleRoIAlignFunctionTest {
     }
 
     @Test
+    void aBoxWithNegativeAreaPoolsToZeroLikeTorchvisionsUnmatchedLevel() {
+        float[] b0 = F.get("boxes0").floats();
+        int k0 = b0.length / 4;
+        float[] with = new float[b0.length + 4];
+        System.arraycopy(b0, 0, with, 0, 12);
+        System.arraycopy(new float[] {30, 10, 20, 40}, 0, with, 12, 4); // inverted in x only: area < 0
+        System.arraycopy(b0, 12, with, 16, b0.length - 12);
+        try (Scope s = Scope.open()) {
+            List<Var> feats = new ArrayList<>();
+            for (String l : List.of("0", "1", "2", "3")) {
+                feats.add(Var.of(cpu, Fx.copy(F.get("feat." + l))));
+            }
+            Var y = MultiScaleRoIAlignFunction.forward(feats, List.of(Tensor.ofFloats(with, k0 + 1, 4),
+                    F.get("boxes1")), Fx.sizes(F.get("image_sizes")), 7, 2);
+            float[] got = y.value().floats();
+            float[] want = F.get("box.out").floats();
+            int row = 2 * 7 * 7;
+            for (int i = 0; i < y.shape()[0]; i++) {
+                for (int j = 0; j < row; j++) {
+                    float expected = i < 3 ? want[i * row + j] : i == 3 ? 0f : want[(i - 1) * row + j];
+                    org.junit.jupiter.api.Assertions.assertEquals(expected, got[i * row + j], 1e-6, "row " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void noBoxesGiveAnEmptyOutput() {
         List<Var> feats = List.of(Var.of(cpu, Fx.copy(F.get("feat.0"))), Var.of(cpu, Fx.copy(F.get("feat.1"))));
         Var y = MultiScaleRoIAlignFunction.forward(feats, List.of(Tensor.zeros(org.rcnn4j.tensor.DType.F32, 0, 4)),

@@ -27,7 +27,7 @@ class SmallModelCommandTest {
         for (int d : e.shape()) {
             b.append(b.length() == 0 ? "" : ",").append(d);
         }
-        return b.toString();
+        return b.length() == 0 ? "-" : b.toString();
     }
 
     private static List<String> lines(Cli.Result r, boolean totals) {
@@ -39,15 +39,21 @@ class SmallModelCommandTest {
         Cli.Result r = Cli.run("model", "maskrcnn_small").assertOk();
         GeneralizedRcnn m = Models.maskrcnnSmall(ModelOptions.defaults());
         assertEquals(keyLines(m), lines(r, false));
-        assertEquals("backbone.body.stage1.0.weight 32,3,3,3", lines(r, false).get(0));
-        assertEquals("roi_heads.mask_predictor.mask_fcn_logits.bias 11", lines(r, false).get(45));
+        List<String> keys = lines(r, false);
+        assertEquals("backbone.body.stage1.0.weight 32,3,3,3", keys.get(0));
+        assertEquals("backbone.body.stage1.1.num_batches_tracked -", keys.get(5), "scalar shape shown as -");
+        assertEquals("roi_heads.mask_predictor.mask_fcn_logits.bias 11", keys.get(keys.size() - 1));
         long params = m.parameterCount();
+        long buffers = m.bufferCount();
+        int paramTensors = m.namedParameters().size();
+        int bufferTensors = m.namedBuffers().size();
         int tensors = m.stateEntries().size();
-        assertEquals(46, tensors);
+        assertEquals(paramTensors + bufferTensors, tensors);
         assertEquals(List.of(
-                "# parameters: " + params + " elements in " + tensors + " tensors (" + params + " trainable)",
-                "# buffers: 0 elements in 0 tensors",
-                "# total: " + tensors + " tensors, " + params + " elements, " + 4 * params + " bytes as float32"),
+                "# parameters: " + params + " elements in " + paramTensors + " tensors (" + params + " trainable)",
+                "# buffers: " + buffers + " elements in " + bufferTensors + " tensors",
+                "# total: " + tensors + " tensors, " + (params + buffers) + " elements, " + 4 * (params + buffers)
+                        + " bytes as float32"),
                 lines(r, true));
         assertTrue(r.err().isEmpty(), r.err());
     }

@@ -20,8 +20,8 @@ import org.rcnn4j.testing.Inference;
 
 /**
  * The small detectors' layout: torchvision's detector key names around SmallBackbone, sizes derived from the
- * architecture (widths, FPN channels, anchors per location, RoI resolutions, classes), all parameters trainable,
- * no buffers; and the feature maps a 128x128 scene gives.
+ * architecture (widths, batch norms, FPN channels, anchors per location, RoI resolutions, classes), all parameters
+ * trainable, the batch norms' statistics as buffers; and the feature maps a 128x128 scene gives.
  */
 class SmallModelStructureTest {
 
@@ -32,10 +32,14 @@ class SmallModelStructureTest {
         for (int s = 0; s < SmallBackbone.WIDTHS.length; s++) {
             int w = SmallBackbone.WIDTHS[s];
             String p = "backbone.body.stage" + (s + 1) + ".";
-            e.put(p + "0.weight", w + "," + in + ",3,3");
-            e.put(p + "0.bias", "" + w);
-            e.put(p + "2.weight", w + "," + w + ",3,3");
-            e.put(p + "2.bias", "" + w);
+            // conv (no bias) + BatchNorm2d + ReLU, twice
+            for (int k = 0; k < 2; k++) {
+                e.put(p + 3 * k + ".weight", w + "," + (k == 0 ? in : w) + ",3,3");
+                for (String bn : new String[] {"weight", "bias", "running_mean", "running_var"}) {
+                    e.put(p + (3 * k + 1) + "." + bn, "" + w);
+                }
+                e.put(p + (3 * k + 1) + ".num_batches_tracked", "");
+            }
             in = w;
         }
         int c = 64;
@@ -95,7 +99,7 @@ class SmallModelStructureTest {
         long n = 0;
         for (String s : layout.values()) {
             long p = 1;
-            for (String d : s.split(",")) {
+            for (String d : s.isEmpty() ? new String[0] : s.split(",")) {
                 p *= Long.parseLong(d);
             }
             n += p;
@@ -108,13 +112,21 @@ class SmallModelStructureTest {
         GeneralizedRcnn m = Models.maskrcnnSmall(ModelOptions.defaults());
         LinkedHashMap<String, String> want = expected(true, Models.SMALL_NUM_CLASSES);
         assertEquals(new ArrayList<>(want.entrySet()), new ArrayList<>(actual(m).entrySet()));
-        assertEquals(elements(want), m.parameterCount());
+        assertEquals(elements(want), m.parameterCount() + m.bufferCount());
         assertEquals(m.parameterCount(), m.trainableParameterCount(), "everything trains (no frozen layers)");
-        assertEquals(0, m.bufferCount(), "no norm layers, so no buffers");
+        long bnChannels = 0;
+        for (int w : SmallBackbone.WIDTHS) {
+            bnChannels += 2 * w;
+        }
+        assertEquals(2 * bnChannels + 8, m.bufferCount(), "running mean and variance of the 8 batch norms, and "
+                + "their num_batches_tracked");
         assertEquals("MaskRCNN", m.typeName());
         assertTrue(m.hasMasks());
-        for (StateEntry e : m.stateEntries().values()) {
-            assertTrue(e instanceof Parameter && e.dtype() == DType.F32);
+        for (Map.Entry<String, StateEntry> en : m.stateEntries().entrySet()) {
+            StateEntry e = en.getValue();
+            boolean buffer = en.getKey().contains("running_") || en.getKey().endsWith("num_batches_tracked");
+            assertEquals(!buffer, e instanceof Parameter, en.getKey());
+            assertEquals(en.getKey().endsWith("num_batches_tracked") ? DType.I64 : DType.F32, e.dtype(), en.getKey());
             assertFalse(e.hasValue(), "building a model allocates no values");
         }
         assertTrue(((GeneralizedRcnn) Models.create(Models.MASKRCNN_SMALL, ModelOptions.defaults())).hasMasks());
@@ -145,13 +157,17 @@ class SmallModelStructureTest {
         a.initialize(7);
         GeneralizedRcnn b = Models.maskrcnnSmall(ModelOptions.defaults());
         b.initialize(7);
-        a.stateDict().forEach((k, t) -> assertArrayEquals(t.floats(), b.stateDict().get(k).floats(), k));
-        // the backbone's convs: zero bias, kaiming normal (fan out, relu) weights
+        a.stateDict().forEach((k, t) -> {
+            if (t.dtype() == DType.F32) {
+                assertArrayEquals(t.floats(), b.stateDict().get(k).floats(), k);
+            }
+        });
+        // the backbone's convs: kaiming normal (fan out, relu) weights; batch norms start as the identity
         Map<String, Tensor> sd = a.stateDict();
-        for (float v : sd.get("backbone.body.stage1.0.bias").floats()) {
-            assertEquals(0f, v);
+        for (float v : sd.get("backbone.body.stage1.1.weight").floats()) {
+            assertEquals(1f, v);
         }
-        float[] w = sd.get("backbone.body.stage2.2.weight").floats(); // 64x64x3x3: std sqrt(2 / (64*9))
+        float[] w = sd.get("backbone.body.stage2.3.weight").floats(); // 64x64x3x3: std sqrt(2 / (64*9))
         double sq = 0;
         for (float v : w) {
             sq += v * v;

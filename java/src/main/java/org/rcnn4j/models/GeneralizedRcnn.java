@@ -61,24 +61,28 @@ public final class GeneralizedRcnn extends Module {
             }
         }
         ImageList il = transform().forward(images);
-        List<DetectionTargets> resized = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            Tensor img = images.get(i);
-            resized.add(TargetResize.resize(targets.get(i), new int[] {img.size(1), img.size(2)},
-                    il.imageSizes()[i]));
-        }
         Backend backend = backend();
-        LinkedHashMap<String, Var> features = backbone.forward(Var.fromHost(backend, il.tensors()));
-        RegionProposalNetwork.Output proposals = rpn.forward(il, new ArrayList<>(features.values()), resized,
-                config(), seed);
-        try {
+        // the target assignment and losses run on the backend: the resized targets go there (the same tensors on
+        // the CPU backend)
+        try (TensorBin bin = new TensorBin()) {
+            List<DetectionTargets> resized = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                Tensor img = images.get(i);
+                DetectionTargets r = TargetResize.resize(targets.get(i), new int[] {img.size(1), img.size(2)},
+                        il.imageSizes()[i]);
+                resized.add(new DetectionTargets(bin.add(backend.toDevice(r.boxes())),
+                        bin.add(backend.toDevice(r.labels())),
+                        r.masks() == null ? null : bin.add(backend.toDevice(r.masks()))));
+            }
+            LinkedHashMap<String, Var> features = backbone.forward(Var.fromHost(backend, il.tensors()));
+            RegionProposalNetwork.Output proposals = rpn.forward(il, new ArrayList<>(features.values()), resized,
+                    config(), seed);
+            bin.addAll(proposals.proposals());
             RoiHeads.Output heads = roiHeads.forward(features, proposals.proposals(), List.of(il.imageSizes()),
                     resized, config(), mix(seed));
             LinkedHashMap<String, Var> losses = new LinkedHashMap<>(heads.losses());
             losses.putAll(proposals.losses());
             return losses;
-        } finally {
-            proposals.proposals().forEach(Tensor::close);
         }
     }
 

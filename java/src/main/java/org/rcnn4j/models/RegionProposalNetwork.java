@@ -145,13 +145,15 @@ public final class RegionProposalNetwork extends Module {
                 throw new IllegalArgumentException("targets: " + targets.size() + " for " + h.images() + " images");
             }
             Backend backend = features.get(0).backend();
-            List<Tensor> anchors = new ArrayList<>();
-            List<Tensor> gtBoxes = new ArrayList<>();
-            for (DetectionTargets t : targets) {
-                anchors.add(h.anchors());
-                gtBoxes.add(t.boxes());
-            }
             try (TensorBin bin = new TensorBin()) {
+                // the anchors are a host tensor (for the proposal filter); the target assignment runs on the backend
+                Tensor deviceAnchors = bin.add(backend.toDevice(h.anchors()));
+                List<Tensor> anchors = new ArrayList<>();
+                List<Tensor> gtBoxes = new ArrayList<>();
+                for (DetectionTargets t : targets) {
+                    anchors.add(deviceAnchors);
+                    gtBoxes.add(t.boxes());
+                }
                 RpnTargets rt = RpnTargets.assign(backend, anchors, gtBoxes);
                 bin.addAll(rt.labels());
                 bin.addAll(rt.matchedGtBoxes());

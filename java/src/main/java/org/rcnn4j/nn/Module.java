@@ -175,6 +175,18 @@ public abstract class Module {
      * module, not to any open scope: {@link #release()} copies them back to the host and frees them.
      */
     public Module to(Backend backend) {
+        return to(backend, DType.F32);
+    }
+
+    /**
+     * {@link #to(Backend)} with the float entries (parameters, float buffers) bound as {@code floatType}: F32 as
+     * usual, or F64 to run the module in float64 (finite-difference gradient checks). The entries keep their F32
+     * dtype: {@link StateEntry#value()}, {@link #stateDict()} and {@link #release()} convert the values back.
+     */
+    public Module to(Backend backend, DType floatType) {
+        if (floatType != DType.F32 && floatType != DType.F64) {
+            throw new IllegalArgumentException("floatType: expected F32 or F64, got " + floatType);
+        }
         if (this.backend != null) {
             release();
         }
@@ -182,7 +194,7 @@ public abstract class Module {
             if (!e.hasValue()) {
                 throw new IllegalStateException(k + " has no value yet: initialize the module or load a state dict");
             }
-            e.bind(backend, e instanceof Parameter p && p.requiresGrad());
+            e.bind(backend, e instanceof Parameter p && p.requiresGrad(), floatType);
         });
         namedModules().values().forEach(m -> m.backend = backend);
         return this;

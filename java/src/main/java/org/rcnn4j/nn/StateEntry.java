@@ -49,6 +49,7 @@ public abstract sealed class StateEntry permits Parameter, Buffer {
         init = java.util.Objects.requireNonNull(rule, "init");
     }
 
+    /** Whether there is a value (on the host, or bound to a backend). */
     public boolean hasValue() {
         return value != null || var != null;
     }
@@ -56,7 +57,7 @@ public abstract sealed class StateEntry permits Parameter, Buffer {
     /** The value (a host copy of the bound Var's while bound); fails when neither initialized nor loaded. */
     public Tensor value() {
         if (var != null) {
-            return var.backend().toHost(var.value());
+            return convert(var.backend().toHost(var.value()), dtype);
         }
         if (value == null) {
             throw new IllegalStateException("no value yet: initialize the module (Module.initialize(seed)) or load "
@@ -101,10 +102,15 @@ public abstract sealed class StateEntry permits Parameter, Buffer {
         return var != null;
     }
 
-    void bind(Backend backend, boolean requiresGrad) {
+    /**
+     * Binds the value as a Var on {@code backend}; an F32 entry is bound as {@code floatType} (F32, or F64 for
+     * float64 gradient checks), every other dtype as is.
+     */
+    void bind(Backend backend, boolean requiresGrad, DType floatType) {
         Tensor v = value();
         unbind();
-        var = Var.persistent(backend, backend.toDevice(v), requiresGrad);
+        var = Var.persistent(backend, backend.toDevice(dtype == DType.F32 ? convert(v, floatType) : v),
+                requiresGrad);
         value = null;
     }
 
@@ -113,8 +119,33 @@ public abstract sealed class StateEntry permits Parameter, Buffer {
         if (var != null) {
             Var old = var;
             var = null;
-            value = old.backend().toHost(old.value()); // on the CPU backend the same tensor: closing it is a no-op
+            Tensor host = old.backend().toHost(old.value()); // on the CPU backend the same tensor: closing it is a no-op
+            value = convert(host, dtype);
             old.close();
         }
+    }
+
+    /** {@code t} (host) in {@code to}: itself when it already is, else an F32 <-> F64 copy. */
+    private static Tensor convert(Tensor t, DType to) {
+        if (t.dtype() == to) {
+            return t;
+        }
+        if (t.dtype() == DType.F32 && to == DType.F64) {
+            float[] f = t.floats();
+            double[] d = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                d[i] = f[i];
+            }
+            return Tensor.ofDoubles(d, t.shape());
+        }
+        if (t.dtype() == DType.F64 && to == DType.F32) {
+            double[] d = t.doubles();
+            float[] f = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                f[i] = (float) d[i];
+            }
+            return Tensor.ofFloats(f, t.shape());
+        }
+        throw new IllegalArgumentException("cannot convert " + t.dtype() + " to " + to);
     }
 }

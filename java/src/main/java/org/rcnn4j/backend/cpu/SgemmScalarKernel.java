@@ -1,6 +1,6 @@
 package org.rcnn4j.backend.cpu;
 
-/** Portable 4x4 micro-kernel with its accumulators in locals, for JVMs started without the Vector API. */
+/** Portable 4x4 micro-kernel (fused multiply-adds, rounding exactly as {@link SgemmVectorKernel}) with its accumulators in locals, for JVMs started without the Vector API. */
 final class SgemmScalarKernel extends SgemmKernel {
     @Override
     int mr() {
@@ -27,20 +27,22 @@ final class SgemmScalarKernel extends SgemmKernel {
         int bi = bOff;
         for (int k = 0; k < kc; k++, ai += 4, bi += 4) {
             float b0 = b[bi], b1 = b[bi + 1], b2 = b[bi + 2], b3 = b[bi + 3];
+            // Math.fma rounds once per step, as the vector kernel's fma: results do not change when the JIT hands
+            // over to the vector kernel mid-run (bit-reproducible training within a JVM)
             float a0 = a[ai];
-            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+            c00 = Math.fma(a0, b0, c00); c01 = Math.fma(a0, b1, c01); c02 = Math.fma(a0, b2, c02); c03 = Math.fma(a0, b3, c03);
             float a1 = a[ai + 1];
-            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+            c10 = Math.fma(a1, b0, c10); c11 = Math.fma(a1, b1, c11); c12 = Math.fma(a1, b2, c12); c13 = Math.fma(a1, b3, c13);
             float a2 = a[ai + 2];
-            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+            c20 = Math.fma(a2, b0, c20); c21 = Math.fma(a2, b1, c21); c22 = Math.fma(a2, b2, c22); c23 = Math.fma(a2, b3, c23);
             float a3 = a[ai + 3];
-            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            c30 = Math.fma(a3, b0, c30); c31 = Math.fma(a3, b1, c31); c32 = Math.fma(a3, b2, c32); c33 = Math.fma(a3, b3, c33);
         }
-        if (overwrite) {
-            row(c, cOff, 0, 0, 0, 0, c00, c01, c02, c03);
-            row(c, cOff + ldc, 0, 0, 0, 0, c10, c11, c12, c13);
-            row(c, cOff + 2 * ldc, 0, 0, 0, 0, c20, c21, c22, c23);
-            row(c, cOff + 3 * ldc, 0, 0, 0, 0, c30, c31, c32, c33);
+        if (overwrite) { // the sums themselves (not 0 + sum, which turns -0 into +0), as the vector kernel stores
+            set(c, cOff, c00, c01, c02, c03);
+            set(c, cOff + ldc, c10, c11, c12, c13);
+            set(c, cOff + 2 * ldc, c20, c21, c22, c23);
+            set(c, cOff + 3 * ldc, c30, c31, c32, c33);
         } else {
             int o = cOff;
             row(c, o, c[o], c[o + 1], c[o + 2], c[o + 3], c00, c01, c02, c03);
@@ -51,6 +53,13 @@ final class SgemmScalarKernel extends SgemmKernel {
             o += ldc;
             row(c, o, c[o], c[o + 1], c[o + 2], c[o + 3], c30, c31, c32, c33);
         }
+    }
+
+    private static void set(float[] c, int o, float v0, float v1, float v2, float v3) {
+        c[o] = v0;
+        c[o + 1] = v1;
+        c[o + 2] = v2;
+        c[o + 3] = v3;
     }
 
     private static void row(float[] c, int o, float p0, float p1, float p2, float p3, float v0, float v1, float v2,

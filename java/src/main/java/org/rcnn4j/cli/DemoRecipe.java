@@ -6,7 +6,7 @@ import org.rcnn4j.train.DetectorTraining;
 final class DemoRecipe {
     static final int STEPS = 800;
     static final int BATCH = 4;
-    static final double LR = 0.02;
+    static final double LR = 0.04;
     static final int WARMUP = 100;
     static final int TRAIN_SCENES = 3000;
     static final int TEST_SCENES = 200;

@@ -94,7 +94,12 @@ public final class GeneralizedRcnn extends Module {
         Backend backend = backend();
         try (Autograd.NoGrad ng = Autograd.noGrad(); Scope scope = Scope.open(); TensorBin bin = new TensorBin()) {
             ImageList il = transform().forward(images);
-            LinkedHashMap<String, Var> features = backbone.forward(Var.fromHost(backend, il.tensors()));
+            LinkedHashMap<String, Var> features;
+            // the backbone's intermediate maps go as soon as the pyramid exists (at 800x1216 they are gigabytes)
+            try (Scope backboneScope = Scope.open()) {
+                features = backbone.forward(Var.fromHost(backend, il.tensors()));
+                features.values().forEach(backboneScope::keep);
+            }
             RegionProposalNetwork.Output proposals = rpn.forward(il, new ArrayList<>(features.values()), null,
                     config(), 0);
             bin.addAll(proposals.proposals());

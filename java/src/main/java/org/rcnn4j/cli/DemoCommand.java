@@ -30,6 +30,8 @@ import org.rcnn4j.viz.Headless;
  */
 final class DemoCommand {
     static final int PICTURES = 6;
+    /** Drawing threshold of the pictures: below 0.5 because a small model's softmax spreads over 11 classes. */
+    static final float PICTURE_SCORE = 0.3f;
     private static final Set<String> VALUED = Set.of("--device", "--out", "--train-scenes", "--test-scenes",
             "--steps", "--batch", "--lr", "--seed", "--pretrain-steps",
             "--pretrain-lr");
@@ -46,7 +48,7 @@ final class DemoCommand {
                 heads) on 128x128 scenes of Fashion-MNIST items, its backbone first pretrained to classify single
                 items (as torchvision's detectors start from ImageNet weights), evaluates COCO box and mask AP on
                 held-out scenes, and writes into DIR:
-                  detections-N.png      held-out scenes with the detections drawn (score >= 0.5)
+                  detections-N.png      held-out scenes with the detections drawn (score >= 0.3)
                   training-curve.png    the losses against the step
                   model.safetensors     the trained model: rcnn4j detect/eval --weights take it
                   checkpoint.safetensors, train.log   for resuming (rcnn4j train --resume), and the log
@@ -143,7 +145,7 @@ final class DemoCommand {
         List<ImageDetections> dets = model.detect(images);
         for (int i = 0; i < n; i++) {
             DetectionPictures.write(dir.resolve("detections-" + (i + 1) + ".png"), images.get(i), dets.get(i),
-                    FashionMnist.CLASS_NAMES, 0.5f, 3);
+                    FashionMnist.CLASS_NAMES, PICTURE_SCORE, 3);
         }
     }
 }

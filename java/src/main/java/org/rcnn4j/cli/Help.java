@@ -31,6 +31,8 @@ final class Help {
                                  write Fashion-MNIST detection scenes as a COCO dataset (images + annotations.json)
                   proposals IMAGE... [--mode fast|quality] [--top N] --out FILE.json
                                  selective search object proposals for images (boxes as JSON)
+                  compare [--train-scenes N] [--test-scenes N] [--steps N] [--out DIR]
+                                 R-CNN, Fast R-CNN, Faster R-CNN and Mask R-CNN on the same scenes: one table
                   bench-detector [--height 800 --width 1216] [--repeat N]
                                  time maskrcnn_resnet50_fpn inference (random weights) stage by stage
                   devices        which devices (backends) work on this machine, and why not

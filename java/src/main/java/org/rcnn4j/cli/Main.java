@@ -97,13 +97,14 @@ public final class Main {
                 return FastRcnnCommand.run(rest, out);
             case "demo":
                 return DemoCommand.run(rest, out, err);
+            case "compare":
+                return CompareCommand.run(rest, out, err);
             case "bench-detector":
                 return BenchDetectorCommand.run(rest, out);
             default:
                 throw new UsageException("unknown command '" + command + "' (commands: demo, train, detect, eval, "
                         + "op, example, devices, model, scenes, proposals, classify-localize, rcnn, fast-rcnn, "
-                        + "bench-detector; "
-                        + "see rcnn4j --help)");
+                        + "compare, bench-detector; see rcnn4j --help)");
         }
     }
 

@@ -69,6 +69,15 @@ public final class FastRcnn extends Module {
                 numClasses, SmallLayouts.config());
     }
 
+    /**
+     * The seed's Fast R-CNN: VGG-16 to conv5_3 (stride 16, 512 channels), RoIPool 7x7, fc6/fc7 of 4096 as in the
+     * paper, torchvision's detection settings.
+     */
+    public static FastRcnn vgg16(int numClasses) {
+        return new FastRcnn(new VggBackbone(), "0", VggBackbone.STRIDE, 7, 4096, numClasses,
+                RcnnConfig.torchvisionDefaults());
+    }
+
     public RcnnConfig config() {
         return config;
     }

@@ -4,7 +4,7 @@ import org.rcnn4j.train.DetectorTraining;
 
 /** The demo's defaults, chosen to reach its AP targets within about 8 minutes on 2 CPU cores. */
 final class DemoRecipe {
-    static final int STEPS = 1200;
+    static final int STEPS = 1500;
     static final int BATCH = 4;
     static final double LR = 0.04;
     static final int WARMUP = 100;

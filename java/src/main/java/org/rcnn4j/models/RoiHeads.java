@@ -15,9 +15,8 @@ import org.rcnn4j.detection.MaskInference;
 import org.rcnn4j.detection.MaskRcnnLoss;
 import org.rcnn4j.detection.MultiScaleRoIAlignFunction;
 import org.rcnn4j.detection.RoiTargets;
-import org.rcnn4j.tensor.Tensor;
-
 import org.rcnn4j.nn.Module;
+import org.rcnn4j.tensor.Tensor;
 
 /**
  * torchvision's RoIHeads: box_roi_pool, box_head, box_predictor, and for Mask R-CNN mask_roi_pool, mask_head,
@@ -86,35 +85,20 @@ public final class RoiHeads extends Module {
             losses.put("loss_classifier", r.classifier());
             losses.put("loss_box_reg", r.boxReg());
             if (hasMasks()) {
-                List<Tensor> positives = new ArrayList<>();
-                List<Tensor> matched = new ArrayList<>();
+                RoiTargets.Positives pos = rt.positives(backend);
+                bin.addAll(pos.proposals());
+                bin.addAll(pos.matchedIdxs());
                 int count = 0;
-                for (int i = 0; i < targets.size(); i++) {
-                    long[] labels = backend.toHost(rt.labels().get(i)).longs();
-                    float[] boxes = backend.toHost(rt.proposals().get(i)).floats();
-                    long[] idx = backend.toHost(rt.matchedIdxs().get(i)).longs();
-                    int p = 0;
-                    for (long l : labels) {
-                        p += l > 0 ? 1 : 0;
-                    }
-                    float[] pb = new float[4 * p];
-                    long[] pm = new long[p];
-                    for (int k = 0, j = 0; k < labels.length; k++) {
-                        if (labels[k] > 0) {
-                            System.arraycopy(boxes, 4 * k, pb, 4 * j, 4);
-                            pm[j++] = idx[k];
-                        }
-                    }
-                    positives.add(bin.add(backend.toDevice(Tensor.ofFloats(pb, p, 4))));
-                    matched.add(bin.add(backend.toDevice(Tensor.ofLongs(pm, p))));
-                    count += p;
+                for (long[] idx : pos.indices()) {
+                    count += idx.length;
                 }
                 if (count == 0) {
                     // torchvision: mask_logits.sum() * 0, a zero that still belongs to the graph
                     losses.put("loss_mask", Ops.mul(Ops.sum(pred[0]), 0.0));
                 } else {
-                    Var logits = maskLogits(features, positives, imageSizes);
-                    losses.put("loss_mask", MaskRcnnLoss.compute(logits, positives, gtMasks, gtLabels, matched));
+                    Var logits = maskLogits(features, pos.proposals(), imageSizes);
+                    losses.put("loss_mask", MaskRcnnLoss.compute(logits, pos.proposals(), gtMasks, gtLabels,
+                            pos.matchedIdxs()));
                 }
             }
         }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Function;
@@ -93,75 +94,17 @@ final class FastRcnnCommand {
     }
 
     static Options parse(List<String> args) {
-        int train = DEFAULT_TRAIN;
-        int test = DEFAULT_TEST;
-        int steps = DEFAULT_STEPS;
-        int batch = DEFAULT_BATCH;
-        double lr = DEFAULT_LR;
-        int stride = DEFAULT_STRIDE;
-        String device = "cpu";
-        long seed = 0;
-        Path out = null;
-        boolean help = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            String value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) {
-                value = a.substring(eq + 1);
-                a = a.substring(0, eq);
-            }
-            switch (a) {
-                case "-h", "--help" -> help = true;
-                case "--train-scenes", "--test-scenes", "--steps", "--batch", "--lr", "--stride", "--device",
-                        "--seed", "--out" -> {
-                    if (value == null) {
-                        if (i + 1 >= args.size()) {
-                            throw new UsageException(NAME + ": " + a + " needs a value");
-                        }
-                        value = args.get(++i);
-                    }
-                    switch (a) {
-                        case "--train-scenes" -> train = OptionValues.intIn(NAME, a, value, 1, 100_000);
-                        case "--test-scenes" -> test = OptionValues.intIn(NAME, a, value, 1, 100_000);
-                        case "--steps" -> steps = OptionValues.intIn(NAME, a, value, 1, 1_000_000);
-                        case "--batch" -> batch = OptionValues.intIn(NAME, a, value, 1, 256);
-                        case "--lr" -> lr = lrOf(value);
-                        case "--stride" -> {
-                            long v = OptionValues.longOf(NAME, a, value);
-                            if (v != 8 && v != 16) {
-                                throw new UsageException(NAME + ": --stride must be 8 or 16, got " + value);
-                            }
-                            stride = (int) v;
-                        }
-                        case "--device" -> device = Devices.checkName(value);
-                        case "--seed" -> seed = OptionValues.longOf(NAME, a, value);
-                        default -> {
-                            if (value.isEmpty()) {
-                                throw new UsageException(NAME + ": --out needs a directory");
-                            }
-                            out = Path.of(value);
-                        }
-                    }
-                }
-                default -> throw new UsageException(NAME + ": unexpected argument '" + a
-                        + "' (see rcnn4j fast-rcnn --help)");
-            }
+        CommandArgs a = CommandArgs.parse(NAME, args, Set.of("--train-scenes", "--test-scenes", "--steps", "--batch",
+                "--lr", "--stride", "--device", "--seed", "--out"), Set.of(), false);
+        int stride = a.intIn("--stride", DEFAULT_STRIDE, 1, 1024);
+        if (stride != 8 && stride != 16) {
+            throw new UsageException(NAME + ": --stride must be 8 or 16, got " + stride);
         }
-        return new Options(train, test, steps, batch, lr, stride, device, seed, out, help);
-    }
-
-    private static double lrOf(String v) {
-        double a;
-        try {
-            a = Double.parseDouble(v.strip());
-        } catch (NumberFormatException e) {
-            throw new UsageException(NAME + ": --lr must be a number, got '" + v + "'");
-        }
-        if (!(a > 0 && a <= 10)) {
-            throw new UsageException(NAME + ": --lr must be in (0, 10], got " + v);
-        }
-        return a;
+        return new Options(a.intIn("--train-scenes", DEFAULT_TRAIN, 1, 100_000),
+                a.intIn("--test-scenes", DEFAULT_TEST, 1, 100_000), a.intIn("--steps", DEFAULT_STEPS, 1, 1_000_000),
+                a.intIn("--batch", DEFAULT_BATCH, 1, 256), a.doubleIn("--lr", DEFAULT_LR, 1e-9, 10),
+                stride, Devices.checkName(a.string("--device", "cpu")), a.longOf("--seed", 0), a.path("--out"),
+                a.help());
     }
 
     /** torchvision's reference schedule scaled to the run: warm-up over min(100, steps/5), x0.1 at 70% and 90%. */

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.classic.Rcnn;
@@ -65,45 +66,10 @@ final class RcnnCommand {
     }
 
     static Options parse(List<String> args) {
-        int train = 300;
-        int test = 100;
-        long seed = 0;
-        Path out = null;
-        boolean help = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            String value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) {
-                value = a.substring(eq + 1);
-                a = a.substring(0, eq);
-            }
-            switch (a) {
-                case "-h", "--help" -> help = true;
-                case "--train-scenes", "--test-scenes", "--seed", "--out" -> {
-                    if (value == null) {
-                        if (i + 1 >= args.size()) {
-                            throw new UsageException(NAME + ": " + a + " needs a value");
-                        }
-                        value = args.get(++i);
-                    }
-                    switch (a) {
-                        case "--train-scenes" -> train = OptionValues.intIn(NAME, a, value, 1, 20_000);
-                        case "--test-scenes" -> test = OptionValues.intIn(NAME, a, value, 1, 20_000);
-                        case "--seed" -> seed = OptionValues.longOf(NAME, a, value);
-                        default -> {
-                            if (value.isEmpty()) {
-                                throw new UsageException(NAME + ": --out needs a directory");
-                            }
-                            out = Path.of(value);
-                        }
-                    }
-                }
-                default -> throw new UsageException(NAME + ": unexpected argument '" + a
-                        + "' (see rcnn4j rcnn --help)");
-            }
-        }
-        return new Options(train, test, seed, out, help);
+        CommandArgs a = CommandArgs.parse(NAME, args, Set.of("--train-scenes", "--test-scenes", "--seed", "--out"),
+                Set.of(), false);
+        return new Options(a.intIn("--train-scenes", 300, 1, 20_000), a.intIn("--test-scenes", 100, 1, 20_000),
+                a.longOf("--seed", 0), a.path("--out"), a.help());
     }
 
     static int run(List<String> args, PrintStream out) {

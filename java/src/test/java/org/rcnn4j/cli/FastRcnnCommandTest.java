@@ -26,7 +26,7 @@ class FastRcnnCommandTest {
         Cli.run("fast-rcnn", "--stride", "4").assertUsageError("--stride must be 8 or 16");
         Cli.run("fast-rcnn", "--lr", "0").assertUsageError("--lr must be in");
         Cli.run("fast-rcnn", "--device", "tpu").assertUsageError("tpu");
-        Cli.run("fast-rcnn", "--out=").assertUsageError("--out needs a directory");
+        Cli.run("fast-rcnn", "--out=").assertUsageError("--out needs a path");
         Cli.run("fast-rcnn", "scenes.json").assertUsageError("unexpected argument 'scenes.json'");
     }
 

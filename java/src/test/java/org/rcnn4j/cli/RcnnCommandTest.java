@@ -23,8 +23,8 @@ class RcnnCommandTest {
         Cli.run("rcnn", "--test-scenes=x").assertUsageError("rcnn: --test-scenes", "'x'");
         Cli.run("rcnn", "--seed", "1.5").assertUsageError("rcnn: --seed");
         Cli.run("rcnn", "--out").assertUsageError("rcnn: --out needs a value");
-        Cli.run("rcnn", "--out=").assertUsageError("rcnn: --out needs a directory");
-        Cli.run("rcnn", "--frobnicate").assertUsageError("rcnn: unexpected argument '--frobnicate'");
+        Cli.run("rcnn", "--out=").assertUsageError("rcnn: --out needs a path");
+        Cli.run("rcnn", "--frobnicate").assertUsageError("rcnn: unknown option '--frobnicate'");
         Cli.run("rcnn", "extra").assertUsageError("unexpected argument 'extra'");
     }
 }

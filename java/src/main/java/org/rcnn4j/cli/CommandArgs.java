@@ -92,8 +92,9 @@ final class CommandArgs {
     String choice(String name, String dflt, List<String> choices) {
         String v = string(name, dflt);
         if (!choices.contains(v)) {
-            throw new UsageException(command + ": " + name + " must be one of " + String.join(", ", choices)
-                    + ", got '" + v + "'");
+            String allowed = choices.size() == 1 ? choices.get(0) : String.join(", ", choices.subList(0,
+                    choices.size() - 1)) + " or " + choices.get(choices.size() - 1);
+            throw new UsageException(command + ": " + name + " must be " + allowed + ", got '" + v + "'");
         }
         return v;
     }
@@ -140,8 +141,8 @@ final class CommandArgs {
     Path requiredPath(String name, String what) {
         Path p = path(name);
         if (p == null) {
-            throw new UsageException(command + ": " + name + " " + what + " is required (see rcnn4j " + command
-                    + " --help)");
+            throw new UsageException(command + ": " + name + " is required (" + name + " " + what + "; see rcnn4j "
+                    + command + " --help)");
         }
         return p;
     }

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.rcnn4j.data.CocoScenesExport;
 import org.rcnn4j.data.FashionMnist;
 import org.rcnn4j.data.FashionMnistScenes;
@@ -45,64 +46,20 @@ final class ScenesCommand {
     }
 
     static Options parse(List<String> args) {
-        Integer count = null;
-        long seed = 0;
-        FashionMnist.Split split = FashionMnist.Split.TRAIN;
-        Path out = null;
-        int size = 128;
-        boolean preview = false;
-        boolean help = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            String value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) {
-                value = a.substring(eq + 1);
-                a = a.substring(0, eq);
-            }
-            switch (a) {
-                case "-h", "--help" -> help = true;
-                case "--preview" -> {
-                    if (value != null) {
-                        throw new UsageException("scenes: --preview takes no value");
-                    }
-                    preview = true;
-                }
-                case "--count", "--seed", "--split", "--out", "--size" -> {
-                    if (value == null) {
-                        if (i + 1 >= args.size()) {
-                            throw new UsageException("scenes: " + a + " needs a value");
-                        }
-                        value = args.get(++i);
-                    }
-                    switch (a) {
-                        case "--count" -> count = OptionValues.intIn("scenes", a, value, 1, MAX_COUNT);
-                        case "--seed" -> seed = OptionValues.longOf("scenes", a, value);
-                        case "--split" -> split = switch (value) {
-                            case "train" -> FashionMnist.Split.TRAIN;
-                            case "test" -> FashionMnist.Split.TEST;
-                            default -> throw new UsageException("scenes: --split must be train or test, got '"
-                                    + value + "'");
-                        };
-                        case "--out" -> {
-                            if (value.isEmpty()) {
-                                throw new UsageException("scenes: --out needs a directory");
-                            }
-                            out = Path.of(value);
-                        }
-                        default -> size = OptionValues.intIn("scenes", a, value, 32, 1024);
-                    }
-                }
-                default -> throw new UsageException("scenes: unexpected argument '" + a + "' (see rcnn4j scenes --help)");
-            }
+        CommandArgs a = CommandArgs.parse("scenes", args, Set.of("--count", "--seed", "--split", "--out", "--size"),
+                Set.of("--preview"), false);
+        if (a.help()) {
+            return new Options(0, 0, FashionMnist.Split.TRAIN, null, 128, false, true);
         }
-        if (!help && count == null) {
+        if (!a.has("--count")) {
             throw new UsageException("scenes: --count is required");
         }
-        if (!help && out == null) {
-            throw new UsageException("scenes: --out is required");
-        }
-        return new Options(count == null ? 0 : count, seed, split, out, size, preview, help);
+        int count = a.intIn("--count", 0, 1, MAX_COUNT);
+        FashionMnist.Split split = a.choice("--split", "train", List.of("train", "test")).equals("train")
+                ? FashionMnist.Split.TRAIN : FashionMnist.Split.TEST;
+        int size = a.intIn("--size", 128, 32, 1024);
+        return new Options(count, a.longOf("--seed", 0), split, a.requiredPath("--out", "DIR"), size,
+                a.has("--preview"), false);
     }
 
 

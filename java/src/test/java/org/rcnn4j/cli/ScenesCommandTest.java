@@ -50,7 +50,7 @@ class ScenesCommandTest {
         Cli.run("scenes", "--count", "two", "--out", "x").assertUsageError("must be an integer");
         Cli.run("scenes", "--count", "2", "--split", "val", "--out", "x").assertUsageError("train or test");
         Cli.run("scenes", "--count", "2", "--size", "8", "--out", "x").assertUsageError("--size");
-        Cli.run("scenes", "--count", "2", "--bogus").assertUsageError("unexpected argument '--bogus'");
+        Cli.run("scenes", "--count", "2", "--bogus").assertUsageError("unknown option '--bogus'");
         Path taken = Files.createDirectories(dir.resolve("taken"));
         Files.writeString(taken.resolve("f"), "x");
         Cli.run("scenes", "--count", "2", "--out", taken.toString()).assertUsageError("not empty");

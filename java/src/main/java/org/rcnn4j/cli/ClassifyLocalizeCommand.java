@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.classic.ClassLocEval;
@@ -60,90 +61,18 @@ final class ClassifyLocalizeCommand {
     }
 
     static Options parse(List<String> args) {
-        double alpha = 0.5;
-        int epochs = 3;
-        int train = 2000;
-        int test = 500;
-        int size = 64;
-        double lr = ClassLocTrainer.Options.DEFAULT_LR;
-        String device = "cpu";
-        long seed = 0;
-        Path out = null;
-        boolean help = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            String value = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0) {
-                value = a.substring(eq + 1);
-                a = a.substring(0, eq);
-            }
-            switch (a) {
-                case "-h", "--help" -> help = true;
-                case "--alpha", "--epochs", "--train", "--test", "--size", "--lr", "--device", "--seed", "--out" -> {
-                    if (value == null) {
-                        if (i + 1 >= args.size()) {
-                            throw new UsageException("classify-localize: " + a + " needs a value");
-                        }
-                        value = args.get(++i);
-                    }
-                    switch (a) {
-                        case "--alpha" -> alpha = alphaOf(value);
-                        case "--epochs" -> epochs = OptionValues.intIn("classify-localize", a, value, 1, 1000);
-                        case "--train" -> train = OptionValues.intIn("classify-localize", a, value, 1, 100_000);
-                        case "--test" -> test = OptionValues.intIn("classify-localize", a, value, 1, 100_000);
-                        case "--size" -> {
-                            size = OptionValues.intIn("classify-localize", a, value, 16, 256);
-                            if (size % 8 != 0) {
-                                throw new UsageException("classify-localize: --size must be a multiple of 8, got "
-                                        + value);
-                            }
-                        }
-                        case "--lr" -> lr = lrOf(value);
-                        case "--device" -> device = Devices.checkName(value);
-                        case "--seed" -> seed = OptionValues.longOf("classify-localize", a, value);
-                        default -> {
-                            if (value.isEmpty()) {
-                                throw new UsageException("classify-localize: --out needs a directory");
-                            }
-                            out = Path.of(value);
-                        }
-                    }
-                }
-                default -> throw new UsageException("classify-localize: unexpected argument '" + a
-                        + "' (see rcnn4j classify-localize --help)");
-            }
+        String name = "classify-localize";
+        CommandArgs a = CommandArgs.parse(name, args, Set.of("--alpha", "--epochs", "--train", "--test", "--size",
+                "--lr", "--device", "--seed", "--out"), Set.of(), false);
+        int size = a.intIn("--size", 64, 16, 256);
+        if (size % 8 != 0) {
+            throw new UsageException(name + ": --size must be a multiple of 8, got " + size);
         }
-        return new Options(alpha, epochs, train, test, size, lr, device, seed, out, help);
+        return new Options(a.doubleIn("--alpha", 0.5, 0, 1), a.intIn("--epochs", 3, 1, 1000),
+                a.intIn("--train", 2000, 1, 100_000), a.intIn("--test", 500, 1, 100_000), size,
+                a.doubleIn("--lr", ClassLocTrainer.Options.DEFAULT_LR, 1e-9, 10),
+                Devices.checkName(a.string("--device", "cpu")), a.longOf("--seed", 0), a.path("--out"), a.help());
     }
-
-    private static double alphaOf(String v) {
-        double a;
-        try {
-            a = Double.parseDouble(v.strip());
-        } catch (NumberFormatException e) {
-            throw new UsageException("classify-localize: --alpha must be a number in [0, 1], got '" + v + "'");
-        }
-        if (!(a >= 0 && a <= 1)) {
-            throw new UsageException("classify-localize: --alpha must be in [0, 1], got " + v);
-        }
-        return a;
-    }
-
-    private static double lrOf(String v) {
-        double a;
-        try {
-            a = Double.parseDouble(v.strip());
-        } catch (NumberFormatException e) {
-            throw new UsageException("classify-localize: --lr must be a number, got '" + v + "'");
-        }
-        if (!(a > 0 && a <= 10)) {
-            throw new UsageException("classify-localize: --lr must be in (0, 10], got " + v);
-        }
-        return a;
-    }
-
-
 
     static int run(List<String> args, PrintStream out) {
         Options o = parse(args);

@@ -5,7 +5,6 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -80,16 +79,7 @@ final class ClassifyLocalizeCommand {
             out.print(help());
             return Main.OK;
         }
-        if (o.out() != null) {
-            try {
-                Files.createDirectories(o.out());
-            } catch (IOException e) {
-                throw new UsageException("classify-localize: cannot create " + o.out() + ": " + Main.describe(e));
-            }
-        }
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
+        OutputDir.prepare("classify-localize", o.out());
         SingleObjectScenes train = SingleObjectScenes.generate(FashionMnist.Split.TRAIN, o.train(), o.size(),
                 o.seed());
         SingleObjectScenes test = SingleObjectScenes.generate(FashionMnist.Split.TEST, o.test(), o.size(),

@@ -2,7 +2,6 @@ package org.rcnn4j.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -120,16 +119,7 @@ final class FastRcnnCommand {
             out.print(help());
             return Main.OK;
         }
-        if (o.out() != null) {
-            try {
-                Files.createDirectories(o.out());
-            } catch (IOException e) {
-                throw new UsageException(NAME + ": cannot create " + o.out() + ": " + Main.describe(e));
-            }
-        }
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
+        OutputDir.prepare(NAME, o.out());
         long t0 = System.nanoTime();
         SceneConfig scenes = SceneConfig.defaults();
         Dataset train = new FashionMnistScenes(FashionMnist.bundled(FashionMnist.Split.TRAIN), scenes, o.seed(),

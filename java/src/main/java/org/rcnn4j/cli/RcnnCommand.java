@@ -5,7 +5,6 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -78,16 +77,7 @@ final class RcnnCommand {
             out.print(help());
             return Main.OK;
         }
-        if (o.out() != null) {
-            try {
-                Files.createDirectories(o.out());
-            } catch (IOException e) {
-                throw new UsageException(NAME + ": cannot create " + o.out() + ": " + Main.describe(e));
-            }
-        }
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
+        OutputDir.prepare(NAME, o.out());
         long t0 = System.nanoTime();
         List<Sample> train = RcnnScenes.generate(FashionMnist.Split.TRAIN, o.trainScenes(), o.seed());
         List<Sample> test = RcnnScenes.generate(FashionMnist.Split.TEST, o.testScenes(), o.seed() + 7919);

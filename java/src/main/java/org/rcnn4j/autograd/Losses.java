@@ -3,11 +3,17 @@ package org.rcnn4j.autograd;
 import java.util.Arrays;
 import org.rcnn4j.autograd.cpu.Elementwise;
 import org.rcnn4j.autograd.cpu.LossKernels;
+import org.rcnn4j.autograd.cuda.GatherCuda;
+import org.rcnn4j.autograd.cuda.LossesCuda;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
-/** The detection losses (torch.nn.functional names and semantics); each returns a 0-dim Var. */
+/**
+ * The detection losses (torch.nn.functional names and semantics); each returns a 0-dim Var. On the CUDA backend
+ * F32 device operands run on the device (cuda/losses.cu through {@link LossesCuda}); F64 operands, and operands
+ * on the host, take the host kernels of {@link LossKernels} (through host copies on CUDA).
+ */
 public final class Losses {
     /** torch's default ignore_index for cross_entropy. */
     public static final long IGNORE_INDEX = -100;
@@ -21,9 +27,15 @@ public final class Losses {
         if (!(beta >= 0)) {
             throw new IllegalArgumentException("smooth_l1_loss: beta must be >= 0, got " + beta);
         }
+        double scale = reduction == Reduction.MEAN ? 1.0 / input.numel() : 1.0;
+        Backend b = input.backend();
+        if (onDevice(input, target)) {
+            return Autograd.record("smooth_l1_loss", b, LossesCuda.smoothL1(b, input.value(), target.value(), beta,
+                    scale), g -> LossesCuda.smoothL1Backward(b, input.value(), target.value(), beta, scale, g,
+                            input.requiresGrad(), target.requiresGrad()), new Var[] {input, target});
+        }
         double[] x = Ops.read(input);
         double[] y = Ops.read(target);
-        double scale = reduction == Reduction.MEAN ? 1.0 / x.length : 1.0;
         double s = 0;
         for (int i = 0; i < x.length; i++) {
             s += LossKernels.smoothL1(x[i] - y[i], beta);
@@ -42,6 +54,12 @@ public final class Losses {
     /** F.binary_cross_entropy_with_logits(input, target) with reduction mean. */
     public static Var binaryCrossEntropyWithLogits(Var input, Var target) {
         Ops.checkPair("binary_cross_entropy_with_logits", input, target);
+        if (onDevice(input, target)) {
+            Backend b = input.backend();
+            return Autograd.record("binary_cross_entropy_with_logits", b, LossesCuda.bceWithLogits(b, input.value(),
+                    target.value()), g -> LossesCuda.bceWithLogitsBackward(b, input.value(), target.value(), g,
+                            input.requiresGrad(), target.requiresGrad()), new Var[] {input, target});
+        }
         double[] x = Ops.read(input);
         double[] y = Ops.read(target);
         double s = 0;
@@ -84,7 +102,12 @@ public final class Losses {
             throw new IllegalArgumentException("cross_entropy: target must hold class indices (I64 or I32), got "
                     + td);
         }
+        // read to the host to check them (one small copy): a bad target must fail here, naming itself
         long[] t = Tensors.readLongs(target.backend(), target.value());
+        if (LossesCuda.supports(input.backend(), input.value())) {
+            LossKernels.checkTargets(t, s[1], IGNORE_INDEX);
+            return crossEntropyOnDevice(input, target, t);
+        }
         double[] grad = new double[input.numel()];
         int[] counted = new int[1];
         double total = LossKernels.crossEntropy(Ops.read(input), s[0], s[1], t, IGNORE_INDEX, grad, counted);
@@ -95,6 +118,32 @@ public final class Losses {
             double k = Ops.read(input.backend(), g)[0] * scale;
             return new Tensor[] {Ops.make(input, Elementwise.scale(grad, k), s), null};
         }, new Var[] {input, target});
+    }
+
+    /** Device F32 cross entropy; the targets t (host copy, checked) are uploaded unless already device I64. */
+    private static Var crossEntropyOnDevice(Var input, Var target, long[] t) {
+        Backend b = input.backend();
+        Tensor dt = GatherCuda.deviceIndex(b, target.value(), t);
+        LossesCuda.CrossEntropy r;
+        try {
+            r = LossesCuda.crossEntropy(b, input.value(), dt, IGNORE_INDEX);
+        } catch (RuntimeException e) {
+            if (dt != target.value()) {
+                dt.close();
+            }
+            throw e;
+        }
+        // kept until backward has run: the row statistics, and an uploaded target
+        Var stats = Var.of(b, r.stats());
+        Var[] saved = dt == target.value() ? new Var[] {stats} : new Var[] {stats, Var.of(b, dt)};
+        return Autograd.record("cross_entropy", b, r.loss(), g -> new Tensor[] {LossesCuda.crossEntropyBackward(b,
+                input.value(), dt, IGNORE_INDEX, stats.value(), g), null}, new Var[] {input, target}, saved);
+    }
+
+    /** Both operands are device F32 tensors on a CUDA backend (checkPair made them one backend and dtype). */
+    private static boolean onDevice(Var input, Var target) {
+        return LossesCuda.supports(input.backend(), input.value())
+                && LossesCuda.supports(input.backend(), target.value());
     }
 
     private static Tensor[] twoSided(Var input, Var target, double[] gx) {

@@ -2,6 +2,7 @@ package org.rcnn4j.autograd;
 
 import java.util.Arrays;
 import org.rcnn4j.autograd.cpu.MaxPool;
+import org.rcnn4j.autograd.cuda.MaxPoolCuda;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Conv2dGrads;
 import org.rcnn4j.backend.Conv2dParams;
@@ -12,7 +13,8 @@ import org.rcnn4j.tensor.Tensor;
  * Differentiable layers (torch.nn.functional / torchvision.ops names). conv2d, conv_transpose2d, linear,
  * roi_align, roi_pool, channel_affine, batch_norm and upsample_nearest run forward and backward through the Var's
  * {@link Backend} (conv2dBackward, conv2dGradInput/GradWeight, matmul, roiAlignBackward, roiPoolBackward,
- * channelAffine/channelSum, upsampleNearest[Backward]); max_pool2d uses autograd's host kernels.
+ * channelAffine/channelSum, upsampleNearest[Backward]); max_pool2d runs cuda/max_pool.cu for F32 device tensors
+ * on the CUDA backend and autograd's host kernels otherwise.
  */
 public final class Nn {
     private Nn() {
@@ -138,6 +140,13 @@ public final class Nn {
         int ow = MaxPool.outSize(s[3], kernel, stride, padding);
         if (oh < 1 || ow < 1) {
             throw new IllegalArgumentException("max_pool2d: output would be empty for input " + input.value());
+        }
+        Backend b = input.backend();
+        if (MaxPoolCuda.supports(b, input.value())) {
+            MaxPoolCuda.Pooled r = MaxPoolCuda.forward(b, input.value(), kernel, stride, padding);
+            Var argmax = Var.of(b, r.argmax()); // kept until backward has run
+            return Autograd.record("max_pool2d", b, r.output(), g -> new Tensor[] {MaxPoolCuda.backward(b, g,
+                    argmax.value(), s, kernel, stride, padding)}, new Var[] {input}, argmax);
         }
         int[] argmax = new int[planes * oh * ow];
         double[] y = MaxPool.forward(Ops.read(input), planes, s[2], s[3], kernel, stride, padding, argmax);

@@ -5,6 +5,7 @@ import java.util.List;
 import org.rcnn4j.autograd.cpu.Elementwise;
 import org.rcnn4j.autograd.cpu.Gather;
 import org.rcnn4j.autograd.cuda.GatherCuda;
+import org.rcnn4j.autograd.cuda.ReduceCuda;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Shapes;
@@ -12,8 +13,8 @@ import org.rcnn4j.tensor.Tensor;
 
 /**
  * Differentiable elementwise, reduction and shape ops (torch names). Operands are F32 or F64 Vars on one backend;
- * elementwise ops take equal shapes (no broadcasting). On the CUDA backend these run on host copies (see
- * {@link Tensors}).
+ * elementwise ops take equal shapes (no broadcasting). On the CUDA backend F32 device tensors run on the device
+ * (elementwise ops, sum and mean, concat and index_select); other dtypes run on host copies (see {@link Tensors}).
  */
 public final class Ops {
     private Ops() {
@@ -146,6 +147,12 @@ public final class Ops {
 
     private static Var reduce(String name, Var x, double scale) {
         checkFloat(name, "input", x);
+        if (ReduceCuda.supports(x.backend(), x.value())) {
+            Backend be = x.backend();
+            int[] shape = x.shape();
+            return Autograd.record(name, be, ReduceCuda.sum(be, x.value(), scale),
+                    g -> new Tensor[] {ReduceCuda.fill(be, g, scale, shape)}, new Var[] {x});
+        }
         Tensor out = make(x, new double[] {Elementwise.sum(read(x)) * scale});
         return Autograd.record(name, x.backend(), out, g -> {
             double[] d = new double[x.numel()];

@@ -21,6 +21,21 @@ public final class LossKernels {
         return Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
     }
 
+    /** Every target is a class in [0, c) or ignoreIndex (cross_entropy's check, for kernels that cannot throw). */
+    public static void checkTargets(long[] targets, int c, long ignoreIndex) {
+        for (long t : targets) {
+            if (t != ignoreIndex) {
+                checkTarget(t, c);
+            }
+        }
+    }
+
+    private static void checkTarget(long t, int c) {
+        if (t < 0 || t >= c) {
+            throw new IllegalArgumentException("cross_entropy: target " + t + " out of range for " + c + " classes");
+        }
+    }
+
     /**
      * Cross entropy of rows of logits [n,c] against class indices, ignoring ignoreIndex: returns the summed loss
      * and fills grad (unscaled: softmax - onehot per counted row, 0 for ignored rows) and counted[0].
@@ -34,10 +49,7 @@ public final class LossKernels {
             if (t == ignoreIndex) {
                 continue;
             }
-            if (t < 0 || t >= c) {
-                throw new IllegalArgumentException("cross_entropy: target " + t + " out of range for " + c
-                        + " classes");
-            }
+            checkTarget(t, c);
             int o = i * c;
             double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < c; j++) {

@@ -1,9 +1,6 @@
 package org.rcnn4j.autograd.cuda;
 
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.backend.cuda.CudaBackend;
-import org.rcnn4j.backend.cuda.Transfers;
-import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.kernels.ElementwiseKernels;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
@@ -15,23 +12,11 @@ public final class ElementwiseCuda {
 
     /** Whether these kernels serve tensors of this dtype on this backend (device F32 on a CUDA backend). */
     public static boolean supports(Backend backend, Tensor t) {
-        return backend instanceof CudaBackend && t.isDevice() && t.dtype() == DType.F32;
+        return DeviceF32.supports(backend, t);
     }
 
-    private interface Launch {
-        void run(CudaDevice device, Tensor out);
-    }
-
-    private static Tensor run(Backend backend, Tensor like, Launch launch) {
-        CudaDevice device = ((CudaBackend) backend).device();
-        Tensor out = Transfers.empty(device, DType.F32, like.shape());
-        try {
-            launch.run(device, out);
-            return out;
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        }
+    private static Tensor run(Backend backend, Tensor like, DeviceF32.Launch launch) {
+        return DeviceF32.run(backend, DType.F32, like.shape(), launch);
     }
 
     public static Tensor axpby(Backend b, Tensor x, Tensor y, float alpha, float beta) {

@@ -6,15 +6,21 @@ import static org.rcnn4j.testing.TensorAssert.assertClose;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.testing.CudaTestSupport;
 import org.rcnn4j.testing.Fixtures;
 
-/** Losses, max_pool2d and SGD against torch 1.13 (fixture autograd_losses, from gen_autograd.py), float64, CPU. */
+/**
+ * Losses, max_pool2d and SGD against torch 1.13 (fixture autograd_losses, from gen_autograd.py): float64 on the CPU,
+ * and float32 on the CUDA backend (device kernels).
+ */
 class LossFixtureTest {
     private long liveBefore;
 
@@ -33,16 +39,23 @@ class LossFixtureTest {
 
     /** Runs loss(input, target) with both requiring grad; checks value and the listed grads. */
     private void checkLoss(String prefix, String key, Function<Var[], Var> loss, boolean targetGrad) {
+        checkLoss(cpu, GradCheck::copy, prefix, key, loss, targetGrad);
+    }
+
+    /** The same on backend b, the fixture's float tensors converted by {@code floats} (a copy, or to F32). */
+    private static void checkLoss(Backend b, UnaryOperator<Tensor> floats, String prefix, String key,
+            Function<Var[], Var> loss, boolean targetGrad) {
         try (Scope s = Scope.open()) {
-            Var x = Var.param(cpu, GradCheck.copy(F.get(prefix + ".input")));
+            Var x = Var.param(b, b.toDevice(floats.apply(F.get(prefix + ".input"))));
             Tensor t = F.get(prefix + ".target");
-            Var y = targetGrad ? Var.param(cpu, GradCheck.copy(t)) : Var.of(cpu, t);
+            Tensor tv = b.toDevice(t.dtype() == DType.F64 ? floats.apply(t) : t);
+            Var y = targetGrad ? Var.param(b, tv) : Var.of(b, tv);
             Var l = loss.apply(new Var[] {x, y});
-            assertClose(key + " loss", F.get(key + ".loss"), l.value(), GRADIENT);
+            assertClose(key + " loss", F.get(key + ".loss"), b.toHost(l.value()), GRADIENT);
             l.backward();
-            assertClose(key + " grad_input", F.get(key + ".grad_input"), x.grad(), GRADIENT);
+            assertClose(key + " grad_input", F.get(key + ".grad_input"), b.toHost(x.grad()), GRADIENT);
             if (targetGrad) {
-                assertClose(key + " grad_target", F.get(key + ".grad_target"), y.grad(), GRADIENT);
+                assertClose(key + " grad_target", F.get(key + ".grad_target"), b.toHost(y.grad()), GRADIENT);
             }
         }
     }
@@ -72,6 +85,28 @@ class LossFixtureTest {
             Autograd.backward(y, GradCheck.copy(F.get("mp.grad_output")));
             assertClose("max_pool2d grad_input", F.get("mp.grad_input"), x.grad(), GRADIENT);
         }
+    }
+
+    /** The device losses and max_pool2d (F32, cuda/losses.cu and max_pool.cu) against the same torch values. */
+    @Test
+    void lossesAndMaxPoolOnCuda() {
+        Backend cuda = CudaTestSupport.backend();
+        CudaTestSupport.assertNoLeak("losses on cuda", () -> {
+            checkLoss(cuda, LossFixtureTest::f32, "sl1", "sl1.sum", v -> Losses.smoothL1(v[0], v[1], 1.0 / 9,
+                    Reduction.SUM), true);
+            checkLoss(cuda, LossFixtureTest::f32, "sl1", "sl1.mean", v -> Losses.smoothL1(v[0], v[1], 1.0 / 9,
+                    Reduction.MEAN), true);
+            checkLoss(cuda, LossFixtureTest::f32, "bce", "bce", v -> Losses.binaryCrossEntropyWithLogits(v[0],
+                    v[1]), true);
+            checkLoss(cuda, LossFixtureTest::f32, "ce", "ce", v -> Losses.crossEntropy(v[0], v[1]), false);
+            try (Scope s = Scope.open()) {
+                Var x = Var.param(cuda, cuda.toDevice(f32(F.get("mp.input"))));
+                Var y = Nn.maxPool2d(x, 3, 2, 1);
+                assertClose("max_pool2d output", F.get("mp.output"), cuda.toHost(y.value()), GRADIENT);
+                Autograd.backward(y, cuda.toDevice(f32(F.get("mp.grad_output"))));
+                assertClose("max_pool2d grad_input", F.get("mp.grad_input"), cuda.toHost(x.grad()), GRADIENT);
+            }
+        });
     }
 
     @Test
@@ -104,7 +139,7 @@ class LossFixtureTest {
     /** The device update (F32 elementwise kernels) against torch's float64 trajectory. */
     @Test
     void sgdOnCuda() {
-        Backend cuda = org.rcnn4j.testing.CudaTestSupport.backend();
+        Backend cuda = CudaTestSupport.backend();
         Var p = Var.param(cuda, cuda.toDevice(f32(F.get("sgd.p0"))));
         try (Sgd opt = new Sgd(List.of(p), 0.1, 0.9, 0.01)) {
             for (int step = 1; step <= 3; step++) {

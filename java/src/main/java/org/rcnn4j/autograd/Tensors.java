@@ -8,10 +8,11 @@ import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
 /**
- * Moving tensors between a backend and autograd's host kernels. GAP: on the CUDA backend autograd's reduction,
- * loss and max-pool ops (and non-F32 elementwise ops and index_select) copy their operands to the host, run the
- * Java kernels and upload the result; the layers, F32 elementwise ops, concat and F32 index_select run on the
- * device.
+ * Moving tensors between a backend and autograd's host kernels. On the CUDA backend F32 device tensors mostly
+ * stay on the device (layers, elementwise ops, sum/mean, losses, max_pool2d, concat, index_select: see
+ * autograd/cuda). GAP: what still comes here on CUDA are F64 tensors for the ops with F32 kernels only, the
+ * RPN's {@link Rearrange} gather and adaptive_avg_pool2d (host copies: download, Java kernel, upload), batch
+ * norm's per-channel vectors, and the indices/targets index_select and cross_entropy read to check.
  */
 final class Tensors {
     private Tensors() {

@@ -4,12 +4,13 @@ import static org.rcnn4j.testing.TensorAssert.FORWARD;
 import static org.rcnn4j.testing.TensorAssert.GRADIENT;
 import static org.rcnn4j.testing.TensorAssert.assertClose;
 
-import java.util.Random;
 import java.util.function.BiFunction;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CudaTestSupport;
+import org.rcnn4j.testing.HostValues;
+import org.rcnn4j.testing.ModuleGradCheck;
 
 /**
  * Runs one autograd function on the CPU backend and on the CUDA backend (GPU or emulator) with the same F32
@@ -22,18 +23,9 @@ final class CpuCudaCompare {
     private CpuCudaCompare() {
     }
 
-    /** Standard normal F32 values from a fixed seed. */
+    /** Standard normal F32 values from a fixed seed (ModuleGradCheck.random's, rounded). */
     static Tensor rand(long seed, int... shape) {
-        Random r = new Random(seed);
-        int n = 1;
-        for (int s : shape) {
-            n *= s;
-        }
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) {
-            f[i] = (float) r.nextGaussian();
-        }
-        return Tensor.ofFloats(f, shape);
+        return HostValues.f32(ModuleGradCheck.random(seed, shape));
     }
 
     /** f(backend, params) on both backends: outputs and every param's gradient agree. */

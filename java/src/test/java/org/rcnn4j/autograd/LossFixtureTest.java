@@ -1,5 +1,6 @@
 package org.rcnn4j.autograd;
 
+import static org.rcnn4j.testing.HostValues.f32;
 import static org.rcnn4j.testing.TensorAssert.GRADIENT;
 import static org.rcnn4j.testing.TensorAssert.assertClose;
 
@@ -15,6 +16,7 @@ import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CudaTestSupport;
+import org.rcnn4j.testing.HostValues;
 import org.rcnn4j.testing.Fixtures;
 
 /**
@@ -92,13 +94,13 @@ class LossFixtureTest {
     void lossesAndMaxPoolOnCuda() {
         Backend cuda = CudaTestSupport.backend();
         CudaTestSupport.assertNoLeak("losses on cuda", () -> {
-            checkLoss(cuda, LossFixtureTest::f32, "sl1", "sl1.sum", v -> Losses.smoothL1(v[0], v[1], 1.0 / 9,
+            checkLoss(cuda, HostValues::f32, "sl1", "sl1.sum", v -> Losses.smoothL1(v[0], v[1], 1.0 / 9,
                     Reduction.SUM), true);
-            checkLoss(cuda, LossFixtureTest::f32, "sl1", "sl1.mean", v -> Losses.smoothL1(v[0], v[1], 1.0 / 9,
+            checkLoss(cuda, HostValues::f32, "sl1", "sl1.mean", v -> Losses.smoothL1(v[0], v[1], 1.0 / 9,
                     Reduction.MEAN), true);
-            checkLoss(cuda, LossFixtureTest::f32, "bce", "bce", v -> Losses.binaryCrossEntropyWithLogits(v[0],
+            checkLoss(cuda, HostValues::f32, "bce", "bce", v -> Losses.binaryCrossEntropyWithLogits(v[0],
                     v[1]), true);
-            checkLoss(cuda, LossFixtureTest::f32, "ce", "ce", v -> Losses.crossEntropy(v[0], v[1]), false);
+            checkLoss(cuda, HostValues::f32, "ce", "ce", v -> Losses.crossEntropy(v[0], v[1]), false);
             try (Scope s = Scope.open()) {
                 Var x = Var.param(cuda, cuda.toDevice(f32(F.get("mp.input"))));
                 Var y = Nn.maxPool2d(x, 3, 2, 1);
@@ -125,15 +127,6 @@ class LossFixtureTest {
         } finally {
             p.close();
         }
-    }
-
-    private static Tensor f32(Tensor t) {
-        double[] d = t.doubles();
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return Tensor.ofFloats(f, t.shape());
     }
 
     /** The device update (F32 elementwise kernels) against torch's float64 trajectory. */

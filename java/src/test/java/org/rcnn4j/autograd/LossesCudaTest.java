@@ -3,6 +3,8 @@ package org.rcnn4j.autograd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rcnn4j.testing.ArgumentAssert.assertMessageNames;
+import static org.rcnn4j.testing.HostValues.doubles;
+import static org.rcnn4j.testing.HostValues.f32;
 import static org.rcnn4j.testing.TensorAssert.FORWARD;
 import static org.rcnn4j.testing.TensorAssert.GRADIENT;
 import static org.rcnn4j.testing.TensorAssert.assertClose;
@@ -37,22 +39,6 @@ class LossesCudaTest {
 
     private static CudaDevice dev() {
         return CudaTestSupport.device();
-    }
-
-    private static double[] doubles(Tensor t) {
-        double[] d = new double[t.numel()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = t.getDouble(i);
-        }
-        return d;
-    }
-
-    private static Tensor f32(double[] d, int... shape) {
-        float[] f = new float[d.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return Tensor.ofFloats(f, shape);
     }
 
     private static Tensor scalar(double v) {

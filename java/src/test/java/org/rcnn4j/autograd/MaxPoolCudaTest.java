@@ -2,6 +2,8 @@ package org.rcnn4j.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.rcnn4j.testing.ArgumentAssert.assertMessageNames;
+import static org.rcnn4j.testing.HostValues.doubles;
+import static org.rcnn4j.testing.HostValues.f32;
 import static org.rcnn4j.testing.TensorAssert.GRADIENT;
 import static org.rcnn4j.testing.TensorAssert.assertClose;
 import static org.rcnn4j.testing.TensorAssert.assertExact;
@@ -57,22 +59,6 @@ class MaxPoolCudaTest {
             f[f.length - 5] = Float.NaN;
         }
         return x;
-    }
-
-    private static double[] doubles(Tensor t) {
-        double[] d = new double[t.numel()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = t.getDouble(i);
-        }
-        return d;
-    }
-
-    private static Tensor f32(double[] d, int... shape) {
-        float[] f = new float[d.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return Tensor.ofFloats(f, shape);
     }
 
     @Test

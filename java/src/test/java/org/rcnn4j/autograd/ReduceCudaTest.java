@@ -3,6 +3,7 @@ package org.rcnn4j.autograd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rcnn4j.testing.HostValues.doubles;
 import static org.rcnn4j.testing.TensorAssert.FORWARD;
 import static org.rcnn4j.testing.TensorAssert.GRADIENT;
 import static org.rcnn4j.testing.TensorAssert.assertClose;
@@ -28,14 +29,6 @@ class ReduceCudaTest {
 
     private static Backend cuda() {
         return CudaTestSupport.backend();
-    }
-
-    private static double[] doubles(Tensor f32) {
-        double[] d = new double[f32.numel()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = f32.getDouble(i);
-        }
-        return d;
     }
 
     /** (float) (scale * sum of x) from the kernel, into a poisoned 0-dim output. */

@@ -174,19 +174,20 @@ final class Conv2dPack {
                     int len = Math.min(cols - l, ow - x);
                     int iy = y * sh - ph + ki * dh;
                     if (iy >= 0 && iy < h) {
-                        int row = plane + iy * w;
                         int ix = x * sw - pw + kj * dw;
-                        if (sw == 1 && ix >= 0 && ix + len <= w) {
-                            int d = row + ix;
-                            int src = to + l;
-                            for (int q = 0; q < len; q++) {
+                        // only the run of q whose pixel lies inside the row: padding taps skip their ends
+                        // instead of testing every element
+                        int qLo = ix >= 0 ? 0 : (-ix + sw - 1) / sw;
+                        int qHi = Math.min(len, w - ix <= 0 ? 0 : (w - ix + sw - 1) / sw);
+                        int d = plane + iy * w + ix;
+                        int src = to + l;
+                        if (sw == 1) {
+                            for (int q = qLo; q < qHi; q++) {
                                 data[d + q] += tile[src + q];
                             }
                         } else {
-                            for (int q = 0; q < len; q++, ix += sw) {
-                                if (ix >= 0 && ix < w) {
-                                    data[row + ix] += tile[to + l + q];
-                                }
+                            for (int q = qLo; q < qHi; q++) {
+                                data[d + q * sw] += tile[src + q];
                             }
                         }
                     }

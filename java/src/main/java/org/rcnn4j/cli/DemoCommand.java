@@ -34,7 +34,7 @@ final class DemoCommand {
     static final float PICTURE_SCORE = 0.3f;
     private static final Set<String> VALUED = Set.of("--device", "--out", "--train-scenes", "--test-scenes",
             "--steps", "--batch", "--lr", "--seed", "--pretrain-steps",
-            "--pretrain-lr");
+            "--pretrain-lr", "--pretrain-size");
 
     private DemoCommand() {
     }
@@ -59,13 +59,14 @@ final class DemoCommand {
                   --out DIR         default demo-output
                   --pretrain-steps N  classification steps for the backbone first (0: none); default %d
                   --pretrain-lr LR    its learning rate; default %s
+                  --pretrain-size S   side of its one-item scenes in pixels; default %d
                   --steps N         SGD steps; default %d
                   --batch N         images per step; default %d
                   --lr LR           base learning rate; default %s
                   --train-scenes N  default %d
                   --test-scenes N   default %d
                   --seed S          scenes, initialization and sampling; default 0
-                """.formatted(DemoRecipe.PRETRAIN_STEPS, DemoRecipe.PRETRAIN_LR, DemoRecipe.STEPS, DemoRecipe.BATCH, DemoRecipe.LR, DemoRecipe.TRAIN_SCENES,
+                """.formatted(DemoRecipe.PRETRAIN_STEPS, DemoRecipe.PRETRAIN_LR, DemoRecipe.PRETRAIN_SIZE, DemoRecipe.STEPS, DemoRecipe.BATCH, DemoRecipe.LR, DemoRecipe.TRAIN_SCENES,
                 DemoRecipe.TEST_SCENES);
     }
 
@@ -84,6 +85,7 @@ final class DemoCommand {
                 a.intIn("--batch", DemoRecipe.BATCH, 1, 1024), a.doubleIn("--lr", DemoRecipe.LR, 1e-6, 10), seed);
         int pretrainSteps = a.intIn("--pretrain-steps", DemoRecipe.PRETRAIN_STEPS, 0, 10_000_000);
         double pretrainLr = a.doubleIn("--pretrain-lr", DemoRecipe.PRETRAIN_LR, 1e-6, 10);
+        int pretrainSize = a.intIn("--pretrain-size", DemoRecipe.PRETRAIN_SIZE, 16, 512);
         Headless.ensure();
         long t0 = System.nanoTime();
         FashionMnistScenes train = new FashionMnistScenes(FashionMnist.bundled(FashionMnist.Split.TRAIN),
@@ -100,10 +102,10 @@ final class DemoCommand {
             model.to(backend);
             try {
                 if (pretrainSteps > 0) {
-                    out.printf(Locale.ROOT, "pretraining the backbone: %d steps of %d one-item scenes%n",
-                            pretrainSteps, DemoRecipe.PRETRAIN_BATCH);
+                    out.printf(Locale.ROOT, "pretraining the backbone: %d steps of %d one-item scenes (%dx%d)%n",
+                            pretrainSteps, DemoRecipe.PRETRAIN_BATCH, pretrainSize, pretrainSize);
                     BackbonePretraining.Result p = BackbonePretraining.run((SmallBackbone) model.backbone(), backend,
-                            pretrainSteps, DemoRecipe.PRETRAIN_BATCH, pretrainLr, seed, err);
+                            pretrainSteps, DemoRecipe.PRETRAIN_BATCH, pretrainSize, pretrainLr, seed, err);
                     out.printf(Locale.ROOT, "backbone: %.1f%% item accuracy on held-out one-item scenes (%.0f s)%n",
                             p.accuracy() * 100, p.seconds());
                 }

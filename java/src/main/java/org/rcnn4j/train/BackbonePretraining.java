@@ -22,12 +22,12 @@ import org.rcnn4j.tensor.Tensor;
 /**
  * Classification pretraining of {@link SmallBackbone}'s stages, the small models' stand-in for torchvision's
  * ImageNet-pretrained backbones: the stages, global average pooling and a linear layer learn to name the item in
- * 64x64 one-item scenes (the detector's rendering, normalized as its transform does). Detection heads then start
- * from features that already tell the classes apart, which from-scratch training reaches only after many more steps.
+ * one-item scenes (the detector's rendering, normalized as its transform does). Detection heads then start from
+ * features that already tell the classes apart, which from-scratch training reaches only after many more steps.
+ * Small scenes (32..48 px) learn far more per second than 64 px ones: at equal compute, 48 px reached 66% held-out
+ * accuracy where 64 px reached 44%.
  */
 public final class BackbonePretraining {
-    static final int SIZE = 64;
-
     private BackbonePretraining() {
     }
 
@@ -35,14 +35,20 @@ public final class BackbonePretraining {
     public record Result(double accuracy, long steps, double seconds) {
     }
 
-    /** Trains {@code backbone}'s stages in place; the backbone must be bound to {@code backend}. */
-    public static Result run(SmallBackbone backbone, Backend backend, long steps, int batch, double lr, long seed,
-            PrintStream progress) throws IOException {
+    /**
+     * Trains {@code backbone}'s stages in place on {@code size}x{@code size} scenes; the backbone must be bound to
+     * {@code backend}.
+     */
+    public static Result run(SmallBackbone backbone, Backend backend, long steps, int batch, int size, double lr,
+            long seed, PrintStream progress) throws IOException {
+        if (size < 16) {
+            throw new IllegalArgumentException("pretraining scene size must be >= 16, got " + size);
+        }
         long t0 = System.nanoTime();
         int classes = FashionMnist.CLASS_NAMES.size();
         SingleObjectScenes train = SingleObjectScenes.generate(FashionMnist.Split.TRAIN,
-                (int) Math.min(steps * batch, 8000), SIZE, seed);
-        SingleObjectScenes test = SingleObjectScenes.generate(FashionMnist.Split.TEST, 500, SIZE, seed + 1);
+                (int) Math.min(steps * batch, 8000), size, seed);
+        SingleObjectScenes test = SingleObjectScenes.generate(FashionMnist.Split.TEST, 500, size, seed + 1);
         Linear head = new Linear(SmallBackbone.WIDTHS[SmallBackbone.WIDTHS.length - 1], classes);
         head.initialize(seed).to(backend);
         try {
@@ -79,13 +85,14 @@ public final class BackbonePretraining {
     private static Var logits(SmallBackbone backbone, Linear head, Backend backend, SingleObjectScenes scenes,
             int[] idx) {
         RcnnConfig c = RcnnConfig.torchvisionDefaults();
-        int plane = 3 * SIZE * SIZE;
+        int size = scenes.size();
+        int plane = 3 * size * size;
         float[] images = new float[idx.length * plane];
         for (int i = 0; i < idx.length; i++) {
             Tensor img = GeneralizedRcnnTransform.normalize(scenes.image(idx[i]), c.imageMean(), c.imageStd());
             System.arraycopy(img.floats(), 0, images, i * plane, plane);
         }
-        Var x = backbone.body().forward(Var.fromHost(backend, Tensor.ofFloats(images, idx.length, 3, SIZE, SIZE)));
+        Var x = backbone.body().forward(Var.fromHost(backend, Tensor.ofFloats(images, idx.length, 3, size, size)));
         return head.forward(Ops.flatten(AdaptivePool.avgPool2d(x, 1, 1), 1));
     }
 

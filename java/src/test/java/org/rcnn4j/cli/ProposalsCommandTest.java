@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -86,6 +87,26 @@ class ProposalsCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void rankingsOrderTheSameBoxes() throws IOException {
+        Path a = image("a.png", "png");
+        Path diverse = dir.resolve("diverse.json");
+        Path paper = dir.resolve("paper.json");
+        Path byDefault = dir.resolve("default.json");
+        Cli.run("proposals", a.toString(), "--mode", "quality", "--ranking", "diverse", "--out", diverse.toString())
+                .assertOk();
+        Cli.run("proposals", a.toString(), "--mode", "quality", "--ranking=paper", "--out", paper.toString())
+                .assertOk();
+        Cli.run("proposals", a.toString(), "--mode", "quality", "--out", byDefault.toString()).assertOk();
+        List<Object> d = (List<Object>) images(diverse).get(0).get("proposals");
+        List<Object> p = (List<Object>) images(paper).get(0).get("proposals");
+        assertEquals(d, images(byDefault).get(0).get("proposals"), "diverse is the default");
+        assertEquals(new HashSet<>(p), new HashSet<>(d));
+        Cli.run("proposals", a.toString(), "--ranking", "best", "--out", dir.resolve("x.json").toString())
+                .assertUsageError("ranking", "best");
+    }
+
+    @Test
     void errorsAreOneLineWithExitCode2() throws IOException {
         Path a = image("a.png", "png");
         Path out = dir.resolve("o.json");
@@ -108,6 +129,7 @@ class ProposalsCommandTest {
     void helpDescribesTheCommand() {
         Cli.Result r = Cli.run("proposals", "--help").assertOk();
         assertTrue(r.out().contains("--mode fast"), r.out());
+        assertTrue(r.out().contains("diverse (default)") && r.out().contains("IoU above 0.65"), r.out());
         assertTrue(Cli.run("--help").out().contains("proposals IMAGE"));
     }
 }

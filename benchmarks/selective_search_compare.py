@@ -227,9 +227,13 @@ def main():
         for mode in modes:
             t = {impl: np.median(tm) for impl, md, _, tm in rows if md == mode}
             lines.append(f"- {mode}: {t['OpenCV'] / t['rcnn4j']:.2f}")
-    text = "\n".join(lines) + "\n"
-    os.makedirs(args.results, exist_ok=True)
-    path = os.path.join(args.results, f"selective-search-{date}.md")
+    write_results(args.results, f"selective-search-{date}.md", "\n".join(lines) + "\n")
+
+
+def write_results(folder, name, text):
+    """Writes a results file (replacing one of the same name) and shows it."""
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, name)
     with open(path, "w") as f:
         f.write(text)
     print(text)

@@ -27,7 +27,7 @@ import tempfile
 
 import numpy as np
 
-from selective_search_compare import HERE, ROOT, TOPS, recall_table, run_rcnn4j, scene
+from selective_search_compare import HERE, ROOT, TOPS, recall_table, run_rcnn4j, scene, write_results
 
 BUILT_IN = 0.65  # SelectiveSearch.DEMOTE_IOU; the check below fails if the Java code disagrees
 
@@ -140,12 +140,7 @@ def main():
                       "kept ones; on scenes the OpenCV comparison does not use.", *lines, "",
                       "Mean recall over all sets, modes, N and both IoUs:", ""]
                      + [f"- {t:g}: {overall[t]:.4f}" + (" (best)" if t == best else "") for t in thresholds]) + "\n"
-    os.makedirs(args.results, exist_ok=True)
-    path = os.path.join(args.results, f"selective-search-tune-{date}.md")
-    with open(path, "w") as f:
-        f.write(text)
-    print(text)
-    print(f"wrote {path}")
+    write_results(args.results, f"selective-search-tune-{date}.md", text)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -72,36 +73,33 @@ class ProposalsCommandTest {
         }
     }
 
-    @Test
+    /** The proposals of `proposals IMAGE OPTIONS... --out` for one image, written to a fresh file. */
     @SuppressWarnings("unchecked")
+    private List<Object> proposals(Path image, String... options) throws IOException {
+        Path out = Files.createTempFile(dir, "proposals", ".json");
+        List<String> args = new ArrayList<>(List.of("proposals", image.toString()));
+        args.addAll(List.of(options));
+        args.addAll(List.of("--out", out.toString()));
+        Cli.run(args.toArray(new String[0])).assertOk();
+        return (List<Object>) images(out).get(0).get("proposals");
+    }
+
+    @Test
     void topKeepsTheBestRankedPrefixAndIsReproducible() throws IOException {
         Path a = image("a.png", "png");
-        Path all = dir.resolve("all.json");
-        Path top = dir.resolve("top.json");
-        Cli.run("proposals", a.toString(), "--mode", "quality", "--out", all.toString()).assertOk();
-        Cli.run("proposals", a.toString(), "--mode=quality", "--top", "3", "--out", top.toString()).assertOk();
-        List<Object> allBoxes = (List<Object>) images(all).get(0).get("proposals");
-        List<Object> topBoxes = (List<Object>) images(top).get(0).get("proposals");
+        List<Object> allBoxes = proposals(a, "--mode", "quality");
+        List<Object> topBoxes = proposals(a, "--mode=quality", "--top", "3");
         assertTrue(allBoxes.size() > 3, allBoxes.toString());
         assertEquals(allBoxes.subList(0, 3), topBoxes);
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void rankingsOrderTheSameBoxes() throws IOException {
         Path a = image("a.png", "png");
-        Path diverse = dir.resolve("diverse.json");
-        Path paper = dir.resolve("paper.json");
-        Path byDefault = dir.resolve("default.json");
-        Cli.run("proposals", a.toString(), "--mode", "quality", "--ranking", "diverse", "--out", diverse.toString())
-                .assertOk();
-        Cli.run("proposals", a.toString(), "--mode", "quality", "--ranking=paper", "--out", paper.toString())
-                .assertOk();
-        Cli.run("proposals", a.toString(), "--mode", "quality", "--out", byDefault.toString()).assertOk();
-        List<Object> d = (List<Object>) images(diverse).get(0).get("proposals");
-        List<Object> p = (List<Object>) images(paper).get(0).get("proposals");
-        assertEquals(d, images(byDefault).get(0).get("proposals"), "diverse is the default");
-        assertEquals(new HashSet<>(p), new HashSet<>(d));
+        List<Object> diverse = proposals(a, "--mode", "quality", "--ranking", "diverse");
+        List<Object> paper = proposals(a, "--mode", "quality", "--ranking=paper");
+        assertEquals(diverse, proposals(a, "--mode", "quality"), "diverse is the default");
+        assertEquals(new HashSet<>(paper), new HashSet<>(diverse));
         Cli.run("proposals", a.toString(), "--ranking", "best", "--out", dir.resolve("x.json").toString())
                 .assertUsageError("ranking", "best");
     }

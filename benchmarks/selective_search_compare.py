@@ -121,7 +121,7 @@ def recall_table(gts, props_per_image):
 
 # ---- runners ---------------------------------------------------------------------------------------------------
 
-def run_rcnn4j(paths, mode, threads, work, ranking="paper"):
+def run_rcnn4j(paths, mode, threads, work, ranking="diverse"):
     out = os.path.join(work, f"rcnn4j-{mode}-{ranking}.json")
     env = dict(os.environ, RCNN4J_SKIP_NATIVE=os.environ.get("RCNN4J_SKIP_NATIVE", "1"))
     opts = env.get("RCNN4J_JAVA_OPTS", "-Xmx4g")
@@ -166,8 +166,8 @@ def main():
     ap.add_argument("--modes", default="fast,quality")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-opencv", action="store_true")
-    ap.add_argument("--rankings", default="paper",
-                    help="rcnn4j's --ranking values to run, comma-separated (paper, depth)")
+    ap.add_argument("--rankings", default="diverse",
+                    help="rcnn4j's --ranking values to run, comma-separated (diverse, paper, depth)")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     args = ap.parse_args()
     modes = args.modes.split(",")
@@ -194,7 +194,7 @@ def main():
         for mode in modes:
             for ranking in args.rankings.split(","):
                 props, times = run_rcnn4j(paths, mode, args.threads, work, ranking)
-                name = "rcnn4j" if ranking == "paper" else f"rcnn4j ({ranking} ranking)"
+                name = "rcnn4j" if ranking == "diverse" else f"rcnn4j ({ranking} ranking)"
                 rows.append((name, mode, recall_table(gts, props), times))
                 print(f"{name} {mode}: {np.median(times):.0f} ms/image", flush=True)
             if have_cv:
@@ -227,9 +227,13 @@ def main():
         for mode in modes:
             t = {impl: np.median(tm) for impl, md, _, tm in rows if md == mode}
             lines.append(f"- {mode}: {t['OpenCV'] / t['rcnn4j']:.2f}")
-    text = "\n".join(lines) + "\n"
-    os.makedirs(args.results, exist_ok=True)
-    path = os.path.join(args.results, f"selective-search-{date}.md")
+    write_results(args.results, f"selective-search-{date}.md", "\n".join(lines) + "\n")
+
+
+def write_results(folder, name, text):
+    """Writes a results file (replacing one of the same name) and shows it."""
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, name)
     with open(path, "w") as f:
         f.write(text)
     print(text)

@@ -18,12 +18,12 @@ import org.rcnn4j.proposals.RgbImage;
 import org.rcnn4j.proposals.SelectiveSearch;
 
 /**
- * {@code rcnn4j proposals IMAGE... [--mode fast|quality|single] [--top N] [--seed S] --out FILE.json}: selective
- * search object proposals for each image, written as JSON (atomically) with a one-line summary per image.
+ * {@code rcnn4j proposals IMAGE... [--mode fast|quality|single] [--top N] [--seed S] [--ranking R] --out FILE.json}:
+ * selective search object proposals for each image, written as JSON (atomically) with a one-line summary per image.
  */
 final class ProposalsCommand {
     static final String USAGE = "usage: rcnn4j proposals IMAGE... [--mode fast|quality|single] [--top N] [--seed S] "
-            + "[--ranking paper|depth] --out FILE.json";
+            + "[--ranking diverse|paper|depth] --out FILE.json";
 
     private ProposalsCommand() {
     }
@@ -33,7 +33,7 @@ final class ProposalsCommand {
         SelectiveSearch.Mode mode = SelectiveSearch.Mode.FAST;
         int top = -1;
         long seed = SelectiveSearch.DEFAULT_SEED;
-        SelectiveSearch.Ranking ranking = SelectiveSearch.Ranking.PAPER;
+        SelectiveSearch.Ranking ranking = SelectiveSearch.Ranking.DIVERSE;
         Path target = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -159,17 +159,19 @@ final class ProposalsCommand {
     }
 
     private static String help() {
-        return """
+        return String.format(Locale.ROOT, """
                 Selective search (Uijlings et al. 2013) object proposals for each image (PNG, JPEG, BMP, GIF).
                   --mode fast     HSV and Lab, k = 50, 100, similarities C+T+S+F and T+S+F (default)
                   --mode quality  HSV, Lab, rgI, H, I, k = 50, 100, 150, 300, C+T+S+F, T+S+F, F, S
                   --mode single   HSV, k = 100, C+T+S+F
                   --top N         keep the N best-ranked boxes (default: all)
                   --seed S        the ranking's random seed (default fixed: the output is reproducible)
-                  --ranking R     paper (default): a region's position from the top of its hierarchy times a
-                                  random number; depth: its depth in the merge tree instead (small regions first,
-                                  as OpenCV)
+                  --ranking R     diverse (default): paper's order, then each box overlapping a better-ranked
+                                  kept box at IoU above %s moved behind the kept ones (fewer repeats at the top);
+                                  paper: a region's position from the top of its hierarchy times a random
+                                  number; depth: its depth in the merge tree instead (small regions first, as
+                                  OpenCV)
                 Writes {"images":[{"file","width","height","proposals":[[x1,y1,x2,y2],...]}]}; x2, y2 are exclusive
-                (a box around the whole image is [0,0,width,height]).""";
+                (a box around the whole image is [0,0,width,height]).""", SelectiveSearch.DEMOTE_IOU);
     }
 }

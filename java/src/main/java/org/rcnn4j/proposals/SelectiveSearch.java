@@ -16,17 +16,24 @@ import java.util.stream.Collectors;
  * for several strategies (colour spaces, k, similarity combinations); the strategies' regions are ranked
  * together and their bounding boxes, duplicates removed, are the object proposals.
  *
- * <p>Ranking ({@link Ranking#PAPER}, the default, as in the paper): within one hierarchy the region created last
- * (the whole image) has position 1, the one before it 2, and so on down to the initial regions; each region's
- * score is its position times a number drawn uniformly from (0, 1] by a generator seeded from the seed and the
- * strategy's index. {@link Ranking#DEPTH} uses the region's depth in the merge tree instead (initial regions 1),
- * which puts small regions first, as OpenCV does. Boxes are returned by increasing score, each box once (at its
- * best score). Strategies run in parallel on the common pool; the result
- * does not depend on the number of threads.
+ * <p>Ranking ({@link Ranking#PAPER}, as in the paper): within one hierarchy the region created last (the whole
+ * image) has position 1, the one before it 2, and so on down to the initial regions; each region's score is its
+ * position times a number drawn uniformly from (0, 1] by a generator seeded from the seed and the strategy's
+ * index. {@link Ranking#DEPTH} uses the region's depth in the merge tree instead (initial regions 1), which puts
+ * small regions first, as OpenCV does. Boxes are ordered by increasing score, each box once (at its best score).
+ * {@link Ranking#DIVERSE}, the default, then moves each box whose IoU with a better-ranked kept box is above
+ * {@link #DEMOTE_IOU} behind all the kept ones ({@link NearDuplicates}): the same boxes, with fewer repeats at
+ * the top. Strategies run in parallel on the common pool; the result does not depend on the number of threads.
  */
 public final class SelectiveSearch {
     public static final double SIGMA = 0.8;
     public static final long DEFAULT_SEED = 0x5e1ec7L;
+    /**
+     * {@link Ranking#DIVERSE}'s threshold: the IoU above which a box counts as a near-duplicate of a better-ranked
+     * one. Chosen as the value that maximised mean recall (IoU 0.5 and 0.7, top 100 to 2000, fast and quality
+     * modes) on tuning scenes that the benchmark does not use (benchmarks/selective_search_tune.py).
+     */
+    public static final double DEMOTE_IOU = 0.65;
 
     private SelectiveSearch() {
     }
@@ -51,15 +58,20 @@ public final class SelectiveSearch {
         }
     }
 
-    /** What a region's random draw is multiplied by (see the class comment). */
+    /** How the boxes are ordered (see the class comment). */
     public enum Ranking {
-        PAPER, DEPTH;
+        /** PAPER's order with near-duplicates of better-ranked boxes moved behind the rest (the default). */
+        DIVERSE,
+        /** A region's position from the top of its hierarchy times a seeded random number, as in the paper. */
+        PAPER,
+        /** A region's depth in the merge tree times a seeded random number, as OpenCV. */
+        DEPTH;
 
         public static Ranking parse(String s) {
             try {
                 return valueOf(s.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("ranking: expected paper or depth, got '" + s + "'");
+                throw new IllegalArgumentException("ranking: expected diverse, paper or depth, got '" + s + "'");
             }
         }
     }
@@ -104,7 +116,7 @@ public final class SelectiveSearch {
 
     /** The ranked, distinct boxes {x1, y1, x2, y2} (x2, y2 exclusive) of every strategy's hierarchy. */
     public static int[][] propose(RgbImage image, List<Strategy> strategies, long seed) {
-        return propose(image, strategies, seed, Ranking.PAPER);
+        return propose(image, strategies, seed, Ranking.DIVERSE);
     }
 
     public static int[][] propose(RgbImage image, List<Strategy> strategies, long seed, Ranking ranking) {
@@ -149,7 +161,10 @@ public final class SelectiveSearch {
         return out;
     }
 
-    /** Scores every region (position from the top of its hierarchy times a seeded draw) and keeps each box once. */
+    /**
+     * Scores every region (position from the top of its hierarchy, or depth, times a seeded draw), keeps each box
+     * once and, for {@link Ranking#DIVERSE}, demotes near-duplicates.
+     */
     static int[][] rank(List<HierarchicalGrouping.Hierarchy> hierarchies, long seed, Ranking ranking) {
         int total = 0;
         for (HierarchicalGrouping.Hierarchy hh : hierarchies) {
@@ -165,7 +180,7 @@ public final class SelectiveSearch {
             Random rnd = new Random(seed * 0x9E3779B97F4A7C15L + s);
             for (int i = 0; i < n; i++) {
                 double u = 1.0 - rnd.nextDouble(); // (0, 1]
-                score[m] = (ranking == Ranking.PAPER ? n - i : depth[i]) * u;
+                score[m] = (ranking == Ranking.DEPTH ? depth[i] : n - i) * u;
                 packed[m] = pack(b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]);
                 m++;
             }
@@ -188,7 +203,8 @@ public final class SelectiveSearch {
                         (int) p & 0xffff});
             }
         }
-        return out.toArray(new int[0][]);
+        int[][] distinct = out.toArray(new int[0][]);
+        return ranking == Ranking.DIVERSE ? NearDuplicates.demote(distinct, DEMOTE_IOU) : distinct;
     }
 
     private static long pack(int x1, int y1, int x2, int y2) {

@@ -8,6 +8,8 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -71,18 +73,35 @@ class ProposalsCommandTest {
         }
     }
 
-    @Test
+    /** The proposals of `proposals IMAGE OPTIONS... --out` for one image, written to a fresh file. */
     @SuppressWarnings("unchecked")
+    private List<Object> proposals(Path image, String... options) throws IOException {
+        Path out = Files.createTempFile(dir, "proposals", ".json");
+        List<String> args = new ArrayList<>(List.of("proposals", image.toString()));
+        args.addAll(List.of(options));
+        args.addAll(List.of("--out", out.toString()));
+        Cli.run(args.toArray(new String[0])).assertOk();
+        return (List<Object>) images(out).get(0).get("proposals");
+    }
+
+    @Test
     void topKeepsTheBestRankedPrefixAndIsReproducible() throws IOException {
         Path a = image("a.png", "png");
-        Path all = dir.resolve("all.json");
-        Path top = dir.resolve("top.json");
-        Cli.run("proposals", a.toString(), "--mode", "quality", "--out", all.toString()).assertOk();
-        Cli.run("proposals", a.toString(), "--mode=quality", "--top", "3", "--out", top.toString()).assertOk();
-        List<Object> allBoxes = (List<Object>) images(all).get(0).get("proposals");
-        List<Object> topBoxes = (List<Object>) images(top).get(0).get("proposals");
+        List<Object> allBoxes = proposals(a, "--mode", "quality");
+        List<Object> topBoxes = proposals(a, "--mode=quality", "--top", "3");
         assertTrue(allBoxes.size() > 3, allBoxes.toString());
         assertEquals(allBoxes.subList(0, 3), topBoxes);
+    }
+
+    @Test
+    void rankingsOrderTheSameBoxes() throws IOException {
+        Path a = image("a.png", "png");
+        List<Object> diverse = proposals(a, "--mode", "quality", "--ranking", "diverse");
+        List<Object> paper = proposals(a, "--mode", "quality", "--ranking=paper");
+        assertEquals(diverse, proposals(a, "--mode", "quality"), "diverse is the default");
+        assertEquals(new HashSet<>(paper), new HashSet<>(diverse));
+        Cli.run("proposals", a.toString(), "--ranking", "best", "--out", dir.resolve("x.json").toString())
+                .assertUsageError("ranking", "best");
     }
 
     @Test
@@ -108,6 +127,7 @@ class ProposalsCommandTest {
     void helpDescribesTheCommand() {
         Cli.Result r = Cli.run("proposals", "--help").assertOk();
         assertTrue(r.out().contains("--mode fast"), r.out());
+        assertTrue(r.out().contains("diverse (default)") && r.out().contains("IoU above 0.65"), r.out());
         assertTrue(Cli.run("--help").out().contains("proposals IMAGE"));
     }
 }

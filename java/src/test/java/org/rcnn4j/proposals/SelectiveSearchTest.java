@@ -67,6 +67,18 @@ class SelectiveSearchTest {
     }
 
     @Test
+    void diverseRankingIsThePapersWithNearDuplicatesDemoted() {
+        RgbImage im = HierarchicalGroupingTest.threeRectangles();
+        List<Strategy> st = SelectiveSearch.strategies(SelectiveSearch.Mode.FAST);
+        int[][] paper = SelectiveSearch.propose(im, st, 42, SelectiveSearch.Ranking.PAPER);
+        int[][] diverse = SelectiveSearch.propose(im, st, 42, SelectiveSearch.Ranking.DIVERSE);
+        assertArrayEquals(diverse, SelectiveSearch.propose(im, st, 42), "diverse is the default");
+        assertArrayEquals(NearDuplicates.demote(paper, SelectiveSearch.DEMOTE_IOU), diverse);
+        assertEquals(asSet(paper), asSet(diverse));
+        assertEquals(SelectiveSearch.Ranking.DIVERSE, SelectiveSearch.Ranking.parse("diverse"));
+    }
+
+    @Test
     void rankKeepsEachBoxOnceAtItsBestScore() {
         // two hierarchies sharing the whole-image box; the last region of each has position 1
         int[] h1 = {0, 0, 1, 1, 1, 0, 2, 1, 0, 0, 2, 1};

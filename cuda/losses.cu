@@ -147,12 +147,14 @@ extern "C" __global__ void rcnn4j_losses_cross_entropy_backward_f32(const float*
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
         const long long r = i / classes;
         const long long t = target[r];
-        double d = 0.0;
+        // an ignored row's gradient is 0 even when every row is ignored and k = g / 0 (torch writes counted rows only)
+        float v = 0.0f;
         if (t != ignoreIndex) {
-            d = exp((double)x[i] - lse[r]);
+            double d = exp((double)x[i] - lse[r]);
             if (i - r * classes == t) d -= 1.0;
+            v = (float)(d * k);
         }
-        gx[i] = (float)(d * k);
+        gx[i] = v;
     }
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_losses_cross_entropy_backward_f32);

@@ -115,8 +115,9 @@ public final class Losses {
         double scale = 1.0 / counted[0];
         Tensor out = Ops.make(input, new double[] {total * scale});
         return Autograd.record("cross_entropy", input.backend(), out, g -> {
-            double k = Ops.read(input.backend(), g)[0] * scale;
-            return new Tensor[] {Ops.make(input, Elementwise.scale(grad, k), s), null};
+            // torch writes the gradient of counted rows only: all ignored gives zeros, not 0 * (1/0)
+            double[] gx = counted[0] == 0 ? grad : Elementwise.scale(grad, Ops.read(input.backend(), g)[0] * scale);
+            return new Tensor[] {Ops.make(input, gx, s), null};
         }, new Var[] {input, target});
     }
 

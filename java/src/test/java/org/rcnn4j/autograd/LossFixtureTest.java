@@ -1,5 +1,7 @@
 package org.rcnn4j.autograd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rcnn4j.testing.HostValues.f32;
 import static org.rcnn4j.testing.TensorAssert.GRADIENT;
 import static org.rcnn4j.testing.TensorAssert.assertClose;
@@ -76,6 +78,18 @@ class LossFixtureTest {
     @Test
     void crossEntropyWithIgnoredRow() {
         checkLoss("ce", "ce", v -> Losses.crossEntropy(v[0], v[1]), false);
+    }
+
+    /** Every row ignored: the loss is 0/0 = NaN as torch's, the gradient zero as torch's (counted rows only). */
+    @Test
+    void crossEntropyAllIgnored() {
+        try (Scope s = Scope.open()) {
+            Var x = Var.param(cpu, Tensor.ofDoubles(new double[] {0.5, -1, 2, 3, 0.25, -4}, 2, 3));
+            Var l = Losses.crossEntropy(x, Var.of(cpu, Tensor.ofLongs(new long[] {-100, -100}, 2)));
+            assertTrue(Double.isNaN(l.item()), "loss " + l.item());
+            l.backward();
+            assertArrayEquals(new double[6], x.grad().doubles());
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.rcnn4j.autograd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rcnn4j.testing.ArgumentAssert.assertMessageNames;
@@ -156,7 +157,9 @@ class LossesCudaTest {
                 check(what + " loss", scalar(total * scale), FORWARD, o -> LossesKernels.crossEntropy(dev(),
                         dx.deviceBuffer(), dt.deviceBuffer(), rows, classes, IGNORE, o, lse, sc));
                 assertEquals(scale, cuda().toHost(stats).getDouble(rows), what + " 1 / counted rows");
-                check(what + " grad", f32(Elementwise.scale(grad, g.getDouble(0) * scale), rows, classes), GRADIENT,
+                // rows ignored have a zero gradient, all of them too (torch writes counted rows only)
+                double[] expected = counted[0] == 0 ? grad : Elementwise.scale(grad, g.getDouble(0) * scale);
+                check(what + " grad", f32(expected, rows, classes), GRADIENT,
                         o -> LossesKernels.crossEntropyBackward(dev(), dx.deviceBuffer(), dt.deviceBuffer(), rows,
                                 classes, IGNORE, lse, dg.deviceBuffer(), sc, o));
             }
@@ -176,7 +179,7 @@ class LossesCudaTest {
         checkCrossEntropy("cross_entropy" + seed, x, targets(rnd, 45, 7, false), rnd.normal());
         checkCrossEntropy("cross_entropy 600 rows" + seed, rnd.normal(600, 11), targets(rnd, 600, 11, false),
                 rnd.normal());
-        // every row ignored: 0/0 = NaN as torch's loss; the CPU backend's gradient is 0 * inf = NaN too
+        // every row ignored: 0/0 = NaN as torch's loss, and a zero gradient as torch's
         checkCrossEntropy("cross_entropy all ignored" + seed, rnd.normal(4, 3), targets(rnd, 4, 3, true),
                 rnd.normal());
     }
@@ -254,7 +257,9 @@ class LossesCudaTest {
                 assertTrue(Double.isNaN(cuda().toHost(mean.value()).getDouble(0)), "empty mean: NaN");
                 Var ce = Losses.crossEntropy(none, Var.of(cuda(), Tensor.ofLongs(new long[0], 0)));
                 assertTrue(Double.isNaN(cuda().toHost(ce.value()).getDouble(0)), "no rows: NaN");
-                Ops.add(Ops.add(ce, mean), Ops.add(l, l)).backward();
+                l.backward();
+                assertArrayEquals(new float[6], cuda().toHost(x.grad()).floats(), "all ignored: zero gradient");
+                Ops.add(ce, mean).backward();
                 assertEquals(0, none.grad().numel());
             }
         });

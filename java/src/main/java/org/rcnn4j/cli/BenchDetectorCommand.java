@@ -114,8 +114,8 @@ final class BenchDetectorCommand {
                 c.rpnPositiveFraction(), c.rpnScoreThresh(), scoreThresh, c.boxNmsThresh(), c.boxDetectionsPerImg(),
                 c.boxFgIouThresh(), c.boxBgIouThresh(), c.boxBatchSizePerImage(), c.boxPositiveFraction(),
                 c.bboxRegWeights());
-        RcnnLayout layout = new RcnnLayout(true, l.numClasses(), cfg, l.anchors(), l.roiLevels(), l.boxResolution(),
-                l.representationSize(), l.maskResolution(), l.maskLayers(), l.maskDimReduced());
+        RcnnLayout layout = new RcnnLayout(true, l.numClasses(), cfg, l.anchors(), l.rpnLevels(), l.roiLevels(),
+                l.boxResolution(), l.representationSize(), l.maskResolution(), l.maskLayers(), l.maskDimReduced());
         ModelOptions o = ModelOptions.defaults();
         return new GeneralizedRcnn(layout, new BackboneWithFpn(o.norm(), o.trainableBackboneLayers()));
     }

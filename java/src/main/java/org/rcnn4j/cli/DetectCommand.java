@@ -26,7 +26,8 @@ import org.rcnn4j.viz.Headless;
  * position on the command line, 1-based).
  */
 final class DetectCommand {
-    private static final Set<String> VALUED = Set.of("--weights", "--out", "--device", "--score-thresh");
+    private static final Set<String> VALUED = Sets.union(Set.of("--weights", "--out", "--device", "--score-thresh"),
+            BoxInferenceArgs.OPTIONS);
 
     private DetectCommand() {
     }
@@ -34,13 +35,15 @@ final class DetectCommand {
     static String help() {
         return """
                 usage: rcnn4j detect IMAGE... --weights model.safetensors --out DIR [--device cpu|cuda|cuda-emu]
-                                     [--score-thresh T]
+                                     [--score-thresh T] [--box-score-thresh T] [--box-nms-thresh T]
+                                     [--box-detections-per-img N]
 
                 Detects objects in PNG or JPEG images with a model trained by rcnn4j train or rcnn4j demo (the
                 model.safetensors they write names its model and classes). Writes DIR/<image name>.png with the
-                detections scoring at least T drawn (default 0.5), and DIR/detections.json: every detection
-                (score >= 0.05) in COCO's results format, image_id = the image's position in the list (1-based).
-                """;
+                detections scoring at least T drawn (default 0.5), and DIR/detections.json: every detection the
+                model keeps (score >= --box-score-thresh) in COCO's results format, image_id = the image's
+                position in the list (1-based).
+                """ + BoxInferenceArgs.help();
     }
 
     static int run(List<String> argv, PrintStream out, PrintStream err) {
@@ -57,6 +60,7 @@ final class DetectCommand {
         Path dir = a.requiredPath("--out", "DIR");
         float threshold = (float) a.doubleIn("--score-thresh", 0.5, 0, 1);
         String device = Devices.checkName(a.string("--device", "cpu"));
+        BoxInferenceArgs.Values boxInference = BoxInferenceArgs.parse(a);
         List<Tensor> images = new ArrayList<>();
         for (String f : files) {
             try {
@@ -72,6 +76,7 @@ final class DetectCommand {
             throw new UsageException("detect: " + Main.describe(e));
         }
         GeneralizedRcnn model = file.build();
+        boxInference.applyTo(model);
         model.eval();
         Headless.ensure();
         LabelMap labels = LabelMap.identity(file.classNames());

@@ -16,8 +16,8 @@ import org.rcnn4j.models.ModelFile;
  * detector on a dataset (box, and mask for Mask R-CNN), printed as COCOeval's summaries.
  */
 final class ModelEvalCommand {
-    private static final Set<String> VALUED = Set.of("--weights", "--data", "--images", "--device", "--out",
-            "--batch");
+    private static final Set<String> VALUED = Sets.union(Set.of("--weights", "--data", "--images", "--device",
+            "--out", "--batch"), BoxInferenceArgs.OPTIONS);
 
     private ModelEvalCommand() {
     }
@@ -26,11 +26,12 @@ final class ModelEvalCommand {
         return """
                 usage: rcnn4j eval --weights model.safetensors --data DIR|FILE.json [--images DIR]
                                    [--device cpu|cuda|cuda-emu] [--batch N] [--out DIR] [--per-class]
+                                   [--box-score-thresh T] [--box-nms-thresh T] [--box-detections-per-img N]
 
                 Runs a trained detector over a COCO dataset and prints COCOeval's 12-line summary for boxes (and
                 for masks, with Mask R-CNN), then per-class AP with --per-class. --out DIR also writes the
                 detections (results.json) and the summaries (summary.txt).
-                """;
+                """ + BoxInferenceArgs.help();
     }
 
     static int run(List<String> argv, PrintStream out, PrintStream err) {
@@ -43,6 +44,7 @@ final class ModelEvalCommand {
         CocoDetectionDataset data = DatasetArgs.open("eval", a.requiredPath("--data", "DIR|FILE.json"),
                 a.path("--images"));
         String device = Devices.checkName(a.string("--device", "cpu"));
+        BoxInferenceArgs.Values boxInference = BoxInferenceArgs.parse(a);
         int batch = a.intIn("--batch", 8, 1, 1024);
         ModelFile file;
         try {
@@ -55,6 +57,7 @@ final class ModelEvalCommand {
                     + data.classNames() + "; labels are matched by position");
         }
         GeneralizedRcnn model = file.build();
+        boxInference.applyTo(model);
         model.eval();
         DetectionEvaluation.Result r;
         try (Backend backend = Devices.open(device)) {

@@ -22,10 +22,13 @@ public final class GeneralizedRcnn extends Module {
     private final Backbone backbone;
     private final RegionProposalNetwork rpn;
     private final RoiHeads roiHeads;
+    /** The layout's settings, but for the box head's inference thresholds, which {@link #setBoxInference} sets. */
+    private RcnnConfig config;
 
     /** A detector of {@code layout} around {@code backbone} (a Module implementing {@link Backbone}). */
     public <B extends Module & Backbone> GeneralizedRcnn(RcnnLayout layout, B backbone) {
         this.layout = layout;
+        this.config = layout.config();
         addModule("transform", new GeneralizedRcnnTransform(layout.config()));
         this.backbone = addModule("backbone", backbone);
         int c = backbone.outChannels();
@@ -42,6 +45,24 @@ public final class GeneralizedRcnn extends Module {
                 masks ? new MultiScaleRoIAlign(layout.roiLevels(), layout.maskResolution(), 2) : null,
                 masks ? new MaskRcnnHeads(c, maskLayers) : null,
                 masks ? new MaskRcnnPredictor(maskOut, layout.maskDimReduced(), layout.numClasses()) : null));
+    }
+
+    /** The maps the RPN reads, in the backbone's order: the layout's rpnLevels, or all of them. */
+    private List<Var> rpnFeatures(LinkedHashMap<String, Var> features) {
+        List<String> names = layout.rpnLevels();
+        if (names == null) {
+            return new ArrayList<>(features.values());
+        }
+        List<Var> out = new ArrayList<>();
+        for (String name : names) {
+            Var v = features.get(name);
+            if (v == null) {
+                throw new IllegalStateException("rpn level " + name + " is not among the backbone's maps "
+                        + features.keySet());
+            }
+            out.add(v);
+        }
+        return out;
     }
 
     /**
@@ -75,7 +96,7 @@ public final class GeneralizedRcnn extends Module {
                         r.masks() == null ? null : bin.add(backend.toDevice(r.masks()))));
             }
             LinkedHashMap<String, Var> features = backbone.forward(Var.fromHost(backend, il.tensors()));
-            RegionProposalNetwork.Output proposals = rpn.forward(il, new ArrayList<>(features.values()), resized,
+            RegionProposalNetwork.Output proposals = rpn.forward(il, rpnFeatures(features), resized,
                     config(), seed);
             bin.addAll(proposals.proposals());
             RoiHeads.Output heads = roiHeads.forward(features, proposals.proposals(), List.of(il.imageSizes()),
@@ -100,7 +121,7 @@ public final class GeneralizedRcnn extends Module {
                 features = backbone.forward(Var.fromHost(backend, il.tensors()));
                 features.values().forEach(backboneScope::keep);
             }
-            RegionProposalNetwork.Output proposals = rpn.forward(il, new ArrayList<>(features.values()), null,
+            RegionProposalNetwork.Output proposals = rpn.forward(il, rpnFeatures(features), null,
                     config(), 0);
             bin.addAll(proposals.proposals());
             RoiHeads.Output heads = roiHeads.forward(features, proposals.proposals(), List.of(il.imageSizes()), null,
@@ -156,7 +177,17 @@ public final class GeneralizedRcnn extends Module {
     }
 
     public RcnnConfig config() {
-        return layout.config();
+        return config;
+    }
+
+    /**
+     * Sets what {@link #detect} keeps: detections scoring at least {@code scoreThresh}, per-class NMS at
+     * {@code nmsThresh}, the best {@code detectionsPerImg} per image (torchvision's box_score_thresh 0.05,
+     * box_nms_thresh 0.5, box_detections_per_img 100 by default). Returns this model.
+     */
+    public GeneralizedRcnn setBoxInference(float scoreThresh, float nmsThresh, int detectionsPerImg) {
+        config = config.withBoxInference(scoreThresh, nmsThresh, detectionsPerImg);
+        return this;
     }
 
     public Backbone backbone() {

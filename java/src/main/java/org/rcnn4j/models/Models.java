@@ -59,13 +59,13 @@ public final class Models {
     /** Faster R-CNN on {@link SmallBackbone} for small images (Fashion-MNIST scenes: 10 classes + background). */
     public static GeneralizedRcnn fasterrcnnSmall(ModelOptions o) {
         return new GeneralizedRcnn(SmallLayouts.layout(false, o.numClassesOr(SMALL_NUM_CLASSES)),
-                new SmallBackbone(SmallLayouts.CHANNELS));
+                SmallLayouts.backbone());
     }
 
     /** Mask R-CNN on {@link SmallBackbone}: what {@code ./rcnn4j demo} trains. */
     public static GeneralizedRcnn maskrcnnSmall(ModelOptions o) {
         return new GeneralizedRcnn(SmallLayouts.layout(true, o.numClassesOr(SMALL_NUM_CLASSES)),
-                new SmallBackbone(SmallLayouts.CHANNELS));
+                SmallLayouts.backbone());
     }
 
     /** VGG-16 (the norm options do not apply). */

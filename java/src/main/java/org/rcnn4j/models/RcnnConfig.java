@@ -19,4 +19,25 @@ public record RcnnConfig(
                 0.7f, 0.7f, 0.3f, 256, 0.5f, 0.0f,
                 0.05f, 0.5f, 100, 0.5f, 0.5f, 512, 0.25f, new float[] {10f, 10f, 5f, 5f});
     }
+
+    /**
+     * These settings with other inference thresholds of the box head (torchvision's box_score_thresh,
+     * box_nms_thresh, box_detections_per_img): what {@code detect} keeps, not what training sees.
+     */
+    public RcnnConfig withBoxInference(float scoreThresh, float nmsThresh, int detectionsPerImg) {
+        if (!(scoreThresh >= 0 && scoreThresh <= 1)) {
+            throw new IllegalArgumentException("box_score_thresh must be in [0, 1], got " + scoreThresh);
+        }
+        if (!(nmsThresh >= 0 && nmsThresh <= 1)) {
+            throw new IllegalArgumentException("box_nms_thresh must be in [0, 1], got " + nmsThresh);
+        }
+        if (detectionsPerImg < 1) {
+            throw new IllegalArgumentException("box_detections_per_img must be >= 1, got " + detectionsPerImg);
+        }
+        return new RcnnConfig(minSize, maxSize, imageMean, imageStd, sizeDivisible,
+                rpnPreNmsTopNTrain, rpnPreNmsTopNTest, rpnPostNmsTopNTrain, rpnPostNmsTopNTest,
+                rpnNmsThresh, rpnFgIouThresh, rpnBgIouThresh, rpnBatchSizePerImage, rpnPositiveFraction, rpnScoreThresh,
+                scoreThresh, nmsThresh, detectionsPerImg, boxFgIouThresh, boxBgIouThresh, boxBatchSizePerImage,
+                boxPositiveFraction, bboxRegWeights);
+    }
 }

@@ -12,9 +12,11 @@ import org.rcnn4j.nn.Sequential;
 
 /**
  * A backbone that trains on a CPU in minutes: four stages of two 3x3 conv + BatchNorm2d + ReLU (the first conv of
- * each with stride 2), the last two stages (strides 8 and 16) feeding an FPN with a max-pool level (stride 32).
- * Keys: body.stage1..4.{0..5}, fpn.* as torchvision's FPN. Batch norm makes training from a random start several
- * times faster here; {@code batchNorm} false gives plain conv (with bias) + ReLU stages.
+ * each with stride 2), the stages from {@code firstTap} on feeding an FPN with a max-pool level (stride 32): by
+ * default the last two (strides 8 and 16, maps "0", "1", "pool"); the small detectors also tap stage 2 (strides 4,
+ * 8 and 16: "0", "1", "2", "pool"). Keys: body.stage1..4.{0..5}, fpn.* as torchvision's FPN. Batch norm makes
+ * training from a random start several times faster here; {@code batchNorm} false gives plain conv (with bias) +
+ * ReLU stages.
  */
 public final class SmallBackbone extends Module implements Backbone {
     /** Channels of stage1..stage4. */
@@ -23,13 +25,23 @@ public final class SmallBackbone extends Module implements Backbone {
     private final Sequential body = new Sequential();
     private final FeaturePyramidNetwork fpn;
     private final int outChannels;
+    private final int firstTap;
 
     public SmallBackbone(int outChannels) {
         this(outChannels, true);
     }
 
     public SmallBackbone(int outChannels, boolean batchNorm) {
+        this(outChannels, batchNorm, 3);
+    }
+
+    /** {@code firstTap}: the first stage feeding the FPN (3: strides 8 and 16; 2: strides 4, 8 and 16). */
+    public SmallBackbone(int outChannels, boolean batchNorm, int firstTap) {
+        if (firstTap < 1 || firstTap > WIDTHS.length) {
+            throw new IllegalArgumentException("firstTap must be 1.." + WIDTHS.length + ", got " + firstTap);
+        }
         this.outChannels = outChannels;
+        this.firstTap = firstTap;
         int in = 3;
         for (int s = 0; s < WIDTHS.length; s++) {
             Sequential stage = new Sequential();
@@ -52,7 +64,8 @@ public final class SmallBackbone extends Module implements Backbone {
             }
         });
         addModule("body", body);
-        fpn = addModule("fpn", new FeaturePyramidNetwork(new int[] {WIDTHS[2], WIDTHS[3]}, outChannels));
+        fpn = addModule("fpn", new FeaturePyramidNetwork(java.util.Arrays.copyOfRange(WIDTHS, firstTap - 1,
+                WIDTHS.length), outChannels));
     }
 
     /** The four stages (keys stage1..stage4), what classification pretraining trains. */
@@ -60,15 +73,15 @@ public final class SmallBackbone extends Module implements Backbone {
         return body;
     }
 
-    /** Maps "0" (stride 8), "1" (stride 16) and "pool" (stride 32). */
+    /** Maps "0", "1", ... (one per tapped stage, finest first) and "pool" (stride 32). */
     @Override
     public LinkedHashMap<String, Var> forward(Var images) {
         Var x = images;
         LinkedHashMap<String, Var> taps = new LinkedHashMap<>();
         for (int s = 1; s <= WIDTHS.length; s++) {
             x = ((Layer) body.get("stage" + s)).forward(x);
-            if (s >= 3) {
-                taps.put(Integer.toString(s - 3), x);
+            if (s >= firstTap) {
+                taps.put(Integer.toString(s - firstTap), x);
             }
         }
         return fpn.forward(taps);

@@ -23,9 +23,25 @@ final class SmallLayouts {
                 t.boxBgIouThresh(), 128, t.boxPositiveFraction(), t.bboxRegWeights());
     }
 
+    /**
+     * The first backbone stage feeding the FPN: stage 2 (stride 4), so the RoI heads pool every item (21..70 px,
+     * all under the level mapper's 112 px) from the stride-4 map instead of the stride-8 one. Measured on the demo
+     * (1500 steps): box AP50 0.583 against 0.557 with stride 8, for about 8% more CPU time.
+     */
+    static final int FIRST_TAP = 2;
+
+    /** The small detectors' backbone: {@link SmallBackbone} with its FPN from stride 4. */
+    static SmallBackbone backbone() {
+        return new SmallBackbone(CHANNELS, true, FIRST_TAP);
+    }
+
+    /**
+     * The RPN reads the stride 8, 16 and 32 maps ("1", "2", "pool") with anchors 24, 48 and 96; the stride-4 map
+     * ("0") serves only the RoI heads, so the anchors and proposals stay those of the stride-8 layout.
+     */
     static RcnnLayout layout(boolean masks, int numClasses) {
         AnchorGenerator anchors = new AnchorGenerator(new int[][] {{24}, {48}, {96}}, AnchorGenerator.FPN_ASPECT_RATIOS);
-        return new RcnnLayout(masks, numClasses, config(), anchors, List.of("0", "1"), 7, 256, 14,
-                new int[] {64, 64}, 64);
+        return new RcnnLayout(masks, numClasses, config(), anchors, List.of("1", "2", "pool"), List.of("0", "1"), 7,
+                256, 14, new int[] {64, 64}, 64);
     }
 }

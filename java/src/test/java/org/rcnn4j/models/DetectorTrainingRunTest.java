@@ -76,9 +76,9 @@ class DetectorTrainingRunTest {
                 c.boxBatchSizePerImage(), c.boxPositiveFraction(), c.bboxRegWeights());
         AnchorGenerator anchors = new AnchorGenerator(new int[][] {{12}, {24}, {48}},
                 AnchorGenerator.FPN_ASPECT_RATIOS);
-        return new GeneralizedRcnn(new RcnnLayout(true, l.numClasses(), scaled, anchors, l.roiLevels(),
+        return new GeneralizedRcnn(new RcnnLayout(true, l.numClasses(), scaled, anchors, l.rpnLevels(), l.roiLevels(),
                 l.boxResolution(), l.representationSize(), l.maskResolution(), l.maskLayers(), l.maskDimReduced()),
-                new SmallBackbone(SmallLayouts.CHANNELS));
+                SmallLayouts.backbone());
     }
 
     private static void assertDecreases(String what, double[] totals) {

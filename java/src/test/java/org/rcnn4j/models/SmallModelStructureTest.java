@@ -43,7 +43,7 @@ class SmallModelStructureTest {
             in = w;
         }
         int c = 64;
-        int[] taps = {SmallBackbone.WIDTHS[2], SmallBackbone.WIDTHS[3]};
+        int[] taps = {SmallBackbone.WIDTHS[1], SmallBackbone.WIDTHS[2], SmallBackbone.WIDTHS[3]};
         for (int l = 0; l < taps.length; l++) {
             e.put("backbone.fpn.inner_blocks." + l + ".0.weight", c + "," + taps[l] + ",1,1");
             e.put("backbone.fpn.inner_blocks." + l + ".0.bias", "" + c);
@@ -183,10 +183,14 @@ class SmallModelStructureTest {
         try (Inference inf = Inference.on(new CpuBackend(), m)) {
             LinkedHashMap<String, Var> f = m.backbone().forward(inf.input(Tensor.zeros(DType.F32, 2, 3, 128,
                     128)));
-            assertEquals(List.of("0", "1", "pool"), new ArrayList<>(f.keySet()));
-            assertArrayEquals(new int[] {2, 64, 16, 16}, f.get("0").shape());
-            assertArrayEquals(new int[] {2, 64, 8, 8}, f.get("1").shape());
+            assertEquals(List.of("0", "1", "2", "pool"), new ArrayList<>(f.keySet()));
+            assertArrayEquals(new int[] {2, 64, 32, 32}, f.get("0").shape());
+            assertArrayEquals(new int[] {2, 64, 16, 16}, f.get("1").shape());
+            assertArrayEquals(new int[] {2, 64, 8, 8}, f.get("2").shape());
             assertArrayEquals(new int[] {2, 64, 4, 4}, f.get("pool").shape());
+            // the RPN reads strides 8..32, the RoI heads strides 4 and 8
+            assertEquals(List.of("1", "2", "pool"), m.layout().rpnLevels());
+            assertEquals(List.of("0", "1"), m.layout().roiLevels());
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.rcnn4j.classic;
 
+import java.util.stream.IntStream;
 import org.rcnn4j.data.FashionMnist;
 import org.rcnn4j.data.FashionMnistScenes;
 import org.rcnn4j.data.Sample;
@@ -13,6 +14,9 @@ import org.rcnn4j.tensor.Tensor;
  * the i-th kept scene of the generator: deterministic from the seed.
  */
 public final class SingleObjectScenes {
+    /** Scenes rendered at once (in parallel) while generating: bounded so memory stays small. */
+    private static final int RENDER_CHUNK = 256;
+
     private final int size;
     private final float[] images;
     private final long[] labels;
@@ -58,8 +62,16 @@ public final class SingleObjectScenes {
         long[] labels = new long[count];
         float[] boxes = new float[count * 4];
         int n = 0;
+        Sample[] chunk = new Sample[0];
+        int chunkStart = 0;
         for (int i = 0; i < candidates && n < count; i++) {
-            Sample s = scenes.get(i);
+            if (i == chunkStart + chunk.length) {
+                // scene i depends only on the seed and i: render a chunk in parallel, keep the sequential choice
+                chunkStart = i;
+                chunk = IntStream.range(i, Math.min(candidates, i + RENDER_CHUNK)).parallel()
+                        .mapToObj(scenes::get).toArray(Sample[]::new);
+            }
+            Sample s = chunk[i - chunkStart];
             if (s.count() != 1) {
                 continue;
             }

@@ -10,8 +10,8 @@ final class DemoRecipe {
     static final int WARMUP = 100;
     static final int TRAIN_SCENES = 3000;
     static final int TEST_SCENES = 200;
-    static final int PRETRAIN_STEPS = 700;
-    static final int PRETRAIN_SIZE = 48;
+    static final int PRETRAIN_STEPS = 2000;
+    static final int PRETRAIN_SIZE = 32;
     static final int PRETRAIN_BATCH = 32;
     static final double PRETRAIN_LR = 0.05;
 

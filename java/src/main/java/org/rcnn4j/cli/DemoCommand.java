@@ -42,7 +42,8 @@ final class DemoCommand {
     static String help() {
         return """
                 usage: rcnn4j demo [--device cpu|cuda|cuda-emu] [--out DIR] [--steps N] [--batch N] [--lr LR]
-                                   [--train-scenes N] [--test-scenes N] [--seed S]
+                                   [--train-scenes N] [--test-scenes N] [--seed S] [--pretrain-steps N]
+                                   [--pretrain-lr LR] [--pretrain-size S]
 
                 Trains a small Mask R-CNN (maskrcnn_small: a 4-stage ConvNet with an FPN, torchvision's RPN and RoI
                 heads) on 128x128 scenes of Fashion-MNIST items, its backbone first pretrained to classify single
@@ -53,7 +54,7 @@ final class DemoCommand {
                   model.safetensors     the trained model: rcnn4j detect/eval --weights take it
                   checkpoint.safetensors, train.log   for resuming (rcnn4j train --resume), and the log
                   eval/results.json, eval/summary.txt COCO results and COCOeval's summaries
-                Nothing is downloaded: the items are bundled. About 8 minutes on 2 CPU cores with the defaults.
+                Nothing is downloaded: the items are bundled. About 9.5 minutes on 2 CPU cores with the defaults.
                 The last two lines are "box AP=... AP50=... AP75=..." and "mask AP=... AP50=... AP75=...".
                   --device D        default cpu
                   --out DIR         default demo-output

@@ -2,7 +2,7 @@ package org.rcnn4j.cli;
 
 import org.rcnn4j.train.DetectorTraining;
 
-/** The demo's defaults, chosen to reach its AP targets within about 8 minutes on 2 CPU cores. */
+/** The demo's defaults: the best AP measured within 10 minutes on 2 CPU cores (about 9.5; see README). */
 final class DemoRecipe {
     static final int STEPS = 1500;
     static final int BATCH = 4;

@@ -64,7 +64,7 @@ final class CompareCommand {
                   Faster R-CNN  fasterrcnn_small: RPN proposals, RoIAlign (backbone pretrained on single items)
                   Mask R-CNN    maskrcnn_small: the same plus the mask branch
                 and prints one table (writes DIR/compare.md with --out): AP, AP50, AP75, time per image including
-                proposals, and training time. About 30 minutes on 2 CPU cores with the defaults.
+                proposals, and training time. Roughly 35 minutes on 2 CPU cores with the defaults.
                   --train-scenes N  default %d
                   --test-scenes N   default %d
                   --steps N         SGD steps of Fast, Faster and Mask R-CNN; default %d

@@ -14,12 +14,14 @@ final class BoxInferenceArgs {
     private BoxInferenceArgs() {
     }
 
+    /** The options' help lines, with the defaults every rcnn4j detector takes from torchvision. */
     static String help() {
+        RcnnConfig d = RcnnConfig.torchvisionDefaults();
         return """
-                  --box-score-thresh T        keep detections scoring at least T; default 0.05
-                  --box-nms-thresh T          per-class NMS IoU threshold; default 0.5
-                  --box-detections-per-img N  the best N per image; default 100
-                """;
+                  --box-score-thresh T        keep detections scoring at least T; default %s
+                  --box-nms-thresh T          per-class NMS IoU threshold; default %s
+                  --box-detections-per-img N  the best N per image; default %d
+                """.formatted(d.boxScoreThresh(), d.boxNmsThresh(), d.boxDetectionsPerImg());
     }
 
     /** The values given (null: not given, the model's setting stays), checked before anything runs. */

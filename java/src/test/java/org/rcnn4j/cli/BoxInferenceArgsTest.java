@@ -63,6 +63,7 @@ class BoxInferenceArgsTest {
         Cli.run("detect", "x.png", "--weights", weights.toString(), "--out", dir.resolve("bad").toString(),
                 "--box-detections-per-img", "0").assertUsageError("--box-detections-per-img");
         assertTrue(DetectCommand.help().contains("--box-nms-thresh"));
+        assertTrue(DetectCommand.help().contains("default 0.05"), DetectCommand.help());
         assertTrue(ModelEvalCommand.help().contains("--box-detections-per-img"));
     }
 

@@ -1,5 +1,6 @@
 package org.rcnn4j.backend.cpu;
 
+import java.util.function.IntFunction;
 import org.rcnn4j.backend.Conv2dGrads;
 import org.rcnn4j.backend.Conv2dParams;
 import org.rcnn4j.backend.Conv2dShape;
@@ -40,14 +41,15 @@ final class Conv2dCpu {
         // many small problems (batches, depthwise): one whole GEMM per thread; else every core on each GEMM
         boolean perUnit = units >= 2 * GemmParallel.threads();
         SgemmDriver gemm = SgemmDriver.get();
+        SgemmDriver.PackA[] weights = weightOperands(groups, s.n(), g -> SgemmPack.a(w, g * og * kc, kc, 1), og,
+                kc, gemm);
         GemmParallel.forEach(units, perUnit, u -> {
             int n = u / groups;
             int g = u % groups;
             int xOff = (n * s.c() + g * s.cg()) * hw;
             SgemmDriver.PackB im2col = s.pointwise() ? SgemmPack.b(x, xOff, hw, 1)
                     : new Conv2dPack(x, xOff, s).im2col();
-            gemm.multiply(og, p, kc, SgemmPack.a(w, g * og * kc, kc, 1), im2col, y, (n * s.o() + g * og) * p, p,
-                    !perUnit);
+            gemm.multiply(og, p, kc, weights[g], im2col, y, (n * s.o() + g * og) * p, p, !perUnit);
         });
         return out;
     }
@@ -74,8 +76,10 @@ final class Conv2dCpu {
         // a group owns its slices of dX and dW, so groups can run side by side; images of one group cannot (dW)
         boolean perGroup = groups > 1 && groups >= GemmParallel.threads();
         SgemmDriver gemm = SgemmDriver.get();
+        SgemmDriver.PackA[] weightsT = weightOperands(groups, s.n(), g -> SgemmPack.a(w, g * og * kc, 1, kc), kc, og,
+                gemm);
         GemmParallel.forEach(groups, perGroup, g -> {
-            SgemmDriver.PackA wT = SgemmPack.a(w, g * og * kc, 1, kc);
+            SgemmDriver.PackA wT = weightsT[g];
             for (int n = 0; n < s.n(); n++) {
                 int dyOff = (n * s.o() + g * og) * p;
                 int xOff = (n * s.c() + g * cg) * hw;
@@ -129,10 +133,12 @@ final class Conv2dCpu {
         int units = s.n() * groups;
         boolean perUnit = units >= 2 * GemmParallel.threads();
         SgemmDriver gemm = SgemmDriver.get();
+        SgemmDriver.PackA[] weightsT = weightOperands(groups, s.n(), g -> SgemmPack.a(w, g * og * kc, 1, kc), kc, og,
+                gemm);
         GemmParallel.forEach(units, perUnit, u -> {
             int n = u / groups;
             int g = u % groups;
-            SgemmDriver.PackA wT = SgemmPack.a(w, g * og * kc, 1, kc);
+            SgemmDriver.PackA wT = weightsT[g];
             int dyOff = (n * s.o() + g * og) * p;
             int xOff = (n * s.c() + g * cg) * hw;
             SgemmDriver.PackB dyB = SgemmPack.b(dy, dyOff, p, 1);
@@ -143,6 +149,21 @@ final class Conv2dCpu {
             }
         });
         return gradInput;
+    }
+
+    /**
+     * Each group's weight operand ([rows x cols]) for the driver: packed once when several images share it, so the
+     * per-image GEMMs copy strips instead of re-gathering the weights (for small maps that gather cost as much as
+     * the multiply).
+     */
+    private static SgemmDriver.PackA[] weightOperands(int groups, int images, IntFunction<SgemmDriver.PackA> operand,
+            int rows, int cols, SgemmDriver gemm) {
+        SgemmDriver.PackA[] out = new SgemmDriver.PackA[groups];
+        for (int g = 0; g < groups; g++) {
+            out[g] = images > 1 ? SgemmPack.prepacked(operand.apply(g), rows, cols, gemm.kernel().mr())
+                    : operand.apply(g);
+        }
+        return out;
     }
 
     /** conv2d's weight gradient alone (part of conv_transpose2d's backward). */

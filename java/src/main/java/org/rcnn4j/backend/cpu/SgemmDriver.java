@@ -23,6 +23,14 @@ final class SgemmDriver {
     /** Packs A[i0 .. i0+mc) x [k0 .. k0+kc) as strips of mr rows: element (i, k) of strip s at off + s*mr*kc + k*mr + i. */
     interface PackA {
         void pack(int i0, int mc, int k0, int kc, int mr, float[] dst, int off);
+
+        /**
+         * All of A already packed for strips of {@code mr} rows, as {@code pack(0, m, k0, kc, mr, buf, k0 * mPad)}
+         * for every K block would write it (read only), or null when this packer packs on demand.
+         */
+        default float[] packedWhole(int mr) {
+            return null;
+        }
     }
 
     /** Packs B[k0 .. k0+kc) x [j0 .. j0+nc) as strips of nr columns: element (k, j) of strip t at off + t*nr*kc + k*nr + j. */
@@ -86,12 +94,15 @@ final class SgemmDriver {
     private void splitColumns(int m, int n, int k, PackA a, PackB b, float[] c, int cOff, int ldc, TileSink sink,
             boolean parallel) {
         int mPad = GemmParallel.roundUp(m, mr);
-        float[] ap = new float[Math.multiplyExact(mPad, k)];
-        int kBlocks = (k + KC - 1) / KC;
-        GemmParallel.forEach(kBlocks, parallel, kb -> {
-            int k0 = kb * KC;
-            a.pack(0, m, k0, Math.min(KC, k - k0), mr, ap, k0 * mPad);
-        });
+        float[] prepacked = a.packedWhole(mr);
+        float[] ap = prepacked != null ? prepacked : new float[Math.multiplyExact(mPad, k)];
+        if (prepacked == null) {
+            int kBlocks = (k + KC - 1) / KC;
+            GemmParallel.forEach(kBlocks, parallel, kb -> {
+                int k0 = kb * KC;
+                a.pack(0, m, k0, Math.min(KC, k - k0), mr, ap, k0 * mPad);
+            });
+        }
         int threads = parallel ? GemmParallel.threads() : 1;
         int nc = GemmParallel.blockSize(n, nr, threads, MAX_NC);
         int tasks = (n + nc - 1) / nc;

@@ -35,6 +35,39 @@ final class SgemmPack {
         };
     }
 
+    /**
+     * {@code source} ([m x k]) packed once, for an A that multiplies many B's (a convolution's weights against every
+     * image of a batch): the driver then copies whole strips instead of gathering element by element each time.
+     * The buffer holds, per K block of {@link SgemmDriver#KC}, the strips of {@code mr} rows that
+     * {@code source.pack(0, m, k0, kc, mr, buf, k0 * mPad)} writes; a request that does not line up with them
+     * (another mr, a K block or row start off the grid) is packed from {@code source} as before.
+     */
+    static SgemmDriver.PackA prepacked(SgemmDriver.PackA source, int m, int k, int mr) {
+        int mPad = GemmParallel.roundUp(m, mr);
+        float[] buf = new float[Math.multiplyExact(mPad, k)];
+        for (int k0 = 0; k0 < k; k0 += SgemmDriver.KC) {
+            source.pack(0, m, k0, Math.min(SgemmDriver.KC, k - k0), mr, buf, k0 * mPad);
+        }
+        return new SgemmDriver.PackA() {
+            @Override
+            public void pack(int i0, int mc, int k0, int kc, int mrReq, float[] dst, int off) {
+                boolean aligned = mrReq == mr && i0 % mr == 0 && k0 % SgemmDriver.KC == 0
+                        && kc == Math.min(SgemmDriver.KC, k - k0) && ((i0 + mc) % mr == 0 || i0 + mc == m);
+                if (!aligned) {
+                    source.pack(i0, mc, k0, kc, mrReq, dst, off);
+                    return;
+                }
+                // strips start at k0 * mPad + strip * mr * kc: the rows i0 .. i0+mc are one contiguous run
+                System.arraycopy(buf, k0 * mPad + i0 * kc, dst, off, (mc + mr - 1) / mr * mr * kc);
+            }
+
+            @Override
+            public float[] packedWhole(int mrReq) {
+                return mrReq == mr ? buf : null;
+            }
+        };
+    }
+
     /** B [k x n] for {@link SgemmDriver}; element (k, j) at data[offset + k*rowStride + j*colStride]. */
     static SgemmDriver.PackB b(float[] data, int offset, int rowStride, int colStride) {
         return (k0, kc, j0, nc, nr, dst, off) -> {

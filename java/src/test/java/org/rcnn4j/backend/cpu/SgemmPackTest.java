@@ -1,0 +1,49 @@
+package org.rcnn4j.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** A prepacked A hands the driver exactly what packing it on the spot would, whatever the request. */
+class SgemmPackTest {
+    @Test
+    void prepackedMatchesPackingOnTheSpot() {
+        int mr = 6;
+        int m = 23; // not a multiple of mr: the last strip is zero padded
+        int k = SgemmDriver.KC + 37; // two K blocks, the second short
+        float[] data = new float[m * k + 5];
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) rng.nextGaussian();
+        }
+        for (boolean transposed : new boolean[] {false, true}) {
+            SgemmDriver.PackA source = transposed ? SgemmPack.a(data, 5, 1, m) : SgemmPack.a(data, 5, k, 1);
+            SgemmDriver.PackA pre = SgemmPack.prepacked(source, m, k, mr);
+            // {i0, mc, k0, kc, mr}: whole A per block, a row block on the grid, the last rows, then requests off the
+            // grid (row start, K start, K length, strip height) that must fall back to the source
+            int[][] requests = {{0, m, 0, SgemmDriver.KC, mr}, {0, m, SgemmDriver.KC, 37, mr},
+                    {6, 12, 0, SgemmDriver.KC, mr}, {18, 5, SgemmDriver.KC, 37, mr}, {3, 9, 0, SgemmDriver.KC, mr},
+                    {0, 12, 10, 50, mr}, {0, m, 0, 100, mr}, {0, m, 0, SgemmDriver.KC, 4}, {6, 7, 0, 20, mr}};
+            float[] whole = new float[(m + mr - 1) / mr * mr * k];
+            for (int k0 = 0; k0 < k; k0 += SgemmDriver.KC) {
+                source.pack(0, m, k0, Math.min(SgemmDriver.KC, k - k0), mr, whole, k0 * ((m + mr - 1) / mr * mr));
+            }
+            assertArrayEquals(whole, pre.packedWhole(mr), "the whole packed A");
+            assertNull(pre.packedWhole(mr + 2), "another strip height has no whole packed A");
+            assertNull(source.packedWhole(mr), "an on-demand packer has none");
+            for (int[] r : requests) {
+                int size = (r[1] + r[4] - 1) / r[4] * r[4] * r[3] + 3;
+                float[] want = new float[size];
+                float[] got = new float[size];
+                Arrays.fill(want, Float.NaN);
+                Arrays.fill(got, Float.NaN);
+                source.pack(r[0], r[1], r[2], r[3], r[4], want, 3);
+                pre.pack(r[0], r[1], r[2], r[3], r[4], got, 3);
+                assertArrayEquals(want, got, (transposed ? "transposed " : "") + Arrays.toString(r));
+            }
+        }
+    }
+}

@@ -4,16 +4,16 @@ import org.rcnn4j.train.DetectorTraining;
 
 /** The demo's defaults: the best AP measured within 10 minutes on 2 CPU cores (about 9.5; see README). */
 final class DemoRecipe {
-    static final int STEPS = 1500;
+    static final int STEPS = 1600;
     static final int BATCH = 4;
     static final double LR = 0.04;
     static final int WARMUP = 100;
     static final int TRAIN_SCENES = 3000;
     static final int TEST_SCENES = 200;
-    static final int PRETRAIN_STEPS = 2000;
+    static final int PRETRAIN_STEPS = 2500;
     static final int PRETRAIN_SIZE = 32;
     static final int PRETRAIN_BATCH = 32;
-    static final double PRETRAIN_LR = 0.05;
+    static final double PRETRAIN_LR = 0.02;
 
     private DemoRecipe() {
     }

@@ -133,6 +133,14 @@ public final class RoiHeads extends Module {
         return new Output(dets, masks, new LinkedHashMap<>());
     }
 
+    /**
+     * Class logits [K, num_classes] of the given boxes (per image, in the features' image coordinates): box_roi_pool,
+     * box_head and box_predictor's cls_score, as in training but without sampling. Used to pretrain the box head.
+     */
+    public Var classLogits(Map<String, Var> features, List<Tensor> boxes, List<int[]> imageSizes) {
+        return boxPredictor.forward(boxHead.forward(pool(boxRoiPool, features, boxes, imageSizes)))[0];
+    }
+
     private Var maskLogits(Map<String, Var> features, List<Tensor> boxes, List<int[]> imageSizes) {
         return maskPredictor.forward(maskHead.forward(pool(maskRoiPool, features, boxes, imageSizes)));
     }

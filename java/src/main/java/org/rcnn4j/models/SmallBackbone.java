@@ -76,6 +76,15 @@ public final class SmallBackbone extends Module implements Backbone {
     /** Maps "0", "1", ... (one per tapped stage, finest first) and "pool" (stride 32). */
     @Override
     public LinkedHashMap<String, Var> forward(Var images) {
+        return forwardWithLastStage(images).maps();
+    }
+
+    /** The FPN's maps and the last stage's output they were built from (what classification pretraining pools). */
+    public record Outputs(LinkedHashMap<String, Var> maps, Var lastStage) {
+    }
+
+    /** {@link #forward}, also returning the last stage's output. */
+    public Outputs forwardWithLastStage(Var images) {
         Var x = images;
         LinkedHashMap<String, Var> taps = new LinkedHashMap<>();
         for (int s = 1; s <= WIDTHS.length; s++) {
@@ -84,7 +93,7 @@ public final class SmallBackbone extends Module implements Backbone {
                 taps.put(Integer.toString(s - firstTap), x);
             }
         }
-        return fpn.forward(taps);
+        return new Outputs(fpn.forward(taps), x);
     }
 
     @Override

@@ -13,6 +13,13 @@ final class SmallLayouts {
     private SmallLayouts() {
     }
 
+    /**
+     * RoIs sampled per image for the box head (torchvision: 512), a quarter of them positives, which the mask head
+     * also trains on. 64 rather than 128 makes a demo step about 15% cheaper, and the steps saved buy more of them:
+     * 2000 steps at 64 reached box AP50 0.686 where 1500 at 128 reached 0.669 (same pretraining).
+     */
+    static final int BOX_BATCH_SIZE_PER_IMAGE = 64;
+
     static RcnnConfig config() {
         RcnnConfig t = RcnnConfig.torchvisionDefaults();
         return new RcnnConfig(128, 213, t.imageMean(), t.imageStd(), 32,
@@ -20,7 +27,7 @@ final class SmallLayouts {
                 t.rpnNmsThresh(), t.rpnFgIouThresh(), t.rpnBgIouThresh(), 128, t.rpnPositiveFraction(),
                 t.rpnScoreThresh(),
                 t.boxScoreThresh(), t.boxNmsThresh(), t.boxDetectionsPerImg(), t.boxFgIouThresh(),
-                t.boxBgIouThresh(), 128, t.boxPositiveFraction(), t.bboxRegWeights());
+                t.boxBgIouThresh(), BOX_BATCH_SIZE_PER_IMAGE, t.boxPositiveFraction(), t.bboxRegWeights());
     }
 
     /**

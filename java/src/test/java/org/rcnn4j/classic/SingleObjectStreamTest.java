@@ -1,0 +1,53 @@
+package org.rcnn4j.classic;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.rcnn4j.data.FashionMnist;
+
+/** The stream is SingleObjectScenes' sequence of one-item scenes, however it is cut into batches. */
+class SingleObjectStreamTest {
+    @Test
+    void batchesFollowTheGeneratorsOneItemScenes() {
+        int size = 20;
+        long seed = 5;
+        int[] cuts = {1, 7, 32, 3, 57};
+        int total = Arrays.stream(cuts).sum();
+        SingleObjectScenes all = SingleObjectScenes.generate(FashionMnist.Split.TRAIN, total, size, seed);
+        SingleObjectStream stream = new SingleObjectStream(FashionMnist.Split.TRAIN, size, seed);
+        int plane = 3 * size * size;
+        int n = 0;
+        for (int cut : cuts) {
+            SingleObjectStream.Batch b = stream.next(cut);
+            assertEquals(cut * plane, b.images().length);
+            for (int i = 0; i < cut; i++, n++) {
+                assertArrayEquals(all.image(n).floats(), Arrays.copyOfRange(b.images(), i * plane, (i + 1) * plane),
+                        "image of scene " + n);
+                assertEquals(all.label(n), b.labels()[i], "label of scene " + n);
+                float[] box = Arrays.copyOfRange(b.boxes(), i * 4, i * 4 + 4);
+                float[] xywh = all.box(n);
+                assertArrayEquals(new float[] {xywh[0] * size, xywh[1] * size, (xywh[0] + xywh[2]) * size,
+                        (xywh[1] + xywh[3]) * size}, box, 1e-4f, "box of scene " + n);
+            }
+        }
+    }
+
+    @Test
+    void neverRepeatsAScene() {
+        SingleObjectStream stream = new SingleObjectStream(FashionMnist.Split.TRAIN, 16, 1);
+        float[] first = stream.next(4).images();
+        float[] second = stream.next(4).images();
+        assertTrue(!Arrays.equals(first, second));
+    }
+
+    @Test
+    void rejectsAnEmptyBatch() {
+        SingleObjectStream stream = new SingleObjectStream(FashionMnist.Split.TEST, 16, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stream.next(0));
+        assertTrue(e.getMessage().contains("count"), e.getMessage());
+    }
+}

@@ -4,7 +4,7 @@ import org.rcnn4j.train.DetectorTraining;
 
 /** The demo's defaults: the best AP measured within 10 minutes on 2 CPU cores (about 9.5; see README). */
 final class DemoRecipe {
-    static final int STEPS = 1900;
+    static final int STEPS = 1600;
     static final int BATCH = 4;
     static final double LR = 0.04;
     static final int WARMUP = 100;

@@ -6,6 +6,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
@@ -66,17 +67,19 @@ public final class DetectionPainter {
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(9, 5 + 3 * scale)));
             float[] b = boxes.floats();
             for (int i = 0; i < n; i++) {
-                Color c = Palette.color(i);
                 double x1 = b[4 * i] * scale;
                 double y1 = b[4 * i + 1] * scale;
-                double x2 = b[4 * i + 2] * scale;
-                double y2 = b[4 * i + 3] * scale;
-                g.setColor(c);
+                g.setColor(Palette.color(i));
                 g.setStroke(new BasicStroke(Math.max(1.5f, scale)));
-                g.draw(new Rectangle2D.Double(x1, y1, Math.max(0, x2 - x1), Math.max(0, y2 - y1)));
+                g.draw(new Rectangle2D.Double(x1, y1, Math.max(0, b[4 * i + 2] * scale - x1),
+                        Math.max(0, b[4 * i + 3] * scale - y1)));
+            }
+            // tags after every outline, so no outline crosses a tag; laid out so no tag covers another
+            TagLayout layout = new TagLayout(out.getWidth(), out.getHeight());
+            for (int i = 0; i < n; i++) {
                 String tag = tag(labels, scores, classNames, i);
                 if (!tag.isEmpty()) {
-                    drawTag(g, tag, c, x1, y1, out.getWidth(), out.getHeight());
+                    drawTag(g, tag, Palette.color(i), layout, b[4 * i] * scale, b[4 * i + 1] * scale);
                 }
             }
         } finally {
@@ -146,19 +149,15 @@ public final class DetectionPainter {
         return sb.toString();
     }
 
-    /** A filled tag in the instance's colour above the box (inside it when there is no room above). */
-    private static void drawTag(Graphics2D g, String tag, Color c, double x1, double y1, int width, int height) {
+    /** A filled tag in the instance's colour where {@code layout} puts it (above the box when free). */
+    private static void drawTag(Graphics2D g, String tag, Color c, TagLayout layout, double x1, double y1) {
         FontMetrics fm = g.getFontMetrics();
-        int tw = fm.stringWidth(tag) + 4;
-        int th = fm.getAscent() + fm.getDescent();
-        int x = (int) Math.max(0, Math.min(x1, width - tw));
-        int y = (int) (y1 - th >= 0 ? y1 - th : Math.max(0, y1));
-        y = Math.min(y, Math.max(0, height - th));
+        Rectangle r = layout.place(x1, y1, fm.stringWidth(tag) + 4, fm.getAscent() + fm.getDescent());
         g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.85f));
         g.setColor(c);
-        g.fillRect(x, y, tw, th);
+        g.fillRect(r.x, r.y, r.width, r.height);
         g.setComposite(AlphaComposite.SrcOver);
         g.setColor(Color.BLACK);
-        g.drawString(tag, x + 2, y + fm.getAscent());
+        g.drawString(tag, r.x + 2, r.y + fm.getAscent());
     }
 }

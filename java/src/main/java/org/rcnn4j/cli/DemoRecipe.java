@@ -2,7 +2,10 @@ package org.rcnn4j.cli;
 
 import org.rcnn4j.train.DetectorTraining;
 
-/** The demo's defaults: the best AP measured within 10 minutes on 2 CPU cores (about 9.5; see README). */
+/**
+ * The demo's defaults: the best AP measured within 10 minutes on 2 CPU cores (8.4 min on an idle machine, which
+ * leaves room for a slower one; see README).
+ */
 final class DemoRecipe {
     static final int STEPS = 1600;
     static final int BATCH = 4;

@@ -61,7 +61,8 @@ final class CompareCommand {
                   R-CNN         selective search, a frozen pretrained ConvNet on warped proposals, linear SVMs
                                 (R-CNN trains on the first 300 training scenes: its SVM caches grow with them)
                   Fast R-CNN    selective search, one conv pass, RoIPool 7x7, softmax + box heads
-                  Faster R-CNN  fasterrcnn_small: RPN proposals, RoIAlign (backbone pretrained on single items)
+                  Faster R-CNN  fasterrcnn_small: RPN proposals, RoIAlign (backbone and box head pretrained on
+                                single items)
                   Mask R-CNN    maskrcnn_small: the same plus the mask branch
                 and prints one table (writes DIR/compare.md with --out): AP, AP50, AP75, time per image including
                 proposals, and training time. Roughly 35 minutes on 2 CPU cores with the defaults.

@@ -1,9 +1,6 @@
 package org.rcnn4j.classic;
 
-import java.util.stream.IntStream;
 import org.rcnn4j.data.FashionMnist;
-import org.rcnn4j.data.FashionMnistScenes;
-import org.rcnn4j.data.Sample;
 import org.rcnn4j.data.SceneConfig;
 import org.rcnn4j.tensor.Tensor;
 
@@ -14,9 +11,6 @@ import org.rcnn4j.tensor.Tensor;
  * the i-th kept scene of the generator: deterministic from the seed.
  */
 public final class SingleObjectScenes {
-    /** Scenes rendered at once (in parallel) while generating: bounded so memory stays small. */
-    private static final int RENDER_CHUNK = 256;
-
     private final int size;
     private final float[] images;
     private final long[] labels;
@@ -55,39 +49,16 @@ public final class SingleObjectScenes {
             throw new IllegalArgumentException("count must be >= 1, got " + count);
         }
         // a single item is only dropped when tiny and faint; 2x + 64 candidates leaves a wide margin
-        int candidates = count * 2 + 64;
-        FashionMnistScenes scenes = new FashionMnistScenes(FashionMnist.bundled(split), config(size), seed, candidates);
-        int plane = 3 * size * size;
-        float[] images = new float[count * plane];
-        long[] labels = new long[count];
+        SingleObjectStream.Batch b = new SingleObjectStream(split, size, seed).next(count, count * 2 + 64);
+        float[] px = b.boxes();
         float[] boxes = new float[count * 4];
-        int n = 0;
-        Sample[] chunk = new Sample[0];
-        int chunkStart = 0;
-        for (int i = 0; i < candidates && n < count; i++) {
-            if (i == chunkStart + chunk.length) {
-                // scene i depends only on the seed and i: render a chunk in parallel, keep the sequential choice
-                chunkStart = i;
-                chunk = IntStream.range(i, Math.min(candidates, i + RENDER_CHUNK)).parallel()
-                        .mapToObj(scenes::get).toArray(Sample[]::new);
-            }
-            Sample s = chunk[i - chunkStart];
-            if (s.count() != 1) {
-                continue;
-            }
-            System.arraycopy(s.image().floats(), 0, images, n * plane, plane);
-            labels[n] = s.labels().longs()[0] - 1;
-            float[] b = s.boxes().floats();
-            boxes[n * 4] = b[0] / size;
-            boxes[n * 4 + 1] = b[1] / size;
-            boxes[n * 4 + 2] = (b[2] - b[0]) / size;
-            boxes[n * 4 + 3] = (b[3] - b[1]) / size;
-            n++;
+        for (int n = 0; n < count; n++) {
+            boxes[n * 4] = px[n * 4] / size;
+            boxes[n * 4 + 1] = px[n * 4 + 1] / size;
+            boxes[n * 4 + 2] = (px[n * 4 + 2] - px[n * 4]) / size;
+            boxes[n * 4 + 3] = (px[n * 4 + 3] - px[n * 4 + 1]) / size;
         }
-        if (n < count) {
-            throw new IllegalStateException("only " + n + " of " + candidates + " scenes kept their item");
-        }
-        return new SingleObjectScenes(size, images, labels, boxes, count);
+        return new SingleObjectScenes(size, b.images(), b.labels(), boxes, count);
     }
 
     public int count() {

@@ -12,13 +12,16 @@ import org.rcnn4j.data.Sample;
  * only on (split, size, seed): the k-th batch is the same whichever thread renders it.
  */
 public final class SingleObjectStream {
-    private final FashionMnistScenes candidates;
+    /** Scenes rendered at once (in parallel): bounded so memory stays small however many are asked for. */
+    private static final int RENDER_CHUNK = 256;
+
+    private final FashionMnistScenes scenes;
     private final int size;
     private long cursor;
 
     public SingleObjectStream(FashionMnist.Split split, int size, long seed) {
         this.size = size;
-        this.candidates = new FashionMnistScenes(FashionMnist.bundled(split), SingleObjectScenes.config(size), seed,
+        this.scenes = new FashionMnistScenes(FashionMnist.bundled(split), SingleObjectScenes.config(size), seed,
                 Integer.MAX_VALUE);
     }
 
@@ -28,6 +31,14 @@ public final class SingleObjectStream {
 
     /** The next {@code count} scenes: images [count,3,S,S] in [0, 1], class indices 0..9 and pixel boxes. */
     public Batch next(int count) {
+        return next(count, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #next(int)}, failing once the candidate scenes up to index {@code candidates} (counted from the stream's
+     * start) are used up: the bound a fixed-size set of scenes puts on its search.
+     */
+    Batch next(int count, int candidates) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be >= 1, got " + count);
         }
@@ -38,12 +49,13 @@ public final class SingleObjectStream {
         int n = 0;
         while (n < count) {
             // a single item is rarely dropped (only when tiny and faint): a few spare candidates cover it
-            int want = count - n + 4;
-            if (cursor + want > Integer.MAX_VALUE) {
-                throw new IllegalStateException("the one-item scene stream is exhausted after " + cursor + " scenes");
+            int want = (int) Math.min(Math.min(count - n + 4, RENDER_CHUNK), candidates - cursor);
+            if (want <= 0) {
+                throw new IllegalStateException("only " + n + " of " + candidates + " scenes kept their item");
             }
             int from = (int) cursor;
-            Sample[] rendered = IntStream.range(from, from + want).parallel().mapToObj(candidates::get)
+            // scene i depends only on the seed and i: render in parallel, keep the sequential choice
+            Sample[] rendered = IntStream.range(from, from + want).parallel().mapToObj(scenes::get)
                     .toArray(Sample[]::new);
             for (int i = 0; i < want && n < count; i++) {
                 cursor = from + i + 1L;

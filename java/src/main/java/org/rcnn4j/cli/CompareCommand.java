@@ -191,7 +191,8 @@ final class CompareCommand {
         try {
             long t0 = System.nanoTime();
             BackbonePretraining.run((SmallBackbone) model.backbone(), model.roiHeads(), backend,
-                    DemoRecipe.PRETRAIN_STEPS, DemoRecipe.PRETRAIN_BATCH, DemoRecipe.PRETRAIN_SIZE, DemoRecipe.PRETRAIN_LR, seed, err);
+                    DemoRecipe.PRETRAIN_STEPS, DemoRecipe.PRETRAIN_BATCH, DemoRecipe.PRETRAIN_SIZE,
+                    DemoRecipe.PRETRAIN_LR, seed, err);
             Path runDir = dir != null ? dir.resolve(name) : Files.createTempDirectory("rcnn4j-compare-");
             DetectorTraining.run(model, name, classes, train, DemoRecipe.settings(steps, DemoRecipe.BATCH,
                     DemoRecipe.LR, seed), runDir, null, err);

@@ -45,6 +45,13 @@ class SingleObjectStreamTest {
     }
 
     @Test
+    void failsWhenTheCandidatesRunOut() {
+        SingleObjectStream stream = new SingleObjectStream(FashionMnist.Split.TRAIN, 16, 1);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> stream.next(5, 3));
+        assertTrue(e.getMessage().contains("of 3 scenes"), e.getMessage());
+    }
+
+    @Test
     void rejectsAnEmptyBatch() {
         SingleObjectStream stream = new SingleObjectStream(FashionMnist.Split.TEST, 16, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stream.next(0));

@@ -3,8 +3,8 @@ package org.rcnn4j.cli;
 import org.rcnn4j.train.DetectorTraining;
 
 /**
- * The demo's defaults: the best AP measured within 10 minutes on 2 CPU cores (8.4 min on an idle machine, which
- * leaves room for a slower one; see README).
+ * The demo's defaults: the best AP measured within 10 minutes on 2 CPU cores (8.4 and 9.8 min in two runs on the
+ * same machine, whose speed varies; see README).
  */
 final class DemoRecipe {
     static final int STEPS = 1600;

@@ -10,6 +10,10 @@ import org.rcnn4j.backend.Conv2dShape;
  * <p>The im2col matrix of image n, group g has a row r = (ci, ki, kj) per weight tap (ci within the group) and a
  * column p = (y, x) per output pixel; its element is the input at (y*sh - ph + ki*dh, x*sw - pw + kj*dw), zero
  * outside the image. Columns are walked in runs that share an output row y, so each run reads one input row.
+ *
+ * <p>Columns past the first image's oh*ow continue into the next images (column j is pixel j mod oh*ow of image
+ * j / (oh*ow), whose channels start c*h*w further on): one GEMM then covers a whole batch, which is what makes the
+ * small maps of late stages and tiny images worth multiplying (a 2x2 map alone is a 4-column GEMM).
  */
 final class Conv2dPack {
     private final float[] data;
@@ -24,9 +28,12 @@ final class Conv2dPack {
     private final int pw;
     private final int dh;
     private final int dw;
+    private final int oh;
     private final int ow;
+    private final int pixels;
+    private final int imageStride;
 
-    /** Over the image whose channel ci of the group starts at data[offset + ci*h*w]. */
+    /** Over the images whose channel ci of the group starts at data[offset + n*c*h*w + ci*h*w]. */
     Conv2dPack(float[] data, int offset, Conv2dShape s) {
         Conv2dParams p = s.params();
         this.data = data;
@@ -41,7 +48,10 @@ final class Conv2dPack {
         this.pw = p.padW();
         this.dh = p.dilationH();
         this.dw = p.dilationW();
+        this.oh = s.oh();
         this.ow = s.ow();
+        this.pixels = s.p();
+        this.imageStride = s.c() * s.h() * s.w();
     }
 
     /** B = im2col [kc x p], the forward convolution's right operand. */
@@ -53,6 +63,7 @@ final class Conv2dPack {
             int[] tapX = new int[kc];
             rowTable(k0, kc, plane, tapY, tapX);
             int[] runStart = new int[nr + 1];
+            int[] runImage = new int[nr];
             int[] runY = new int[nr];
             int[] runX = new int[nr];
             for (int t = 0; t * nr < nc; t++) {
@@ -61,9 +72,12 @@ final class Conv2dPack {
                 int runs = 0;
                 int p = j0 + t * nr;
                 for (int jj = 0; jj < cols; runs++) {
-                    int y = p / ow;
-                    int x = p - y * ow;
+                    int image = p / pixels;
+                    int q = p - image * pixels;
+                    int y = q / ow;
+                    int x = q - y * ow;
                     runStart[runs] = jj;
+                    runImage[runs] = image * imageStride;
                     runY[runs] = y * sh - ph;
                     runX[runs] = x * sw - pw;
                     int len = Math.min(cols - jj, ow - x);
@@ -82,7 +96,7 @@ final class Conv2dPack {
                             continue;
                         }
                         int ix = runX[q] + tapX[kk];
-                        int row = plane[kk] + iy * w;
+                        int row = runImage[q] + plane[kk] + iy * w;
                         if (sw == 1 && ix >= 0 && ix + len <= w) {
                             System.arraycopy(data, row + ix, dst, d + jj, len);
                         } else {
@@ -125,12 +139,17 @@ final class Conv2dPack {
                     int tap = r - ci * taps;
                     int ki = tap / kw;
                     int kj = tap - ki * kw;
-                    int plane = offset + ci * h * w;
                     int d = base + jj;
-                    int p = k0;
-                    int y = p / ow;
-                    int x = p - y * ow;
+                    int image = k0 / pixels;
+                    int q = k0 - image * pixels;
+                    int y = q / ow;
+                    int x = q - y * ow;
                     for (int left = kc; left > 0; y++, x = 0) {
+                        if (y == oh) {
+                            image++;
+                            y = 0;
+                        }
+                        int plane = offset + image * imageStride + ci * h * w;
                         int len = Math.min(left, ow - x);
                         left -= len;
                         int iy = y * sh - ph + ki * dh;
@@ -158,19 +177,26 @@ final class Conv2dPack {
     SgemmDriver.TileSink col2im() {
         return (i0, j0, rows, cols, tile, ldt) -> {
             int taps = kh * kw;
-            int y0 = j0 / ow;
-            int x0 = j0 - y0 * ow;
+            int image0 = j0 / pixels;
+            int q0 = j0 - image0 * pixels;
+            int y0 = q0 / ow;
+            int x0 = q0 - y0 * ow;
             for (int ii = 0; ii < rows; ii++) {
                 int r = i0 + ii;
                 int ci = r / taps;
                 int tap = r - ci * taps;
                 int ki = tap / kw;
                 int kj = tap - ki * kw;
-                int plane = offset + ci * h * w;
                 int to = ii * ldt;
+                int image = image0;
                 int y = y0;
                 int x = x0;
                 for (int l = 0; l < cols; y++, x = 0) {
+                    if (y == oh) {
+                        image++;
+                        y = 0;
+                    }
+                    int plane = offset + image * imageStride + ci * h * w;
                     int len = Math.min(cols - l, ow - x);
                     int iy = y * sh - ph + ki * dh;
                     if (iy >= 0 && iy < h) {

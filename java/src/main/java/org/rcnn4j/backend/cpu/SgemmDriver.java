@@ -91,6 +91,17 @@ final class SgemmDriver {
         splitRows(m, n, k, a, b, null, 0, 0, sink, rowAlign, parallel);
     }
 
+    /**
+     * Tiles of A·B to {@code sink}, work split along N: every column belongs to one task, so a sink whose
+     * destination follows the column (an image of a batch laid out as {@link ChannelRows}) needs no locking.
+     */
+    void multiplyByColumns(int m, int n, int k, PackA a, PackB b, TileSink sink, boolean parallel) {
+        if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        splitColumns(m, n, k, a, b, null, 0, 0, sink, parallel);
+    }
+
     private void splitColumns(int m, int n, int k, PackA a, PackB b, float[] c, int cOff, int ldc, TileSink sink,
             boolean parallel) {
         int mPad = GemmParallel.roundUp(m, mr);

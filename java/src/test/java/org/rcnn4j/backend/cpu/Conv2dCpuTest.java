@@ -105,7 +105,8 @@ class Conv2dCpuTest {
 
     /**
      * The F32 path (GEMM with packed im2col) against the independent F64 path on random shapes big enough for
-     * several GEMM tasks, K blocks, the per-image and per-group parallel splits, and ragged edges.
+     * several GEMM tasks, K blocks, the per-image and per-group parallel splits, ragged edges, and the batched
+     * GEMMs (ungrouped, n &gt; 1; the forward only for maps under 128 pixels) whose tiles straddle images.
      */
     @ParameterizedTest
     @CsvSource({
@@ -123,7 +124,11 @@ class Conv2dCpuTest {
             // many small images (the mask head's RoIs)
             "9, 6, 14, 14, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1",
             "33, 4, 7, 6, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1",
-            "8, 10, 6, 7, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1"})
+            "8, 10, 6, 7, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1",
+            // late stages of a batch: 2x2 and 3x1 maps, so every GEMM tile spans several images
+            "32, 20, 4, 4, 24, 3, 3, 2, 2, 1, 1, 1, 1, 1",
+            "7, 30, 2, 2, 17, 3, 3, 1, 1, 1, 1, 1, 1, 1",
+            "5, 9, 3, 1, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1"})
     void float32AgreesWithFloat64(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int ph, int pw,
             int dh, int dw, int groups) {
         Conv2dParams p = new Conv2dParams(sh, sw, ph, pw, dh, dw, groups);
@@ -142,6 +147,11 @@ class Conv2dCpuTest {
         TensorAssert.assertClose(seed + " grad_input", g64.gradInput(), g.gradInput(), TensorAssert.GRADIENT);
         TensorAssert.assertClose(seed + " grad_weight", g64.gradWeight(), g.gradWeight(), TensorAssert.GRADIENT);
         TensorAssert.assertClose(seed + " grad_bias", g64.gradBias(), g.gradBias(), TensorAssert.GRADIENT);
+        // the gradients alone (conv_transpose2d's forward and weight gradient) take the same batched or per-image path
+        TensorAssert.assertClose(seed + " conv2dGradInput", g64.gradInput(), cpu.conv2dGradInput(gy, wt, x.shape(), p),
+                TensorAssert.GRADIENT);
+        TensorAssert.assertClose(seed + " conv2dGradWeight", g64.gradWeight(),
+                cpu.conv2dGradWeight(gy, x, wt.shape(), p), TensorAssert.GRADIENT);
     }
 
     @Test

@@ -12,7 +12,7 @@ import os
 import struct
 import sys
 
-TRAIN = 2000
+TRAIN = 10000
 TEST = 500
 SRC = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/datasets/fashion-mnist"
 OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(

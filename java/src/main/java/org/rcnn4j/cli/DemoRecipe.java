@@ -13,7 +13,7 @@ final class DemoRecipe {
     static final int WARMUP = 100;
     static final int TRAIN_SCENES = 3000;
     static final int TEST_SCENES = 200;
-    static final int PRETRAIN_STEPS = 2500;
+    static final int PRETRAIN_STEPS = 3500;
     static final int PRETRAIN_SIZE = 32;
     static final int PRETRAIN_BATCH = 32;
     static final double PRETRAIN_LR = 0.02;

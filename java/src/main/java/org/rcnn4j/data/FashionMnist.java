@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Fashion-MNIST items (28x28 grey images and their classes 0..9). {@link #bundled} reads the subset shipped in
- * the jar (2000 training, 500 test items; see datasets/fashion-mnist-subset/LICENSE, MIT).
+ * the jar (10000 training, 500 test items; see datasets/fashion-mnist-subset/LICENSE, MIT).
  */
 public final class FashionMnist {
     public static final int SIDE = 28;

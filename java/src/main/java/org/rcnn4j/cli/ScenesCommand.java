@@ -38,7 +38,7 @@ final class ScenesCommand {
                 and DIR/annotations.json (bbox [x,y,w,h], area, iscrowd 0, segmentation as uncompressed RLE,
                 categories 1..10 = Fashion-MNIST classes). DIR must not exist or be empty; it is written under a
                 temporary name and renamed when complete. The same --seed gives the same files.
-                  --split train|test  which Fashion-MNIST items (the bundled subset: 10000 train, 500 test); default train
+                  --split train|test  which Fashion-MNIST items (bundled: 10000 train, 500 test); default train
                   --size PX           canvas side in pixels, 32..1024; default 128
                   --seed S            default 0
                   --preview           also write DIR/preview.png: the first scenes with their ground truth drawn

@@ -64,14 +64,14 @@ class IdxReaderTest {
     void theBundledSubsetHasItsDocumentedSizes() {
         FashionMnist train = FashionMnist.bundled(FashionMnist.Split.TRAIN);
         FashionMnist test = FashionMnist.bundled(FashionMnist.Split.TEST);
-        assertEquals(2000, train.size());
+        assertEquals(10000, train.size());
         assertEquals(500, test.size());
         int[] perClass = new int[10];
         for (int i = 0; i < train.size(); i++) {
             perClass[train.label(i)]++;
         }
         for (int c = 0; c < 10; c++) {
-            assertTrue(perClass[c] > 100, "class " + c + " has " + perClass[c] + " items");
+            assertTrue(perClass[c] > 800, "class " + c + " has " + perClass[c] + " items");
         }
     }
 }

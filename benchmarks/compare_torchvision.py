@@ -189,6 +189,36 @@ def build_cases(quick):
                       lambda d: {"output": conv(x.to(d), w.to(d), bias.to(d), padding=1)},
                       target=0.3, repeat=10, tolerance=1e-4))
 
+    # conv2d over a batch of small maps: the demo pretraining's last stage (32 images, 96 -> 128 at 4x4, stride 2),
+    # where rcnn4j multiplies the whole batch in one GEMM (per image it would be a 4-column GEMM); a call takes well
+    # under a millisecond, so many repeats, or the JIT's warm-up is what gets timed
+    xs = torch.randn(32, 96, 4, 4, generator=g)
+    ws = torch.randn(128, 96, 3, 3, generator=g) * 0.05
+    bs = torch.randn(128, generator=g)
+    gs = torch.randn(32, 128, 2, 2, generator=g)
+    small_sizes = "32 images, 3x3 96->128 at 4x4, stride 2, padding 1"
+    small_sets = ["stride=2", "padding=1"]
+
+    def small_bwd(d):
+        x, ww, gg = xs.to(d), ws.to(d), gs.to(d)
+        return lambda: torch.ops.aten.convolution_backward(gg, x, ww, [128], [2, 2], [1, 1], [1, 1], False, [0, 0], 1,
+                                                           [True, True, True])
+
+    def small_expected(d):
+        x, ww, b = (t.to(d).clone().requires_grad_(True) for t in (xs, ws, bs))
+        out = conv(x, ww, b, stride=2, padding=1)
+        out.backward(gs.to(d))
+        return {"output": out.detach(), "grad_input": x.grad, "grad_weight": ww.grad, "grad_bias": b.grad}
+
+    cases.append(Case("conv2d forward small maps", small_sizes, "conv2d", small_sets,
+                      {"input": xs, "weight": ws, "bias": bs},
+                      {"forward": lambda d: on(d, lambda xx, ww, bb: conv(xx, ww, bb, stride=2, padding=1), xs, ws,
+                                               bs)},
+                      lambda d: {"output": small_expected(d)["output"]}, repeat=500, tolerance=1e-4))
+    cases.append(Case("conv2d backward small maps", small_sizes, "conv2d", small_sets,
+                      {"input": xs, "weight": ws, "bias": bs, "grad_output": gs}, {"backward": small_bwd},
+                      small_expected, repeat=500, rcnn4j_phases=["backward"], tolerance=1e-4))
+
     # BoxCoder.decode_single of 200k RPN codes (weights 1,1,1,1)
     nd = 20_000 if quick else 200_000
     anchors = proposals(g, nd, 1000, IMAGE_W, IMAGE_H)
@@ -318,7 +348,8 @@ def machine(device, threads, load_before):
         lines.append(f"- GPU: {torch.cuda.get_device_name(0)}, CUDA {torch.version.cuda}")
     else:
         lines.append(f"- threads: torch.set_num_threads({threads}); rcnn4j's JVM limited to the same {threads} CPUs "
-                     f"(taskset) with ForkJoinPool common parallelism {threads}; both pinned to those CPUs")
+                     f"(taskset) with ForkJoinPool common parallelism {threads - 1} (plus the calling thread: {threads}); "
+                     "both pinned to those CPUs")
     try:
         v = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
         if v:
@@ -355,7 +386,9 @@ def main():
         torch.set_num_threads(args.threads)
         cpus = sorted(os.sched_getaffinity(0))[:args.threads]
         os.sched_setaffinity(0, cpus)  # torch on the same CPUs rcnn4j gets
-        java_opts.append(f"-Djava.util.concurrent.ForkJoinPool.common.parallelism={args.threads}")
+        # rcnn4j's kernels run on the common pool plus the calling thread: parallelism threads-1 makes `threads`
+        # in all (parallelism = threads put one thread more than CPUs on them: tiny parallel ops then crawled)
+        java_opts.append(f"-Djava.util.concurrent.ForkJoinPool.common.parallelism={args.threads - 1}")
         if shutil.which("taskset"):
             cmd = ["taskset", "-c", ",".join(map(str, cpus))] + cmd
     # JDK_JAVA_OPTIONS reaches the JVM whether rcnn4j starts through ./rcnn4j or java -jar

@@ -78,17 +78,9 @@ final class Conv2dCpu {
         Tensor gradInput = Tensor.zeros(DType.F32, s.inputShape());
         Tensor gradWeight = Tensor.zeros(DType.F32, s.weightShape());
         float[] dy = gradOutput.floats();
-        float[] x = input.floats();
-        float[] w = weight.floats();
-        float[] dx = gradInput.floats();
-        float[] dw = gradWeight.floats();
+        addGradInput(s, dy, weight.floats(), gradInput.floats());
+        addGradWeight(s, dy, input.floats(), gradWeight.floats());
         int p = s.p();
-        if (s.groups() == 1 && s.n() > 1) {
-            Conv2dBatched.gradInput(s, dy, w, dx);
-            Conv2dBatched.gradWeight(s, dy, x, dw);
-        } else {
-            backwardPerImage(s, dy, x, w, dx, dw);
-        }
         Tensor gradBias = null;
         if (withBias) {
             gradBias = Tensor.zeros(DType.F32, s.o());
@@ -114,12 +106,18 @@ final class Conv2dCpu {
             return Conv2dF64.gradInput(s, gradOutput.doubles(), weight.doubles());
         }
         Tensor gradInput = Tensor.zeros(DType.F32, s.inputShape());
-        float[] dy = gradOutput.floats();
-        float[] w = weight.floats();
-        float[] dx = gradInput.floats();
+        addGradInput(s, gradOutput.floats(), weight.floats(), gradInput.floats());
+        return gradInput;
+    }
+
+    /**
+     * dx += conv2d's input gradient: one GEMM over the batch without groups, else per image and group, those units
+     * side by side on the cores when there are enough of them.
+     */
+    private static void addGradInput(Conv2dShape s, float[] dy, float[] w, float[] dx) {
         if (s.groups() == 1 && s.n() > 1) {
             Conv2dBatched.gradInput(s, dy, w, dx);
-            return gradInput;
+            return;
         }
         int groups = s.groups();
         int og = s.og();
@@ -146,34 +144,30 @@ final class Conv2dCpu {
                 gemm.multiply(kc, p, og, wT, dyB, new Conv2dPack(dx, xOff, s).col2im(), s.kh() * s.kw(), !perUnit);
             }
         });
-        return gradInput;
     }
 
-    /** dX and dW image by image, groups side by side when there are enough of them. */
-    private static void backwardPerImage(Conv2dShape s, float[] dy, float[] x, float[] w, float[] dx, float[] dw) {
+    /**
+     * dw += conv2d's weight gradient: one GEMM over the batch without groups, else image after image per group (they
+     * accumulate into the group's slice), groups side by side when there are enough of them.
+     */
+    private static void addGradWeight(Conv2dShape s, float[] dy, float[] x, float[] dw) {
+        if (s.groups() == 1 && s.n() > 1) {
+            Conv2dBatched.gradWeight(s, dy, x, dw);
+            return;
+        }
         int groups = s.groups();
         int og = s.og();
         int cg = s.cg();
         int kc = s.kc();
         int p = s.p();
         int hw = s.h() * s.w();
-        // a group owns its slices of dX and dW, so groups can run side by side; images of one group cannot (dW)
+        // a group owns its slice of dW; images of one group accumulate into it, so they run one after another
         boolean perGroup = groups > 1 && groups >= GemmParallel.threads();
         SgemmDriver gemm = SgemmDriver.get();
-        SgemmDriver.PackA[] weightsT = weightOperands(groups, s.n(), g -> SgemmPack.a(w, g * og * kc, 1, kc), kc, og,
-                gemm);
         GemmParallel.forEach(groups, perGroup, g -> {
-            SgemmDriver.PackA wT = weightsT[g];
             for (int n = 0; n < s.n(); n++) {
                 int dyOff = (n * s.o() + g * og) * p;
                 int xOff = (n * s.c() + g * cg) * hw;
-                SgemmDriver.PackB dyB = SgemmPack.b(dy, dyOff, p, 1);
-                if (s.pointwise()) {
-                    gemm.multiply(cg, p, og, wT, dyB, dx, xOff, hw, !perGroup);
-                } else {
-                    gemm.multiply(kc, p, og, wT, dyB, new Conv2dPack(dx, xOff, s).col2im(), s.kh() * s.kw(),
-                            !perGroup);
-                }
                 SgemmDriver.PackB colT = s.pointwise() ? SgemmPack.b(x, xOff, 1, hw)
                         : new Conv2dPack(x, xOff, s).im2colTransposed();
                 gemm.multiply(og, kc, p, SgemmPack.a(dy, dyOff, p, 1), colT, dw, g * og * kc, kc, !perGroup);
@@ -203,31 +197,7 @@ final class Conv2dCpu {
             return Conv2dF64.gradWeight(s, gradOutput.doubles(), input.doubles());
         }
         Tensor gradWeight = Tensor.zeros(DType.F32, s.weightShape());
-        float[] dy = gradOutput.floats();
-        float[] x = input.floats();
-        float[] dw = gradWeight.floats();
-        if (s.groups() == 1 && s.n() > 1) {
-            Conv2dBatched.gradWeight(s, dy, x, dw);
-            return gradWeight;
-        }
-        int groups = s.groups();
-        int og = s.og();
-        int cg = s.cg();
-        int kc = s.kc();
-        int p = s.p();
-        int hw = s.h() * s.w();
-        // a group owns its slice of dW; images of one group accumulate into it, so they run one after another
-        boolean perGroup = groups > 1 && groups >= GemmParallel.threads();
-        SgemmDriver gemm = SgemmDriver.get();
-        GemmParallel.forEach(groups, perGroup, g -> {
-            for (int n = 0; n < s.n(); n++) {
-                int dyOff = (n * s.o() + g * og) * p;
-                int xOff = (n * s.c() + g * cg) * hw;
-                SgemmDriver.PackB colT = s.pointwise() ? SgemmPack.b(x, xOff, 1, hw)
-                        : new Conv2dPack(x, xOff, s).im2colTransposed();
-                gemm.multiply(og, kc, p, SgemmPack.a(dy, dyOff, p, 1), colT, dw, g * og * kc, kc, !perGroup);
-            }
-        });
+        addGradWeight(s, gradOutput.floats(), input.floats(), gradWeight.floats());
         return gradWeight;
     }
 }

@@ -24,8 +24,9 @@ final class SgemmWarmUp {
     }
 
     /**
-     * The driver to use now: over {@code best} when it needs no warm-up (the scalar kernel), else over the scalar
-     * kernel, with {@code onReady} called from the warm-up thread once {@code best} runs compiled.
+     * The driver to use now: over {@code best} when it needs no warm-up (the scalar kernel), else over a scalar
+     * stand-in of {@code best}'s tile shape ({@link SgemmStandInKernel}), with {@code onReady} called from the
+     * warm-up thread once {@code best} runs compiled.
      */
     static SgemmDriver start(SgemmKernel best, Consumer<SgemmKernel> onReady) {
         if (best instanceof SgemmScalarKernel) {
@@ -38,7 +39,7 @@ final class SgemmWarmUp {
         }, "rcnn4j-gemm-warmup");
         t.setDaemon(true);
         t.start();
-        return new SgemmDriver(new SgemmScalarKernel());
+        return new SgemmDriver(new SgemmStandInKernel(best.mr(), best.nr()));
     }
 
     /** Calls the kernel until batches of calls run fast; false if that never happens (e.g. -Xint). */

@@ -3,8 +3,9 @@ package org.rcnn4j.cli;
 import org.rcnn4j.train.DetectorTraining;
 
 /**
- * The demo's defaults: the best AP measured within 10 minutes on 2 CPU cores (box AP50 0.716, mask AP50 0.678 in
- * 8.4 min on 2026-12-05; the same machine has run the same steps up to 17% slower at other hours; see README).
+ * The demo's defaults: the best AP measured within 10 minutes on 2 CPU cores (box AP50 0.688, mask AP50 0.675 in
+ * 8.5 min on 2026-12-05, repeatable; the same machine has run the same steps up to 17% slower at other hours; see
+ * README).
  */
 final class DemoRecipe {
     static final int STEPS = 1600;

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.rcnn4j.autograd.Autograd;
 import org.rcnn4j.autograd.Scope;
@@ -35,35 +36,59 @@ import org.rcnn4j.tensor.Tensor;
 /**
  * {@code bench-detector}: times inference of maskrcnn_resnet50_fpn (random weights from a fixed seed, eval mode)
  * on the CPU backend, stage by stage (transform, backbone, rpn, box heads + postprocess, mask branch, paste),
- * then the whole {@link GeneralizedRcnn#detect} call once (after warm-up detect calls). Prints one {@code time <stage> <median ms>} line per stage
- * and the detection count, for benchmarks/maskrcnn_compare.py.
- *
- * <pre>
- *   rcnn4j bench-detector [--in image.safetensors (key "image", F32 [3,H,W])] [--height 800 --width 1216]
- *                         [--seed 0] [--warmup 1] [--repeat 2] [--score-thresh 0.05]
- * </pre>
+ * then the whole {@link GeneralizedRcnn#detect} call once (after warm-up detect calls). Prints one
+ * {@code time <stage> <median ms>} line per stage and the detection count, for benchmarks/maskrcnn_compare.py.
+ * Options: {@link #help()}.
  */
 final class BenchDetectorCommand {
+    private static final Set<String> VALUED = Set.of("--in", "--height", "--width", "--seed", "--warmup",
+            "--repeat", "--score-thresh");
+
     private BenchDetectorCommand() {
     }
 
+    static String help() {
+        return """
+                usage: rcnn4j bench-detector [--in IMAGE.safetensors] [--height H] [--width W] [--seed S]
+                                             [--warmup N] [--repeat N] [--score-thresh T]
+
+                Times inference of maskrcnn_resnet50_fpn (random weights from --seed, eval mode) on the CPU
+                backend, stage by stage: transform, backbone, rpn, box heads + postprocess, mask branch, paste.
+                Then the whole detect() call once, as a check that the stages add up. Prints one
+                "time <stage> <median ms>" line per stage and the detection count (benchmarks/maskrcnn_compare.py
+                reads them). Give the JVM room: RCNN4J_JAVA_OPTS=-Xmx8g.
+                  --in FILE         the image: tensor "image", F32 [3,H,W]; default uniform noise from --seed
+                  --height H        noise image height; default 800
+                  --width W         noise image width; default 1216
+                  --seed S          weights and noise; default 0
+                  --warmup N        untimed detect() calls first; default 1
+                  --repeat N        timed staged runs (the median is printed); default 2
+                  --score-thresh T  box_score_thresh; default 0.05
+                """;
+    }
+
     static int run(List<String> args, PrintStream out) {
-        Map<String, String> o = parse(args);
-        int h = Integer.parseInt(o.getOrDefault("height", "800"));
-        int w = Integer.parseInt(o.getOrDefault("width", "1216"));
-        long seed = Long.parseLong(o.getOrDefault("seed", "0"));
-        int warmup = Integer.parseInt(o.getOrDefault("warmup", "1"));
-        int repeat = Integer.parseInt(o.getOrDefault("repeat", "2"));
-        float scoreThresh = Float.parseFloat(o.getOrDefault("score-thresh", "0.05"));
+        CommandArgs a = CommandArgs.parse("bench-detector", args, VALUED, Set.of(), false);
+        if (a.help()) {
+            out.print(help());
+            return Main.OK;
+        }
+        int h = a.intIn("--height", 800, 1, 100_000);
+        int w = a.intIn("--width", 1216, 1, 100_000);
+        long seed = a.longOf("--seed", 0);
+        int warmup = a.intIn("--warmup", 1, 0, 1_000_000);
+        int repeat = a.intIn("--repeat", 2, 1, 1_000_000);
+        float scoreThresh = (float) a.doubleIn("--score-thresh", 0.05, 0, 1);
         Tensor image;
-        if (o.containsKey("in")) {
+        Path in = a.path("--in");
+        if (in != null) {
             try {
-                image = Safetensors.read(Path.of(o.get("in"))).get("image");
+                image = Safetensors.read(in).get("image");
             } catch (IOException e) {
-                throw new UsageException("--in: cannot read " + o.get("in") + ": " + e.getMessage());
+                throw new UsageException("bench-detector: --in: cannot read " + in + ": " + e.getMessage());
             }
             if (image == null) {
-                throw new UsageException("--in: no tensor named 'image'");
+                throw new UsageException("bench-detector: --in: " + in + " has no tensor named 'image'");
             }
         } else {
             image = randomImage(h, w, seed);
@@ -188,17 +213,5 @@ final class BenchDetectorCommand {
             px[i] = (float) r.nextDouble();
         }
         return Tensor.ofFloats(px, 3, h, w);
-    }
-
-    private static Map<String, String> parse(List<String> args) {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (!a.startsWith("--") || i + 1 >= args.size()) {
-                throw new UsageException("bench-detector: expected --name value, got '" + a + "'");
-            }
-            o.put(a.substring(2), args.get(++i));
-        }
-        return o;
     }
 }

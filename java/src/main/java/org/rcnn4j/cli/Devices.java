@@ -50,6 +50,15 @@ final class Devices {
         };
     }
 
+    static String help() {
+        return """
+                usage: rcnn4j devices
+
+                Lists the devices (backends) --device takes: cpu, cuda and cuda-emu, whether each works on this
+                machine, and if not, why (no GPU or driver, emulator not built) and what to try instead.
+                """;
+    }
+
     static int list(PrintStream out) {
         out.printf("%-9s %-12s %s%n", "device", "status", "details");
         for (String name : NAMES) {

@@ -72,6 +72,10 @@ public final class Main {
             case "op":
                 return OpCommand.run(rest, out);
             case "devices":
+                if (rest.size() == 1 && (rest.get(0).equals("--help") || rest.get(0).equals("-h"))) {
+                    out.print(Devices.help());
+                    return OK;
+                }
                 noArguments(command, rest);
                 return Devices.list(out);
             case "proposals":

@@ -34,6 +34,24 @@ class MainTest {
                 + "op, example, devices, model, scenes, proposals, classify-localize, rcnn");
     }
 
+    /** The commands are read from the unknown-command message, so a new command cannot miss this check. */
+    @Test
+    void everyCommandAnswersHelpWithItsUsage() {
+        String err = Cli.run("frobnicate").err();
+        String list = err.substring(err.indexOf("(commands: ") + "(commands: ".length(), err.indexOf("; see"));
+        String[] commands = list.split(", ");
+        assertTrue(commands.length >= 15, err);
+        for (String c : commands) {
+            Cli.Result r = Cli.run(c, "--help").assertOk();
+            assertTrue(r.out().startsWith("usage: rcnn4j " + c), () -> c + " --help: " + r.out());
+        }
+    }
+
+    @Test
+    void benchDetectorRejectsABadValueInOneLine() {
+        Cli.run("bench-detector", "--repeat", "zero").assertUsageError("bench-detector", "--repeat");
+    }
+
     @Test
     void devicesReportsEveryBackendAndTheCpuWorks() {
         Cli.Result r = Cli.run("devices").assertOk();

@@ -26,10 +26,31 @@ public final class Nn {
         Tensor out = b.conv2d(input.value(), weight.value(), bias == null ? null : bias.value(), params);
         Var[] ins = bias == null ? new Var[] {input, weight} : new Var[] {input, weight, bias};
         return Autograd.record("conv2d", b, out, g -> {
+            if (!input.requiresGrad()) {
+                // a network's first layer, fed the images: their gradient (a col2im as costly as the weight
+                // gradient) would only be dropped
+                return inputlessConv2dGrads(b, g, input.value(), weight, bias, params);
+            }
             Conv2dGrads gr = b.conv2dBackward(g, input.value(), weight.value(), params, bias != null);
             return bias == null ? new Tensor[] {gr.gradInput(), gr.gradWeight()}
                     : new Tensor[] {gr.gradInput(), gr.gradWeight(), gr.gradBias()};
         }, ins);
+    }
+
+    /** conv2d's weight and bias gradients alone (input gradient null) for an input that needs none. */
+    private static Tensor[] inputlessConv2dGrads(Backend b, Tensor g, Tensor input, Var weight, Var bias,
+            Conv2dParams params) {
+        Tensor[] r = new Tensor[bias == null ? 2 : 3];
+        try {
+            r[1] = weight.requiresGrad() ? b.conv2dGradWeight(g, input, weight.shape(), params) : null;
+            if (bias != null && bias.requiresGrad()) {
+                r[2] = b.channelSum(g, null);
+            }
+            return r;
+        } catch (RuntimeException e) {
+            closeAll(r);
+            throw e;
+        }
     }
 
     /** F.linear: input [M,K], weight [N,K], bias [N] or null; output input . weight^T + bias, [M,N]. */

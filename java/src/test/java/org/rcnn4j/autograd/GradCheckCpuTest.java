@@ -1,5 +1,7 @@
 package org.rcnn4j.autograd;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.rcnn4j.autograd.GradCheck.check;
 import static org.rcnn4j.autograd.GradCheck.random;
 
@@ -56,6 +58,23 @@ class GradCheckCpuTest {
                 random(20, 2, 3, 5, 6), random(21, 4, 3, 3, 3), random(22, 4));
         check("conv2d groups 2 dilation 2 no bias", cpu, v -> Nn.conv2d(v[0], v[1], null,
                 new Conv2dParams(1, 2, 2, 0, 2, 1, 2)), random(23, 1, 4, 7, 5), random(24, 2, 2, 3, 2));
+    }
+
+    /** An input without requiresGrad (the images) takes the weight-and-bias-only backward. */
+    @Test
+    void conv2dOfAConstantInput() {
+        Tensor images = random(25, 2, 3, 6, 5);
+        check("conv2d constant input", cpu, v -> Nn.conv2d(Var.of(cpu, GradCheck.copy(images)), v[0], v[1],
+                Conv2dParams.of(2, 1, 1, 1)), random(26, 4, 3, 3, 3), random(27, 4));
+        check("conv2d constant input no bias", cpu, v -> Nn.conv2d(Var.of(cpu, GradCheck.copy(images)), v[0], null,
+                Conv2dParams.of(1, 1, 1, 1)), random(28, 4, 3, 3, 3));
+        try (Scope s = Scope.open()) {
+            Var x = Var.of(cpu, GradCheck.copy(images));
+            Var w = Var.param(cpu, random(29, 4, 3, 3, 3));
+            Ops.sum(Nn.conv2d(x, w, null, Conv2dParams.of(1, 1, 1, 1))).backward();
+            assertNull(x.grad(), "a constant input gets no gradient");
+            assertNotNull(w.grad());
+        }
     }
 
     @Test

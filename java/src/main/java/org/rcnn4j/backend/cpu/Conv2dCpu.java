@@ -15,7 +15,8 @@ import org.rcnn4j.tensor.Tensor;
  *
  * <p>Without groups, the gradients of a batch (and the forward pass of small maps) are one GEMM per product
  * ({@link Conv2dBatched}) whose columns run over every image's pixels. Grouped convolutions stay per image and
- * group, those units side by side on the cores.
+ * group, those units side by side on the cores. A stride-1 input gradient skips col2im: it is the forward
+ * convolution of dY with turned weights ({@link Conv2dGradInputAsConv}).
  */
 final class Conv2dCpu {
     /**
@@ -35,22 +36,27 @@ final class Conv2dCpu {
         }
         Tensor out = Tensor.zeros(DType.F32, s.outputShape());
         float[] y = out.floats();
-        float[] x = input.floats();
-        float[] w = weight.floats();
+        if (bias != null) {
+            float[] b = bias.floats();
+            int p = s.p();
+            for (int i = 0; i < s.n() * s.o(); i++) {
+                java.util.Arrays.fill(y, i * p, (i + 1) * p, b[i % s.o()]);
+            }
+        }
+        addForward(s, input.floats(), weight.floats(), y);
+        return out;
+    }
+
+    /** y += conv2d(x, w) without bias. */
+    static void addForward(Conv2dShape s, float[] x, float[] w, float[] y) {
         int groups = s.groups();
         int og = s.og();
         int kc = s.kc();
         int p = s.p();
         int hw = s.h() * s.w();
-        if (bias != null) {
-            float[] b = bias.floats();
-            for (int i = 0; i < s.n() * s.o(); i++) {
-                java.util.Arrays.fill(y, i * p, (i + 1) * p, b[i % s.o()]);
-            }
-        }
         if (groups == 1 && s.n() > 1 && p < BATCHED_FORWARD_BELOW) {
             Conv2dBatched.forward(s, x, w, y);
-            return out;
+            return;
         }
         int units = s.n() * groups;
         // many small problems (batches, depthwise): one whole GEMM per thread; else every core on each GEMM
@@ -66,7 +72,6 @@ final class Conv2dCpu {
                     : new Conv2dPack(x, xOff, s).im2col();
             gemm.multiply(og, p, kc, weights[g], im2col, y, (n * s.o() + g * og) * p, p, !perUnit);
         });
-        return out;
     }
 
     static Conv2dGrads backward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params,
@@ -115,6 +120,10 @@ final class Conv2dCpu {
      * side by side on the cores when there are enough of them.
      */
     private static void addGradInput(Conv2dShape s, float[] dy, float[] w, float[] dx) {
+        if (Conv2dGradInputAsConv.applies(s)) {
+            Conv2dGradInputAsConv.addGradInput(s, dy, w, dx);
+            return;
+        }
         if (s.groups() == 1 && s.n() > 1) {
             Conv2dBatched.gradInput(s, dy, w, dx);
             return;

@@ -128,7 +128,12 @@ class Conv2dCpuTest {
             // late stages of a batch: 2x2 and 3x1 maps, so every GEMM tile spans several images
             "32, 20, 4, 4, 24, 3, 3, 2, 2, 1, 1, 1, 1, 1",
             "7, 30, 2, 2, 17, 3, 3, 1, 1, 1, 1, 1, 1, 1",
-            "5, 9, 3, 1, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1"})
+            "5, 9, 3, 1, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1",
+            // stride 1 input gradients as a convolution with turned weights: no padding (turned: 2), dilation with
+            // a non-square kernel, and padding past dilation*(k-1), which stays on col2im
+            "2, 6, 9, 11, 5, 3, 3, 1, 1, 0, 0, 1, 1, 1",
+            "3, 5, 12, 10, 7, 3, 2, 1, 1, 2, 1, 2, 3, 1",
+            "2, 4, 6, 5, 3, 3, 3, 1, 1, 3, 1, 1, 1, 1"})
     void float32AgreesWithFloat64(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int ph, int pw,
             int dh, int dw, int groups) {
         Conv2dParams p = new Conv2dParams(sh, sw, ph, pw, dh, dw, groups);

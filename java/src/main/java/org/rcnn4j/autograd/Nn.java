@@ -1,6 +1,7 @@
 package org.rcnn4j.autograd;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 import org.rcnn4j.autograd.cpu.MaxPool;
 import org.rcnn4j.autograd.cuda.MaxPoolCuda;
 import org.rcnn4j.backend.Backend;
@@ -27,9 +28,10 @@ public final class Nn {
         Var[] ins = bias == null ? new Var[] {input, weight} : new Var[] {input, weight, bias};
         return Autograd.record("conv2d", b, out, g -> {
             if (!input.requiresGrad()) {
-                // a network's first layer, fed the images: their gradient (a col2im as costly as the weight
+                // a network's first layer, fed the images: their gradient (a GEMM as costly as the weight
                 // gradient) would only be dropped
-                return inputlessConv2dGrads(b, g, input.value(), weight, bias, params);
+                return convolutionGrads(b, g, input, weight, bias, () -> null,
+                        () -> b.conv2dGradWeight(g, input.value(), weight.shape(), params));
             }
             Conv2dGrads gr = b.conv2dBackward(g, input.value(), weight.value(), params, bias != null);
             return bias == null ? new Tensor[] {gr.gradInput(), gr.gradWeight()}
@@ -37,12 +39,16 @@ public final class Nn {
         }, ins);
     }
 
-    /** conv2d's weight and bias gradients alone (input gradient null) for an input that needs none. */
-    private static Tensor[] inputlessConv2dGrads(Backend b, Tensor g, Tensor input, Var weight, Var bias,
-            Conv2dParams params) {
+    /**
+     * A convolution's gradients for the inputs that want one: input, weight and, if given, bias (dY summed per
+     * channel); what was made is closed when a later one fails.
+     */
+    private static Tensor[] convolutionGrads(Backend b, Tensor g, Var input, Var weight, Var bias,
+            Supplier<Tensor> inputGrad, Supplier<Tensor> weightGrad) {
         Tensor[] r = new Tensor[bias == null ? 2 : 3];
         try {
-            r[1] = weight.requiresGrad() ? b.conv2dGradWeight(g, input, weight.shape(), params) : null;
+            r[0] = input.requiresGrad() ? inputGrad.get() : null;
+            r[1] = weight.requiresGrad() ? weightGrad.get() : null;
             if (bias != null && bias.requiresGrad()) {
                 r[2] = b.channelSum(g, null);
             }
@@ -264,20 +270,9 @@ public final class Nn {
         }
         int[] weightShape = weight.shape();
         Var[] ins = bias == null ? new Var[] {input, weight} : new Var[] {input, weight, bias};
-        return Autograd.record("conv_transpose2d", b, out, g -> {
-            Tensor[] r = new Tensor[ins.length];
-            try {
-                r[0] = input.requiresGrad() ? b.conv2d(g, weight.value(), null, params) : null;
-                r[1] = weight.requiresGrad() ? b.conv2dGradWeight(input.value(), g, weightShape, params) : null;
-                if (bias != null && bias.requiresGrad()) {
-                    r[2] = b.channelSum(g, null);
-                }
-                return r;
-            } catch (RuntimeException e) {
-                closeAll(r);
-                throw e;
-            }
-        }, ins);
+        return Autograd.record("conv_transpose2d", b, out, g -> convolutionGrads(b, g, input, weight, bias,
+                () -> b.conv2d(g, weight.value(), null, params),
+                () -> b.conv2dGradWeight(input.value(), g, weightShape, params)), ins);
     }
 
     /**

@@ -16,14 +16,17 @@ class ClassifyLocalizeTrainingTest {
         return ClassLocTrainer.Options.defaults(0.3, epochs, SEED);
     }
 
-    /** Many scenes for few epochs: with fewer scenes and more epochs the box head overfits (IoU below the mean box). */
+    /**
+     * Many scenes for few epochs: with fewer scenes and more epochs the box head overfits (IoU below the mean box).
+     * 4 epochs, not 3: at 3 the mean IoU (0.54..0.55) sat within rounding's reach of the bar (0.542).
+     */
     @Test
     void shortTrainingBeatsChanceAndTheFixedBox() {
         Backend cpu = Backends.create("cpu");
         SingleObjectScenes train = SingleObjectScenes.generate(FashionMnist.Split.TRAIN, 3000, SIZE, SEED);
         SingleObjectScenes test = SingleObjectScenes.generate(FashionMnist.Split.TEST, 200, SIZE, SEED + 1);
         try (ClassifyLocalize model = new ClassifyLocalize(cpu, SIZE, 10, SEED)) {
-            ClassLocTrainer.train(model, train, options(3), System.out);
+            ClassLocTrainer.train(model, train, options(4), System.out);
             ClassLocEval.Result r = ClassLocEval.evaluate(model, test);
             double baseline = ClassLocEval.fixedBoxIou(train.meanBox(), test);
             System.out.printf("accuracy=%.3f mean_iou=%.3f fixed-box iou=%.3f%n", r.accuracy(), r.meanIou(), baseline);

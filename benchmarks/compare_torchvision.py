@@ -220,6 +220,28 @@ def build_cases(quick):
                       {"input": xs, "weight": ws, "bias": bs, "grad_output": gs}, {"backward": small_bwd},
                       small_expected, repeat=500, rcnn4j_phases=["backward"], tolerance=1e-4))
 
+    # conv2d backward with stride 1: the demo's mask head (64 RoIs of 64 channels at 14x14, 3x3 64 -> 64), whose
+    # input gradient rcnn4j computes as a convolution with turned weights rather than by col2im
+    xm = torch.randn(64, 64, 14, 14, generator=g)
+    wm = torch.randn(64, 64, 3, 3, generator=g) * 0.05
+    bm = torch.randn(64, generator=g)
+    gm = torch.randn(64, 64, 14, 14, generator=g)
+
+    def mask_bwd(d):
+        x, ww, gg = xm.to(d), wm.to(d), gm.to(d)
+        return lambda: torch.ops.aten.convolution_backward(gg, x, ww, [64], [1, 1], [1, 1], [1, 1], False, [0, 0], 1,
+                                                           [True, True, True])
+
+    def mask_expected(d):
+        x, ww, b = (t.to(d).clone().requires_grad_(True) for t in (xm, wm, bm))
+        out = conv(x, ww, b, padding=1)
+        out.backward(gm.to(d))
+        return {"output": out.detach(), "grad_input": x.grad, "grad_weight": ww.grad, "grad_bias": b.grad}
+
+    cases.append(Case("conv2d backward mask head", "64 images, 3x3 64->64 at 14x14, padding 1", "conv2d",
+                      ["padding=1"], {"input": xm, "weight": wm, "bias": bm, "grad_output": gm}, {"backward": mask_bwd},
+                      mask_expected, repeat=100, rcnn4j_phases=["backward"], tolerance=1e-4))
+
     # BoxCoder.decode_single of 200k RPN codes (weights 1,1,1,1)
     nd = 20_000 if quick else 200_000
     anchors = proposals(g, nd, 1000, IMAGE_W, IMAGE_H)

@@ -30,7 +30,7 @@ public final class Nn {
             if (!input.requiresGrad()) {
                 // a network's first layer, fed the images: their gradient (a GEMM as costly as the weight
                 // gradient) would only be dropped
-                return convolutionGrads(b, g, input, weight, bias, () -> null,
+                return linearOpGrads(b, g, input, weight, bias, () -> null,
                         () -> b.conv2dGradWeight(g, input.value(), weight.shape(), params));
             }
             Conv2dGrads gr = b.conv2dBackward(g, input.value(), weight.value(), params, bias != null);
@@ -40,10 +40,11 @@ public final class Nn {
     }
 
     /**
-     * A convolution's gradients for the inputs that want one: input, weight and, if given, bias (dY summed per
-     * channel); what was made is closed when a later one fails.
+     * The gradients of an op linear in its input and in its weight, plus a per-channel bias (convolutions,
+     * channel_affine), for the inputs that want one: input, weight and, if given, bias (dY summed per channel);
+     * what was made is closed when a later one fails.
      */
-    private static Tensor[] convolutionGrads(Backend b, Tensor g, Var input, Var weight, Var bias,
+    private static Tensor[] linearOpGrads(Backend b, Tensor g, Var input, Var weight, Var bias,
             Supplier<Tensor> inputGrad, Supplier<Tensor> weightGrad) {
         Tensor[] r = new Tensor[bias == null ? 2 : 3];
         try {
@@ -195,20 +196,8 @@ public final class Nn {
         Backend b = input.backend();
         Tensor out = b.channelAffine(input.value(), scale.value(), shift == null ? null : shift.value());
         Var[] ins = shift == null ? new Var[] {input, scale} : new Var[] {input, scale, shift};
-        return Autograd.record("channel_affine", b, out, g -> {
-            Tensor[] r = new Tensor[ins.length];
-            try {
-                r[0] = input.requiresGrad() ? b.channelAffine(g, scale.value(), null) : null;
-                r[1] = scale.requiresGrad() ? b.channelSum(g, input.value()) : null;
-                if (shift != null && shift.requiresGrad()) {
-                    r[2] = b.channelSum(g, null);
-                }
-                return r;
-            } catch (RuntimeException e) {
-                closeAll(r);
-                throw e;
-            }
-        }, ins);
+        return Autograd.record("channel_affine", b, out, g -> linearOpGrads(b, g, input, scale, shift,
+                () -> b.channelAffine(g, scale.value(), null), () -> b.channelSum(g, input.value())), ins);
     }
 
     /** F.interpolate(input [N,C,H,W], size=(outputHeight, outputWidth), mode='nearest'), torch's index rule. */
@@ -270,7 +259,7 @@ public final class Nn {
         }
         int[] weightShape = weight.shape();
         Var[] ins = bias == null ? new Var[] {input, weight} : new Var[] {input, weight, bias};
-        return Autograd.record("conv_transpose2d", b, out, g -> convolutionGrads(b, g, input, weight, bias,
+        return Autograd.record("conv_transpose2d", b, out, g -> linearOpGrads(b, g, input, weight, bias,
                 () -> b.conv2d(g, weight.value(), null, params),
                 () -> b.conv2dGradWeight(input.value(), g, weightShape, params)), ins);
     }

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The rcnn4j command line: {@code op} runs one kernel on safetensors inputs, {@code example} runs every op on
@@ -72,11 +73,10 @@ public final class Main {
             case "op":
                 return OpCommand.run(rest, out);
             case "devices":
-                if (rest.size() == 1 && (rest.get(0).equals("--help") || rest.get(0).equals("-h"))) {
+                if (CommandArgs.parse(command, rest, Set.of(), Set.of(), false).help()) {
                     out.print(Devices.help());
                     return OK;
                 }
-                noArguments(command, rest);
                 return Devices.list(out);
             case "proposals":
                 return ProposalsCommand.run(rest, out);
@@ -109,12 +109,6 @@ public final class Main {
                 throw new UsageException("unknown command '" + command + "' (commands: demo, train, detect, eval, "
                         + "op, example, devices, model, scenes, proposals, classify-localize, rcnn, fast-rcnn, "
                         + "compare, bench-detector; see rcnn4j --help)");
-        }
-    }
-
-    private static void noArguments(String command, List<String> rest) {
-        if (!rest.isEmpty()) {
-            throw new UsageException(command + ": unexpected argument '" + rest.get(0) + "'");
         }
     }
 

@@ -93,6 +93,24 @@ def on(device, fn, *tensors):
     return lambda: fn(*moved)
 
 
+def conv_backward_phases(x, w, b, grad_out, stride, padding):
+    """For conv2d(x, w, b, stride, padding) with grad_output grad_out: the timed backward (aten's
+    convolution_backward, all three gradients) and the expected outputs (autograd's), each taking the device."""
+    def backward(d):
+        xx, ww, gg = x.to(d), w.to(d), grad_out.to(d)
+        return lambda: torch.ops.aten.convolution_backward(gg, xx, ww, [b.numel()], [stride, stride],
+                                                           [padding, padding], [1, 1], False, [0, 0], 1,
+                                                           [True, True, True])
+
+    def expected(d):
+        xx, ww, bb = (t.to(d).clone().requires_grad_(True) for t in (x, w, b))
+        out = torch.nn.functional.conv2d(xx, ww, bb, stride=stride, padding=padding)
+        out.backward(grad_out.to(d))
+        return {"output": out.detach(), "grad_input": xx.grad, "grad_weight": ww.grad, "grad_bias": bb.grad}
+
+    return backward, expected
+
+
 def build_cases(quick):
     g = torch.Generator().manual_seed(2024)
     cases = []
@@ -200,16 +218,7 @@ def build_cases(quick):
     small_sizes = "32 images, 3x3 96->128 at 4x4, stride 2, padding 1"
     small_sets = ["stride=2", "padding=1"]
 
-    def small_bwd(d):
-        x, ww, gg = xs.to(d), ws.to(d), gs.to(d)
-        return lambda: torch.ops.aten.convolution_backward(gg, x, ww, [128], [2, 2], [1, 1], [1, 1], False, [0, 0], 1,
-                                                           [True, True, True])
-
-    def small_expected(d):
-        x, ww, b = (t.to(d).clone().requires_grad_(True) for t in (xs, ws, bs))
-        out = conv(x, ww, b, stride=2, padding=1)
-        out.backward(gs.to(d))
-        return {"output": out.detach(), "grad_input": x.grad, "grad_weight": ww.grad, "grad_bias": b.grad}
+    small_bwd, small_expected = conv_backward_phases(xs, ws, bs, gs, stride=2, padding=1)
 
     cases.append(Case("conv2d forward small maps", small_sizes, "conv2d", small_sets,
                       {"input": xs, "weight": ws, "bias": bs},
@@ -226,17 +235,7 @@ def build_cases(quick):
     wm = torch.randn(64, 64, 3, 3, generator=g) * 0.05
     bm = torch.randn(64, generator=g)
     gm = torch.randn(64, 64, 14, 14, generator=g)
-
-    def mask_bwd(d):
-        x, ww, gg = xm.to(d), wm.to(d), gm.to(d)
-        return lambda: torch.ops.aten.convolution_backward(gg, x, ww, [64], [1, 1], [1, 1], [1, 1], False, [0, 0], 1,
-                                                           [True, True, True])
-
-    def mask_expected(d):
-        x, ww, b = (t.to(d).clone().requires_grad_(True) for t in (xm, wm, bm))
-        out = conv(x, ww, b, padding=1)
-        out.backward(gm.to(d))
-        return {"output": out.detach(), "grad_input": x.grad, "grad_weight": ww.grad, "grad_bias": b.grad}
+    mask_bwd, mask_expected = conv_backward_phases(xm, wm, bm, gm, stride=1, padding=1)
 
     cases.append(Case("conv2d backward mask head", "64 images, 3x3 64->64 at 14x14, padding 1", "conv2d",
                       ["padding=1"], {"input": xm, "weight": wm, "bias": bm, "grad_output": gm}, {"backward": mask_bwd},

@@ -49,13 +49,16 @@ final class SgemmDriver {
     private final SgemmKernel kernel;
     private final int mr;
     private final int nr;
-    private final ThreadLocal<Scratch> scratch;
+    /**
+     * Per-thread packing buffers, shared by every driver: the warm-up's hand-over builds a new driver, and buffers
+     * of its own would be allocated again while the stand-in's stayed reachable from each thread (tens of MB).
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     SgemmDriver(SgemmKernel kernel) {
         this.kernel = kernel;
         this.mr = kernel.mr();
         this.nr = kernel.nr();
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(mr * nr));
     }
 
     /** The driver over the best micro-kernel this JVM offers, once that kernel is compiled ({@link SgemmWarmUp}). */
@@ -119,7 +122,8 @@ final class SgemmDriver {
         int tasks = (n + nc - 1) / nc;
         int mcInner = Math.max(mr, MAX_MC / mr * mr);
         GemmParallel.forEach(tasks, parallel, t -> {
-            Scratch s = scratch.get();
+            Scratch s = SCRATCH.get();
+            float[] tileBuf = s.tile(mr * nr);
             int j0 = t * nc;
             int ncT = Math.min(nc, n - j0);
             int strips = (ncT + nr - 1) / nr;
@@ -135,7 +139,7 @@ final class SgemmDriver {
                         int cols = Math.min(nr, n - jj);
                         for (int i0 = ib; i0 < iEnd; i0 += mr) {
                             tile(kc, ap, k0 * mPad + i0 * kc, bp, ts * nr * kc, i0, jj, Math.min(mr, m - i0), cols,
-                                    c, cOff, ldc, sink, s.tile);
+                                    c, cOff, ldc, sink, tileBuf);
                         }
                     }
                 }
@@ -164,7 +168,8 @@ final class SgemmDriver {
         int mc = GemmParallel.blockSize(m, unit, threads, MAX_MC);
         int tasks = (m + mc - 1) / mc;
         GemmParallel.forEach(tasks, parallel, t -> {
-            Scratch s = scratch.get();
+            Scratch s = SCRATCH.get();
+            float[] tileBuf = s.tile(mr * nr);
             int i0 = t * mc;
             int mcT = Math.min(mc, m - i0);
             int strips = (mcT + mr - 1) / mr;
@@ -178,7 +183,7 @@ final class SgemmDriver {
                     for (int is = 0; is < strips; is++) {
                         int ii = i0 + is * mr;
                         tile(kc, ap, is * mr * kc, bp, bOff, ii, jj, Math.min(mr, i0 + mcT - ii), cols, c, cOff,
-                                ldc, sink, s.tile);
+                                ldc, sink, tileBuf);
                     }
                 }
             }
@@ -219,12 +224,15 @@ final class SgemmDriver {
 
     /** Per-thread packing buffers; only used inside one leaf task, which never waits on other tasks. */
     private static final class Scratch {
-        final float[] tile;
+        private float[] tile = new float[0];
         private float[] a = new float[0];
         private float[] b = new float[0];
 
-        Scratch(int tileSize) {
-            tile = new float[tileSize];
+        float[] tile(int size) {
+            if (tile.length < size) {
+                tile = new float[size];
+            }
+            return tile;
         }
 
         float[] a(int size) {

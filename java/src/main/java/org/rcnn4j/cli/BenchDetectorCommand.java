@@ -21,16 +21,16 @@ import org.rcnn4j.detection.MaskInference;
 import org.rcnn4j.detection.MultiScaleRoIAlignFunction;
 import org.rcnn4j.detection.TransformPostprocess;
 import org.rcnn4j.io.Safetensors;
-import org.rcnn4j.models.BackboneWithFpn;
-import org.rcnn4j.models.GeneralizedRcnn;
-import org.rcnn4j.models.ImageDetections;
-import org.rcnn4j.models.ImageList;
-import org.rcnn4j.models.Models;
-import org.rcnn4j.models.ModelOptions;
-import org.rcnn4j.models.RcnnConfig;
-import org.rcnn4j.models.RcnnLayout;
-import org.rcnn4j.models.RegionProposalNetwork;
-import org.rcnn4j.models.RoiHeads;
+import org.rcnn4j.detection.backbone.BackboneWithFpn;
+import org.rcnn4j.detection.GeneralizedRcnn;
+import org.rcnn4j.detection.ImageDetections;
+import org.rcnn4j.detection.ImageList;
+import org.rcnn4j.detection.Models;
+import org.rcnn4j.detection.ModelOptions;
+import org.rcnn4j.detection.RcnnConfig;
+import org.rcnn4j.detection.RcnnLayout;
+import org.rcnn4j.detection.RegionProposalNetwork;
+import org.rcnn4j.detection.RoiHeads;
 import org.rcnn4j.tensor.Tensor;
 
 /**

@@ -1,8 +1,8 @@
 package org.rcnn4j.cli;
 
 import java.util.List;
-import org.rcnn4j.models.GeneralizedRcnn;
-import org.rcnn4j.models.RcnnConfig;
+import org.rcnn4j.detection.GeneralizedRcnn;
+import org.rcnn4j.detection.RcnnConfig;
 
 /**
  * The box head's inference thresholds as options of the commands that run a trained detector (detect, eval), with

@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.coco.DetectionEvaluation;
+import org.rcnn4j.train.DetectionEvaluation;
 import org.rcnn4j.data.CocoDetectionDataset;
-import org.rcnn4j.models.GeneralizedRcnn;
-import org.rcnn4j.models.ModelFile;
+import org.rcnn4j.detection.GeneralizedRcnn;
+import org.rcnn4j.detection.ModelFile;
 
 /**
  * {@code rcnn4j eval --weights model.safetensors --data DIR|FILE.json [--images DIR]}: COCO AP of a trained

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.rcnn4j.data.CocoScenesExport;
 import org.rcnn4j.data.FashionMnist;
 import org.rcnn4j.data.FashionMnistScenes;
 import org.rcnn4j.data.Sample;

@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /** "eval: 40/100 images, 0.25 s/image, ETA 0:15" lines, at most one a second (and the last), or none. */
-final class EvalProgress {
+public final class EvalProgress {
     private static final long INTERVAL_NS = 1_000_000_000L;
 
     private final PrintStream out;
@@ -12,12 +12,12 @@ final class EvalProgress {
     private final long start = System.nanoTime();
     private long lastPrint = Long.MIN_VALUE;
 
-    EvalProgress(PrintStream out, int total) {
+    public EvalProgress(PrintStream out, int total) {
         this.out = out;
         this.total = total;
     }
 
-    void update(int done) {
+    public void update(int done) {
         if (out == null) {
             return;
         }

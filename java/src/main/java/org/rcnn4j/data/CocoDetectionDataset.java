@@ -1,5 +1,6 @@
 package org.rcnn4j.data;
 
+import org.rcnn4j.cli.CocoScenesExport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package org.rcnn4j.data;
 
+import org.rcnn4j.cli.CocoScenesExport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

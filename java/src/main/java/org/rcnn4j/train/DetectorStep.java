@@ -11,8 +11,8 @@ import org.rcnn4j.autograd.Var;
 import org.rcnn4j.data.Dataset;
 import org.rcnn4j.data.HorizontalFlip;
 import org.rcnn4j.data.Sample;
-import org.rcnn4j.models.DetectionTargets;
-import org.rcnn4j.models.GeneralizedRcnn;
+import org.rcnn4j.detection.DetectionTargets;
+import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.tensor.Tensor;
 
 /**

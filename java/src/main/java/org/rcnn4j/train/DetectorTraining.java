@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.rcnn4j.data.Dataset;
-import org.rcnn4j.models.GeneralizedRcnn;
-import org.rcnn4j.models.ModelFile;
+import org.rcnn4j.detection.GeneralizedRcnn;
+import org.rcnn4j.detection.ModelFile;
 
 /**
  * The training recipe shared by {@code rcnn4j demo} and {@code rcnn4j train}: SGD with momentum and weight decay,

@@ -3,7 +3,7 @@ package org.rcnn4j.train;
 import java.util.ArrayList;
 import java.util.List;
 import org.rcnn4j.data.Dataset;
-import org.rcnn4j.models.FastRcnn;
+import org.rcnn4j.detection.FastRcnn;
 import org.rcnn4j.proposals.DatasetProposals;
 import org.rcnn4j.tensor.Tensor;
 

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.rcnn4j.models.ImageDetections;
+import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 

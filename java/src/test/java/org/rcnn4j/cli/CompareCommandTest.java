@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rcnn4j.coco.CocoParams;
-import org.rcnn4j.coco.DetectionEvaluation;
+import org.rcnn4j.train.DetectionEvaluation;
 
 /** compare's options and its table; the full run takes half an hour and is not a unit test. */
 class CompareCommandTest {

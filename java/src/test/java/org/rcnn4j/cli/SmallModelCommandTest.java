@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.models.GeneralizedRcnn;
-import org.rcnn4j.models.ModelOptions;
-import org.rcnn4j.models.Models;
+import org.rcnn4j.detection.GeneralizedRcnn;
+import org.rcnn4j.detection.ModelOptions;
+import org.rcnn4j.detection.Models;
 import org.rcnn4j.nn.StateEntry;
 
 /** {@code ./rcnn4j model maskrcnn_small | fasterrcnn_small}: the small models' keys, shapes and totals. */

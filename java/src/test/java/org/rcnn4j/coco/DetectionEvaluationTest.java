@@ -1,5 +1,6 @@
 package org.rcnn4j.coco;
 
+import org.rcnn4j.train.DetectionEvaluation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,13 +18,13 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rcnn4j.data.CocoDetectionDataset;
-import org.rcnn4j.data.CocoScenesExport;
+import org.rcnn4j.cli.CocoScenesExport;
 import org.rcnn4j.data.Dataset;
 import org.rcnn4j.data.FashionMnist;
 import org.rcnn4j.data.FashionMnistScenes;
 import org.rcnn4j.data.Sample;
 import org.rcnn4j.data.SceneConfig;
-import org.rcnn4j.models.ImageDetections;
+import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.tensor.Tensor;
 
 class DetectionEvaluationTest {

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcnn4j.models.ImageDetections;
+import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.tensor.Tensor;
 
 class DetectionResultsTest {

@@ -1,5 +1,6 @@
 package org.rcnn4j.data;
 
+import org.rcnn4j.cli.CocoScenesExport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

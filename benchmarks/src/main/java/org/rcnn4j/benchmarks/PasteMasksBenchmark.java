@@ -58,6 +58,6 @@ public class PasteMasksBenchmark {
 
     @Benchmark
     public Tensor pasteCpu() {
-        return cpu.pasteMasks(masks, boxes, H, W, 1);
+        return cpu.roi().pasteMasks(masks, boxes, H, W, 1);
     }
 }

@@ -81,7 +81,7 @@ final class Ops {
                 List.of(iouThreshold()),
                 List.of(TensorSpec.out("keep", "[K]", OUT_INDEX, "indices of the kept boxes")),
                 null, null,
-                c -> c.output("keep", c.phase("nms", () -> c.backend().nms(c.in("boxes"), c.in("scores"),
+                c -> c.output("keep", c.phase("nms", () -> c.backend().boxes().nms(c.in("boxes"), c.in("scores"),
                         c.params().number("iou_threshold")))));
     }
 
@@ -93,7 +93,7 @@ final class Ops {
                 List.of(iouThreshold()),
                 List.of(TensorSpec.out("keep", "[K]", OUT_INDEX, "indices of the kept boxes")),
                 null, null,
-                c -> c.output("keep", c.phase("batched_nms", () -> c.backend().batchedNms(c.in("boxes"),
+                c -> c.output("keep", c.phase("batched_nms", () -> c.backend().boxes().batchedNms(c.in("boxes"),
                         c.in("scores"), c.in("idxs"), c.params().number("iou_threshold")))));
     }
 
@@ -104,7 +104,8 @@ final class Ops {
                 List.of(),
                 List.of(TensorSpec.out("iou", "[N,M]", OUT_FLOAT, "IoU of every pair")),
                 null, null,
-                c -> c.output("iou", c.phase("box_iou", () -> c.backend().boxIou(c.in("boxes1"), c.in("boxes2")))));
+                c -> c.output("iou", c.phase("box_iou", () -> c.backend().boxes().boxIou(c.in("boxes1"),
+                c.in("boxes2")))));
     }
 
     private static OpSpec clipBoxes() {
@@ -115,7 +116,7 @@ final class Ops {
                 null, null,
                 c -> {
                     int[] size = c.params().integers("size");
-                    c.output("boxes", c.phase("clip", () -> c.backend().clipBoxesToImage(c.in("boxes"), size[0],
+                    c.output("boxes", c.phase("clip", () -> c.backend().boxes().clipBoxesToImage(c.in("boxes"), size[0],
                             size[1])));
                 });
     }
@@ -127,7 +128,7 @@ final class Ops {
                 List.of(param("min_size", null, "smallest side kept", ParamParsers.nonNegativeFloat())),
                 List.of(TensorSpec.out("keep", "[K]", OUT_INDEX, "indices of the boxes kept")),
                 null, null,
-                c -> c.output("keep", c.phase("remove_small_boxes", () -> c.backend().removeSmallBoxes(
+                c -> c.output("keep", c.phase("remove_small_boxes", () -> c.backend().boxes().removeSmallBoxes(
                         c.in("boxes"), c.params().number("min_size")))));
     }
 
@@ -146,7 +147,7 @@ final class Ops {
                 null, null,
                 c -> {
                     Params p = c.params();
-                    c.output("anchors", c.phase("anchors", () -> c.backend().anchors(p.integers("sizes"),
+                    c.output("anchors", c.phase("anchors", () -> c.backend().boxes().anchors(p.integers("sizes"),
                             p.numbers("aspect_ratios"), p.integer("image_height"), p.integer("image_width"),
                             p.integer("feature_height"), p.integer("feature_width"))));
                 });
@@ -161,7 +162,7 @@ final class Ops {
                                 ParamParsers.finiteFloat())),
                 List.of(TensorSpec.out("boxes", "[K,4*C]", OUT_FLOAT, "decoded boxes")),
                 null, null,
-                c -> c.output("boxes", c.phase("decode", () -> c.backend().decodeBoxes(c.in("rel_codes"),
+                c -> c.output("boxes", c.phase("decode", () -> c.backend().boxes().decodeBoxes(c.in("rel_codes"),
                         c.in("boxes"), c.params().numbers("weights"), c.params().number("bbox_xform_clip")))));
     }
 
@@ -172,7 +173,8 @@ final class Ops {
                 List.of(weights()),
                 List.of(TensorSpec.out("targets", "[K,4]", OUT_FLOAT, "(dx, dy, dw, dh)")),
                 null, null,
-                c -> c.output("targets", c.phase("encode", () -> c.backend().encodeBoxes(c.in("reference_boxes"),
+                c -> c.output("targets", c.phase("encode",
+                () -> c.backend().boxes().encodeBoxes(c.in("reference_boxes"),
                         c.in("proposals"), c.params().numbers("weights")))));
     }
 
@@ -199,10 +201,10 @@ final class Ops {
                     int ratio = p.integer("sampling_ratio");
                     boolean aligned = p.flag("aligned");
                     Backend b = c.backend();
-                    c.output("output", c.phase("forward", () -> b.roiAlign(c.in("input"), c.in("boxes"), size[0],
+                    c.output("output", c.phase("forward", () -> b.roi().roiAlign(c.in("input"), c.in("boxes"), size[0],
                             size[1], scale, ratio, aligned)));
                     if (c.has("grad_output")) {
-                        c.output("grad_input", c.phase("backward", () -> b.roiAlignBackward(c.in("grad_output"),
+                        c.output("grad_input", c.phase("backward", () -> b.roi().roiAlignBackward(c.in("grad_output"),
                                 c.in("boxes"), c.shape("input"), scale, ratio, aligned)));
                     }
                 });
@@ -223,12 +225,12 @@ final class Ops {
                     int[] size = c.params().integers("output_size");
                     float scale = c.params().number("spatial_scale");
                     Backend b = c.backend();
-                    RoiPoolResult r = c.phase("forward", () -> b.roiPool(c.in("input"), c.in("boxes"), size[0],
+                    RoiPoolResult r = c.phase("forward", () -> b.roi().roiPool(c.in("input"), c.in("boxes"), size[0],
                             size[1], scale));
                     c.output("output", r.output());
                     c.temporary(r.argmax());
                     if (c.has("grad_output")) {
-                        c.output("grad_input", c.phase("backward", () -> b.roiPoolBackward(c.in("grad_output"),
+                        c.output("grad_input", c.phase("backward", () -> b.roi().roiPoolBackward(c.in("grad_output"),
                                 c.in("boxes"), r.argmax(), c.shape("input"))));
                     }
                 });
@@ -245,7 +247,7 @@ final class Ops {
                 null, null,
                 c -> {
                     Params p = c.params();
-                    c.output("masks", c.phase("paste", () -> c.backend().pasteMasks(c.in("masks"), c.in("boxes"),
+                    c.output("masks", c.phase("paste", () -> c.backend().roi().pasteMasks(c.in("masks"), c.in("boxes"),
                             p.integer("image_height"), p.integer("image_width"), p.integer("padding"))));
                 });
     }
@@ -303,10 +305,10 @@ final class Ops {
                 c -> {
                     Conv2dParams cp = convParams(c.params());
                     Backend b = c.backend();
-                    c.output("output", c.phase("forward", () -> b.conv2d(c.in("input"), c.in("weight"),
+                    c.output("output", c.phase("forward", () -> b.conv().conv2d(c.in("input"), c.in("weight"),
                             c.in("bias"), cp)));
                     if (c.has("grad_output")) {
-                        Conv2dGrads g = c.phase("backward", () -> b.conv2dBackward(c.in("grad_output"),
+                        Conv2dGrads g = c.phase("backward", () -> b.conv().conv2dBackward(c.in("grad_output"),
                                 c.in("input"), c.in("weight"), cp, c.has("bias")));
                         c.output("grad_input", g.gradInput());
                         c.output("grad_weight", g.gradWeight());
@@ -338,7 +340,7 @@ final class Ops {
                 c -> {
                     boolean ta = c.params().flag("transpose_input");
                     boolean tb = c.params().flag("transpose_other");
-                    c.output("output", c.phase("matmul", () -> c.backend().matmul(c.in("input"), c.in("other"),
+                    c.output("output", c.phase("matmul", () -> c.backend().linalg().matmul(c.in("input"), c.in("other"),
                             ta, tb)));
                 });
     }

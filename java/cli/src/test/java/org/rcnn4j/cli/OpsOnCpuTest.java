@@ -68,7 +68,8 @@ class OpsOnCpuTest {
     void nms() {
         Tensor b = random.boxes(200, 100, 100, 5);
         Tensor s = random.uniform(0, 1, 200);
-        same(run("nms", new Object[] {"boxes", b, "scores", s}, "iou_threshold=0.3"), "keep", cpu.nms(b, s, 0.3f));
+        same(run("nms", new Object[] {"boxes", b, "scores", s}, "iou_threshold=0.3"), "keep", cpu.boxes().nms(b, s,
+                0.3f));
     }
 
     @Test
@@ -81,22 +82,23 @@ class OpsOnCpuTest {
         }
         Tensor idxs = Tensor.ofLongs(idx, 200);
         same(run("batched_nms", new Object[] {"boxes", b, "scores", s, "idxs", idxs}, "iou_threshold=0.5"), "keep",
-                cpu.batchedNms(b, s, idxs, 0.5f));
+                cpu.boxes().batchedNms(b, s, idxs, 0.5f));
     }
 
     @Test
     void boxIou() {
         Tensor a = random.boxes(13, 50, 40, 1);
         Tensor b = random.boxes(17, 50, 40, 1);
-        same(run("box_iou", new Object[] {"boxes1", a, "boxes2", b}), "iou", cpu.boxIou(a, b));
+        same(run("box_iou", new Object[] {"boxes1", a, "boxes2", b}), "iou", cpu.boxes().boxIou(a, b));
     }
 
     @Test
     void clipAndRemoveSmall() {
         Tensor b = random.boxes(30, 120, 90, 0.5f);
         same(run("clip_boxes_to_image", new Object[] {"boxes", b}, "size=60,80"), "boxes",
-                cpu.clipBoxesToImage(b, 60, 80));
-        same(run("remove_small_boxes", new Object[] {"boxes", b}, "min_size=20"), "keep", cpu.removeSmallBoxes(b, 20f));
+                cpu.boxes().clipBoxesToImage(b, 60, 80));
+        same(run("remove_small_boxes", new Object[] {"boxes", b}, "min_size=20"), "keep",
+                cpu.boxes().removeSmallBoxes(b, 20f));
     }
 
     @Test
@@ -106,8 +108,8 @@ class OpsOnCpuTest {
         Tensor g = random.normal(9, 3, 4, 3);
         Map<String, Tensor> got = run("roi_align", new Object[] {"input", x, "boxes", r, "grad_output", g},
                 "output_size=4,3", "spatial_scale=0.5", "sampling_ratio=2", "aligned=true");
-        same(got, "output", cpu.roiAlign(x, r, 4, 3, 0.5f, 2, true), "grad_input",
-                cpu.roiAlignBackward(g, r, x.shape(), 0.5f, 2, true));
+        same(got, "output", cpu.roi().roiAlign(x, r, 4, 3, 0.5f, 2, true), "grad_input",
+                cpu.roi().roiAlignBackward(g, r, x.shape(), 0.5f, 2, true));
     }
 
     @Test
@@ -115,11 +117,11 @@ class OpsOnCpuTest {
         Tensor x = random.normal(2, 3, 12, 16);
         Tensor r = rois(9, 2, 32, 24);
         Tensor g = random.normal(9, 3, 3, 3);
-        RoiPoolResult expected = cpu.roiPool(x, r, 3, 3, 0.5f);
+        RoiPoolResult expected = cpu.roi().roiPool(x, r, 3, 3, 0.5f);
         Map<String, Tensor> got = run("roi_pool", new Object[] {"input", x, "boxes", r, "grad_output", g},
                 "output_size=3", "spatial_scale=0.5");
         same(got, "output", expected.output(), "grad_input",
-                cpu.roiPoolBackward(g, r, expected.argmax(), x.shape()));
+                cpu.roi().roiPoolBackward(g, r, expected.argmax(), x.shape()));
     }
 
     @Test
@@ -128,10 +130,10 @@ class OpsOnCpuTest {
         Tensor codes = random.normal(20, 8);
         float[] w = {1, 1, 1, 1};
         same(run("decode_boxes", new Object[] {"rel_codes", codes, "boxes", ref}, "weights=1,1,1,1",
-                "bbox_xform_clip=2.5"), "boxes", cpu.decodeBoxes(codes, ref, w, 2.5f));
+                "bbox_xform_clip=2.5"), "boxes", cpu.boxes().decodeBoxes(codes, ref, w, 2.5f));
         Tensor gt = random.boxes(20, 100, 80, 2);
         same(run("encode_boxes", new Object[] {"reference_boxes", gt, "proposals", ref}), "targets",
-                cpu.encodeBoxes(gt, ref, new float[] {10, 10, 5, 5}));
+                cpu.boxes().encodeBoxes(gt, ref, new float[] {10, 10, 5, 5}));
     }
 
     @Test
@@ -140,7 +142,8 @@ class OpsOnCpuTest {
         Cli.run("op", "anchors", "--out", out.toString(), "--set", "sizes=32,64", "--set", "aspect_ratios=0.5,1,2",
                 "--set", "image_height=100", "--set", "image_width=150", "--set", "feature_height=13", "--set",
                 "feature_width=19").assertOk();
-        same(Cli.read(out), "anchors", cpu.anchors(new int[] {32, 64}, new float[] {0.5f, 1, 2}, 100, 150, 13, 19));
+        same(Cli.read(out), "anchors", cpu.boxes().anchors(new int[] {32, 64}, new float[] {0.5f, 1, 2}, 100, 150, 13,
+                19));
     }
 
     @Test
@@ -148,7 +151,7 @@ class OpsOnCpuTest {
         Tensor m = random.uniform(0, 1, 4, 1, 14, 14);
         Tensor b = random.boxes(4, 40, 30, 3);
         same(run("paste_masks", new Object[] {"masks", m, "boxes", b}, "image_height=30", "image_width=40"), "masks",
-                cpu.pasteMasks(m, b, 30, 40, 1));
+                cpu.roi().pasteMasks(m, b, 30, 40, 1));
     }
 
     @Test
@@ -157,9 +160,9 @@ class OpsOnCpuTest {
         Tensor w = random.normal(6, 2, 3, 3);
         Tensor bias = random.normal(6);
         Conv2dParams p = new Conv2dParams(2, 1, 1, 2, 1, 2, 2);
-        Tensor y = cpu.conv2d(x, w, bias, p);
+        Tensor y = cpu.conv().conv2d(x, w, bias, p);
         Tensor g = random.normal(y.shape());
-        Conv2dGrads grads = cpu.conv2dBackward(g, x, w, p, true);
+        Conv2dGrads grads = cpu.conv().conv2dBackward(g, x, w, p, true);
         Map<String, Tensor> got = run("conv2d", new Object[] {"input", x, "weight", w, "bias", bias, "grad_output", g},
                 "stride=2,1", "padding=1,2", "dilation=1,2", "groups=2");
         same(got, "output", y, "grad_input", grads.gradInput(), "grad_weight", grads.gradWeight(), "grad_bias",
@@ -171,6 +174,6 @@ class OpsOnCpuTest {
         Tensor a = random.normal(7, 5);
         Tensor b = random.normal(6, 7);
         same(run("matmul", new Object[] {"input", a, "other", b}, "transpose_input=true", "transpose_other=true"),
-                "output", cpu.matmul(a, b, true, true));
+                "output", cpu.linalg().matmul(a, b, true, true));
     }
 }

@@ -86,8 +86,8 @@ class OpsOnCudaTest {
         Tensor g = random.normal(11, 5, 3, 4);
         Map<String, Tensor> got = run("roi_align", new Object[] {"input", x, "boxes", r, "grad_output", g},
                 "--set", "output_size=3,4", "--set", "spatial_scale=0.5", "--set", "aligned=true", "--repeat", "2");
-        close("output", cpu.roiAlign(x, r, 3, 4, 0.5f, -1, true), got.get("output"), TensorAssert.FORWARD);
-        close("grad_input", cpu.roiAlignBackward(g, r, x.shape(), 0.5f, -1, true), got.get("grad_input"),
+        close("output", cpu.roi().roiAlign(x, r, 3, 4, 0.5f, -1, true), got.get("output"), TensorAssert.FORWARD);
+        close("grad_input", cpu.roi().roiAlignBackward(g, r, x.shape(), 0.5f, -1, true), got.get("grad_input"),
                 TensorAssert.GRADIENT);
     }
 
@@ -98,9 +98,9 @@ class OpsOnCudaTest {
         Tensor g = random.normal(7, 4, 2, 2);
         Map<String, Tensor> got = run("roi_pool", new Object[] {"input", x, "boxes", r, "grad_output", g},
                 "--set", "output_size=2", "--set", "spatial_scale=0.5", "--repeat", "3");
-        RoiPoolResult expected = cpu.roiPool(x, r, 2, 2, 0.5f);
+        RoiPoolResult expected = cpu.roi().roiPool(x, r, 2, 2, 0.5f);
         close("output", expected.output(), got.get("output"), TensorAssert.FORWARD);
-        close("grad_input", cpu.roiPoolBackward(g, r, expected.argmax(), x.shape()), got.get("grad_input"),
+        close("grad_input", cpu.roi().roiPoolBackward(g, r, expected.argmax(), x.shape()), got.get("grad_input"),
                 TensorAssert.GRADIENT);
     }
 
@@ -110,7 +110,7 @@ class OpsOnCudaTest {
         Tensor b = random.boxes(3, 40, 30, 3);
         Map<String, Tensor> got = run("paste_masks", new Object[] {"masks", m, "boxes", b}, "--set", "image_height=30",
                 "--set", "image_width=40");
-        close("masks", cpu.pasteMasks(m, b, 30, 40, 1), got.get("masks"), TensorAssert.FORWARD);
+        close("masks", cpu.roi().pasteMasks(m, b, 30, 40, 1), got.get("masks"), TensorAssert.FORWARD);
     }
 
     @Test
@@ -118,7 +118,7 @@ class OpsOnCudaTest {
         Tensor a = random.normal(9, 13);
         Tensor b = random.normal(13, 6);
         Map<String, Tensor> got = run("matmul", new Object[] {"input", a, "other", b});
-        close("output", cpu.matmul(a, b, false, false), got.get("output"), TensorAssert.FORWARD);
+        close("output", cpu.linalg().matmul(a, b, false, false), got.get("output"), TensorAssert.FORWARD);
     }
 
     @Test
@@ -127,7 +127,7 @@ class OpsOnCudaTest {
         Tensor sc = random.uniform(0, 1, 300);
         Map<String, Tensor> got = run("nms", new Object[] {"boxes", b, "scores", sc}, "--set", "iou_threshold=0.4",
                 "--repeat", "2");
-        TensorAssert.assertExact("keep (seed " + random.seed() + ")", cpu.nms(b, sc, 0.4f), got.get("keep"));
+        TensorAssert.assertExact("keep (seed " + random.seed() + ")", cpu.boxes().nms(b, sc, 0.4f), got.get("keep"));
     }
 
     @Test
@@ -135,7 +135,7 @@ class OpsOnCudaTest {
         Tensor ref = random.boxes(40, 100, 80, 2);
         Tensor codes = random.normal(40, 8);
         Map<String, Tensor> got = run("decode_boxes", new Object[] {"rel_codes", codes, "boxes", ref});
-        close("boxes", cpu.decodeBoxes(codes, ref, new float[] {10, 10, 5, 5}, (float) Math.log(1000.0 / 16)),
+        close("boxes", cpu.boxes().decodeBoxes(codes, ref, new float[] {10, 10, 5, 5}, (float) Math.log(1000.0 / 16)),
                 got.get("boxes"), TensorAssert.FORWARD);
     }
 }

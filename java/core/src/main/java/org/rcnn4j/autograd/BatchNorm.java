@@ -39,14 +39,14 @@ final class BatchNorm {
                 throw new IllegalArgumentException("batch_norm: input: expected more than 1 value per channel when "
                         + "training, got input size " + Arrays.toString(shape));
             }
-            mean = perChannel(b, b.channelSum(input.value(), null), 1.0 / count);
+            mean = perChannel(b, b.channels().channelSum(input.value(), null), 1.0 / count);
             double[] negMean = new double[c];
             for (int i = 0; i < c; i++) {
                 negMean[i] = -mean[i];
             }
             try (Tensor shift = Tensors.make(b, negMean, dtype, c);
-                    Tensor centered = b.channelAffine(input.value(), null, shift)) {
-                var = perChannel(b, b.channelSum(centered, centered), 1.0 / count);
+                    Tensor centered = b.channels().channelAffine(input.value(), null, shift)) {
+                var = perChannel(b, b.channels().channelSum(centered, centered), 1.0 / count);
             }
             if (runningMean != null || runningVar != null) {
                 updateRunning(b, runningMean, runningVar, mean, var, count, momentum);
@@ -70,7 +70,7 @@ final class BatchNorm {
         }
         Tensor out;
         try (Tensor at = Tensors.make(b, a, dtype, c); Tensor st = Tensors.make(b, shift, dtype, c)) {
-            out = b.channelAffine(input.value(), at, st);
+            out = b.channels().channelAffine(input.value(), at, st);
         }
         int weightAt = weight == null ? -1 : 1;
         int biasAt = bias == null ? -1 : weightAt + (weight == null ? 2 : 1);
@@ -98,8 +98,8 @@ final class BatchNorm {
             double[] invstd, double[] a, boolean training, long count, int weightAt, int biasAt) {
         int c = mean.length;
         DType dtype = input.dtype();
-        double[] sdy = perChannel(b, b.channelSum(g, null), 1.0);
-        double[] sdyx = perChannel(b, b.channelSum(g, input.value()), 1.0);
+        double[] sdy = perChannel(b, b.channels().channelSum(g, null), 1.0);
+        double[] sdyx = perChannel(b, b.channels().channelSum(g, input.value()), 1.0);
         // sum of g * xhat per channel: d weight
         double[] dgamma = new double[c];
         for (int i = 0; i < c; i++) {
@@ -115,7 +115,7 @@ final class BatchNorm {
             return;
         }
         try (Tensor at = Tensors.make(b, a, dtype, c)) {
-            Tensor dx = b.channelAffine(g, at, null);
+            Tensor dx = b.channels().channelAffine(g, at, null);
             if (!training) {
                 r[0] = dx;
                 return;
@@ -128,7 +128,7 @@ final class BatchNorm {
                 q[i] = -a[i] * sdy[i] / count - p[i] * mean[i];
             }
             try (Tensor pt = Tensors.make(b, p, dtype, c); Tensor qt = Tensors.make(b, q, dtype, c);
-                    Tensor stats = b.channelAffine(input.value(), pt, qt)) {
+                    Tensor stats = b.channels().channelAffine(input.value(), pt, qt)) {
                 r[0] = Tensors.add(b, dx, stats);
             } finally {
                 dx.close();

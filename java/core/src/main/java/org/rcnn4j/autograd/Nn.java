@@ -24,16 +24,16 @@ public final class Nn {
     /** F.conv2d(input, weight, bias, ...); bias may be null. */
     public static Var conv2d(Var input, Var weight, Var bias, Conv2dParams params) {
         Backend b = input.backend();
-        Tensor out = b.conv2d(input.value(), weight.value(), bias == null ? null : bias.value(), params);
+        Tensor out = b.conv().conv2d(input.value(), weight.value(), bias == null ? null : bias.value(), params);
         Var[] ins = bias == null ? new Var[] {input, weight} : new Var[] {input, weight, bias};
         return Autograd.record("conv2d", b, out, g -> {
             if (!input.requiresGrad()) {
                 // a network's first layer, fed the images: their gradient (a GEMM as costly as the weight
                 // gradient) would only be dropped
                 return linearOpGrads(b, g, input, weight, bias, () -> null,
-                        () -> b.conv2dGradWeight(g, input.value(), weight.shape(), params));
+                        () -> b.conv().conv2dGradWeight(g, input.value(), weight.shape(), params));
             }
-            Conv2dGrads gr = b.conv2dBackward(g, input.value(), weight.value(), params, bias != null);
+            Conv2dGrads gr = b.conv().conv2dBackward(g, input.value(), weight.value(), params, bias != null);
             return bias == null ? new Tensor[] {gr.gradInput(), gr.gradWeight()}
                     : new Tensor[] {gr.gradInput(), gr.gradWeight(), gr.gradBias()};
         }, ins);
@@ -51,7 +51,7 @@ public final class Nn {
             r[0] = input.requiresGrad() ? inputGrad.get() : null;
             r[1] = weight.requiresGrad() ? weightGrad.get() : null;
             if (bias != null && bias.requiresGrad()) {
-                r[2] = b.channelSum(g, null);
+                r[2] = b.channels().channelSum(g, null);
             }
             return r;
         } catch (RuntimeException e) {
@@ -72,12 +72,12 @@ public final class Nn {
         if (bias != null && !Arrays.equals(bias.shape(), new int[] {n})) {
             throw new IllegalArgumentException("linear: bias must be [" + n + "], got " + bias.value());
         }
-        Tensor out = b.matmul(input.value(), weight.value(), false, true);
+        Tensor out = b.linalg().matmul(input.value(), weight.value(), false, true);
         boolean fast = F32.supports(b, out);
         if (bias != null && fast) {
             // broadcast the bias as a rank-1 GEMM: ones[M,1] . bias[1,N]
             try (Tensor ones = Tensors.full(b, out.dtype(), 1.0, m, 1);
-                    Tensor rows = b.matmul(ones, bias.value().reshape(1, n), false, false)) {
+                    Tensor rows = b.linalg().matmul(ones, bias.value().reshape(1, n), false, false)) {
                 Tensor sum = F32.axpby(b, out, rows, 1f, 1f);
                 out.close();
                 out = sum;
@@ -106,11 +106,11 @@ public final class Nn {
         return Autograd.record("linear", b, out, g -> {
             Tensor[] r = new Tensor[ins.length];
             try {
-                r[0] = input.requiresGrad() ? b.matmul(g, weight.value(), false, false) : null;
-                r[1] = weight.requiresGrad() ? b.matmul(g, input.value(), true, false) : null;
+                r[0] = input.requiresGrad() ? b.linalg().matmul(g, weight.value(), false, false) : null;
+                r[1] = weight.requiresGrad() ? b.linalg().matmul(g, input.value(), true, false) : null;
                 if (bias != null && bias.requiresGrad() && fast) {
                     try (Tensor ones = Tensors.full(b, g.dtype(), 1.0, m, 1);
-                            Tensor row = b.matmul(ones, g, true, false)) {
+                            Tensor row = b.linalg().matmul(ones, g, true, false)) {
                         r[2] = Tensors.copy(b, row, n);
                     }
                 } else if (bias != null && bias.requiresGrad()) {
@@ -136,19 +136,19 @@ public final class Nn {
             int samplingRatio, boolean aligned) {
         Backend b = input.backend();
         int[] inShape = input.shape();
-        Tensor out = b.roiAlign(input.value(), rois.value(), outputHeight, outputWidth, spatialScale, samplingRatio,
-                aligned);
-        return Autograd.record("roi_align", b, out, g -> new Tensor[] {b.roiAlignBackward(g, rois.value(), inShape,
-                spatialScale, samplingRatio, aligned), null}, new Var[] {input, rois});
+        Tensor out = b.roi().roiAlign(input.value(), rois.value(), outputHeight, outputWidth, spatialScale,
+                samplingRatio, aligned);
+        return Autograd.record("roi_align", b, out, g -> new Tensor[] {b.roi().roiAlignBackward(g, rois.value(),
+                inShape, spatialScale, samplingRatio, aligned), null}, new Var[] {input, rois});
     }
 
     /** torchvision.ops.roi_pool; the argmax is kept (on the backend) for backward. */
     public static Var roiPool(Var input, Var rois, int outputHeight, int outputWidth, float spatialScale) {
         Backend b = input.backend();
         int[] inShape = input.shape();
-        RoiPoolResult r = b.roiPool(input.value(), rois.value(), outputHeight, outputWidth, spatialScale);
+        RoiPoolResult r = b.roi().roiPool(input.value(), rois.value(), outputHeight, outputWidth, spatialScale);
         Var argmax = Var.of(b, r.argmax());
-        return Autograd.record("roi_pool", b, r.output(), g -> new Tensor[] {b.roiPoolBackward(g, rois.value(),
+        return Autograd.record("roi_pool", b, r.output(), g -> new Tensor[] {b.roi().roiPoolBackward(g, rois.value(),
                 argmax.value(), inShape), null}, new Var[] {input, rois}, argmax);
     }
 
@@ -194,19 +194,20 @@ public final class Nn {
             throw new IllegalArgumentException("channel_affine: scale: required, got null");
         }
         Backend b = input.backend();
-        Tensor out = b.channelAffine(input.value(), scale.value(), shift == null ? null : shift.value());
+        Tensor out = b.channels().channelAffine(input.value(), scale.value(), shift == null ? null : shift.value());
         Var[] ins = shift == null ? new Var[] {input, scale} : new Var[] {input, scale, shift};
         return Autograd.record("channel_affine", b, out, g -> linearOpGrads(b, g, input, scale, shift,
-                () -> b.channelAffine(g, scale.value(), null), () -> b.channelSum(g, input.value())), ins);
+                () -> b.channels().channelAffine(g, scale.value(), null), () -> b.channels().channelSum(g,
+                input.value())), ins);
     }
 
     /** F.interpolate(input [N,C,H,W], size=(outputHeight, outputWidth), mode='nearest'), torch's index rule. */
     public static Var upsampleNearest(Var input, int outputHeight, int outputWidth) {
         Backend b = input.backend();
         int[] inShape = input.shape();
-        Tensor out = b.upsampleNearest(input.value(), outputHeight, outputWidth);
-        return Autograd.record("upsample_nearest", b, out, g -> new Tensor[] {b.upsampleNearestBackward(g, inShape)},
-                new Var[] {input});
+        Tensor out = b.channels().upsampleNearest(input.value(), outputHeight, outputWidth);
+        return Autograd.record("upsample_nearest", b, out, g -> new Tensor[] {b.channels().upsampleNearestBackward(g,
+                inShape)}, new Var[] {input});
     }
 
     /**
@@ -246,10 +247,10 @@ public final class Nn {
                     + bias.value());
         }
         int[] outShape = {x.size(0), outChannels, oh, ow};
-        Tensor out = b.conv2dGradInput(x, w, outShape, params);
+        Tensor out = b.conv().conv2dGradInput(x, w, outShape, params);
         if (bias != null) {
             try {
-                Tensor withBias = b.channelAffine(out, null, bias.value());
+                Tensor withBias = b.channels().channelAffine(out, null, bias.value());
                 out.close();
                 out = withBias;
             } catch (RuntimeException e) {
@@ -260,8 +261,8 @@ public final class Nn {
         int[] weightShape = weight.shape();
         Var[] ins = bias == null ? new Var[] {input, weight} : new Var[] {input, weight, bias};
         return Autograd.record("conv_transpose2d", b, out, g -> linearOpGrads(b, g, input, weight, bias,
-                () -> b.conv2d(g, weight.value(), null, params),
-                () -> b.conv2dGradWeight(input.value(), g, weightShape, params)), ins);
+                () -> b.conv().conv2d(g, weight.value(), null, params),
+                () -> b.conv().conv2dGradWeight(input.value(), g, weightShape, params)), ins);
     }
 
     /**

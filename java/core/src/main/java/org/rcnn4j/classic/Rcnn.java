@@ -124,7 +124,7 @@ public final class Rcnn implements AutoCloseable {
             return new Detections(new float[0], new float[0], new long[0]);
         }
         Backend b = extractor.backend();
-        long[] keep = b.toHost(b.batchedNms(b.toDevice(Tensor.ofFloats(boxes, m, 4)),
+        long[] keep = b.toHost(b.boxes().batchedNms(b.toDevice(Tensor.ofFloats(boxes, m, 4)),
                 b.toDevice(Tensor.ofFloats(scores, m)), b.toDevice(Tensor.ofLongs(idx, m)), options.nmsIou()))
                 .longs();
         int out = Math.min(keep.length, options.maxDetections());

@@ -58,7 +58,7 @@ public final class DetectionPostprocess {
         float[] scores = Softmax.rows(Host.floats(backend, classLogits), n, c);
         float[] decoded;
         try (Tensor props = Host.floatsOn(backend, all, n, 4);
-                Tensor d = backend.decodeBoxes(boxRegression, props, BoxCoding.ROI_WEIGHTS,
+                Tensor d = backend.boxes().decodeBoxes(boxRegression, props, BoxCoding.ROI_WEIGHTS,
                         BoxCoding.BBOX_XFORM_CLIP)) {
             decoded = Host.floats(backend, d).clone();
         }
@@ -79,7 +79,7 @@ public final class DetectionPostprocess {
         float[] mine = new float[rows * c * 4];
         System.arraycopy(decoded, start * c * 4, mine, 0, mine.length);
         try (Tensor boxes = Host.floatsOn(b, mine, rows * c, 4);
-                Tensor cl = b.clipBoxesToImage(boxes, shape[0], shape[1])) {
+                Tensor cl = b.boxes().clipBoxesToImage(boxes, shape[0], shape[1])) {
             clipped = Host.floats(b, cl).clone();
         }
         // proposal-major, class-minor, background dropped, score > thresh (float32 compare as torch)
@@ -100,7 +100,7 @@ public final class DetectionPostprocess {
         }
         long[] big;
         try (Tensor t = Host.floatsOn(b, java.util.Arrays.copyOf(kb, 4 * m), m, 4);
-                Tensor keep = b.removeSmallBoxes(t, MIN_SIZE)) {
+                Tensor keep = b.boxes().removeSmallBoxes(t, MIN_SIZE)) {
             big = Host.longs(b, keep).clone();
         }
         int q = big.length;
@@ -115,7 +115,7 @@ public final class DetectionPostprocess {
         try (Tensor tb = Host.floatsOn(b, bb, q, 4);
                 Tensor ts = Host.floatsOn(b, bs, q);
                 Tensor tl = Host.longsOn(b, bl, q);
-                Tensor keep = b.batchedNms(tb, ts, tl, nmsThresh)) {
+                Tensor keep = b.boxes().batchedNms(tb, ts, tl, nmsThresh)) {
             kept = Host.longs(b, keep).clone();
         }
         int d = Math.min(limit, kept.length);

@@ -93,9 +93,9 @@ public final class ProposalFilter {
         // device intermediates are closed here (on the CPU backend close does nothing)
         try (Tensor dSel = backend.toDevice(Tensor.ofFloats(sel, m, 4));
                 Tensor dAnchors = backend.toDevice(Tensor.ofFloats(selAnchors, m, 4));
-                Tensor decoded = backend.decodeBoxes(dSel, dAnchors, UNIT_WEIGHTS, BBOX_XFORM_CLIP);
-                Tensor boxes = backend.clipBoxesToImage(decoded, size[0], size[1]);
-                Tensor keepSmall = backend.removeSmallBoxes(boxes, s.minSize())) {
+                Tensor decoded = backend.boxes().decodeBoxes(dSel, dAnchors, UNIT_WEIGHTS, BBOX_XFORM_CLIP);
+                Tensor boxes = backend.boxes().clipBoxesToImage(decoded, size[0], size[1]);
+                Tensor keepSmall = backend.boxes().removeSmallBoxes(boxes, s.minSize())) {
             clipped = backend.toHost(boxes).floats();
             large = backend.toHost(keepSmall).longs();
         }
@@ -120,7 +120,7 @@ public final class ProposalFilter {
             try (Tensor db = backend.toDevice(Tensor.ofFloats(kb, k, 4));
                     Tensor ds = backend.toDevice(Tensor.ofFloats(ks, k));
                     Tensor dl = backend.toDevice(Tensor.ofLongs(kl, k));
-                    Tensor kept = backend.batchedNms(db, ds, dl, s.nmsThresh())) {
+                    Tensor kept = backend.boxes().batchedNms(db, ds, dl, s.nmsThresh())) {
                 nms = backend.toHost(kept).longs();
             }
         }

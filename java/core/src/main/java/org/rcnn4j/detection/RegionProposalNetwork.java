@@ -67,8 +67,8 @@ public final class RegionProposalNetwork extends Module {
             Var[] out = head.forward(features.get(l));
             logits.add(out[0]);
             boxes.add(out[1]);
-            try (Tensor anc = backend.anchors(anchorGenerator.sizes(l), anchorGenerator.aspectRatios(), padH, padW,
-                    s[2], s[3])) {
+            try (Tensor anc = backend.boxes().anchors(anchorGenerator.sizes(l), anchorGenerator.aspectRatios(), padH,
+                    padW, s[2], s[3])) {
                 System.arraycopy(backend.toHost(anc).floats(), 0, anchors, 4 * off, 4 * perLevel[l]);
             }
             off += perLevel[l];

@@ -112,7 +112,7 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
             long[] lab = new long[n];
             if (g > 0) {
                 long[] m;
-                try (Tensor iou = backend.boxIou(gtBoxes.get(i), proposals.get(i))) {
+                try (Tensor iou = backend.boxes().boxIou(gtBoxes.get(i), proposals.get(i))) {
                     m = matcher.match(Host.floats(backend, iou), g, n);
                 }
                 for (int j = 0; j < n; j++) {
@@ -181,7 +181,7 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
             }
             Tensor sp = Host.floatsOn(backend, Host.rows4(p, keep), k, 4);
             try (Tensor mg = Host.floatsOn(backend, Host.rows4(gt, mk), k, 4)) {
-                targets.add(backend.encodeBoxes(mg, sp, BoxCoding.ROI_WEIGHTS));
+                targets.add(backend.boxes().encodeBoxes(mg, sp, BoxCoding.ROI_WEIGHTS));
             }
             props.add(sp);
             matched.add(Host.longsOn(backend, mk, k));

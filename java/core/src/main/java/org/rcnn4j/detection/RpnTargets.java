@@ -40,7 +40,7 @@ public record RpnTargets(List<Tensor> labels, List<Tensor> matchedGtBoxes, List<
             float[] box = new float[4 * n];
             if (g > 0) {
                 long[] m;
-                try (Tensor iou = backend.boxIou(gt, a)) {
+                try (Tensor iou = backend.boxes().boxIou(gt, a)) {
                     m = matcher.match(Host.floats(backend, iou), g, n);
                 }
                 float[] gb = Host.floats(backend, gt);
@@ -53,7 +53,7 @@ public record RpnTargets(List<Tensor> labels, List<Tensor> matchedGtBoxes, List<
             Tensor mb = Host.floatsOn(backend, box, n, 4);
             labels.add(Host.floatsOn(backend, lab, n));
             matched.add(mb);
-            targets.add(backend.encodeBoxes(mb, a, BoxCoding.RPN_WEIGHTS));
+            targets.add(backend.boxes().encodeBoxes(mb, a, BoxCoding.RPN_WEIGHTS));
         }
         return new RpnTargets(labels, matched, targets);
     }

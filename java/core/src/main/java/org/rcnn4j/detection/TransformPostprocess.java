@@ -30,6 +30,6 @@ public final class TransformPostprocess {
 
     /** paste_masks_in_image(masks [D,1,M,M], boxes in original coordinates [D,4], originalSize, padding 1). */
     public static Tensor pasteMasks(Backend backend, Tensor masks, Tensor boxesInOriginal, int[] originalSize) {
-        return backend.pasteMasks(masks, boxesInOriginal, originalSize[0], originalSize[1], 1);
+        return backend.roi().pasteMasks(masks, boxesInOriginal, originalSize[0], originalSize[1], 1);
     }
 }

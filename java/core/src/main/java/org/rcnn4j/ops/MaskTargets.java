@@ -51,7 +51,7 @@ public final class MaskTargets {
                 gt = backend.toDevice(hostMasksAsFloat(gtMasks));
                 rois = backend.toDevice(hostRois(proposals, matchedIdxs, gtMasks.size(0)));
             }
-            Tensor aligned = backend.roiAlign(gt, rois, m, m, 1.0f, -1, false);
+            Tensor aligned = backend.roi().roiAlign(gt, rois, m, m, 1.0f, -1, false);
             // [K,1,M,M] -> [K,M,M], handing the storage over rather than copying it
             return aligned.isDevice() ? Tensor.onDevice(DType.F32, aligned.deviceBuffer(), k, m, m)
                     : aligned.reshape(k, m, m);

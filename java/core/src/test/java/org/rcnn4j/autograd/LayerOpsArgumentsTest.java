@@ -39,7 +39,7 @@ class LayerOpsArgumentsTest {
             assertMessageNames("scale", () -> Nn.channelAffine(v(2, 3, 4, 4), null, v(3)));
             assertMessageLeadsWith("scale", () -> Nn.channelAffine(v(2, 3), Var.of(cpu, Tensor.zeros(
                     org.rcnn4j.tensor.DType.F64, 3)), null));
-            assertMessageLeadsWith("other", () -> cpu.channelSum(v(2, 3).value(), v(3, 2).value()));
+            assertMessageLeadsWith("other", () -> cpu.channels().channelSum(v(2, 3).value(), v(3, 2).value()));
         }
     }
 
@@ -49,7 +49,7 @@ class LayerOpsArgumentsTest {
             assertMessageLeadsWith("size", () -> Nn.upsampleNearest(v(1, 2, 3, 3), 0, 4));
             assertMessageLeadsWith("input", () -> Nn.upsampleNearest(v(2, 3, 3), 4, 4));
             assertMessageLeadsWith("input", () -> Nn.upsampleNearest(v(1, 2, 0, 3), 4, 4));
-            assertMessageLeadsWith("grad_output", () -> cpu.upsampleNearestBackward(v(1, 3, 4, 4).value(),
+            assertMessageLeadsWith("grad_output", () -> cpu.channels().upsampleNearestBackward(v(1, 3, 4, 4).value(),
                     new int[] {1, 2, 2, 2}));
         }
     }
@@ -66,7 +66,7 @@ class LayerOpsArgumentsTest {
             assertMessageNames("output size", () -> Nn.convTranspose2d(v(1, 4, 1, 1), v(4, 2, 1, 1), null, 1, 1, 0,
                     1, 1));
             assertMessageNames("input", () -> Nn.convTranspose2d(v(4, 3, 3), v(4, 2, 2, 2), null, 2, 0, 0, 1, 1));
-            assertMessageLeadsWith("grad_output", () -> cpu.conv2dGradInput(v(1, 4, 3, 3).value(),
+            assertMessageLeadsWith("grad_output", () -> cpu.conv().conv2dGradInput(v(1, 4, 3, 3).value(),
                     v(4, 2, 2, 2).value(), new int[] {1, 2, 5, 5}, Conv2dParams.of(2, 0, 1, 1)));
         }
     }

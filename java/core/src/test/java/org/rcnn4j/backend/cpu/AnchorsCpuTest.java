@@ -27,8 +27,8 @@ class AnchorsCpuTest {
             }
             long[] image = f.get(c + "image_size").longs();
             long[] feature = f.get(c + "feature_size").longs();
-            Tensor anchors = cpu.anchors(sizes, f.get(c + "aspect_ratios").floats(), (int) image[0], (int) image[1],
-                    (int) feature[0], (int) feature[1]);
+            Tensor anchors = cpu.boxes().anchors(sizes, f.get(c + "aspect_ratios").floats(), (int) image[0],
+                    (int) image[1], (int) feature[0], (int) feature[1]);
             TensorAssert.assertExact(c, f.get(c + "anchors"), anchors);
         }
         assertEquals(6, cases);
@@ -45,7 +45,7 @@ class AnchorsCpuTest {
 
     @Test
     void strideIsTheIntegerQuotientPerAxis() {
-        Tensor a = cpu.anchors(new int[] {512}, new float[] {1f}, 800, 1088, 13, 17);
+        Tensor a = cpu.boxes().anchors(new int[] {512}, new float[] {1f}, 800, 1088, 13, 17);
         TensorAssert.assertShape("anchors", a, 13 * 17, 4);
         float[] d = a.floats();
         assertEquals(64f - 256f, d[4], "second column: stride 1088 // 17 = 64");
@@ -55,16 +55,17 @@ class AnchorsCpuTest {
     @Test
     void badInputsNameTheArgument() {
         float[] r = {1f};
-        assertMessageLeadsWith("sizes", () -> cpu.anchors(new int[0], r, 10, 10, 2, 2));
-        assertMessageLeadsWith("sizes", () -> cpu.anchors(new int[] {0}, r, 10, 10, 2, 2));
-        assertMessageLeadsWith("sizes", () -> cpu.anchors(null, r, 10, 10, 2, 2));
-        assertMessageLeadsWith("aspect_ratios", () -> cpu.anchors(new int[] {8}, new float[0], 10, 10, 2, 2));
-        assertMessageLeadsWith("aspect_ratios", () -> cpu.anchors(new int[] {8}, new float[] {-1f}, 10, 10, 2, 2));
+        assertMessageLeadsWith("sizes", () -> cpu.boxes().anchors(new int[0], r, 10, 10, 2, 2));
+        assertMessageLeadsWith("sizes", () -> cpu.boxes().anchors(new int[] {0}, r, 10, 10, 2, 2));
+        assertMessageLeadsWith("sizes", () -> cpu.boxes().anchors(null, r, 10, 10, 2, 2));
+        assertMessageLeadsWith("aspect_ratios", () -> cpu.boxes().anchors(new int[] {8}, new float[0], 10, 10, 2, 2));
+        assertMessageLeadsWith("aspect_ratios", () -> cpu.boxes().anchors(new int[] {8}, new float[] {-1f}, 10, 10, 2,
+                2));
         assertMessageLeadsWith("aspect_ratios",
-                () -> cpu.anchors(new int[] {8}, new float[] {Float.NaN}, 10, 10, 2, 2));
-        assertMessageLeadsWith("image_height", () -> cpu.anchors(new int[] {8}, r, 0, 10, 2, 2));
-        assertMessageLeadsWith("image_width", () -> cpu.anchors(new int[] {8}, r, 10, -1, 2, 2));
-        assertMessageLeadsWith("feature_height", () -> cpu.anchors(new int[] {8}, r, 10, 10, 0, 2));
-        assertMessageLeadsWith("feature_width", () -> cpu.anchors(new int[] {8}, r, 10, 10, 2, 0));
+                () -> cpu.boxes().anchors(new int[] {8}, new float[] {Float.NaN}, 10, 10, 2, 2));
+        assertMessageLeadsWith("image_height", () -> cpu.boxes().anchors(new int[] {8}, r, 0, 10, 2, 2));
+        assertMessageLeadsWith("image_width", () -> cpu.boxes().anchors(new int[] {8}, r, 10, -1, 2, 2));
+        assertMessageLeadsWith("feature_height", () -> cpu.boxes().anchors(new int[] {8}, r, 10, 10, 0, 2));
+        assertMessageLeadsWith("feature_width", () -> cpu.boxes().anchors(new int[] {8}, r, 10, 10, 2, 0));
     }
 }

@@ -21,7 +21,7 @@ class BoxCoderCpuTest {
         for (int i = 0; i < 2; i++) {
             String c = "decode" + i + ".";
             Tensor rel = f.get(c + "rel_codes");
-            Tensor out = cpu.decodeBoxes(rel, f.get(c + "boxes"), f.get(c + "weights").floats(),
+            Tensor out = cpu.boxes().decodeBoxes(rel, f.get(c + "boxes"), f.get(c + "weights").floats(),
                     f.get(c + "bbox_xform_clip").floats()[0]);
             TensorAssert.assertClose(c, f.get(c + "out"), out, TensorAssert.FORWARD);
             // the fixture drives dw/dh past the clamp, so the clamp is what keeps these finite and equal
@@ -39,7 +39,7 @@ class BoxCoderCpuTest {
     void encodeMatchesTorchvisionWithBothWeights() {
         for (int i = 0; i < 2; i++) {
             String c = "encode" + i + ".";
-            Tensor out = cpu.encodeBoxes(f.get(c + "reference_boxes"), f.get(c + "proposals"),
+            Tensor out = cpu.boxes().encodeBoxes(f.get(c + "reference_boxes"), f.get(c + "proposals"),
                     f.get(c + "weights").floats());
             TensorAssert.assertClose(c, f.get(c + "out"), out, TensorAssert.FORWARD);
         }
@@ -49,34 +49,34 @@ class BoxCoderCpuTest {
     void encodeThenDecodeGivesTheReferenceBack() {
         String c = "encode1.";
         float[] w = f.get(c + "weights").floats();
-        Tensor codes = cpu.encodeBoxes(f.get(c + "reference_boxes"), f.get(c + "proposals"), w);
-        Tensor back = cpu.decodeBoxes(codes, f.get(c + "proposals"), w, CLIP);
+        Tensor codes = cpu.boxes().encodeBoxes(f.get(c + "reference_boxes"), f.get(c + "proposals"), w);
+        Tensor back = cpu.boxes().decodeBoxes(codes, f.get(c + "proposals"), w, CLIP);
         TensorAssert.assertClose("round trip", f.get(c + "reference_boxes"), back, 1e-5);
     }
 
     @Test
     void emptyInputs() {
-        TensorAssert.assertShape("decode", cpu.decodeBoxes(Tensor.zeros(DType.F32, 0, 8), Tensor.zeros(DType.F32, 0, 4),
-                new float[] {1, 1, 1, 1}, CLIP), 0, 8);
-        TensorAssert.assertShape("encode", cpu.encodeBoxes(Tensor.zeros(DType.F32, 0, 4), Tensor.zeros(DType.F32, 0, 4),
-                new float[] {1, 1, 1, 1}), 0, 4);
+        TensorAssert.assertShape("decode", cpu.boxes().decodeBoxes(Tensor.zeros(DType.F32, 0, 8),
+                Tensor.zeros(DType.F32, 0, 4), new float[] {1, 1, 1, 1}, CLIP), 0, 8);
+        TensorAssert.assertShape("encode", cpu.boxes().encodeBoxes(Tensor.zeros(DType.F32, 0, 4),
+                Tensor.zeros(DType.F32, 0, 4), new float[] {1, 1, 1, 1}), 0, 4);
     }
 
     @Test
     void badInputsNameTheArgument() {
         float[] w = {1, 1, 1, 1};
         Tensor b = Tensor.zeros(DType.F32, 3, 4);
-        assertMessageLeadsWith("rel_codes", () -> cpu.decodeBoxes(Tensor.zeros(DType.F32, 3, 6), b, w, CLIP));
-        assertMessageLeadsWith("rel_codes", () -> cpu.decodeBoxes(Tensor.zeros(DType.F32, 3, 0), b, w, CLIP));
-        assertMessageLeadsWith("rel_codes", () -> cpu.decodeBoxes(Tensor.zeros(DType.F64, 3, 4), b, w, CLIP));
-        assertMessageLeadsWith("boxes", () -> cpu.decodeBoxes(Tensor.zeros(DType.F32, 2, 8), b, w, CLIP));
-        assertMessageLeadsWith("boxes", () -> cpu.decodeBoxes(b, Tensor.zeros(DType.F32, 3, 5), w, CLIP));
-        assertMessageLeadsWith("weights", () -> cpu.decodeBoxes(b, b, new float[] {1, 1, 1}, CLIP));
-        assertMessageLeadsWith("weights", () -> cpu.decodeBoxes(b, b, new float[] {1, 1, 1, Float.NaN}, CLIP));
-        assertMessageLeadsWith("bbox_xform_clip", () -> cpu.decodeBoxes(b, b, w, Float.NaN));
-        assertMessageLeadsWith("reference_boxes", () -> cpu.encodeBoxes(Tensor.zeros(DType.F32, 3), b, w));
-        assertMessageLeadsWith("proposals", () -> cpu.encodeBoxes(b, Tensor.zeros(DType.F32, 4, 4), w));
-        assertMessageLeadsWith("proposals", () -> cpu.encodeBoxes(b, Tensor.zeros(DType.F64, 3, 4), w));
-        assertMessageLeadsWith("weights", () -> cpu.encodeBoxes(b, b, null));
+        assertMessageLeadsWith("rel_codes", () -> cpu.boxes().decodeBoxes(Tensor.zeros(DType.F32, 3, 6), b, w, CLIP));
+        assertMessageLeadsWith("rel_codes", () -> cpu.boxes().decodeBoxes(Tensor.zeros(DType.F32, 3, 0), b, w, CLIP));
+        assertMessageLeadsWith("rel_codes", () -> cpu.boxes().decodeBoxes(Tensor.zeros(DType.F64, 3, 4), b, w, CLIP));
+        assertMessageLeadsWith("boxes", () -> cpu.boxes().decodeBoxes(Tensor.zeros(DType.F32, 2, 8), b, w, CLIP));
+        assertMessageLeadsWith("boxes", () -> cpu.boxes().decodeBoxes(b, Tensor.zeros(DType.F32, 3, 5), w, CLIP));
+        assertMessageLeadsWith("weights", () -> cpu.boxes().decodeBoxes(b, b, new float[] {1, 1, 1}, CLIP));
+        assertMessageLeadsWith("weights", () -> cpu.boxes().decodeBoxes(b, b, new float[] {1, 1, 1, Float.NaN}, CLIP));
+        assertMessageLeadsWith("bbox_xform_clip", () -> cpu.boxes().decodeBoxes(b, b, w, Float.NaN));
+        assertMessageLeadsWith("reference_boxes", () -> cpu.boxes().encodeBoxes(Tensor.zeros(DType.F32, 3), b, w));
+        assertMessageLeadsWith("proposals", () -> cpu.boxes().encodeBoxes(b, Tensor.zeros(DType.F32, 4, 4), w));
+        assertMessageLeadsWith("proposals", () -> cpu.boxes().encodeBoxes(b, Tensor.zeros(DType.F64, 3, 4), w));
+        assertMessageLeadsWith("weights", () -> cpu.boxes().encodeBoxes(b, b, null));
     }
 }

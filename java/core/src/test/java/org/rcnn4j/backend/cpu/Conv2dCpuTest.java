@@ -35,10 +35,10 @@ class Conv2dCpuTest {
 
     private void check(String what, Map<String, Tensor> f, Tensor x, Tensor w, Tensor b, Tensor gy) {
         Conv2dParams p = ConvTestData.params(f);
-        Tensor y = cpu.conv2d(x, w, b, p);
+        Tensor y = cpu.conv().conv2d(x, w, b, p);
         assertEquals(x.dtype(), y.dtype(), what);
         TensorAssert.assertClose(what + " output", f.get("output"), y, TensorAssert.FORWARD);
-        Conv2dGrads g = cpu.conv2dBackward(gy, x, w, p, b != null);
+        Conv2dGrads g = cpu.conv().conv2dBackward(gy, x, w, p, b != null);
         TensorAssert.assertClose(what + " grad_input", f.get("grad_input"), g.gradInput(), TensorAssert.GRADIENT);
         TensorAssert.assertClose(what + " grad_weight", f.get("grad_weight"), g.gradWeight(), TensorAssert.GRADIENT);
         if (b != null) {
@@ -69,13 +69,13 @@ class Conv2dCpuTest {
         Tensor x = ConvTestData.toF64(rnd.normal(n, c, h, w));
         Tensor wt = ConvTestData.toF64(rnd.normal(o, c / groups, kh, kw));
         Tensor b = ConvTestData.toF64(rnd.normal(o));
-        Tensor y = cpu.conv2d(x, wt, b, p);
+        Tensor y = cpu.conv().conv2d(x, wt, b, p);
         Tensor r = ConvTestData.toF64(rnd.normal(y.shape()));
-        Conv2dGrads g = cpu.conv2dBackward(r, x, wt, p, true);
+        Conv2dGrads g = cpu.conv().conv2dBackward(r, x, wt, p, true);
         String seed = "seed " + rnd.seed();
-        finiteDifference(seed + " grad_input", x, g.gradInput(), () -> loss(cpu.conv2d(x, wt, b, p), r));
-        finiteDifference(seed + " grad_weight", wt, g.gradWeight(), () -> loss(cpu.conv2d(x, wt, b, p), r));
-        finiteDifference(seed + " grad_bias", b, g.gradBias(), () -> loss(cpu.conv2d(x, wt, b, p), r));
+        finiteDifference(seed + " grad_input", x, g.gradInput(), () -> loss(cpu.conv().conv2d(x, wt, b, p), r));
+        finiteDifference(seed + " grad_weight", wt, g.gradWeight(), () -> loss(cpu.conv().conv2d(x, wt, b, p), r));
+        finiteDifference(seed + " grad_bias", b, g.gradBias(), () -> loss(cpu.conv().conv2d(x, wt, b, p), r));
     }
 
     private static double loss(Tensor y, Tensor r) {
@@ -141,22 +141,22 @@ class Conv2dCpuTest {
         Tensor x = rnd.normal(n, c, h, w);
         Tensor wt = rnd.normal(o, c / groups, kh, kw);
         Tensor b = rnd.normal(o);
-        Tensor y = cpu.conv2d(x, wt, b, p);
+        Tensor y = cpu.conv().conv2d(x, wt, b, p);
         Tensor gy = rnd.normal(y.shape());
         String seed = "seed " + rnd.seed();
-        Tensor y64 = cpu.conv2d(ConvTestData.toF64(x), ConvTestData.toF64(wt), ConvTestData.toF64(b), p);
+        Tensor y64 = cpu.conv().conv2d(ConvTestData.toF64(x), ConvTestData.toF64(wt), ConvTestData.toF64(b), p);
         TensorAssert.assertClose(seed + " output", y64, y, TensorAssert.FORWARD);
-        Conv2dGrads g = cpu.conv2dBackward(gy, x, wt, p, true);
-        Conv2dGrads g64 = cpu.conv2dBackward(ConvTestData.toF64(gy), ConvTestData.toF64(x), ConvTestData.toF64(wt),
-                p, true);
+        Conv2dGrads g = cpu.conv().conv2dBackward(gy, x, wt, p, true);
+        Conv2dGrads g64 = cpu.conv().conv2dBackward(ConvTestData.toF64(gy), ConvTestData.toF64(x),
+                ConvTestData.toF64(wt), p, true);
         TensorAssert.assertClose(seed + " grad_input", g64.gradInput(), g.gradInput(), TensorAssert.GRADIENT);
         TensorAssert.assertClose(seed + " grad_weight", g64.gradWeight(), g.gradWeight(), TensorAssert.GRADIENT);
         TensorAssert.assertClose(seed + " grad_bias", g64.gradBias(), g.gradBias(), TensorAssert.GRADIENT);
         // the gradients alone (conv_transpose2d's forward and weight gradient) take the same batched or per-image path
-        TensorAssert.assertClose(seed + " conv2dGradInput", g64.gradInput(), cpu.conv2dGradInput(gy, wt, x.shape(), p),
-                TensorAssert.GRADIENT);
+        TensorAssert.assertClose(seed + " conv2dGradInput", g64.gradInput(), cpu.conv().conv2dGradInput(gy, wt,
+                x.shape(), p), TensorAssert.GRADIENT);
         TensorAssert.assertClose(seed + " conv2dGradWeight", g64.gradWeight(),
-                cpu.conv2dGradWeight(gy, x, wt.shape(), p), TensorAssert.GRADIENT);
+                cpu.conv().conv2dGradWeight(gy, x, wt.shape(), p), TensorAssert.GRADIENT);
     }
 
     @Test
@@ -164,9 +164,9 @@ class Conv2dCpuTest {
         Tensor x = Tensor.zeros(DType.F32, 0, 3, 6, 5);
         Tensor w = new RandomTensors(3).normal(4, 3, 3, 3);
         Conv2dParams p = Conv2dParams.of(2, 1, 1, 1);
-        Tensor y = cpu.conv2d(x, w, null, p);
+        Tensor y = cpu.conv().conv2d(x, w, null, p);
         TensorAssert.assertShape("output", y, 0, 4, 3, 3);
-        Conv2dGrads g = cpu.conv2dBackward(y, x, w, p, true);
+        Conv2dGrads g = cpu.conv().conv2dBackward(y, x, w, p, true);
         TensorAssert.assertShape("grad_input", g.gradInput(), 0, 3, 6, 5);
         TensorAssert.assertExact("grad_weight", Tensor.zeros(DType.F32, 4, 3, 3, 3), g.gradWeight());
         TensorAssert.assertExact("grad_bias", Tensor.zeros(DType.F32, 4), g.gradBias());
@@ -178,21 +178,23 @@ class Conv2dCpuTest {
         Tensor w = Tensor.zeros(DType.F32, 6, 2, 3, 3);
         Conv2dParams g2 = Conv2dParams.of(1, 1, 1, 2);
         // weight's C/groups * groups = 2*1 != 4
-        assertMessage("input:", () -> cpu.conv2d(x, w, null, Conv2dParams.of(1, 1, 1, 1)));
-        assertMessage("groups:", () -> cpu.conv2d(x, Tensor.zeros(DType.F32, 6, 1, 3, 3), null,
+        assertMessage("input:", () -> cpu.conv().conv2d(x, w, null, Conv2dParams.of(1, 1, 1, 1)));
+        assertMessage("groups:", () -> cpu.conv().conv2d(x, Tensor.zeros(DType.F32, 6, 1, 3, 3), null,
                 Conv2dParams.of(1, 1, 1, 3)));
-        assertMessage("groups:", () -> cpu.conv2d(x, Tensor.zeros(DType.F32, 5, 2, 3, 3), null, g2));
-        assertMessage("bias:", () -> cpu.conv2d(x, w, Tensor.zeros(DType.F32, 5), g2));
-        assertMessage("bias:", () -> cpu.conv2d(x, w, Tensor.zeros(DType.F32, 6, 1), g2));
-        assertMessage("bias:", () -> cpu.conv2d(x, w, Tensor.zeros(DType.F64, 6), g2));
-        assertMessage("input:", () -> cpu.conv2d(x, Tensor.zeros(DType.F32, 6, 2, 8, 8), null, g2));
-        assertMessage("input:", () -> cpu.conv2d(x, w, null, Conv2dParams.of(1, 0, 3, 2)));
-        assertMessage("input:", () -> cpu.conv2d(Tensor.zeros(DType.F32, 4, 5, 5), w, null, g2));
-        assertMessage("input:", () -> cpu.conv2d(Tensor.zeros(DType.I64, 1, 4, 5, 5), w, null, g2));
-        assertMessage("weight:", () -> cpu.conv2d(x, Tensor.zeros(DType.F64, 6, 2, 3, 3), null, g2));
-        assertMessage("weight:", () -> cpu.conv2d(x, Tensor.zeros(DType.F32, 6, 2, 3), null, g2));
-        assertMessage("grad_output:", () -> cpu.conv2dBackward(Tensor.zeros(DType.F32, 1, 6, 4, 5), x, w, g2, true));
-        assertMessage("grad_output:", () -> cpu.conv2dBackward(Tensor.zeros(DType.F64, 1, 6, 5, 5), x, w, g2, true));
-        assertMessage("params:", () -> cpu.conv2d(x, w, null, null));
+        assertMessage("groups:", () -> cpu.conv().conv2d(x, Tensor.zeros(DType.F32, 5, 2, 3, 3), null, g2));
+        assertMessage("bias:", () -> cpu.conv().conv2d(x, w, Tensor.zeros(DType.F32, 5), g2));
+        assertMessage("bias:", () -> cpu.conv().conv2d(x, w, Tensor.zeros(DType.F32, 6, 1), g2));
+        assertMessage("bias:", () -> cpu.conv().conv2d(x, w, Tensor.zeros(DType.F64, 6), g2));
+        assertMessage("input:", () -> cpu.conv().conv2d(x, Tensor.zeros(DType.F32, 6, 2, 8, 8), null, g2));
+        assertMessage("input:", () -> cpu.conv().conv2d(x, w, null, Conv2dParams.of(1, 0, 3, 2)));
+        assertMessage("input:", () -> cpu.conv().conv2d(Tensor.zeros(DType.F32, 4, 5, 5), w, null, g2));
+        assertMessage("input:", () -> cpu.conv().conv2d(Tensor.zeros(DType.I64, 1, 4, 5, 5), w, null, g2));
+        assertMessage("weight:", () -> cpu.conv().conv2d(x, Tensor.zeros(DType.F64, 6, 2, 3, 3), null, g2));
+        assertMessage("weight:", () -> cpu.conv().conv2d(x, Tensor.zeros(DType.F32, 6, 2, 3), null, g2));
+        assertMessage("grad_output:", () -> cpu.conv().conv2dBackward(Tensor.zeros(DType.F32, 1, 6, 4, 5), x, w, g2,
+                true));
+        assertMessage("grad_output:", () -> cpu.conv().conv2dBackward(Tensor.zeros(DType.F64, 1, 6, 5, 5), x, w, g2,
+                true));
+        assertMessage("params:", () -> cpu.conv().conv2d(x, w, null, null));
     }
 }

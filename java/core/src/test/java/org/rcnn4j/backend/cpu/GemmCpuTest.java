@@ -27,8 +27,8 @@ class GemmCpuTest {
         Tensor a = f.get(name + ".a");
         Tensor b = f.get(name + ".b");
         Tensor expected = f.get(name + ".c");
-        TensorAssert.assertClose(name + " f32", expected, cpu.matmul(a, b, ta, tb), TensorAssert.FORWARD);
-        Tensor c64 = cpu.matmul(ConvTestData.toF64(a), ConvTestData.toF64(b), ta, tb);
+        TensorAssert.assertClose(name + " f32", expected, cpu.linalg().matmul(a, b, ta, tb), TensorAssert.FORWARD);
+        Tensor c64 = cpu.linalg().matmul(ConvTestData.toF64(a), ConvTestData.toF64(b), ta, tb);
         assertEquals(DType.F64, c64.dtype());
         TensorAssert.assertClose(name + " f64", expected, c64, TensorAssert.FORWARD);
     }
@@ -62,9 +62,9 @@ class GemmCpuTest {
             for (boolean tb : new boolean[] {false, true}) {
                 Tensor a = ta ? rnd.normal(k, m) : rnd.normal(m, k);
                 Tensor b = tb ? rnd.normal(n, k) : rnd.normal(k, n);
-                Tensor expected = cpu.matmul(ConvTestData.toF64(a), ConvTestData.toF64(b), ta, tb);
+                Tensor expected = cpu.linalg().matmul(ConvTestData.toF64(a), ConvTestData.toF64(b), ta, tb);
                 String what = "seed " + rnd.seed() + " m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb;
-                TensorAssert.assertClose(what, expected, cpu.matmul(a, b, ta, tb), TensorAssert.FORWARD);
+                TensorAssert.assertClose(what, expected, cpu.linalg().matmul(a, b, ta, tb), TensorAssert.FORWARD);
                 for (SgemmKernel kernel : new SgemmKernel[] {new SgemmScalarKernel(), new SgemmVectorKernel()}) {
                     for (boolean parallel : new boolean[] {false, true}) {
                         float[] c = new float[m * n];
@@ -88,24 +88,26 @@ class GemmCpuTest {
     @ValueSource(strings = {"F32", "F64"})
     void emptyExtents(String dtype) {
         DType d = DType.valueOf(dtype);
-        Tensor k0 = cpu.matmul(Tensor.zeros(d, 3, 0), Tensor.zeros(d, 0, 4), false, false);
+        Tensor k0 = cpu.linalg().matmul(Tensor.zeros(d, 3, 0), Tensor.zeros(d, 0, 4), false, false);
         TensorAssert.assertShape("k=0", k0, 3, 4);
         TensorAssert.assertExact("k=0 gives zeros", Tensor.zeros(d, 3, 4), k0);
-        TensorAssert.assertShape("m=0", cpu.matmul(Tensor.zeros(d, 0, 5), Tensor.zeros(d, 5, 4), false, false), 0, 4);
-        TensorAssert.assertShape("n=0", cpu.matmul(Tensor.zeros(d, 2, 5), Tensor.zeros(d, 0, 5), false, true), 2, 0);
+        TensorAssert.assertShape("m=0", cpu.linalg().matmul(Tensor.zeros(d, 0, 5), Tensor.zeros(d, 5, 4), false,
+                false), 0, 4);
+        TensorAssert.assertShape("n=0", cpu.linalg().matmul(Tensor.zeros(d, 2, 5), Tensor.zeros(d, 0, 5), false, true),
+                2, 0);
     }
 
     @Test
     void badInputNamesTheArgument() {
         Tensor a = Tensor.zeros(DType.F32, 2, 3);
-        assertMessage("b:", () -> cpu.matmul(a, Tensor.zeros(DType.F32, 4, 5), false, false));
-        assertMessage("b:", () -> cpu.matmul(a, Tensor.zeros(DType.F32, 3, 5), false, true));
-        assertMessage("a:", () -> cpu.matmul(Tensor.zeros(DType.F32, 2, 3, 1), a, false, false));
-        assertMessage("b:", () -> cpu.matmul(a, Tensor.zeros(DType.F32, 3), false, false));
-        assertMessage("b:", () -> cpu.matmul(a, Tensor.zeros(DType.F64, 3, 2), false, false));
-        assertMessage("a:", () -> cpu.matmul(Tensor.zeros(DType.I64, 2, 3), Tensor.zeros(DType.I64, 3, 2), false,
-                false));
-        assertMessage("a:", () -> cpu.matmul(null, a, false, false));
+        assertMessage("b:", () -> cpu.linalg().matmul(a, Tensor.zeros(DType.F32, 4, 5), false, false));
+        assertMessage("b:", () -> cpu.linalg().matmul(a, Tensor.zeros(DType.F32, 3, 5), false, true));
+        assertMessage("a:", () -> cpu.linalg().matmul(Tensor.zeros(DType.F32, 2, 3, 1), a, false, false));
+        assertMessage("b:", () -> cpu.linalg().matmul(a, Tensor.zeros(DType.F32, 3), false, false));
+        assertMessage("b:", () -> cpu.linalg().matmul(a, Tensor.zeros(DType.F64, 3, 2), false, false));
+        assertMessage("a:", () -> cpu.linalg().matmul(Tensor.zeros(DType.I64, 2, 3), Tensor.zeros(DType.I64, 3, 2),
+                false, false));
+        assertMessage("a:", () -> cpu.linalg().matmul(null, a, false, false));
     }
 
     static void assertMessage(String prefix, org.junit.jupiter.api.function.Executable call) {

@@ -23,7 +23,8 @@ class NmsCpuTest {
         int cases = 0;
         for (int i = 0; f.containsKey("case" + i + ".keep"); i++, cases++) {
             String c = "case" + i + ".";
-            Tensor keep = cpu.nms(f.get(c + "boxes"), f.get(c + "scores"), f.get(c + "iou_threshold").floats()[0]);
+            Tensor keep = cpu.boxes().nms(f.get(c + "boxes"), f.get(c + "scores"),
+                    f.get(c + "iou_threshold").floats()[0]);
             assertEquals(DType.I64, keep.dtype());
             TensorAssert.assertExact("nms " + c, f.get(c + "keep"), keep);
         }
@@ -41,7 +42,7 @@ class NmsCpuTest {
             above |= boxes.numel() > 4000;
             below |= boxes.numel() <= 4000;
             int32 |= f.get(c + "idxs").dtype() == DType.I32;
-            Tensor keep = cpu.batchedNms(boxes, f.get(c + "scores"), f.get(c + "idxs"),
+            Tensor keep = cpu.boxes().batchedNms(boxes, f.get(c + "scores"), f.get(c + "idxs"),
                     f.get(c + "iou_threshold").floats()[0]);
             TensorAssert.assertExact("batched_nms " + c, f.get(c + "keep"), keep);
         }
@@ -69,7 +70,7 @@ class NmsCpuTest {
                 Tensor scores = quantized(r, n, 40);
                 Tensor expected = exhaustive(boxes, scores, null, t);
                 TensorAssert.assertExact("nms n=" + n + " spread=" + s[1] + " t=" + t + " seed=" + r.seed(), expected,
-                        cpu.nms(boxes, scores, t));
+                        cpu.boxes().nms(boxes, scores, t));
             }
         }
     }
@@ -87,7 +88,7 @@ class NmsCpuTest {
             Tensor scores = quantized(r, 1500, 30);
             for (float t : new float[] {0.1f, 0.5f}) {
                 TensorAssert.assertExact("nms scale=" + scale + " t=" + t + " seed=" + r.seed(),
-                        exhaustive(boxes, scores, null, t), cpu.nms(boxes, scores, t));
+                        exhaustive(boxes, scores, null, t), cpu.boxes().nms(boxes, scores, t));
             }
         }
     }
@@ -101,7 +102,7 @@ class NmsCpuTest {
         Tensor scores = r.uniform(0, 1, n);
         for (float t : new float[] {0.4f, 0.7f}) {
             TensorAssert.assertExact("nms t=" + t + " seed=" + r.seed(), exhaustive(boxes, scores, null, t),
-                    cpu.nms(boxes, scores, t));
+                    cpu.boxes().nms(boxes, scores, t));
         }
     }
 
@@ -114,18 +115,19 @@ class NmsCpuTest {
         Tensor boxes = Tensor.ofFloats(b, 10, 4);
         Tensor scores = Tensor.ofFloats(new float[] {10, 9, 8, 7, 6, 5, 4, 3, 2, 1}, 10);
         TensorAssert.assertExact("nms", Tensor.ofLongs(new long[] {0, 2, 3, 4, 5, 6, 8, 9}, 8),
-                cpu.nms(boxes, scores, 0.5f));
+                cpu.boxes().nms(boxes, scores, 0.5f));
         TensorAssert.assertExact("nms vs exhaustive", exhaustive(boxes, scores, null, 0.5f),
-                cpu.nms(boxes, scores, 0.5f));
+                cpu.boxes().nms(boxes, scores, 0.5f));
         TensorAssert.assertExact("nms NaN threshold keeps all", Tensor.ofLongs(new long[] {0, 1, 2, 3, 4, 5, 6, 7, 8,
-            9}, 10), cpu.nms(boxes, scores, Float.NaN));
+            9}, 10), cpu.boxes().nms(boxes, scores, Float.NaN));
     }
 
     @Test
     void nanScoresComeFirstAndZeroSignsTie() {
         Tensor boxes = Tensor.ofFloats(new float[] {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9}, 5, 4);
         Tensor scores = Tensor.ofFloats(new float[] {-0f, 0f, Float.NaN, -1f, Float.NEGATIVE_INFINITY}, 5);
-        TensorAssert.assertExact("order", Tensor.ofLongs(new long[] {2, 0, 1, 3, 4}, 5), cpu.nms(boxes, scores, 0.5f));
+        TensorAssert.assertExact("order", Tensor.ofLongs(new long[] {2, 0, 1, 3, 4}, 5), cpu.boxes().nms(boxes, scores,
+                0.5f));
     }
 
     @Test
@@ -142,23 +144,23 @@ class NmsCpuTest {
             Tensor idxs = Tensor.ofLongs(idx, n);
             for (float t : new float[] {0.5f, 0f, -1f}) {
                 TensorAssert.assertExact("batched_nms classes=" + classes + " t=" + t + " seed=" + r.seed(),
-                        exhaustive(boxes, scores, idx, t), cpu.batchedNms(boxes, scores, idxs, t));
+                        exhaustive(boxes, scores, idx, t), cpu.boxes().batchedNms(boxes, scores, idxs, t));
             }
             int[] idx32 = new int[n];
             for (int i = 0; i < n; i++) {
                 idx32[i] = (int) idx[i];
             }
             TensorAssert.assertExact("batched_nms I32 seed=" + r.seed(), exhaustive(boxes, scores, idx, 0.6f),
-                    cpu.batchedNms(boxes, scores, Tensor.ofInts(idx32, n), 0.6f));
+                    cpu.boxes().batchedNms(boxes, scores, Tensor.ofInts(idx32, n), 0.6f));
         }
     }
 
     @Test
     void emptyInputGivesEmptyI64() {
-        Tensor keep = cpu.nms(Tensor.zeros(DType.F32, 0, 4), Tensor.zeros(DType.F32, 0), 0.5f);
+        Tensor keep = cpu.boxes().nms(Tensor.zeros(DType.F32, 0, 4), Tensor.zeros(DType.F32, 0), 0.5f);
         TensorAssert.assertShape("keep", keep, 0);
         assertEquals(DType.I64, keep.dtype());
-        Tensor bkeep = cpu.batchedNms(Tensor.zeros(DType.F32, 0, 4), Tensor.zeros(DType.F32, 0),
+        Tensor bkeep = cpu.boxes().batchedNms(Tensor.zeros(DType.F32, 0, 4), Tensor.zeros(DType.F32, 0),
                 Tensor.zeros(DType.I32, 0), 0.5f);
         TensorAssert.assertShape("keep", bkeep, 0);
     }
@@ -168,17 +170,18 @@ class NmsCpuTest {
         Tensor boxes = Tensor.zeros(DType.F32, 3, 4);
         Tensor scores = Tensor.zeros(DType.F32, 3);
         Tensor idxs = Tensor.zeros(DType.I64, 3);
-        assertMessageLeadsWith("boxes", () -> cpu.nms(Tensor.zeros(DType.F32, 3, 5), scores, 0.5f));
-        assertMessageLeadsWith("boxes", () -> cpu.nms(Tensor.zeros(DType.F32, 12), scores, 0.5f));
-        assertMessageLeadsWith("boxes", () -> cpu.nms(Tensor.zeros(DType.F64, 3, 4), scores, 0.5f));
-        assertMessageLeadsWith("boxes", () -> cpu.nms(null, scores, 0.5f));
-        assertMessageLeadsWith("scores", () -> cpu.nms(boxes, Tensor.zeros(DType.F32, 4), 0.5f));
-        assertMessageLeadsWith("scores", () -> cpu.nms(boxes, Tensor.zeros(DType.F32, 3, 1), 0.5f));
-        assertMessageLeadsWith("scores", () -> cpu.nms(boxes, Tensor.zeros(DType.I64, 3), 0.5f));
-        assertMessageLeadsWith("idxs", () -> cpu.batchedNms(boxes, scores, Tensor.zeros(DType.I64, 2), 0.5f));
-        assertMessageLeadsWith("idxs", () -> cpu.batchedNms(boxes, scores, Tensor.zeros(DType.F32, 3), 0.5f));
-        assertMessageLeadsWith("scores", () -> cpu.batchedNms(boxes, Tensor.zeros(DType.F32, 2), idxs, 0.5f));
-        assertMessageLeadsWith("boxes", () -> cpu.batchedNms(Tensor.zeros(DType.F32, 3, 3), scores, idxs, 0.5f));
+        assertMessageLeadsWith("boxes", () -> cpu.boxes().nms(Tensor.zeros(DType.F32, 3, 5), scores, 0.5f));
+        assertMessageLeadsWith("boxes", () -> cpu.boxes().nms(Tensor.zeros(DType.F32, 12), scores, 0.5f));
+        assertMessageLeadsWith("boxes", () -> cpu.boxes().nms(Tensor.zeros(DType.F64, 3, 4), scores, 0.5f));
+        assertMessageLeadsWith("boxes", () -> cpu.boxes().nms(null, scores, 0.5f));
+        assertMessageLeadsWith("scores", () -> cpu.boxes().nms(boxes, Tensor.zeros(DType.F32, 4), 0.5f));
+        assertMessageLeadsWith("scores", () -> cpu.boxes().nms(boxes, Tensor.zeros(DType.F32, 3, 1), 0.5f));
+        assertMessageLeadsWith("scores", () -> cpu.boxes().nms(boxes, Tensor.zeros(DType.I64, 3), 0.5f));
+        assertMessageLeadsWith("idxs", () -> cpu.boxes().batchedNms(boxes, scores, Tensor.zeros(DType.I64, 2), 0.5f));
+        assertMessageLeadsWith("idxs", () -> cpu.boxes().batchedNms(boxes, scores, Tensor.zeros(DType.F32, 3), 0.5f));
+        assertMessageLeadsWith("scores", () -> cpu.boxes().batchedNms(boxes, Tensor.zeros(DType.F32, 2), idxs, 0.5f));
+        assertMessageLeadsWith("boxes", () -> cpu.boxes().batchedNms(Tensor.zeros(DType.F32, 3, 3), scores, idxs,
+                0.5f));
     }
 
     /** Scores in {0, 1/levels, ...}: many exact ties. */

@@ -24,7 +24,7 @@ class PasteMasksCpuTest {
     void matchesTorchvision(String name) {
         Map<String, Tensor> f = Fixtures.load("masks_paste_" + name);
         long[] p = f.get("params").longs();
-        Tensor out = cpu.pasteMasks(f.get("masks"), f.get("boxes"), (int) p[0], (int) p[1], (int) p[2]);
+        Tensor out = cpu.roi().pasteMasks(f.get("masks"), f.get("boxes"), (int) p[0], (int) p[1], (int) p[2]);
         TensorAssert.assertClose("paste " + name, f.get("out"), out, TensorAssert.FORWARD);
     }
 
@@ -71,7 +71,7 @@ class PasteMasksCpuTest {
         Tensor masks = new RandomTensors(11).uniform(0.1f, 1f, k, 1, m, m);
         System.arraycopy(f.get("masks").floats(), 0, masks.floats(), 0, kGood * m * m);
 
-        Tensor out = cpu.pasteMasks(masks, Tensor.ofFloats(boxes, k, 4), h, w, (int) p[2]);
+        Tensor out = cpu.roi().pasteMasks(masks, Tensor.ofFloats(boxes, k, 4), h, w, (int) p[2]);
         float[] d = out.floats();
         int plane = h * w;
         Tensor firstPlanes = Tensor.ofFloats(java.util.Arrays.copyOf(d, kGood * plane), kGood, 1, h, w);
@@ -101,7 +101,7 @@ class PasteMasksCpuTest {
                 sortPair(b, 4 * i + 1, 4 * i + 3);
             }
             Tensor expected = perPixel(masks, boxes, h, w, padding);
-            Tensor actual = cpu.pasteMasks(masks, boxes, h, w, padding);
+            Tensor actual = cpu.roi().pasteMasks(masks, boxes, h, w, padding);
             TensorAssert.assertClose("random boxes, padding " + padding + ", seed " + rnd.seed(), expected, actual,
                     TensorAssert.FORWARD);
         }
@@ -118,7 +118,7 @@ class PasteMasksCpuTest {
             -4e9f, 2f, -3e9f, 9f,
             -1e7f, -2e6f, 30f, 20f}, 5, 4);
         Tensor expected = perPixel(masks, boxes, 23, 31, 1);
-        Tensor actual = cpu.pasteMasks(masks, boxes, 23, 31, 1);
+        Tensor actual = cpu.roi().pasteMasks(masks, boxes, 23, 31, 1);
         TensorAssert.assertClose("huge boxes", expected, actual, TensorAssert.FORWARD);
         float[] d = actual.floats();
         int plane = 23 * 31;
@@ -133,27 +133,28 @@ class PasteMasksCpuTest {
     void emptyImage() {
         Tensor masks = new RandomTensors(3).uniform(0f, 1f, 2, 1, 28, 28);
         Tensor boxes = Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 4);
-        TensorAssert.assertShape("0-row image", cpu.pasteMasks(masks, boxes, 0, 9, 1), 2, 1, 0, 9);
-        TensorAssert.assertShape("0-column image", cpu.pasteMasks(masks, boxes, 9, 0, 1), 2, 1, 9, 0);
+        TensorAssert.assertShape("0-row image", cpu.roi().pasteMasks(masks, boxes, 0, 9, 1), 2, 1, 0, 9);
+        TensorAssert.assertShape("0-column image", cpu.roi().pasteMasks(masks, boxes, 9, 0, 1), 2, 1, 9, 0);
     }
 
     @Test
     void badInputNamesTheArgument() {
         Tensor masks = new RandomTensors(5).uniform(0f, 1f, 2, 1, 28, 28);
         Tensor boxes = Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 4);
-        assertMessageNames("masks", () -> cpu.pasteMasks(null, boxes, 10, 10, 1));
-        assertMessageNames("masks", () -> cpu.pasteMasks(masks.reshape(2, 28, 28), boxes, 10, 10, 1));
-        assertMessageNames("masks", () -> cpu.pasteMasks(masks.reshape(1, 2, 28, 28), boxes, 10, 10, 1));
-        assertMessageNames("masks", () -> cpu.pasteMasks(masks.reshape(2, 1, 14, 56), boxes, 10, 10, 1));
-        assertMessageNames("masks", () -> cpu.pasteMasks(Tensor.zeros(DType.F64, 2, 1, 28, 28), boxes, 10, 10, 1));
-        assertMessageNames("boxes", () -> cpu.pasteMasks(masks, null, 10, 10, 1));
-        assertMessageNames("boxes", () -> cpu.pasteMasks(masks, boxes.reshape(1, 8), 10, 10, 1));
-        assertMessageNames("boxes", () -> cpu.pasteMasks(masks, boxes.reshape(4, 2), 10, 10, 1));
-        assertMessageNames("boxes", () -> cpu.pasteMasks(masks, Tensor.zeros(DType.F32, 3, 4), 10, 10, 1));
-        assertMessageNames("boxes", () -> cpu.pasteMasks(masks, Tensor.zeros(DType.I64, 2, 4), 10, 10, 1));
-        assertMessageNames("imageHeight", () -> cpu.pasteMasks(masks, boxes, -1, 10, 1));
-        assertMessageNames("imageWidth", () -> cpu.pasteMasks(masks, boxes, 10, -1, 1));
-        assertMessageNames("padding", () -> cpu.pasteMasks(masks, boxes, 10, 10, -1));
+        assertMessageNames("masks", () -> cpu.roi().pasteMasks(null, boxes, 10, 10, 1));
+        assertMessageNames("masks", () -> cpu.roi().pasteMasks(masks.reshape(2, 28, 28), boxes, 10, 10, 1));
+        assertMessageNames("masks", () -> cpu.roi().pasteMasks(masks.reshape(1, 2, 28, 28), boxes, 10, 10, 1));
+        assertMessageNames("masks", () -> cpu.roi().pasteMasks(masks.reshape(2, 1, 14, 56), boxes, 10, 10, 1));
+        assertMessageNames("masks", () -> cpu.roi().pasteMasks(Tensor.zeros(DType.F64, 2, 1, 28, 28), boxes, 10, 10,
+                1));
+        assertMessageNames("boxes", () -> cpu.roi().pasteMasks(masks, null, 10, 10, 1));
+        assertMessageNames("boxes", () -> cpu.roi().pasteMasks(masks, boxes.reshape(1, 8), 10, 10, 1));
+        assertMessageNames("boxes", () -> cpu.roi().pasteMasks(masks, boxes.reshape(4, 2), 10, 10, 1));
+        assertMessageNames("boxes", () -> cpu.roi().pasteMasks(masks, Tensor.zeros(DType.F32, 3, 4), 10, 10, 1));
+        assertMessageNames("boxes", () -> cpu.roi().pasteMasks(masks, Tensor.zeros(DType.I64, 2, 4), 10, 10, 1));
+        assertMessageNames("imageHeight", () -> cpu.roi().pasteMasks(masks, boxes, -1, 10, 1));
+        assertMessageNames("imageWidth", () -> cpu.roi().pasteMasks(masks, boxes, 10, -1, 1));
+        assertMessageNames("padding", () -> cpu.roi().pasteMasks(masks, boxes, 10, 10, -1));
     }
 
     private static void sortPair(float[] a, int i, int j) {

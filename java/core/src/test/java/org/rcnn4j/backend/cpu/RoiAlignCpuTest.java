@@ -30,7 +30,7 @@ class RoiAlignCpuTest {
     @MethodSource("cases")
     void forwardMatchesTorchvision(String name) {
         RoiTestData.Case c = RoiTestData.get(FIXTURES, name);
-        Tensor out = cpu.roiAlign(c.input(), c.boxes(), c.outputHeight(), c.outputWidth(), c.spatialScale(),
+        Tensor out = cpu.roi().roiAlign(c.input(), c.boxes(), c.outputHeight(), c.outputWidth(), c.spatialScale(),
                 c.samplingRatio(), c.aligned());
         assertEquals(c.input().dtype(), out.dtype());
         TensorAssert.assertClose(name + " output", FIXTURES.get(name + ".output"), out, TensorAssert.FORWARD);
@@ -40,7 +40,7 @@ class RoiAlignCpuTest {
     @MethodSource("cases")
     void backwardMatchesTorchvision(String name) {
         RoiTestData.Case c = RoiTestData.get(FIXTURES, name);
-        Tensor grad = cpu.roiAlignBackward(FIXTURES.get(name + ".grad_output"), c.boxes(), c.input().shape(),
+        Tensor grad = cpu.roi().roiAlignBackward(FIXTURES.get(name + ".grad_output"), c.boxes(), c.input().shape(),
                 c.spatialScale(), c.samplingRatio(), c.aligned());
         TensorAssert.assertClose(name + " grad_input", FIXTURES.get(name + ".grad_input"), grad,
                 TensorAssert.GRADIENT);
@@ -77,16 +77,16 @@ class RoiAlignCpuTest {
         int ph = 3;
         int pw = 2;
         Tensor g = RoiTestData.as(rnd.normal(boxes.size(0), c, ph, pw), DType.F64);
-        Tensor analytic = cpu.roiAlignBackward(g, boxes, input.shape(), scale, samplingRatio, aligned);
+        Tensor analytic = cpu.roi().roiAlignBackward(g, boxes, input.shape(), scale, samplingRatio, aligned);
         double[] x = input.doubles();
         double[] numeric = new double[x.length];
         double eps = 1e-3; // roi_align is linear in its input: central differences are exact up to rounding
         for (int i = 0; i < x.length; i++) {
             double keep = x[i];
             x[i] = keep + eps;
-            double plus = dot(cpu.roiAlign(input, boxes, ph, pw, scale, samplingRatio, aligned), g);
+            double plus = dot(cpu.roi().roiAlign(input, boxes, ph, pw, scale, samplingRatio, aligned), g);
             x[i] = keep - eps;
-            double minus = dot(cpu.roiAlign(input, boxes, ph, pw, scale, samplingRatio, aligned), g);
+            double minus = dot(cpu.roi().roiAlign(input, boxes, ph, pw, scale, samplingRatio, aligned), g);
             x[i] = keep;
             numeric[i] = (plus - minus) / (2 * eps);
         }
@@ -107,13 +107,13 @@ class RoiAlignCpuTest {
         Tensor input = rnd.normal(1, c, 9, 11);
         Tensor boxes = RoiTestData.randomRois(rnd, 1, 2, 44, 36, DType.F32);
         Tensor g = rnd.normal(2, c, 4, 3);
-        Tensor out = cpu.roiAlign(input, boxes, 4, 3, 0.25f, 0, false);
-        Tensor grad = cpu.roiAlignBackward(g, boxes, input.shape(), 0.25f, 0, false);
+        Tensor out = cpu.roi().roiAlign(input, boxes, 4, 3, 0.25f, 0, false);
+        Tensor grad = cpu.roi().roiAlignBackward(g, boxes, input.shape(), 0.25f, 0, false);
         for (int ch = 0; ch < c; ch++) {
-            Tensor one = cpu.roiAlign(RoiTestData.channel(input, ch), boxes, 4, 3, 0.25f, 0, false);
+            Tensor one = cpu.roi().roiAlign(RoiTestData.channel(input, ch), boxes, 4, 3, 0.25f, 0, false);
             TensorAssert.assertExact("seed " + rnd.seed() + " channel " + ch, one,
                     RoiTestData.channel(out, ch));
-            Tensor oneGrad = cpu.roiAlignBackward(RoiTestData.channel(g, ch), boxes,
+            Tensor oneGrad = cpu.roi().roiAlignBackward(RoiTestData.channel(g, ch), boxes,
                     new int[] {1, 1, 9, 11}, 0.25f, 0, false);
             TensorAssert.assertExact("seed " + rnd.seed() + " grad channel " + ch, oneGrad,
                     RoiTestData.channel(grad, ch));
@@ -127,11 +127,11 @@ class RoiAlignCpuTest {
         Tensor boxes = Tensor.ofFloats(new float[] {0, nan, 1, 3, 3, 0, 1, nan, 3, 3, 0, nan, nan, nan, nan}, 3, 5);
         for (int sr : new int[] {2, 0}) {
             for (boolean aligned : new boolean[] {false, true}) {
-                Tensor out = cpu.roiAlign(input, boxes, 2, 2, 1f, sr, aligned);
+                Tensor out = cpu.roi().roiAlign(input, boxes, 2, 2, 1f, sr, aligned);
                 for (int i = 0; i < out.numel(); i++) {
                     assertEquals(0.0, out.getDouble(i), "sr " + sr + " aligned " + aligned + " element " + i);
                 }
-                Tensor grad = cpu.roiAlignBackward(Tensor.ofFloats(filled(24, 1f), 3, 2, 2, 2), boxes,
+                Tensor grad = cpu.roi().roiAlignBackward(Tensor.ofFloats(filled(24, 1f), 3, 2, 2, 2), boxes,
                         input.shape(), 1f, sr, aligned);
                 TensorAssert.assertNoNaN("grad", grad);
             }
@@ -142,7 +142,7 @@ class RoiAlignCpuTest {
     void featureMapWithoutRowsPoolsToZero() {
         Tensor input = Tensor.zeros(DType.F32, 1, 2, 0, 4);
         Tensor boxes = Tensor.ofFloats(new float[] {0, 0, 0, 3, 3}, 1, 5);
-        Tensor out = cpu.roiAlign(input, boxes, 2, 2, 1f, 2, false);
+        Tensor out = cpu.roi().roiAlign(input, boxes, 2, 2, 1f, 2, false);
         TensorAssert.assertExact("output", Tensor.zeros(DType.F32, 1, 2, 2, 2), out);
     }
 
@@ -150,28 +150,34 @@ class RoiAlignCpuTest {
     void badInputsNameTheArgument() {
         Tensor input = new RandomTensors(1).normal(2, 3, 4, 4);
         Tensor boxes = Tensor.ofFloats(new float[] {1, 0, 0, 2, 2}, 1, 5);
-        assertMessageNames("input", () -> cpu.roiAlign(input.reshape(6, 4, 4), boxes, 2, 2, 1f, 2, false));
-        assertMessageNames("input", () -> cpu.roiAlign(Tensor.zeros(DType.I64, 1, 1, 2, 2), boxes, 2, 2, 1f, 2, false));
-        assertMessageNames("boxes", () -> cpu.roiAlign(input, Tensor.zeros(DType.F32, 1, 4), 2, 2, 1f, 2, false));
-        assertMessageNames("boxes", () -> cpu.roiAlign(input, Tensor.zeros(DType.F64, 1, 5), 2, 2, 1f, 2, false));
+        assertMessageNames("input", () -> cpu.roi().roiAlign(input.reshape(6, 4, 4), boxes, 2, 2, 1f, 2, false));
+        assertMessageNames("input", () -> cpu.roi().roiAlign(Tensor.zeros(DType.I64, 1, 1, 2, 2), boxes, 2, 2, 1f, 2,
+                false));
+        assertMessageNames("boxes", () -> cpu.roi().roiAlign(input, Tensor.zeros(DType.F32, 1, 4), 2, 2, 1f, 2, false));
+        assertMessageNames("boxes", () -> cpu.roi().roiAlign(input, Tensor.zeros(DType.F64, 1, 5), 2, 2, 1f, 2, false));
         assertMessageNames("batch index",
-                () -> cpu.roiAlign(input, Tensor.ofFloats(new float[] {2, 0, 0, 1, 1}, 1, 5), 2, 2, 1f, 2, false));
+                () -> cpu.roi().roiAlign(input, Tensor.ofFloats(new float[] {2, 0, 0, 1, 1}, 1, 5), 2, 2, 1f, 2,
+                false));
         assertMessageNames("batch index",
-                () -> cpu.roiAlign(input, Tensor.ofFloats(new float[] {-1, 0, 0, 1, 1}, 1, 5), 2, 2, 1f, 2, false));
-        assertMessageNames("output_size", () -> cpu.roiAlign(input, boxes, 0, 2, 1f, 2, false));
-        assertMessageNames("output_size", () -> cpu.roiAlign(input, boxes, 2, -1, 1f, 2, false));
-        assertMessageNames("spatial_scale", () -> cpu.roiAlign(input, boxes, 2, 2, Float.NaN, 2, false));
+                () -> cpu.roi().roiAlign(input, Tensor.ofFloats(new float[] {-1, 0, 0, 1, 1}, 1, 5), 2, 2, 1f, 2,
+                false));
+        assertMessageNames("output_size", () -> cpu.roi().roiAlign(input, boxes, 0, 2, 1f, 2, false));
+        assertMessageNames("output_size", () -> cpu.roi().roiAlign(input, boxes, 2, -1, 1f, 2, false));
+        assertMessageNames("spatial_scale", () -> cpu.roi().roiAlign(input, boxes, 2, 2, Float.NaN, 2, false));
         Tensor g = Tensor.zeros(DType.F32, 1, 3, 2, 2);
         int[] shape = input.shape();
         assertMessageNames("grad_output",
-                () -> cpu.roiAlignBackward(Tensor.zeros(DType.F32, 2, 3, 2, 2), boxes, shape, 1f, 2, false));
+                () -> cpu.roi().roiAlignBackward(Tensor.zeros(DType.F32, 2, 3, 2, 2), boxes, shape, 1f, 2, false));
         assertMessageNames("grad_output",
-                () -> cpu.roiAlignBackward(Tensor.zeros(DType.F32, 1, 4, 2, 2), boxes, shape, 1f, 2, false));
-        assertMessageNames("grad_output", () -> cpu.roiAlignBackward(g.reshape(3, 2, 2), boxes, shape, 1f, 2, false));
-        assertMessageNames("boxes", () -> cpu.roiAlignBackward(Tensor.zeros(DType.F64, 1, 3, 2, 2), boxes, shape, 1f, 2,
+                () -> cpu.roi().roiAlignBackward(Tensor.zeros(DType.F32, 1, 4, 2, 2), boxes, shape, 1f, 2, false));
+        assertMessageNames("grad_output", () -> cpu.roi().roiAlignBackward(g.reshape(3, 2, 2), boxes, shape, 1f, 2,
                 false));
-        assertMessageNames("input_shape", () -> cpu.roiAlignBackward(g, boxes, new int[] {2, 3, 4}, 1f, 2, false));
-        assertMessageNames("batch index", () -> cpu.roiAlignBackward(g, boxes, new int[] {1, 3, 4, 4}, 1f, 2, false));
+        assertMessageNames("boxes", () -> cpu.roi().roiAlignBackward(Tensor.zeros(DType.F64, 1, 3, 2, 2), boxes, shape,
+                1f, 2, false));
+        assertMessageNames("input_shape", () -> cpu.roi().roiAlignBackward(g, boxes, new int[] {2, 3, 4}, 1f, 2,
+                false));
+        assertMessageNames("batch index", () -> cpu.roi().roiAlignBackward(g, boxes, new int[] {1, 3, 4, 4}, 1f, 2,
+                false));
     }
 
     private static float[] filled(int n, float v) {

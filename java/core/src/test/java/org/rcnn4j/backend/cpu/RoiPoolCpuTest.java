@@ -31,7 +31,7 @@ class RoiPoolCpuTest {
     @MethodSource("cases")
     void forwardMatchesTorchvision(String name) {
         RoiTestData.Case c = RoiTestData.get(FIXTURES, name);
-        RoiPoolResult r = cpu.roiPool(c.input(), c.boxes(), c.outputHeight(), c.outputWidth(), c.spatialScale());
+        RoiPoolResult r = cpu.roi().roiPool(c.input(), c.boxes(), c.outputHeight(), c.outputWidth(), c.spatialScale());
         assertEquals(DType.I32, r.argmax().dtype());
         TensorAssert.assertExact(name + " argmax", FIXTURES.get(name + ".argmax"), r.argmax());
         // A max copies an input value: the output is exact, not merely close.
@@ -42,7 +42,7 @@ class RoiPoolCpuTest {
     @MethodSource("cases")
     void backwardMatchesTorchvision(String name) {
         RoiTestData.Case c = RoiTestData.get(FIXTURES, name);
-        Tensor grad = cpu.roiPoolBackward(FIXTURES.get(name + ".grad_output"), c.boxes(),
+        Tensor grad = cpu.roi().roiPoolBackward(FIXTURES.get(name + ".grad_output"), c.boxes(),
                 FIXTURES.get(name + ".argmax"), c.input().shape());
         TensorAssert.assertClose(name + " grad_input", FIXTURES.get(name + ".grad_input"), grad,
                 TensorAssert.GRADIENT);
@@ -56,7 +56,7 @@ class RoiPoolCpuTest {
         for (int i = 0; i < wide.length; i++) {
             wide[i] = argmax.getLong(i);
         }
-        Tensor grad = cpu.roiPoolBackward(FIXTURES.get("basic.grad_output"), c.boxes(),
+        Tensor grad = cpu.roi().roiPoolBackward(FIXTURES.get("basic.grad_output"), c.boxes(),
                 Tensor.ofLongs(wide, argmax.shape()), c.input().shape());
         TensorAssert.assertClose("grad_input", FIXTURES.get("basic.grad_input"), grad, TensorAssert.GRADIENT);
     }
@@ -106,16 +106,16 @@ class RoiPoolCpuTest {
         int ph = 3;
         int pw = 2;
         Tensor g = RoiTestData.as(rnd.normal(boxes.size(0), c, ph, pw), DType.F64);
-        RoiPoolResult fwd = cpu.roiPool(input, boxes, ph, pw, scale);
-        Tensor analytic = cpu.roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
+        RoiPoolResult fwd = cpu.roi().roiPool(input, boxes, ph, pw, scale);
+        Tensor analytic = cpu.roi().roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
         double[] numeric = new double[size];
         double eps = 1e-3;
         for (int i = 0; i < size; i++) {
             double keep = x[i];
             x[i] = keep + eps;
-            double plus = dot(cpu.roiPool(input, boxes, ph, pw, scale).output(), g);
+            double plus = dot(cpu.roi().roiPool(input, boxes, ph, pw, scale).output(), g);
             x[i] = keep - eps;
-            double minus = dot(cpu.roiPool(input, boxes, ph, pw, scale).output(), g);
+            double minus = dot(cpu.roi().roiPool(input, boxes, ph, pw, scale).output(), g);
             x[i] = keep;
             numeric[i] = (plus - minus) / (2 * eps);
         }
@@ -129,16 +129,16 @@ class RoiPoolCpuTest {
         int c = 29;
         Tensor input = rnd.normal(2, c, 8, 10);
         Tensor boxes = RoiTestData.randomRois(rnd, 2, 2, 40, 32, DType.F32);
-        RoiPoolResult r = cpu.roiPool(input, boxes, 3, 4, 0.25f);
+        RoiPoolResult r = cpu.roi().roiPool(input, boxes, 3, 4, 0.25f);
         Tensor g = rnd.normal(2, c, 3, 4);
-        Tensor grad = cpu.roiPoolBackward(g, boxes, r.argmax(), input.shape());
+        Tensor grad = cpu.roi().roiPoolBackward(g, boxes, r.argmax(), input.shape());
         for (int ch = 0; ch < c; ch++) {
-            RoiPoolResult one = cpu.roiPool(RoiTestData.channel(input, ch), boxes, 3, 4, 0.25f);
+            RoiPoolResult one = cpu.roi().roiPool(RoiTestData.channel(input, ch), boxes, 3, 4, 0.25f);
             TensorAssert.assertExact("seed " + rnd.seed() + " channel " + ch, one.output(),
                     RoiTestData.channel(r.output(), ch));
             TensorAssert.assertExact("seed " + rnd.seed() + " argmax " + ch, one.argmax(),
                     RoiTestData.channel(r.argmax(), ch));
-            Tensor oneGrad = cpu.roiPoolBackward(RoiTestData.channel(g, ch), boxes, one.argmax(),
+            Tensor oneGrad = cpu.roi().roiPoolBackward(RoiTestData.channel(g, ch), boxes, one.argmax(),
                     new int[] {2, 1, 8, 10});
             TensorAssert.assertExact("seed " + rnd.seed() + " grad " + ch, oneGrad, RoiTestData.channel(grad, ch));
         }
@@ -157,28 +157,30 @@ class RoiPoolCpuTest {
     void badInputsNameTheArgument() {
         Tensor input = new RandomTensors(1).normal(2, 3, 4, 4);
         Tensor boxes = Tensor.ofFloats(new float[] {1, 0, 0, 2, 2}, 1, 5);
-        assertMessageNames("input", () -> cpu.roiPool(input.reshape(6, 4, 4), boxes, 2, 2, 1f));
-        assertMessageNames("input", () -> cpu.roiPool(Tensor.zeros(DType.I32, 1, 1, 2, 2), boxes, 2, 2, 1f));
-        assertMessageNames("boxes", () -> cpu.roiPool(input, Tensor.zeros(DType.F32, 5), 2, 2, 1f));
-        assertMessageNames("boxes", () -> cpu.roiPool(input, Tensor.zeros(DType.F64, 1, 5), 2, 2, 1f));
+        assertMessageNames("input", () -> cpu.roi().roiPool(input.reshape(6, 4, 4), boxes, 2, 2, 1f));
+        assertMessageNames("input", () -> cpu.roi().roiPool(Tensor.zeros(DType.I32, 1, 1, 2, 2), boxes, 2, 2, 1f));
+        assertMessageNames("boxes", () -> cpu.roi().roiPool(input, Tensor.zeros(DType.F32, 5), 2, 2, 1f));
+        assertMessageNames("boxes", () -> cpu.roi().roiPool(input, Tensor.zeros(DType.F64, 1, 5), 2, 2, 1f));
         assertMessageNames("batch index",
-                () -> cpu.roiPool(input, Tensor.ofFloats(new float[] {Float.NaN, 0, 0, 1, 1}, 1, 5), 2, 2, 1f));
-        assertMessageNames("output_size", () -> cpu.roiPool(input, boxes, 2, 0, 1f));
-        RoiPoolResult ok = cpu.roiPool(input, boxes, 2, 2, 1f);
+                () -> cpu.roi().roiPool(input, Tensor.ofFloats(new float[] {Float.NaN, 0, 0, 1, 1}, 1, 5), 2, 2, 1f));
+        assertMessageNames("output_size", () -> cpu.roi().roiPool(input, boxes, 2, 0, 1f));
+        RoiPoolResult ok = cpu.roi().roiPool(input, boxes, 2, 2, 1f);
         Tensor g = Tensor.zeros(DType.F32, 1, 3, 2, 2);
         int[] shape = input.shape();
         assertMessageNames("grad_output",
-                () -> cpu.roiPoolBackward(Tensor.zeros(DType.F32, 1, 3, 2), boxes, ok.argmax(), shape));
+                () -> cpu.roi().roiPoolBackward(Tensor.zeros(DType.F32, 1, 3, 2), boxes, ok.argmax(), shape));
         assertMessageNames("grad_output",
-                () -> cpu.roiPoolBackward(Tensor.zeros(DType.I32, 1, 3, 2, 2), boxes, ok.argmax(), shape));
-        assertMessageNames("argmax", () -> cpu.roiPoolBackward(g, boxes, Tensor.zeros(DType.I32, 1, 3, 2, 1), shape));
-        assertMessageNames("argmax", () -> cpu.roiPoolBackward(g, boxes, Tensor.zeros(DType.F32, 1, 3, 2, 2), shape));
+                () -> cpu.roi().roiPoolBackward(Tensor.zeros(DType.I32, 1, 3, 2, 2), boxes, ok.argmax(), shape));
+        assertMessageNames("argmax", () -> cpu.roi().roiPoolBackward(g, boxes, Tensor.zeros(DType.I32, 1, 3, 2, 1),
+                shape));
+        assertMessageNames("argmax", () -> cpu.roi().roiPoolBackward(g, boxes, Tensor.zeros(DType.F32, 1, 3, 2, 2),
+                shape));
         Tensor badIndex = Tensor.zeros(DType.I32, 1, 3, 2, 2);
         badIndex.ints()[5] = 16;
-        assertMessageNames("argmax", () -> cpu.roiPoolBackward(g, boxes, badIndex, shape));
+        assertMessageNames("argmax", () -> cpu.roi().roiPoolBackward(g, boxes, badIndex, shape));
         badIndex.ints()[5] = -2;
-        assertMessageNames("argmax", () -> cpu.roiPoolBackward(g, boxes, badIndex, shape));
-        assertMessageNames("input_shape", () -> cpu.roiPoolBackward(g, boxes, ok.argmax(), null));
+        assertMessageNames("argmax", () -> cpu.roi().roiPoolBackward(g, boxes, badIndex, shape));
+        assertMessageNames("input_shape", () -> cpu.roi().roiPoolBackward(g, boxes, ok.argmax(), null));
     }
 
     private static double dot(Tensor a, Tensor b) {

@@ -29,8 +29,8 @@ class AnchorsCudaTest {
             int[] sizes = Arrays.stream(f.get(c + "sizes").longs()).mapToInt(v -> (int) v).toArray();
             long[] image = f.get(c + "image_size").longs();
             long[] feature = f.get(c + "feature_size").longs();
-            try (Tensor a = cuda.anchors(sizes, f.get(c + "aspect_ratios").floats(), (int) image[0], (int) image[1],
-                    (int) feature[0], (int) feature[1])) {
+            try (Tensor a = cuda.boxes().anchors(sizes, f.get(c + "aspect_ratios").floats(), (int) image[0],
+                    (int) image[1], (int) feature[0], (int) feature[1])) {
                 TensorAssert.assertExact(c, f.get(c + "anchors"), cuda.toHost(a));
             }
         }
@@ -63,7 +63,7 @@ class AnchorsCudaTest {
                 cuda.device().copyHostToDevice(q, ratios);
                 AnchorsKernels.anchors(cuda.device(), s, sizes.length, q, ratios.length, fh, fw, ih / fh, iw / fw,
                         out.deviceBuffer());
-                TensorAssert.assertExact(what, cpu.anchors(sizes, ratios, ih, iw, fh, fw), cuda.toHost(out));
+                TensorAssert.assertExact(what, cpu.boxes().anchors(sizes, ratios, ih, iw, fh, fw), cuda.toHost(out));
             }
         }
     }
@@ -71,8 +71,10 @@ class AnchorsCudaTest {
     @Test
     void badInputsNameTheArgument() {
         CudaBackend cuda = CudaTestSupport.backend();
-        assertMessageLeadsWith("sizes", () -> cuda.anchors(new int[0], new float[] {1f}, 10, 10, 2, 2));
-        assertMessageLeadsWith("aspect_ratios", () -> cuda.anchors(new int[] {4}, new float[] {0f}, 10, 10, 2, 2));
-        assertMessageLeadsWith("feature_width", () -> cuda.anchors(new int[] {4}, new float[] {1f}, 10, 10, 2, -2));
+        assertMessageLeadsWith("sizes", () -> cuda.boxes().anchors(new int[0], new float[] {1f}, 10, 10, 2, 2));
+        assertMessageLeadsWith("aspect_ratios", () -> cuda.boxes().anchors(new int[] {4}, new float[] {0f}, 10, 10, 2,
+                2));
+        assertMessageLeadsWith("feature_width", () -> cuda.boxes().anchors(new int[] {4}, new float[] {1f}, 10, 10, 2,
+                -2));
     }
 }

@@ -52,17 +52,18 @@ class BatchNormCudaTest {
                 CudaTestSupport.assertNoLeak(what, () -> {
                     try (Tensor dx = cuda.toDevice(fx); Tensor dy = cuda.toDevice(fy); Tensor ds = cuda.toDevice(fs);
                             Tensor dh = cuda.toDevice(fh)) {
-                        Tensor[] refs = {cpu.channelAffine(fx, fs, fh), cpu.channelAffine(fx, fs, null),
-                            cpu.channelAffine(fx, null, fh), cpu.channelSum(fx, null), cpu.channelSum(fx, fy)};
+                        Tensor[] refs = {cpu.channels().channelAffine(fx, fs, fh), cpu.channels().channelAffine(fx, fs,
+                                null), cpu.channels().channelAffine(fx, null, fh), cpu.channels().channelSum(fx, null),
+                            cpu.channels().channelSum(fx, fy)};
                         String[] names = {"affine", "affine scale only", "affine shift only", "sum", "sum of products"};
                         for (int k = 0; k < refs.length; k++) {
                             Conv2dCudaTest.poisonCache(cuda, dtype, refs[k].shape());
                             try (Tensor out = switch (k) {
-                                case 0 -> cuda.channelAffine(dx, ds, dh);
-                                case 1 -> cuda.channelAffine(dx, ds, null);
-                                case 2 -> cuda.channelAffine(dx, null, dh);
-                                case 3 -> cuda.channelSum(dx, null);
-                                default -> cuda.channelSum(dx, dy);
+                                case 0 -> cuda.channels().channelAffine(dx, ds, dh);
+                                case 1 -> cuda.channels().channelAffine(dx, ds, null);
+                                case 2 -> cuda.channels().channelAffine(dx, null, dh);
+                                case 3 -> cuda.channels().channelSum(dx, null);
+                                default -> cuda.channels().channelSum(dx, dy);
                             }) {
                                 assertClose(what + " " + names[k], refs[k], cuda.toHost(out), FORWARD);
                             }

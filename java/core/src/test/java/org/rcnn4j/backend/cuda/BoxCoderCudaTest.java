@@ -38,7 +38,7 @@ class BoxCoderCudaTest {
                     Tensor out = CudaTestSupport.poisoned(DType.F32, k, 4 * classes)) {
                 BoxCoderKernels.decode(cuda.device(), dr.deviceBuffer(), db.deviceBuffer(), k, classes, w, CLIP,
                         out.deviceBuffer());
-                TensorAssert.assertClose(what, cpu.decodeBoxes(rel, boxes, w, CLIP), cuda.toHost(out),
+                TensorAssert.assertClose(what, cpu.boxes().decodeBoxes(rel, boxes, w, CLIP), cuda.toHost(out),
                         TensorAssert.FORWARD);
             }
         }
@@ -55,7 +55,7 @@ class BoxCoderCudaTest {
         try (Tensor dp = cuda.toDevice(proposals); Tensor dg = cuda.toDevice(reference);
                 Tensor out = CudaTestSupport.poisoned(DType.F32, k, 4)) {
             BoxCoderKernels.encode(cuda.device(), dg.deviceBuffer(), dp.deviceBuffer(), k, w, out.deviceBuffer());
-            TensorAssert.assertClose("encode seed=" + r.seed(), cpu.encodeBoxes(reference, proposals, w),
+            TensorAssert.assertClose("encode seed=" + r.seed(), cpu.boxes().encodeBoxes(reference, proposals, w),
                     cuda.toHost(out), TensorAssert.FORWARD);
         }
     }
@@ -67,13 +67,13 @@ class BoxCoderCudaTest {
         for (int i = 0; i < 2; i++) {
             String c = "decode" + i + ".";
             try (Tensor rel = cuda.toDevice(f.get(c + "rel_codes")); Tensor b = cuda.toDevice(f.get(c + "boxes"));
-                    Tensor out = cuda.decodeBoxes(rel, b, f.get(c + "weights").floats(),
+                    Tensor out = cuda.boxes().decodeBoxes(rel, b, f.get(c + "weights").floats(),
                             f.get(c + "bbox_xform_clip").floats()[0])) {
                 TensorAssert.assertClose(c, f.get(c + "out"), cuda.toHost(out), TensorAssert.FORWARD);
             }
             String e = "encode" + i + ".";
             try (Tensor g = cuda.toDevice(f.get(e + "reference_boxes")); Tensor p = cuda.toDevice(f.get(e + "proposals"));
-                    Tensor out = cuda.encodeBoxes(g, p, f.get(e + "weights").floats())) {
+                    Tensor out = cuda.boxes().encodeBoxes(g, p, f.get(e + "weights").floats())) {
                 TensorAssert.assertClose(e, f.get(e + "out"), cuda.toHost(out), TensorAssert.FORWARD);
             }
         }
@@ -85,10 +85,11 @@ class BoxCoderCudaTest {
         float[] w = {1, 1, 1, 1};
         try (Tensor b = cuda.toDevice(Tensor.zeros(DType.F32, 3, 4));
                 Tensor rel6 = cuda.toDevice(Tensor.zeros(DType.F32, 3, 6))) {
-            assertMessageLeadsWith("rel_codes", () -> cuda.decodeBoxes(rel6, b, w, CLIP));
-            assertMessageLeadsWith("weights", () -> cuda.decodeBoxes(b, b, new float[] {1, 1}, CLIP));
-            assertMessageLeadsWith("rel_codes", () -> cuda.decodeBoxes(Tensor.zeros(DType.F32, 3, 4), b, w, CLIP));
-            assertMessageLeadsWith("proposals", () -> cuda.encodeBoxes(b, rel6, w));
+            assertMessageLeadsWith("rel_codes", () -> cuda.boxes().decodeBoxes(rel6, b, w, CLIP));
+            assertMessageLeadsWith("weights", () -> cuda.boxes().decodeBoxes(b, b, new float[] {1, 1}, CLIP));
+            assertMessageLeadsWith("rel_codes", () -> cuda.boxes().decodeBoxes(Tensor.zeros(DType.F32, 3, 4), b, w,
+                    CLIP));
+            assertMessageLeadsWith("proposals", () -> cuda.boxes().encodeBoxes(b, rel6, w));
         }
     }
 }

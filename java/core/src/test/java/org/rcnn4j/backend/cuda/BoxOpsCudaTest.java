@@ -31,7 +31,7 @@ class BoxOpsCudaTest {
                     Tensor out = CudaTestSupport.poisoned(DType.F32, nm[0], nm[1])) {
                 BoxOpsKernels.boxIou(cuda.device(), da.deviceBuffer(), db.deviceBuffer(), nm[0], nm[1],
                         out.deviceBuffer());
-                Tensor expected = cpu.boxIou(a, b);
+                Tensor expected = cpu.boxes().boxIou(a, b);
                 TensorAssert.assertClose("box_iou " + Arrays.toString(nm) + " seed=" + r.seed(), expected,
                         cuda.toHost(out), TensorAssert.FORWARD);
             }
@@ -43,7 +43,7 @@ class BoxOpsCudaTest {
         CudaBackend cuda = CudaTestSupport.backend();
         Map<String, Tensor> f = Fixtures.load("boxes_ops");
         try (Tensor a = cuda.toDevice(f.get("iou.boxes1")); Tensor b = cuda.toDevice(f.get("iou.boxes2"));
-                Tensor out = cuda.boxIou(a, b)) {
+                Tensor out = cuda.boxes().boxIou(a, b)) {
             TensorAssert.assertClose("box_iou", f.get("iou.out"), cuda.toHost(out), TensorAssert.FORWARD);
         }
     }
@@ -57,12 +57,13 @@ class BoxOpsCudaTest {
         boxes.floats()[8] = Float.NEGATIVE_INFINITY;
         try (Tensor d = cuda.toDevice(boxes); Tensor out = CudaTestSupport.poisoned(DType.F32, 3, 41, 4)) {
             BoxOpsKernels.clipBoxesToImage(cuda.device(), d.deviceBuffer(), 3 * 41, 480, 640, out.deviceBuffer());
-            TensorAssert.assertExact("clip seed=" + r.seed(), cpu.clipBoxesToImage(boxes, 480, 640), cuda.toHost(out));
+            TensorAssert.assertExact("clip seed=" + r.seed(), cpu.boxes().clipBoxesToImage(boxes, 480, 640),
+                    cuda.toHost(out));
         }
         Map<String, Tensor> f = Fixtures.load("boxes_ops");
         long[] size = f.get("clip.size").longs();
         try (Tensor d = cuda.toDevice(f.get("clip.boxes"));
-                Tensor out = cuda.clipBoxesToImage(d, (int) size[0], (int) size[1])) {
+                Tensor out = cuda.boxes().clipBoxesToImage(d, (int) size[0], (int) size[1])) {
             TensorAssert.assertExact("clip fixture", f.get("clip.out"), cuda.toHost(out));
         }
     }
@@ -76,7 +77,7 @@ class BoxOpsCudaTest {
             float min = (float) r.random().nextDouble() * 10;
             try (Tensor d = cuda.toDevice(boxes); Tensor keep = CudaTestSupport.poisoned(DType.I64, n)) {
                 int count = BoxOpsKernels.removeSmallBoxes(cuda.device(), d.deviceBuffer(), n, min, keep.deviceBuffer());
-                long[] expected = cpu.removeSmallBoxes(boxes, min).longs();
+                long[] expected = cpu.boxes().removeSmallBoxes(boxes, min).longs();
                 long[] got = cuda.toHost(keep).longs();
                 String what = "remove_small n=" + n + " seed=" + r.seed();
                 assertEquals(expected.length, count, what);
@@ -91,7 +92,7 @@ class BoxOpsCudaTest {
         for (int i = 0; f.containsKey("small" + i + ".keep"); i++) {
             String c = "small" + i + ".";
             try (Tensor d = cuda.toDevice(f.get(c + "boxes"));
-                    Tensor keep = cuda.removeSmallBoxes(d, f.get(c + "min_size").floats()[0])) {
+                    Tensor keep = cuda.boxes().removeSmallBoxes(d, f.get(c + "min_size").floats()[0])) {
                 TensorAssert.assertExact(c, f.get(c + "keep"), cuda.toHost(keep));
             }
         }
@@ -102,11 +103,11 @@ class BoxOpsCudaTest {
         CudaBackend cuda = CudaTestSupport.backend();
         try (Tensor ok = cuda.toDevice(Tensor.zeros(DType.F32, 2, 4));
                 Tensor bad = cuda.toDevice(Tensor.zeros(DType.F32, 2, 3))) {
-            assertMessageLeadsWith("boxes1", () -> cuda.boxIou(bad, ok));
-            assertMessageLeadsWith("boxes2", () -> cuda.boxIou(ok, Tensor.zeros(DType.F32, 2, 4)));
-            assertMessageLeadsWith("boxes", () -> cuda.clipBoxesToImage(bad, 1, 1));
-            assertMessageLeadsWith("height", () -> cuda.clipBoxesToImage(ok, -1, 1));
-            assertMessageLeadsWith("boxes", () -> cuda.removeSmallBoxes(bad, 1f));
+            assertMessageLeadsWith("boxes1", () -> cuda.boxes().boxIou(bad, ok));
+            assertMessageLeadsWith("boxes2", () -> cuda.boxes().boxIou(ok, Tensor.zeros(DType.F32, 2, 4)));
+            assertMessageLeadsWith("boxes", () -> cuda.boxes().clipBoxesToImage(bad, 1, 1));
+            assertMessageLeadsWith("height", () -> cuda.boxes().clipBoxesToImage(ok, -1, 1));
+            assertMessageLeadsWith("boxes", () -> cuda.boxes().removeSmallBoxes(bad, 1f));
         }
     }
 }

@@ -45,18 +45,18 @@ class Conv2dCudaTest {
         Tensor x = rnd.normal(n, c, h, w);
         Tensor wt = rnd.normal(o, c / groups, kh, kw);
         Tensor b = rnd.normal(o);
-        Tensor y = cpu.conv2d(x, wt, b, p);
+        Tensor y = cpu.conv().conv2d(x, wt, b, p);
         Tensor gy = rnd.normal(y.shape());
-        Conv2dGrads g = cpu.conv2dBackward(gy, x, wt, p, true);
+        Conv2dGrads g = cpu.conv().conv2dBackward(gy, x, wt, p, true);
         String what = "seed " + rnd.seed();
         CudaTestSupport.assertNoLeak(what, () -> {
             for (boolean withBias : new boolean[] {true, false}) {
-                Tensor yRef = withBias ? y : cpu.conv2d(x, wt, null, p);
+                Tensor yRef = withBias ? y : cpu.conv().conv2d(x, wt, null, p);
                 poisonCache(cuda, DType.F32, y.shape(), x.shape(), wt.shape(), new int[] {o});
                 try (Tensor dx = cuda.toDevice(x); Tensor dwt = cuda.toDevice(wt);
                         Tensor db = withBias ? cuda.toDevice(b) : null;
-                        Tensor dyOut = cuda.conv2d(dx, dwt, db, p); Tensor dgy = cuda.toDevice(gy);
-                        Conv2dGrads dg = cuda.conv2dBackward(dgy, dx, dwt, p, withBias)) {
+                        Tensor dyOut = cuda.conv().conv2d(dx, dwt, db, p); Tensor dgy = cuda.toDevice(gy);
+                        Conv2dGrads dg = cuda.conv().conv2dBackward(dgy, dx, dwt, p, withBias)) {
                     String v = what + " bias=" + withBias;
                     TensorAssert.assertClose(v + " output", yRef, cuda.toHost(dyOut), TensorAssert.FORWARD);
                     TensorAssert.assertClose(v + " grad_input", g.gradInput(), cuda.toHost(dg.gradInput()),
@@ -82,13 +82,13 @@ class Conv2dCudaTest {
         Tensor x = GemmCudaTest.toF64(rnd.normal(2, 4, 9, 10));
         Tensor wt = GemmCudaTest.toF64(rnd.normal(6, 2, 3, 2));
         Tensor b = GemmCudaTest.toF64(rnd.normal(6));
-        Tensor y = cpu.conv2d(x, wt, b, p);
+        Tensor y = cpu.conv().conv2d(x, wt, b, p);
         Tensor gy = GemmCudaTest.toF64(rnd.normal(y.shape()));
-        Conv2dGrads g = cpu.conv2dBackward(gy, x, wt, p, true);
+        Conv2dGrads g = cpu.conv().conv2dBackward(gy, x, wt, p, true);
         String what = "seed " + rnd.seed();
         try (Tensor dx = cuda.toDevice(x); Tensor dwt = cuda.toDevice(wt); Tensor db = cuda.toDevice(b);
-                Tensor dy = cuda.conv2d(dx, dwt, db, p); Tensor dgy = cuda.toDevice(gy);
-                Conv2dGrads dg = cuda.conv2dBackward(dgy, dx, dwt, p, true)) {
+                Tensor dy = cuda.conv().conv2d(dx, dwt, db, p); Tensor dgy = cuda.toDevice(gy);
+                Conv2dGrads dg = cuda.conv().conv2dBackward(dgy, dx, dwt, p, true)) {
             TensorAssert.assertClose(what + " output", y, cuda.toHost(dy), 1e-12);
             TensorAssert.assertClose(what + " grad_input", g.gradInput(), cuda.toHost(dg.gradInput()), 1e-12);
             TensorAssert.assertClose(what + " grad_weight", g.gradWeight(), cuda.toHost(dg.gradWeight()), 1e-12);
@@ -119,9 +119,9 @@ class Conv2dCudaTest {
             Conv2dKernels.gradBias(d, Precision.F32, 2, 5, s.p(), dgy.deviceBuffer().pointer(),
                     gb.deviceBuffer().pointer());
             String what = "seed " + rnd.seed();
-            TensorAssert.assertClose(what + " output", cpu.conv2d(x, wt, null, p), Transfers.toHost(d, y),
+            TensorAssert.assertClose(what + " output", cpu.conv().conv2d(x, wt, null, p), Transfers.toHost(d, y),
                     TensorAssert.FORWARD);
-            Conv2dGrads g = cpu.conv2dBackward(gy, x, wt, p, true);
+            Conv2dGrads g = cpu.conv().conv2dBackward(gy, x, wt, p, true);
             TensorAssert.assertClose(what + " grad_input", g.gradInput(), Transfers.toHost(d, gi),
                     TensorAssert.GRADIENT);
             TensorAssert.assertClose(what + " grad_weight", g.gradWeight(), Transfers.toHost(d, gw),
@@ -137,7 +137,8 @@ class Conv2dCudaTest {
         Conv2dParams p = Conv2dParams.of(1, 1, 1, 1);
         Tensor w = new RandomTensors(5).normal(4, 3, 3, 3);
         try (Tensor dx = cuda.toDevice(Tensor.zeros(DType.F32, 0, 3, 5, 5)); Tensor dw = cuda.toDevice(w);
-                Tensor y = cuda.conv2d(dx, dw, null, p); Conv2dGrads g = cuda.conv2dBackward(y, dx, dw, p, true)) {
+                Tensor y = cuda.conv().conv2d(dx, dw, null, p); Conv2dGrads g = cuda.conv().conv2dBackward(y, dx, dw,
+                        p, true)) {
             TensorAssert.assertShape("output", y, 0, 4, 5, 5);
             TensorAssert.assertExact("grad_weight", Tensor.zeros(DType.F32, 4, 3, 3, 3), cuda.toHost(g.gradWeight()));
             TensorAssert.assertExact("grad_bias", Tensor.zeros(DType.F32, 4), cuda.toHost(g.gradBias()));
@@ -150,14 +151,14 @@ class Conv2dCudaTest {
         try (Tensor x = cuda.toDevice(Tensor.zeros(DType.F32, 1, 4, 5, 5));
                 Tensor w = cuda.toDevice(Tensor.zeros(DType.F32, 6, 3, 3, 3))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> cuda.conv2d(x, w, null, Conv2dParams.of(1, 1, 1, 1)));
+                    () -> cuda.conv().conv2d(x, w, null, Conv2dParams.of(1, 1, 1, 1)));
             assertTrue(e.getMessage().startsWith("input:"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class,
-                    () -> cuda.conv2d(x, w, null, Conv2dParams.of(1, 1, 1, 3)));
+                    () -> cuda.conv().conv2d(x, w, null, Conv2dParams.of(1, 1, 1, 3)));
             assertTrue(e.getMessage().startsWith("groups:"), e.getMessage());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> cuda.conv2d(Tensor.zeros(DType.F32, 1, 3, 5, 5), Tensor.zeros(DType.F32, 6, 3, 3, 3), null,
+                () -> cuda.conv().conv2d(Tensor.zeros(DType.F32, 1, 3, 5, 5), Tensor.zeros(DType.F32, 6, 3, 3, 3), null,
                         Conv2dParams.of(1, 1, 1, 1)));
         assertTrue(e.getMessage().startsWith("input:"), e.getMessage());
     }
@@ -188,22 +189,22 @@ class Conv2dCudaTest {
         RandomTensors rnd = new RandomTensors();
         Tensor x = rnd.normal(n, c, h, w);
         Tensor wt = rnd.normal(o, c / groups, kh, kw);
-        Tensor gy = rnd.normal(cpu.conv2d(x, wt, null, p).shape());
-        Conv2dGrads g = cpu.conv2dBackward(gy, x, wt, p, false);
+        Tensor gy = rnd.normal(cpu.conv().conv2d(x, wt, null, p).shape());
+        Conv2dGrads g = cpu.conv().conv2dBackward(gy, x, wt, p, false);
         String what = "seed " + rnd.seed();
-        TensorAssert.assertClose(what + " cpu grad_input", g.gradInput(), cpu.conv2dGradInput(gy, wt, x.shape(), p),
-                1e-6);
-        TensorAssert.assertClose(what + " cpu grad_weight", g.gradWeight(), cpu.conv2dGradWeight(gy, x, wt.shape(),
+        TensorAssert.assertClose(what + " cpu grad_input", g.gradInput(), cpu.conv().conv2dGradInput(gy, wt, x.shape(),
                 p), 1e-6);
+        TensorAssert.assertClose(what + " cpu grad_weight", g.gradWeight(), cpu.conv().conv2dGradWeight(gy, x,
+                wt.shape(), p), 1e-6);
         CudaTestSupport.assertNoLeak(what, () -> {
             try (Tensor dx = cuda.toDevice(x); Tensor dwt = cuda.toDevice(wt); Tensor dgy = cuda.toDevice(gy)) {
                 poisonCache(cuda, DType.F32, x.shape(), wt.shape());
-                try (Tensor gi = cuda.conv2dGradInput(dgy, dwt, x.shape(), p)) {
+                try (Tensor gi = cuda.conv().conv2dGradInput(dgy, dwt, x.shape(), p)) {
                     TensorAssert.assertClose(what + " grad_input", g.gradInput(), cuda.toHost(gi),
                             TensorAssert.GRADIENT);
                 }
                 poisonCache(cuda, DType.F32, x.shape(), wt.shape());
-                try (Tensor gw = cuda.conv2dGradWeight(dgy, dx, wt.shape(), p)) {
+                try (Tensor gw = cuda.conv().conv2dGradWeight(dgy, dx, wt.shape(), p)) {
                     TensorAssert.assertClose(what + " grad_weight", g.gradWeight(), cuda.toHost(gw),
                             TensorAssert.GRADIENT);
                 }

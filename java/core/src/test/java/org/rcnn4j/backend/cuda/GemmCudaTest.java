@@ -31,18 +31,19 @@ class GemmCudaTest {
                 Tensor b = tb ? rnd.normal(n, k) : rnd.normal(k, n);
                 String what = "seed " + rnd.seed() + " m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb;
                 CudaTestSupport.assertNoLeak(what, () -> {
-                    Tensor expected = cpu.matmul(a, b, ta, tb);
+                    Tensor expected = cpu.linalg().matmul(a, b, ta, tb);
                     // the op allocates its output: poison the cached block it will be handed
                     Conv2dCudaTest.poisonCache(cuda, DType.F32, new int[] {m, n});
                     try (Tensor da = cuda.toDevice(a); Tensor db = cuda.toDevice(b);
-                            Tensor dc = cuda.matmul(da, db, ta, tb)) {
+                            Tensor dc = cuda.linalg().matmul(da, db, ta, tb)) {
                         TensorAssert.assertClose(what, expected, cuda.toHost(dc), TensorAssert.FORWARD);
                     }
                     Tensor a64 = toF64(a);
                     Tensor b64 = toF64(b);
                     try (Tensor da = cuda.toDevice(a64); Tensor db = cuda.toDevice(b64);
-                            Tensor dc = cuda.matmul(da, db, ta, tb)) {
-                        TensorAssert.assertClose(what + " f64", cpu.matmul(a64, b64, ta, tb), cuda.toHost(dc), 1e-12);
+                            Tensor dc = cuda.linalg().matmul(da, db, ta, tb)) {
+                        TensorAssert.assertClose(what + " f64", cpu.linalg().matmul(a64, b64, ta, tb), cuda.toHost(dc),
+                                1e-12);
                     }
                 });
             }
@@ -65,7 +66,7 @@ class GemmCudaTest {
         Tensor c0 = rnd.normal(m, ldc);
         Tensor a = slice(aWide, m, k);
         Tensor b = slice(bWide, k, n);
-        float[] expected = cpu.matmul(a, b, false, false).floats();
+        float[] expected = cpu.linalg().matmul(a, b, false, false).floats();
         try (Tensor da = Transfers.toDevice(d, aWide); Tensor db = Transfers.toDevice(d, bWide);
                 Tensor dc = CudaTestSupport.poisoned(DType.F32, m, ldc)) {
             GemmKernels.gemm(d, Precision.F32, m, n, k, da.deviceBuffer(), lda, false, db.deviceBuffer(), ldb, false,
@@ -104,11 +105,11 @@ class GemmCudaTest {
         try (Tensor a = cuda.toDevice(Tensor.zeros(DType.F32, 2, 3));
                 Tensor b = cuda.toDevice(Tensor.zeros(DType.F32, 4, 5))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> cuda.matmul(a, b, false, false));
+                    () -> cuda.linalg().matmul(a, b, false, false));
             assertTrue(e.getMessage().startsWith("b:"), e.getMessage());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> cuda.matmul(Tensor.zeros(DType.F32, 2, 3), Tensor.zeros(DType.F32, 3, 2), false, false));
+                () -> cuda.linalg().matmul(Tensor.zeros(DType.F32, 2, 3), Tensor.zeros(DType.F32, 3, 2), false, false));
         assertTrue(e.getMessage().startsWith("a:"), e.getMessage());
     }
 

@@ -29,7 +29,7 @@ class NmsCudaTest {
         for (int i = 0; f.containsKey("case" + i + ".keep"); i++) {
             String c = "case" + i + ".";
             try (Tensor b = cuda.toDevice(f.get(c + "boxes")); Tensor s = cuda.toDevice(f.get(c + "scores"));
-                    Tensor keep = cuda.nms(b, s, f.get(c + "iou_threshold").floats()[0])) {
+                    Tensor keep = cuda.boxes().nms(b, s, f.get(c + "iou_threshold").floats()[0])) {
                 assertEquals(DType.I64, keep.dtype());
                 TensorAssert.assertExact("nms " + c, f.get(c + "keep"), cuda.toHost(keep));
             }
@@ -44,7 +44,7 @@ class NmsCudaTest {
             String c = "case" + i + ".";
             try (Tensor b = cuda.toDevice(f.get(c + "boxes")); Tensor s = cuda.toDevice(f.get(c + "scores"));
                     Tensor idx = cuda.toDevice(f.get(c + "idxs"));
-                    Tensor keep = cuda.batchedNms(b, s, idx, f.get(c + "iou_threshold").floats()[0])) {
+                    Tensor keep = cuda.boxes().batchedNms(b, s, idx, f.get(c + "iou_threshold").floats()[0])) {
                 TensorAssert.assertExact("batched_nms " + c, f.get(c + "keep"), cuda.toHost(keep));
             }
         }
@@ -63,8 +63,9 @@ class NmsCudaTest {
             Tensor scores = quantized(r, n, 1 + r.random().nextInt(60));
             float t = thresholds[k % thresholds.length];
             String what = "nms n=" + n + " t=" + t + " seed=" + r.seed();
-            try (Tensor b = cuda.toDevice(boxes); Tensor s = cuda.toDevice(scores); Tensor keep = cuda.nms(b, s, t)) {
-                TensorAssert.assertExact(what, cpu.nms(boxes, scores, t), cuda.toHost(keep));
+            try (Tensor b = cuda.toDevice(boxes); Tensor s = cuda.toDevice(scores); Tensor keep = cuda.boxes().nms(b,
+                    s, t)) {
+                TensorAssert.assertExact(what, cpu.boxes().nms(boxes, scores, t), cuda.toHost(keep));
             }
         }
     }
@@ -86,8 +87,9 @@ class NmsCudaTest {
             for (Tensor idxs : new Tensor[] {Tensor.ofLongs(labels, n), Tensor.ofInts(labels32, n)}) {
                 String what = "batched_nms n=" + n + " " + idxs.dtype() + " seed=" + r.seed();
                 try (Tensor b = cuda.toDevice(boxes); Tensor s = cuda.toDevice(scores); Tensor i = cuda.toDevice(idxs);
-                        Tensor keep = cuda.batchedNms(b, s, i, 0.45f)) {
-                    TensorAssert.assertExact(what, cpu.batchedNms(boxes, scores, idxs, 0.45f), cuda.toHost(keep));
+                        Tensor keep = cuda.boxes().batchedNms(b, s, i, 0.45f)) {
+                    TensorAssert.assertExact(what, cpu.boxes().batchedNms(boxes, scores, idxs, 0.45f),
+                            cuda.toHost(keep));
                 }
             }
         }
@@ -125,7 +127,7 @@ class NmsCudaTest {
         int n = 700;
         Tensor boxes = boxesWithDegenerates(r, n);
         Tensor scores = r.uniform(0, 1, n);
-        long[] expected = cpu.nms(boxes, scores, 0.3f).longs();
+        long[] expected = cpu.boxes().nms(boxes, scores, 0.3f).longs();
         try (Tensor b = cuda.toDevice(boxes); Tensor s = cuda.toDevice(scores);
                 Tensor keep = CudaTestSupport.poisoned(DType.I64, n)) {
             int count = NmsKernels.nms(cuda.device(), b.deviceBuffer(), s.deviceBuffer(), n, 0.3f,
@@ -146,14 +148,14 @@ class NmsCudaTest {
         CudaBackend cuda = CudaTestSupport.backend();
         CudaTestSupport.assertNoLeak("nms", () -> {
             try (Tensor b = cuda.toDevice(Tensor.zeros(DType.F32, 0, 4)); Tensor s = cuda.toDevice(Tensor.zeros(DType.F32, 0));
-                    Tensor keep = cuda.nms(b, s, 0.5f)) {
+                    Tensor keep = cuda.boxes().nms(b, s, 0.5f)) {
                 TensorAssert.assertShape("keep", keep, 0);
             }
             RandomTensors r = new RandomTensors();
             Tensor boxes = r.boxes(300, 100, 100, 1);
             try (Tensor b = cuda.toDevice(boxes); Tensor s = cuda.toDevice(r.uniform(0, 1, 300));
                     Tensor i = cuda.toDevice(Tensor.zeros(DType.I32, 300));
-                    Tensor k1 = cuda.nms(b, s, 0.5f); Tensor k2 = cuda.batchedNms(b, s, i, 0.5f)) {
+                    Tensor k1 = cuda.boxes().nms(b, s, 0.5f); Tensor k2 = cuda.boxes().batchedNms(b, s, i, 0.5f)) {
                 assertTrue(k1.numel() > 0 && k1.numel() == k2.numel());
             }
         });
@@ -166,11 +168,11 @@ class NmsCudaTest {
                 Tensor b5 = cuda.toDevice(Tensor.zeros(DType.F32, 3, 5));
                 Tensor s2 = cuda.toDevice(Tensor.zeros(DType.F32, 2));
                 Tensor idxF = cuda.toDevice(Tensor.zeros(DType.F32, 3))) {
-            assertMessageLeadsWith("boxes", () -> cuda.nms(b5, s, 0.5f));
-            assertMessageLeadsWith("scores", () -> cuda.nms(b, s2, 0.5f));
-            assertMessageLeadsWith("idxs", () -> cuda.batchedNms(b, s, idxF, 0.5f));
-            assertMessageLeadsWith("boxes", () -> cuda.nms(Tensor.zeros(DType.F32, 3, 4), s, 0.5f));
-            assertMessageLeadsWith("idxs", () -> cuda.batchedNms(b, s, Tensor.zeros(DType.I64, 3), 0.5f));
+            assertMessageLeadsWith("boxes", () -> cuda.boxes().nms(b5, s, 0.5f));
+            assertMessageLeadsWith("scores", () -> cuda.boxes().nms(b, s2, 0.5f));
+            assertMessageLeadsWith("idxs", () -> cuda.boxes().batchedNms(b, s, idxF, 0.5f));
+            assertMessageLeadsWith("boxes", () -> cuda.boxes().nms(Tensor.zeros(DType.F32, 3, 4), s, 0.5f));
+            assertMessageLeadsWith("idxs", () -> cuda.boxes().batchedNms(b, s, Tensor.zeros(DType.I64, 3), 0.5f));
         }
     }
 

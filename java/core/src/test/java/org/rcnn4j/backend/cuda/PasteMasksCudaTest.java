@@ -31,7 +31,7 @@ class PasteMasksCudaTest {
         RandomTensors rnd = new RandomTensors();
         Tensor masks = rnd.uniform(-0.5f, 1.5f, k, 1, m, m);
         Tensor boxes = randomBoxes(rnd, k, h, w);
-        Tensor expected = cpu.pasteMasks(masks, boxes, h, w, padding);
+        Tensor expected = cpu.roi().pasteMasks(masks, boxes, h, w, padding);
 
         CudaBackend cuda = CudaTestSupport.backend();
         try (Tensor dMasks = cuda.toDevice(masks); Tensor dBoxes = cuda.toDevice(boxes);
@@ -53,11 +53,11 @@ class PasteMasksCudaTest {
         int w = 66;
         Tensor masks = rnd.uniform(0f, 1f, k, 1, 28, 28);
         Tensor boxes = randomBoxes(rnd, k, h, w);
-        Tensor expected = cpu.pasteMasks(masks, boxes, h, w, 1);
+        Tensor expected = cpu.roi().pasteMasks(masks, boxes, h, w, 1);
         CudaBackend cuda = CudaTestSupport.backend();
         try (Tensor dMasks = cuda.toDevice(masks); Tensor dBoxes = cuda.toDevice(boxes)) {
             CudaTestSupport.assertNoLeak("pasteMasks", () -> {
-                try (Tensor dOut = cuda.pasteMasks(dMasks, dBoxes, h, w, 1)) {
+                try (Tensor dOut = cuda.roi().pasteMasks(dMasks, dBoxes, h, w, 1)) {
                     TensorAssert.assertClose("backend paste, seed " + rnd.seed(), expected, cuda.toHost(dOut),
                             TensorAssert.FORWARD);
                 }
@@ -72,7 +72,7 @@ class PasteMasksCudaTest {
         long[] p = f.get("params").longs();
         CudaBackend cuda = CudaTestSupport.backend();
         try (Tensor dMasks = cuda.toDevice(f.get("masks")); Tensor dBoxes = cuda.toDevice(f.get("boxes"));
-                Tensor dOut = cuda.pasteMasks(dMasks, dBoxes, (int) p[0], (int) p[1], (int) p[2])) {
+                Tensor dOut = cuda.roi().pasteMasks(dMasks, dBoxes, (int) p[0], (int) p[1], (int) p[2])) {
             TensorAssert.assertClose("cuda paste " + name, f.get("out"), cuda.toHost(dOut), TensorAssert.FORWARD);
         }
     }
@@ -83,10 +83,10 @@ class PasteMasksCudaTest {
         Tensor masks = new RandomTensors(4).uniform(0f, 1f, 2, 1, 14, 14);
         Tensor boxes = Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 4);
         try (Tensor dMasks = cuda.toDevice(masks); Tensor dBoxes = cuda.toDevice(boxes);
-                Tensor none = cuda.pasteMasks(dMasks, dBoxes, 0, 9, 1);
+                Tensor none = cuda.roi().pasteMasks(dMasks, dBoxes, 0, 9, 1);
                 Tensor dNoMasks = cuda.toDevice(Tensor.zeros(DType.F32, 0, 1, 14, 14));
                 Tensor dNoBoxes = cuda.toDevice(Tensor.zeros(DType.F32, 0, 4));
-                Tensor noMasks = cuda.pasteMasks(dNoMasks, dNoBoxes, 7, 9, 1)) {
+                Tensor noMasks = cuda.roi().pasteMasks(dNoMasks, dNoBoxes, 7, 9, 1)) {
             TensorAssert.assertShape("0-row image", none, 2, 1, 0, 9);
             TensorAssert.assertShape("K = 0", noMasks, 0, 1, 7, 9);
         }
@@ -98,11 +98,11 @@ class PasteMasksCudaTest {
         Tensor masks = new RandomTensors(5).uniform(0f, 1f, 2, 1, 28, 28);
         Tensor boxes = Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 4);
         try (Tensor dMasks = cuda.toDevice(masks); Tensor dBoxes = cuda.toDevice(boxes)) {
-            assertMessageNames("masks", () -> cuda.pasteMasks(masks, dBoxes, 10, 10, 1));
-            assertMessageNames("boxes", () -> cuda.pasteMasks(dMasks, boxes, 10, 10, 1));
-            assertMessageNames("masks", () -> cuda.pasteMasks(dMasks.reshape(1, 2, 28, 28), dBoxes, 10, 10, 1));
-            assertMessageNames("boxes", () -> cuda.pasteMasks(dMasks, dBoxes.reshape(4, 2), 10, 10, 1));
-            assertMessageNames("padding", () -> cuda.pasteMasks(dMasks, dBoxes, 10, 10, -2));
+            assertMessageNames("masks", () -> cuda.roi().pasteMasks(masks, dBoxes, 10, 10, 1));
+            assertMessageNames("boxes", () -> cuda.roi().pasteMasks(dMasks, boxes, 10, 10, 1));
+            assertMessageNames("masks", () -> cuda.roi().pasteMasks(dMasks.reshape(1, 2, 28, 28), dBoxes, 10, 10, 1));
+            assertMessageNames("boxes", () -> cuda.roi().pasteMasks(dMasks, dBoxes.reshape(4, 2), 10, 10, 1));
+            assertMessageNames("padding", () -> cuda.roi().pasteMasks(dMasks, dBoxes, 10, 10, -2));
         }
     }
 

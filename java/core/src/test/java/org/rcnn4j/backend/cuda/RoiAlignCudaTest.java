@@ -47,18 +47,18 @@ class RoiAlignCudaTest {
         int w = 7 + rnd.random().nextInt(10);
         Tensor input = RoiTestData.as(rnd.normal(n, c, h, w), dtype);
         Tensor boxes = RoiTestData.randomRois(rnd, n, 17, w / scale, h / scale, dtype);
-        Tensor expected = cpu.roiAlign(input, boxes, ph, pw, scale, sr, aligned);
+        Tensor expected = cpu.roi().roiAlign(input, boxes, ph, pw, scale, sr, aligned);
         double forwardTol = dtype == DType.F64 ? 1e-12 : TensorAssert.FORWARD;
         double gradTol = dtype == DType.F64 ? 1e-10 : TensorAssert.GRADIENT;
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes);
-                Tensor dOut = cuda.roiAlign(dIn, dBoxes, ph, pw, scale, sr, aligned)) {
+                Tensor dOut = cuda.roi().roiAlign(dIn, dBoxes, ph, pw, scale, sr, aligned)) {
             assertEquals(dtype, dOut.dtype());
             TensorAssert.assertClose(seed + " output", expected, cuda.toHost(dOut), forwardTol);
         }
         Tensor g = RoiTestData.as(rnd.normal(boxes.size(0), c, ph, pw), dtype);
-        Tensor expectedGrad = cpu.roiAlignBackward(g, boxes, input.shape(), scale, sr, aligned);
+        Tensor expectedGrad = cpu.roi().roiAlignBackward(g, boxes, input.shape(), scale, sr, aligned);
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
-                Tensor dGrad = cuda.roiAlignBackward(dG, dBoxes, input.shape(), scale, sr, aligned)) {
+                Tensor dGrad = cuda.roi().roiAlignBackward(dG, dBoxes, input.shape(), scale, sr, aligned)) {
             TensorAssert.assertClose(seed + " grad_input", expectedGrad, cuda.toHost(dGrad), gradTol);
         }
     }
@@ -74,7 +74,7 @@ class RoiAlignCudaTest {
         int c = 23;
         Tensor input = RoiTestData.as(rnd.normal(n, c, 9, 12), dtype);
         Tensor boxes = RoiTestData.randomRois(rnd, n, 11, 48, 36, dtype);
-        Tensor expected = cpu.roiAlign(input, boxes, 6, 5, 0.25f, 0, false);
+        Tensor expected = cpu.roi().roiAlign(input, boxes, 6, 5, 0.25f, 0, false);
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor out = CudaTestSupport.poisoned(dtype, 11, c, 6, 5)) {
             if (dtype == DType.F32) {
@@ -106,11 +106,11 @@ class RoiAlignCudaTest {
         Tensor boxes = RoiTestData.randomRois(rnd, n, 96, 40, 32, dtype);
         Tensor g = RoiTestData.as(rnd.normal(96, c, 7, 7), dtype);
         int[] shape = {n, c, 8, 10};
-        Tensor expected = cpu.roiAlignBackward(g, boxes, shape, 0.25f, 2, false);
+        Tensor expected = cpu.roi().roiAlignBackward(g, boxes, shape, 0.25f, 2, false);
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes)) {
             RoiGradRuns.assertSameBitsEveryRun(cuda, "seed " + rnd.seed(), expected,
                     dtype == DType.F64 ? 1e-10 : TensorAssert.GRADIENT,
-                    () -> cuda.roiAlignBackward(dG, dBoxes, shape, 0.25f, 2, false));
+                    () -> cuda.roi().roiAlignBackward(dG, dBoxes, shape, 0.25f, 2, false));
         }
     }
 
@@ -127,9 +127,9 @@ class RoiAlignCudaTest {
         }
         Tensor g = RoiTestData.of(gv, DType.F32, 12, 2, 3, 3);
         int[] shape = {1, 2, 8, 8};
-        Tensor expected = cpu.roiAlignBackward(g, boxes, shape, 0.25f, 2, true);
+        Tensor expected = cpu.roi().roiAlignBackward(g, boxes, shape, 0.25f, 2, true);
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
-                Tensor grad = cuda.roiAlignBackward(dG, dBoxes, shape, 0.25f, 2, true)) {
+                Tensor grad = cuda.roi().roiAlignBackward(dG, dBoxes, shape, 0.25f, 2, true)) {
             TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expected, cuda.toHost(grad),
                     TensorAssert.GRADIENT);
         }
@@ -151,7 +151,7 @@ class RoiAlignCudaTest {
         Tensor boxes = RoiTestData.randomRois(rnd, n, 40, 48, 40, dtype);
         Tensor g = RoiTestData.as(rnd.normal(40, c, 3, 4), dtype);
         int[] shape = {n, c, 10, 12};
-        Tensor expected = cpu.roiAlignBackward(g, boxes, shape, 0.25f, 0, true);
+        Tensor expected = cpu.roi().roiAlignBackward(g, boxes, shape, 0.25f, 0, true);
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor grad = CudaTestSupport.poisoned(dtype, shape)) {
             device.memsetZero(grad.deviceBuffer());
@@ -175,7 +175,7 @@ class RoiAlignCudaTest {
         RandomTensors rnd = new RandomTensors();
         Tensor boxes = RoiTestData.randomRois(rnd, 3, 9, 20, 20, DType.F32);
         Tensor g = rnd.normal(9, 2, 2, 2);
-        Tensor expected = cpu.roiAlignBackward(g, boxes, new int[] {3, 2, 5, 5}, 0.25f, 2, false);
+        Tensor expected = cpu.roi().roiAlignBackward(g, boxes, new int[] {3, 2, 5, 5}, 0.25f, 2, false);
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor grad = CudaTestSupport.poisoned(DType.F32, 3, 2, 5, 5)) {
             RoiAlignKernels.backwardDeterministicF32(device, dG.deviceBuffer().pointer(),
@@ -198,12 +198,12 @@ class RoiAlignCudaTest {
         Tensor input = RoiTestData.as(rnd.uniform(-1f, 1f, 1, 1, h, w), dtype);
         // 600 x 610 cells: grids of 200 x 305 samples, 1210 taps, more than a 16 KB table holds
         Tensor boxes = RoiTestData.of(new double[] {0, 5.5, 3.25, 615.5, 603.25, 0, 20, 10, 630, 615}, dtype, 2, 5);
-        Tensor expected = cpu.roiAlign(input, boxes, 3, 2, 1f, 0, false);
+        Tensor expected = cpu.roi().roiAlign(input, boxes, 3, 2, 1f, 0, false);
         Tensor g = RoiTestData.as(rnd.normal(2, 1, 3, 2), dtype);
-        Tensor expectedGrad = cpu.roiAlignBackward(g, boxes, input.shape(), 1f, 0, false);
+        Tensor expectedGrad = cpu.roi().roiAlignBackward(g, boxes, input.shape(), 1f, 0, false);
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes); Tensor dG = cuda.toDevice(g);
-                Tensor out = cuda.roiAlign(dIn, dBoxes, 3, 2, 1f, 0, false);
-                Tensor grad = cuda.roiAlignBackward(dG, dBoxes, input.shape(), 1f, 0, false)) {
+                Tensor out = cuda.roi().roiAlign(dIn, dBoxes, 3, 2, 1f, 0, false);
+                Tensor grad = cuda.roi().roiAlignBackward(dG, dBoxes, input.shape(), 1f, 0, false)) {
             TensorAssert.assertClose("seed " + rnd.seed() + " output", expected, cuda.toHost(out),
                     dtype == DType.F64 ? 1e-12 : TensorAssert.FORWARD);
             TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expectedGrad, cuda.toHost(grad),
@@ -220,9 +220,9 @@ class RoiAlignCudaTest {
         Tensor boxes = Tensor.ofFloats(
                 new float[] {2, 0, 0, 6, 6, -1, 0, 0, 6, 6, Float.NaN, 0, 0, 6, 6, 1, 0, 0, 6, 6}, 4, 5);
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes);
-                Tensor out = cuda.roiAlign(dIn, dBoxes, 2, 2, 1f, 2, false);
+                Tensor out = cuda.roi().roiAlign(dIn, dBoxes, 2, 2, 1f, 2, false);
                 Tensor dG = cuda.toDevice(rnd.uniform(1f, 2f, 4, 3, 2, 2));
-                Tensor grad = cuda.roiAlignBackward(dG, dBoxes, input.shape(), 1f, 2, false)) {
+                Tensor grad = cuda.roi().roiAlignBackward(dG, dBoxes, input.shape(), 1f, 2, false)) {
             Tensor host = cuda.toHost(out);
             for (int i = 0; i < 3 * 3 * 4; i++) {
                 assertEquals(0.0, host.getDouble(i), "element " + i + " of a RoI with a bad batch index");
@@ -240,9 +240,9 @@ class RoiAlignCudaTest {
         Backend cuda = CudaTestSupport.backend();
         try (Tensor dIn = cuda.toDevice(new RandomTensors(3).normal(1, 2, 4, 4));
                 Tensor dBoxes = cuda.toDevice(Tensor.zeros(DType.F32, 0, 5));
-                Tensor out = cuda.roiAlign(dIn, dBoxes, 3, 3, 1f, 2, false);
+                Tensor out = cuda.roi().roiAlign(dIn, dBoxes, 3, 3, 1f, 2, false);
                 Tensor dG = cuda.toDevice(Tensor.zeros(DType.F32, 0, 2, 3, 3));
-                Tensor grad = cuda.roiAlignBackward(dG, dBoxes, new int[] {1, 2, 4, 4}, 1f, 2, false)) {
+                Tensor grad = cuda.roi().roiAlignBackward(dG, dBoxes, new int[] {1, 2, 4, 4}, 1f, 2, false)) {
             TensorAssert.assertShape("output", out, 0, 2, 3, 3);
             TensorAssert.assertExact("grad_input", Tensor.zeros(DType.F32, 1, 2, 4, 4), cuda.toHost(grad));
         }
@@ -255,12 +255,13 @@ class RoiAlignCudaTest {
         Tensor boxes = Tensor.ofFloats(new float[] {0, 0, 0, 2, 2}, 1, 5);
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor dG = cuda.toDevice(Tensor.zeros(DType.F32, 1, 3, 2, 2))) {
-            assertMessageNames("input", () -> cuda.roiAlign(input, dBoxes, 2, 2, 1f, 2, false));
-            assertMessageNames("boxes", () -> cuda.roiAlign(dIn, boxes, 2, 2, 1f, 2, false));
-            assertMessageNames("output_size", () -> cuda.roiAlign(dIn, dBoxes, 0, 2, 1f, 2, false));
-            assertMessageNames("grad_output", () -> cuda.roiAlignBackward(dG, dBoxes, input.shape(), 1f, 2, false));
-            assertMessageNames("grad_output", () -> cuda.roiAlignBackward(Tensor.zeros(DType.F32, 1, 2, 2, 2), dBoxes,
-                    input.shape(), 1f, 2, false));
+            assertMessageNames("input", () -> cuda.roi().roiAlign(input, dBoxes, 2, 2, 1f, 2, false));
+            assertMessageNames("boxes", () -> cuda.roi().roiAlign(dIn, boxes, 2, 2, 1f, 2, false));
+            assertMessageNames("output_size", () -> cuda.roi().roiAlign(dIn, dBoxes, 0, 2, 1f, 2, false));
+            assertMessageNames("grad_output", () -> cuda.roi().roiAlignBackward(dG, dBoxes, input.shape(), 1f, 2,
+                    false));
+            assertMessageNames("grad_output", () -> cuda.roi().roiAlignBackward(Tensor.zeros(DType.F32, 1, 2, 2, 2),
+                    dBoxes, input.shape(), 1f, 2, false));
         }
     }
 }

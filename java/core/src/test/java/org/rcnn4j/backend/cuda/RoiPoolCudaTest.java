@@ -53,10 +53,10 @@ class RoiPoolCudaTest {
         Tensor input = RoiTestData.of(x, dtype, n, c, h, w);
         Tensor boxes = halfCellBoxes(RoiTestData.randomRois(rnd, n, 19, w / scale, h / scale, DType.F64), scale,
                 dtype);
-        RoiPoolResult expected = cpu.roiPool(input, boxes, ph, pw, scale);
+        RoiPoolResult expected = cpu.roi().roiPool(input, boxes, ph, pw, scale);
         Tensor argmax;
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes);
-                RoiPoolResult r = cuda.roiPool(dIn, dBoxes, ph, pw, scale)) {
+                RoiPoolResult r = cuda.roi().roiPool(dIn, dBoxes, ph, pw, scale)) {
             assertEquals(dtype, r.output().dtype());
             assertEquals(DType.I32, r.argmax().dtype());
             argmax = cuda.toHost(r.argmax());
@@ -64,11 +64,11 @@ class RoiPoolCudaTest {
             TensorAssert.assertExact(seed + " output", expected.output(), cuda.toHost(r.output()));
         }
         Tensor g = RoiTestData.as(rnd.normal(boxes.size(0), c, ph, pw), dtype);
-        Tensor expectedGrad = cpu.roiPoolBackward(g, boxes, argmax, input.shape());
+        Tensor expectedGrad = cpu.roi().roiPoolBackward(g, boxes, argmax, input.shape());
         Tensor argmax64 = RoiTestData.as(argmax, DType.I64);
         for (Tensor a : new Tensor[] {argmax, argmax64}) {
             try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes); Tensor dA = cuda.toDevice(a);
-                    Tensor grad = cuda.roiPoolBackward(dG, dBoxes, dA, input.shape())) {
+                    Tensor grad = cuda.roi().roiPoolBackward(dG, dBoxes, dA, input.shape())) {
                 TensorAssert.assertClose(seed + " grad_input (argmax " + a.dtype() + ")", expectedGrad,
                         cuda.toHost(grad), dtype == DType.F64 ? 1e-12 : TensorAssert.GRADIENT);
             }
@@ -86,7 +86,7 @@ class RoiPoolCudaTest {
         int c = 7;
         Tensor input = RoiTestData.as(rnd.normal(n, c, 10, 9), dtype);
         Tensor boxes = RoiTestData.randomRois(rnd, n, 13, 36, 40, dtype);
-        RoiPoolResult expected = cpu.roiPool(input, boxes, 4, 5, 0.25f);
+        RoiPoolResult expected = cpu.roi().roiPool(input, boxes, 4, 5, 0.25f);
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor out = CudaTestSupport.poisoned(dtype, 13, c, 4, 5);
                 Tensor argmax = Transfers.empty(device, DType.I32, 13, c, 4, 5)) {
@@ -117,14 +117,14 @@ class RoiPoolCudaTest {
         int c = 4;
         Tensor input = RoiTestData.as(rnd.normal(n, c, 6, 7), dtype);
         Tensor boxes = RoiTestData.randomRois(rnd, n, 80, 28, 24, dtype);
-        RoiPoolResult fwd = cpu.roiPool(input, boxes, 5, 5, 0.25f);
+        RoiPoolResult fwd = cpu.roi().roiPool(input, boxes, 5, 5, 0.25f);
         Tensor g = RoiTestData.as(rnd.normal(80, c, 5, 5), dtype);
-        Tensor expected = cpu.roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
+        Tensor expected = cpu.roi().roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor dA = cuda.toDevice(fwd.argmax())) {
             RoiGradRuns.assertSameBitsEveryRun(cuda, "seed " + rnd.seed(), expected,
                     dtype == DType.F64 ? 1e-10 : TensorAssert.GRADIENT,
-                    () -> cuda.roiPoolBackward(dG, dBoxes, dA, input.shape()));
+                    () -> cuda.roi().roiPoolBackward(dG, dBoxes, dA, input.shape()));
         }
     }
 
@@ -139,9 +139,9 @@ class RoiPoolCudaTest {
         int c = 3;
         Tensor input = RoiTestData.as(rnd.normal(n, c, 9, 8), dtype);
         Tensor boxes = RoiTestData.randomRois(rnd, n, 30, 16, 18, dtype);
-        RoiPoolResult fwd = cpu.roiPool(input, boxes, 3, 3, 0.5f);
+        RoiPoolResult fwd = cpu.roi().roiPool(input, boxes, 3, 3, 0.5f);
         Tensor g = RoiTestData.as(rnd.normal(30, c, 3, 3), dtype);
-        Tensor expected = cpu.roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
+        Tensor expected = cpu.roi().roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor dA = cuda.toDevice(fwd.argmax()); Tensor grad = CudaTestSupport.poisoned(dtype, n, c, 9, 8)) {
             device.memsetZero(grad.deviceBuffer());
@@ -164,14 +164,14 @@ class RoiPoolCudaTest {
         RandomTensors rnd = new RandomTensors();
         Tensor input = rnd.normal(1, 2, 8, 8);
         Tensor boxes = Tensor.ofFloats(new float[] {0, 0, 0, 3, 3, 0, 4, 4, 7, 7, 0, 0, 0, 7, 7}, 3, 5);
-        RoiPoolResult fwd = cpu.roiPool(input, boxes, 2, 2, 1f);
+        RoiPoolResult fwd = cpu.roi().roiPool(input, boxes, 2, 2, 1f);
         Tensor g = rnd.normal(3, 2, 2, 2);
         g.floats()[0] = Float.POSITIVE_INFINITY;
         g.floats()[13] = Float.NaN;
-        Tensor expected = cpu.roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
+        Tensor expected = cpu.roi().roiPoolBackward(g, boxes, fwd.argmax(), input.shape());
         try (Tensor dG = cuda.toDevice(g); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor dA = cuda.toDevice(fwd.argmax());
-                Tensor grad = cuda.roiPoolBackward(dG, dBoxes, dA, input.shape())) {
+                Tensor grad = cuda.roi().roiPoolBackward(dG, dBoxes, dA, input.shape())) {
             TensorAssert.assertClose("seed " + rnd.seed() + " grad_input", expected, cuda.toHost(grad),
                     TensorAssert.GRADIENT);
         }
@@ -184,7 +184,7 @@ class RoiPoolCudaTest {
         Tensor input = rnd.uniform(1f, 2f, 2, 3, 8, 8);
         Tensor boxes = Tensor.ofFloats(new float[] {2, 0, 0, 6, 6, Float.NaN, 0, 0, 6, 6, 1, 0, 0, 6, 6}, 3, 5);
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes);
-                RoiPoolResult r = cuda.roiPool(dIn, dBoxes, 2, 2, 1f)) {
+                RoiPoolResult r = cuda.roi().roiPool(dIn, dBoxes, 2, 2, 1f)) {
             Tensor out = cuda.toHost(r.output());
             Tensor arg = cuda.toHost(r.argmax());
             for (int i = 0; i < 2 * 3 * 4; i++) {
@@ -200,10 +200,10 @@ class RoiPoolCudaTest {
         Backend cuda = CudaTestSupport.backend();
         try (Tensor dIn = cuda.toDevice(new RandomTensors(3).normal(1, 2, 4, 4));
                 Tensor dBoxes = cuda.toDevice(Tensor.zeros(DType.F32, 0, 5));
-                RoiPoolResult r = cuda.roiPool(dIn, dBoxes, 3, 3, 1f);
+                RoiPoolResult r = cuda.roi().roiPool(dIn, dBoxes, 3, 3, 1f);
                 Tensor dG = cuda.toDevice(Tensor.zeros(DType.F32, 0, 2, 3, 3));
                 Tensor dA = cuda.toDevice(Tensor.zeros(DType.I32, 0, 2, 3, 3));
-                Tensor grad = cuda.roiPoolBackward(dG, dBoxes, dA, new int[] {1, 2, 4, 4})) {
+                Tensor grad = cuda.roi().roiPoolBackward(dG, dBoxes, dA, new int[] {1, 2, 4, 4})) {
             TensorAssert.assertShape("output", r.output(), 0, 2, 3, 3);
             TensorAssert.assertShape("argmax", r.argmax(), 0, 2, 3, 3);
             TensorAssert.assertExact("grad_input", Tensor.zeros(DType.F32, 1, 2, 4, 4), cuda.toHost(grad));
@@ -217,11 +217,11 @@ class RoiPoolCudaTest {
         Tensor boxes = Tensor.ofFloats(new float[] {0, 0, 0, 2, 2}, 1, 5);
         try (Tensor dIn = cuda.toDevice(input); Tensor dBoxes = cuda.toDevice(boxes);
                 Tensor dG = cuda.toDevice(Tensor.zeros(DType.F32, 1, 2, 2, 2))) {
-            assertMessageNames("input", () -> cuda.roiPool(input, dBoxes, 2, 2, 1f));
-            assertMessageNames("output_size", () -> cuda.roiPool(dIn, dBoxes, 2, 0, 1f));
-            assertMessageNames("argmax", () -> cuda.roiPoolBackward(dG, dBoxes, Tensor.zeros(DType.I32, 1, 2, 2, 2),
-                    input.shape()));
-            assertMessageNames("argmax", () -> cuda.roiPoolBackward(dG, dBoxes, dG, input.shape()));
+            assertMessageNames("input", () -> cuda.roi().roiPool(input, dBoxes, 2, 2, 1f));
+            assertMessageNames("output_size", () -> cuda.roi().roiPool(dIn, dBoxes, 2, 0, 1f));
+            assertMessageNames("argmax", () -> cuda.roi().roiPoolBackward(dG, dBoxes, Tensor.zeros(DType.I32, 1, 2, 2,
+                    2), input.shape()));
+            assertMessageNames("argmax", () -> cuda.roi().roiPoolBackward(dG, dBoxes, dG, input.shape()));
         }
     }
 

@@ -28,16 +28,16 @@ class UpsampleCudaTest {
         Tensor x = rnd.normal(n, c, h, w);
         Tensor g = rnd.normal(n, c, oh, ow);
         String what = n + "x" + c + "x" + h + "x" + w + " -> " + oh + "x" + ow + " seed " + rnd.seed();
-        Tensor y = cpu.upsampleNearest(x, oh, ow);
-        Tensor gx = cpu.upsampleNearestBackward(g, x.shape());
+        Tensor y = cpu.channels().upsampleNearest(x, oh, ow);
+        Tensor gx = cpu.channels().upsampleNearestBackward(g, x.shape());
         CudaTestSupport.assertNoLeak(what, () -> {
             try (Tensor dx = cuda.toDevice(x); Tensor dg = cuda.toDevice(g)) {
                 Conv2dCudaTest.poisonCache(cuda, DType.F32, y.shape(), x.shape());
-                try (Tensor out = cuda.upsampleNearest(dx, oh, ow)) {
+                try (Tensor out = cuda.channels().upsampleNearest(dx, oh, ow)) {
                     assertExact(what + " forward", y, cuda.toHost(out));
                 }
                 Conv2dCudaTest.poisonCache(cuda, DType.F32, y.shape(), x.shape());
-                try (Tensor out = cuda.upsampleNearestBackward(dg, x.shape())) {
+                try (Tensor out = cuda.channels().upsampleNearestBackward(dg, x.shape())) {
                     assertClose(what + " backward", gx, cuda.toHost(out), FORWARD);
                 }
             }

@@ -32,10 +32,8 @@ import org.rcnn4j.proposals.DatasetProposals;
 import org.rcnn4j.proposals.SelectiveSearch;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.recipes.BackbonePretraining;
-import org.rcnn4j.train.DetectorStep;
 import org.rcnn4j.recipes.DetectorTraining;
-import org.rcnn4j.train.FastRcnnSteps;
-import org.rcnn4j.train.LrSchedule;
+import org.rcnn4j.recipes.FastRcnnRecipe;
 import org.rcnn4j.train.ProgressBar;
 import org.rcnn4j.train.Trainer;
 
@@ -157,25 +155,19 @@ final class CompareCommand {
         out.println("[2/4] Fast R-CNN");
         long t0 = System.nanoTime();
         DatasetProposals trainProposals = DatasetProposals.compute(train, SelectiveSearch.Mode.FAST,
-                FastRcnnCommand.MAX_PROPOSALS);
+                FastRcnnRecipe.MAX_PROPOSALS);
         DatasetProposals testProposals = DatasetProposals.compute(test, SelectiveSearch.Mode.FAST,
-                FastRcnnCommand.MAX_PROPOSALS);
+                FastRcnnRecipe.MAX_PROPOSALS);
         FastRcnn model = FastRcnn.small(classes.size() + 1);
         model.initialize(seed).to(backend);
         try {
-            model.train(true);
-            LrSchedule schedule = LrSchedule.torchvision(FastRcnnCommand.DEFAULT_LR, 100,
-                    (int) Math.round(steps * 0.7), (int) Math.round(steps * 0.9));
-            Trainer.Options o = Trainer.Options.of("fastrcnn_small", steps, schedule).withSeed(seed)
-                    .withProgress(ProgressBar.Mode.AUTO);
-            try (DetectorStep step = FastRcnnSteps.step(model, train, trainProposals, FastRcnnCommand.DEFAULT_BATCH,
-                    seed, 0.5)) {
-                new Trainer(model.trainableVars(), o).progressTo(err).train(step);
-            }
+            Trainer.Options o = Trainer.Options.of("fastrcnn_small", steps, FastRcnnRecipe.compareSchedule(steps))
+                    .withSeed(seed).withProgress(ProgressBar.Mode.AUTO);
+            FastRcnnRecipe.train(model, train, trainProposals, FastRcnnRecipe.BATCH, seed, o, err);
             double trainSeconds = (System.nanoTime() - t0) / 1e9 - testProposals.seconds();
             model.eval();
-            DetectionEvaluation.Result r = DetectionEvaluation.evaluate(FastRcnnCommand.detector(model,
-                    testProposals), test, classes, FastRcnnCommand.DEFAULT_BATCH, null);
+            DetectionEvaluation.Result r = DetectionEvaluation.evaluate(FastRcnnRecipe.detector(model,
+                    testProposals), test, classes, FastRcnnRecipe.BATCH, null);
             double ms = (r.secondsPerImage() + testProposals.seconds() / test.size()) * 1000;
             return report(out, new Row("Fast R-CNN", r, ms, trainSeconds));
         } finally {

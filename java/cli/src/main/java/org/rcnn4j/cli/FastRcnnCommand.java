@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.Locale;
-import java.util.SplittableRandom;
-import java.util.function.Function;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.train.DetectionEvaluation;
 import org.rcnn4j.data.Dataset;
@@ -21,9 +18,8 @@ import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.proposals.DatasetProposals;
 import org.rcnn4j.proposals.SelectiveSearch;
 import org.rcnn4j.tensor.Tensor;
-import org.rcnn4j.train.DetectorStep;
 import org.rcnn4j.recipes.DetectorTraining;
-import org.rcnn4j.train.FastRcnnSteps;
+import org.rcnn4j.recipes.FastRcnnRecipe;
 import org.rcnn4j.train.LrSchedule;
 import org.rcnn4j.train.ProgressBar;
 import org.rcnn4j.train.Trainer;
@@ -38,7 +34,6 @@ final class FastRcnnCommand {
     static final String NAME = "fast-rcnn";
     static final int PICTURES = 6;
     static final float PICTURE_SCORE = 0.3f;
-    static final int MAX_PROPOSALS = 2000;
     static final long TEST_SEED_OFFSET = 7919;
 
     private FastRcnnCommand() {
@@ -50,11 +45,10 @@ final class FastRcnnCommand {
 
     static final int DEFAULT_TRAIN = 600;
     static final int DEFAULT_TEST = 100;
-    static final int DEFAULT_STEPS = 1500;
-    static final int DEFAULT_BATCH = 4;
-    static final double DEFAULT_LR = 0.04;
-    /** 8, not the paper's 16: see the help text. */
-    static final int DEFAULT_STRIDE = 8;
+    static final int DEFAULT_STEPS = FastRcnnRecipe.STEPS;
+    static final int DEFAULT_BATCH = FastRcnnRecipe.BATCH;
+    static final double DEFAULT_LR = FastRcnnRecipe.LR;
+    static final int DEFAULT_STRIDE = FastRcnnRecipe.STRIDE;
 
     static String help() {
         return """
@@ -106,11 +100,8 @@ final class FastRcnnCommand {
                 a.help());
     }
 
-    /** torchvision's reference schedule scaled to the run: warm-up over min(100, steps/5), x0.1 at 70% and 90%. */
     static LrSchedule schedule(Options o) {
-        int warmup = Math.max(1, Math.min(100, o.steps() / 5));
-        return LrSchedule.torchvision(o.lr(), warmup, Math.max(1, o.steps() * 7 / 10),
-                Math.max(1, o.steps() * 9 / 10));
+        return FastRcnnRecipe.schedule(o.steps(), o.lr());
     }
 
     static int run(List<String> args, PrintStream out) {
@@ -130,22 +121,23 @@ final class FastRcnnCommand {
         out.printf(Locale.ROOT, "%s: %d training / %d held-out scenes of %dx%d, %d classes, RoIPool 7x7 at stride %d, "
                 + "device %s%n", NAME, o.trainScenes(), o.testScenes(), scenes.width(), scenes.height(), classes.size(),
                 o.stride(), o.device());
-        DatasetProposals trainProposals = DatasetProposals.compute(train, SelectiveSearch.Mode.FAST, MAX_PROPOSALS);
+        DatasetProposals trainProposals = DatasetProposals.compute(train, SelectiveSearch.Mode.FAST,
+                FastRcnnRecipe.MAX_PROPOSALS);
         out.printf(Locale.ROOT, "proposals: selective search (fast) on %d training scenes: %.1f s, %.0f per scene%n",
                 train.size(), trainProposals.seconds(), trainProposals.meanCount());
-        DatasetProposals testProposals = DatasetProposals.compute(test, SelectiveSearch.Mode.FAST, MAX_PROPOSALS);
+        DatasetProposals testProposals = DatasetProposals.compute(test, SelectiveSearch.Mode.FAST,
+                FastRcnnRecipe.MAX_PROPOSALS);
         out.printf(Locale.ROOT, "proposals: selective search (fast) on %d held-out scenes: %.1f s, %.0f per scene%n",
                 test.size(), testProposals.seconds(), testProposals.meanCount());
 
         Trainer.History history;
         DetectionEvaluation.Result result;
-        DetectionEvaluation.Result chance = DetectionEvaluation.evaluate(chanceDetector(testProposals, classes.size(),
+        DetectionEvaluation.Result chance = DetectionEvaluation.evaluate(FastRcnnRecipe.chanceDetector(testProposals, classes.size(),
                 o.seed()), test, classes, DEFAULT_BATCH, null);
         double trainSeconds;
         try (Backend backend = Devices.open(o.device())) {
             FastRcnn model = FastRcnn.small(classes.size() + 1, o.stride());
             model.initialize(o.seed()).to(backend);
-            model.train(true);
             LrSchedule schedule = schedule(o);
             Trainer.Options topts = Trainer.Options.of("fastrcnn_small", o.steps(), schedule)
                     .withSeed(o.seed()).withProgress(ProgressBar.Mode.AUTO);
@@ -156,8 +148,8 @@ final class FastRcnnCommand {
             out.printf(Locale.ROOT, "training: %d steps of %d scenes, SGD %s, momentum 0.9, weight decay 1e-4%n",
                     o.steps(), o.batch(), schedule.describe());
             long tt = System.nanoTime();
-            try (DetectorStep step = FastRcnnSteps.step(model, train, trainProposals, o.batch(), o.seed(), 0.5)) {
-                history = new Trainer(model.trainableVars(), topts).train(step);
+            try {
+                history = FastRcnnRecipe.train(model, train, trainProposals, o.batch(), o.seed(), topts, System.err);
             } catch (IOException e) {
                 throw new UsageException(NAME + ": cannot write to " + o.out() + ": " + Main.describe(e));
             }
@@ -165,7 +157,7 @@ final class FastRcnnCommand {
             out.printf(Locale.ROOT, "training: %.1f s (%.2f s/step), loss %s -> %s%n", trainSeconds,
                     trainSeconds / o.steps(), lossText(history, 0), lossText(history, history.losses().size() - 1));
             model.eval();
-            result = DetectionEvaluation.evaluate(detector(model, testProposals), test, classes, DEFAULT_BATCH, null);
+            result = DetectionEvaluation.evaluate(FastRcnnRecipe.detector(model, testProposals), test, classes, DEFAULT_BATCH, null);
             if (o.out() != null) {
                 writeOutputs(o.out(), model, test, testProposals, history, result, classes);
                 out.println("wrote " + o.out() + ": checkpoint.safetensors, train.log, training-curve.png, "
@@ -192,46 +184,6 @@ final class FastRcnnCommand {
             total += v;
         }
         return String.format(Locale.ROOT, "%.3f", total);
-    }
-
-    /**
-     * The detector DetectionEvaluation calls: it walks the dataset in order, so the i-th image it sees is scene i
-     * and takes the i-th cached proposals (checked by size).
-     */
-    static Function<List<Tensor>, List<ImageDetections>> detector(FastRcnn model, DatasetProposals proposals) {
-        int[] next = {0};
-        return images -> {
-            int from = next[0];
-            if (from + images.size() > proposals.size()) {
-                throw new IllegalStateException("more images than cached proposals (" + proposals.size() + ")");
-            }
-            next[0] += images.size();
-            return model.detect(images, proposals.range(from, images.size()));
-        };
-    }
-
-    /** Each proposal a detection of a uniformly random class with a uniformly random score, 100 per image. */
-    static Function<List<Tensor>, List<ImageDetections>> chanceDetector(DatasetProposals proposals, int numClasses,
-            long seed) {
-        int[] next = {0};
-        SplittableRandom rng = new SplittableRandom(seed ^ 0xc4a9ceL);
-        return images -> {
-            List<ImageDetections> out = new ArrayList<>();
-            for (int i = 0; i < images.size(); i++) {
-                Tensor p = proposals.get(next[0]++);
-                int n = Math.min(100, p.size(0));
-                float[] b = Arrays.copyOf(p.floats(), n * 4);
-                float[] scores = new float[n];
-                long[] labels = new long[n];
-                for (int k = 0; k < n; k++) {
-                    scores[k] = (float) rng.nextDouble();
-                    labels[k] = 1 + rng.nextInt(numClasses);
-                }
-                out.add(new ImageDetections(Tensor.ofFloats(b, n, 4), Tensor.ofFloats(scores, n),
-                        Tensor.ofLongs(labels, n), null));
-            }
-            return out;
-        };
     }
 
     private static void writeOutputs(Path dir, FastRcnn model, Dataset test, DatasetProposals proposals,

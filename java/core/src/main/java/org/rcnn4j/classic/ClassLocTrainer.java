@@ -1,12 +1,17 @@
 package org.rcnn4j.classic;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
-import org.rcnn4j.autograd.Scope;
-import org.rcnn4j.autograd.Sgd;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.train.LrSchedule;
+import org.rcnn4j.train.TrainStep;
+import org.rcnn4j.train.Trainer;
 
 /**
  * Trains a {@link ClassifyLocalize} with SGD + momentum on single-object scenes, shuffling each epoch from
@@ -43,6 +48,10 @@ public final class ClassLocTrainer {
     private ClassLocTrainer() {
     }
 
+    /**
+     * Trains through {@link Trainer}: one step per batch, a constant learning rate, the unweighted loss terms
+     * recorded by the step itself (the trainer sees the two weighted terms, whose sum it backpropagates).
+     */
     public static History train(ClassifyLocalize model, SingleObjectScenes data, Options o, PrintStream log) {
         Backend b = model.backend();
         int n = data.count();
@@ -52,29 +61,37 @@ public final class ClassLocTrainer {
         double[] l2 = new double[total];
         double[] sum = new double[total];
         long start = System.nanoTime();
-        int step = 0;
-        try (Sgd opt = new Sgd(model.parameters(), o.lr(), o.momentum(), o.weightDecay())) {
-            for (int e = 0; e < o.epochs(); e++) {
-                int[] order = shuffled(n, o.seed() * 1_000_003L + e);
-                for (int from = 0; from < n; from += o.batchSize()) {
-                    SingleObjectScenes.Batch batch = data.batch(order, from, Math.min(n, from + o.batchSize()));
-                    try (Scope s = Scope.open()) {
-                        opt.zeroGrad();
-                        ClassifyLocalize.Loss loss = ClassifyLocalize.loss(
-                                model.forward(Var.fromHost(b, batch.images())), Var.fromHost(b, batch.labels()),
-                                Var.fromHost(b, batch.boxes()), o.alpha());
-                        loss.total().backward();
-                        opt.step();
-                        ce[step] = loss.crossEntropy().item();
-                        l2[step] = loss.l2().item();
-                        sum[step] = loss.total().item();
-                    }
-                    step++;
-                    if (log != null && (step % o.logEvery() == 0 || step == total)) {
-                        log.println(progress(step, total, e, start, ce, l2, o.logEvery()));
-                    }
-                }
+        int[][] order = new int[1][];
+        TrainStep step = (s, rng) -> {
+            int e = (int) (s / perEpoch);
+            int from = (int) (s % perEpoch) * o.batchSize();
+            if (from == 0) {
+                order[0] = shuffled(n, o.seed() * 1_000_003L + e);
             }
+            SingleObjectScenes.Batch batch = data.batch(order[0], from, Math.min(n, from + o.batchSize()));
+            ClassifyLocalize.Output out = model.forward(Var.fromHost(b, batch.images()));
+            Var labels = Var.fromHost(b, batch.labels());
+            Var boxes = Var.fromHost(b, batch.boxes());
+            ClassifyLocalize.Loss loss = ClassifyLocalize.loss(out, labels, boxes, o.alpha());
+            ce[(int) s] = loss.crossEntropy().item();
+            l2[(int) s] = loss.l2().item();
+            sum[(int) s] = loss.total().item();
+            Map<String, Var> terms = new LinkedHashMap<>();
+            terms.put("total", loss.total());
+            return terms;
+        };
+        Trainer.Options options = Trainer.Options.of("classify_localize", total, LrSchedule.constant(o.lr()))
+                .withSgd(o.momentum(), o.weightDecay());
+        Trainer trainer = new Trainer(model.trainableVars(), options).onStep((s, lr, losses) -> {
+            int done = (int) s + 1;
+            if (log != null && (done % o.logEvery() == 0 || done == total)) {
+                log.println(progress(done, total, (int) (s / perEpoch), start, ce, l2, o.logEvery()));
+            }
+        });
+        try {
+            trainer.train(step);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // no checkpoint or log file is configured: nothing is written
         }
         return new History(ce, l2, sum);
     }

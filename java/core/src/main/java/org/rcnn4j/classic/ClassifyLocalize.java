@@ -9,32 +9,37 @@ import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Conv2dParams;
-import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.nn.Init;
+import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Parameter;
+import org.rcnn4j.nn.StateEntry;
 
 /**
  * Classification + localization, step 1 of the classic pipeline: (conv3x3 - relu - maxpool2) x3, a hidden linear
  * layer with relu, then two linear heads: {@code labels} class logits and 4 box numbers (x, y, w, h) normalised
  * by the image size. Loss = alpha * softmax cross-entropy + (1 - alpha) * mean squared error on the box.
- * Parameters are initialised from a seed (He-uniform weights, zero biases). Close it to free the parameters.
+ *
+ * <p>A {@link Module}: its parameters are state-dict entries ({@code conv1_weight}, ..., {@code box_bias}), trained
+ * by {@link ClassLocTrainer} through the shared {@link org.rcnn4j.train.Trainer}. The constructors build,
+ * initialise and bind it in one go; {@link #close()} frees the bound parameters.
  */
-public final class ClassifyLocalize implements AutoCloseable {
+public final class ClassifyLocalize extends Module implements AutoCloseable {
     static final int[] CHANNELS = {3, 16, 32, 32};
     static final int HIDDEN = 64;
     static final double HEAD_GAIN = 0.05;
     private static final Conv2dParams SAME = Conv2dParams.of(1, 1, 1, 1);
 
-    private final Backend backend;
     private final int imageSize;
     private final int labels;
     private final int hidden;
-    private final Var[] convW = new Var[3];
-    private final Var[] convB = new Var[3];
-    private final Var hiddenW;
-    private final Var hiddenB;
-    private final Var clsW;
-    private final Var clsB;
-    private final Var boxW;
-    private final Var boxB;
+    private final Parameter[] convW = new Parameter[3];
+    private final Parameter[] convB = new Parameter[3];
+    private final Parameter hiddenW;
+    private final Parameter hiddenB;
+    private final Parameter clsW;
+    private final Parameter clsB;
+    private final Parameter boxW;
+    private final Parameter boxB;
 
     /** What the model says about a batch: logits [B, labels] and boxes [B, 4]. */
     public record Output(Var logits, Var box) {
@@ -60,23 +65,36 @@ public final class ClassifyLocalize implements AutoCloseable {
         if (labels < 2) {
             throw new IllegalArgumentException("labels must be >= 2, got " + labels);
         }
-        this.backend = backend;
         this.imageSize = imageSize;
         this.labels = labels;
         this.hidden = hidden;
-        SplittableRandom rng = new SplittableRandom(seed);
         for (int i = 0; i < 3; i++) {
-            convW[i] = param(rng, 1, CHANNELS[i + 1], CHANNELS[i], 3, 3);
-            convB[i] = zeros(CHANNELS[i + 1]);
+            convW[i] = heUniform("conv" + (i + 1) + "_weight", 1, CHANNELS[i + 1], CHANNELS[i], 3, 3);
+            convB[i] = addParameter("conv" + (i + 1) + "_bias", new int[] {CHANNELS[i + 1]}, Init.zeros());
         }
         int side = imageSize / 8;
-        hiddenW = param(rng, 1, hidden, CHANNELS[3] * side * side);
-        hiddenB = zeros(hidden);
+        hiddenW = heUniform("hidden_weight", 1, hidden, CHANNELS[3] * side * side);
+        hiddenB = addParameter("hidden_bias", new int[] {hidden}, Init.zeros());
         // small heads: a large initial box error would push the hidden relus dead in the first steps
-        clsW = param(rng, HEAD_GAIN, labels, hidden);
-        clsB = zeros(labels);
-        boxW = param(rng, HEAD_GAIN, 4, hidden);
-        boxB = zeros(4);
+        clsW = heUniform("cls_weight", HEAD_GAIN, labels, hidden);
+        clsB = addParameter("cls_bias", new int[] {labels}, Init.zeros());
+        boxW = heUniform("box_weight", HEAD_GAIN, 4, hidden);
+        boxB = addParameter("box_bias", new int[] {4}, Init.zeros());
+        initialize(seed);
+        to(backend);
+    }
+
+    /**
+     * Draws every parameter from one generator seeded by {@code seed}, in registration order (not one generator
+     * per name as {@link Module#initialize} does): the draw the classic pipeline's published numbers came from.
+     */
+    @Override
+    public Module initialize(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (StateEntry e : stateEntries().values()) {
+            e.initialize(rng);
+        }
+        return this;
     }
 
     public int imageSize() {
@@ -87,33 +105,24 @@ public final class ClassifyLocalize implements AutoCloseable {
         return labels;
     }
 
-    public Backend backend() {
-        return backend;
-    }
-
+    /** The trainable parameters in registration order (weights then bias, layer by layer). */
     public List<Var> parameters() {
-        List<Var> ps = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            ps.add(convW[i]);
-            ps.add(convB[i]);
-        }
-        ps.addAll(List.of(hiddenW, hiddenB, clsW, clsB, boxW, boxB));
-        return ps;
+        return new ArrayList<>(trainableVars().values());
     }
 
     /** images [B, 3, S, S] on this model's backend. */
     public Output forward(Var images) {
         Var h = features(images);
-        return new Output(Nn.linear(h, clsW, clsB), Nn.linear(h, boxW, boxB));
+        return new Output(Nn.linear(h, clsW.var(), clsB.var()), Nn.linear(h, boxW.var(), boxB.var()));
     }
 
     /** The penultimate layer: the hidden linear layer after its relu, [B, {@link #featureSize()}]. */
     public Var features(Var images) {
         Var x = images;
         for (int i = 0; i < 3; i++) {
-            x = Nn.maxPool2d(Ops.relu(Nn.conv2d(x, convW[i], convB[i], SAME)), 2, 2, 0);
+            x = Nn.maxPool2d(Ops.relu(Nn.conv2d(x, convW[i].var(), convB[i].var(), SAME)), 2, 2, 0);
         }
-        return Ops.relu(Nn.linear(Ops.flatten(x, 1), hiddenW, hiddenB));
+        return Ops.relu(Nn.linear(Ops.flatten(x, 1), hiddenW.var(), hiddenB.var()));
     }
 
     public int featureSize() {
@@ -139,32 +148,20 @@ public final class ClassifyLocalize implements AutoCloseable {
         return Ops.mean(Ops.mul(d, d));
     }
 
-    private Var param(SplittableRandom rng, double gain, int... shape) {
+    /** He-uniform U(-b, b), b = gain * sqrt(6 / fan_in): keeps activations' scale through the relu layers. */
+    private Parameter heUniform(String name, double gain, int... shape) {
         int fanIn = 1;
         for (int i = 1; i < shape.length; i++) {
             fanIn *= shape[i];
         }
-        // He-uniform: keeps activations' scale through the relu layers
-        double bound = gain * Math.sqrt(6.0 / fanIn);
-        int n = 1;
-        for (int s : shape) {
-            n *= s;
-        }
-        float[] w = new float[n];
-        for (int i = 0; i < n; i++) {
-            w[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
-        }
-        return Var.param(backend, backend.toDevice(Tensor.ofFloats(w, shape)));
+        return addParameter(name, shape, Init.uniform(gain * Math.sqrt(6.0 / fanIn)));
     }
 
-    private Var zeros(int n) {
-        return Var.param(backend, backend.toDevice(Tensor.ofFloats(new float[n], n)));
-    }
-
+    /** Frees the bound parameters (the module stays usable: {@link #to} binds it again). */
     @Override
     public void close() {
-        for (Var p : parameters()) {
-            p.close();
+        if (isBound()) {
+            release();
         }
     }
 }

@@ -38,7 +38,7 @@ final class TrainCommand {
 
                 Trains Faster R-CNN or Mask R-CNN from scratch on a COCO instances dataset: --data DIR holds
                 annotations.json with image paths relative to DIR (rcnn4j scenes writes one), or --data FILE.json
-                with --images DIR. SGD (momentum 0.9, weight decay 1e-4), linear warm-up then x0.1 at 70%% and 90%%
+                with --images DIR. SGD (momentum 0.9, weight decay 1e-4), linear warm-up then x0.1 at 70% and 90%
                 of the steps, horizontal flips. Writes into --out: checkpoint.safetensors (every N steps and at the
                 end), train.log, training-curve.png and model.safetensors (the model for detect/eval --weights).
                 A NaN or infinite loss stops training naming the loss and step; the last checkpoint stays intact.

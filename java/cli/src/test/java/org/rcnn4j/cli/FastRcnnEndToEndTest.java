@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A tiny {@code rcnn4j fast-rcnn} run goes through every stage (proposals, training, evaluation, chance baseline)
  * and writes every output. Beating chance needs a few hundred steps on a few hundred scenes (minutes, not a unit
- * test): the README records what the default run gets; {@code FastRcnnStepsTest} shows the loss falling.
+ * test): docs/classic.md records what the default run gets; {@code FastRcnnStepsTest} shows the loss falling.
  */
 class FastRcnnEndToEndTest {
     @TempDir

@@ -1,9 +1,8 @@
 package org.rcnn4j.recipes;
 
-
 /**
- * The demo's defaults: the best AP measured within 10 minutes on 2 CPU cores (see docs/demo-tuning-history.md for the runs, their
- * numbers and times; the same machine has run the same steps up to 17% slower at other hours). 4000 pretraining
+ * The demo's defaults: the best AP measured within 10 minutes on 2 CPU cores (see docs/demo-tuning-history.md for
+ * the runs, their numbers and times; the same machine has run the same steps up to 17% slower at other hours). 4000 pretraining
  * steps rather than 3500: over seeds 0 and 2 box AP50 0.708 and 0.718 against 0.709 and 0.695, box AP 0.481 and
  * 0.466 against 0.471 and 0.457.
  */

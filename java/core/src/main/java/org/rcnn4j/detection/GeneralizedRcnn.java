@@ -189,6 +189,16 @@ public final class GeneralizedRcnn extends Module {
         return this;
     }
 
+    /**
+     * Sets the transform's resize (torchvision's min_size 800 and max_size 1333 for the COCO models): the shorter
+     * side goes to {@code minSize} unless the longer would then exceed {@code maxSize}. Returns this model.
+     */
+    public GeneralizedRcnn setTransformSizes(int minSize, int maxSize) {
+        config = config.withTransformSizes(minSize, maxSize);
+        transform().setConfig(transform().config().withTransformSizes(minSize, maxSize));
+        return this;
+    }
+
     public Backbone backbone() {
         return backbone;
     }

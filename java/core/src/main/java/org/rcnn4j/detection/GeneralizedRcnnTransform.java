@@ -14,7 +14,7 @@ import org.rcnn4j.tensor.Tensor;
  * settings are the config's. Host computation, float32 as torch does it.
  */
 public final class GeneralizedRcnnTransform extends Module {
-    private final RcnnConfig config;
+    private RcnnConfig config;
 
     public GeneralizedRcnnTransform(RcnnConfig config) {
         this.config = config;
@@ -22,6 +22,11 @@ public final class GeneralizedRcnnTransform extends Module {
 
     public RcnnConfig config() {
         return config;
+    }
+
+    /** Resizes to these sizes from now on (the detector's {@link GeneralizedRcnn#setTransformSizes}). */
+    void setConfig(RcnnConfig newConfig) {
+        this.config = newConfig;
     }
 
     @Override

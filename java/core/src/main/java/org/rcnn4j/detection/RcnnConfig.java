@@ -40,4 +40,16 @@ public record RcnnConfig(
                 scoreThresh, nmsThresh, detectionsPerImg, boxFgIouThresh, boxBgIouThresh, boxBatchSizePerImage,
                 boxPositiveFraction, bboxRegWeights);
     }
+
+    /** The transform's resize: the shorter side to {@code minSize} unless the longer would exceed {@code maxSize}. */
+    public RcnnConfig withTransformSizes(int minSize, int maxSize) {
+        if (minSize < 1 || maxSize < 1) {
+            throw new IllegalArgumentException("min_size and max_size must be >= 1, got " + minSize + ", " + maxSize);
+        }
+        return new RcnnConfig(minSize, maxSize, imageMean, imageStd, sizeDivisible,
+                rpnPreNmsTopNTrain, rpnPreNmsTopNTest, rpnPostNmsTopNTrain, rpnPostNmsTopNTest,
+                rpnNmsThresh, rpnFgIouThresh, rpnBgIouThresh, rpnBatchSizePerImage, rpnPositiveFraction, rpnScoreThresh,
+                boxScoreThresh, boxNmsThresh, boxDetectionsPerImg, boxFgIouThresh, boxBgIouThresh,
+                boxBatchSizePerImage, boxPositiveFraction, bboxRegWeights);
+    }
 }

@@ -55,16 +55,25 @@ public final class Weights {
     private Weights() {
     }
 
-    public static WeightFile read(Path path) throws IOException {
+    /** The file's format, told apart by its first bytes. */
+    public static Format format(Path path) throws IOException {
         byte[] head;
         try (InputStream in = Files.newInputStream(path)) {
             head = in.readNBytes(4);
         }
         if (head.length == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
-            return new WeightFile(path, Format.PTH_ZIP, TorchFiles.readStateDict(path));
+            return Format.PTH_ZIP;
         }
         if (head.length >= 2 && (head[0] & 0xff) == 0x80 && head[1] == 2) {
-            return new WeightFile(path, Format.PTH_LEGACY, TorchFiles.readStateDict(path));
+            return Format.PTH_LEGACY;
+        }
+        return Format.SAFETENSORS;
+    }
+
+    public static WeightFile read(Path path) throws IOException {
+        Format format = format(path);
+        if (format != Format.SAFETENSORS) {
+            return new WeightFile(path, format, TorchFiles.readStateDict(path));
         }
         String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (name.endsWith(".pth") || name.endsWith(".pt") || name.endsWith(".bin") || name.endsWith(".ckpt")) {
@@ -95,9 +104,14 @@ public final class Weights {
      * @throws IllegalArgumentException listing every problem, one per line, when the file does not fit
      */
     public static Report load(Module model, Path path) throws IOException {
-        Report r = check(model, read(path));
+        return load(model, read(path));
+    }
+
+    /** Loads a file already read into {@code model} when every key, dtype and shape matches. */
+    public static Report load(Module model, WeightFile file) {
+        Report r = check(model, file);
         if (!r.fits()) {
-            throw new IllegalArgumentException(path + " does not fit " + model.typeName() + ":\n"
+            throw new IllegalArgumentException(file.path() + " does not fit " + model.typeName() + ":\n"
                     + String.join("\n", r.check().problems()));
         }
         model.loadStateDict(r.check().adapted(), true);

@@ -15,35 +15,36 @@ import org.rcnn4j.coco.LabelMap;
 import org.rcnn4j.data.ImageFiles;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ImageDetections;
-import org.rcnn4j.detection.ModelFile;
+import org.rcnn4j.detector.DetectorWeights;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.viz.DetectionPictures;
 import org.rcnn4j.viz.Headless;
 
 /**
- * {@code rcnn4j detect IMAGE... --weights model.safetensors --out DIR}: runs a trained detector on images, draws
+ * {@code rcnn4j detect IMAGE... --weights FILE [--model NAME] --out DIR}: runs a trained detector on images, draws
  * the detections (DIR/NAME.png) and writes them all as COCO results (DIR/detections.json; image_id is the image's
  * position on the command line, 1-based).
  */
 final class DetectCommand {
-    private static final Set<String> VALUED = Sets.union(Set.of("--weights", "--out", "--device", "--score-thresh"),
-            BoxInferenceArgs.OPTIONS);
+    private static final Set<String> VALUED = Sets.union(Sets.union(Set.of("--out", "--device", "--score-thresh"),
+            BoxInferenceArgs.OPTIONS), ModelArgs.OPTIONS);
 
     private DetectCommand() {
     }
 
     static String help() {
         return """
-                usage: rcnn4j detect IMAGE... --weights model.safetensors --out DIR [--device cpu|cuda|cuda-emu]
-                                     [--score-thresh T] [--box-score-thresh T] [--box-nms-thresh T]
-                                     [--box-detections-per-img N]
+                usage: rcnn4j detect IMAGE... --weights FILE [--model NAME] [--classes FILE] --out DIR
+                                     [--device cpu|cuda|cuda-emu] [--score-thresh T] [--box-score-thresh T]
+                                     [--box-nms-thresh T] [--box-detections-per-img N]
 
                 Detects objects in PNG or JPEG images with a model trained by rcnn4j train or rcnn4j demo (the
-                model.safetensors they write names its model and classes). Writes DIR/<image name>.png with the
+                model.safetensors they write names its model and classes) or torchvision's COCO detectors
+                (--weights maskrcnn.pth --model maskrcnn_resnet50_fpn). Writes DIR/<image name>.png with the
                 detections scoring at least T drawn (default 0.5), and DIR/detections.json: every detection the
                 model keeps (score >= --box-score-thresh) in COCO's results format, image_id = the image's
-                position in the list (1-based).
-                """ + BoxInferenceArgs.help();
+                position in the list (1-based), category_id = the model's label (COCO's id for a .pth).
+                """ + ModelArgs.help() + BoxInferenceArgs.help();
     }
 
     static int run(List<String> argv, PrintStream out, PrintStream err) {
@@ -56,11 +57,12 @@ final class DetectCommand {
         if (files.isEmpty()) {
             throw new UsageException("detect: give at least one image (see rcnn4j detect --help)");
         }
-        Path weights = a.requiredPath("--weights", "FILE");
         Path dir = a.requiredPath("--out", "DIR");
         float threshold = (float) a.doubleIn("--score-thresh", 0.5, 0, 1);
         String device = Devices.checkName(a.string("--device", "cpu"));
         BoxInferenceArgs.Values boxInference = BoxInferenceArgs.parse(a);
+        DetectorWeights weights = ModelArgs.read("detect", a);
+        GeneralizedRcnn model = weights.network();
         List<Tensor> images = new ArrayList<>();
         for (String f : files) {
             try {
@@ -69,17 +71,10 @@ final class DetectCommand {
                 throw new UsageException("detect: cannot read image " + f + ": " + Main.describe(e));
             }
         }
-        ModelFile file;
-        try {
-            file = ModelFile.read(weights);
-        } catch (IOException e) {
-            throw new UsageException("detect: " + Main.describe(e));
-        }
-        GeneralizedRcnn model = file.build();
         boxInference.applyTo(model);
         model.eval();
         Headless.ensure();
-        LabelMap labels = LabelMap.identity(file.classNames());
+        LabelMap labels = LabelMap.identity(weights.classNames());
         List<CocoAnnotation> results = new ArrayList<>();
         try (Backend backend = Devices.open(device)) {
             model.to(backend);
@@ -89,7 +84,7 @@ final class DetectCommand {
                     ImageDetections d = model.detect(List.of(images.get(i))).get(0);
                     results.addAll(DetectionResults.of(i + 1, d, labels, results.size() + 1));
                     Path png = dir.resolve(stem(Path.of(files.get(i))) + ".png");
-                    DetectionPictures.write(png, images.get(i), d, file.classNames(), threshold, 1);
+                    DetectionPictures.write(png, images.get(i), d, weights.classNames(), threshold, 1);
                     int shown = 0;
                     for (float s : d.scores().floats()) {
                         shown += s >= threshold ? 1 : 0;

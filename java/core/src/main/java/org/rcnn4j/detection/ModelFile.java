@@ -27,6 +27,12 @@ public record ModelFile(String model, List<String> classNames, Map<String, Tenso
         Safetensors.write(file, module.stateDict(), meta);
     }
 
+    /** Whether a safetensors file carries the model metadata {@link #write} puts there. */
+    public static boolean isModelFile(Path file) throws IOException {
+        Map<String, String> meta = Safetensors.readMetadata(file);
+        return meta.containsKey(MODEL_KEY) && meta.containsKey(CLASSES_KEY);
+    }
+
     /**
      * @throws IOException an unreadable file, or one without the model metadata (a checkpoint or a plain
      *                     state_dict: the message says which file to use instead)

@@ -10,11 +10,6 @@ import org.rcnn4j.backend.Backends;
 import org.rcnn4j.data.ImageFiles;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ImageDetections;
-import org.rcnn4j.detection.ModelFile;
-import org.rcnn4j.detection.ModelOptions;
-import org.rcnn4j.detection.Models;
-import org.rcnn4j.detection.Weights;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
@@ -74,40 +69,14 @@ public final class Detector implements AutoCloseable {
      *                                  without {@link DetectorOptions#model()}, an unknown model or device
      */
     public static Detector load(Path weights, DetectorOptions options) throws IOException {
-        if (weights == null) {
-            throw new IllegalArgumentException("weights: must not be null");
-        }
-        if (options.model() == null && Weights.format(weights) == Weights.Format.SAFETENSORS) {
-            ModelFile file = ModelFile.read(weights);
-            List<String> names = options.classNames() != null ? options.classNames() : file.classNames();
-            GeneralizedRcnn model = file.build();
-            return new Detector(model, file.model(), names, options);
-        }
-        if (options.model() == null) {
-            throw new IllegalArgumentException("model: " + weights + " is a PyTorch file, which does not name its "
-                    + "model: name it (e.g. maskrcnn_resnet50_fpn or fasterrcnn_resnet50_fpn)");
-        }
-        Weights.WeightFile file = Weights.read(weights);
-        List<String> names = options.classNames() != null ? options.classNames() : CocoClasses.names();
-        Module m = Models.create(options.model(), ModelOptions.defaults().withNumClasses(names.size() + 1));
-        if (!(m instanceof GeneralizedRcnn model)) {
-            throw new IllegalArgumentException("model: '" + options.model() + "' is not a detector; expected one of "
-                    + detectorNames());
-        }
-        Weights.load(model, file);
-        return new Detector(model, options.model(), names, options);
+        DetectorWeights w = DetectorWeights.read(weights, options.model(), options.classNames());
+        return new Detector(w.network(), w.modelName(), w.classNames(), options);
     }
 
     /** Wraps a detector built in code (bound to no backend yet): the options' device and settings apply. */
     public static Detector of(GeneralizedRcnn model, String modelName, List<String> classNames,
             DetectorOptions options) {
         return new Detector(model, modelName, classNames, options);
-    }
-
-    /** The detectors {@link #load} builds by name. */
-    public static List<String> detectorNames() {
-        return List.of(Models.FASTERRCNN_RESNET50_FPN, Models.MASKRCNN_RESNET50_FPN, Models.FASTERRCNN_SMALL,
-                Models.MASKRCNN_SMALL);
     }
 
     /** Detections in an image file (PNG or JPEG). */

@@ -110,13 +110,16 @@ public final class Safetensors {
                 || !(m.get("data_offsets") instanceof List<?> offs) || offs.size() != 2) {
             throw new IOException(file + ": tensor '" + name + "' needs dtype, shape and data_offsets");
         }
+        // F16 and BF16 are widened to F32 on reading, as .pth half tensors are
+        boolean half = dt.equals("F16") || dt.equals("BF16");
         DType dtype;
         try {
-            dtype = DType.valueOf(dt);
+            dtype = half ? DType.F32 : DType.valueOf(dt);
         } catch (IllegalArgumentException ex) {
             throw new IOException(file + ": tensor '" + name + "' has dtype " + dt
-                    + ", rcnn4j reads F32, F64, I64, I32 and U8");
+                    + ", rcnn4j reads F32, F64, I64, I32, U8, and F16 and BF16 as F32");
         }
+        int storedBytes = half ? 2 : dtype.bytes();
         int[] shape = new int[shapeList.size()];
         for (int i = 0; i < shape.length; i++) {
             if (!(shapeList.get(i) instanceof Long l) || l < 0 || l > Integer.MAX_VALUE) {
@@ -134,15 +137,24 @@ public final class Safetensors {
         } catch (IllegalArgumentException ex) {
             throw new IOException(file + ": tensor '" + name + "': " + ex.getMessage());
         }
-        if ((long) numel * dtype.bytes() != end - begin) {
-            throw new IOException(file + ": tensor '" + name + "' of shape " + Shapes.format(shape) + " " + dtype
-                    + " needs " + (long) numel * dtype.bytes() + " bytes, data_offsets give " + (end - begin));
+        if ((long) numel * storedBytes != end - begin) {
+            throw new IOException(file + ": tensor '" + name + "' of shape " + Shapes.format(shape) + " " + dt
+                    + " needs " + (long) numel * storedBytes + " bytes, data_offsets give " + (end - begin));
         }
         spans.add(new long[] {begin, end});
         ByteBuffer bytes = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, bytes, dataStart + begin);
         bytes.flip();
         Tensor t = Tensor.zeros(dtype, shape);
+        if (half) {
+            float[] f = t.floats();
+            boolean bf = dt.equals("BF16");
+            for (int i = 0; i < f.length; i++) {
+                short v = bytes.getShort();
+                f[i] = bf ? HalfFloats.bfloat16ToFloat(v) : HalfFloats.halfToFloat(v);
+            }
+            return t;
+        }
         switch (dtype) {
             case F32 -> bytes.asFloatBuffer().get(t.floats());
             case F64 -> bytes.asDoubleBuffer().get(t.doubles());

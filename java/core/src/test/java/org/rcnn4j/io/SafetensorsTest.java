@@ -93,7 +93,8 @@ class SafetensorsTest {
         assertMessage(lengthPrefixed(Long.MAX_VALUE, new byte[8]), "header length");
         assertMessage(file("not json", new byte[0]), "bad safetensors header");
         assertMessage(file("[1,2]", new byte[0]), "not a JSON object");
-        assertMessage(file("{\"x\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[0,2]}}", new byte[2]), "BF16");
+        assertMessage(file("{\"x\":{\"dtype\":\"F8_E5M2\",\"shape\":[1],\"data_offsets\":[0,1]}}", new byte[1]),
+                "F8_E5M2");
         assertMessage(file("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}", new byte[4]),
                 "needs 8 bytes");
         assertMessage(file("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,8]}}", new byte[4]),

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rcnn4j.io.HalfFloats;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
@@ -94,13 +95,13 @@ final class Materializer {
             case HALF -> {
                 float[] a = out.floats();
                 for (int i = 0; i < n; i++) {
-                    a[i] = halfToFloat(storage.getShort(at(src, i, base, es)));
+                    a[i] = HalfFloats.halfToFloat(storage.getShort(at(src, i, base, es)));
                 }
             }
             case BFLOAT16 -> {
                 float[] a = out.floats();
                 for (int i = 0; i < n; i++) {
-                    a[i] = Float.intBitsToFloat((storage.getShort(at(src, i, base, es)) & 0xffff) << 16);
+                    a[i] = HalfFloats.bfloat16ToFloat(storage.getShort(at(src, i, base, es)));
                 }
             }
             case DOUBLE -> {
@@ -198,21 +199,5 @@ final class Materializer {
             }
         }
         return out;
-    }
-
-    /** IEEE 754 binary16 to float (subnormals, infinities and NaN included). */
-    static float halfToFloat(short h) {
-        int bits = h & 0xffff;
-        int sign = (bits & 0x8000) << 16;
-        int exp = (bits >>> 10) & 0x1f;
-        int mant = bits & 0x3ff;
-        if (exp == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | mant << 13);
-        }
-        if (exp == 0) {
-            float v = mant * 0x1p-24f;
-            return sign != 0 ? -v : v;
-        }
-        return Float.intBitsToFloat(sign | (exp + 112) << 23 | mant << 13);
     }
 }

@@ -239,16 +239,6 @@ class TorchFilesTest {
         assertTrue(e.getMessage().contains("reaches past its storage '0' of 4 elements"), e.getMessage());
     }
 
-    @Test
-    void halfPrecisionConversion() {
-        assertEquals(1f, Materializer.halfToFloat((short) 0x3c00));
-        assertEquals(-2f, Materializer.halfToFloat((short) 0xc000));
-        assertEquals(0x1p-24f, Materializer.halfToFloat((short) 0x0001));
-        assertEquals(-0f, Materializer.halfToFloat((short) 0x8000));
-        assertEquals(65504f, Materializer.halfToFloat((short) 0x7bff));
-        assertTrue(Float.isNaN(Materializer.halfToFloat((short) 0x7e00)));
-    }
-
     // ---- helpers --------------------------------------------------------------------------------------------
 
     private static Path zipWith(Path file, String prefix, byte[] pkl) throws IOException {

@@ -99,14 +99,13 @@ public final class CudaDevice implements AutoCloseable {
         int init = JCudaDriver.cuInit(0);
         if (init != CUresult.CUDA_SUCCESS) {
             throw new CudaUnavailableException("CUDA " + (emulated ? "emulator" : "driver")
-                    + " failed to initialize (cuInit): " + Driver.describe(init)
-                    + (emulated ? "" : "; use --device cpu or cuda-emu"));
+                    + " failed to initialize (cuInit): " + Driver.describe(init));
         }
         int[] count = new int[1];
         Driver.check(JCudaDriver.cuDeviceGetCount(count), "cuDeviceGetCount");
         if (ordinal >= count[0]) {
             throw new CudaUnavailableException("no CUDA device " + ordinal + ": " + library(emulated) + " reports "
-                    + count[0] + " device(s)" + (emulated ? "" : "; use --device cpu or cuda-emu"));
+                    + count[0] + " device(s)");
         }
         CudaDevice d = new CudaDevice(emulated, ordinal);
         DEVICES.put(ordinal, d);
@@ -132,7 +131,7 @@ public final class CudaDevice implements AutoCloseable {
             }
             if (!DriverProbe.driverPresent()) {
                 throw new CudaUnavailableException("no CUDA driver (" + DriverProbe.LIBRARY
-                        + ") on this machine; use --device cpu or cuda-emu");
+                        + ") on this machine");
             }
             libraryEmulated = Boolean.FALSE;
         }

@@ -20,8 +20,8 @@ class NoDriverTest {
                 "this machine has a CUDA driver (" + DriverProbe.driverLocation() + "): nothing to check");
         List<String> lines = runFreshJvm();
         assertEquals(2, lines.size(), String.join("\n", lines));
-        assertEquals("REAL CudaUnavailableException: no CUDA driver (libcuda.so.1) on this machine; use --device cpu "
-                + "or cuda-emu", lines.get(0));
+        // a library's message says what is missing, not which command-line option to use instead
+        assertEquals("REAL CudaUnavailableException: no CUDA driver (libcuda.so.1) on this machine", lines.get(0));
         // the emulator either runs or is absent from this build, but never fails because of the attempt above
         String emu = lines.get(1);
         assertTrue(emu.startsWith("EMU ok ") || emu.startsWith("EMU CudaUnavailableException: "), emu);

@@ -36,7 +36,7 @@ public final class CudaBackend implements Backend {
         CudaDevice device = CudaDevice.open(emulated, 0);
         if (!device.kernelsAvailable()) {
             throw new CudaUnavailableException("the cuda backend is unavailable: "
-                    + device.kernelsUnavailableReason() + "; use --device cpu or cuda-emu");
+                    + device.kernelsUnavailableReason());
         }
         return new CudaBackend(device);
     }

@@ -2,20 +2,19 @@ package org.rcnn4j.autograd;
 
 import java.util.Arrays;
 import java.util.function.Supplier;
-import org.rcnn4j.autograd.cpu.MaxPool;
-import org.rcnn4j.autograd.cuda.MaxPoolCuda;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Conv2dGrads;
 import org.rcnn4j.backend.Conv2dParams;
+import org.rcnn4j.backend.MaxPool;
 import org.rcnn4j.backend.RoiPoolResult;
+import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
 /**
- * Differentiable layers (torch.nn.functional / torchvision.ops names). conv2d, conv_transpose2d, linear,
- * roi_align, roi_pool, channel_affine, batch_norm and upsample_nearest run forward and backward through the Var's
- * {@link Backend} (conv2dBackward, conv2dGradInput/GradWeight, matmul, roiAlignBackward, roiPoolBackward,
- * channelAffine/channelSum, upsampleNearest[Backward]); max_pool2d runs cuda/max_pool.cu for F32 device tensors
- * on the CUDA backend and autograd's host kernels otherwise.
+ * Differentiable layers (torch.nn.functional / torchvision.ops names). Every one runs forward and backward
+ * through the Var's {@link Backend}: conv2d and conv_transpose2d on {@link Backend#conv()}, linear on
+ * {@link Backend#linalg()}, roi_align and roi_pool on {@link Backend#roi()}, channel_affine, batch_norm and
+ * upsample_nearest on {@link Backend#channels()}, max_pool2d on {@link Backend#maxPool()}.
  */
 public final class Nn {
     private Nn() {
@@ -73,30 +72,20 @@ public final class Nn {
             throw new IllegalArgumentException("linear: bias must be [" + n + "], got " + bias.value());
         }
         Tensor out = b.linalg().matmul(input.value(), weight.value(), false, true);
-        boolean fast = F32.supports(b, out);
-        if (bias != null && fast) {
-            // broadcast the bias as a rank-1 GEMM: ones[M,1] . bias[1,N]
-            try (Tensor ones = Tensors.full(b, out.dtype(), 1.0, m, 1);
-                    Tensor rows = b.linalg().matmul(ones, bias.value().reshape(1, n), false, false)) {
-                Tensor sum = F32.axpby(b, out, rows, 1f, 1f);
-                out.close();
-                out = sum;
-            } catch (RuntimeException e) {
-                out.close();
-                throw e;
-            }
-        } else if (bias != null) {
+        // F32 adds the bias as a rank-1 GEMM (ones[M,1] . bias[1,N]) and sums its gradient as another; F64 as a
+        // per-column affine map and per-column sums (the same double arithmetic as a plain loop)
+        boolean f32 = out.dtype() == DType.F32;
+        if (bias != null) {
             Tensor withBias;
             try {
-                double[] y = Tensors.read(b, out);
-                double[] bv = Tensors.read(b, bias.value());
-                double[] r = new double[y.length];
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        r[i * n + j] = y[i * n + j] + bv[j];
+                if (f32) {
+                    try (Tensor ones = Tensors.full(b, out.dtype(), 1.0, m, 1);
+                            Tensor rows = b.linalg().matmul(ones, bias.value().reshape(1, n), false, false)) {
+                        withBias = b.elementwise().axpby(out, rows, 1.0, 1.0);
                     }
+                } else {
+                    withBias = b.channels().channelAffine(out, null, bias.value());
                 }
-                withBias = Tensors.make(b, r, out.dtype(), m, n);
             } finally {
                 out.close();
             }
@@ -108,20 +97,13 @@ public final class Nn {
             try {
                 r[0] = input.requiresGrad() ? b.linalg().matmul(g, weight.value(), false, false) : null;
                 r[1] = weight.requiresGrad() ? b.linalg().matmul(g, input.value(), true, false) : null;
-                if (bias != null && bias.requiresGrad() && fast) {
+                if (bias != null && bias.requiresGrad() && f32) {
                     try (Tensor ones = Tensors.full(b, g.dtype(), 1.0, m, 1);
                             Tensor row = b.linalg().matmul(ones, g, true, false)) {
                         r[2] = Tensors.copy(b, row, n);
                     }
                 } else if (bias != null && bias.requiresGrad()) {
-                    double[] gd = Tensors.read(b, g);
-                    double[] db = new double[n];
-                    for (int i = 0; i < m; i++) {
-                        for (int j = 0; j < n; j++) {
-                            db[j] += gd[i * n + j];
-                        }
-                    }
-                    r[2] = Tensors.make(b, db, g.dtype(), n);
+                    r[2] = b.channels().channelSum(g, null);
                 }
                 return r;
             } catch (RuntimeException e) {
@@ -163,25 +145,16 @@ public final class Nn {
             throw new IllegalArgumentException("max_pool2d: need kernel_size >= 1, stride >= 1 and 0 <= padding <= "
                     + "kernel_size/2, got " + kernel + ", " + stride + ", " + padding);
         }
-        int planes = s[0] * s[1];
         int oh = MaxPool.outSize(s[2], kernel, stride, padding);
         int ow = MaxPool.outSize(s[3], kernel, stride, padding);
         if (oh < 1 || ow < 1) {
             throw new IllegalArgumentException("max_pool2d: output would be empty for input " + input.value());
         }
         Backend b = input.backend();
-        if (MaxPoolCuda.supports(b, input.value())) {
-            MaxPoolCuda.Pooled r = MaxPoolCuda.forward(b, input.value(), kernel, stride, padding);
-            Var argmax = Var.of(b, r.argmax()); // kept until backward has run
-            return Autograd.record("max_pool2d", b, r.output(), g -> new Tensor[] {MaxPoolCuda.backward(b, g,
-                    argmax.value(), s, kernel, stride, padding)}, new Var[] {input}, argmax);
-        }
-        int[] argmax = new int[planes * oh * ow];
-        double[] y = MaxPool.forward(Ops.read(input), planes, s[2], s[3], kernel, stride, padding, argmax);
-        Tensor out = Ops.make(input, y, s[0], s[1], oh, ow);
-        return Autograd.record("max_pool2d", input.backend(), out, g -> new Tensor[] {Ops.make(input,
-                MaxPool.backward(Tensors.read(input.backend(), g), argmax, planes, s[2], s[3], oh, ow), s)},
-                new Var[] {input});
+        MaxPool.Pooled r = b.maxPool().maxPool2d(input.value(), kernel, stride, padding);
+        Var argmax = Var.of(b, r.argmax()); // kept until backward has run
+        return Autograd.record("max_pool2d", b, r.output(), g -> new Tensor[] {b.maxPool().maxPool2dBackward(g,
+                argmax.value(), s, kernel, stride, padding)}, new Var[] {input}, argmax);
     }
 
     /**

@@ -2,7 +2,6 @@ package org.rcnn4j.autograd;
 
 import java.util.List;
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;
 
@@ -11,7 +10,8 @@ import org.rcnn4j.tensor.Tensor;
  * {@code source[i]} of the inputs' flat concatenation. torchvision's concat_box_prediction_layers (per-level
  * permute to [N, H, W, A, C], concatenated over levels per image) is one such map; building it as an index keeps
  * autograd free of a general strided-view machinery. Each source index may appear at most once (a permutation
- * of a subset), so backward is a plain scatter. GAP: runs on the host (device tensors are copied).
+ * of a subset), so backward is a plain scatter. Runs on the backend: a concat, a take and, backward, an index_add
+ * ({@link Backend#gather()}); the only host work is building the index, uploaded once per call.
  */
 public final class Rearrange {
     private Rearrange() {
@@ -44,50 +44,36 @@ public final class Rearrange {
                         + " elements");
             }
         }
-        Tensor out;
-        if (first.dtype() == DType.F32) {
-            float[] all = new float[total];
-            for (int i = 0; i < inputs.size(); i++) {
-                System.arraycopy(b.toHost(inputs.get(i).value()).floats(), 0, all, offsets[i], offsets[i + 1]
-                        - offsets[i]);
-            }
-            float[] o = new float[source.length];
-            for (int i = 0; i < o.length; i++) {
-                o[i] = all[source[i]];
-            }
-            out = upload(b, Tensor.ofFloats(o, outShape));
-        } else {
-            double[] all = new double[total];
-            for (int i = 0; i < inputs.size(); i++) {
-                System.arraycopy(Tensors.read(b, inputs.get(i).value()), 0, all, offsets[i], offsets[i + 1]
-                        - offsets[i]);
-            }
-            double[] o = new double[source.length];
-            for (int i = 0; i < o.length; i++) {
-                o[i] = all[source[i]];
-            }
-            out = Tensors.make(b, o, first.dtype(), outShape);
-        }
         Var[] ins = inputs.toArray(new Var[0]);
+        Tensor[] parts = new Tensor[ins.length];
+        for (int i = 0; i < ins.length; i++) {
+            parts[i] = ins[i].value();
+        }
+        long[] idx = new long[source.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = source[i];
+        }
+        // the index lives on the backend (uploaded once) until backward has run
+        Var index = Var.of(b, b.toDevice(Tensor.ofLongs(idx, idx.length)));
+        Tensor out;
+        try (Tensor flat = b.gather().concat(parts, new int[] {total})) {
+            out = Tensors.reshapeOwned(b.gather().take(flat, index.value()), outShape);
+        }
         int all = total;
         return Autograd.record("gather", b, out, g -> {
-            double[] gd = Tensors.read(b, g);
-            double[] scattered = new double[all];
-            for (int i = 0; i < source.length; i++) {
-                scattered[source[i]] += gd[i];
-            }
             Tensor[] grads = new Tensor[ins.length];
-            for (int i = 0; i < ins.length; i++) {
-                if (ins[i].requiresGrad()) {
-                    grads[i] = Tensors.make(b, java.util.Arrays.copyOfRange(scattered, offsets[i], offsets[i + 1]),
-                            ins[i].dtype(), ins[i].shape());
+            // each source index appears once: the scatter is a plain copy back to where each element came from
+            try (Tensor scattered = b.gather().indexAdd(g.reshape(source.length), index.value(), all)) {
+                for (int i = 0; i < ins.length; i++) {
+                    if (ins[i].requiresGrad()) {
+                        grads[i] = b.gather().slice(scattered, offsets[i], ins[i].shape());
+                    }
                 }
+                return grads;
+            } catch (RuntimeException e) {
+                Nn.closeAll(grads);
+                throw e;
             }
-            return grads;
-        }, ins);
-    }
-
-    private static Tensor upload(Backend b, Tensor host) {
-        return Tensors.isCpu(b) ? host : b.toDevice(host);
+        }, ins, index);
     }
 }

@@ -138,17 +138,7 @@ public final class Var implements AutoCloseable {
         if (grad == null) {
             return;
         }
-        Tensor scaled;
-        if (F32.supports(backend, grad)) {
-            scaled = F32.scale(backend, grad, (float) factor);
-        } else {
-            double[] g = Tensors.read(backend, grad);
-            double[] out = new double[g.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = g[i] * factor;
-            }
-            scaled = Tensors.make(backend, out, grad.dtype(), grad.shape());
-        }
+        Tensor scaled = backend.elementwise().scale(grad, factor);
         Tensor old = grad;
         grad = scaled;
         old.close();

@@ -50,6 +50,30 @@ public interface Backend extends AutoCloseable {
     /** matmul. */
     Linalg linalg();
 
+    /** axpby, scale, mul, relu, sigmoid and their gradients, in the operands' dtype. */
+    Elementwise elementwise();
+
+    /** Whole-tensor sum (and mean) and its backward fill. */
+    Reduce reduce();
+
+    /** concat, slices, index_select and its adjoint, writes into a tensor. */
+    Gather gather();
+
+    /** smooth_l1, binary_cross_entropy_with_logits, cross_entropy and their gradients. */
+    Losses losses();
+
+    /** max_pool2d and its gradient. */
+    MaxPool maxPool();
+
+    /** adaptive_avg_pool2d and its gradient. */
+    AvgPool avgPool();
+
+    /** Mask R-CNN's mask targets (project_masks_on_boxes). */
+    MaskTargets maskTargets();
+
+    /** dtype conversion. */
+    Convert convert();
+
     @Override
     default void close() {
     }

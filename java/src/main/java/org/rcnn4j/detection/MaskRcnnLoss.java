@@ -5,7 +5,7 @@ import org.rcnn4j.autograd.Losses;
 import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.ops.MaskTargets;
+import org.rcnn4j.backend.MaskTargets;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -54,7 +54,7 @@ public final class MaskRcnnLoss {
             for (int j = 0; j < n; j++) {
                 rows[k + j] = (long) (k + j) * c + gl[(int) idx[j]];
             }
-            try (Tensor t = MaskTargets.project(b, gtMasks.get(i), proposals.get(i), matchedIdxs.get(i), m)) {
+            try (Tensor t = b.maskTargets().project(gtMasks.get(i), proposals.get(i), matchedIdxs.get(i), m)) {
                 System.arraycopy(Host.floats(b, t), 0, targets, k * m * m, n * m * m);
             }
             k += n;

@@ -1,7 +1,7 @@
 package org.rcnn4j.autograd;
 
-import static org.rcnn4j.autograd.CpuCudaCompare.compare;
-import static org.rcnn4j.autograd.CpuCudaCompare.rand;
+import static org.rcnn4j.testing.CpuCudaCompare.compare;
+import static org.rcnn4j.testing.CpuCudaCompare.rand;
 
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package org.rcnn4j.ops;
+package org.rcnn4j.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,11 +29,11 @@ class MaskTargetsCudaTest {
     void matchesCpu(DType maskType, DType indexType, int g, int k, int h, int w, int m) {
         RandomTensors rnd = new RandomTensors();
         Inputs in = randomInputs(rnd, maskType, indexType, g, k, h, w);
-        Tensor expected = MaskTargets.project(cpu, in.gt, in.proposals, in.matched, m);
+        Tensor expected = cpu.maskTargets().project(in.gt, in.proposals, in.matched, m);
         CudaBackend cuda = CudaTestSupport.backend();
         try (Tensor dGt = cuda.toDevice(in.gt); Tensor dProposals = cuda.toDevice(in.proposals);
                 Tensor dMatched = cuda.toDevice(in.matched);
-                Tensor out = MaskTargets.project(cuda, dGt, dProposals, dMatched, m)) {
+                Tensor out = cuda.maskTargets().project(dGt, dProposals, dMatched, m)) {
             TensorAssert.assertClose("mask targets " + maskType + "/" + indexType + ", seed " + rnd.seed(), expected,
                     cuda.toHost(out), TensorAssert.FORWARD);
         }
@@ -47,7 +47,7 @@ class MaskTargetsCudaTest {
         CudaBackend cuda = CudaTestSupport.backend();
         try (Tensor dGt = cuda.toDevice(f.get("gt_masks")); Tensor dProposals = cuda.toDevice(f.get("proposals"));
                 Tensor dMatched = cuda.toDevice(f.get("matched_idxs"));
-                Tensor out = MaskTargets.project(cuda, dGt, dProposals, dMatched, m)) {
+                Tensor out = cuda.maskTargets().project(dGt, dProposals, dMatched, m)) {
             TensorAssert.assertClose("cuda project " + name, f.get("out"), cuda.toHost(out), TensorAssert.FORWARD);
         }
     }
@@ -94,7 +94,7 @@ class MaskTargetsCudaTest {
         CudaBackend cuda = CudaTestSupport.backend();
         try (Tensor dGt = cuda.toDevice(in.gt); Tensor dProposals = cuda.toDevice(in.proposals);
                 Tensor dMatched = cuda.toDevice(in.matched);
-                Tensor out = MaskTargets.project(cuda, dGt, dProposals, dMatched, 7)) {
+                Tensor out = cuda.maskTargets().project(dGt, dProposals, dMatched, 7)) {
             float[] d = cuda.toHost(out).floats();
             for (int q = 0; q < 49; q++) {
                 org.junit.jupiter.api.Assertions.assertEquals(0f, d[49 + q], "index 2 of 2, element " + q);
@@ -108,7 +108,7 @@ class MaskTargetsCudaTest {
         CudaBackend cuda = CudaTestSupport.backend();
         Inputs in = randomInputs(new RandomTensors(1), DType.U8, DType.I64, 2, 3, 10, 10);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> MaskTargets.project(cuda, in.gt, in.proposals, in.matched, 28));
+                () -> cuda.maskTargets().project(in.gt, in.proposals, in.matched, 28));
         assertTrue(e.getMessage().contains("gt_masks"), e.getMessage());
     }
 

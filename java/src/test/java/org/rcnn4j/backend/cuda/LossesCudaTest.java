@@ -1,4 +1,4 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,24 +13,31 @@ import static org.rcnn4j.testing.TensorAssert.assertExact;
 
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.autograd.cpu.Elementwise;
-import org.rcnn4j.autograd.cpu.LossKernels;
+import org.rcnn4j.autograd.Losses;
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Reduction;
+import org.rcnn4j.autograd.Scope;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.DeviceBuffer;
 import org.rcnn4j.cuda.kernels.LossesKernels;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.testing.CpuCudaCompare;
 import org.rcnn4j.testing.CudaTestSupport;
+import org.rcnn4j.testing.HostValues;
 import org.rcnn4j.testing.RandomTensors;
 
 /**
- * cuda/losses.cu against autograd's Java loss kernels (autograd/cpu/LossKernels) on fresh random inputs, every
- * output poisoned (NaN) before its launch; both zones of smooth L1 and beta 0, large logits, ignored and
+ * cuda/losses.cu against the CPU backend's losses family (in double, on F64 copies of the inputs) on fresh random
+ * inputs, every output poisoned (NaN) before its launch; both zones of smooth L1 and beta 0, large logits, ignored and
  * all-ignored cross-entropy rows, empty inputs, bit-for-bit repeats; then the losses through autograd against the
  * CPU backend, and bad targets.
  */
 class LossesCudaTest {
+    private static final org.rcnn4j.backend.Losses CPU = new CpuBackend().losses();
     private static final int N = 1037;
     private static final long IGNORE = Losses.IGNORE_INDEX;
 
@@ -60,29 +67,24 @@ class LossesCudaTest {
         Tensor x = rnd.normal(N);
         Tensor y = rnd.normal(N);
         Tensor g = rnd.normal();
-        double[] xd = doubles(x);
-        double[] yd = doubles(y);
+        Tensor x64 = HostValues.f64(x);
+        Tensor y64 = HostValues.f64(y);
+        Tensor g64 = HostValues.f64(g);
         CudaTestSupport.assertNoLeak("smooth_l1", () -> {
             try (Tensor dx = cuda().toDevice(x); Tensor dy = cuda().toDevice(y); Tensor dg = cuda().toDevice(g)) {
                 for (double beta : new double[] {1.0 / 9, 0.0, 1.0}) {
                     String what = "smooth_l1 beta " + beta + " seed " + rnd.seed();
-                    double sum = 0;
-                    for (int i = 0; i < N; i++) {
-                        sum += LossKernels.smoothL1(xd[i] - yd[i], beta);
-                    }
                     for (double scale : new double[] {1.0, 1.0 / N}) {
-                        check(what + " scale " + scale, scalar(sum * scale), FORWARD, o -> LossesKernels.smoothL1(
-                                dev(), dx.deviceBuffer(), dy.deviceBuffer(), N, beta, scale, o));
-                        double k = g.getDouble(0) * scale;
-                        double[] gx = new double[N];
-                        for (int i = 0; i < N; i++) {
-                            gx[i] = k * LossKernels.smoothL1Grad(xd[i] - yd[i], beta);
-                        }
+                        check(what + " scale " + scale, HostValues.f32(CPU.smoothL1(x64, y64, beta, scale)), FORWARD,
+                                o -> LossesKernels.smoothL1(dev(), dx.deviceBuffer(), dy.deviceBuffer(), N, beta, scale,
+                                        o));
+                        Tensor[] expected = CPU.smoothL1Backward(x64, y64, beta, scale, g64, true, true);
+                        double[] gx = expected[0].doubles();
                         try (Tensor gy = CudaTestSupport.poisoned(DType.F32, N)) {
                             check(what + " grad input", f32(gx, N), GRADIENT, o -> LossesKernels.smoothL1Backward(
                                     dev(), dx.deviceBuffer(), dy.deviceBuffer(), N, beta, dg.deviceBuffer(), scale, o,
                                     gy.deviceBuffer()));
-                            assertClose(what + " grad target", f32(Elementwise.scale(gx, -1), N), cuda().toHost(gy),
+                            assertClose(what + " grad target", HostValues.f32(expected[1]), cuda().toHost(gy),
                                     GRADIENT);
                         }
                         // the target's gradient not wanted: a null pointer, nothing written there
@@ -107,23 +109,17 @@ class LossesCudaTest {
         xf[4] = -40;
         Tensor y = rnd.uniform(0, 1, N);
         Tensor g = rnd.normal();
-        double[] xd = doubles(x);
-        double[] yd = doubles(y);
+        Tensor x64 = HostValues.f64(x);
+        Tensor y64 = HostValues.f64(y);
         String what = "bce seed " + rnd.seed();
-        double sum = 0;
-        double k = g.getDouble(0) / N;
-        double[] gx = new double[N];
-        double[] gy = new double[N];
-        for (int i = 0; i < N; i++) {
-            sum += LossKernels.bceWithLogits(xd[i], yd[i]);
-            gx[i] = k * (Elementwise.sigmoid(xd[i]) - yd[i]);
-            gy[i] = -k * xd[i];
-        }
-        double mean = sum / N;
+        Tensor mean = HostValues.f32(CPU.bceWithLogits(x64, y64));
+        Tensor[] expected = CPU.bceWithLogitsBackward(x64, y64, HostValues.f64(g), true, true);
+        double[] gx = expected[0].doubles();
+        double[] gy = expected[1].doubles();
         CudaTestSupport.assertNoLeak(what, () -> {
             try (Tensor dx = cuda().toDevice(x); Tensor dy = cuda().toDevice(y); Tensor dg = cuda().toDevice(g);
                     Tensor dgy = CudaTestSupport.poisoned(DType.F32, N)) {
-                check(what, scalar(mean), FORWARD, o -> LossesKernels.bceWithLogits(dev(), dx.deviceBuffer(),
+                check(what, mean, FORWARD, o -> LossesKernels.bceWithLogits(dev(), dx.deviceBuffer(),
                         dy.deviceBuffer(), N, 1.0 / N, o));
                 check(what + " grad input", f32(gx, N), GRADIENT, o -> LossesKernels.bceWithLogitsBackward(dev(),
                         dx.deviceBuffer(), dy.deviceBuffer(), N, dg.deviceBuffer(), 1.0 / N, o, dgy.deviceBuffer()));
@@ -141,25 +137,30 @@ class LossesCudaTest {
         return t;
     }
 
-    /** The CE kernels on poisoned outputs against LossKernels.crossEntropy (mean, upstream gradient g). */
+    /** The CE kernels on poisoned outputs against the CPU family's cross_entropy (mean, upstream gradient g). */
     private static void checkCrossEntropy(String what, Tensor x, long[] t, Tensor g) {
         int rows = x.shape()[0];
         int classes = x.shape()[1];
-        double[] grad = new double[x.numel()];
-        int[] counted = new int[1];
-        double total = LossKernels.crossEntropy(doubles(x), rows, classes, t, IGNORE, grad, counted);
-        double scale = 1.0 / counted[0];
+        int counted = 0;
+        for (long v : t) {
+            counted += v == IGNORE ? 0 : 1;
+        }
+        double scale = 1.0 / counted;
+        Tensor x64 = HostValues.f64(x);
+        Tensor target = Tensor.ofLongs(t.clone(), rows);
+        org.rcnn4j.backend.Losses.CrossEntropy ce = CPU.crossEntropy(x64, target, IGNORE);
+        Tensor loss = HostValues.f32(ce.loss());
+        Tensor grad = HostValues.f32(CPU.crossEntropyBackward(x64, target, IGNORE, ce.saved(), HostValues.f64(g)));
         CudaTestSupport.assertNoLeak(what, () -> {
             try (Tensor dx = cuda().toDevice(x); Tensor dt = cuda().toDevice(Tensor.ofLongs(t.clone(), rows));
                     Tensor dg = cuda().toDevice(g); Tensor stats = CudaTestSupport.poisoned(DType.F64, rows + 1)) {
                 DeviceBuffer lse = stats.deviceBuffer().slice(0, 8L * rows);
                 DeviceBuffer sc = stats.deviceBuffer().slice(8L * rows, 8);
-                check(what + " loss", scalar(total * scale), FORWARD, o -> LossesKernels.crossEntropy(dev(),
+                check(what + " loss", loss, FORWARD, o -> LossesKernels.crossEntropy(dev(),
                         dx.deviceBuffer(), dt.deviceBuffer(), rows, classes, IGNORE, o, lse, sc));
                 assertEquals(scale, cuda().toHost(stats).getDouble(rows), what + " 1 / counted rows");
                 // rows ignored have a zero gradient, all of them too (torch writes counted rows only)
-                double[] expected = counted[0] == 0 ? grad : Elementwise.scale(grad, g.getDouble(0) * scale);
-                check(what + " grad", f32(expected, rows, classes), GRADIENT,
+                check(what + " grad", grad, GRADIENT,
                         o -> LossesKernels.crossEntropyBackward(dev(), dx.deviceBuffer(), dt.deviceBuffer(), rows,
                                 classes, IGNORE, lse, dg.deviceBuffer(), sc, o));
             }

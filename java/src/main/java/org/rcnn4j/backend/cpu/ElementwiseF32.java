@@ -1,11 +1,11 @@
-package org.rcnn4j.autograd.cpu;
+package org.rcnn4j.backend.cpu;
 
-/** Float twins of {@link Elementwise} for host F32 tensors, computed in float as the CUDA kernels do. */
-public final class ElementwiseF32 {
+/** Float twins of {@link ElementwiseCpu}'s double kernels for host F32 tensors, computed in float as the CUDA kernels do. */
+final class ElementwiseF32 {
     private ElementwiseF32() {
     }
 
-    public static float[] axpby(float[] x, float[] y, float alpha, float beta) {
+    static float[] axpby(float[] x, float[] y, float alpha, float beta) {
         float[] out = new float[x.length];
         Par.chunks(out.length, c -> {
             for (int i = Par.lo(c), e = Par.hi(c, out.length); i < e; i++) {
@@ -15,7 +15,7 @@ public final class ElementwiseF32 {
         return out;
     }
 
-    public static float[] scale(float[] x, float s) {
+    static float[] scale(float[] x, float s) {
         float[] out = new float[x.length];
         Par.chunks(out.length, c -> {
             for (int i = Par.lo(c), e = Par.hi(c, out.length); i < e; i++) {
@@ -25,7 +25,7 @@ public final class ElementwiseF32 {
         return out;
     }
 
-    public static float[] mul(float[] x, float[] y) {
+    static float[] mul(float[] x, float[] y) {
         float[] out = new float[x.length];
         Par.chunks(out.length, c -> {
             for (int i = Par.lo(c), e = Par.hi(c, out.length); i < e; i++) {
@@ -35,7 +35,7 @@ public final class ElementwiseF32 {
         return out;
     }
 
-    public static float[] relu(float[] x) {
+    static float[] relu(float[] x) {
         float[] out = new float[x.length];
         Par.chunks(out.length, c -> {
             for (int i = Par.lo(c), e = Par.hi(c, out.length); i < e; i++) {
@@ -46,7 +46,7 @@ public final class ElementwiseF32 {
         return out;
     }
 
-    public static float[] reluBackward(float[] g, float[] y) {
+    static float[] reluBackward(float[] g, float[] y) {
         float[] out = new float[g.length];
         Par.chunks(out.length, c -> {
             for (int i = Par.lo(c), e = Par.hi(c, out.length); i < e; i++) {
@@ -56,7 +56,7 @@ public final class ElementwiseF32 {
         return out;
     }
 
-    public static float[] sigmoid(float[] x) {
+    static float[] sigmoid(float[] x) {
         float[] out = new float[x.length];
         Par.chunks(out.length, c -> {
             for (int i = Par.lo(c), e = Par.hi(c, out.length); i < e; i++) {
@@ -72,7 +72,7 @@ public final class ElementwiseF32 {
         return out;
     }
 
-    public static float[] sigmoidBackward(float[] g, float[] y) {
+    static float[] sigmoidBackward(float[] g, float[] y) {
         float[] out = new float[g.length];
         Par.chunks(out.length, c -> {
             for (int i = Par.lo(c), e = Par.hi(c, out.length); i < e; i++) {

@@ -1,35 +1,35 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.testing;
 
 import static org.rcnn4j.testing.TensorAssert.FORWARD;
 import static org.rcnn4j.testing.TensorAssert.GRADIENT;
 import static org.rcnn4j.testing.TensorAssert.assertClose;
 
 import java.util.function.BiFunction;
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Scope;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.tensor.Tensor;
-import org.rcnn4j.testing.CudaTestSupport;
-import org.rcnn4j.testing.HostValues;
-import org.rcnn4j.testing.ModuleGradCheck;
 
 /**
  * Runs one autograd function on the CPU backend and on the CUDA backend (GPU or emulator) with the same F32
  * inputs, and checks that outputs and every input's gradient agree. The output is reduced with random weights, so
  * each element's gradient path differs and a scalar output gets an upstream gradient other than 1.
  */
-final class CpuCudaCompare {
+public final class CpuCudaCompare {
     private static final Backend CPU = new CpuBackend();
 
     private CpuCudaCompare() {
     }
 
     /** Standard normal F32 values from a fixed seed (ModuleGradCheck.random's, rounded). */
-    static Tensor rand(long seed, int... shape) {
+    public static Tensor rand(long seed, int... shape) {
         return HostValues.f32(ModuleGradCheck.random(seed, shape));
     }
 
     /** f(backend, params) on both backends: outputs and every param's gradient agree. */
-    static void compare(String what, BiFunction<Backend, Var[], Var> f, Tensor... inputs) {
+    public static void compare(String what, BiFunction<Backend, Var[], Var> f, Tensor... inputs) {
         Backend cuda = CudaTestSupport.backend();
         Tensor[][] grads = new Tensor[2][inputs.length];
         Tensor[] outs = new Tensor[2];

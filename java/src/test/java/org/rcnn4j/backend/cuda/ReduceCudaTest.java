@@ -1,4 +1,4 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,17 +10,22 @@ import static org.rcnn4j.testing.TensorAssert.assertClose;
 import static org.rcnn4j.testing.TensorAssert.assertExact;
 
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.autograd.cpu.Elementwise;
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Scope;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.kernels.ReduceKernels;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.testing.CpuCudaCompare;
 import org.rcnn4j.testing.CudaTestSupport;
+import org.rcnn4j.testing.HostValues;
 import org.rcnn4j.testing.RandomTensors;
 
 /**
- * cuda/reduce.cu against autograd's Java sum on fresh random inputs, outputs poisoned (NaN) before each launch:
+ * cuda/reduce.cu against the CPU backend's sum (in double) on fresh random inputs, outputs poisoned (NaN) before each launch:
  * lengths around the block size and beyond the 1024 partial sums (so threads take several elements), empty
  * inputs, bit-for-bit repeats, and sum/mean through autograd against the CPU backend.
  */
@@ -39,13 +44,18 @@ class ReduceCudaTest {
         }
     }
 
+    /** The CPU backend's sum of x's values in double. */
+    private static double cpuSum(Tensor x) {
+        return new CpuBackend().reduce().sum(HostValues.f64(x), 1.0).getDouble(0);
+    }
+
     @Test
     void sumAndMeanMatchJavaAndRepeat() {
         RandomTensors rnd = new RandomTensors();
         for (int n : LENGTHS) {
             Tensor x = rnd.normal(n);
             String what = "n=" + n + " seed " + rnd.seed();
-            double sum = Elementwise.sum(doubles(x));
+            double sum = cpuSum(x);
             CudaTestSupport.assertNoLeak(what, () -> {
                 try (Tensor dx = cuda().toDevice(x)) {
                     Tensor s = deviceSum(dx, 1.0);
@@ -112,7 +122,7 @@ class ReduceCudaTest {
         });
     }
 
-    /** F64 device tensors keep the host path (the float64 gradient checks use it) and agree with it. */
+    /** F64 device tensors take the host fallback (the float64 gradient checks use it) and agree with the CPU. */
     @Test
     void f64StaysOnTheHostPath() {
         RandomTensors rnd = new RandomTensors();
@@ -122,7 +132,7 @@ class ReduceCudaTest {
                 Var x = Var.param(cuda(), cuda().toDevice(Tensor.ofDoubles(d.clone(), 4, 6)));
                 Var m = Ops.mean(x);
                 assertEquals(DType.F64, m.dtype());
-                assertEquals(Elementwise.sum(d) / 24, cuda().toHost(m.value()).getDouble(0), 1e-12);
+                assertEquals(cpuSum(Tensor.ofDoubles(d.clone(), 24)) / 24, cuda().toHost(m.value()).getDouble(0), 1e-12);
                 m.backward();
                 double[] g = new double[24];
                 java.util.Arrays.fill(g, 1.0 / 24);

@@ -1,19 +1,49 @@
-package org.rcnn4j.autograd.cpu;
+package org.rcnn4j.backend.cpu;
+
+import org.rcnn4j.backend.MaxPool;
+import org.rcnn4j.backend.OpChecks;
+import org.rcnn4j.tensor.DType;
+import org.rcnn4j.tensor.Tensor;
 
 /**
  * max_pool2d on NCHW planes (padding counts as -inf, floor mode, dilation 1) with the flat h*W+w argmax of each
- * output, and its backward (gradient routed to the argmax). NaN wins, as in torch.
+ * output, and its backward (gradient routed to the argmax, summed in double). NaN wins, as in torch. Computes in
+ * double whatever the dtype (the max of widened floats is exact).
  */
-public final class MaxPool {
-    private MaxPool() {
+final class MaxPoolCpu implements MaxPool {
+
+    @Override
+    public Pooled maxPool2d(Tensor x, int kernel, int stride, int padding) {
+        OpChecks.floating("input", x);
+        OpChecks.dims("input", x, 4, "[N,C,H,W]");
+        int[] s = x.shape();
+        int oh = outSize(s[2], kernel, stride, padding);
+        int ow = outSize(s[3], kernel, stride, padding);
+        int[] argmax = new int[s[0] * s[1] * oh * ow];
+        double[] y = forward(HostDoubles.read(x), s[0] * s[1], s[2], s[3], kernel, stride, padding, argmax);
+        return new Pooled(HostDoubles.of(y, x.dtype(), s[0], s[1], oh, ow), Tensor.ofInts(argmax, s[0], s[1], oh,
+                ow));
     }
 
-    public static int outSize(int in, int k, int s, int p) {
-        return (in + 2 * p - k) / s + 1;
+    @Override
+    public Tensor maxPool2dBackward(Tensor g, Tensor argmax, int[] inputShape, int kernel, int stride,
+            int padding) {
+        OpChecks.floating("grad_output", g);
+        OpChecks.nchw("input_shape", inputShape);
+        OpChecks.dtype("argmax", argmax, DType.I32);
+        int[] s = inputShape;
+        int oh = outSize(s[2], kernel, stride, padding);
+        int ow = outSize(s[3], kernel, stride, padding);
+        return HostDoubles.of(backward(HostDoubles.read(g), argmax.ints(), s[0] * s[1], s[2], s[3], oh, ow),
+                g.dtype(), s);
+    }
+
+    static int outSize(int in, int k, int s, int p) {
+        return MaxPool.outSize(in, k, s, p);
     }
 
     /** Returns the output; argmax (same length) receives the winning input index within each plane. */
-    public static double[] forward(double[] x, int planes, int h, int w, int k, int s, int p, int[] argmax) {
+    static double[] forward(double[] x, int planes, int h, int w, int k, int s, int p, int[] argmax) {
         int oh = outSize(h, k, s, p);
         int ow = outSize(w, k, s, p);
         double[] out = new double[planes * oh * ow];
@@ -47,7 +77,7 @@ public final class MaxPool {
         return out;
     }
 
-    public static double[] backward(double[] g, int[] argmax, int planes, int h, int w, int oh, int ow) {
+    static double[] backward(double[] g, int[] argmax, int planes, int h, int w, int oh, int ow) {
         double[] gi = new double[planes * h * w];
         Par.outer(planes, (long) oh * ow, c -> {
             for (int i = c * oh * ow, e = (c + 1) * oh * ow; i < e; i++) {

@@ -1,4 +1,4 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.rcnn4j.testing.ArgumentAssert.assertMessageNames;
@@ -9,17 +9,24 @@ import static org.rcnn4j.testing.TensorAssert.assertClose;
 import static org.rcnn4j.testing.TensorAssert.assertExact;
 
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.autograd.cpu.MaxPool;
+import org.rcnn4j.autograd.Nn;
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Scope;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.backend.MaxPool;
+import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.kernels.MaxPoolKernels;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.testing.CpuCudaCompare;
 import org.rcnn4j.testing.CudaTestSupport;
+import org.rcnn4j.testing.HostValues;
 import org.rcnn4j.testing.RandomTensors;
 
 /**
- * cuda/max_pool.cu against autograd's Java max_pool2d (autograd/cpu/MaxPool) on fresh random inputs with many
+ * cuda/max_pool.cu against the CPU backend's max_pool2d (in double) on fresh random inputs with many
  * ties (values on a coarse grid), a NaN, an all -inf window, padding and overlapping windows; outputs and argmax
  * poisoned before each launch. Output and argmax must be exact (same tie rule), gradients within 1e-4.
  */
@@ -72,9 +79,11 @@ class MaxPoolCudaTest {
             int ow = MaxPool.outSize(c[3], c[4], c[5], c[6]);
             Tensor x = input(rnd, c);
             Tensor g = rnd.normal(c[0], c[1], oh, ow);
-            int[] argmax = new int[planes * oh * ow];
-            double[] y = MaxPool.forward(doubles(x), planes, c[2], c[3], c[4], c[5], c[6], argmax);
-            double[] gi = MaxPool.backward(doubles(g), argmax, planes, c[2], c[3], oh, ow);
+            // the CPU backend's max_pool2d in double, on F64 copies
+            MaxPool cpu = new CpuBackend().maxPool();
+            MaxPool.Pooled expected = cpu.maxPool2d(HostValues.f64(x), c[4], c[5], c[6]);
+            Tensor argmax = expected.argmax();
+            Tensor gi = HostValues.f32(cpu.maxPool2dBackward(HostValues.f64(g), argmax, x.shape(), c[4], c[5], c[6]));
             CudaTestSupport.assertNoLeak(what, () -> {
                 try (Tensor dx = cuda().toDevice(x); Tensor dg = cuda().toDevice(g);
                         Tensor out = CudaTestSupport.poisoned(DType.F32, c[0], c[1], oh, ow);
@@ -83,11 +92,11 @@ class MaxPoolCudaTest {
                     CudaTestSupport.poison(arg.deviceBuffer(), ARGMAX_POISON);
                     MaxPoolKernels.forward(dev, dx.deviceBuffer(), planes, c[2], c[3], c[4], c[5], c[6],
                             out.deviceBuffer(), arg.deviceBuffer());
-                    assertExact(what + " output", f32(y, c[0], c[1], oh, ow), cuda().toHost(out));
-                    assertExact(what + " argmax", Tensor.ofInts(argmax, c[0], c[1], oh, ow), cuda().toHost(arg));
+                    assertExact(what + " output", HostValues.f32(expected.output()), cuda().toHost(out));
+                    assertExact(what + " argmax", argmax, cuda().toHost(arg));
                     MaxPoolKernels.backward(dev, dg.deviceBuffer(), arg.deviceBuffer(), planes, c[2], c[3], c[4],
                             c[5], c[6], dgi.deviceBuffer());
-                    assertClose(what + " grad", f32(gi, c[0], c[1], c[2], c[3]), cuda().toHost(dgi), GRADIENT);
+                    assertClose(what + " grad", gi, cuda().toHost(dgi), GRADIENT);
                 }
             });
         }

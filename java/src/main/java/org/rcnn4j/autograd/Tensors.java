@@ -6,33 +6,14 @@ import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
 /**
- * Tensors autograd makes for itself (gradient seeds, sums of gradients, copies) through its backend's ops, and
- * host values read back for per-channel bookkeeping. Arithmetic is the backend's ({@link Backend#elementwise()},
- * {@link Backend#convert()}); nothing here asks which backend it has.
+ * Tensors autograd makes for itself (gradient seeds, sums of gradients, optimizer state copies) through its
+ * backend's ops ({@link Backend#elementwise()}, {@link Backend#convert()}); nothing here asks which backend it has.
  */
 final class Tensors {
     private Tensors() {
     }
 
     /** The values (F32 or F64) as doubles, read back to the host (the backing array of a host F64 tensor: do not write). */
-    static double[] read(Backend b, Tensor t) {
-        Tensor h = b.toHost(t);
-        switch (h.dtype()) {
-            case F64:
-                return h.doubles();
-            case F32: {
-                float[] f = h.floats();
-                double[] d = new double[f.length];
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = f[i];
-                }
-                return d;
-            }
-            default:
-                throw new IllegalArgumentException("expected a F32 or F64 tensor, got " + t);
-        }
-    }
-
     /** A tensor of {@code dtype} (F32 or F64) on {@code b} holding {@code d} (rounded for F32). */
     static Tensor make(Backend b, double[] d, DType dtype, int... shape) {
         if (dtype != DType.F32 && dtype != DType.F64) {
@@ -55,10 +36,6 @@ final class Tensors {
     }
 
     /** A fresh copy with another shape (same numel). */
-    static Tensor copy(Backend b, Tensor t, int... shape) {
-        return b.gather().slice(t, 0, shape);
-    }
-
     /** A host tensor holding {@code t}'s values that shares no storage with it. */
     static Tensor toHostCopy(Backend b, Tensor t) {
         Tensor h = b.toHost(t);
@@ -92,17 +69,4 @@ final class Tensors {
     }
 
     /** Overwrites t's values (F32 or F64, on b) with v in place: running statistics updated by batch norm. */
-    static void overwrite(Backend b, Tensor t, double[] v) {
-        if (t.numel() != v.length) {
-            throw new IllegalArgumentException("expected " + t.numel() + " values, got " + v.length);
-        }
-        try (Tensor src = make(b, v, t.dtype(), t.shape())) {
-            b.gather().copyInto(src, t);
-        }
-    }
-
-    /** t with another shape, owning t's storage (t itself must not be used or closed afterwards). */
-    static Tensor reshapeOwned(Tensor t, int... shape) {
-        return t.isDevice() ? Tensor.onDevice(t.dtype(), t.deviceBuffer(), shape) : t.reshape(shape);
-    }
-}
+    /** t with another shape, owning t's storage (t itself must not be used or closed afterwards). */}

@@ -1,11 +1,11 @@
 package org.rcnn4j.detection;
 
 import java.util.List;
-import org.rcnn4j.autograd.Losses;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.MaskTargets;
+import org.rcnn4j.nn.functional.LossFunctions;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -64,10 +64,10 @@ public final class MaskRcnnLoss {
                     + "mask_logits");
         }
         if (p == 0) {
-            return Ops.mul(Ops.sum(maskLogits), 0.0);
+            return TensorMath.mul(TensorMath.sum(maskLogits), 0.0);
         }
-        Var picked = Ops.indexSelect(Ops.reshape(maskLogits, p * c, m * m), RpnLoss.index(b, rows));
+        Var picked = TensorMath.indexSelect(TensorMath.reshape(maskLogits, p * c, m * m), RpnLoss.index(b, rows));
         Var target = Var.of(b, Host.asDType(b, targets, maskLogits.dtype(), p, m * m));
-        return Losses.binaryCrossEntropyWithLogits(picked, target);
+        return LossFunctions.binaryCrossEntropyWithLogits(picked, target);
     }
 }

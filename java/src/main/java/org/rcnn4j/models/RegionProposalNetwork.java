@@ -3,7 +3,6 @@ package org.rcnn4j.models;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import org.rcnn4j.autograd.Rearrange;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.detection.BalancedPositiveNegativeSampler;
@@ -11,6 +10,7 @@ import org.rcnn4j.detection.RpnLoss;
 import org.rcnn4j.detection.RpnTargets;
 import org.rcnn4j.detection.SampledIndices;
 import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.functional.Rearrange;
 import org.rcnn4j.tensor.Tensor;
 
 /** torchvision's RegionProposalNetwork: anchor_generator (no state) and head; settings in {@link RcnnConfig}. */

@@ -5,11 +5,11 @@ import static org.rcnn4j.testing.TensorAssert.GRADIENT;
 import static org.rcnn4j.testing.TensorAssert.assertClose;
 
 import java.util.function.BiFunction;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -44,7 +44,7 @@ public final class CpuCudaCompare {
                 Var y = f.apply(b, ps);
                 outs[k] = b.toHost(y.value());
                 Tensor w = rand(what.hashCode(), y.shape());
-                Ops.sum(Ops.mul(y, Var.of(b, b.toDevice(w)))).backward();
+                TensorMath.sum(TensorMath.mul(y, Var.of(b, b.toDevice(w)))).backward();
                 for (int i = 0; i < inputs.length; i++) {
                     grads[k][i] = b.toHost(ps[i].grad());
                 }

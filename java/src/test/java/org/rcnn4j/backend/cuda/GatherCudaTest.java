@@ -5,13 +5,13 @@ import static org.rcnn4j.testing.TensorAssert.assertClose;
 import static org.rcnn4j.testing.TensorAssert.assertExact;
 
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Gather;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.kernels.GatherKernels;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CudaTestSupport;
@@ -59,12 +59,12 @@ class GatherCudaTest {
             try (Scope s = Scope.open()) {
                 Var empty = Var.param(b, b.toDevice(Tensor.zeros(DType.F32, 0, 3)));
                 Var x = Var.param(b, b.toDevice(Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3)));
-                Var cat = Ops.concat(java.util.List.of(empty, x, empty));
+                Var cat = TensorMath.concat(java.util.List.of(empty, x, empty));
                 assertExact("concat", Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3), b.toHost(cat.value()));
-                Var none = Ops.indexSelect(cat, Var.of(b, b.toDevice(Tensor.ofLongs(new long[0], 0))));
+                Var none = TensorMath.indexSelect(cat, Var.of(b, b.toDevice(Tensor.ofLongs(new long[0], 0))));
                 org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 3}, none.shape());
-                Var picked = Ops.indexSelect(cat, Var.of(b, b.toDevice(Tensor.ofLongs(new long[] {1, 1}, 2))));
-                Ops.sum(Ops.add(Ops.sum(none), Ops.sum(picked))).backward();
+                Var picked = TensorMath.indexSelect(cat, Var.of(b, b.toDevice(Tensor.ofLongs(new long[] {1, 1}, 2))));
+                TensorMath.sum(TensorMath.add(TensorMath.sum(none), TensorMath.sum(picked))).backward();
                 assertExact("grad x", Tensor.ofFloats(new float[] {0, 0, 0, 2, 2, 2}, 2, 3), b.toHost(x.grad()));
                 org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 3}, empty.grad().shape());
             }

@@ -13,9 +13,6 @@ import static org.rcnn4j.testing.TensorAssert.assertExact;
 
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.autograd.Losses;
-import org.rcnn4j.autograd.Ops;
-import org.rcnn4j.autograd.Reduction;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
@@ -23,6 +20,9 @@ import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.DeviceBuffer;
 import org.rcnn4j.cuda.kernels.LossesKernels;
+import org.rcnn4j.nn.functional.LossFunctions;
+import org.rcnn4j.nn.functional.Reduction;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CpuCudaCompare;
@@ -39,7 +39,7 @@ import org.rcnn4j.testing.RandomTensors;
 class LossesCudaTest {
     private static final org.rcnn4j.backend.Losses CPU = new CpuBackend().losses();
     private static final int N = 1037;
-    private static final long IGNORE = Losses.IGNORE_INDEX;
+    private static final long IGNORE = LossFunctions.IGNORE_INDEX;
 
     private static Backend cuda() {
         return CudaTestSupport.backend();
@@ -231,15 +231,15 @@ class LossesCudaTest {
             t32[i] = (int) t[i];
         }
         CudaTestSupport.assertNoLeak("autograd", () -> {
-            CpuCudaCompare.compare("smooth_l1 sum" + seed, (b, v) -> Losses.smoothL1(v[0], v[1], 1.0 / 9,
+            CpuCudaCompare.compare("smooth_l1 sum" + seed, (b, v) -> LossFunctions.smoothL1(v[0], v[1], 1.0 / 9,
                     Reduction.SUM), rnd.normal(6, 4), rnd.normal(6, 4));
-            CpuCudaCompare.compare("smooth_l1 mean" + seed, (b, v) -> Losses.smoothL1(v[0], v[1], 0.5,
+            CpuCudaCompare.compare("smooth_l1 mean" + seed, (b, v) -> LossFunctions.smoothL1(v[0], v[1], 0.5,
                     Reduction.MEAN), rnd.normal(5, 7), rnd.normal(5, 7));
-            CpuCudaCompare.compare("bce" + seed, (b, v) -> Losses.binaryCrossEntropyWithLogits(v[0], Ops.sigmoid(v[1])),
+            CpuCudaCompare.compare("bce" + seed, (b, v) -> LossFunctions.binaryCrossEntropyWithLogits(v[0], TensorMath.sigmoid(v[1])),
                     rnd.normal(3, 50), rnd.normal(3, 50));
-            CpuCudaCompare.compare("cross_entropy I64 device" + seed, (b, v) -> Losses.crossEntropy(v[0], Var.of(b,
+            CpuCudaCompare.compare("cross_entropy I64 device" + seed, (b, v) -> LossFunctions.crossEntropy(v[0], Var.of(b,
                     b.toDevice(Tensor.ofLongs(t.clone(), t.length)))), rnd.normal(9, 6));
-            CpuCudaCompare.compare("cross_entropy I32 host" + seed, (b, v) -> Losses.crossEntropy(v[0], Var.of(b,
+            CpuCudaCompare.compare("cross_entropy I32 host" + seed, (b, v) -> LossFunctions.crossEntropy(v[0], Var.of(b,
                     Tensor.ofInts(t32.clone(), t32.length))), rnd.normal(9, 6));
         });
     }
@@ -249,18 +249,18 @@ class LossesCudaTest {
         CudaTestSupport.assertNoLeak("autograd edges", () -> {
             try (Scope s = Scope.open()) {
                 Var x = Var.param(cuda(), cuda().toDevice(Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3)));
-                Var l = Losses.crossEntropy(x, Var.of(cuda(), Tensor.ofLongs(new long[] {IGNORE, IGNORE}, 2)));
+                Var l = LossFunctions.crossEntropy(x, Var.of(cuda(), Tensor.ofLongs(new long[] {IGNORE, IGNORE}, 2)));
                 assertTrue(Double.isNaN(cuda().toHost(l.value()).getDouble(0)), "all ignored: NaN");
                 Var none = Var.param(cuda(), cuda().toDevice(Tensor.zeros(DType.F32, 0, 4)));
-                assertEquals(0.0, cuda().toHost(Losses.smoothL1(none, none, 1.0, Reduction.SUM).value()).getDouble(
+                assertEquals(0.0, cuda().toHost(LossFunctions.smoothL1(none, none, 1.0, Reduction.SUM).value()).getDouble(
                         0));
-                Var mean = Losses.binaryCrossEntropyWithLogits(none, none);
+                Var mean = LossFunctions.binaryCrossEntropyWithLogits(none, none);
                 assertTrue(Double.isNaN(cuda().toHost(mean.value()).getDouble(0)), "empty mean: NaN");
-                Var ce = Losses.crossEntropy(none, Var.of(cuda(), Tensor.ofLongs(new long[0], 0)));
+                Var ce = LossFunctions.crossEntropy(none, Var.of(cuda(), Tensor.ofLongs(new long[0], 0)));
                 assertTrue(Double.isNaN(cuda().toHost(ce.value()).getDouble(0)), "no rows: NaN");
                 l.backward();
                 assertArrayEquals(new float[6], cuda().toHost(x.grad()).floats(), "all ignored: zero gradient");
-                Ops.add(ce, mean).backward();
+                TensorMath.add(ce, mean).backward();
                 assertEquals(0, none.grad().numel());
             }
         });
@@ -271,9 +271,9 @@ class LossesCudaTest {
         CudaTestSupport.assertNoLeak("bad targets", () -> {
             try (Scope s = Scope.open()) {
                 Var x = Var.param(cuda(), cuda().toDevice(Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3)));
-                assertMessageNames("target 3 out of range for 3 classes", () -> Losses.crossEntropy(x, Var.of(cuda(),
+                assertMessageNames("target 3 out of range for 3 classes", () -> LossFunctions.crossEntropy(x, Var.of(cuda(),
                         cuda().toDevice(Tensor.ofLongs(new long[] {0, 3}, 2)))));
-                assertMessageNames("target -1", () -> Losses.crossEntropy(x, Var.of(cuda(), Tensor.ofInts(
+                assertMessageNames("target -1", () -> LossFunctions.crossEntropy(x, Var.of(cuda(), Tensor.ofInts(
                         new int[] {-1, 0}, 2))));
                 assertMessageNames("rows and classes", () -> LossesKernels.crossEntropy(dev(), x.value()
                         .deviceBuffer(), x.value().deviceBuffer(), -1, 3, IGNORE, x.value().deviceBuffer(), x.value()

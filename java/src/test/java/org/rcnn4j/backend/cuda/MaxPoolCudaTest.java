@@ -9,15 +9,15 @@ import static org.rcnn4j.testing.TensorAssert.assertClose;
 import static org.rcnn4j.testing.TensorAssert.assertExact;
 
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.autograd.Nn;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.MaxPool;
 import org.rcnn4j.backend.cpu.CpuBackend;
-import org.rcnn4j.backend.Backend;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.kernels.MaxPoolKernels;
+import org.rcnn4j.nn.functional.Functional;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CpuCudaCompare;
@@ -108,7 +108,7 @@ class MaxPoolCudaTest {
         CudaTestSupport.assertNoLeak("autograd", () -> {
             for (int[] c : CASES) {
                 CpuCudaCompare.compare(java.util.Arrays.toString(c) + " seed " + rnd.seed(),
-                        (b, v) -> Nn.maxPool2d(v[0], c[4], c[5], c[6]), input(rnd, c));
+                        (b, v) -> Functional.maxPool2d(v[0], c[4], c[5], c[6]), input(rnd, c));
             }
         });
     }
@@ -119,9 +119,9 @@ class MaxPoolCudaTest {
         CudaTestSupport.assertNoLeak("empty batch", () -> {
             try (Scope s = Scope.open()) {
                 Var x = Var.param(cuda(), cuda().toDevice(Tensor.zeros(DType.F32, 0, 3, 7, 6)));
-                Var y = Nn.maxPool2d(x, 3, 2, 1);
+                Var y = Functional.maxPool2d(x, 3, 2, 1);
                 assertArrayEquals(new int[] {0, 3, 4, 3}, y.shape());
-                Ops.sum(y).backward();
+                TensorMath.sum(y).backward();
                 assertArrayEquals(new int[] {0, 3, 7, 6}, x.grad().shape());
             }
         });

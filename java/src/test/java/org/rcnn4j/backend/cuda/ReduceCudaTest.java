@@ -10,13 +10,13 @@ import static org.rcnn4j.testing.TensorAssert.assertClose;
 import static org.rcnn4j.testing.TensorAssert.assertExact;
 
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.kernels.ReduceKernels;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CpuCudaCompare;
@@ -100,9 +100,9 @@ class ReduceCudaTest {
         RandomTensors rnd = new RandomTensors();
         String seed = " seed " + rnd.seed();
         CudaTestSupport.assertNoLeak("autograd", () -> {
-            CpuCudaCompare.compare("sum" + seed, (b, v) -> Ops.sum(v[0]), rnd.normal(13, 17));
-            CpuCudaCompare.compare("mean" + seed, (b, v) -> Ops.mean(v[0]), rnd.normal(3, 700));
-            CpuCudaCompare.compare("sum of means" + seed, (b, v) -> Ops.add(Ops.mean(Ops.mul(v[0], v[0])), Ops.sum(
+            CpuCudaCompare.compare("sum" + seed, (b, v) -> TensorMath.sum(v[0]), rnd.normal(13, 17));
+            CpuCudaCompare.compare("mean" + seed, (b, v) -> TensorMath.mean(v[0]), rnd.normal(3, 700));
+            CpuCudaCompare.compare("sum of means" + seed, (b, v) -> TensorMath.add(TensorMath.mean(TensorMath.mul(v[0], v[0])), TensorMath.sum(
                     v[0])), rnd.normal(2, 5, 3));
         });
     }
@@ -112,9 +112,9 @@ class ReduceCudaTest {
         CudaTestSupport.assertNoLeak("autograd empty", () -> {
             try (Scope s = Scope.open()) {
                 Var x = Var.param(cuda(), cuda().toDevice(Tensor.zeros(DType.F32, 0, 3)));
-                Var sum = Ops.sum(x);
+                Var sum = TensorMath.sum(x);
                 assertEquals(0.0, cuda().toHost(sum.value()).getDouble(0));
-                Var mean = Ops.mean(x);
+                Var mean = TensorMath.mean(x);
                 assertTrue(Double.isNaN(cuda().toHost(mean.value()).getDouble(0)), "mean of nothing is NaN");
                 sum.backward();
                 assertArrayEquals(new int[] {0, 3}, x.grad().shape());
@@ -130,7 +130,7 @@ class ReduceCudaTest {
         CudaTestSupport.assertNoLeak("f64", () -> {
             try (Scope s = Scope.open()) {
                 Var x = Var.param(cuda(), cuda().toDevice(Tensor.ofDoubles(d.clone(), 4, 6)));
-                Var m = Ops.mean(x);
+                Var m = TensorMath.mean(x);
                 assertEquals(DType.F64, m.dtype());
                 assertEquals(cpuSum(Tensor.ofDoubles(d.clone(), 24)) / 24, cuda().toHost(m.value()).getDouble(0), 1e-12);
                 m.backward();

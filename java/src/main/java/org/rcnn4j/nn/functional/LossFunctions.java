@@ -1,5 +1,7 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.nn.functional;
 
+import org.rcnn4j.autograd.Autograd;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
@@ -8,16 +10,16 @@ import org.rcnn4j.tensor.Tensor;
  * The detection losses (torch.nn.functional names and semantics); each returns a 0-dim Var. Forward and backward
  * run on the operands' backend ({@link Backend#losses()}).
  */
-public final class Losses {
+public final class LossFunctions {
     /** torch's default ignore_index for cross_entropy. */
     public static final long IGNORE_INDEX = -100;
 
-    private Losses() {
+    private LossFunctions() {
     }
 
     /** F.smooth_l1_loss(input, target, beta=beta, reduction=...); gradients for both operands. */
     public static Var smoothL1(Var input, Var target, double beta, Reduction reduction) {
-        Ops.checkPair("smooth_l1_loss", input, target);
+        TensorMath.checkPair("smooth_l1_loss", input, target);
         if (!(beta >= 0)) {
             throw new IllegalArgumentException("smooth_l1_loss: beta must be >= 0, got " + beta);
         }
@@ -30,7 +32,7 @@ public final class Losses {
 
     /** F.binary_cross_entropy_with_logits(input, target) with reduction mean. */
     public static Var binaryCrossEntropyWithLogits(Var input, Var target) {
-        Ops.checkPair("binary_cross_entropy_with_logits", input, target);
+        TensorMath.checkPair("binary_cross_entropy_with_logits", input, target);
         Backend b = input.backend();
         return Autograd.record("binary_cross_entropy_with_logits", b, b.losses().bceWithLogits(input.value(),
                 target.value()), g -> b.losses().bceWithLogitsBackward(input.value(), target.value(), g,
@@ -39,7 +41,7 @@ public final class Losses {
 
     /** F.cross_entropy(input [N,C], target I64/I32 [N]) with reduction mean and ignore_index -100. */
     public static Var crossEntropy(Var input, Var target) {
-        Ops.checkFloat("cross_entropy", "input", input);
+        TensorMath.checkFloat("cross_entropy", "input", input);
         int[] s = input.shape();
         if (s.length != 2 || target.value().dim() != 1 || target.shape()[0] != s[0]) {
             throw new IllegalArgumentException("cross_entropy: input must be [N,C] and target [N], got "

@@ -1,4 +1,4 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.nn.functional;
 
 import static org.rcnn4j.testing.TensorAssert.FORWARD;
 import static org.rcnn4j.testing.TensorAssert.GRADIENT;
@@ -9,6 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.rcnn4j.autograd.Autograd;
+import org.rcnn4j.autograd.Live;
+import org.rcnn4j.autograd.Scope;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.tensor.Tensor;
@@ -51,7 +55,7 @@ class LayerOpsFixtureTest {
         convTranspose(b, "a", 2, 0, 0, 1, 1);
         convTranspose(b, "b", 2, 1, 1, 2, 2);
         try (Scope s = Scope.open()) {
-            Var y = Nn.convTranspose2d(param(b, "convt32.input"), param(b, "convt32.weight"),
+            Var y = Functional.convTranspose2d(param(b, "convt32.input"), param(b, "convt32.weight"),
                     param(b, "convt32.bias"), 2, 0, 0, 1, 1);
             assertClose(b.name() + " conv_transpose2d f32 output", F.get("convt32.output"), b.toHost(y.value()),
                     FORWARD);
@@ -76,10 +80,10 @@ class LayerOpsFixtureTest {
         Tensor out = F.get(p + "output");
         try (Scope s = Scope.open()) {
             Var x = param(b, p + "input");
-            Var y = Nn.upsampleNearest(x, out.size(2), out.size(3));
+            Var y = Functional.upsampleNearest(x, out.size(2), out.size(3));
             assertExact(b.name() + " " + p + "output", out, b.toHost(y.value()));
             Var x64 = Var.param(b, b.toDevice(GradCheck.copy(toF64(F.get(p + "input")))));
-            backward(b, Nn.upsampleNearest(x64, out.size(2), out.size(3)), p + "grad_output");
+            backward(b, Functional.upsampleNearest(x64, out.size(2), out.size(3)), p + "grad_output");
             assertClose(b.name() + " " + p + "grad_input", F.get(p + "grad_input"), b.toHost(x64.grad()), GRADIENT);
         }
     }
@@ -99,7 +103,7 @@ class LayerOpsFixtureTest {
             Var x = param(b, p + "input");
             Var w = param(b, p + "weight");
             Var bias = param(b, p + "bias");
-            Var y = Nn.convTranspose2d(x, w, bias, stride, padding, outputPadding, dilation, groups);
+            Var y = Functional.convTranspose2d(x, w, bias, stride, padding, outputPadding, dilation, groups);
             assertClose(b.name() + " " + p + "output", F.get(p + "output"), b.toHost(y.value()), GRADIENT);
             backward(b, y, p + "grad_output");
             assertClose(b.name() + " " + p + "grad_input", F.get(p + "grad_input"), b.toHost(x.grad()), GRADIENT);
@@ -116,7 +120,7 @@ class LayerOpsFixtureTest {
             Var x = param(b, p + "input");
             Var w = param(b, p + "weight");
             Var bias = param(b, p + "bias");
-            Var y = Nn.batchNorm2d(x, w, bias, rm, rv, mode.equals("train"), 0.1, 1e-5);
+            Var y = Functional.batchNorm2d(x, w, bias, rm, rv, mode.equals("train"), 0.1, 1e-5);
             assertClose(b.name() + " " + p + "output", F.get(p + "output"), b.toHost(y.value()), GRADIENT);
             assertClose(b.name() + " " + p + "running_mean", F.get(p + "new_running_mean"), b.toHost(rm), GRADIENT);
             assertClose(b.name() + " " + p + "running_var", F.get(p + "new_running_var"), b.toHost(rv), GRADIENT);

@@ -1,7 +1,9 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.nn.functional;
 
 import java.util.Arrays;
 import java.util.List;
+import org.rcnn4j.autograd.Autograd;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Elementwise;
 import org.rcnn4j.tensor.DType;
@@ -9,12 +11,13 @@ import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;
 
 /**
- * Differentiable elementwise, reduction and shape ops (torch names). Operands are F32 or F64 Vars on one backend;
+ * Differentiable elementwise, reduction and shape ops (torch names; named TensorMath rather than Ops, the CLI's
+ * op runner being cli.Ops). Operands are F32 or F64 Vars on one backend;
  * elementwise ops take equal shapes (no broadcasting). Forward and backward run on the Vars' backend
  * ({@link Backend#elementwise()}, {@link Backend#reduce()}, {@link Backend#gather()}).
  */
-public final class Ops {
-    private Ops() {
+public final class TensorMath {
+    private TensorMath() {
     }
 
     static void checkFloat(String op, String arg, Var v) {
@@ -29,7 +32,7 @@ public final class Ops {
             throw new IllegalArgumentException(op + ": operands live on different backends (" + a.backend().name()
                     + ", " + b.backend().name() + ")");
         }
-        Tensors.checkSame(op, a.value(), b.value());
+        Values.checkSame(op, a.value(), b.value());
     }
 
     public static Var add(Var a, Var b) {
@@ -109,7 +112,7 @@ public final class Ops {
         int[] s = inferShape(x.numel(), shape);
         int[] inShape = x.shape();
         return Autograd.view("reshape", x, x.value().reshape(s),
-                g -> new Tensor[] {Tensors.copy(x.backend(), g, inShape)});
+                g -> new Tensor[] {Values.copy(x.backend(), g, inShape)});
     }
 
     /** torch.flatten(x, startDim): dimensions from startDim on merged into one. */
@@ -190,7 +193,7 @@ public final class Ops {
                 }
                 return grads;
             } catch (RuntimeException e) {
-                Nn.closeAll(grads);
+                Functional.closeAll(grads);
                 throw e;
             }
         }, ins);

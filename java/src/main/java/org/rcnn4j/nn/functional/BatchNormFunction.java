@@ -1,6 +1,8 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.nn.functional;
 
 import java.util.Arrays;
+import org.rcnn4j.autograd.Autograd;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
@@ -10,13 +12,13 @@ import org.rcnn4j.tensor.Tensor;
  * channelAffine; the per-channel vectors [C] (statistics, scales) are computed on the host in double, which
  * costs one small device-to-host copy per statistic on CUDA.
  */
-final class BatchNorm {
-    private BatchNorm() {
+final class BatchNormFunction {
+    private BatchNormFunction() {
     }
 
     static Var apply(Var input, Var weight, Var bias, Tensor runningMean, Tensor runningVar, boolean training,
             double momentum, double eps) {
-        Ops.checkFloat("batch_norm", "input", input);
+        TensorMath.checkFloat("batch_norm", "input", input);
         int[] shape = input.shape();
         if (shape.length < 2) {
             throw new IllegalArgumentException("batch_norm: input: expected [N,C,...], got " + input.value());
@@ -44,7 +46,7 @@ final class BatchNorm {
             for (int i = 0; i < c; i++) {
                 negMean[i] = -mean[i];
             }
-            try (Tensor shift = Tensors.make(b, negMean, dtype, c);
+            try (Tensor shift = Values.make(b, negMean, dtype, c);
                     Tensor centered = b.channels().channelAffine(input.value(), null, shift)) {
                 var = perChannel(b, b.channels().channelSum(centered, centered), 1.0 / count);
             }
@@ -55,21 +57,21 @@ final class BatchNorm {
             if (runningMean == null || runningVar == null) {
                 throw new IllegalArgumentException("batch_norm: running_mean and running_var: required in eval mode");
             }
-            mean = Tensors.read(b, runningMean).clone();
-            var = Tensors.read(b, runningVar).clone();
+            mean = Values.read(b, runningMean).clone();
+            var = Values.read(b, runningVar).clone();
         }
         double[] invstd = new double[c];
         double[] a = new double[c];
         double[] shift = new double[c];
-        double[] w = weight == null ? null : Tensors.read(b, weight.value());
-        double[] bi = bias == null ? null : Tensors.read(b, bias.value());
+        double[] w = weight == null ? null : Values.read(b, weight.value());
+        double[] bi = bias == null ? null : Values.read(b, bias.value());
         for (int i = 0; i < c; i++) {
             invstd[i] = 1.0 / Math.sqrt(var[i] + eps);
             a[i] = (w == null ? 1.0 : w[i]) * invstd[i];
             shift[i] = (bi == null ? 0.0 : bi[i]) - mean[i] * a[i];
         }
         Tensor out;
-        try (Tensor at = Tensors.make(b, a, dtype, c); Tensor st = Tensors.make(b, shift, dtype, c)) {
+        try (Tensor at = Values.make(b, a, dtype, c); Tensor st = Values.make(b, shift, dtype, c)) {
             out = b.channels().channelAffine(input.value(), at, st);
         }
         int weightAt = weight == null ? -1 : 1;
@@ -88,7 +90,7 @@ final class BatchNorm {
                 backward(b, g, input, ins, r, mean, invstd, a, training, count, weightAt, biasAt);
                 return r;
             } catch (RuntimeException e) {
-                Nn.closeAll(r);
+                Functional.closeAll(r);
                 throw e;
             }
         }, ins);
@@ -106,15 +108,15 @@ final class BatchNorm {
             dgamma[i] = invstd[i] * (sdyx[i] - mean[i] * sdy[i]);
         }
         if (weightAt > 0 && ins[weightAt].requiresGrad()) {
-            r[weightAt] = Tensors.make(b, dgamma, dtype, c);
+            r[weightAt] = Values.make(b, dgamma, dtype, c);
         }
         if (biasAt > 0 && ins[biasAt].requiresGrad()) {
-            r[biasAt] = Tensors.make(b, sdy, dtype, c);
+            r[biasAt] = Values.make(b, sdy, dtype, c);
         }
         if (!input.requiresGrad()) {
             return;
         }
-        try (Tensor at = Tensors.make(b, a, dtype, c)) {
+        try (Tensor at = Values.make(b, a, dtype, c)) {
             Tensor dx = b.channels().channelAffine(g, at, null);
             if (!training) {
                 r[0] = dx;
@@ -127,9 +129,9 @@ final class BatchNorm {
                 p[i] = -a[i] * invstd[i] * dgamma[i] / count;
                 q[i] = -a[i] * sdy[i] / count - p[i] * mean[i];
             }
-            try (Tensor pt = Tensors.make(b, p, dtype, c); Tensor qt = Tensors.make(b, q, dtype, c);
+            try (Tensor pt = Values.make(b, p, dtype, c); Tensor qt = Values.make(b, q, dtype, c);
                     Tensor stats = b.channels().channelAffine(input.value(), pt, qt)) {
-                r[0] = Tensors.add(b, dx, stats);
+                r[0] = Values.add(b, dx, stats);
             } finally {
                 dx.close();
             }
@@ -139,7 +141,7 @@ final class BatchNorm {
     /** The values of a [C] tensor (closed here) times {@code scale}. */
     private static double[] perChannel(Backend b, Tensor t, double scale) {
         try (t) {
-            double[] d = Tensors.read(b, t).clone();
+            double[] d = Values.read(b, t).clone();
             for (int i = 0; i < d.length; i++) {
                 d[i] *= scale;
             }
@@ -150,19 +152,19 @@ final class BatchNorm {
     private static void updateRunning(Backend b, Tensor runningMean, Tensor runningVar, double[] mean, double[] var,
             long count, double momentum) {
         if (runningMean != null) {
-            double[] rm = Tensors.read(b, runningMean).clone();
+            double[] rm = Values.read(b, runningMean).clone();
             for (int i = 0; i < rm.length; i++) {
                 rm[i] = (1 - momentum) * rm[i] + momentum * mean[i];
             }
-            Tensors.overwrite(b, runningMean, rm);
+            Values.overwrite(b, runningMean, rm);
         }
         if (runningVar != null) {
-            double[] rv = Tensors.read(b, runningVar).clone();
+            double[] rv = Values.read(b, runningVar).clone();
             double unbias = (double) count / (count - 1);
             for (int i = 0; i < rv.length; i++) {
                 rv[i] = (1 - momentum) * rv[i] + momentum * var[i] * unbias;
             }
-            Tensors.overwrite(b, runningVar, rv);
+            Values.overwrite(b, runningVar, rv);
         }
     }
 

@@ -1,10 +1,12 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.nn.functional;
 
 import static org.rcnn4j.testing.TensorAssert.assertClose;
 import static org.rcnn4j.testing.TensorAssert.assertExact;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.rcnn4j.autograd.Scope;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.tensor.Tensor;
@@ -44,9 +46,9 @@ class GatherF32Test {
             try (Scope s = Scope.open()) {
                 Var va = Var.param(cpu, single ? f32(a) : f64(a));
                 Var vc = Var.param(cpu, single ? f32(c) : f64(c));
-                Var cat = Ops.concat(List.of(va, vc, va));
-                Var sel = Ops.indexSelect(cat, Var.of(cpu, idx));
-                Ops.sum(Ops.mul(sel, Var.of(cpu, single ? f32(w) : f64(w)))).backward();
+                Var cat = TensorMath.concat(List.of(va, vc, va));
+                Var sel = TensorMath.indexSelect(cat, Var.of(cpu, idx));
+                TensorMath.sum(TensorMath.mul(sel, Var.of(cpu, single ? f32(w) : f64(w)))).backward();
                 res[k] = new Tensor[] {f64(cat.value()), f64(sel.value()), f64(va.grad()), f64(vc.grad())};
             }
         }

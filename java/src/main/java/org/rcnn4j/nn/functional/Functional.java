@@ -1,7 +1,9 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.nn.functional;
 
 import java.util.Arrays;
 import java.util.function.Supplier;
+import org.rcnn4j.autograd.Autograd;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Conv2dGrads;
 import org.rcnn4j.backend.Conv2dParams;
@@ -16,8 +18,8 @@ import org.rcnn4j.tensor.Tensor;
  * {@link Backend#linalg()}, roi_align and roi_pool on {@link Backend#roi()}, channel_affine, batch_norm and
  * upsample_nearest on {@link Backend#channels()}, max_pool2d on {@link Backend#maxPool()}.
  */
-public final class Nn {
-    private Nn() {
+public final class Functional {
+    private Functional() {
     }
 
     /** F.conv2d(input, weight, bias, ...); bias may be null. */
@@ -79,7 +81,7 @@ public final class Nn {
             Tensor withBias;
             try {
                 if (f32) {
-                    try (Tensor ones = Tensors.full(b, out.dtype(), 1.0, m, 1);
+                    try (Tensor ones = Values.full(b, out.dtype(), 1.0, m, 1);
                             Tensor rows = b.linalg().matmul(ones, bias.value().reshape(1, n), false, false)) {
                         withBias = b.elementwise().axpby(out, rows, 1.0, 1.0);
                     }
@@ -98,9 +100,9 @@ public final class Nn {
                 r[0] = input.requiresGrad() ? b.linalg().matmul(g, weight.value(), false, false) : null;
                 r[1] = weight.requiresGrad() ? b.linalg().matmul(g, input.value(), true, false) : null;
                 if (bias != null && bias.requiresGrad() && f32) {
-                    try (Tensor ones = Tensors.full(b, g.dtype(), 1.0, m, 1);
+                    try (Tensor ones = Values.full(b, g.dtype(), 1.0, m, 1);
                             Tensor row = b.linalg().matmul(ones, g, true, false)) {
-                        r[2] = Tensors.copy(b, row, n);
+                        r[2] = Values.copy(b, row, n);
                     }
                 } else if (bias != null && bias.requiresGrad()) {
                     r[2] = b.channels().channelSum(g, null);
@@ -136,7 +138,7 @@ public final class Nn {
 
     /** F.max_pool2d(input [N,C,H,W], kernel, stride, padding) (dilation 1, floor mode). */
     public static Var maxPool2d(Var input, int kernel, int stride, int padding) {
-        Ops.checkFloat("max_pool2d", "input", input);
+        TensorMath.checkFloat("max_pool2d", "input", input);
         int[] s = input.shape();
         if (s.length != 4) {
             throw new IllegalArgumentException("max_pool2d: input must be [N,C,H,W], got " + input.value());
@@ -246,7 +248,7 @@ public final class Nn {
      */
     public static Var batchNorm2d(Var input, Var weight, Var bias, Tensor runningMean, Tensor runningVar,
             boolean training, double momentum, double eps) {
-        return BatchNorm.apply(input, weight, bias, runningMean, runningVar, training, momentum, eps);
+        return BatchNormFunction.apply(input, weight, bias, runningMean, runningVar, training, momentum, eps);
     }
 
     static void closeAll(Tensor[] ts) {

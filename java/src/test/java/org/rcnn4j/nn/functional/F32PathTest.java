@@ -1,4 +1,4 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.nn.functional;
 
 import static org.rcnn4j.testing.TensorAssert.GRADIENT;
 import static org.rcnn4j.testing.TensorAssert.assertClose;
@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.rcnn4j.autograd.Scope;
+import org.rcnn4j.autograd.Sgd;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.tensor.Tensor;
@@ -64,7 +67,7 @@ class F32PathTest {
                 Var y = f.apply(ps);
                 res[k][0] = k == 0 ? y.value() : f64(y.value());
                 Var w = Var.of(cpu, k == 0 ? rand(7, y.shape()) : f32(rand(7, y.shape())));
-                Ops.sum(Ops.mul(y, w)).backward();
+                TensorMath.sum(TensorMath.mul(y, w)).backward();
                 opt.step();
                 for (int i = 0; i < inputs.length; i++) {
                     res[k][1 + i] = k == 0 ? ps[i].grad() : f64(ps[i].grad());
@@ -83,11 +86,11 @@ class F32PathTest {
 
     @Test
     void elementwiseOpsAndSgd() {
-        compare("add/sub", v -> Ops.sub(Ops.add(v[0], v[1]), Ops.mul(v[1], 0.25)), rand(1, 3, 5), rand(2, 3, 5));
-        compare("mul", v -> Ops.mul(v[0], v[1]), rand(3, 4, 4), rand(4, 4, 4));
-        compare("relu", v -> Ops.relu(v[0]), rand(5, 40));
-        compare("sigmoid", v -> Ops.sigmoid(v[0]), rand(6, 40));
-        compare("linear", v -> Nn.linear(v[0], v[1], v[2]), rand(8, 3, 4), rand(9, 5, 4), rand(10, 5));
-        compare("x reused", v -> Ops.mul(Ops.relu(v[0]), Ops.sigmoid(v[0])), rand(11, 6, 2));
+        compare("add/sub", v -> TensorMath.sub(TensorMath.add(v[0], v[1]), TensorMath.mul(v[1], 0.25)), rand(1, 3, 5), rand(2, 3, 5));
+        compare("mul", v -> TensorMath.mul(v[0], v[1]), rand(3, 4, 4), rand(4, 4, 4));
+        compare("relu", v -> TensorMath.relu(v[0]), rand(5, 40));
+        compare("sigmoid", v -> TensorMath.sigmoid(v[0]), rand(6, 40));
+        compare("linear", v -> Functional.linear(v[0], v[1], v[2]), rand(8, 3, 4), rand(9, 5, 4), rand(10, 5));
+        compare("x reused", v -> TensorMath.mul(TensorMath.relu(v[0]), TensorMath.sigmoid(v[0])), rand(11, 6, 2));
     }
 }

@@ -1,4 +1,4 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.nn.functional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,13 +13,18 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.rcnn4j.autograd.Autograd;
+import org.rcnn4j.autograd.Live;
+import org.rcnn4j.autograd.Scope;
+import org.rcnn4j.autograd.Sgd;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CudaTestSupport;
-import org.rcnn4j.testing.HostValues;
 import org.rcnn4j.testing.Fixtures;
+import org.rcnn4j.testing.HostValues;
 
 /**
  * Losses, max_pool2d and SGD against torch 1.13 (fixture autograd_losses, from gen_autograd.py): float64 on the CPU,
@@ -66,18 +71,18 @@ class LossFixtureTest {
 
     @Test
     void smoothL1BetaOneNinth() {
-        checkLoss("sl1", "sl1.sum", v -> Losses.smoothL1(v[0], v[1], 1.0 / 9, Reduction.SUM), true);
-        checkLoss("sl1", "sl1.mean", v -> Losses.smoothL1(v[0], v[1], 1.0 / 9, Reduction.MEAN), true);
+        checkLoss("sl1", "sl1.sum", v -> LossFunctions.smoothL1(v[0], v[1], 1.0 / 9, Reduction.SUM), true);
+        checkLoss("sl1", "sl1.mean", v -> LossFunctions.smoothL1(v[0], v[1], 1.0 / 9, Reduction.MEAN), true);
     }
 
     @Test
     void binaryCrossEntropyWithLogits() {
-        checkLoss("bce", "bce", v -> Losses.binaryCrossEntropyWithLogits(v[0], v[1]), true);
+        checkLoss("bce", "bce", v -> LossFunctions.binaryCrossEntropyWithLogits(v[0], v[1]), true);
     }
 
     @Test
     void crossEntropyWithIgnoredRow() {
-        checkLoss("ce", "ce", v -> Losses.crossEntropy(v[0], v[1]), false);
+        checkLoss("ce", "ce", v -> LossFunctions.crossEntropy(v[0], v[1]), false);
     }
 
     /** Every row ignored: the loss is 0/0 = NaN as torch's, the gradient zero as torch's (counted rows only). */
@@ -85,7 +90,7 @@ class LossFixtureTest {
     void crossEntropyAllIgnored() {
         try (Scope s = Scope.open()) {
             Var x = Var.param(cpu, Tensor.ofDoubles(new double[] {0.5, -1, 2, 3, 0.25, -4}, 2, 3));
-            Var l = Losses.crossEntropy(x, Var.of(cpu, Tensor.ofLongs(new long[] {-100, -100}, 2)));
+            Var l = LossFunctions.crossEntropy(x, Var.of(cpu, Tensor.ofLongs(new long[] {-100, -100}, 2)));
             assertTrue(Double.isNaN(l.item()), "loss " + l.item());
             l.backward();
             assertArrayEquals(new double[6], x.grad().doubles());
@@ -96,7 +101,7 @@ class LossFixtureTest {
     void maxPool2d() {
         try (Scope s = Scope.open()) {
             Var x = Var.param(cpu, GradCheck.copy(F.get("mp.input")));
-            Var y = Nn.maxPool2d(x, 3, 2, 1);
+            Var y = Functional.maxPool2d(x, 3, 2, 1);
             assertClose("max_pool2d output", F.get("mp.output"), y.value(), GRADIENT);
             Autograd.backward(y, GradCheck.copy(F.get("mp.grad_output")));
             assertClose("max_pool2d grad_input", F.get("mp.grad_input"), x.grad(), GRADIENT);
@@ -108,16 +113,16 @@ class LossFixtureTest {
     void lossesAndMaxPoolOnCuda() {
         Backend cuda = CudaTestSupport.backend();
         CudaTestSupport.assertNoLeak("losses on cuda", () -> {
-            checkLoss(cuda, HostValues::f32, "sl1", "sl1.sum", v -> Losses.smoothL1(v[0], v[1], 1.0 / 9,
+            checkLoss(cuda, HostValues::f32, "sl1", "sl1.sum", v -> LossFunctions.smoothL1(v[0], v[1], 1.0 / 9,
                     Reduction.SUM), true);
-            checkLoss(cuda, HostValues::f32, "sl1", "sl1.mean", v -> Losses.smoothL1(v[0], v[1], 1.0 / 9,
+            checkLoss(cuda, HostValues::f32, "sl1", "sl1.mean", v -> LossFunctions.smoothL1(v[0], v[1], 1.0 / 9,
                     Reduction.MEAN), true);
-            checkLoss(cuda, HostValues::f32, "bce", "bce", v -> Losses.binaryCrossEntropyWithLogits(v[0],
+            checkLoss(cuda, HostValues::f32, "bce", "bce", v -> LossFunctions.binaryCrossEntropyWithLogits(v[0],
                     v[1]), true);
-            checkLoss(cuda, HostValues::f32, "ce", "ce", v -> Losses.crossEntropy(v[0], v[1]), false);
+            checkLoss(cuda, HostValues::f32, "ce", "ce", v -> LossFunctions.crossEntropy(v[0], v[1]), false);
             try (Scope s = Scope.open()) {
                 Var x = Var.param(cuda, cuda.toDevice(f32(F.get("mp.input"))));
-                Var y = Nn.maxPool2d(x, 3, 2, 1);
+                Var y = Functional.maxPool2d(x, 3, 2, 1);
                 assertClose("max_pool2d output", F.get("mp.output"), cuda.toHost(y.value()), GRADIENT);
                 Autograd.backward(y, cuda.toDevice(f32(F.get("mp.grad_output"))));
                 assertClose("max_pool2d grad_input", F.get("mp.grad_input"), cuda.toHost(x.grad()), GRADIENT);
@@ -132,8 +137,8 @@ class LossFixtureTest {
             for (int step = 1; step <= 3; step++) {
                 opt.zeroGrad();
                 try (Scope s = Scope.open()) {
-                    Var dot = Ops.sum(Ops.mul(p, Var.of(cpu, F.get("sgd.w"))));
-                    Ops.add(Ops.mul(dot, dot), Ops.sum(p)).backward();
+                    Var dot = TensorMath.sum(TensorMath.mul(p, Var.of(cpu, F.get("sgd.w"))));
+                    TensorMath.add(TensorMath.mul(dot, dot), TensorMath.sum(p)).backward();
                 }
                 opt.step();
                 assertClose("p after step " + step, F.get("sgd.p" + step), p.value(), GRADIENT);
@@ -152,8 +157,8 @@ class LossFixtureTest {
             for (int step = 1; step <= 3; step++) {
                 opt.zeroGrad();
                 try (Scope s = Scope.open()) {
-                    Var dot = Ops.sum(Ops.mul(p, Var.of(cuda, cuda.toDevice(f32(F.get("sgd.w"))))));
-                    Ops.add(Ops.mul(dot, dot), Ops.sum(p)).backward();
+                    Var dot = TensorMath.sum(TensorMath.mul(p, Var.of(cuda, cuda.toDevice(f32(F.get("sgd.w"))))));
+                    TensorMath.add(TensorMath.mul(dot, dot), TensorMath.sum(p)).backward();
                 }
                 opt.step();
                 assertClose("p after step " + step, f32(F.get("sgd.p" + step)), p.toHost(), GRADIENT);

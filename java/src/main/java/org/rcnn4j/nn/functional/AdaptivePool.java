@@ -1,5 +1,7 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.nn.functional;
 
+import org.rcnn4j.autograd.Autograd;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.Tensor;
 
@@ -12,7 +14,7 @@ public final class AdaptivePool {
     }
 
     public static Var avgPool2d(Var input, int outH, int outW) {
-        Ops.checkFloat("adaptive_avg_pool2d", "input", input);
+        TensorMath.checkFloat("adaptive_avg_pool2d", "input", input);
         int[] s = input.shape();
         if (s.length != 4 || outH < 1 || outW < 1) {
             throw new IllegalArgumentException("adaptive_avg_pool2d: input must be [N,C,H,W] and output_size >= 1, got "

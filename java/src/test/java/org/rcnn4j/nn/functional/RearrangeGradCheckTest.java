@@ -1,12 +1,15 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.nn.functional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.rcnn4j.autograd.GradCheck.check;
-import static org.rcnn4j.autograd.GradCheck.random;
+import static org.rcnn4j.nn.functional.GradCheck.check;
+import static org.rcnn4j.nn.functional.GradCheck.random;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.rcnn4j.autograd.Live;
+import org.rcnn4j.autograd.Scope;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.tensor.Tensor;
@@ -47,7 +50,7 @@ class RearrangeGradCheckTest {
         // an input used twice in the list: its two slots are distinct sources whose gradients add up
         check(b.name() + ": gather the same input twice", b, v -> Rearrange.gather(List.of(v[0], v[0]),
                 new int[] {5, 0, 2, 3}, 2, 2), random(33, 3));
-        check(b.name() + ": gather then a nonlinear op", b, v -> Ops.mul(Rearrange.gather(List.of(v[0]),
+        check(b.name() + ": gather then a nonlinear op", b, v -> TensorMath.mul(Rearrange.gather(List.of(v[0]),
                 new int[] {2, 1, 0}, 3), v[1]), random(34, 3), random(35, 3));
         assertEquals(live, Live.tensors());
     }

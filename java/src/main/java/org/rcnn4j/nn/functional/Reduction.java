@@ -1,4 +1,4 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.nn.functional;
 
 /** How a loss reduces its per-element values (torch's reduction=). */
 public enum Reduction {

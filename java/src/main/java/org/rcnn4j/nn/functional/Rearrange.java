@@ -1,6 +1,8 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.nn.functional;
 
 import java.util.List;
+import org.rcnn4j.autograd.Autograd;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;
@@ -27,7 +29,7 @@ public final class Rearrange {
         int[] offsets = new int[inputs.size() + 1];
         for (int i = 0; i < inputs.size(); i++) {
             Var v = inputs.get(i);
-            Ops.checkFloat("gather", "inputs", v);
+            TensorMath.checkFloat("gather", "inputs", v);
             if (v.dtype() != first.dtype() || v.backend() != b) {
                 throw new IllegalArgumentException("gather: inputs must share dtype and backend, got " + v.value());
             }
@@ -57,7 +59,7 @@ public final class Rearrange {
         Var index = Var.of(b, b.toDevice(Tensor.ofLongs(idx, idx.length)));
         Tensor out;
         try (Tensor flat = b.gather().concat(parts, new int[] {total})) {
-            out = Tensors.reshapeOwned(b.gather().take(flat, index.value()), outShape);
+            out = Values.reshapeOwned(b.gather().take(flat, index.value()), outShape);
         }
         int all = total;
         return Autograd.record("gather", b, out, g -> {
@@ -71,7 +73,7 @@ public final class Rearrange {
                 }
                 return grads;
             } catch (RuntimeException e) {
-                Nn.closeAll(grads);
+                Functional.closeAll(grads);
                 throw e;
             }
         }, ins, index);

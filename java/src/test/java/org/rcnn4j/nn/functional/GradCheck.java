@@ -1,4 +1,4 @@
-package org.rcnn4j.autograd;
+package org.rcnn4j.nn.functional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Random;
 import java.util.function.Function;
+import org.rcnn4j.autograd.Autograd;
+import org.rcnn4j.autograd.Live;
+import org.rcnn4j.autograd.Scope;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
@@ -90,7 +94,7 @@ final class GradCheck {
         }
         weightsOut[0] = w;
         Var wv = Var.of(y.backend(), y.backend().toDevice(Tensor.ofDoubles(w.clone(), y.shape())));
-        return Ops.sum(Ops.mul(y, wv));
+        return TensorMath.sum(TensorMath.mul(y, wv));
     }
 
     static Tensor copy(Tensor t) {

@@ -33,6 +33,24 @@ public interface Backend extends AutoCloseable {
     default void synchronize() {
     }
 
+    /** One line on what runs the ops here, for {@code rcnn4j devices} (the processors, the GPU, the emulator). */
+    default String describe() {
+        return name();
+    }
+
+    /**
+     * The time {@code work}'s ops take on this backend, in milliseconds: the wall time between two
+     * {@link #synchronize()}s here, device time between events recorded around it on CUDA (host work inside it, such
+     * as a count read back, delays the stop event and so is included).
+     */
+    default double elapsedMillis(Runnable work) {
+        synchronize();
+        long t0 = System.nanoTime();
+        work.run();
+        synchronize();
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
     // ---- kernel families --------------------------------------------------------------------------------
 
     /** nms, batched_nms, box_iou, clip/remove-small boxes, anchors, box encode/decode. */

@@ -42,6 +42,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public String describe() {
+        return "pure Java, " + Runtime.getRuntime().availableProcessors() + " processors, common pool "
+                + "parallelism " + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
+    }
+
+    @Override
     public Tensor toDevice(Tensor host) {
         return host;
     }

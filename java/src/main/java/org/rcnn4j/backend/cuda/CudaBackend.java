@@ -103,6 +103,21 @@ public final class CudaBackend implements Backend {
         device.synchronize();
     }
 
+    @Override
+    public String describe() {
+        if (device.isEmulated()) {
+            return "rcnn4j's CUDA kernels on the CPU emulation of CUDA (slow; for testing)";
+        }
+        return device.name() + " (compute capability " + device.computeCapabilityMajor() + "."
+                + device.computeCapabilityMinor() + ", " + device.multiprocessorCount() + " SMs)";
+    }
+
+    /** Device time between CUDA events recorded around the work on rcnn4j's stream. */
+    @Override
+    public double elapsedMillis(Runnable work) {
+        return device.elapsedMillis(work);
+    }
+
     /** Frees nothing: the device, its stream and cached memory are shared by the whole process. */
     @Override
     public void close() {

@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.function.Function;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Backends;
-import org.rcnn4j.backend.cuda.CudaBackend;
-import org.rcnn4j.cuda.CudaDevice;
 
 /** The backends --device names, and {@code rcnn4j devices}: which of them work here, and why not. */
 final class Devices {
@@ -66,7 +64,7 @@ final class Devices {
             String details;
             try (Backend b = factory.apply(name)) {
                 status = "available";
-                details = describe(b);
+                details = b.describe();
             } catch (RuntimeException | LinkageError e) {
                 status = "unavailable";
                 details = Main.describe(e) + hint(name, e);
@@ -74,20 +72,5 @@ final class Devices {
             out.printf("%-9s %-12s %s%n", name, status, details);
         }
         return 0;
-    }
-
-    private static String describe(Backend b) {
-        return switch (b.name()) {
-            case "cpu" -> "pure Java, " + Runtime.getRuntime().availableProcessors() + " processors, common pool "
-                    + "parallelism " + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
-            case "cuda" -> b instanceof CudaBackend c ? gpu(c.device()) : "rcnn4j kernels on the GPU";
-            case "cuda-emu" -> "rcnn4j's CUDA kernels on the CPU emulation of CUDA (slow; for testing)";
-            default -> b.name();
-        };
-    }
-
-    private static String gpu(CudaDevice d) {
-        return d.name() + " (compute capability " + d.computeCapabilityMajor() + "." + d.computeCapabilityMinor()
-                + ", " + d.multiprocessorCount() + " SMs)";
     }
 }

@@ -151,7 +151,7 @@ final class OpRunner {
     }
 
     private static Timing time(OpCall.Prepared prepared, int repeat) {
-        OpCall.PhaseTimer timer = PhaseTimers.forBackend(prepared.backend());
+        OpCall.PhaseTimer timer = prepared.backend()::elapsedMillis;
         int warmup = Math.min(MAX_WARMUP, repeat);
         List<Double> totals = new ArrayList<>();
         Map<String, List<Double>> phases = new LinkedHashMap<>();

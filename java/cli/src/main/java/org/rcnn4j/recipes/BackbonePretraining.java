@@ -10,10 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
-import org.rcnn4j.autograd.AdaptivePool;
 import org.rcnn4j.autograd.Autograd;
-import org.rcnn4j.autograd.Losses;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
@@ -25,6 +22,9 @@ import org.rcnn4j.detection.RcnnConfig;
 import org.rcnn4j.detection.RoiHeads;
 import org.rcnn4j.detection.backbone.SmallBackbone;
 import org.rcnn4j.nn.Linear;
+import org.rcnn4j.nn.functional.AdaptivePool;
+import org.rcnn4j.nn.functional.LossFunctions;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -115,7 +115,7 @@ public final class BackbonePretraining {
                 }
                 Logits logits = logits(backbone, boxHeads, head, backend, images, boxes, batch, size);
                 Map<String, Var> losses = new LinkedHashMap<>();
-                losses.put("loss_classifier", Losses.crossEntropy(logits.global(), Var.fromHost(backend,
+                losses.put("loss_classifier", LossFunctions.crossEntropy(logits.global(), Var.fromHost(backend,
                         Tensor.ofLongs(b.labels(), batch))));
                 if (logits.box() != null) {
                     int perImage = boxes.length / (4 * batch);
@@ -123,7 +123,7 @@ public final class BackbonePretraining {
                     for (int i = 0; i < withBackground.length; i++) {
                         withBackground[i] = b.labels()[i / perImage] + 1;
                     }
-                    losses.put("loss_box_classifier", Losses.crossEntropy(logits.box(), Var.fromHost(backend,
+                    losses.put("loss_box_classifier", LossFunctions.crossEntropy(logits.box(), Var.fromHost(backend,
                             Tensor.ofLongs(withBackground, withBackground.length))));
                 }
                 return losses;
@@ -212,7 +212,7 @@ public final class BackbonePretraining {
     }
 
     private static Var global(Linear head, Var lastStage) {
-        return head.forward(Ops.flatten(AdaptivePool.avgPool2d(lastStage, 1, 1), 1));
+        return head.forward(TensorMath.flatten(AdaptivePool.avgPool2d(lastStage, 1, 1), 1));
     }
 
     /** Held-out accuracy of the global classifier and of the box head (NaN without one). */

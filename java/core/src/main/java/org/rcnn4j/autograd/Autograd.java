@@ -45,7 +45,7 @@ public final class Autograd {
     /**
      * Records one op: {@code out} (owned, on {@code backend}) computed from {@code inputs}; {@code backward}
      * gives the inputs' gradients. {@code saved} are Vars kept only for backward: closed after backward, or now
-     * when nothing is recorded. The public hook for ops outside this package.
+     * when nothing is recorded. The public hook for ops outside this package (org.rcnn4j.nn.functional).
      */
     public static Var record(String name, Backend backend, Tensor out, Backward backward, Var[] inputs,
             Var... saved) {
@@ -64,8 +64,11 @@ public final class Autograd {
         return new Var(backend, out, true, new Node(name, inputs.clone(), backward, saved), null);
     }
 
-    /** A view Var (not owning storage) of {@code base}'s value. */
-    static Var view(String name, Var base, Tensor view, Backward backward) {
+    /**
+     * Records a view: a Var sharing {@code base}'s storage (reshape, flatten), not owning it, whose backward gives
+     * base's gradient. With {@link #record}, the hook functional layers (org.rcnn4j.nn.functional) build ops with.
+     */
+    public static Var view(String name, Var base, Tensor view, Backward backward) {
         boolean needs = isGradEnabled() && base.requiresGrad();
         return new Var(base.backend(), view, needs, needs ? new Node(name, new Var[] {base}, backward, new Var[0])
                 : null, base);

@@ -5,7 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.Elementwise;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -44,54 +44,24 @@ public final class Sgd implements AutoCloseable {
                 if (grad == null) {
                     continue;
                 }
-                Backend b = p.backend();
-                if (F32.supports(b, p.value()) && F32.supports(b, grad)) {
-                    stepF32(p, grad);
-                    continue;
-                }
-                double[] w = Tensors.read(b, p.value());
-                double[] g = Tensors.read(b, grad);
-                double[] d = new double[w.length];
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = g[i] + weightDecay * w[i];
-                }
-                if (momentum != 0) {
-                    Tensor old = buffers.get(p);
-                    if (old != null) {
-                        double[] buf = Tensors.read(b, old);
-                        for (int i = 0; i < d.length; i++) {
-                            d[i] = momentum * buf[i] + d[i];
-                        }
-                    }
-                    Tensor fresh = Tensors.make(b, d, p.dtype(), p.shape());
-                    buffers.put(p, fresh);
-                    if (old != null) {
-                        old.close();
-                    } else {
-                        Live.opened();
-                    }
-                    // d now holds buf (rounded to the parameter's dtype, as torch stores it)
-                    d = Tensors.read(b, fresh);
-                }
-                double[] nw = new double[w.length];
-                for (int i = 0; i < nw.length; i++) {
-                    nw[i] = w[i] - lr * d[i];
-                }
-                p.replaceValue(Tensors.make(b, nw, p.dtype(), p.shape()));
+                update(p, grad);
             }
         }
     }
 
-    /** The same update with the F32 elementwise kernels (device or host), in float as torch computes it. */
-    private void stepF32(Var p, Tensor grad) {
-        Backend b = p.backend();
-        Tensor d = F32.axpby(b, grad, p.value(), 1f, (float) weightDecay);
+    /**
+     * d = grad + weight_decay * w; buf = momentum * buf + d (d itself on the first step); w = w - lr * buf, each
+     * an axpby on the backend in the parameter's dtype (F32: in float, as torch computes it).
+     */
+    private void update(Var p, Tensor grad) {
+        Elementwise e = p.backend().elementwise();
+        Tensor d = e.axpby(grad, p.value(), 1.0, weightDecay);
         if (momentum != 0) {
             Tensor old = buffers.get(p);
             if (old != null) {
                 Tensor buf;
                 try {
-                    buf = F32.axpby(b, old, d, (float) momentum, 1f);
+                    buf = e.axpby(old, d, momentum, 1.0);
                 } finally {
                     d.close();
                 }
@@ -105,7 +75,7 @@ public final class Sgd implements AutoCloseable {
         }
         Tensor step = d != null ? d : buffers.get(p);
         try {
-            p.replaceValue(F32.axpby(b, p.value(), step, 1f, (float) -lr));
+            p.replaceValue(e.axpby(p.value(), step, 1.0, -lr));
         } finally {
             if (d != null) {
                 d.close();

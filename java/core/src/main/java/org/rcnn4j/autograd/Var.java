@@ -9,8 +9,8 @@ import org.rcnn4j.tensor.Tensor;
  * A tensor value on a {@link Backend} that autograd can differentiate: the value, its gradient (after
  * {@link Autograd#backward}), and the recorded op that produced it (null for a leaf).
  *
- * <p>A Var owns its value (unless it is a view of another Var, see {@link Ops#reshape}) and its gradient; closing it
- * closes both. Vars created while a {@link Scope} is open are closed by that scope unless kept.
+ * <p>A Var owns its value (unless it is a view of another Var, see {@link Autograd#view}) and its gradient;
+ * closing it closes both. Vars created while a {@link Scope} is open are closed by that scope unless kept.
  */
 public final class Var implements AutoCloseable {
     private final Backend backend;
@@ -138,17 +138,7 @@ public final class Var implements AutoCloseable {
         if (grad == null) {
             return;
         }
-        Tensor scaled;
-        if (F32.supports(backend, grad)) {
-            scaled = F32.scale(backend, grad, (float) factor);
-        } else {
-            double[] g = Tensors.read(backend, grad);
-            double[] out = new double[g.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = g[i] * factor;
-            }
-            scaled = Tensors.make(backend, out, grad.dtype(), grad.shape());
-        }
+        Tensor scaled = backend.elementwise().scale(grad, factor);
         Tensor old = grad;
         grad = scaled;
         old.close();

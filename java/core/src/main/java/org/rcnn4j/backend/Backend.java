@@ -33,6 +33,24 @@ public interface Backend extends AutoCloseable {
     default void synchronize() {
     }
 
+    /** One line on what runs the ops here, for {@code rcnn4j devices} (the processors, the GPU, the emulator). */
+    default String describe() {
+        return name();
+    }
+
+    /**
+     * The time {@code work}'s ops take on this backend, in milliseconds: the wall time between two
+     * {@link #synchronize()}s here, device time between events recorded around it on CUDA (host work inside it, such
+     * as a count read back, delays the stop event and so is included).
+     */
+    default double elapsedMillis(Runnable work) {
+        synchronize();
+        long t0 = System.nanoTime();
+        work.run();
+        synchronize();
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
     // ---- kernel families --------------------------------------------------------------------------------
 
     /** nms, batched_nms, box_iou, clip/remove-small boxes, anchors, box encode/decode. */
@@ -49,6 +67,30 @@ public interface Backend extends AutoCloseable {
 
     /** matmul. */
     Linalg linalg();
+
+    /** axpby, scale, mul, relu, sigmoid and their gradients, in the operands' dtype. */
+    Elementwise elementwise();
+
+    /** Whole-tensor sum (and mean) and its backward fill. */
+    Reduce reduce();
+
+    /** concat, slices, index_select and its adjoint, writes into a tensor. */
+    Gather gather();
+
+    /** smooth_l1, binary_cross_entropy_with_logits, cross_entropy and their gradients. */
+    Losses losses();
+
+    /** max_pool2d and its gradient. */
+    MaxPool maxPool();
+
+    /** adaptive_avg_pool2d and its gradient. */
+    AvgPool avgPool();
+
+    /** Mask R-CNN's mask targets (project_masks_on_boxes). */
+    MaskTargets maskTargets();
+
+    /** dtype conversion. */
+    Convert convert();
 
     @Override
     default void close() {

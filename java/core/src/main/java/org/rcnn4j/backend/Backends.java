@@ -1,10 +1,14 @@
 package org.rcnn4j.backend;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import org.rcnn4j.backend.cpu.CpuBackend;
-import org.rcnn4j.backend.cuda.CudaBackend;
+import java.util.ServiceLoader;
 
-/** Backends by name: "cpu", "cuda" (a GPU through the CUDA driver) or "cuda-emu" (the CPU emulation of CUDA). */
+/**
+ * Backends by name: "cpu", "cuda" (a GPU through the CUDA driver) or "cuda-emu" (the CPU emulation of CUDA), from
+ * the {@link BackendProvider}s on the class path (ServiceLoader), in their registration order.
+ */
 public final class Backends {
     public static final String PROPERTY = "rcnn4j.device";
     public static final String ENVIRONMENT = "RCNN4J_DEVICE";
@@ -21,13 +25,15 @@ public final class Backends {
      */
     public static Backend create(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-        return switch (n) {
-            case "cpu" -> new CpuBackend();
-            case "cuda" -> CudaBackend.open(false);
-            case "cuda-emu" -> CudaBackend.open(true);
-            default -> throw new IllegalArgumentException("device: unknown backend '" + name
-                    + "'; expected one of cpu, cuda, cuda-emu");
-        };
+        List<String> known = new ArrayList<>();
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
+            if (p.names().contains(n)) {
+                return p.open(n);
+            }
+            known.addAll(p.names());
+        }
+        throw new IllegalArgumentException("device: unknown backend '" + name + "'; expected one of "
+                + String.join(", ", known));
     }
 
     /** The backend named by system property rcnn4j.device, else environment RCNN4J_DEVICE, else "cpu". */

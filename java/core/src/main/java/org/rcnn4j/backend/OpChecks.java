@@ -74,6 +74,41 @@ public final class OpChecks {
         }
     }
 
+    public static void sameShape(String name, Tensor t, String otherName, Tensor other) {
+        if (!java.util.Arrays.equals(t.shape(), other.shape())) {
+            throw new IllegalArgumentException(name + ": expected the shape of " + otherName + " ("
+                    + Shapes.format(other.shape()) + "), got " + Shapes.format(t.shape()));
+        }
+    }
+
+    /** x is F32 or F64 and y has its dtype and shape (the operands of an elementwise op). */
+    public static void floatingPair(String xName, Tensor x, String yName, Tensor y) {
+        floating(xName, x);
+        notNull(yName, y);
+        sameDType(yName, y, xName, x);
+        sameShape(yName, y, xName, x);
+    }
+
+    /**
+     * The values of a host 1-D I64/I32 index (index_select's), each checked to lie in [0, rows): an index outside
+     * throws naming it.
+     */
+    public static long[] indexValues(Tensor index, int rows) {
+        index("index", index);
+        if (index.dim() != 1) {
+            throw new IllegalArgumentException("index: expected a 1-D tensor, got " + Shapes.format(index.shape()));
+        }
+        long[] idx = new long[index.numel()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = index.getLong(i);
+            if (idx[i] < 0 || idx[i] >= rows) {
+                throw new IllegalArgumentException("index_select: index " + idx[i] + " out of range for " + rows
+                        + " rows");
+            }
+        }
+        return idx;
+    }
+
     public static void positive(String name, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + ": expected a positive integer, got " + value);

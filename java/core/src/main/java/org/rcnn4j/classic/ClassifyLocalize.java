@@ -3,9 +3,6 @@ package org.rcnn4j.classic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.rcnn4j.autograd.Losses;
-import org.rcnn4j.autograd.Nn;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Conv2dParams;
@@ -13,6 +10,9 @@ import org.rcnn4j.nn.Init;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.Parameter;
 import org.rcnn4j.nn.StateEntry;
+import org.rcnn4j.nn.functional.Functional;
+import org.rcnn4j.nn.functional.LossFunctions;
+import org.rcnn4j.nn.functional.TensorMath;
 
 /**
  * Classification + localization, step 1 of the classic pipeline: (conv3x3 - relu - maxpool2) x3, a hidden linear
@@ -113,16 +113,18 @@ public final class ClassifyLocalize extends Module implements AutoCloseable {
     /** images [B, 3, S, S] on this model's backend. */
     public Output forward(Var images) {
         Var h = features(images);
-        return new Output(Nn.linear(h, clsW.var(), clsB.var()), Nn.linear(h, boxW.var(), boxB.var()));
+        return new Output(Functional.linear(h, clsW.var(), clsB.var()),
+                Functional.linear(h, boxW.var(), boxB.var()));
     }
 
     /** The penultimate layer: the hidden linear layer after its relu, [B, {@link #featureSize()}]. */
     public Var features(Var images) {
         Var x = images;
         for (int i = 0; i < 3; i++) {
-            x = Nn.maxPool2d(Ops.relu(Nn.conv2d(x, convW[i].var(), convB[i].var(), SAME)), 2, 2, 0);
+            x = Functional.maxPool2d(TensorMath.relu(Functional.conv2d(x, convW[i].var(), convB[i].var(), SAME)), 2, 2,
+                    0);
         }
-        return Ops.relu(Nn.linear(Ops.flatten(x, 1), hiddenW.var(), hiddenB.var()));
+        return TensorMath.relu(Functional.linear(TensorMath.flatten(x, 1), hiddenW.var(), hiddenB.var()));
     }
 
     public int featureSize() {
@@ -137,15 +139,15 @@ public final class ClassifyLocalize extends Module implements AutoCloseable {
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
         }
-        Var ce = Losses.crossEntropy(out.logits(), targetLabels);
+        Var ce = LossFunctions.crossEntropy(out.logits(), targetLabels);
         Var l2 = mse(out.box(), targetBoxes);
-        return new Loss(Ops.add(Ops.mul(ce, alpha), Ops.mul(l2, 1 - alpha)), ce, l2);
+        return new Loss(TensorMath.add(TensorMath.mul(ce, alpha), TensorMath.mul(l2, 1 - alpha)), ce, l2);
     }
 
     /** F.mse_loss(input, target), reduction mean: built from sub, mul and mean, so it differentiates itself. */
     public static Var mse(Var input, Var target) {
-        Var d = Ops.sub(input, target);
-        return Ops.mean(Ops.mul(d, d));
+        Var d = TensorMath.sub(input, target);
+        return TensorMath.mean(TensorMath.mul(d, d));
     }
 
     /** He-uniform U(-b, b), b = gain * sqrt(6 / fan_in): keeps activations' scale through the relu layers. */

@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import org.rcnn4j.autograd.Autograd;
-import org.rcnn4j.autograd.Nn;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.functional.Functional;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -171,7 +171,7 @@ public final class FastRcnn extends Module {
             }
         }
         Var batched = Var.fromHost(backend, Tensor.ofFloats(flat, total, 5));
-        Var pooled = Nn.roiPool(feature, batched, resolution, resolution, spatialScale);
+        Var pooled = Functional.roiPool(feature, batched, resolution, resolution, spatialScale);
         return boxPredictor.forward(boxHead.forward(pooled));
     }
 

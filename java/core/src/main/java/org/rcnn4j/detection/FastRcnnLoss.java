@@ -2,11 +2,11 @@ package org.rcnn4j.detection;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.rcnn4j.autograd.Losses;
-import org.rcnn4j.autograd.Ops;
-import org.rcnn4j.autograd.Reduction;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.nn.functional.LossFunctions;
+import org.rcnn4j.nn.functional.Reduction;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -57,7 +57,7 @@ public final class FastRcnnLoss {
         if (k != n) {
             throw new IllegalArgumentException("labels: " + k + " labels for " + n + " rows of class_logits");
         }
-        Var classifier = Losses.crossEntropy(classLogits, Var.of(b, Host.longsOn(b, lab, n)));
+        Var classifier = LossFunctions.crossEntropy(classLogits, Var.of(b, Host.longsOn(b, lab, n)));
         List<Long> rows = new ArrayList<>();
         List<Integer> pos = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -71,9 +71,9 @@ public final class FastRcnnLoss {
         for (int j = 0; j < idx.length; j++) {
             System.arraycopy(reg, 4 * pos.get(j), target, 4 * j, 4);
         }
-        Var deltas = Ops.indexSelect(Ops.reshape(boxRegression, n * c, 4), RpnLoss.index(b, idx));
+        Var deltas = TensorMath.indexSelect(TensorMath.reshape(boxRegression, n * c, 4), RpnLoss.index(b, idx));
         Var t = Var.of(b, Host.asDType(b, target, boxRegression.dtype(), idx.length, 4));
-        Var box = Ops.mul(Losses.smoothL1(deltas, t, BoxCoding.SMOOTH_L1_BETA, Reduction.SUM), 1.0 / n);
+        Var box = TensorMath.mul(LossFunctions.smoothL1(deltas, t, BoxCoding.SMOOTH_L1_BETA, Reduction.SUM), 1.0 / n);
         return new Result(classifier, box);
     }
 }

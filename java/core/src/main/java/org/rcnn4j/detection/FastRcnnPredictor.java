@@ -1,10 +1,10 @@
 package org.rcnn4j.detection;
 
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.Linear;
 import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.functional.TensorMath;
 
 /** torchvision's FastRCNNPredictor: cls_score (to num_classes), bbox_pred (to 4*num_classes, class-major). */
 public final class FastRcnnPredictor extends Module {
@@ -20,7 +20,7 @@ public final class FastRcnnPredictor extends Module {
 
     /** Class logits [K, num_classes] and class-major box deltas [K, 4 * num_classes] for features [K, D]. */
     public Var[] forward(Var x) {
-        Var flat = x.shape().length > 2 ? Ops.flatten(x, 1) : x;
+        Var flat = x.shape().length > 2 ? TensorMath.flatten(x, 1) : x;
         return new Var[] {((Layer) get("cls_score")).forward(flat), ((Layer) get("bbox_pred")).forward(flat)};
     }
 }

@@ -1,11 +1,11 @@
 package org.rcnn4j.detection;
 
 import java.util.List;
-import org.rcnn4j.autograd.Losses;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.ops.MaskTargets;
+import org.rcnn4j.backend.MaskTargets;
+import org.rcnn4j.nn.functional.LossFunctions;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -54,7 +54,7 @@ public final class MaskRcnnLoss {
             for (int j = 0; j < n; j++) {
                 rows[k + j] = (long) (k + j) * c + gl[(int) idx[j]];
             }
-            try (Tensor t = MaskTargets.project(b, gtMasks.get(i), proposals.get(i), matchedIdxs.get(i), m)) {
+            try (Tensor t = b.maskTargets().project(gtMasks.get(i), proposals.get(i), matchedIdxs.get(i), m)) {
                 System.arraycopy(Host.floats(b, t), 0, targets, k * m * m, n * m * m);
             }
             k += n;
@@ -64,10 +64,10 @@ public final class MaskRcnnLoss {
                     + "mask_logits");
         }
         if (p == 0) {
-            return Ops.mul(Ops.sum(maskLogits), 0.0);
+            return TensorMath.mul(TensorMath.sum(maskLogits), 0.0);
         }
-        Var picked = Ops.indexSelect(Ops.reshape(maskLogits, p * c, m * m), RpnLoss.index(b, rows));
+        Var picked = TensorMath.indexSelect(TensorMath.reshape(maskLogits, p * c, m * m), RpnLoss.index(b, rows));
         Var target = Var.of(b, Host.asDType(b, targets, maskLogits.dtype(), p, m * m));
-        return Losses.binaryCrossEntropyWithLogits(picked, target);
+        return LossFunctions.binaryCrossEntropyWithLogits(picked, target);
     }
 }

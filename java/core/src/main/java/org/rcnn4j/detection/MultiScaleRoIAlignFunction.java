@@ -2,15 +2,15 @@ package org.rcnn4j.detection;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.rcnn4j.autograd.Nn;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.nn.functional.Functional;
 import org.rcnn4j.tensor.Tensor;
 
 /**
  * torchvision.ops.MultiScaleRoIAlign.forward as a function of Vars: each proposal is pooled from the FPN level
  * {@link LevelMapper} picks, with that level's scale inferred as torchvision does, and the rows come back in
- * proposal order (image 0's boxes first). Differentiable in the features through {@link Nn#roiAlign}
+ * proposal order (image 0's boxes first). Differentiable in the features through {@link Functional#roiAlign}
  * (aligned=False). Call it inside a {@link org.rcnn4j.autograd.Scope}: the RoI tensors it uploads are Vars of the
  * graph.
  */
@@ -58,7 +58,7 @@ public final class MultiScaleRoIAlignFunction {
         }
         if (features.size() == 1) {
             Var r = Var.of(b, Host.floatsOn(b, rois, total, 5));
-            return Nn.roiAlign(features.get(0), r, outputSize, outputSize, scales[0], samplingRatio, false);
+            return Functional.roiAlign(features.get(0), r, outputSize, outputSize, scales[0], samplingRatio, false);
         }
         int kMin = (int) -log2f(scales[0]);
         int kMax = (int) -log2f(scales[scales.length - 1]);
@@ -97,7 +97,7 @@ public final class MultiScaleRoIAlignFunction {
                         outputSize))));
             } else {
                 Var r = Var.of(b, Host.floatsOn(b, sub, count, 5));
-                parts.add(Nn.roiAlign(features.get(l), r, outputSize, outputSize, scales[l], samplingRatio, false));
+                parts.add(Functional.roiAlign(features.get(l), r, outputSize, outputSize, scales[l], samplingRatio, false));
             }
         }
         if (parts.size() == 1) {

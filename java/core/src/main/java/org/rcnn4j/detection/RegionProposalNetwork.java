@@ -3,10 +3,10 @@ package org.rcnn4j.detection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import org.rcnn4j.autograd.Rearrange;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.functional.Rearrange;
 import org.rcnn4j.tensor.Tensor;
 
 /** torchvision's RegionProposalNetwork: anchor_generator (no state) and head; settings in {@link RcnnConfig}. */

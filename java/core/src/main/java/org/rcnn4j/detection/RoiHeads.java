@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -86,7 +86,7 @@ public final class RoiHeads extends Module {
                 }
                 if (count == 0) {
                     // torchvision: mask_logits.sum() * 0, a zero that still belongs to the graph
-                    losses.put("loss_mask", Ops.mul(Ops.sum(pred[0]), 0.0));
+                    losses.put("loss_mask", TensorMath.mul(TensorMath.sum(pred[0]), 0.0));
                 } else {
                     Var logits = maskLogits(features, pos.proposals(), imageSizes);
                     losses.put("loss_mask", MaskRcnnLoss.compute(logits, pos.proposals(), gtMasks, gtLabels,

@@ -1,11 +1,11 @@
 package org.rcnn4j.detection;
 
 import java.util.List;
-import org.rcnn4j.autograd.Losses;
-import org.rcnn4j.autograd.Ops;
-import org.rcnn4j.autograd.Reduction;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.nn.functional.LossFunctions;
+import org.rcnn4j.nn.functional.Reduction;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -71,12 +71,12 @@ public final class RpnLoss {
         if (offset != a) {
             throw new IllegalArgumentException("objectness: " + a + " anchors but the labels cover " + offset);
         }
-        Var logits = Ops.indexSelect(Ops.reshape(objectness, a, 1), index(b, sampled));
+        Var logits = TensorMath.indexSelect(TensorMath.reshape(objectness, a, 1), index(b, sampled));
         Var target = Var.of(b, Host.asDType(b, sampledLabels, objectness.dtype(), nAll, 1));
-        Var objectnessLoss = Losses.binaryCrossEntropyWithLogits(logits, target);
-        Var deltas = Ops.indexSelect(predBboxDeltas, index(b, pos));
+        Var objectnessLoss = LossFunctions.binaryCrossEntropyWithLogits(logits, target);
+        Var deltas = TensorMath.indexSelect(predBboxDeltas, index(b, pos));
         Var regTarget = Var.of(b, Host.asDType(b, posTargets, predBboxDeltas.dtype(), nPos, 4));
-        Var box = Ops.mul(Losses.smoothL1(deltas, regTarget, BoxCoding.SMOOTH_L1_BETA, Reduction.SUM), 1.0 / nAll);
+        Var box = TensorMath.mul(LossFunctions.smoothL1(deltas, regTarget, BoxCoding.SMOOTH_L1_BETA, Reduction.SUM), 1.0 / nAll);
         return new Result(objectnessLoss, box);
     }
 

@@ -1,7 +1,7 @@
 package org.rcnn4j.nn;
 
-import org.rcnn4j.autograd.AdaptivePool;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.functional.AdaptivePool;
 
 /** torch.nn.AdaptiveAvgPool2d (no state). */
 public final class AdaptiveAvgPool2d extends Module implements Layer {

@@ -1,7 +1,7 @@
 package org.rcnn4j.nn;
 
-import org.rcnn4j.autograd.Nn;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.functional.Functional;
 import org.rcnn4j.tensor.DType;
 
 /**
@@ -43,7 +43,7 @@ public final class BatchNorm2d extends Module implements Layer {
     /** Batch statistics (and a running-stat update) in training mode, the running statistics in eval mode. */
     @Override
     public Var forward(Var input) {
-        return Nn.batchNorm2d(input, weight.var(), bias.var(), runningMean.var().value(), runningVar.var().value(),
+        return Functional.batchNorm2d(input, weight.var(), bias.var(), runningMean.var().value(), runningVar.var().value(),
                 isTraining(), momentum, eps);
     }
 }

@@ -1,8 +1,8 @@
 package org.rcnn4j.nn;
 
-import org.rcnn4j.autograd.Nn;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Conv2dParams;
+import org.rcnn4j.nn.functional.Functional;
 
 /** torch.nn.Conv2d: weight [out, in/groups, k, k], optional bias [out]; torch's default initialization. */
 public final class Conv2d extends Module implements Layer {
@@ -40,6 +40,6 @@ public final class Conv2d extends Module implements Layer {
 
     @Override
     public Var forward(Var input) {
-        return Nn.conv2d(input, weight.var(), bias == null ? null : bias.var(), params);
+        return Functional.conv2d(input, weight.var(), bias == null ? null : bias.var(), params);
     }
 }

@@ -1,7 +1,7 @@
 package org.rcnn4j.nn;
 
-import org.rcnn4j.autograd.Nn;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.functional.Functional;
 
 /**
  * torch.nn.ConvTranspose2d: weight [in, out, k, k] (note the order), bias [out]; torch's default initialization
@@ -39,6 +39,6 @@ public final class ConvTranspose2d extends Module implements Layer {
 
     @Override
     public Var forward(Var input) {
-        return Nn.convTranspose2d(input, weight.var(), bias == null ? null : bias.var(), stride, padding, 0, 1, 1);
+        return Functional.convTranspose2d(input, weight.var(), bias == null ? null : bias.var(), stride, padding, 0, 1, 1);
     }
 }

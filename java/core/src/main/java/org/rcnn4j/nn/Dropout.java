@@ -1,8 +1,8 @@
 package org.rcnn4j.nn;
 
 import java.util.SplittableRandom;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
@@ -42,7 +42,7 @@ public final class Dropout extends Module implements Layer {
             mask[i] = rng.nextDouble() < keep ? 1 / keep : 0;
         }
         Tensor host = input.dtype() == DType.F64 ? Tensor.ofDoubles(mask, input.shape()) : floats(mask, input.shape());
-        return Ops.mul(input, Var.fromHost(input.backend(), host));
+        return TensorMath.mul(input, Var.fromHost(input.backend(), host));
     }
 
     private static Tensor floats(double[] d, int[] shape) {

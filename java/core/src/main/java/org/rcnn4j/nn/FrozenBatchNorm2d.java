@@ -1,8 +1,8 @@
 package org.rcnn4j.nn;
 
 import java.util.Map;
-import org.rcnn4j.autograd.Nn;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.functional.Functional;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
@@ -69,6 +69,6 @@ public final class FrozenBatchNorm2d extends Module implements Layer {
             scale[i] = s;
             shift[i] = b[i] - m[i] * s;
         }
-        return Nn.channelAffine(input, ChannelVectors.like(input, scale), ChannelVectors.like(input, shift));
+        return Functional.channelAffine(input, ChannelVectors.like(input, scale), ChannelVectors.like(input, shift));
     }
 }

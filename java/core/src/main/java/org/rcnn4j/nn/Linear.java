@@ -1,7 +1,7 @@
 package org.rcnn4j.nn;
 
-import org.rcnn4j.autograd.Nn;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.functional.Functional;
 
 
 /** torch.nn.Linear: weight [out, in], bias [out]; torch's default initialization. */
@@ -30,6 +30,6 @@ public final class Linear extends Module implements Layer {
     /** y = x W^T + b for x [N, in]. */
     @Override
     public Var forward(Var input) {
-        return Nn.linear(input, weight.var(), bias == null ? null : bias.var());
+        return Functional.linear(input, weight.var(), bias == null ? null : bias.var());
     }
 }

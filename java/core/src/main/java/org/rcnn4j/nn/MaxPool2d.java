@@ -1,7 +1,7 @@
 package org.rcnn4j.nn;
 
-import org.rcnn4j.autograd.Nn;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.functional.Functional;
 
 
 /** torch.nn.MaxPool2d(kernel, stride, padding) without dilation or ceil_mode (no state). */
@@ -22,6 +22,6 @@ public final class MaxPool2d extends Module implements Layer {
 
     @Override
     public Var forward(Var input) {
-        return Nn.maxPool2d(input, kernel, stride, padding);
+        return Functional.maxPool2d(input, kernel, stride, padding);
     }
 }

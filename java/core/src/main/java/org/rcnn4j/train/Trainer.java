@@ -12,10 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Sgd;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.functional.TensorMath;
 
 /**
  * The training loop shared by the detectors. Each step, inside its own {@link Scope}: ask the {@link TrainStep}
@@ -192,7 +192,7 @@ public final class Trainer {
                                     ? "the last checkpoint " + options.checkpoint() + " (after step " + lastCheckpoint
                                     + ") is intact" : "no checkpoint was written by this run");
                         }
-                        total = total == null ? e.getValue() : Ops.add(total, e.getValue());
+                        total = total == null ? e.getValue() : TensorMath.add(total, e.getValue());
                     }
                     total.backward();
                     if (options.clipNorm() > 0) {

@@ -11,6 +11,8 @@ import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Conv2dParams;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.cuda.CudaDevice;
+import org.rcnn4j.nn.functional.Functional;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CudaTestSupport;
 
@@ -96,12 +98,12 @@ class MemoryTest {
         try (TinyNet net = new TinyNet(backend)) {
             long live = Live.tensors();
             try (Scope s = Scope.open()) {
-                Var c = Nn.conv2d(net.images, net.convW, net.convB, Conv2dParams.of(1, 1, 1, 1));
-                Var r = Ops.relu(c);
+                Var c = Functional.conv2d(net.images, net.convW, net.convB, Conv2dParams.of(1, 1, 1, 1));
+                Var r = TensorMath.relu(c);
                 Var boom = Autograd.record("boom", backend, backend.toDevice(copy(backend, r.value())), g -> {
                     throw new IllegalStateException("boom");
                 }, new Var[] {r});
-                Var loss = Ops.add(Ops.sum(boom), Ops.sum(Ops.mul(c, 2.0)));
+                Var loss = TensorMath.add(TensorMath.sum(boom), TensorMath.sum(TensorMath.mul(c, 2.0)));
                 IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
                 assertEquals("boom", e.getMessage());
             }

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.cuda.CudaDevice;
+import org.rcnn4j.nn.functional.LossFunctions;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CudaTestSupport;
 
@@ -34,9 +36,9 @@ class ScopeTest {
         try (Scope outer = Scope.open()) {
             try (Scope inner = Scope.open()) {
                 Var x = ones(cpu, 4, false);
-                dropped = Ops.mul(x, 2.0);
-                kept = inner.keep(Ops.add(x, x));
-                viewKept = Scope.escape(Ops.reshape(Ops.sigmoid(x), 2, 2));
+                dropped = TensorMath.mul(x, 2.0);
+                kept = inner.keep(TensorMath.add(x, x));
+                viewKept = Scope.escape(TensorMath.reshape(TensorMath.sigmoid(x), 2, 2));
                 assertEquals(2, inner.size(), "x and dropped stay; the kept, the view and its storage moved");
             }
             assertTrue(dropped.isClosed());
@@ -55,7 +57,7 @@ class ScopeTest {
         long live = Live.tensors();
         try (Scope s = Scope.open()) {
             Var x = ones(cpu, 3, false);
-            Var y = s.keep(Ops.mul(x, 3.0));
+            Var y = s.keep(TensorMath.mul(x, 3.0));
             s.close();
             assertFalse(y.isClosed());
             assertNull(Scope.current());
@@ -80,13 +82,13 @@ class ScopeTest {
         try (Scope s = Scope.open()) {
             try (Autograd.NoGrad ng = Autograd.noGrad()) {
                 assertFalse(Autograd.isGradEnabled());
-                Var y = Ops.sum(Ops.mul(p, p));
+                Var y = TensorMath.sum(TensorMath.mul(p, p));
                 assertFalse(y.requiresGrad());
                 assertTrue(y.isLeaf());
                 assertThrows(IllegalArgumentException.class, y::backward);
             }
             assertTrue(Autograd.isGradEnabled());
-            Var y = Ops.sum(Ops.mul(p, p));
+            Var y = TensorMath.sum(TensorMath.mul(p, p));
             assertTrue(y.requiresGrad());
             y.backward();
             assertEquals(3.0, p.grad().doubles()[0], 1e-12);
@@ -100,8 +102,8 @@ class ScopeTest {
     void gradientsAccumulateUntilZeroGrad() {
         Var p = ones(cpu, 2, true);
         try (Scope s = Scope.open()) {
-            Ops.sum(Ops.mul(p, 2.0)).backward();
-            Ops.sum(Ops.mul(p, 5.0)).backward();
+            TensorMath.sum(TensorMath.mul(p, 2.0)).backward();
+            TensorMath.sum(TensorMath.mul(p, 5.0)).backward();
             assertEquals(7.0, p.grad().doubles()[1], 1e-12);
             p.zeroGrad();
             assertNull(p.grad());
@@ -115,16 +117,16 @@ class ScopeTest {
         try (Scope s = Scope.open()) {
             Var a = ones(cpu, 3, false);
             Var b = ones(cpu, 4, false);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ops.add(a, b));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TensorMath.add(a, b));
             assertTrue(e.getMessage().contains("shapes differ"), e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> Ops.sum(a).backward());
+            e = assertThrows(IllegalArgumentException.class, () -> TensorMath.sum(a).backward());
             assertTrue(e.getMessage().contains("root"), e.getMessage());
             Var logits = Var.of(cpu, Tensor.ofDoubles(new double[6], 2, 3));
             Var t = Var.of(cpu, Tensor.ofLongs(new long[] {0, 3}, 2));
-            e = assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(logits, t));
+            e = assertThrows(IllegalArgumentException.class, () -> LossFunctions.crossEntropy(logits, t));
             assertTrue(e.getMessage().contains("target 3"), e.getMessage());
             Var idx = Var.of(cpu, Tensor.ofLongs(new long[] {5}, 1));
-            e = assertThrows(IllegalArgumentException.class, () -> Ops.indexSelect(a, idx));
+            e = assertThrows(IllegalArgumentException.class, () -> TensorMath.indexSelect(a, idx));
             assertTrue(e.getMessage().contains("index"), e.getMessage());
         }
     }
@@ -137,8 +139,8 @@ class ScopeTest {
         Var kept;
         try (Scope s = Scope.open()) {
             Var x = ones(cuda, 64, true);
-            kept = s.keep(Ops.relu(Ops.mul(x, 2.0)));
-            Ops.sum(kept).backward();
+            kept = s.keep(TensorMath.relu(TensorMath.mul(x, 2.0)));
+            TensorMath.sum(kept).backward();
             assertSame(cuda, kept.backend());
             assertTrue(d.bytesInUse() > bytes);
         }

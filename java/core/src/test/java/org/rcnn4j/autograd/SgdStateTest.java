@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 
 /** Sgd's settable learning rate and momentum export/import (what checkpoints need). */
@@ -28,7 +29,7 @@ class SgdStateTest {
     private static void step(Map<String, Var> m, Sgd opt, double lr) {
         try (Scope s = Scope.open()) {
             Var w = m.get("w");
-            Var loss = Ops.add(Ops.sum(Ops.mul(Ops.mul(w, w), w)), Ops.sum(Ops.mul(m.get("b"), m.get("b"))));
+            Var loss = TensorMath.add(TensorMath.sum(TensorMath.mul(TensorMath.mul(w, w), w)), TensorMath.sum(TensorMath.mul(m.get("b"), m.get("b"))));
             loss.backward();
             opt.setLr(lr);
             opt.step();

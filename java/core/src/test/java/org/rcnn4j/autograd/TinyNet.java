@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Random;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Conv2dParams;
+import org.rcnn4j.nn.functional.Functional;
+import org.rcnn4j.nn.functional.LossFunctions;
+import org.rcnn4j.nn.functional.Reduction;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -55,11 +59,11 @@ final class TinyNet implements AutoCloseable {
     }
 
     Var loss() {
-        Var h = Ops.relu(Nn.conv2d(images, convW, convB, Conv2dParams.of(1, 1, 1, 1)));
-        Var f = Ops.flatten(Nn.maxPool2d(h, 2, 2, 0), 1);
-        Var cls = Losses.crossEntropy(Nn.linear(f, clsW, clsB), labels);
-        Var box = Losses.smoothL1(Nn.linear(f, boxW, boxB), boxTargets, 1.0 / 9, Reduction.MEAN);
-        return Ops.add(cls, box);
+        Var h = TensorMath.relu(Functional.conv2d(images, convW, convB, Conv2dParams.of(1, 1, 1, 1)));
+        Var f = TensorMath.flatten(Functional.maxPool2d(h, 2, 2, 0), 1);
+        Var cls = LossFunctions.crossEntropy(Functional.linear(f, clsW, clsB), labels);
+        Var box = LossFunctions.smoothL1(Functional.linear(f, boxW, boxB), boxTargets, 1.0 / 9, Reduction.MEAN);
+        return TensorMath.add(cls, box);
     }
 
     /** One SGD step in its own scope; returns the loss before the step. */

@@ -56,4 +56,19 @@ class BackendsTest {
                 e.getMessage());
         assertTrue(!e.getMessage().contains("--device"), "no command-line advice from the library: " + e.getMessage());
     }
+
+    @Test
+    void backendsDescribeThemselvesAndTimeWork() {
+        Backend cpu = Backends.create("cpu");
+        assertTrue(cpu.describe().startsWith("pure Java, "), cpu.describe());
+        int[] ran = new int[1];
+        double ms = cpu.elapsedMillis(() -> ran[0]++);
+        assertEquals(1, ran[0], "the work runs once");
+        assertTrue(ms >= 0, "elapsed " + ms);
+        Backend emu = org.rcnn4j.testing.CudaTestSupport.backend();
+        assertTrue(emu.describe().contains(emu.name().equals("cuda-emu") ? "emulation of CUDA" : "compute capability"),
+                emu.describe());
+        assertTrue(emu.elapsedMillis(() -> ran[0]++) >= 0);
+        assertEquals(2, ran[0], "the work runs once on the device backend too");
+    }
 }

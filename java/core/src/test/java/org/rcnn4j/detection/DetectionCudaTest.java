@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.cuda.CudaBackend;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CudaTestSupport;
 import org.rcnn4j.testing.Fixtures;
@@ -47,7 +47,7 @@ class DetectionCudaTest {
             List<Tensor> boxes = List.of(b.toDevice(f.get("boxes0")), b.toDevice(f.get("boxes1")));
             Var y = MultiScaleRoIAlignFunction.forward(feats, boxes, Fx.sizes(f.get("image_sizes")), 7, 2);
             assertClose("output", f.get("box.out"), b.toHost(y.value()), FORWARD);
-            Ops.sum(Ops.mul(y, Var.of(b, b.toDevice(f.get("box.weight"))))).backward();
+            TensorMath.sum(TensorMath.mul(y, Var.of(b, b.toDevice(f.get("box.weight"))))).backward();
             for (int i = 0; i < levels.size(); i++) {
                 assertClose("grad " + i, f.get("box.grad." + levels.get(i)), b.toHost(feats.get(i).grad()), GRADIENT);
             }

@@ -70,7 +70,7 @@ class DetectorBackendParityTest {
                 Var total = null;
                 for (Map.Entry<String, Var> e : l.entrySet()) {
                     losses.put(e.getKey(), e.getValue().item());
-                    total = total == null ? e.getValue() : org.rcnn4j.autograd.Ops.add(total, e.getValue());
+                    total = total == null ? e.getValue() : org.rcnn4j.nn.functional.TensorMath.add(total, e.getValue());
                 }
                 total.backward();
             }

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 import org.rcnn4j.autograd.Live;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Sgd;
 import org.rcnn4j.autograd.Var;
@@ -17,6 +16,7 @@ import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.data.Sample;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CudaTestSupport;
 
@@ -45,7 +45,7 @@ class DetectorTrainingRunTest {
                     Map<String, Var> losses = model.losses(images, targets, 100 + step);
                     Var total = null;
                     for (Var v : losses.values()) {
-                        total = total == null ? v : Ops.add(total, v);
+                        total = total == null ? v : TensorMath.add(total, v);
                     }
                     totals[step] = total.item();
                     assertTrue(Double.isFinite(totals[step]), "step " + step + ": total loss " + totals[step]);

@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.Fixtures;
 
@@ -35,7 +35,7 @@ class MultiScaleRoIAlignFunctionTest {
             Var y = MultiScaleRoIAlignFunction.forward(feats, boxes, Fx.sizes(F.get("image_sizes")), outputSize, 2);
             assertClose(name + " output", F.get(name + ".out"), y.value(), FORWARD);
             Var w = Var.of(cpu, Fx.copy(F.get(name + ".weight")));
-            Ops.sum(Ops.mul(y, w)).backward();
+            TensorMath.sum(TensorMath.mul(y, w)).backward();
             for (int i = 0; i < levels.size(); i++) {
                 assertClose(name + " grad " + levels.get(i), F.get(name + ".grad." + levels.get(i)),
                         feats.get(i).grad(), GRADIENT);

@@ -8,11 +8,11 @@ import static org.rcnn4j.testing.TensorAssert.assertExact;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.Fixtures;
@@ -50,7 +50,7 @@ class RoiLossTest {
             FastRcnnLoss.Result r = FastRcnnLoss.compute(logits, reg, t.labels(), t.regressionTargets());
             assertClose("loss_classifier", F.get("loss_classifier"), r.classifier().value(), FORWARD);
             assertClose("loss_box_reg", F.get("loss_box_reg"), r.boxReg().value(), FORWARD);
-            Ops.add(r.classifier(), Ops.mul(r.boxReg(), 3.0)).backward();
+            TensorMath.add(r.classifier(), TensorMath.mul(r.boxReg(), 3.0)).backward();
             assertClose("grad class_logits", F.get("grad_class_logits"), logits.grad(), GRADIENT);
             assertClose("grad box_regression", F.get("grad_box_regression"), reg.grad(), GRADIENT);
         }

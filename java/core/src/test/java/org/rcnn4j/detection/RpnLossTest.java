@@ -7,11 +7,11 @@ import static org.rcnn4j.testing.TensorAssert.assertClose;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.Fixtures;
 
@@ -49,7 +49,7 @@ class RpnLossTest {
         RpnLoss.Result r = RpnLoss.compute(obj, deltas, t.labels(), t.regressionTargets(), Fx.samples(F, 3));
         assertClose("loss_objectness", F.get("loss_objectness"), b.toHost(r.objectness().value()), FORWARD);
         assertClose("loss_rpn_box_reg", F.get("loss_rpn_box_reg"), b.toHost(r.boxReg().value()), FORWARD);
-        Ops.add(r.objectness(), Ops.mul(r.boxReg(), 2.0)).backward();
+        TensorMath.add(r.objectness(), TensorMath.mul(r.boxReg(), 2.0)).backward();
         assertClose("grad objectness", F.get("grad_objectness"), b.toHost(obj.grad()), GRADIENT);
         assertClose("grad deltas", F.get("grad_deltas"), b.toHost(deltas.grad()), GRADIENT);
     }

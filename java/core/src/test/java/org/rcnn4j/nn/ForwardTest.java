@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Var;
-import org.rcnn4j.testing.Inference;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.Fixtures;
+import org.rcnn4j.testing.Inference;
 import org.rcnn4j.testing.TensorAssert;
 
 /** A small torch net (fixtures/nn_forward, gen_nn_forward.py) loaded by its state_dict names and run on the CPU. */
@@ -52,7 +52,7 @@ class ForwardTest {
         try (Backend cpu = new CpuBackend(); Inference run = Inference.on(cpu, net)) {
             Var f = net.features.forward(run.input(input));
             TensorAssert.assertClose("features", featuresOut, f.value(), TensorAssert.FORWARD);
-            Var y = net.classifier.forward(Ops.flatten(f, 1));
+            Var y = net.classifier.forward(TensorMath.flatten(f, 1));
             TensorAssert.assertClose("classifier", output, y.value(), TensorAssert.FORWARD);
         }
     }

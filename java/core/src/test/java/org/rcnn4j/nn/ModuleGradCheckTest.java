@@ -135,14 +135,14 @@ class ModuleGradCheckTest {
         Linear l = new Linear(2, 2);
         l.initialize(20);
         org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> ModuleGradCheck.of("ignores bias",
-                l, v -> List.of(org.rcnn4j.autograd.Nn.linear(v[0], l.weight().var(), null)), random(20, 3, 2))
+                l, v -> List.of(org.rcnn4j.nn.functional.Functional.linear(v[0], l.weight().var(), null)), random(20, 3, 2))
                 .run());
         // and a wrong analytic gradient fails: scale the output in a way autograd does not see
         org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> ModuleGradCheck.of("wrong grad",
                 l, v -> {
                     Var y = l.forward(v[0]);
                     boolean recording = org.rcnn4j.autograd.Autograd.isGradEnabled();
-                    return List.of(recording ? y : org.rcnn4j.autograd.Ops.mul(y, 1.5));
+                    return List.of(recording ? y : org.rcnn4j.nn.functional.TensorMath.mul(y, 1.5));
                 }, random(21, 3, 2)).run());
     }
 }

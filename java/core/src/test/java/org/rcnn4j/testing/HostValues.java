@@ -25,6 +25,11 @@ public final class HostValues {
         return Tensor.ofFloats(f, shape);
     }
 
+    /** An F64 copy of a host tensor (for expected values computed by the CPU backend in double). */
+    public static Tensor f64(Tensor t) {
+        return Tensor.ofDoubles(doubles(t), t.shape());
+    }
+
     /** An F32 copy of a host tensor. */
     public static Tensor f32(Tensor t) {
         return f32(doubles(t), t.shape());

@@ -12,11 +12,11 @@ import java.util.Random;
 import java.util.function.Function;
 import org.rcnn4j.autograd.Autograd;
 import org.rcnn4j.autograd.Live;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
@@ -93,8 +93,8 @@ public final class ModuleGradCheck {
                         w[j] = r.nextGaussian();
                     }
                     weights.add(w);
-                    Var term = Ops.sum(Ops.mul(y, Var.of(cpu, Tensor.ofDoubles(w.clone(), y.shape()))));
-                    total = total == null ? term : Ops.add(total, term);
+                    Var term = TensorMath.sum(TensorMath.mul(y, Var.of(cpu, Tensor.ofDoubles(w.clone(), y.shape()))));
+                    total = total == null ? term : TensorMath.add(total, term);
                 }
                 loss = total.item();
                 total.backward();

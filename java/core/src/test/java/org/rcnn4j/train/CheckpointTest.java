@@ -17,13 +17,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Sgd;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.io.Safetensors;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 
 /** Checkpoint files: round trip, atomic replacement, and clear errors for missing, corrupt or foreign files. */
@@ -58,8 +58,8 @@ class CheckpointTest {
         try (Scope s = Scope.open()) {
             Var loss = null;
             for (Var p : m.values()) {
-                Var t = Ops.sum(Ops.mul(p, p));
-                loss = loss == null ? t : Ops.add(loss, t);
+                Var t = TensorMath.sum(TensorMath.mul(p, p));
+                loss = loss == null ? t : TensorMath.add(loss, t);
             }
             loss.backward();
             opt.step();

@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CudaTestSupport;
 import org.rcnn4j.testing.Fixtures;
@@ -30,8 +30,8 @@ class GradClipTest {
         try (Scope s = Scope.open()) {
             Var loss = null;
             for (int i = 0; i < 4; i++) {
-                Var term = Ops.sum(Ops.mul(ps.get(i), Var.fromHost(b, f.get(c + ".grad" + i))));
-                loss = loss == null ? term : Ops.add(loss, term);
+                Var term = TensorMath.sum(TensorMath.mul(ps.get(i), Var.fromHost(b, f.get(c + ".grad" + i))));
+                loss = loss == null ? term : TensorMath.add(loss, term);
             }
             loss.backward();
         }
@@ -71,7 +71,7 @@ class GradClipTest {
         try (Var p = Var.param(b, Tensor.ofFloats(new float[] {1, 2}, 2));
                 Var q = Var.param(b, Tensor.ofFloats(new float[] {1}, 1))) {
             try (Scope s = Scope.open()) {
-                Ops.sum(Ops.mul(p, Var.fromHost(b, Tensor.ofFloats(new float[] {3, 4}, 2)))).backward();
+                TensorMath.sum(TensorMath.mul(p, Var.fromHost(b, Tensor.ofFloats(new float[] {3, 4}, 2)))).backward();
             }
             assertEquals(5.0, GradClip.clipGradNorm(List.of(p, q), 1.0), 1e-12);
             assertNull(q.grad());

@@ -21,14 +21,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rcnn4j.autograd.Live;
-import org.rcnn4j.autograd.Losses;
-import org.rcnn4j.autograd.Nn;
-import org.rcnn4j.autograd.Ops;
-import org.rcnn4j.autograd.Reduction;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.cuda.CudaDevice;
+import org.rcnn4j.nn.functional.Functional;
+import org.rcnn4j.nn.functional.LossFunctions;
+import org.rcnn4j.nn.functional.Reduction;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CudaTestSupport;
@@ -112,12 +112,12 @@ class TrainerTest {
                     y[i * 3 + j] = x[i * 4 + j] - 0.5 * x[i * 4 + (j + 1) % 4] + 0.1 * j;
                 }
             }
-            Var pred = Nn.linear(Var.fromHost(b, host(dtype, x, 8, 4)), m.get("fc.weight"), m.get("fc.bias"));
+            Var pred = Functional.linear(Var.fromHost(b, host(dtype, x, 8, 4)), m.get("fc.weight"), m.get("fc.bias"));
             Var target = Var.fromHost(b, host(dtype, y, 8, 3));
-            Var diff = Ops.sub(pred, target);
+            Var diff = TensorMath.sub(pred, target);
             Map<String, Var> losses = new LinkedHashMap<>();
-            losses.put("loss_mse", Ops.mean(Ops.mul(diff, diff)));
-            losses.put("loss_smooth_l1", Losses.smoothL1(pred, target, 1.0 / 9, Reduction.MEAN));
+            losses.put("loss_mse", TensorMath.mean(TensorMath.mul(diff, diff)));
+            losses.put("loss_smooth_l1", LossFunctions.smoothL1(pred, target, 1.0 / 9, Reduction.MEAN));
             return losses;
         };
     }
@@ -196,7 +196,7 @@ class TrainerTest {
         TrainStep failing = (step, rng) -> {
             Map<String, Var> losses = normal.losses(step, rng);
             if (step >= 4) {
-                losses.put("loss_smooth_l1", Ops.mul(losses.get("loss_smooth_l1"), Double.NaN));
+                losses.put("loss_smooth_l1", TensorMath.mul(losses.get("loss_smooth_l1"), Double.NaN));
             }
             return losses;
         };
@@ -231,7 +231,7 @@ class TrainerTest {
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> new Trainer(m, options(3)).train((step, rng) -> {
                     Map<String, Var> losses = normal.losses(step, rng);
-                    losses.put("loss_mse", Ops.mul(losses.get("loss_mse"), Double.POSITIVE_INFINITY));
+                    losses.put("loss_mse", TensorMath.mul(losses.get("loss_mse"), Double.POSITIVE_INFINITY));
                     return losses;
                 }));
         assertEquals(0, e.step());

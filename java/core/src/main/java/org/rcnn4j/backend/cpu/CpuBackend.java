@@ -1,10 +1,18 @@
 package org.rcnn4j.backend.cpu;
 
+import org.rcnn4j.backend.AvgPool;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Boxes;
 import org.rcnn4j.backend.Channels;
 import org.rcnn4j.backend.Conv;
+import org.rcnn4j.backend.Convert;
+import org.rcnn4j.backend.Elementwise;
+import org.rcnn4j.backend.Gather;
 import org.rcnn4j.backend.Linalg;
+import org.rcnn4j.backend.Losses;
+import org.rcnn4j.backend.MaskTargets;
+import org.rcnn4j.backend.MaxPool;
+import org.rcnn4j.backend.Reduce;
 import org.rcnn4j.backend.Roi;
 import org.rcnn4j.tensor.Tensor;
 
@@ -19,10 +27,24 @@ public final class CpuBackend implements Backend {
     private final Conv conv = new ConvCpu();
     private final Channels channels = new ChannelsCpu();
     private final Linalg linalg = new LinalgCpu();
+    private final Elementwise elementwise = new ElementwiseCpu();
+    private final Reduce reduce = new ReduceCpu();
+    private final Gather gather = new GatherCpu();
+    private final Losses losses = new LossesCpu();
+    private final MaxPool maxPool = new MaxPoolCpu();
+    private final AvgPool avgPool = new AvgPoolCpu();
+    private final Convert convert = new ConvertCpu();
+    private final MaskTargets maskTargets = new MaskTargetsCpu(roi);
 
     @Override
     public String name() {
         return "cpu";
+    }
+
+    @Override
+    public String describe() {
+        return "pure Java, " + Runtime.getRuntime().availableProcessors() + " processors, common pool "
+                + "parallelism " + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
     }
 
     @Override
@@ -58,5 +80,45 @@ public final class CpuBackend implements Backend {
     @Override
     public Linalg linalg() {
         return linalg;
+    }
+
+    @Override
+    public Elementwise elementwise() {
+        return elementwise;
+    }
+
+    @Override
+    public Reduce reduce() {
+        return reduce;
+    }
+
+    @Override
+    public Gather gather() {
+        return gather;
+    }
+
+    @Override
+    public Losses losses() {
+        return losses;
+    }
+
+    @Override
+    public MaxPool maxPool() {
+        return maxPool;
+    }
+
+    @Override
+    public AvgPool avgPool() {
+        return avgPool;
+    }
+
+    @Override
+    public MaskTargets maskTargets() {
+        return maskTargets;
+    }
+
+    @Override
+    public Convert convert() {
+        return convert;
     }
 }

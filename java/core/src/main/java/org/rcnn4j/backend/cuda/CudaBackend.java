@@ -1,20 +1,29 @@
 package org.rcnn4j.backend.cuda;
 
+import org.rcnn4j.backend.AvgPool;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Boxes;
 import org.rcnn4j.backend.Channels;
 import org.rcnn4j.backend.Conv;
+import org.rcnn4j.backend.Convert;
+import org.rcnn4j.backend.Elementwise;
+import org.rcnn4j.backend.Gather;
 import org.rcnn4j.backend.Linalg;
+import org.rcnn4j.backend.Losses;
+import org.rcnn4j.backend.MaskTargets;
+import org.rcnn4j.backend.MaxPool;
+import org.rcnn4j.backend.Reduce;
 import org.rcnn4j.backend.Roi;
-import org.rcnn4j.tensor.Tensor;
-
+import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.CudaUnavailableException;
+import org.rcnn4j.tensor.Tensor;
 
 /**
  * rcnn4j's CUDA kernels on one device, real ("cuda") or emulated on the CPU ("cuda-emu"). Each family of ops is a
  * class named after it (BoxesCuda), which delegates to the classes named after its kernels (NmsCuda beside nms.cu
- * and NmsKernels).
+ * and NmsKernels). The families with F32 kernels only (elementwise, reduce, gather, losses, max_pool) run other
+ * operands, such as the F64 tensors of the gradient checks, through the CPU backend's family on host copies.
  *
  * <p>The device is process-wide: closing a backend frees nothing global (tensors a backend returned are closed
  * by their owners).
@@ -26,6 +35,14 @@ public final class CudaBackend implements Backend {
     private final ConvCuda conv;
     private final ChannelsCuda channels;
     private final LinalgCuda linalg;
+    private final Elementwise elementwise;
+    private final Reduce reduce;
+    private final Gather gather;
+    private final Losses losses;
+    private final MaxPool maxPool;
+    private final AvgPool avgPool;
+    private final MaskTargets maskTargets;
+    private final Convert convert;
 
     /**
      * The backend on device 0, real or emulated.
@@ -51,6 +68,15 @@ public final class CudaBackend implements Backend {
         this.conv = new ConvCuda(device);
         this.channels = new ChannelsCuda(device);
         this.linalg = new LinalgCuda(device);
+        CpuBackend host = new CpuBackend();
+        this.elementwise = new ElementwiseCuda(device, host.elementwise());
+        this.reduce = new ReduceCuda(device, host.reduce());
+        this.gather = new GatherCuda(device, host.gather());
+        this.losses = new LossesCuda(device, host.losses());
+        this.maxPool = new MaxPoolCuda(device, host.maxPool());
+        this.avgPool = new AvgPoolCuda(device, host.avgPool());
+        this.convert = new ConvertCuda(device, host.convert());
+        this.maskTargets = new MaskTargetsCuda(device, roi);
     }
 
     public CudaDevice device() {
@@ -75,6 +101,21 @@ public final class CudaBackend implements Backend {
     @Override
     public void synchronize() {
         device.synchronize();
+    }
+
+    @Override
+    public String describe() {
+        if (device.isEmulated()) {
+            return "rcnn4j's CUDA kernels on the CPU emulation of CUDA (slow; for testing)";
+        }
+        return device.name() + " (compute capability " + device.computeCapabilityMajor() + "."
+                + device.computeCapabilityMinor() + ", " + device.multiprocessorCount() + " SMs)";
+    }
+
+    /** Device time between CUDA events recorded around the work on rcnn4j's stream. */
+    @Override
+    public double elapsedMillis(Runnable work) {
+        return device.elapsedMillis(work);
     }
 
     /** Frees nothing: the device, its stream and cached memory are shared by the whole process. */
@@ -110,5 +151,45 @@ public final class CudaBackend implements Backend {
     @Override
     public Linalg linalg() {
         return linalg;
+    }
+
+    @Override
+    public Elementwise elementwise() {
+        return elementwise;
+    }
+
+    @Override
+    public Reduce reduce() {
+        return reduce;
+    }
+
+    @Override
+    public Gather gather() {
+        return gather;
+    }
+
+    @Override
+    public Losses losses() {
+        return losses;
+    }
+
+    @Override
+    public MaxPool maxPool() {
+        return maxPool;
+    }
+
+    @Override
+    public AvgPool avgPool() {
+        return avgPool;
+    }
+
+    @Override
+    public MaskTargets maskTargets() {
+        return maskTargets;
+    }
+
+    @Override
+    public Convert convert() {
+        return convert;
     }
 }

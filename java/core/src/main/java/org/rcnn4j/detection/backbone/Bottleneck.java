@@ -1,13 +1,13 @@
 package org.rcnn4j.detection.backbone;
 
 import org.rcnn4j.detection.Norm;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.ReLU;
 import org.rcnn4j.nn.Sequential;
+import org.rcnn4j.nn.functional.TensorMath;
 
 /**
  * torchvision.models.resnet.Bottleneck (v1.5: the stride on the 3x3 conv): conv1 1x1, bn1, conv2 3x3, bn2,
@@ -37,10 +37,10 @@ public final class Bottleneck extends Module implements Layer {
     /** relu(bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(x))))))) + downsample(x)). */
     @Override
     public Var forward(Var x) {
-        Var y = Ops.relu(run("bn1", run("conv1", x)));
-        y = Ops.relu(run("bn2", run("conv2", y)));
+        Var y = TensorMath.relu(run("bn1", run("conv1", x)));
+        y = TensorMath.relu(run("bn2", run("conv2", y)));
         y = run("bn3", run("conv3", y));
         Var identity = children().containsKey("downsample") ? run("downsample", x) : x;
-        return Ops.relu(Ops.add(y, identity));
+        return TensorMath.relu(TensorMath.add(y, identity));
     }
 }

@@ -5,14 +5,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rcnn4j.autograd.Nn;
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Conv2dNormActivation;
 import org.rcnn4j.nn.Init;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.ModuleList;
+import org.rcnn4j.nn.functional.Functional;
+import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -61,15 +61,15 @@ public final class FeaturePyramidNetwork extends Module {
         results[top] = layerBlocks.get(top).forward(lastInner);
         for (int i = top - 1; i >= 0; i--) {
             Var lateral = innerBlocks.get(i).forward(x.get(i));
-            Var topDown = Nn.upsampleNearest(lastInner, lateral.shape()[2], lateral.shape()[3]);
-            lastInner = Ops.add(lateral, topDown);
+            Var topDown = Functional.upsampleNearest(lastInner, lateral.shape()[2], lateral.shape()[3]);
+            lastInner = TensorMath.add(lateral, topDown);
             results[i] = layerBlocks.get(i).forward(lastInner);
         }
         LinkedHashMap<String, Var> out = new LinkedHashMap<>();
         for (int i = 0; i < levels(); i++) {
             out.put(names.get(i), results[i]);
         }
-        out.put("pool", Nn.maxPool2d(results[top], 1, 2, 0));
+        out.put("pool", Functional.maxPool2d(results[top], 1, 2, 0));
         return out;
     }
 

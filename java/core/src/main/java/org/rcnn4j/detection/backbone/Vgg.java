@@ -1,6 +1,5 @@
 package org.rcnn4j.detection.backbone;
 
-import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.AdaptiveAvgPool2d;
 import org.rcnn4j.nn.Conv2d;
@@ -12,6 +11,7 @@ import org.rcnn4j.nn.MaxPool2d;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.ReLU;
 import org.rcnn4j.nn.Sequential;
+import org.rcnn4j.nn.functional.TensorMath;
 
 /**
  * torchvision.models.vgg16 (configuration D, no batch norm): features (3x3 convs + ReLU, a 2x2 max pool after
@@ -56,7 +56,7 @@ public final class Vgg extends Module {
     /** features, avgpool, flatten, classifier: logits [N, num_classes] for images [N, 3, H, W]. */
     public Var forward(Var images) {
         Var x = ((Layer) get("avgpool")).forward(features.forward(images));
-        return classifier.forward(Ops.flatten(x, 1));
+        return classifier.forward(TensorMath.flatten(x, 1));
     }
 
     public Sequential features() {

@@ -1,0 +1,171 @@
+package org.rcnn4j.backend.cuda;
+
+import org.rcnn4j.backend.Gather;
+import org.rcnn4j.backend.OpChecks;
+import org.rcnn4j.cuda.CudaDevice;
+import org.rcnn4j.cuda.kernels.GatherKernels;
+import org.rcnn4j.tensor.DType;
+import org.rcnn4j.tensor.Shapes;
+import org.rcnn4j.tensor.Tensor;
+
+/**
+ * The gather family on the device: concat and slices are device-to-device copies (any dtype), index_select and
+ * its adjoint run cuda/gather.cu (F32). Other operands take the CPU family on host copies. index_select reads its
+ * index back to check it (one small copy); indexAdd trusts the index (the adjoint of a checked index_select).
+ */
+final class GatherCuda implements Gather {
+    private final CudaDevice device;
+    private final Gather host;
+
+    GatherCuda(CudaDevice device, Gather host) {
+        this.device = device;
+        this.host = host;
+    }
+
+    private static boolean allDevice(Tensor[] ts) {
+        for (Tensor t : ts) {
+            if (t == null || !t.isDevice()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public Tensor concat(Tensor[] parts, int[] shape) {
+        OpChecks.notNull("tensors", parts);
+        if (parts.length == 0 || !allDevice(parts)) {
+            return HostFallback.run(device, h -> host.concat(h, shape), parts);
+        }
+        long total = 0;
+        for (Tensor p : parts) {
+            OpChecks.sameDType("tensors", p, "the first tensor", parts[0]);
+            total += p.numel();
+        }
+        if (total != Shapes.numel(shape)) {
+            throw new IllegalArgumentException("shape: expected " + total + " elements (the parts' total), got "
+                    + Shapes.format(shape));
+        }
+        int bytes = parts[0].dtype().bytes();
+        return DeviceOutputs.filled(device, parts[0].dtype(), shape, out -> {
+            long at = 0;
+            for (Tensor p : parts) {
+                long n = (long) p.numel() * bytes;
+                if (n > 0) {
+                    device.copyDeviceToDevice(out.deviceBuffer().slice(at, n), p.deviceBuffer(), n);
+                }
+                at += n;
+            }
+        });
+    }
+
+    @Override
+    public Tensor slice(Tensor t, long offset, int[] shape) {
+        OpChecks.notNull("t", t);
+        if (!t.isDevice()) {
+            return HostFallback.run(device, h -> host.slice(h[0], offset, shape), t);
+        }
+        if (offset < 0 || offset + Shapes.numel(shape) > t.numel()) {
+            throw new IllegalArgumentException("offset: elements [" + offset + ", " + (offset + Shapes.numel(shape))
+                    + ") outside the tensor's " + t.numel());
+        }
+        int bytes = t.dtype().bytes();
+        return DeviceOutputs.filled(device, t.dtype(), shape, out -> {
+            long n = (long) out.numel() * bytes;
+            if (n > 0) {
+                device.copyDeviceToDevice(out.deviceBuffer(), t.deviceBuffer().slice(offset * bytes, n), n);
+            }
+        });
+    }
+
+    @Override
+    public Tensor indexSelect(Tensor x, Tensor index) {
+        OpChecks.floating("input", x);
+        OpChecks.notNull("index", index);
+        if (!DeviceF32.all(x)) {
+            return HostFallback.run(device, h -> host.indexSelect(h[0], h[1]), x, index);
+        }
+        if (x.dim() == 0) {
+            throw new IllegalArgumentException("input: expected a tensor with a dim 0, got a 0-dim tensor");
+        }
+        // read back and checked like the CPU's (one small copy): a bad index must fail here, naming itself
+        long[] checked = OpChecks.indexValues(Transfers.toHost(device, index), x.size(0));
+        int[] outShape = x.shape();
+        outShape[0] = checked.length;
+        int row = x.numel() / Math.max(1, x.size(0));
+        return withDeviceIndex(index, idx -> DeviceF32.run(device, DType.F32, outShape, (d, o) ->
+                GatherKernels.rows(d, x.deviceBuffer(), idx.deviceBuffer(), o.deviceBuffer(), idx.numel(), row)));
+    }
+
+    @Override
+    public Tensor indexAdd(Tensor g, Tensor index, int rows) {
+        OpChecks.floating("grad", g);
+        OpChecks.index("index", index);
+        if (g.dim() == 0 || g.size(0) != index.numel()) {
+            throw new IllegalArgumentException("grad: expected [" + index.numel() + ", ...] (one row per index), got "
+                    + Shapes.format(g.shape()));
+        }
+        if (!DeviceF32.all(g)) {
+            return HostFallback.run(device, h -> host.indexAdd(h[0], h[1], rows), g, index);
+        }
+        int[] shape = g.shape();
+        shape[0] = rows;
+        int row = g.numel() / Math.max(1, g.size(0));
+        return withDeviceIndex(index, idx -> {
+            Tensor out = Transfers.zeros(device, DType.F32, shape);
+            try {
+                GatherKernels.scatterAddRows(device, g.deviceBuffer(), idx.deviceBuffer(), out.deviceBuffer(),
+                        idx.numel(), row);
+                return out;
+            } catch (RuntimeException e) {
+                out.close();
+                throw e;
+            }
+        });
+    }
+
+    /** Runs op with the index as a device I64 tensor: itself when it is one, else a temporary converted copy. */
+    private Tensor withDeviceIndex(Tensor index, java.util.function.Function<Tensor, Tensor> op) {
+        if (index.isDevice() && index.dtype() == DType.I64) {
+            return op.apply(index);
+        }
+        Tensor h = Transfers.toHost(device, index);
+        long[] v = new long[h.numel()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = h.getLong(i);
+        }
+        try (Tensor idx = Transfers.toDevice(device, Tensor.ofLongs(v, v.length))) {
+            return op.apply(idx);
+        }
+    }
+
+    @Override
+    public Tensor take(Tensor x, Tensor index) {
+        OpChecks.floating("input", x);
+        OpChecks.dtype("index", index, DType.I64);
+        OpChecks.dims("index", index, 1, "[K]");
+        if (!DeviceF32.all(x) || !index.isDevice()) {
+            return HostFallback.run(device, h -> host.take(h[0], h[1]), x, index);
+        }
+        return DeviceF32.run(device, DType.F32, new int[] {index.numel()}, (d, o) -> GatherKernels.rows(d,
+                x.deviceBuffer(), index.deviceBuffer(), o.deviceBuffer(), index.numel(), 1));
+    }
+
+    @Override
+    public void copyInto(Tensor src, Tensor dst) {
+        OpChecks.notNull("src", src);
+        OpChecks.notNull("dst", dst);
+        OpChecks.sameDType("src", src, "dst", dst);
+        DeviceChecks.requireDevice("dst", dst);
+        if (src.numel() != dst.numel()) {
+            throw new IllegalArgumentException("src: expected " + dst.numel() + " elements (dst's), got "
+                    + src.numel());
+        }
+        if (src.isHost()) {
+            device.copyHostToDevice(dst.deviceBuffer(), src.hostData(), 0, src.numel());
+        } else {
+            device.copyDeviceToDevice(dst.deviceBuffer(), src.deviceBuffer(), (long) src.numel() * src.dtype()
+                    .bytes());
+        }
+    }
+}

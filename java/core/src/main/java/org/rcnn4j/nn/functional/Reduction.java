@@ -1,0 +1,6 @@
+package org.rcnn4j.nn.functional;
+
+/** How a loss reduces its per-element values (torch's reduction=). */
+public enum Reduction {
+    SUM, MEAN
+}

@@ -157,7 +157,8 @@ final class FastRcnnCommand {
                     o.steps(), o.batch(), schedule.describe());
             long tt = System.nanoTime();
             try (DetectorStep step = FastRcnnSteps.step(model, train, trainProposals, o.batch(), o.seed(), 0.5)) {
-                history = new Trainer(model.trainableVars(), topts).train(step);
+                history = new Trainer(model.trainableVars(), topts)
+                        .withState(DetectorTraining.untrainedState(model)).train(step);
             } catch (IOException e) {
                 throw new UsageException(NAME + ": cannot write to " + o.out() + ": " + Main.describe(e));
             }

@@ -42,7 +42,8 @@ final class DetectCommand {
                 model.safetensors they write names its model and classes). Writes DIR/<image name>.png with the
                 detections scoring at least T drawn (default 0.5), and DIR/detections.json: every detection the
                 model keeps (score >= --box-score-thresh) in COCO's results format, image_id = the image's
-                position in the list (1-based).
+                position in the list (1-based). Images that share a name (a/x.png b/x.png, x.png x.jpg) get
+                their own pictures: the later ones x-2.png, x-3.png...; each line printed names its picture.
                 """ + BoxInferenceArgs.help();
     }
 
@@ -85,10 +86,11 @@ final class DetectCommand {
             model.to(backend);
             try {
                 Files.createDirectories(dir);
+                List<String> names = OutputNames.stems(files.stream().map(Path::of).toList());
                 for (int i = 0; i < images.size(); i++) {
                     ImageDetections d = model.detect(List.of(images.get(i))).get(0);
                     results.addAll(DetectionResults.of(i + 1, d, labels, results.size() + 1));
-                    Path png = dir.resolve(stem(Path.of(files.get(i))) + ".png");
+                    Path png = dir.resolve(names.get(i) + ".png");
                     DetectionPictures.write(png, images.get(i), d, file.classNames(), threshold, 1);
                     int shown = 0;
                     for (float s : d.scores().floats()) {
@@ -106,11 +108,5 @@ final class DetectCommand {
         }
         out.println("wrote " + dir.resolve("detections.json"));
         return Main.OK;
-    }
-
-    private static String stem(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
     }
 }

@@ -1,7 +1,6 @@
 package org.rcnn4j.coco;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,12 +12,15 @@ import org.rcnn4j.io.Json;
 final class CocoJson {
     private final String source;
 
+    /** Largest COCO file read (instances_train2017.json is 448 MB; Java strings end at 2 GiB). */
+    static final long MAX_BYTES = 1L << 30;
+
     CocoJson(String source) {
         this.source = source;
     }
 
     static Object parseFile(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text = org.rcnn4j.io.InputFiles.readUtf8(file, MAX_BYTES);
         return parse(text, file.toString());
     }
 

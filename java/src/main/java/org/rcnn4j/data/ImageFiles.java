@@ -7,7 +7,6 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.rcnn4j.tensor.Tensor;
@@ -27,9 +26,7 @@ public final class ImageFiles {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true"); // decoding never needs a display
         }
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "image file not found");
-        }
+        org.rcnn4j.io.InputFiles.requireRegular(file);
         BufferedImage img;
         try {
             img = ImageIO.read(file.toFile());

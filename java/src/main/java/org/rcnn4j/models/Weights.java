@@ -57,6 +57,7 @@ public final class Weights {
 
     public static WeightFile read(Path path) throws IOException {
         byte[] head;
+        org.rcnn4j.io.InputFiles.requireRegular(path); // a FIFO or device would block or never end
         try (InputStream in = Files.newInputStream(path)) {
             head = in.readNBytes(4);
         }

@@ -22,6 +22,15 @@ class CocoIoTest {
         return HEAD + "{\"id\":7,\"image_id\":1,\"category_id\":3,\"bbox\":[1,2,3,4],\"area\":12," + fields + "}]}";
     }
 
+    /** Issue 17, item 7: a name twice in one object is an error naming it, not "the last one wins". */
+    @Test
+    void aDuplicatedNameIsRefused() {
+        CocoFormatException e = assertThrows(CocoFormatException.class,
+                () -> CocoDataset.parse(ann("\"iscrowd\":0,\"bbox\":[5,5,5,5]"), "gt.json"));
+        assertTrue(e.getMessage().startsWith("gt.json: ") && e.getMessage().contains("duplicated name \"bbox\""),
+                e.getMessage());
+    }
+
     @Test
     void readsPolygonsUncompressedAndCompressedRle() {
         CocoDataset d = CocoDataset.parse(HEAD
@@ -54,8 +63,14 @@ class CocoIoTest {
         "\"iscrowd\":2 | annotation 7: \"iscrowd\" must be 0 or 1",
     })
     void malformedAnnotationsNameFileIdAndReason(String fields, String message) {
-        String json = ann(fields).replace("\"image_id\":1,\"category_id\":3,\"bbox\":[1,2,3,4],\"area\":12,"
-                + fields, "\"area\":12,\"image_id\":1,\"category_id\":3,\"bbox\":[1,2,3,4]," + fields);
+        // the fields given replace the base annotation's (a name twice in one object is itself an error)
+        StringBuilder base = new StringBuilder("{\"id\":7,");
+        for (String kv : new String[] {"\"image_id\":1", "\"category_id\":3", "\"bbox\":[1,2,3,4]"}) {
+            if (!fields.contains(kv.substring(0, kv.indexOf(':') + 1))) {
+                base.append(kv).append(',');
+            }
+        }
+        String json = HEAD + base + "\"area\":12," + fields + "}]}";
         CocoFormatException e = assertThrows(CocoFormatException.class, () -> CocoDataset.parse(json, "gt.json"));
         assertTrue(e.getMessage().startsWith("gt.json: "), e.getMessage());
         assertTrue(e.getMessage().contains(message), () -> e.getMessage() + " should contain " + message);

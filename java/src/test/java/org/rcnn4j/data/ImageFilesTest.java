@@ -45,7 +45,7 @@ class ImageFilesTest {
     void aMissingFileIsNamed() {
         Path f = dir.resolve("nope.png");
         IOException e = assertThrows(IOException.class, () -> ImageFiles.read(f));
-        assertTrue(e.getMessage().contains("nope.png") && e.getMessage().contains("not found"), e.getMessage());
+        assertTrue(e.getMessage().contains("nope.png") && e.getMessage().contains("no such file"), e.getMessage());
     }
 
     @Test

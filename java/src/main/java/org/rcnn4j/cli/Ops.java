@@ -28,6 +28,9 @@ final class Ops {
 
     private static final Map<String, OpSpec> OPS = build();
 
+    /** roi_align's largest sampling_ratio: each output bin averages its square of samples. */
+    static final int MAX_SAMPLING_RATIO = 64;
+
     private Ops() {
     }
 
@@ -186,8 +189,8 @@ final class Ops {
                 List.of(param("output_size", null, "h,w (or one integer)", ParamParsers.pair(1)),
                         param("spatial_scale", "1.0", "box coordinates times this give map coordinates",
                                 ParamParsers.positiveFloat()),
-                        param("sampling_ratio", "-1", "samples per bin side; <= 0: adaptive",
-                                ParamParsers.anyInt()),
+                        param("sampling_ratio", "-1", "samples per bin side (at most 64: a bin takes its "
+                                + "square); <= 0: adaptive", ParamParsers.intAtMost(MAX_SAMPLING_RATIO)),
                         param("aligned", "false", "shift boxes by -0.5 pixel", ParamParsers.bool())),
                 List.of(TensorSpec.out("output", "[K,C,h,w]", OUT_FLOAT, "pooled features"),
                         TensorSpec.out("grad_input", "[N,C,H,W]", OUT_FLOAT, "with grad_output only")),

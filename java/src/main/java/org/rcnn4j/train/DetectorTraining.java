@@ -45,6 +45,9 @@ public final class DetectorTraining {
         public LrSchedule schedule() {
             int[] m = milestones != null ? milestones
                     : new int[] {(int) Math.round(steps * 0.7), (int) Math.round(steps * 0.9)};
+            if (milestones == null && m[0] == m[1]) {
+                m = new int[] {m[0]}; // steps = 1: both round to 1, a milestone the run never reaches
+            }
             return LrSchedule.torchvision(lr, (int) Math.min(warmupIters, steps), m);
         }
     }

@@ -22,6 +22,27 @@ class CocoIoTest {
         return HEAD + "{\"id\":7,\"image_id\":1,\"category_id\":3,\"bbox\":[1,2,3,4],\"area\":12," + fields + "}]}";
     }
 
+    /** Issue 17, item 5: polygons and boxes millions of pixels out are refused at reading, naming the annotation. */
+    @Test
+    void coordinatesTooLargeToRasterizeAreRefused() {
+        for (String fields : List.of("\"segmentation\":[[0,0,4e8,0,4e8,4e8]]", "\"segmentation\":[[1e12,0,0,0,0,5]]",
+                "\"segmentation\":[[0,0,9e5,0,9e5,9e5,0,9e5]]")) {
+            CocoFormatException e = assertThrows(CocoFormatException.class, () -> CocoDataset.parse(ann(fields),
+                    "gt.json"));
+            assertTrue(e.getMessage().startsWith("gt.json: annotation 7") && e.getMessage().contains("too large"),
+                    e.getMessage());
+        }
+        String box = HEAD + "{\"id\":7,\"image_id\":1,\"category_id\":3,\"bbox\":[1,2,4e8,4],\"area\":12}]}";
+        CocoFormatException e = assertThrows(CocoFormatException.class, () -> CocoDataset.parse(box, "gt.json"));
+        assertTrue(e.getMessage().contains("bad bbox: too large"), e.getMessage());
+        IllegalArgumentException direct = assertThrows(IllegalArgumentException.class,
+                () -> MaskApi.fromPolygon(new double[] {0, 0, 1e12, 0, 0, 1e12}, 10, 10));
+        assertTrue(direct.getMessage().contains("too large"), direct.getMessage());
+        // a polygon around a 10000 x 10000 image is fine
+        assertEquals(10000L * 10000, MaskApi.fromPolygon(new double[] {-1, -1, 10001, -1, 10001, 10001, -1, 10001},
+                10000, 10000).area());
+    }
+
     /** Issue 17, item 7: a name twice in one object is an error naming it, not "the last one wins". */
     @Test
     void aDuplicatedNameIsRefused() {

@@ -14,6 +14,7 @@ import org.rcnn4j.coco.DetectionResults;
 import org.rcnn4j.coco.LabelMap;
 import org.rcnn4j.data.ImageFiles;
 import org.rcnn4j.models.GeneralizedRcnn;
+import org.rcnn4j.models.GeneralizedRcnnTransform;
 import org.rcnn4j.models.ImageDetections;
 import org.rcnn4j.models.ModelFile;
 import org.rcnn4j.tensor.Tensor;
@@ -77,6 +78,15 @@ final class DetectCommand {
             throw new UsageException("detect: " + Main.describe(e));
         }
         GeneralizedRcnn model = file.build();
+        for (int i = 0; i < images.size(); i++) { // torchvision fails on these inside interpolate; say which image
+            Tensor img = images.get(i);
+            try {
+                GeneralizedRcnnTransform.resizedSize(img.size(1), img.size(2), model.config().minSize(),
+                        model.config().maxSize());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("detect: " + files.get(i) + ": " + e.getMessage());
+            }
+        }
         boxInference.applyTo(model);
         model.eval();
         Headless.ensure();

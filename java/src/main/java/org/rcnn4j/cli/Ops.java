@@ -245,9 +245,17 @@ final class Ops {
                         param("image_width", null, "image width", ParamParsers.positiveInt()),
                         param("padding", "1", "mask border added before resizing", ParamParsers.nonNegativeInt())),
                 List.of(TensorSpec.out("masks", "[K,1,H,W]", OUT_FLOAT, "pasted masks, not thresholded")),
-                null, null,
+                (dims, p) -> {
+                    dims.bind("H", p.integer("image_height"), "--set image_height");
+                    dims.bind("W", p.integer("image_width"), "--set image_width");
+                }, null,
                 c -> {
                     Params p = c.params();
+                    long side = c.shape("masks")[3] + 2L * p.integer("padding");
+                    if ((double) c.shape("masks")[0] * side * side > OpRunner.MAX_ELEMENTS) { // masks padded to side^2 first
+                        throw new UsageException("paste_masks: --set padding=" + p.integer("padding") + " pads "
+                                + "the masks to " + side + " x " + side + ", more than a tensor holds");
+                    }
                     c.output("masks", c.phase("paste", () -> c.backend().pasteMasks(c.in("masks"), c.in("boxes"),
                             p.integer("image_height"), p.integer("image_width"), p.integer("padding"))));
                 });

@@ -111,6 +111,40 @@ class HardeningCommandTest {
                 .assertOk();
     }
 
+    @Test
+    void outputsLargerThanATensorAreRefusedBeforeTheOpRuns() throws Exception {
+        int n = 50_000;
+        float[] b = new float[n * 4];
+        for (int i = 0; i < n; i++) {
+            b[4 * i + 2] = 1 + i % 7;
+            b[4 * i + 3] = 1 + i % 5;
+        }
+        Path in = dir.resolve("iou.safetensors");
+        Safetensors.write(in, Map.of("boxes1", Tensor.ofFloats(b, n, 4), "boxes2", Tensor.ofFloats(b.clone(), n, 4)),
+                null);
+        Cli.run("op", "box_iou", "--in", in.toString()).assertUsageError("'iou'", "50000 x 50000", "2^31-17");
+        Path masks = Path.of(getClass().getResource("/examples/paste_masks.in.safetensors").toURI());
+        Cli.run("op", "paste_masks", "--in", masks.toString(), "--set", "image_height=20", "--set", "image_width=30",
+                "--set", "padding=1073741824").assertUsageError("padding=1073741824");
+        Cli.run("op", "paste_masks", "--in", masks.toString(), "--set", "image_height=2000000", "--set",
+                "image_width=30000").assertUsageError("'masks'");
+    }
+
+    /** An image that resizes to a zero side (torchvision fails inside interpolate): a usage error naming it. */
+    @Test
+    void extremeAspectRatiosAreNamed() throws Exception {
+        Module m = Models.create(Models.MASKRCNN_SMALL, ModelOptions.defaults().withNumClasses(3));
+        m.initialize(1);
+        Path model = dir.resolve("model.safetensors");
+        Safetensors.write(model, m.stateDict(), Map.of(ModelFile.MODEL_KEY, Models.MASKRCNN_SMALL,
+                ModelFile.CLASSES_KEY, Json.write(List.of("a", "b"))));
+        Path img = dir.resolve("thin.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(2000, 3,
+                java.awt.image.BufferedImage.TYPE_INT_RGB), "png", img.toFile());
+        Cli.run("detect", img.toString(), "--weights", model.toString(), "--out", dir.resolve("d").toString())
+                .assertUsageError(img.toString(), "3x2000 would be resized to 0x");
+    }
+
     /** --steps 1: the default milestones (70% and 90% of the steps) both round to 1; one is kept. */
     @Test
     void oneStepHasAValidSchedule() {

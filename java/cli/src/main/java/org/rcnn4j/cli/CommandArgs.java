@@ -115,7 +115,7 @@ final class CommandArgs {
         String v = values.get(name);
         double d;
         try {
-            d = Double.parseDouble(v.strip());
+            d = NumberSyntax.parseDouble(v);
         } catch (NumberFormatException e) {
             throw new UsageException(command + ": " + name + " must be a number, got '" + v + "'");
         }

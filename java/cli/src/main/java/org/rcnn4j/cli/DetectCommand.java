@@ -14,6 +14,7 @@ import org.rcnn4j.coco.DetectionResults;
 import org.rcnn4j.coco.LabelMap;
 import org.rcnn4j.data.ImageFiles;
 import org.rcnn4j.detection.GeneralizedRcnn;
+import org.rcnn4j.detection.GeneralizedRcnnTransform;
 import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.detector.DetectorWeights;
 import org.rcnn4j.tensor.Tensor;
@@ -43,7 +44,9 @@ final class DetectCommand {
                 (--weights maskrcnn.pth --model maskrcnn_resnet50_fpn). Writes DIR/<image name>.png with the
                 detections scoring at least T drawn (default 0.5), and DIR/detections.json: every detection the
                 model keeps (score >= --box-score-thresh) in COCO's results format, image_id = the image's
-                position in the list (1-based), category_id = the model's label (COCO's id for a .pth).
+                position in the list (1-based), category_id = the model's label (COCO's id for a .pth). Images
+                that share a name (a/x.png b/x.png, x.png x.jpg) get their own pictures: the later ones x-2.png,
+                x-3.png...; each line printed names its picture.
                 """ + ModelArgs.help() + BoxInferenceArgs.help();
     }
 
@@ -71,6 +74,15 @@ final class DetectCommand {
                 throw new UsageException("detect: cannot read image " + f + ": " + Main.describe(e));
             }
         }
+        for (int i = 0; i < images.size(); i++) { // torchvision fails on these inside interpolate; say which image
+            Tensor img = images.get(i);
+            try {
+                GeneralizedRcnnTransform.resizedSize(img.size(1), img.size(2), model.config().minSize(),
+                        model.config().maxSize());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("detect: " + files.get(i) + ": " + e.getMessage());
+            }
+        }
         boxInference.applyTo(model);
         model.eval();
         Headless.ensure();
@@ -80,10 +92,11 @@ final class DetectCommand {
             model.to(backend);
             try {
                 Files.createDirectories(dir);
+                List<String> names = OutputNames.stems(files.stream().map(Path::of).toList());
                 for (int i = 0; i < images.size(); i++) {
                     ImageDetections d = model.detect(List.of(images.get(i))).get(0);
                     results.addAll(DetectionResults.of(i + 1, d, labels, results.size() + 1));
-                    Path png = dir.resolve(stem(Path.of(files.get(i))) + ".png");
+                    Path png = dir.resolve(names.get(i) + ".png");
                     DetectionPictures.write(png, images.get(i), d, weights.classNames(), threshold, 1);
                     int shown = 0;
                     for (float s : d.scores().floats()) {
@@ -101,11 +114,5 @@ final class DetectCommand {
         }
         out.println("wrote " + dir.resolve("detections.json"));
         return Main.OK;
-    }
-
-    private static String stem(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
     }
 }

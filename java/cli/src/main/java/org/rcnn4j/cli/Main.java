@@ -37,7 +37,8 @@ public final class Main {
         try {
             return dispatch(a, out, err);
         } catch (UsageException e) {
-            err.println("rcnn4j: error: " + e.getMessage());
+            // one line whatever the arguments held (a quoted argument may contain a newline or escape codes)
+            err.println("rcnn4j: error: " + org.rcnn4j.io.Json.printable(String.valueOf(e.getMessage())));
             return USAGE;
         } catch (UnsupportedOperationException e) {
             err.println("rcnn4j: error: " + describe(e));
@@ -145,7 +146,7 @@ public final class Main {
                 sb.append(sb.length() == 0 ? "" : ": ").append(part);
             }
         }
-        return sb.toString().replace('\n', ' ');
+        return org.rcnn4j.io.Json.printable(sb.toString().replace('\n', ' '));
     }
 
     private static void debug(Throwable e, PrintStream err) {

@@ -22,6 +22,9 @@ import org.rcnn4j.tensor.Tensor;
  * Builds the structure only; no values are allocated.
  */
 final class ModelCommand {
+    /** The most classes --num-classes takes (the box predictor alone is then 5 x 1024 x this many floats). */
+    static final int MAX_CLASSES = 100_000;
+
     private ModelCommand() {
     }
 
@@ -88,7 +91,14 @@ final class ModelCommand {
                     }
                     try {
                         switch (a) {
-                            case "--num-classes" -> options = options.withNumClasses(integer(a, value));
+                            case "--num-classes" -> {
+                                int n = integer(a, value);
+                                if (n < 1 || n > MAX_CLASSES) {
+                                    throw new IllegalArgumentException("expected 1.." + MAX_CLASSES
+                                            + " (classes including the background), got " + value);
+                                }
+                                options = options.withNumClasses(n);
+                            }
                             case "--norm" -> {
                                 options = options.withNorm(Norm.parse(value));
                                 normGiven = true;
@@ -124,7 +134,12 @@ final class ModelCommand {
         if (!Models.hasBackboneNorm(name) && (normGiven || layersGiven)) {
             throw new UsageException("model: " + name + " has no backbone norm or trainable layers to choose");
         }
-        Module model = Models.create(name, options);
+        Module model;
+        try {
+            model = Models.create(name, options);
+        } catch (IllegalArgumentException e) { // sizes the options make too large
+            throw new UsageException("model: " + name + ": " + e.getMessage());
+        }
         if (weights != null) {
             return loadWeights(name, model, Path.of(weights), out, err);
         }
@@ -188,7 +203,7 @@ final class ModelCommand {
 
     private static int integer(String option, String value) {
         try {
-            return Integer.parseInt(value.strip());
+            return NumberSyntax.parseInt(value);
         } catch (NumberFormatException e) {
             throw new UsageException("model: " + option + " needs an integer, got '" + value + "'");
         }

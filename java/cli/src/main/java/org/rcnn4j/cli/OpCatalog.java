@@ -28,6 +28,9 @@ final class Ops {
 
     private static final Map<String, OpSpec> OPS = build();
 
+    /** roi_align's largest sampling_ratio: each output bin averages its square of samples. */
+    static final int MAX_SAMPLING_RATIO = 64;
+
     private Ops() {
     }
 
@@ -188,8 +191,8 @@ final class Ops {
                 List.of(param("output_size", null, "h,w (or one integer)", ParamParsers.pair(1)),
                         param("spatial_scale", "1.0", "box coordinates times this give map coordinates",
                                 ParamParsers.positiveFloat()),
-                        param("sampling_ratio", "-1", "samples per bin side; <= 0: adaptive",
-                                ParamParsers.anyInt()),
+                        param("sampling_ratio", "-1", "samples per bin side (at most 64: a bin takes its "
+                                + "square); <= 0: adaptive", ParamParsers.intAtMost(MAX_SAMPLING_RATIO)),
                         param("aligned", "false", "shift boxes by -0.5 pixel", ParamParsers.bool())),
                 List.of(TensorSpec.out("output", "[K,C,h,w]", OUT_FLOAT, "pooled features"),
                         TensorSpec.out("grad_input", "[N,C,H,W]", OUT_FLOAT, "with grad_output only")),
@@ -244,9 +247,17 @@ final class Ops {
                         param("image_width", null, "image width", ParamParsers.positiveInt()),
                         param("padding", "1", "mask border added before resizing", ParamParsers.nonNegativeInt())),
                 List.of(TensorSpec.out("masks", "[K,1,H,W]", OUT_FLOAT, "pasted masks, not thresholded")),
-                null, null,
+                (dims, p) -> {
+                    dims.bind("H", p.integer("image_height"), "--set image_height");
+                    dims.bind("W", p.integer("image_width"), "--set image_width");
+                }, null,
                 c -> {
                     Params p = c.params();
+                    long side = c.shape("masks")[3] + 2L * p.integer("padding");
+                    if ((double) c.shape("masks")[0] * side * side > OpRunner.MAX_ELEMENTS) { // masks padded to side^2 first
+                        throw new UsageException("paste_masks: --set padding=" + p.integer("padding") + " pads "
+                                + "the masks to " + side + " x " + side + ", more than a tensor holds");
+                    }
                     c.output("masks", c.phase("paste", () -> c.backend().roi().pasteMasks(c.in("masks"), c.in("boxes"),
                             p.integer("image_height"), p.integer("image_width"), p.integer("padding"))));
                 });

@@ -85,7 +85,7 @@ final class OpCommand {
 
     private static int repeat(String value) {
         try {
-            int n = Integer.parseInt(value.trim());
+            int n = NumberSyntax.parseInt(value);
             if (n >= 1 && n <= 1_000_000) {
                 return n;
             }

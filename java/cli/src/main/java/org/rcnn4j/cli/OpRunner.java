@@ -99,7 +99,53 @@ final class OpRunner {
         if (!derived) {
             derive(spec, dims, params);
         }
+        checkOutputSizes(spec, dims);
         return dims;
+    }
+
+    private static long times(long a, long b) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Largest tensor rcnn4j makes: an int index over its elements, and Java arrays, end here. */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 16;
+
+    /**
+     * Refuses, before anything runs, an output whose known dimensions already hold more elements than a tensor
+     * can (box_iou of 50,000 x 50,000 boxes), instead of an int overflow inside the op.
+     */
+    private static void checkOutputSizes(OpSpec spec, ShapeBinder dims) {
+        for (TensorSpec t : spec.outputs()) {
+            long n = 1;
+            StringBuilder product = new StringBuilder();
+            for (String tok : ShapeBinder.tokens(t.shape())) {
+                long v = 1;
+                for (String part : tok.split("\\*")) { // "4*C", "H*W*A": a product of numbers and names
+                    part = part.strip();
+                    if (!part.isEmpty() && part.chars().allMatch(Character::isDigit)) {
+                        v = times(v, Long.parseLong(part));
+                    } else if (dims.isBound(part)) {
+                        v = times(v, dims.get(part));
+                    } else {
+                        v = -1; // not known before the op runs ("...", a name only the op computes)
+                        break;
+                    }
+                }
+                if (v < 0) {
+                    continue;
+                }
+                n = times(n, v);
+                product.append(product.length() == 0 ? "" : " x ").append(v);
+            }
+            if (n > MAX_ELEMENTS) {
+                throw new UsageException(spec.name() + ": output '" + t.name() + "' " + t.shape() + " would hold "
+                        + product + " elements, more than a tensor holds (2^31-17)");
+            }
+        }
     }
 
     private static void derive(OpSpec spec, ShapeBinder dims, Params params) {

@@ -17,7 +17,7 @@ final class OptionValues {
     /** A 64-bit integer option. */
     static long longOf(String command, String name, String v) {
         try {
-            return Long.parseLong(v.strip());
+            return NumberSyntax.parseLong(v);
         } catch (NumberFormatException e) {
             throw new UsageException(command + ": " + name + " must be an integer, got '" + v + "'");
         }

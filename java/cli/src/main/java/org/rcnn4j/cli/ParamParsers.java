@@ -130,9 +130,12 @@ final class ParamParsers {
     static float parseFloat(String s) {
         float v;
         try {
-            v = Float.parseFloat(s.trim());
+            v = NumberSyntax.parseFloat(s);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected a number, got '" + s + "'");
+            if (s.strip().toLowerCase(Locale.ROOT).matches("[+-]?(nan|inf|infinity)")) {
+                throw new IllegalArgumentException("expected a finite number, got " + s);
+            }
+            throw new IllegalArgumentException("expected a number (decimal digits), got '" + s + "'");
         }
         if (!Float.isFinite(v)) {
             throw new IllegalArgumentException("expected a finite number, got " + s);
@@ -142,9 +145,22 @@ final class ParamParsers {
 
     static int parseInt(String s) {
         try {
-            return Integer.parseInt(s.trim());
+            return NumberSyntax.parseInt(s);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected an integer, got '" + s + "'");
+            throw new IllegalArgumentException(NumberSyntax.isInteger(s.strip())
+                    ? "expected an integer in [" + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "], got " + s
+                    : "expected an integer, got '" + s + "'");
         }
+    }
+
+    /** An integer of at most {@code max} (an op's cost grows with it). */
+    static Function<String, Object> intAtMost(int max) {
+        return s -> {
+            int v = parseInt(s);
+            if (v > max) {
+                throw new IllegalArgumentException("expected an integer <= " + max + ", got " + s);
+            }
+            return v;
+        };
     }
 }

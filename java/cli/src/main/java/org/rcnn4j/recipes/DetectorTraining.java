@@ -6,19 +6,24 @@ import org.rcnn4j.train.ProgressBar;
 import org.rcnn4j.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.rcnn4j.autograd.Var;
 import org.rcnn4j.data.Dataset;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ModelFile;
+import org.rcnn4j.io.DirectoryLock;
+import org.rcnn4j.nn.Module;
 
 /**
  * The training recipe shared by {@code rcnn4j demo} and {@code rcnn4j train}: SGD with momentum and weight decay,
  * torchvision's linear warm-up then step decay (x0.1 at 70% and 90% of the steps unless given), horizontal flips,
  * optional gradient clipping; a checkpoint (DIR/checkpoint.safetensors) every {@code checkpointEvery} steps and at
  * the end, a per-step log (DIR/train.log), a progress bar on stderr, the loss curves (DIR/training-curve.png), and
- * the trained model with its class names (DIR/model.safetensors, what {@code --weights} takes).
+ * the trained model with its class names (DIR/model.safetensors, what {@code --weights} takes). A run holds
+ * {@link DirectoryLock} on DIR: a second run into the same DIR refuses.
  */
 public final class DetectorTraining {
     public static final String CHECKPOINT = "checkpoint.safetensors";
@@ -44,6 +49,9 @@ public final class DetectorTraining {
         public LrSchedule schedule() {
             int[] m = milestones != null ? milestones
                     : new int[] {(int) Math.round(steps * 0.7), (int) Math.round(steps * 0.9)};
+            if (milestones == null && m[0] == m[1]) {
+                m = new int[] {m[0]}; // steps = 1: both round to 1, a milestone the run never reaches
+            }
             return LrSchedule.torchvision(lr, (int) Math.min(warmupIters, steps), m);
         }
     }
@@ -58,7 +66,13 @@ public final class DetectorTraining {
             throw new IllegalArgumentException("the model has " + (model.numClasses() - 1) + " classes, the data "
                     + classNames.size());
         }
-        Files.createDirectories(dir);
+        try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+            return runLocked(model, modelName, classNames, data, s, dir, resume, progress);
+        }
+    }
+
+    private static Trainer.History runLocked(GeneralizedRcnn model, String modelName, List<String> classNames,
+            Dataset data, Settings s, Path dir, Path resume, PrintStream progress) throws IOException {
         model.train(true);
         Trainer.Options options = Trainer.Options.of(modelName, s.steps(), s.schedule())
                 .withSgd(s.momentum(), s.weightDecay())
@@ -67,7 +81,11 @@ public final class DetectorTraining {
                 .withLog(dir.resolve(LOG))
                 .withSeed(s.seed())
                 .withProgress(ProgressBar.Mode.AUTO);
-        Trainer trainer = new Trainer(model.trainableVars(), options).progressTo(progress);
+        Trainer trainer = new Trainer(model.trainableVars(), options).withState(untrainedState(model))
+                .withSetting("batch_size", Integer.toString(s.batchSize()))
+                .withSetting("flip_probability", Double.toString(s.flipProbability()))
+                .withSetting("dataset_size", Integer.toString(data.size()))
+                .progressTo(progress);
         Trainer.History history;
         try (DetectorStep step = new DetectorStep(model, data, s.batchSize(), s.seed(), s.flipProbability())) {
             history = resume == null ? trainer.train(step) : trainer.resume(resume, step);
@@ -77,5 +95,20 @@ public final class DetectorTraining {
             TrainingCurve.write(dir.resolve(CURVE), modelName + " training", history);
         }
         return history;
+    }
+
+    /**
+     * The model's bound state that the optimizer does not train (buffers such as BatchNorm's running statistics,
+     * frozen parameters), by state_dict name: what a checkpoint must hold besides the trained parameters.
+     */
+    public static LinkedHashMap<String, Var> untrainedState(Module model) {
+        Map<String, Var> trained = model.trainableVars();
+        LinkedHashMap<String, Var> out = new LinkedHashMap<>();
+        model.stateEntries().forEach((k, e) -> {
+            if (!trained.containsKey(k)) {
+                out.put(k, e.var());
+            }
+        });
+        return out;
     }
 }

@@ -50,7 +50,8 @@ public final class FastRcnnRecipe {
             long seed, Trainer.Options options, PrintStream progress) throws IOException {
         model.train(true);
         try (DetectorStep step = FastRcnnSteps.step(model, scenes, proposals, batch, seed, FLIP_PROBABILITY)) {
-            return new Trainer(model.trainableVars(), options).progressTo(progress).train(step);
+            return new Trainer(model.trainableVars(), options).withState(DetectorTraining.untrainedState(model))
+                    .progressTo(progress).train(step);
         }
     }
 

@@ -1,7 +1,6 @@
 package org.rcnn4j.coco;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,12 +12,15 @@ import org.rcnn4j.io.Json;
 final class CocoJson {
     private final String source;
 
+    /** Largest COCO file read (instances_train2017.json is 448 MB; Java strings end at 2 GiB). */
+    static final long MAX_BYTES = 1L << 30;
+
     CocoJson(String source) {
         this.source = source;
     }
 
     static Object parseFile(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text = org.rcnn4j.io.InputFiles.readUtf8(file, MAX_BYTES);
         return parse(text, file.toString());
     }
 
@@ -104,7 +106,7 @@ final class CocoJson {
         throw error(where, "\"" + field + "\" must be 0 or 1, got " + describe(v));
     }
 
-    /** [x, y, w, h] with finite values and w, h >= 0. */
+    /** [x, y, w, h] with finite values, w, h >= 0, and small enough to rasterize. */
     double[] bbox(Object v, String where) {
         if (!(v instanceof List<?> l) || l.size() != 4) {
             throw error(where, "bad bbox: expected [x, y, w, h], got " + describe(v));
@@ -112,6 +114,10 @@ final class CocoJson {
         double[] b = numbers(v, where, "bbox");
         if (b[2] < 0 || b[3] < 0) {
             throw error(where, "bad bbox: negative width or height in " + describe(v));
+        }
+        long points = MaskApi.tracePoints(MaskApi.bboxPolygon(b));
+        if (points > MaskApi.MAX_TRACE_POINTS) { // a box is rasterized where a mask is needed
+            throw error(where, "bad bbox: " + MaskApi.tooLarge(points));
         }
         return b;
     }
@@ -133,6 +139,10 @@ final class CocoJson {
                 if (boxes ? xy.length != 4 : xy.length < 6 || xy.length % 2 != 0) {
                     throw error(where, "malformed segmentation: a polygon needs an even count of at least 6 "
                             + "numbers (x0, y0, x1, y1, ...), got " + xy.length);
+                }
+                long points = MaskApi.tracePoints(boxes ? MaskApi.bboxPolygon(xy) : xy);
+                if (points > MaskApi.MAX_TRACE_POINTS) {
+                    throw error(where, "segmentation polygon " + MaskApi.tooLarge(points));
                 }
                 out.add(xy);
             }
@@ -175,6 +185,6 @@ final class CocoJson {
             return "null";
         }
         String s = v instanceof String str ? "\"" + str + "\"" : Json.write(v);
-        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+        return Json.printable(s.length() > 60 ? s.substring(0, 57) + "..." : s);
     }
 }

@@ -16,6 +16,10 @@ public final class MaskApi {
      * and a pixel is inside where the traced boundary crosses its column between pixel centres.
      */
     public static Rle fromPolygon(double[] xy, int h, int w) {
+        long points = tracePoints(xy);
+        if (points > MAX_TRACE_POINTS) {
+            throw new IllegalArgumentException(tooLarge(points));
+        }
         int k = xy.length / 2;
         final double scale = 5;
         int[] x = new int[k + 1];
@@ -114,13 +118,53 @@ public final class MaskApi {
         return new Rle(h, w, Arrays.copyOf(b, bm));
     }
 
-    /** pycocotools' rleFrBbox: the box [x, y, w, h] rasterized as the polygon of its corners. */
-    public static Rle fromBbox(double[] bb, int h, int w) {
+    /**
+     * The most points {@link #fromPolygon} traces (pycocotools allocates them all): a polygon or box whose
+     * boundary, at 1/5 pixel, is longer than this (coordinates millions of pixels out) is refused instead of
+     * exhausting memory or overflowing int coordinates. A 10000 x 10000 image's border is 200,000 points.
+     */
+    public static final long MAX_TRACE_POINTS = 1L << 24;
+
+    /** How many boundary points {@link #fromPolygon} traces for {@code xy}; Long.MAX_VALUE past int coordinates. */
+    public static long tracePoints(double[] xy) {
+        int k = xy.length / 2;
+        if (k == 0) {
+            return 0;
+        }
+        long total = 0;
+        for (int j = 0; j < k; j++) {
+            int nj = (j + 1) % k;
+            double x0 = 5 * xy[2 * j] + .5;
+            double y0 = 5 * xy[2 * j + 1] + .5;
+            double x1 = 5 * xy[2 * nj] + .5;
+            double y1 = 5 * xy[2 * nj + 1] + .5;
+            if (!(Math.abs(x0) < Integer.MAX_VALUE && Math.abs(y0) < Integer.MAX_VALUE
+                    && Math.abs(x1) < Integer.MAX_VALUE && Math.abs(y1) < Integer.MAX_VALUE)) {
+                return Long.MAX_VALUE;
+            }
+            total += Math.max(Math.abs((long) x0 - (long) x1), Math.abs((long) y0 - (long) y1)) + 1;
+        }
+        return total;
+    }
+
+    /** The corners of a [x, y, w, h] box as the polygon {@link #fromBbox} rasterizes. */
+    public static double[] bboxPolygon(double[] bb) {
         double xs = bb[0];
         double xe = xs + bb[2];
         double ys = bb[1];
         double ye = ys + bb[3];
-        return fromPolygon(new double[] {xs, ys, xs, ye, xe, ye, xe, ys}, h, w);
+        return new double[] {xs, ys, xs, ye, xe, ye, xe, ys};
+    }
+
+    static String tooLarge(long points) {
+        return "too large to rasterize: its boundary traced at 1/5 pixel has "
+                + (points == Long.MAX_VALUE ? "more than 2^31" : Long.toString(points)) + " points, more than "
+                + MAX_TRACE_POINTS + " (coordinates far outside any image)";
+    }
+
+    /** pycocotools' rleFrBbox: the box [x, y, w, h] rasterized as the polygon of its corners. */
+    public static Rle fromBbox(double[] bb, int h, int w) {
+        return fromPolygon(bboxPolygon(bb), h, w);
     }
 
     /** pycocotools' rleMerge (union when intersect is false); masks of different sizes give an empty 0x0 mask. */

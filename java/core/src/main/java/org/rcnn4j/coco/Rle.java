@@ -162,8 +162,9 @@ public final class Rle {
                 }
                 int c = s.charAt(p) - 48;
                 if (c < 0 || c > 63) {
-                    throw new IllegalArgumentException("compressed RLE counts hold '" + s.charAt(p)
-                            + "' at " + p + " (expected characters '0'..'o')");
+                    throw new IllegalArgumentException("compressed RLE counts hold '"
+                            + org.rcnn4j.io.Json.printable(String.valueOf(s.charAt(p))) + "' at " + p
+                            + " (expected characters '0'..'o')");
                 }
                 if (k > 12) {
                     throw new IllegalArgumentException("compressed RLE counts hold a number too long at " + p);

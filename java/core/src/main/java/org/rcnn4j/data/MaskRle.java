@@ -34,6 +34,10 @@ public final class MaskRle {
 
     /** Decodes counts to a row-major [h, w] mask of 0/1 bytes; the counts must cover exactly h * w pixels. */
     public static byte[] decode(List<? extends Number> counts, int h, int w) {
+        if (h < 0 || w < 0 || (long) h * w > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("RLE mask size " + h + "x" + w + ": expected sides >= 0 and at most "
+                    + "2^31-17 pixels");
+        }
         byte[] mask = new byte[h * w];
         long pos = 0;
         long total = (long) h * w;

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.rcnn4j.io.Json;
 import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.StateDictCheck;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -46,14 +47,63 @@ public record ModelFile(String model, List<String> classNames, Map<String, Tenso
                     + "model.safetensors that training writes beside its checkpoint");
         }
         List<String> names = new ArrayList<>();
-        Object parsed = Json.parse(classes);
-        if (!(parsed instanceof List<?> list)) {
-            throw new IOException(file + ": metadata " + CLASSES_KEY + " is not a JSON list");
+        Object parsed;
+        try {
+            parsed = Json.parse(classes);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": metadata " + CLASSES_KEY + ": " + e.getMessage());
         }
-        for (Object o : list) {
-            names.add(String.valueOf(o));
+        if (!(parsed instanceof List<?> list) || list.isEmpty()) {
+            throw new IOException(file + ": metadata " + CLASSES_KEY + " is not a non-empty JSON list of class names");
         }
-        return new ModelFile(model, List.copyOf(names), Safetensors.read(file));
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof String name) || name.isEmpty()) {
+                throw new IOException(file + ": metadata " + CLASSES_KEY + "[" + i + "] is not a class name "
+                        + "(a non-empty string)");
+            }
+            names.add(name);
+        }
+        ModelFile m = new ModelFile(model, List.copyOf(names), Safetensors.read(file));
+        m.check(file);
+        return m;
+    }
+
+    /**
+     * Everything {@link #build()} needs, checked without allocating the model: a known detector name, and weights
+     * of exactly its entries, dtypes and shapes for this many classes.
+     */
+    private void check(Path file) throws IOException {
+        Module m;
+        try {
+            m = Models.create(model, ModelOptions.defaults().withNumClasses(classNames.size() + 1));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": metadata " + MODEL_KEY + ": " + e.getMessage());
+        }
+        if (!(m instanceof GeneralizedRcnn)) {
+            throw new IOException(file + ": metadata " + MODEL_KEY + ": '" + model + "' is not a detector");
+        }
+        StateDictCheck c = m.checkStateDict(stateDict);
+        List<String> problems = new ArrayList<>();
+        c.mismatched().forEach(x -> problems.add(x.key() + " is " + x.actual().dtype()
+                + java.util.Arrays.toString(x.actual().shape()) + ", the model's " + x.expected().dtype()
+                + java.util.Arrays.toString(x.expected().shape())));
+        if (!c.missing().isEmpty()) {
+            problems.add("missing " + first(c.missing()));
+        }
+        if (!c.unexpected().isEmpty()) {
+            problems.add("unexpected " + first(c.unexpected()));
+        }
+        if (!problems.isEmpty()) {
+            throw new IOException(file + ": the weights do not fit " + model + " with " + classNames.size()
+                    + " classes: " + first(problems));
+        }
+    }
+
+    /** The first few items and how many more. */
+    private static String first(List<String> items) {
+        int n = Math.min(3, items.size());
+        return String.join("; ", items.subList(0, n)) + (items.size() > n ? " (and " + (items.size() - n)
+                + " more)" : "");
     }
 
     /** Builds the named detector for this file's classes (plus background) and loads every weight (strict). */

@@ -58,6 +58,7 @@ public final class Weights {
     /** The file's format, told apart by its first bytes. */
     public static Format format(Path path) throws IOException {
         byte[] head;
+        org.rcnn4j.io.InputFiles.requireRegular(path); // a FIFO or device would block or never end
         try (InputStream in = Files.newInputStream(path)) {
             head = in.readNBytes(4);
         }

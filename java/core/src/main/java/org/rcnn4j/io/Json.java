@@ -8,10 +8,19 @@ import java.util.Map;
 /**
  * A small, strict JSON reader and writer: objects become LinkedHashMap (key order kept), arrays ArrayList,
  * numbers Double or Long, plus String, Boolean and null. Errors name the character offset.
+ *
+ * <p>The reader follows RFC 8259 to the letter: numbers as its grammar has them (no {@code +1}, {@code 01},
+ * {@code 1.}, {@code .5}, {@code NaN}), no raw control characters in strings, only its four whitespace
+ * characters, and backslash-u escapes of exactly four hex digits. Beyond it: a name appearing twice in one object
+ * is an error (the RFC leaves the outcome open; readers disagree on which wins), and nesting deeper than
+ * {@link #MAX_DEPTH} is refused before it can exhaust the stack.
  */
 public final class Json {
+    /** Deepest nesting of objects and arrays read (COCO files are 4 deep, safetensors headers 3). */
+    public static final int MAX_DEPTH = 256;
     private final String text;
     private int pos;
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -30,12 +39,36 @@ public final class Json {
     }
 
     private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("JSON: " + what + " at offset " + pos);
+        return new IllegalArgumentException("JSON: " + printable(what) + " at offset " + pos);
+    }
+
+    /** {@code s} with control and non-ASCII-space characters escaped, so an error message stays one line. */
+    public static String printable(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029 || Character.isSurrogate(c)) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private void space() {
-        while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                return;
+            }
             pos++;
+        }
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw error("nested more than " + MAX_DEPTH + " deep");
         }
     }
 
@@ -72,10 +105,12 @@ public final class Json {
 
     private Map<String, Object> object() {
         Map<String, Object> m = new LinkedHashMap<>();
+        enter();
         pos++;
         space();
         if (peek('}')) {
             pos++;
+            depth--;
             return m;
         }
         while (true) {
@@ -83,16 +118,22 @@ public final class Json {
             if (!peek('"')) {
                 throw error("expected a string key");
             }
+            int keyAt = pos;
             String k = string();
             space();
             expect(':');
             space();
+            if (m.containsKey(k)) {
+                pos = keyAt;
+                throw error("duplicated name \"" + k + "\"");
+            }
             m.put(k, value());
             space();
             if (peek(',')) {
                 pos++;
             } else {
                 expect('}');
+                depth--;
                 return m;
             }
         }
@@ -100,10 +141,12 @@ public final class Json {
 
     private List<Object> array() {
         List<Object> l = new ArrayList<>();
+        enter();
         pos++;
         space();
         if (peek(']')) {
             pos++;
+            depth--;
             return l;
         }
         while (true) {
@@ -114,6 +157,7 @@ public final class Json {
                 pos++;
             } else {
                 expect(']');
+                depth--;
                 return l;
             }
         }
@@ -154,59 +198,110 @@ public final class Json {
                     case 'r' -> sb.append('\r');
                     case 't' -> sb.append('\t');
                     case 'u' -> {
-                        if (pos + 4 > text.length()) {
-                            throw error("short \\u escape");
+                        int v = 0;
+                        for (int i = 0; i < 4; i++) {
+                            char x = pos < text.length() ? text.charAt(pos) : 'g';
+                            int h = x >= '0' && x <= '9' ? x - '0' : x >= 'a' && x <= 'f' ? x - 'a' + 10
+                                    : x >= 'A' && x <= 'F' ? x - 'A' + 10 : -1;
+                            if (h < 0) {
+                                throw error("\\u escape needs four hex digits");
+                            }
+                            v = v << 4 | h;
+                            pos++;
                         }
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                        pos += 4;
+                        sb.append((char) v);
                     }
                     default -> throw error("bad escape \\" + e);
                 }
+            } else if (c < 0x20) {
+                pos--;
+                throw error("raw control character U+" + String.format("%04X", (int) c) + " in a string (write it "
+                        + "as an escape)");
             } else {
                 sb.append(c);
             }
         }
     }
 
+    /** A number as RFC 8259 writes it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
     private Object number() {
         int start = pos;
         if (peek('-')) {
             pos++;
         }
+        if (peek('0')) {
+            pos++;
+            if (digitAt(pos)) {
+                throw error("a number may not start with 0 (\"" + text.substring(start, pos + 1) + "\")");
+            }
+        } else if (digitAt(pos)) {
+            while (digitAt(pos)) {
+                pos++;
+            }
+        } else {
+            pos = start;
+            throw error("unexpected character '" + (start < text.length() ? text.charAt(start) : ' ') + "'");
+        }
         boolean integral = true;
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c >= '0' && c <= '9') {
+        if (peek('.')) {
+            integral = false;
+            pos++;
+            if (!digitAt(pos)) {
+                throw error("a digit must follow the decimal point in \"" + text.substring(start, pos) + "\"");
+            }
+            while (digitAt(pos)) {
                 pos++;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                integral = false;
+            }
+        }
+        if (peek('e') || peek('E')) {
+            integral = false;
+            pos++;
+            if (peek('+') || peek('-')) {
                 pos++;
-            } else {
-                break;
+            }
+            if (!digitAt(pos)) {
+                throw error("an exponent needs digits in \"" + text.substring(start, pos) + "\"");
+            }
+            while (digitAt(pos)) {
+                pos++;
             }
         }
         String s = text.substring(start, pos);
-        if (s.isEmpty() || s.equals("-")) {
-            throw error("unexpected character '" + (start < text.length() ? text.charAt(start) : ' ') + "'");
-        }
-        try {
-            return integral ? (Object) Long.parseLong(s) : (Object) Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            if (integral) {
-                return Double.parseDouble(s);
+        if (integral) {
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                return Double.parseDouble(s); // beyond a long: a double, as Python's float(int) would round it
             }
-            throw error("bad number '" + s + "'");
         }
+        return Double.parseDouble(s);
+    }
+
+    private boolean digitAt(int i) {
+        return i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9';
     }
 
     /** Writes maps, lists, strings, numbers, booleans and null as compact JSON. */
     public static String write(Object v) {
         StringBuilder sb = new StringBuilder();
-        write(sb, v);
+        write(sb, v, new ArrayList<>());
         return sb.toString();
     }
 
-    private static void write(StringBuilder sb, Object v) {
+    /** Where in the value being written: "$.annotations[3].score". */
+    private static String where(List<Object> path) {
+        StringBuilder sb = new StringBuilder("$");
+        for (Object p : path) {
+            if (p instanceof Integer i) {
+                sb.append('[').append(i).append(']');
+            } else {
+                sb.append('.').append(p);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void write(StringBuilder sb, Object v, List<Object> path) {
         if (v == null) {
             sb.append("null");
         } else if (v instanceof String s) {
@@ -221,24 +316,27 @@ public final class Json {
                 first = false;
                 quote(sb, String.valueOf(e.getKey()));
                 sb.append(':');
-                write(sb, e.getValue());
+                path.add(String.valueOf(e.getKey()));
+                write(sb, e.getValue(), path);
+                path.remove(path.size() - 1);
             }
             sb.append('}');
         } else if (v instanceof Iterable<?> l) {
             sb.append('[');
-            boolean first = true;
+            int i = 0;
             for (Object o : l) {
-                if (!first) {
+                if (i > 0) {
                     sb.append(',');
                 }
-                first = false;
-                write(sb, o);
+                path.add(i++);
+                write(sb, o, path);
+                path.remove(path.size() - 1);
             }
             sb.append(']');
         } else if (v instanceof Double d && (d.isNaN() || d.isInfinite())) {
-            throw new IllegalArgumentException("JSON cannot hold " + d);
+            throw new IllegalArgumentException("JSON cannot hold " + d + " (at " + where(path) + ")");
         } else if (v instanceof Float f && (f.isNaN() || f.isInfinite())) {
-            throw new IllegalArgumentException("JSON cannot hold " + f);
+            throw new IllegalArgumentException("JSON cannot hold " + f + " (at " + where(path) + ")");
         } else {
             sb.append(v);
         }

@@ -21,6 +21,11 @@ import org.rcnn4j.tensor.Tensor;
  * The safetensors format: u64 little-endian header length N, N bytes of JSON {name: {dtype, shape,
  * data_offsets}, "__metadata__": {...}}, then the tensors' bytes, little-endian and row-major. Reads F32, F64,
  * I64, I32 and U8 (and I8/U16/I16/BOOL are rejected with their name); writes atomically.
+ *
+ * <p>Reads are strict and bounded by the file: the header at most {@link #MAX_HEADER_BYTES}, valid UTF-8 and
+ * JSON ({@link Json}: no duplicated names, nesting at most {@link Json#MAX_DEPTH}), {@code __metadata__} an object
+ * of strings, every tensor's bytes inside the file and the tensors tiling the data exactly; one tensor at most
+ * 2^31-17 bytes. Only regular files are read ({@link InputFiles}).
  */
 public final class Safetensors {
     /** Larger headers are rejected: a corrupt length must not make us allocate gigabytes. */
@@ -31,6 +36,7 @@ public final class Safetensors {
 
     /** All tensors of a file, in the file's header order, as host tensors. */
     public static Map<String, Tensor> read(Path file) throws IOException {
+        InputFiles.requireRegular(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             Map<?, ?> entries = header(file, ch);
@@ -53,23 +59,28 @@ public final class Safetensors {
 
     /** The file's {@code __metadata__} strings (empty when it has none), without reading the tensors. */
     public static Map<String, String> readMetadata(Path file) throws IOException {
+        InputFiles.requireRegular(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            Object meta = header(file, ch).get("__metadata__");
-            Map<String, String> out = new LinkedHashMap<>();
-            if (meta == null) {
-                return out;
-            }
-            if (!(meta instanceof Map<?, ?> m)) {
-                throw new IOException(file + ": __metadata__ is not a JSON object");
-            }
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!(e.getValue() instanceof String v)) {
-                    throw new IOException(file + ": __metadata__ value of '" + e.getKey() + "' is not a string");
-                }
-                out.put((String) e.getKey(), v);
-            }
+            return metadata(file, header(file, ch).get("__metadata__"));
+        }
+    }
+
+    /** {@code __metadata__} as the format defines it: absent, or an object of strings. */
+    private static Map<String, String> metadata(Path file, Object meta) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (meta == null) {
             return out;
         }
+        if (!(meta instanceof Map<?, ?> m)) {
+            throw new IOException(file + ": __metadata__ is not a JSON object");
+        }
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getValue() instanceof String v)) {
+                throw new IOException(file + ": __metadata__ value of '" + e.getKey() + "' is not a string");
+            }
+            out.put((String) e.getKey(), v);
+        }
+        return out;
     }
 
     private static long headerLength(FileChannel ch) throws IOException {
@@ -93,13 +104,15 @@ public final class Safetensors {
         readFully(ch, header, 8);
         Object parsed;
         try {
-            parsed = Json.parse(new String(header.array(), StandardCharsets.UTF_8));
+            // the reference reader ignores trailing spaces (its writer pads the header with them)
+            parsed = Json.parse(InputFiles.utf8(header.array(), file + ": safetensors header"));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": bad safetensors header: " + e.getMessage());
         }
         if (!(parsed instanceof Map<?, ?> entries)) {
             throw new IOException(file + ": safetensors header is not a JSON object");
         }
+        metadata(file, entries.get("__metadata__"));
         return entries;
     }
 
@@ -140,6 +153,10 @@ public final class Safetensors {
         if ((long) numel * storedBytes != end - begin) {
             throw new IOException(file + ": tensor '" + name + "' of shape " + Shapes.format(shape) + " " + dt
                     + " needs " + (long) numel * storedBytes + " bytes, data_offsets give " + (end - begin));
+        }
+        if (end - begin > Integer.MAX_VALUE - 16) {
+            throw new IOException(file + ": tensor '" + name + "' is " + (end - begin) + " bytes; rcnn4j reads "
+                    + "tensors of up to 2^31-17 bytes");
         }
         spans.add(new long[] {begin, end});
         ByteBuffer bytes = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);

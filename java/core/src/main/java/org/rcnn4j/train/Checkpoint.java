@@ -16,14 +16,24 @@ import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.tensor.Tensor;
 
 /**
- * A training checkpoint as one safetensors file: the model's weights under their state_dict names, the SGD
- * momentum buffers under {@code optimizer.momentum.<name>}, and metadata: format version, model name, the number
- * of steps done, the RNG state and the learning-rate schedule. Written atomically (a temporary file, then a
- * rename), so an interrupted or failing write leaves the previous checkpoint as it was.
+ * A training checkpoint as one safetensors file: everything that determines the model and the rest of the run.
+ * The model's whole state (trained parameters, frozen parameters and buffers such as BatchNorm's running_mean,
+ * running_var and num_batches_tracked) under their state_dict names, the SGD momentum buffers under
+ * {@code optimizer.momentum.<name>}, and metadata: format version, model name, the number of steps done (the
+ * schedule position), the RNG state, the learning-rate schedule and the run's settings that fix the data order
+ * and the updates (seed, batch size, SGD settings...), which a resume must repeat. Written atomically (a
+ * temporary file, then a rename), so an interrupted or failing write leaves the previous checkpoint as it was.
+ *
+ * <p>Format 1 (before issue 17) held the trained parameters only: a resume from it reset BatchNorm statistics.
+ * It is still read, but a run whose model has other state refuses it, naming the first missing entry.
  */
 public final class Checkpoint {
-    public static final String FORMAT = "rcnn4j-train-checkpoint-1";
+    public static final String FORMAT = "rcnn4j-train-checkpoint-2";
+    /** The format that held trained parameters only; read for models that have nothing else. */
+    static final String FORMAT_1 = "rcnn4j-train-checkpoint-1";
     public static final String MOMENTUM_PREFIX = "optimizer.momentum.";
+    /** Metadata keys of the run's settings start with this. */
+    static final String SETTING_PREFIX = "setting.";
 
     /**
      * What a checkpoint holds (host tensors).
@@ -32,11 +42,13 @@ public final class Checkpoint {
      * @param step     steps done: the next step to run has this 0-based index
      * @param rngState {@link TrainRng#state()} after those steps
      * @param schedule the learning-rate schedule of the run
-     * @param weights  parameter name -> value
+     * @param weights  state_dict name -> value: the trained parameters and the model's other state (frozen
+     *                 parameters, buffers)
      * @param momentum parameter name -> momentum buffer (parameters never stepped have none)
+     * @param settings the run's settings a resume must repeat (name -> value as text); empty in format 1
      */
     public record State(String model, long step, String rngState, LrSchedule schedule, Map<String, Tensor> weights,
-            Map<String, Tensor> momentum) {
+            Map<String, Tensor> momentum, Map<String, String> settings) {
     }
 
     private Checkpoint() {
@@ -44,15 +56,38 @@ public final class Checkpoint {
 
     /**
      * The current state of a run as host tensors: the parameters (on the CPU backend their own arrays, which
-     * optimizer steps replace rather than modify) and copies of the optimizer's momentum buffers.
+     * optimizer steps replace rather than modify), copies of the other state (buffers are updated in place, e.g.
+     * BatchNorm's running statistics) and copies of the optimizer's momentum buffers.
+     *
+     * @param others   the model's state that is not trained by the optimizer (frozen parameters, buffers)
+     * @param settings the run's settings a resume must repeat
      */
     public static State capture(String model, long step, TrainRng rng, LrSchedule schedule, Map<String, Var> params,
-            Sgd optimizer) {
+            Map<String, Var> others, Sgd optimizer, Map<String, String> settings) {
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (Map.Entry<String, Var> e : params.entrySet()) {
             weights.put(e.getKey(), e.getValue().toHost());
         }
-        return new State(model, step, rng.state(), schedule, weights, optimizer.exportMomentum(params));
+        for (Map.Entry<String, Var> e : others.entrySet()) {
+            if (weights.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("'" + e.getKey() + "' is both trained and other state");
+            }
+            weights.put(e.getKey(), hostCopy(e.getValue().toHost()));
+        }
+        return new State(model, step, rng.state(), schedule, weights, optimizer.exportMomentum(params),
+                new LinkedHashMap<>(settings));
+    }
+
+    /** A host tensor that shares no storage with {@code t} (which training may change in place). */
+    private static Tensor hostCopy(Tensor t) {
+        int[] shape = t.shape();
+        return switch (t.dtype()) {
+            case F32 -> Tensor.ofFloats(t.floats().clone(), shape);
+            case F64 -> Tensor.ofDoubles(t.doubles().clone(), shape);
+            case I64 -> Tensor.ofLongs(t.longs().clone(), shape);
+            case I32 -> Tensor.ofInts(t.ints().clone(), shape);
+            default -> Tensor.ofBytes(t.bytes().clone(), shape);
+        };
     }
 
     /** Writes atomically: on any failure the previous file at {@code file}, if any, is left intact. */
@@ -77,6 +112,9 @@ public final class Checkpoint {
         meta.put("schedule.warmup_iters", Integer.toString(sc.warmupIters()));
         meta.put("schedule.milestones", join(sc.milestones()));
         meta.put("schedule.gamma", Double.toString(sc.gamma()));
+        for (Map.Entry<String, String> e : s.settings().entrySet()) {
+            meta.put(SETTING_PREFIX + e.getKey(), e.getValue());
+        }
         AtomicFiles.write(file, out -> Safetensors.writeTo(wrap.apply(out), tensors, meta));
     }
 
@@ -90,9 +128,15 @@ public final class Checkpoint {
         if (format == null) {
             throw new IOException(file + ": not an rcnn4j training checkpoint (no 'format' metadata)");
         }
-        if (!format.equals(FORMAT)) {
+        if (!format.equals(FORMAT) && !format.equals(FORMAT_1)) {
             throw new IOException(file + ": checkpoint format '" + format + "', this version reads '" + FORMAT
-                    + "'");
+                    + "' (and '" + FORMAT_1 + "' for models without buffers or frozen parameters)");
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : meta.entrySet()) {
+            if (e.getKey().startsWith(SETTING_PREFIX)) {
+                settings.put(e.getKey().substring(SETTING_PREFIX.length()), e.getValue());
+            }
         }
         Map<String, Tensor> all = Safetensors.read(file);
         Map<String, Tensor> weights = new LinkedHashMap<>();
@@ -115,19 +159,20 @@ public final class Checkpoint {
                     Double.parseDouble(need(meta, "schedule.gamma")));
             String rng = need(meta, "rng");
             new TrainRng(0).restore(rng);
-            return new State(need(meta, "model"), step, rng, schedule, weights, momentum);
+            return new State(need(meta, "model"), step, rng, schedule, weights, momentum, settings);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": bad checkpoint metadata: " + e.getMessage(), e);
         }
     }
 
     /**
-     * Loads a state into a run: parameter values, momentum buffers and RNG. The checkpoint must be of the same
-     * model, hold exactly these parameter names with the same shapes and dtypes, and have the same schedule;
-     * otherwise nothing is changed and an IOException names the file and the difference.
+     * Loads a state into a run: parameter values, the model's other state, momentum buffers and RNG. The
+     * checkpoint must be of the same model, hold exactly these state names with the same shapes and dtypes, and
+     * have the same schedule and settings; otherwise nothing is changed and an IOException names the file and the
+     * difference.
      */
-    public static void restore(Path file, State s, String model, Map<String, Var> params, Sgd optimizer,
-            TrainRng rng, LrSchedule schedule) throws IOException {
+    public static void restore(Path file, State s, String model, Map<String, Var> params, Map<String, Var> others,
+            Sgd optimizer, TrainRng rng, LrSchedule schedule, Map<String, String> settings) throws IOException {
         if (!s.model().equals(model)) {
             throw new IOException(file + ": checkpoint of model '" + s.model() + "', this run trains '" + model + "'");
         }
@@ -135,9 +180,34 @@ public final class Checkpoint {
             throw new IOException(file + ": checkpoint schedule (" + s.schedule().describe()
                     + ") differs from this run's (" + schedule.describe() + ")");
         }
+        if (!s.settings().isEmpty()) { // format 1 recorded none
+            for (String k : union(s.settings().keySet(), settings.keySet())) {
+                String was = s.settings().get(k);
+                String now = settings.get(k);
+                if (was == null || !was.equals(now)) {
+                    throw new IOException(file + ": the checkpoint's run had " + k + "=" + (was == null ? "(none)"
+                            : was) + ", this run " + k + "=" + (now == null ? "(none)" : now)
+                            + ": a resume must repeat the run's settings");
+                }
+            }
+        }
         for (String name : s.weights().keySet()) {
-            if (!params.containsKey(name)) {
-                throw new IOException(file + ": unexpected parameter '" + name + "' (not trained by this run)");
+            if (!params.containsKey(name) && !others.containsKey(name)) {
+                throw new IOException(file + ": unexpected entry '" + name + "' (not in this run's model)");
+            }
+        }
+        for (Map.Entry<String, Var> e : others.entrySet()) {
+            Tensor t = s.weights().get(e.getKey());
+            if (t == null) {
+                throw new IOException(file + ": missing buffer or frozen parameter '" + e.getKey() + "'"
+                        + (s.settings().isEmpty() ? " (a checkpoint of format " + FORMAT_1 + " holds the trained "
+                        + "parameters only: resuming from it would reset them)" : ""));
+            }
+            Var v = e.getValue();
+            if (!Arrays.equals(t.shape(), v.shape()) || t.dtype() != v.dtype()) {
+                throw new IOException(file + ": '" + e.getKey() + "' is " + t.dtype() + " "
+                        + Arrays.toString(t.shape()) + ", the model's is " + v.dtype() + " "
+                        + Arrays.toString(v.shape()));
             }
         }
         for (Map.Entry<String, Var> e : params.entrySet()) {
@@ -166,8 +236,17 @@ public final class Checkpoint {
         for (Map.Entry<String, Var> e : params.entrySet()) {
             e.getValue().loadValue(s.weights().get(e.getKey()));
         }
+        for (Map.Entry<String, Var> e : others.entrySet()) {
+            e.getValue().loadValue(s.weights().get(e.getKey()));
+        }
         optimizer.importMomentum(params, s.momentum());
         rng.restore(s.rngState());
+    }
+
+    private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.Set<String> all = new java.util.TreeSet<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static String need(Map<String, String> meta, String key) {

@@ -114,6 +114,8 @@ public final class Trainer {
     }
 
     private final LinkedHashMap<String, Var> params;
+    private final LinkedHashMap<String, Var> others = new LinkedHashMap<>();
+    private final LinkedHashMap<String, String> settings = new LinkedHashMap<>();
     private final Options options;
     private PrintStream progressOut = System.err;
     private StepListener listener;
@@ -125,6 +127,41 @@ public final class Trainer {
         }
         this.params = new LinkedHashMap<>(params);
         this.options = options;
+    }
+
+    /**
+     * The model's state that the optimizer does not train but that training may change or a resume must restore:
+     * buffers (BatchNorm's running statistics, num_batches_tracked) and frozen parameters. Checkpoints hold them
+     * and a resume loads them, so a resumed run ends with the same model as an uninterrupted one.
+     */
+    public Trainer withState(Map<String, Var> state) {
+        for (String k : state.keySet()) {
+            if (params.containsKey(k)) {
+                throw new IllegalArgumentException("'" + k + "' is trained: only untrained state goes here");
+            }
+        }
+        others.putAll(state);
+        return this;
+    }
+
+    /**
+     * Settings of the run beyond the options (batch size, augmentation, dataset size...) that decide the data
+     * order or the updates: checkpoints record them and a resume with other values is refused.
+     */
+    public Trainer withSetting(String name, String value) {
+        settings.put(name, value);
+        return this;
+    }
+
+    /** The recorded settings: the options' SGD settings, clip norm and seed, then those given. */
+    private Map<String, String> settings() {
+        LinkedHashMap<String, String> all = new LinkedHashMap<>();
+        all.put("momentum", Double.toString(options.momentum()));
+        all.put("weight_decay", Double.toString(options.weightDecay()));
+        all.put("clip_norm", Double.toString(options.clipNorm()));
+        all.put("seed", Long.toString(options.seed()));
+        all.putAll(settings);
+        return all;
     }
 
     /** Where the progress bar goes (default System.err). */
@@ -151,7 +188,8 @@ public final class Trainer {
         Checkpoint.State s = Checkpoint.read(checkpointFile);
         TrainRng rng = new TrainRng(options.seed());
         try (Sgd opt = newSgd()) {
-            Checkpoint.restore(checkpointFile, s, options.model(), params, opt, rng, options.schedule());
+            Checkpoint.restore(checkpointFile, s, options.model(), params, others, opt, rng, options.schedule(),
+                    settings());
             return run(step, opt, rng, s.step(), true);
         }
     }
@@ -166,7 +204,7 @@ public final class Trainer {
         List<Var> paramList = new ArrayList<>(params.values());
         ProgressBar bar = new ProgressBar(progressOut, options.steps(), first, options.progress());
         long lastCheckpoint = -1;
-        try (BufferedWriter log = openLog(append)) {
+        try (BufferedWriter log = openLog(append, first)) {
             for (long step = first; step < options.steps(); step++) {
                 long t0 = System.nanoTime();
                 double lr = options.schedule().lr(step);
@@ -216,7 +254,7 @@ public final class Trainer {
                         || (options.checkpointEvery() > 0 && done % options.checkpointEvery() == 0);
                 if (options.checkpoint() != null && due) {
                     Checkpoint.write(options.checkpoint(), Checkpoint.capture(options.model(), done, rng,
-                            options.schedule(), params, opt));
+                            options.schedule(), params, others, opt, settings()));
                     lastCheckpoint = done;
                 }
             }
@@ -224,7 +262,11 @@ public final class Trainer {
         return new History(first, history);
     }
 
-    private BufferedWriter openLog(boolean append) throws IOException {
+    /**
+     * Opens the log; on a resume from step {@code first} it first drops the lines of steps after {@code first}
+     * (written by the interrupted run after its last checkpoint: the resumed run writes them again).
+     */
+    private BufferedWriter openLog(boolean append, long first) throws IOException {
         if (options.log() == null) {
             return null;
         }
@@ -232,8 +274,45 @@ public final class Trainer {
         if (dir != null) {
             Files.createDirectories(dir);
         }
+        if (append && Files.isRegularFile(options.log())) {
+            List<String> kept = new ArrayList<>();
+            boolean dropped = false;
+            try (java.util.stream.Stream<String> lines = Files.lines(options.log(), StandardCharsets.UTF_8)) {
+                for (String line : (Iterable<String>) lines::iterator) {
+                    long n = loggedStep(line);
+                    if (n > first) {
+                        dropped = true;
+                    } else {
+                        kept.add(line);
+                    }
+                }
+            } catch (java.io.UncheckedIOException e) {
+                throw new IOException(options.log() + ": cannot read the log to resume it: " + e.getCause()
+                        .getMessage(), e.getCause());
+            }
+            if (dropped) {
+                org.rcnn4j.io.AtomicFiles.write(options.log(), out -> {
+                    for (String line : kept) {
+                        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                    }
+                });
+            }
+        }
         return Files.newBufferedWriter(options.log(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    /** The 1-based step of a log line "step=N ...", or -1 when the line is not one. */
+    static long loggedStep(String line) {
+        if (!line.startsWith("step=")) {
+            return -1;
+        }
+        int end = line.indexOf(' ');
+        try {
+            return Long.parseLong(line.substring(5, end < 0 ? line.length() : end));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**

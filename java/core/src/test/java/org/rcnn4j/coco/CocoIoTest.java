@@ -22,6 +22,36 @@ class CocoIoTest {
         return HEAD + "{\"id\":7,\"image_id\":1,\"category_id\":3,\"bbox\":[1,2,3,4],\"area\":12," + fields + "}]}";
     }
 
+    /** Issue 17, item 5: polygons and boxes millions of pixels out are refused at reading, naming the annotation. */
+    @Test
+    void coordinatesTooLargeToRasterizeAreRefused() {
+        for (String fields : List.of("\"segmentation\":[[0,0,4e8,0,4e8,4e8]]", "\"segmentation\":[[1e12,0,0,0,0,5]]",
+                "\"segmentation\":[[0,0,9e5,0,9e5,9e5,0,9e5]]")) {
+            CocoFormatException e = assertThrows(CocoFormatException.class, () -> CocoDataset.parse(ann(fields),
+                    "gt.json"));
+            assertTrue(e.getMessage().startsWith("gt.json: annotation 7") && e.getMessage().contains("too large"),
+                    e.getMessage());
+        }
+        String box = HEAD + "{\"id\":7,\"image_id\":1,\"category_id\":3,\"bbox\":[1,2,4e8,4],\"area\":12}]}";
+        CocoFormatException e = assertThrows(CocoFormatException.class, () -> CocoDataset.parse(box, "gt.json"));
+        assertTrue(e.getMessage().contains("bad bbox: too large"), e.getMessage());
+        IllegalArgumentException direct = assertThrows(IllegalArgumentException.class,
+                () -> MaskApi.fromPolygon(new double[] {0, 0, 1e12, 0, 0, 1e12}, 10, 10));
+        assertTrue(direct.getMessage().contains("too large"), direct.getMessage());
+        // a polygon around a 10000 x 10000 image is fine
+        assertEquals(10000L * 10000, MaskApi.fromPolygon(new double[] {-1, -1, 10001, -1, 10001, 10001, -1, 10001},
+                10000, 10000).area());
+    }
+
+    /** Issue 17, item 7: a name twice in one object is an error naming it, not "the last one wins". */
+    @Test
+    void aDuplicatedNameIsRefused() {
+        CocoFormatException e = assertThrows(CocoFormatException.class,
+                () -> CocoDataset.parse(ann("\"iscrowd\":0,\"bbox\":[5,5,5,5]"), "gt.json"));
+        assertTrue(e.getMessage().startsWith("gt.json: ") && e.getMessage().contains("duplicated name \"bbox\""),
+                e.getMessage());
+    }
+
     @Test
     void readsPolygonsUncompressedAndCompressedRle() {
         CocoDataset d = CocoDataset.parse(HEAD
@@ -54,8 +84,14 @@ class CocoIoTest {
         "\"iscrowd\":2 | annotation 7: \"iscrowd\" must be 0 or 1",
     })
     void malformedAnnotationsNameFileIdAndReason(String fields, String message) {
-        String json = ann(fields).replace("\"image_id\":1,\"category_id\":3,\"bbox\":[1,2,3,4],\"area\":12,"
-                + fields, "\"area\":12,\"image_id\":1,\"category_id\":3,\"bbox\":[1,2,3,4]," + fields);
+        // the fields given replace the base annotation's (a name twice in one object is itself an error)
+        StringBuilder base = new StringBuilder("{\"id\":7,");
+        for (String kv : new String[] {"\"image_id\":1", "\"category_id\":3", "\"bbox\":[1,2,3,4]"}) {
+            if (!fields.contains(kv.substring(0, kv.indexOf(':') + 1))) {
+                base.append(kv).append(',');
+            }
+        }
+        String json = HEAD + base + "\"area\":12," + fields + "}]}";
         CocoFormatException e = assertThrows(CocoFormatException.class, () -> CocoDataset.parse(json, "gt.json"));
         assertTrue(e.getMessage().startsWith("gt.json: "), e.getMessage());
         assertTrue(e.getMessage().contains(message), () -> e.getMessage() + " should contain " + message);

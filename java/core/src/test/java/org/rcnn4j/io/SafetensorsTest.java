@@ -110,6 +110,39 @@ class SafetensorsTest {
                 "gap");
     }
 
+    /** Issue 17, items 4 and 7. */
+    @Test
+    void strictHeaders() throws IOException {
+        String x = "\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}";
+        assertMessage(file("{" + x + "," + x.replace("[1]", "[1 ]") + "}", new byte[4]), "duplicated name \"x\"");
+        assertMessage(file("{\"__metadata__\":[1]," + x + "}", new byte[4]), "__metadata__ is not a JSON object");
+        assertMessage(file("{\"__metadata__\":{\"a\":1}," + x + "}", new byte[4]), "value of 'a' is not a string");
+        assertMessage(file("[".repeat(10_000), new byte[0]), "nested more than");
+        assertMessage(file("{\"a\":" + "{\"a\":".repeat(10_000), new byte[0]), "nested more than");
+        assertMessage(file("{\"x\":{\"dtype\":\"F32\",\"shape\":[+1],\"data_offsets\":[0,4]}}", new byte[4]),
+                "bad safetensors header");
+        byte[] badUtf8 = ("{\"\u00e9\":1}").getBytes(StandardCharsets.ISO_8859_1);
+        Path f = dir.resolve("latin1.safetensors");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(badUtf8.length).array());
+        out.write(badUtf8);
+        Files.write(f, out.toByteArray());
+        assertMessage(f, "not valid UTF-8 at byte 2");
+    }
+
+    @Test
+    void aFifoOrDirectoryIsRefusedNotWaitedOn() throws Exception {
+        Path fifo = dir.resolve("in.safetensors");
+        Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        IOException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> assertThrows(IOException.class, () -> Safetensors.read(fifo)));
+        assertTrue(e.getMessage().contains(fifo.toString()) && e.getMessage().contains("is a fifo"), e.getMessage());
+        IOException d = assertThrows(IOException.class, () -> Safetensors.read(dir));
+        assertTrue(d.getMessage().contains(dir.toString()) && d.getMessage().contains("is a directory"),
+                d.getMessage());
+    }
+
     @Test
     void truncatedFileIsAnError() throws IOException {
         Path f = dir.resolve("t.safetensors");

@@ -71,7 +71,7 @@ class CheckpointTest {
         try (Sgd opt = new Sgd(List.copyOf(m.values()), 0.1, 0.9, 1e-4)) {
             stepOnce(m, opt);
             stepOnce(m, opt);
-            return Checkpoint.capture("tiny", step, rng, SCHEDULE, m, opt);
+            return Checkpoint.capture("tiny", step, rng, SCHEDULE, m, Map.of(), opt, Map.of());
         }
     }
 
@@ -101,7 +101,7 @@ class CheckpointTest {
         LinkedHashMap<String, Var> b = tracked(5);
         TrainRng rng2 = new TrainRng(7);
         try (Sgd opt = new Sgd(List.copyOf(b.values()), 0.1, 0.9, 1e-4)) {
-            Checkpoint.restore(file, r, "tiny", b, opt, rng2, SCHEDULE);
+            Checkpoint.restore(file, r, "tiny", b, Map.of(), opt, rng2, SCHEDULE, Map.of());
             for (String k : a.keySet()) {
                 assertArrayEquals(a.get(k).value().floats(), b.get(k).value().floats(), k);
             }
@@ -186,6 +186,28 @@ class CheckpointTest {
                 e.getMessage());
     }
 
+    /** Issue 17: a format-1 checkpoint holds no buffers; a model that has some refuses it instead of resetting them. */
+    @Test
+    void formatOneWithoutBuffersIsRefusedForAModelThatHasSome() throws IOException {
+        Path file = dir.resolve("old.safetensors");
+        LinkedHashMap<String, Var> m = tracked(0);
+        Checkpoint.write(file, trainedState(m, 3, new TrainRng(1)));
+        Map<String, Tensor> tensors = Safetensors.read(file);
+        Map<String, String> meta = new LinkedHashMap<>(Safetensors.readMetadata(file));
+        meta.put("format", Checkpoint.FORMAT_1);
+        Safetensors.write(file, tensors, meta);
+        Checkpoint.State s = Checkpoint.read(file);
+        Var runningMean = Var.param(cpu, Tensor.ofFloats(new float[] {0.5f, 0.25f}, 2));
+        try (Sgd opt = new Sgd(List.copyOf(m.values()), 0.1, 0.9, 1e-4)) {
+            IOException e = assertThrows(IOException.class, () -> Checkpoint.restore(file, s, "tiny", m,
+                    Map.of("bn.running_mean", runningMean), opt, new TrainRng(1), SCHEDULE, Map.of()));
+            assertTrue(e.getMessage().contains("'bn.running_mean'") && e.getMessage().contains(Checkpoint.FORMAT_1),
+                    e.getMessage());
+        } finally {
+            runningMean.close();
+        }
+    }
+
     @Test
     void mismatchIsNamedAndChangesNothing() throws IOException {
         Path file = dir.resolve("ckpt.safetensors");
@@ -197,10 +219,11 @@ class CheckpointTest {
         try (Sgd opt = new Sgd(List.copyOf(other.values()), 0.1, 0.9, 0)) {
             TrainRng rng = new TrainRng(1);
             IOException e = assertThrows(IOException.class,
-                    () -> Checkpoint.restore(file, s, "other", other, opt, rng, SCHEDULE));
+                    () -> Checkpoint.restore(file, s, "other", other, Map.of(), opt, rng, SCHEDULE, Map.of()));
             assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("'tiny'"), e.getMessage());
             e = assertThrows(IOException.class,
-                    () -> Checkpoint.restore(file, s, "tiny", other, opt, rng, LrSchedule.constant(0.1)));
+                    () -> Checkpoint.restore(file, s, "tiny", other, Map.of(), opt, rng, LrSchedule.constant(0.1),
+                            Map.of()));
             assertTrue(e.getMessage().contains("schedule"), e.getMessage());
 
             LinkedHashMap<String, Var> extra = new LinkedHashMap<>(other);
@@ -209,7 +232,8 @@ class CheckpointTest {
                 extra.put("fc.weight", fc);
                 try (Sgd opt2 = new Sgd(List.copyOf(extra.values()), 0.1, 0.9, 0)) {
                     e = assertThrows(IOException.class,
-                            () -> Checkpoint.restore(file, s, "tiny", extra, opt2, rng, SCHEDULE));
+                            () -> Checkpoint.restore(file, s, "tiny", extra, Map.of(), opt2, rng, SCHEDULE,
+                                    Map.of()));
                     assertTrue(e.getMessage().contains("missing parameter 'fc.weight'"), e.getMessage());
                 }
             } finally {
@@ -222,7 +246,8 @@ class CheckpointTest {
                 reshaped.put("backbone.conv.weight", wide);
                 try (Sgd opt3 = new Sgd(List.copyOf(reshaped.values()), 0.1, 0.9, 0)) {
                     e = assertThrows(IOException.class,
-                            () -> Checkpoint.restore(file, s, "tiny", reshaped, opt3, rng, SCHEDULE));
+                            () -> Checkpoint.restore(file, s, "tiny", reshaped, Map.of(), opt3, rng, SCHEDULE,
+                                    Map.of()));
                     assertTrue(e.getMessage().contains("'backbone.conv.weight'")
                             && e.getMessage().contains("[2, 2]"), e.getMessage());
                 }

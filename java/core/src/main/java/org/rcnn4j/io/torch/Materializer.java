@@ -4,40 +4,112 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.rcnn4j.io.HalfFloats;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
-/** Replaces the {@link TensorRef}s of an unpickled object with contiguous tensors copied from their storages. */
+/**
+ * Replaces the {@link TensorRef}s of an unpickled object with contiguous tensors copied from their storages.
+ *
+ * <p>Bounded by the file, whatever the pickle says: an object referenced many times (the pickle's memo) is
+ * materialized once and stays shared, as in Python, so a few bytes of repeated references cannot expand
+ * exponentially; reference cycles and nesting deeper than {@link #MAX_DEPTH} are refused; and all tensors
+ * together may hold at most {@link #EXPANSION} times the bytes the file's storages hold (plus
+ * {@link #EXPANSION_SLACK}), so views that repeat elements (stride 0, many overlapping views) cannot make a small
+ * file allocate gigabytes.
+ */
 final class Materializer {
-    private Materializer() {
+    /** Deepest nesting of dicts, lists and tuples accepted (a state_dict is 1..3 deep). */
+    static final int MAX_DEPTH = 200;
+    /** All tensors may hold this many times the bytes of the storages they view... */
+    static final long EXPANSION = 4;
+    /** ...plus this many bytes (small files with overlapping views stay readable). */
+    static final long EXPANSION_SLACK = 4L << 20;
+
+    private final Map<String, ByteBuffer> data;
+    private final IdentityHashMap<Object, Object> done = new IdentityHashMap<>();
+    private final Set<Object> open = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final long budget;
+    private long used;
+
+    private Materializer(Map<String, ByteBuffer> data) {
+        this.data = data;
+        long stored = 0;
+        for (ByteBuffer b : data.values()) {
+            stored += b.capacity();
+        }
+        this.budget = EXPANSION * stored + EXPANSION_SLACK;
     }
 
     static Object materialize(Object o, Map<String, ByteBuffer> data) throws IOException {
-        if (o instanceof TensorRef t) {
-            return tensor(t, data.get(t.storage().key()));
-        }
-        if (o instanceof Map<?, ?> m) {
-            LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                out.put(e.getKey(), materialize(e.getValue(), data));
+        return new Materializer(data).of(o, 0);
+    }
+
+    private Object of(Object o, int depth) throws IOException {
+        if (o instanceof TensorRef || o instanceof Map<?, ?> || o instanceof List<?>) {
+            Object prev = done.get(o);
+            if (prev != null) {
+                return prev;
             }
+            if (!open.add(o)) {
+                throw new PickleException("the pickle holds a reference cycle (a container inside itself)");
+            }
+            if (depth > MAX_DEPTH) {
+                throw new PickleException("values nested more than " + MAX_DEPTH + " deep");
+            }
+            Object out = build(o, depth);
+            open.remove(o);
+            done.put(o, out);
             return out;
-        }
-        if (o instanceof List<?> l) {
-            List<Object> out = new ArrayList<>(l.size());
-            for (Object x : l) {
-                out.add(materialize(x, data));
-            }
-            return l instanceof ArrayList<?> ? out : java.util.Collections.unmodifiableList(out);
         }
         if (o instanceof StorageRef || o instanceof SafeUnpickler.Global || o instanceof StorageType) {
             throw new PickleException("the file holds " + o + " outside a tensor");
         }
         return o;
+    }
+
+    private Object build(Object o, int depth) throws IOException {
+        if (o instanceof TensorRef t) {
+            long n = elements(t);
+            long bytes = n > budget ? budget + 1 : n * t.storage().type().elementSize();
+            used += bytes;
+            if (used > budget) {
+                throw new PickleException("the tensors would hold more than " + budget + " bytes, " + EXPANSION
+                        + " times what the file's storages hold (views that repeat elements); refusing to expand");
+            }
+            return tensor(t, data.get(t.storage().key()));
+        }
+        if (o instanceof Map<?, ?> m) {
+            LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                out.put(e.getKey(), of(e.getValue(), depth + 1));
+            }
+            return out;
+        }
+        List<?> l = (List<?>) o;
+        List<Object> out = new ArrayList<>(l.size());
+        for (Object x : l) {
+            out.add(of(x, depth + 1));
+        }
+        return l instanceof ArrayList<?> ? out : Collections.unmodifiableList(out);
+    }
+
+    /** The view's element count (0 for a negative size: {@link #tensor} reports that). */
+    private static long elements(TensorRef t) {
+        long n = 1;
+        for (long s : t.size()) {
+            if (s < 0) {
+                return 0;
+            }
+            n = s == 0 ? 0 : (n > Long.MAX_VALUE / s ? Long.MAX_VALUE : n * s);
+        }
+        return n;
     }
 
     static DType dtypeOf(StorageType t) {

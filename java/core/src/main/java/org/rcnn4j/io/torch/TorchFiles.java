@@ -43,6 +43,7 @@ public final class TorchFiles {
      *     pickle naming a global other than torch's tensor rebuild functions
      */
     public static Object read(Path file) throws IOException {
+        org.rcnn4j.io.InputFiles.requireRegular(file);
         try {
             byte[] head = new byte[4];
             int n;
@@ -150,13 +151,17 @@ public final class TorchFiles {
                 throw new IOException("no " + prefix + "data.pkl in the archive");
             }
             Map<String, StorageRef> storages = new HashMap<>();
-            Object root = SafeUnpickler.load(PickleInput.of(entry(zip, pkl, Integer.MAX_VALUE - 16)),
+            Object root = SafeUnpickler.load(PickleInput.of(entry(zip, pkl, MAX_PICKLE_BYTES)),
                     pid -> storage(pid, 5, storages));
             Map<String, ByteBuffer> data = new HashMap<>();
             for (StorageRef s : storages.values()) {
                 ZipEntry e = zip.getEntry(prefix + "data/" + s.key());
                 if (e == null) {
                     throw new IOException("storage '" + s.key() + "' has no record " + prefix + "data/" + s.key());
+                }
+                if (s.numel() > Integer.MAX_VALUE) {
+                    throw new IOException("storage '" + s.key() + "' declares " + s.numel() + " elements, more than "
+                            + "rcnn4j reads in one storage");
                 }
                 long need = s.numel() * s.type().elementSize();
                 if (e.getSize() != need) {
@@ -171,20 +176,41 @@ public final class TorchFiles {
         }
     }
 
+    /**
+     * The bytes of a record, at most {@code max}, and for a compressed record at most {@link #MAX_INFLATION}
+     * times its compressed size (plus 1 MiB): torch.save stores records uncompressed, and a record that inflates
+     * further (a deflate bomb) is refused before it is allocated. Sizes are counted as the data is inflated, not
+     * taken from the archive's directory.
+     */
     private static byte[] entry(ZipFile zip, ZipEntry e, long max) throws IOException {
         long size = e.getSize();
-        if (size > max || size > Integer.MAX_VALUE - 16) {
-            throw new IOException("record " + e.getName() + " is " + size + " bytes, more than the " + max
-                    + " expected");
+        long limit = Math.min(max, Integer.MAX_VALUE - 16);
+        if (e.getMethod() != ZipEntry.STORED) {
+            long compressed = e.getCompressedSize();
+            limit = Math.min(limit, (compressed < 0 ? 0 : compressed) * MAX_INFLATION + (1L << 20));
+        }
+        if (size > limit) {
+            throw new IOException("record " + e.getName() + " is " + size + " bytes, more than the " + limit
+                    + " allowed (" + (e.getMethod() != ZipEntry.STORED ? "a compressed record may inflate "
+                    + MAX_INFLATION + "x" : "expected at most " + max) + ")");
         }
         try (InputStream in = zip.getInputStream(e)) {
-            byte[] b = in.readNBytes((int) Math.min(size < 0 ? max : size, Integer.MAX_VALUE - 16));
+            byte[] b = in.readNBytes((int) (size < 0 ? limit : size));
+            if (size < 0 && in.read() >= 0) {
+                throw new IOException("record " + e.getName() + " inflates to more than " + limit + " bytes");
+            }
             if (size >= 0 && b.length != size) {
                 throw new EOFException("record " + e.getName() + " has " + b.length + " of its " + size + " bytes");
             }
             return b;
         }
     }
+
+    /** data.pkl larger than this is refused (a state_dict's pickle is kilobytes to a few megabytes). */
+    static final long MAX_PICKLE_BYTES = 256L << 20;
+
+    /** How much a compressed record may inflate (deflate reaches ~1000x on zeros; weights compress ~1.1x). */
+    static final long MAX_INFLATION = 16;
 
     // ---- legacy format ------------------------------------------------------------------------------------------
 

@@ -220,7 +220,8 @@ class TorchFilesTest {
         deep.write('.');
         Path p = zipWith(tmp.resolve("deep.pth"), "d/", deep.toByteArray());
         IOException e = assertThrows(IOException.class, () -> TorchFiles.read(p));
-        assertTrue(e.getMessage().contains("nested too deeply"), e.getMessage());
+        assertTrue(e.getMessage().contains("nested too deeply") || e.getMessage().contains("nested more than"),
+                e.getMessage());
         // a tensor whose stride reaches past its storage: ('storage', FloatStorage, '0', 'cpu', 4), offset 0,
         // size (2,), stride (4,)
         byte[] pkl = concat(new byte[] {(byte) 0x80, 2, 'c'}, ascii("torch._utils\n_rebuild_tensor_v2\n"),

@@ -1,0 +1,154 @@
+package org.rcnn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rcnn4j.io.Json;
+import org.rcnn4j.io.Safetensors;
+import org.rcnn4j.detection.ModelFile;
+import org.rcnn4j.detection.ModelOptions;
+import org.rcnn4j.detection.Models;
+import org.rcnn4j.nn.Module;
+import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.recipes.DetectorTraining;
+
+/** Issue 17, items 4, 5, 7 and 9 at the command line: bad input exits 2 with one line naming what is wrong. */
+class HardeningCommandTest {
+    @TempDir
+    Path dir;
+
+    private static Path nmsIn() throws Exception {
+        return Path.of(HardeningCommandTest.class.getResource("/examples/nms.in.safetensors").toURI());
+    }
+
+    @Test
+    void setValuesAreDecimalNumbersOnly() throws Exception {
+        String in = nmsIn().toString();
+        for (String v : List.of("0.5f", "0x1p-1", "1d", "NaN", "Infinity", "0,5", "\u0660.5", "")) {
+            Cli.run("op", "nms", "--in", in, "--set", "iou_threshold=" + v).assertUsageError("iou_threshold");
+        }
+        for (String v : List.of("0.5", "+0.5", ".5", "5e-1", "1")) {
+            Cli.run("op", "nms", "--in", in, "--set", "iou_threshold=" + v).assertOk();
+        }
+    }
+
+    @Test
+    void roiAlignSamplingRatioIsBounded() throws Exception {
+        Path in = Path.of(getClass().getResource("/examples/roi_align.in.safetensors").toURI());
+        Cli.run("op", "roi_align", "--in", in.toString(), "--set", "output_size=2", "--set",
+                "sampling_ratio=2147483647").assertUsageError("sampling_ratio", "<= 64");
+        Cli.run("op", "roi_align", "--in", in.toString(), "--set", "output_size=2", "--set",
+                "sampling_ratio=99999999999").assertUsageError("sampling_ratio");
+    }
+
+    @Test
+    void hugeClassCountsAreAUsageError() {
+        Cli.run("model", "maskrcnn_small", "--num-classes", "2147483647").assertUsageError("--num-classes");
+        Cli.run("model", "maskrcnn_small", "--num-classes", "0").assertUsageError("--num-classes");
+    }
+
+    @Test
+    void aFifoAsInputIsRefusedAtOnce() throws Exception {
+        Path fifo = dir.resolve("in.safetensors");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Cli.Result r = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> Cli.run("op", "nms", "--in", fifo.toString(), "--set", "iou_threshold=0.5"));
+        r.assertUsageError(fifo.toString(), "is a fifo");
+    }
+
+    @Test
+    void aDirectoryAsOutputOrImageIsNamed() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("out.safetensors"));
+        Cli.run("op", "nms", "--in", nmsIn().toString(), "--set", "iou_threshold=0.5", "--out", out.toString())
+                .assertUsageError(out.toString(), "is a directory");
+        Path model = dir.resolve("model.safetensors");
+        Cli.run("detect", dir.toString(), "--weights", model.toString(), "--out", dir.resolve("d").toString())
+                .assertUsageError(dir.toString(), "is a directory");
+    }
+
+    /** Model files with a bad class list, an unknown model name or weights that do not fit: exit 2, not 1. */
+    @Test
+    void badModelFilesAreTheFilesFault() throws Exception {
+        Module m = Models.create(Models.MASKRCNN_SMALL, ModelOptions.defaults().withNumClasses(3));
+        m.initialize(1);
+        Map<String, Tensor> sd = new LinkedHashMap<>(m.stateDict());
+        Path good = dir.resolve("good.safetensors");
+        Safetensors.write(good, sd, Map.of(ModelFile.MODEL_KEY, Models.MASKRCNN_SMALL, ModelFile.CLASSES_KEY,
+                Json.write(List.of("a", "b"))));
+        Path img = dir.resolve("x.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", img.toFile());
+        String[][] cases = {
+            {Models.MASKRCNN_SMALL, "[1,2]", "rcnn4j.classes[0] is not a class name"},
+            {Models.MASKRCNN_SMALL, "{\"a\":1}", "not a non-empty JSON list"},
+            {Models.MASKRCNN_SMALL, "[\"a\",", "rcnn4j.classes: JSON"},
+            {Models.MASKRCNN_SMALL, "[\"a\",\"b\",\"c\"]", "do not fit maskrcnn_small with 3 classes"},
+            {"resnet9000", "[\"a\",\"b\"]", "unknown model 'resnet9000'"},
+        };
+        for (String[] c : cases) {
+            Path f = dir.resolve("bad.safetensors");
+            Safetensors.write(f, sd, Map.of(ModelFile.MODEL_KEY, c[0], ModelFile.CLASSES_KEY, c[1]));
+            Cli.run("detect", img.toString(), "--weights", f.toString(), "--out", dir.resolve("d").toString())
+                    .assertUsageError(f.toString(), c[2]);
+        }
+        Map<String, Tensor> reshaped = new LinkedHashMap<>(sd);
+        String k = reshaped.keySet().iterator().next();
+        reshaped.put(k, Tensor.ofFloats(new float[] {1, 2}, 2));
+        Path f = dir.resolve("reshaped.safetensors");
+        Safetensors.write(f, reshaped, Map.of(ModelFile.MODEL_KEY, Models.MASKRCNN_SMALL, ModelFile.CLASSES_KEY,
+                Json.write(List.of("a", "b"))));
+        Cli.run("detect", img.toString(), "--weights", f.toString(), "--out", dir.resolve("d").toString())
+                .assertUsageError(f.toString(), k + " is F32[2]");
+        Cli.run("detect", img.toString(), "--weights", good.toString(), "--out", dir.resolve("d").toString())
+                .assertOk();
+    }
+
+    @Test
+    void outputsLargerThanATensorAreRefusedBeforeTheOpRuns() throws Exception {
+        int n = 50_000;
+        float[] b = new float[n * 4];
+        for (int i = 0; i < n; i++) {
+            b[4 * i + 2] = 1 + i % 7;
+            b[4 * i + 3] = 1 + i % 5;
+        }
+        Path in = dir.resolve("iou.safetensors");
+        Safetensors.write(in, Map.of("boxes1", Tensor.ofFloats(b, n, 4), "boxes2", Tensor.ofFloats(b.clone(), n, 4)),
+                null);
+        Cli.run("op", "box_iou", "--in", in.toString()).assertUsageError("'iou'", "50000 x 50000", "2^31-17");
+        Path masks = Path.of(getClass().getResource("/examples/paste_masks.in.safetensors").toURI());
+        Cli.run("op", "paste_masks", "--in", masks.toString(), "--set", "image_height=20", "--set", "image_width=30",
+                "--set", "padding=1073741824").assertUsageError("padding=1073741824");
+        Cli.run("op", "paste_masks", "--in", masks.toString(), "--set", "image_height=2000000", "--set",
+                "image_width=30000").assertUsageError("'masks'");
+    }
+
+    /** An image that resizes to a zero side (torchvision fails inside interpolate): a usage error naming it. */
+    @Test
+    void extremeAspectRatiosAreNamed() throws Exception {
+        Module m = Models.create(Models.MASKRCNN_SMALL, ModelOptions.defaults().withNumClasses(3));
+        m.initialize(1);
+        Path model = dir.resolve("model.safetensors");
+        Safetensors.write(model, m.stateDict(), Map.of(ModelFile.MODEL_KEY, Models.MASKRCNN_SMALL,
+                ModelFile.CLASSES_KEY, Json.write(List.of("a", "b"))));
+        Path img = dir.resolve("thin.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(2000, 3,
+                java.awt.image.BufferedImage.TYPE_INT_RGB), "png", img.toFile());
+        Cli.run("detect", img.toString(), "--weights", model.toString(), "--out", dir.resolve("d").toString())
+                .assertUsageError(img.toString(), "3x2000 would be resized to 0x");
+    }
+
+    /** --steps 1: the default milestones (70% and 90% of the steps) both round to 1; one is kept. */
+    @Test
+    void oneStepHasAValidSchedule() {
+        DetectorTraining.Settings s = new DetectorTraining.Settings(1, 1, 0.02, 100, null, 0.9, 1e-4, 10, 0.5, 0, 0);
+        assertEquals("[1]", java.util.Arrays.toString(s.schedule().milestones()));
+    }
+}

@@ -31,9 +31,10 @@ int fail(int code, const std::string& detail) {
     return code;
 }
 
+// cuMemAllocHost memory is host memory (CU_POINTER_ATTRIBUTE_MEMORY_TYPE 2 is CU_MEMORYTYPE_HOST, 1).
 static bool pinned_host(const void* p) {
-    CUdeviceptr d;
-    return cuMemHostGetDevicePointer_v2(&d, const_cast<void*>(p), 0) == 0;
+    unsigned type = 0;
+    return cuPointerGetAttribute(&type, 2, CUdeviceptr(reinterpret_cast<uintptr_t>(p))) == 0 && type == 1;
 }
 
 bool in_device_memory(const void* p, size_t bytes, std::string* why) {

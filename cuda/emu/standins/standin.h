@@ -19,7 +19,7 @@ typedef struct CUstream_st* CUstream;
 CUresult cuCtxGetCurrent(CUcontext* ctx);
 CUresult cuStreamQuery(CUstream stream);
 CUresult cuMemGetAddressRange_v2(CUdeviceptr* base, size_t* size, CUdeviceptr p);
-CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr* d, void* p, unsigned flags);
+CUresult cuPointerGetAttribute(void* data, int attribute, CUdeviceptr p);
 }
 
 namespace standin {

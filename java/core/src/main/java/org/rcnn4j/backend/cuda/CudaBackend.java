@@ -23,9 +23,9 @@ public final class CudaBackend implements Backend {
     private final CudaDevice device;
     private final BoxesCuda boxes;
     private final RoiCuda roi;
-    private final ConvCuda conv;
+    private final Conv conv;
     private final ChannelsCuda channels;
-    private final LinalgCuda linalg;
+    private final Linalg linalg;
 
     /**
      * The backend on device 0, real or emulated.
@@ -33,28 +33,43 @@ public final class CudaBackend implements Backend {
      * @throws CudaUnavailableException no driver or device, or no kernels in this build (the message says why)
      */
     public static CudaBackend open(boolean emulated) {
+        return open(emulated, CudaLibraryOptions.fromSystemProperties());
+    }
+
+    /** {@link #open(boolean)} with cuDNN and cuBLAS used as {@code libraries} says. */
+    public static CudaBackend open(boolean emulated, CudaLibraryOptions libraries) {
         CudaDevice device = CudaDevice.open(emulated, 0);
         if (!device.kernelsAvailable()) {
             throw new CudaUnavailableException("the cuda backend is unavailable: "
                     + device.kernelsUnavailableReason() + "; use --device cpu or cuda-emu");
         }
-        return new CudaBackend(device);
+        return new CudaBackend(device, libraries);
     }
 
     public CudaBackend(CudaDevice device) {
+        this(device, CudaLibraryOptions.fromSystemProperties());
+    }
+
+    /** The backend on {@code device}, using cuDNN and cuBLAS as {@code libraries} says where they are present. */
+    public CudaBackend(CudaDevice device, CudaLibraryOptions libraries) {
         if (device == null) {
             throw new IllegalArgumentException("device: must not be null");
         }
         this.device = device;
         this.boxes = new BoxesCuda(device);
         this.roi = new RoiCuda(device);
-        this.conv = new ConvCuda(device);
+        this.conv = VendorLibraries.conv(device, libraries);
         this.channels = new ChannelsCuda(device);
-        this.linalg = new LinalgCuda(device);
+        this.linalg = VendorLibraries.linalg(device, libraries);
     }
 
     public CudaDevice device() {
         return device;
+    }
+
+    /** What runs conv2d and matmul: "cuDNN 9.6.0" or "rcnn4j's conv2d.cu", and the same for matmul. */
+    public String libraries() {
+        return "conv2d: " + VendorLibraries.describe(conv) + ", matmul: " + VendorLibraries.describe(linalg);
     }
 
     @Override

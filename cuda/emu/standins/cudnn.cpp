@@ -207,7 +207,7 @@ int check_problem(const char* fn, const cudnnTensorStruct* x, const cudnnFilterS
     if (int r = check_desc(fn, xname, g_tensors, x)) return r;
     if (int r = check_desc(fn, "filter descriptor", g_filters, w)) return r;
     if (int r = check_desc(fn, "convolution descriptor", g_convs, conv)) return r;
-    if (y != nullptr) {
+    if (*yname != 0) {  // every call but cudnnGetConvolution2dForwardOutputDim has an output descriptor
         if (int r = check_desc(fn, yname, g_tensors, y)) return r;
     }
     if (x->nb < 3) return fail(BAD_PARAM, format("%s: %s has fewer than 3 dimensions", fn, xname));

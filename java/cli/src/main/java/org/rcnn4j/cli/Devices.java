@@ -6,7 +6,9 @@ import java.util.function.Function;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Backends;
 import org.rcnn4j.backend.cuda.CudaBackend;
+import org.rcnn4j.cuda.Cublas;
 import org.rcnn4j.cuda.CudaDevice;
+import org.rcnn4j.cuda.Cudnn;
 
 /** The backends --device names, and {@code rcnn4j devices}: which of them work here, and why not. */
 final class Devices {
@@ -55,7 +57,10 @@ final class Devices {
                 usage: rcnn4j devices
 
                 Lists the devices (backends) --device takes: cpu, cuda and cuda-emu, whether each works on this
-                machine, and if not, why (no GPU or driver, emulator not built) and what to try instead.
+                machine, and if not, why (no GPU or driver, emulator not built) and what to try instead. For cuda
+                and cuda-emu also cuDNN and cuBLAS: their versions, or why they are unusable (on cuda-emu, the
+                emulator's CPU stand-ins), and whether conv2d and matmul run on them or on rcnn4j's own kernels
+                (-Drcnn4j.cudnn=false / -Drcnn4j.cublas=false select rcnn4j's).
                 """;
     }
 
@@ -80,10 +85,17 @@ final class Devices {
         return switch (b.name()) {
             case "cpu" -> "pure Java, " + Runtime.getRuntime().availableProcessors() + " processors, common pool "
                     + "parallelism " + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
-            case "cuda" -> b instanceof CudaBackend c ? gpu(c.device()) : "rcnn4j kernels on the GPU";
-            case "cuda-emu" -> "rcnn4j's CUDA kernels on the CPU emulation of CUDA (slow; for testing)";
+            case "cuda" -> b instanceof CudaBackend c ? gpu(c.device()) + libraries(c) : "rcnn4j kernels on the GPU";
+            case "cuda-emu" -> "rcnn4j's CUDA kernels on the CPU emulation of CUDA (slow; for testing)"
+                    + (b instanceof CudaBackend c ? libraries(c) : "");
             default -> b.name();
         };
+    }
+
+    /** cuDNN's and cuBLAS's versions or why they are unusable, and what runs conv2d and matmul. */
+    private static String libraries(CudaBackend c) {
+        return "; " + Cudnn.status(c.device()).describe() + "; " + Cublas.status(c.device()).describe() + "; "
+                + c.libraries();
     }
 
     private static String gpu(CudaDevice d) {

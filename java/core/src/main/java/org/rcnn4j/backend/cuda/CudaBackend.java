@@ -67,7 +67,7 @@ public final class CudaBackend implements Backend {
         return device;
     }
 
-    /** What runs conv2d and matmul: "cuDNN 9.6.0" or "rcnn4j's conv2d.cu", and the same for matmul. */
+    /** What runs conv2d and matmul, e.g. "conv2d: cuDNN, matmul: rcnn4j's gemm.cu". */
     public String libraries() {
         return "conv2d: " + VendorLibraries.describe(conv) + ", matmul: " + VendorLibraries.describe(linalg);
     }

@@ -27,3 +27,14 @@ if [ "${RCNN4J_SKIP_BENCH:-0}" != 1 ] && [ -f benchmarks/compare_torchvision.py 
   PYTHONUNBUFFERED=1 python3 benchmarks/compare_torchvision.py --device cuda \
       --rcnn4j-cmd "$java -jar .gpu/rcnn4j-cli.jar" --results "$out" 2>&1 | tee "$out/gpu-bench.log"
 fi
+
+# The conv2d cases again on rcnn4j's own conv2d.cu (the pass above runs them on cuDNN where the machine has it,
+# which the devices line below records), so cuDNN, rcnn4j's kernel and torch stand side by side.
+RCNN4J_NO_BUILD=1 "$java" --add-modules jdk.incubator.vector -jar .gpu/rcnn4j-cli.jar devices > "$out/gpu-devices.txt" 2>&1
+cat "$out/gpu-devices.txt"
+if [ "${RCNN4J_SKIP_BENCH:-0}" != 1 ] && [ -f benchmarks/compare_torchvision.py ]; then
+  mkdir -p "$out/own-kernels"
+  PYTHONUNBUFFERED=1 python3 benchmarks/compare_torchvision.py --device cuda --ops conv2d \
+      --java-opts "-Xmx6g -Drcnn4j.cudnn=false -Drcnn4j.cublas=false" \
+      --rcnn4j-cmd "$java -jar .gpu/rcnn4j-cli.jar" --results "$out/own-kernels" 2>&1 | tee "$out/gpu-bench-own-kernels.log"
+fi

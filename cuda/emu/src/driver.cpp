@@ -784,6 +784,23 @@ CUAPI CUresult cuMemGetAddressRange_v2(CUdeviceptr* base, size_t* size, CUdevice
     return CUDA_SUCCESS;
 }
 
+// Only CU_POINTER_ATTRIBUTE_MEMORY_TYPE (2): CU_MEMORYTYPE_HOST (1) for cuMemAllocHost memory, _DEVICE (2) for
+// cuMemAlloc memory; a pointer into neither is CUDA_ERROR_INVALID_VALUE, as for unregistered host memory.
+CUAPI CUresult cuPointerGetAttribute(void* data, int attribute, CUdeviceptr p) {
+    REQUIRE_CONTEXT();
+    REQUIRE_PTR(data);
+    if (attribute != 2) {
+        return fail(CUDA_ERROR_NOT_SUPPORTED, format("cuPointerGetAttribute: attribute %d is not emulated (only "
+                                                     "CU_POINTER_ATTRIBUTE_MEMORY_TYPE)", attribute));
+    }
+    bool host = false;
+    if (!allocation_is_host(dptr(p), &host)) {
+        return fail(CUDA_ERROR_INVALID_VALUE, format("cuPointerGetAttribute: 0x%llx is not in any allocation", p));
+    }
+    *static_cast<unsigned*>(data) = host ? 1u : 2u;
+    return CUDA_SUCCESS;
+}
+
 CUAPI CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void* src, size_t n) {
     REQUIRE_CONTEXT();
     if (CUresult r = check_device_range("cuMemcpyHtoD", "destination", dptr(dst), n)) return r;

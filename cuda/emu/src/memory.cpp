@@ -166,6 +166,14 @@ std::string describe_range(const void* p, size_t bytes) {
     return buf;
 }
 
+bool allocation_is_host(const void* p, bool* host) {
+    std::lock_guard<std::mutex> lock(mu);
+    const Alloc* a = containing(reinterpret_cast<uintptr_t>(p));
+    if (a == nullptr) return false;
+    *host = a->host;
+    return true;
+}
+
 bool allocation_range(const void* p, uintptr_t* base, size_t* size) {
     std::lock_guard<std::mutex> lock(mu);
     const Alloc* a = containing(reinterpret_cast<uintptr_t>(p));

@@ -45,6 +45,8 @@ bool device_free(void* p, bool host_pinned, std::string* guard_violation);
 bool range_is_allocated(const void* p, size_t bytes);
 std::string describe_range(const void* p, size_t bytes);
 bool allocation_range(const void* p, uintptr_t* base, size_t* size);
+// Whether p lies in a live allocation; *host tells pinned host memory (cuMemAllocHost) from device memory.
+bool allocation_is_host(const void* p, bool* host);
 // Checks (and re-arms) every guard band; returns a description of each violation, empty if none.
 std::string check_guards();
 size_t allocated_bytes();

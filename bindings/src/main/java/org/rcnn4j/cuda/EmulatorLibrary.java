@@ -27,6 +27,9 @@ public final class EmulatorLibrary {
 
     /** Where the build puts the emulator in the bindings jar. */
     public static final String RESOURCE = "/org/rcnn4j/native/linux-x86_64/libcuda.so.1";
+    private static final String RESOURCE_DIR = "/org/rcnn4j/native/linux-x86_64/";
+    /** The emulator's stand-in cuBLAS and cuDNN, extracted next to it (with -D{@value #PATH_PROPERTY}, found there). */
+    private static final String[] STAND_INS = {NvidiaLibraries.CUBLAS_STANDIN, NvidiaLibraries.CUDNN_STANDIN};
     /** System property naming an emulator library file to load instead of the packed one. */
     public static final String PATH_PROPERTY = "rcnn4j.emu.library";
 
@@ -100,8 +103,18 @@ public final class EmulatorLibrary {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path file = dir.resolve("libcuda.so.1");
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            dir.toFile().deleteOnExit();  // deleted in reverse order of registration: the file first
+            dir.toFile().deleteOnExit();  // deleted in reverse order of registration: the files first
             file.toFile().deleteOnExit();
+            // the stand-in cuBLAS and cuDNN go beside it: NvidiaLibraries loads them from there by absolute path
+            for (String standIn : STAND_INS) {
+                try (InputStream lib = EmulatorLibrary.class.getResourceAsStream(RESOURCE_DIR + standIn)) {
+                    if (lib != null) {
+                        Path f = dir.resolve(standIn);
+                        Files.copy(lib, f, StandardCopyOption.REPLACE_EXISTING);
+                        f.toFile().deleteOnExit();
+                    }
+                }
+            }
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract the CUDA emulator to a temporary directory", e);

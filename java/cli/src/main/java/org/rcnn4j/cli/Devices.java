@@ -53,7 +53,10 @@ final class Devices {
                 usage: rcnn4j devices
 
                 Lists the devices (backends) --device takes: cpu, cuda and cuda-emu, whether each works on this
-                machine, and if not, why (no GPU or driver, emulator not built) and what to try instead.
+                machine, and if not, why (no GPU or driver, emulator not built) and what to try instead. For cuda
+                and cuda-emu also cuDNN and cuBLAS: their versions, or why they are unusable (on cuda-emu, the
+                emulator's CPU stand-ins), and whether conv2d and matmul run on them or on rcnn4j's own kernels
+                (-Drcnn4j.cudnn=false / -Drcnn4j.cublas=false select rcnn4j's).
                 """;
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import org.junit.jupiter.api.Assumptions;
 import org.rcnn4j.backend.cuda.CudaBackend;
+import org.rcnn4j.backend.cuda.CudaLibraryOptions;
 import org.rcnn4j.backend.cuda.Transfers;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.CudaUnavailableException;
@@ -44,11 +45,13 @@ public final class CudaTestSupport {
                         + "'");
             };
             try {
-                backend = CudaBackend.open(emulated);
+                // TF32 off: the tests compare FP32 with the CPU backend at 2e-5, and TF32 keeps 10 mantissa bits
+                backend = CudaBackend.open(emulated, CudaLibraryOptions.fromSystemProperties().withCudnnTf32(false)
+                        .withCublasTf32(false));
                 CudaDevice d = backend.device();
                 System.out.println("CUDA tests run on: " + (emulated ? "the CPU emulator" : d.name()
                         + " (compute capability " + d.computeCapabilityMajor() + "." + d.computeCapabilityMinor()
-                        + ", " + d.multiprocessorCount() + " SMs)"));
+                        + ", " + d.multiprocessorCount() + " SMs)") + "; " + backend.libraries());
             } catch (CudaUnavailableException e) {
                 if (!mode.equals("auto") && !mode.isEmpty()) {
                     fail(PROPERTY + "=" + mode + " but CUDA is unavailable: " + e.getMessage(), e);

@@ -15,7 +15,9 @@ import org.rcnn4j.backend.MaxPool;
 import org.rcnn4j.backend.Reduce;
 import org.rcnn4j.backend.Roi;
 import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.cuda.Cublas;
 import org.rcnn4j.cuda.CudaDevice;
+import org.rcnn4j.cuda.Cudnn;
 import org.rcnn4j.cuda.CudaUnavailableException;
 import org.rcnn4j.tensor.Tensor;
 
@@ -32,9 +34,9 @@ public final class CudaBackend implements Backend {
     private final CudaDevice device;
     private final BoxesCuda boxes;
     private final RoiCuda roi;
-    private final ConvCuda conv;
+    private final Conv conv;
     private final ChannelsCuda channels;
-    private final LinalgCuda linalg;
+    private final Linalg linalg;
     private final Elementwise elementwise;
     private final Reduce reduce;
     private final Gather gather;
@@ -50,24 +52,34 @@ public final class CudaBackend implements Backend {
      * @throws CudaUnavailableException no driver or device, or no kernels in this build (the message says why)
      */
     public static CudaBackend open(boolean emulated) {
+        return open(emulated, CudaLibraryOptions.fromSystemProperties());
+    }
+
+    /** {@link #open(boolean)} with cuDNN and cuBLAS used as {@code libraries} says. */
+    public static CudaBackend open(boolean emulated, CudaLibraryOptions libraries) {
         CudaDevice device = CudaDevice.open(emulated, 0);
         if (!device.kernelsAvailable()) {
             throw new CudaUnavailableException("the cuda backend is unavailable: "
                     + device.kernelsUnavailableReason());
         }
-        return new CudaBackend(device);
+        return new CudaBackend(device, libraries);
     }
 
     public CudaBackend(CudaDevice device) {
+        this(device, CudaLibraryOptions.fromSystemProperties());
+    }
+
+    /** The backend on {@code device}, using cuDNN and cuBLAS as {@code libraries} says where they are present. */
+    public CudaBackend(CudaDevice device, CudaLibraryOptions libraries) {
         if (device == null) {
             throw new IllegalArgumentException("device: must not be null");
         }
         this.device = device;
         this.boxes = new BoxesCuda(device);
         this.roi = new RoiCuda(device);
-        this.conv = new ConvCuda(device);
+        this.conv = VendorLibraries.conv(device, libraries);
         this.channels = new ChannelsCuda(device);
-        this.linalg = new LinalgCuda(device);
+        this.linalg = VendorLibraries.linalg(device, libraries);
         CpuBackend host = new CpuBackend();
         this.elementwise = new ElementwiseCuda(device, host.elementwise());
         this.reduce = new ReduceCuda(device, host.reduce());
@@ -81,6 +93,11 @@ public final class CudaBackend implements Backend {
 
     public CudaDevice device() {
         return device;
+    }
+
+    /** What runs conv2d and matmul, e.g. "conv2d: cuDNN, matmul: rcnn4j's gemm.cu". */
+    public String libraries() {
+        return "conv2d: " + VendorLibraries.describe(conv) + ", matmul: " + VendorLibraries.describe(linalg);
     }
 
     @Override
@@ -105,11 +122,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public String describe() {
-        if (device.isEmulated()) {
-            return "rcnn4j's CUDA kernels on the CPU emulation of CUDA (slow; for testing)";
-        }
-        return device.name() + " (compute capability " + device.computeCapabilityMajor() + "."
+        String where = device.isEmulated() ? "rcnn4j's CUDA kernels on the CPU emulation of CUDA (slow; for testing)"
+                : device.name() + " (compute capability " + device.computeCapabilityMajor() + "."
                 + device.computeCapabilityMinor() + ", " + device.multiprocessorCount() + " SMs)";
+        // cuDNN's and cuBLAS's versions or why they are unusable, and what runs conv2d and matmul
+        return where + "; " + Cudnn.status(device).describe() + "; " + Cublas.status(device).describe() + "; "
+                + libraries();
     }
 
     /** Device time between CUDA events recorded around the work on rcnn4j's stream. */

@@ -2,7 +2,6 @@ package org.rcnn4j.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.rcnn4j.testing.ArgumentAssert.assertMessageNames;
-import static org.rcnn4j.testing.HostValues.doubles;
 import static org.rcnn4j.testing.HostValues.f32;
 import static org.rcnn4j.testing.TensorAssert.GRADIENT;
 import static org.rcnn4j.testing.TensorAssert.assertClose;

@@ -40,6 +40,11 @@ public final class Main {
             // one line whatever the arguments held (a quoted argument may contain a newline or escape codes)
             err.println("rcnn4j: error: " + org.rcnn4j.io.Json.printable(String.valueOf(e.getMessage())));
             return USAGE;
+        } catch (java.nio.file.InvalidPathException e) { // a name the locale's charset cannot encode (LANG=C)
+            err.println("rcnn4j: error: cannot use the path '" + org.rcnn4j.io.Json.printable(e.getInput())
+                    + "': " + e.getReason() + " in this locale's charset (" + System.getProperty("sun.jnu.encoding")
+                    + "); run in a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+            return USAGE;
         } catch (UnsupportedOperationException e) {
             err.println("rcnn4j: error: " + describe(e));
             debug(e, err);

@@ -145,6 +145,24 @@ class HardeningCommandTest {
                 .assertUsageError(img.toString(), "3x2000 would be resized to 0x");
     }
 
+    /** Under LANG=C Java cannot encode a non-ASCII path: exit 2 with advice, not an internal error. */
+    @Test
+    void aNonAsciiPathUnderAnAsciiLocaleIsAUsageError() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                "org.rcnn4j.cli.Main", "detect", dir.resolve("\u00e9t\u00e9.png").toString(), "--weights", "w",
+                "--out", "o");
+        pb.environment().put("LANG", "C");
+        pb.environment().put("LC_ALL", "C");
+        pb.environment().remove("LC_CTYPE");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(2, p.waitFor(), out);
+        org.junit.jupiter.api.Assertions.assertTrue(out.contains("rcnn4j: error: cannot use the path")
+                && out.contains("LC_ALL=C.UTF-8"), out);
+    }
+
     /** --steps 1: the default milestones (70% and 90% of the steps) both round to 1; one is kept. */
     @Test
     void oneStepHasAValidSchedule() {

@@ -85,7 +85,12 @@ public final class CocoResults {
                 if (i > 0) {
                     w.write(",\n");
                 }
-                w.write(Json.write(toJson(detections.get(i))));
+                try {
+                    w.write(Json.write(toJson(detections.get(i))));
+                } catch (IllegalArgumentException e) { // a non-finite score or box: name the file and detection
+                    throw new IOException(file + ": detection " + (i + 1) + " (image_id "
+                            + detections.get(i).imageId() + "): " + e.getMessage(), e);
+                }
             }
             w.write("]\n");
             w.flush();

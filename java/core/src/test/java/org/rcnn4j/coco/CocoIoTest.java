@@ -43,6 +43,19 @@ class CocoIoTest {
                 10000, 10000).area());
     }
 
+    /** Issue 17, item 9: a non-finite score is named with the file, the detection and the field. */
+    @Test
+    void writingANonFiniteScoreNamesFileDetectionAndField(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("results.json");
+        List<CocoAnnotation> dets = List.of(
+                new CocoAnnotation(1, 4, 3, new double[] {1, 2, 3, 4}, 12, false, 0.5, null),
+                new CocoAnnotation(2, 5, 3, new double[] {1, 2, 3, 4}, 12, false, Double.POSITIVE_INFINITY, null));
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> CocoResults.write(f, dets));
+        assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("detection 2 (image_id 5)")
+                && e.getMessage().contains("Infinity") && e.getMessage().contains("$.score"), e.getMessage());
+        assertFalse(Files.exists(f), "nothing written");
+    }
+
     /** Issue 17, item 7: a name twice in one object is an error naming it, not "the last one wins". */
     @Test
     void aDuplicatedNameIsRefused() {

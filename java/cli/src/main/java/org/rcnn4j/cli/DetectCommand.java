@@ -10,13 +10,13 @@ import java.util.Locale;
 import java.util.Set;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.coco.CocoAnnotation;
-import org.rcnn4j.coco.DetectionResults;
 import org.rcnn4j.coco.LabelMap;
 import org.rcnn4j.data.ImageFiles;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.detection.ModelFile;
 import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.train.DetectionResults;
 import org.rcnn4j.viz.DetectionPictures;
 import org.rcnn4j.viz.Headless;
 

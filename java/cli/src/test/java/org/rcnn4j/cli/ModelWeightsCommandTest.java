@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
-import org.rcnn4j.detection.Norm;
 import org.rcnn4j.detection.Weights;
+import org.rcnn4j.detection.backbone.Norm;
+import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.tensor.Tensor;
 
 /** rcnn4j model NAME --weights FILE: the whole-model key check, on a file made from rcnn4j's own model. */

@@ -1,6 +1,5 @@
 package org.rcnn4j.detection.backbone;
 
-import org.rcnn4j.detection.LegacyKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Map;
 import org.rcnn4j.autograd.Nn;
 import org.rcnn4j.autograd.Ops;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.io.torch.LegacyKeys;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Conv2dNormActivation;
 import org.rcnn4j.nn.Init;

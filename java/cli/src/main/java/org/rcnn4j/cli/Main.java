@@ -112,9 +112,12 @@ public final class Main {
         }
     }
 
-    /** The Maven version recorded in the jar, or "development build" when run from classes. */
+    /**
+     * The Maven version recorded in the jar, or "development build" when run from classes. The CLI's own record: on
+     * the module path a class finds resources of its own module only, and the artifacts share one version.
+     */
     static String version() {
-        try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/org.rcnn4j/rcnn4j/pom.properties")) {
+        try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/org.rcnn4j/rcnn4j-cli/pom.properties")) {
             if (in != null) {
                 Properties p = new Properties();
                 p.load(in);

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rcnn4j.io.Json;
 import org.rcnn4j.io.Safetensors;
+import org.rcnn4j.io.json.Json;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.tensor.Tensor;
 

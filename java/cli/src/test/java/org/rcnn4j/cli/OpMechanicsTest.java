@@ -58,10 +58,18 @@ class OpMechanicsTest {
                         case "close":
                             return null;
                         default:
-                            calls.add(method.getName() + describe(args));
-                            return behaviour.apply(args);
+                            // a kernel family's accessor (boxes(), roi(), conv(), ...): its ops are the calls
+                            return family(method.getReturnType());
                     }
                 });
+    }
+
+    /** A stand-in kernel family that records each op it is asked for and answers with {@link #behaviour}. */
+    private Object family(Class<?> type) {
+        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            calls.add(method.getName() + describe(args));
+            return behaviour.apply(args);
+        });
     }
 
     private static String describe(Object[] args) {

@@ -19,7 +19,7 @@ class EvalCommandTest {
 
     private Path resource(String name) throws IOException {
         Path f = dir.resolve(name);
-        try (InputStream in = getClass().getResourceAsStream("/coco/" + name)) {
+        try (InputStream in = CoreTestResources.open("coco/" + name)) {
             Files.copy(in, f);
         }
         return f;
@@ -27,7 +27,7 @@ class EvalCommandTest {
 
     @SuppressWarnings("unchecked")
     private List<Object> expectedSummary(String type) throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/coco/mixed.expected.json")) {
+        try (InputStream in = CoreTestResources.open("coco/mixed.expected.json")) {
             Map<String, Object> m = (Map<String, Object>) Json.parse(new String(in.readAllBytes()));
             return (List<Object>) ((Map<String, Object>) m.get(type)).get("summary");
         }

@@ -139,8 +139,20 @@ public final class CudaDevice implements AutoCloseable {
             JCudaDriver.setExceptionsEnabled(false);
         } catch (LinkageError e) {
             throw new CudaUnavailableException("JCuda's driver binding failed to load against "
-                    + library(emulated) + ": " + e, e);
+                    + library(emulated) + modulePathHint() + ": " + e, e);
         }
+    }
+
+    /**
+     * On the module path JCuda, an automatic module, looks for its native library only inside itself, not in the
+     * jcuda-natives jar (jcuda/jcuda-main#40): say how to put it there.
+     */
+    private static String modulePathHint() {
+        if (!JCudaDriver.class.getModule().isNamed()) {
+            return "";
+        }
+        return " (JCuda runs as a named module: add --patch-module jcuda=<the jcuda-natives jar> to the java command, "
+                + "or put its library on java.library.path)";
     }
 
     private static String library(boolean emulated) {

@@ -3,6 +3,7 @@ package org.rcnn4j.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,8 +30,15 @@ class NoDriverTest {
 
     private static List<String> runFreshJvm() throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                FreshJvmOpen.class.getName()).redirectErrorStream(true).start();
+        // the child runs on the class path, as the CLI does: this JVM's class path and, when its tests run on the
+        // module path, its module path too (the bindings and JCuda)
+        String classPath = System.getProperty("java.class.path");
+        String modulePath = System.getProperty("jdk.module.path");
+        if (modulePath != null && !modulePath.isEmpty()) {
+            classPath = classPath + File.pathSeparator + modulePath;
+        }
+        Process p = new ProcessBuilder(java, "-cp", classPath, FreshJvmOpen.class.getName())
+                .redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
         return new String(out, StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("REAL") || l.startsWith(

@@ -1,8 +1,5 @@
 package org.rcnn4j.cli;
 
-import org.rcnn4j.data.CocoGroundTruth;
-import org.rcnn4j.data.Dataset;
-import org.rcnn4j.data.Sample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +19,11 @@ import java.util.stream.Stream;
 import org.rcnn4j.coco.CocoAnnotation;
 import org.rcnn4j.coco.CocoCategory;
 import org.rcnn4j.coco.CocoImage;
+import org.rcnn4j.data.CocoGroundTruth;
+import org.rcnn4j.data.Dataset;
+import org.rcnn4j.data.Sample;
 import org.rcnn4j.io.AtomicFiles;
-import org.rcnn4j.io.Json;
+import org.rcnn4j.io.json.Json;
 import org.rcnn4j.viz.Images;
 import org.rcnn4j.viz.Pngs;
 

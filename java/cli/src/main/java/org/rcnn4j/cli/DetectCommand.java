@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Set;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.coco.CocoAnnotation;
-import org.rcnn4j.coco.DetectionResults;
 import org.rcnn4j.coco.LabelMap;
 import org.rcnn4j.data.ImageFiles;
 import org.rcnn4j.detection.GeneralizedRcnn;
@@ -18,6 +17,7 @@ import org.rcnn4j.detection.GeneralizedRcnnTransform;
 import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.detector.DetectorWeights;
 import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.train.DetectionResults;
 import org.rcnn4j.viz.DetectionPictures;
 import org.rcnn4j.viz.Headless;
 

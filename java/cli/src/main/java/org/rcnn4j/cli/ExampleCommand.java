@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.io.Json;
 import org.rcnn4j.io.Safetensors;
+import org.rcnn4j.io.json.Json;
 import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;
 

@@ -38,10 +38,10 @@ public final class Main {
             return dispatch(a, out, err);
         } catch (UsageException e) {
             // one line whatever the arguments held (a quoted argument may contain a newline or escape codes)
-            err.println("rcnn4j: error: " + org.rcnn4j.io.Json.printable(String.valueOf(e.getMessage())));
+            err.println("rcnn4j: error: " + org.rcnn4j.io.json.Json.printable(String.valueOf(e.getMessage())));
             return USAGE;
         } catch (java.nio.file.InvalidPathException e) { // a name the locale's charset cannot encode (LANG=C)
-            err.println("rcnn4j: error: cannot use the path '" + org.rcnn4j.io.Json.printable(e.getInput())
+            err.println("rcnn4j: error: cannot use the path '" + org.rcnn4j.io.json.Json.printable(e.getInput())
                     + "': " + e.getReason() + " in this locale's charset (" + System.getProperty("sun.jnu.encoding")
                     + "); run in a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
             return USAGE;
@@ -118,9 +118,12 @@ public final class Main {
         }
     }
 
-    /** The Maven version recorded in the jar, or "development build" when run from classes. */
+    /**
+     * The Maven version recorded in the jar, or "development build" when run from classes. The CLI's own record: on
+     * the module path a class finds resources of its own module only, and the artifacts share one version.
+     */
     static String version() {
-        try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/org.rcnn4j/rcnn4j/pom.properties")) {
+        try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/org.rcnn4j/rcnn4j-cli/pom.properties")) {
             if (in != null) {
                 Properties p = new Properties();
                 p.load(in);
@@ -151,7 +154,7 @@ public final class Main {
                 sb.append(sb.length() == 0 ? "" : ": ").append(part);
             }
         }
-        return org.rcnn4j.io.Json.printable(sb.toString().replace('\n', ' '));
+        return org.rcnn4j.io.json.Json.printable(sb.toString().replace('\n', ' '));
     }
 
     private static void debug(Throwable e, PrintStream err) {

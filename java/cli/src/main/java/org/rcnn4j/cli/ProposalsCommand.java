@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.rcnn4j.io.AtomicFiles;
-import org.rcnn4j.io.Json;
+import org.rcnn4j.io.json.Json;
 import org.rcnn4j.proposals.RgbImage;
 import org.rcnn4j.proposals.SelectiveSearch;
 

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rcnn4j.data.FashionMnist;
-import org.rcnn4j.io.Json;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ModelFile;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
+import org.rcnn4j.io.json.Json;
 
 /** detect and eval take the box head's inference thresholds (--box-score-thresh, ...) and apply them. */
 class BoxInferenceArgsTest {

@@ -1,10 +1,5 @@
 package org.rcnn4j.cli;
 
-import org.rcnn4j.data.FashionMnist;
-import org.rcnn4j.data.FashionMnistScenes;
-import org.rcnn4j.data.MaskRle;
-import org.rcnn4j.data.Sample;
-import org.rcnn4j.data.SceneConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,7 +17,12 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcnn4j.io.Json;
+import org.rcnn4j.data.FashionMnist;
+import org.rcnn4j.data.FashionMnistScenes;
+import org.rcnn4j.data.MaskRle;
+import org.rcnn4j.data.Sample;
+import org.rcnn4j.data.SceneConfig;
+import org.rcnn4j.io.json.Json;
 
 class CocoScenesExportTest {
     @TempDir

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcnn4j.io.Json;
+import org.rcnn4j.io.json.Json;
 
 class EvalCommandTest {
     @TempDir
@@ -19,7 +19,7 @@ class EvalCommandTest {
 
     private Path resource(String name) throws IOException {
         Path f = dir.resolve(name);
-        try (InputStream in = getClass().getResourceAsStream("/coco/" + name)) {
+        try (InputStream in = CoreTestResources.open("coco/" + name)) {
             Files.copy(in, f);
         }
         return f;
@@ -27,7 +27,7 @@ class EvalCommandTest {
 
     @SuppressWarnings("unchecked")
     private List<Object> expectedSummary(String type) throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/coco/mixed.expected.json")) {
+        try (InputStream in = CoreTestResources.open("coco/mixed.expected.json")) {
             Map<String, Object> m = (Map<String, Object>) Json.parse(new String(in.readAllBytes()));
             return (List<Object>) ((Map<String, Object>) m.get(type)).get("summary");
         }

@@ -68,7 +68,7 @@ class ModelCommandTest {
     }
 
     private static List<String> fixture(String name) throws Exception {
-        try (InputStream in = ModelCommandTest.class.getResourceAsStream("/fixtures/model_keys/" + name + ".txt")) {
+        try (InputStream in = CoreTestResources.open("fixtures/model_keys/" + name + ".txt")) {
             return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines()
                     .filter(l -> !l.startsWith("#") && !l.isBlank())
                     .map(l -> l.substring(0, l.lastIndexOf(' ')))

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
-import org.rcnn4j.detection.Norm;
 import org.rcnn4j.detection.Weights;
+import org.rcnn4j.detection.backbone.Norm;
+import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.tensor.Tensor;
 
 /** rcnn4j model NAME --weights FILE: the whole-model key check, on a file made from rcnn4j's own model. */
@@ -77,9 +76,8 @@ class ModelWeightsCommandTest {
     }
 
     @Test
-    void pthProblemsNameTheFilesOwnKeys() throws URISyntaxException {
-        String f = Path.of(ModelWeightsCommandTest.class.getResource("/fixtures/pth_checkpoint.legacy.pth").toURI())
-                .toString();
+    void pthProblemsNameTheFilesOwnKeys() {
+        String f = CoreTestResources.copy("fixtures/pth_checkpoint.legacy.pth", tmp).toString();
         Cli.Result r = Cli.run("model", "maskrcnn_resnet50_fpn", "--weights", f);
         assertEquals(2, r.code());
         List<String> err = r.err().lines().toList();
@@ -97,11 +95,10 @@ class ModelWeightsCommandTest {
         Path missing = tmp.resolve("nope.pth");
         Cli.run("model", "vgg16", "--weights", missing.toString()).assertUsageError("no such file", "nope.pth");
         Path cut = tmp.resolve("cut.pth");
-        byte[] all = Files.readAllBytes(Path.of(ModelWeightsCommandTest.class
-                .getResource("/fixtures/pth_state_dict.zip.pth").toURI()));
+        byte[] all = Files.readAllBytes(CoreTestResources.copy("fixtures/pth_state_dict.zip.pth", tmp));
         Files.write(cut, java.util.Arrays.copyOf(all, all.length / 2));
         Cli.run("model", "vgg16", "--weights", cut.toString()).assertUsageError(cut.toString(), "zip");
-        Path evil = Path.of(ModelWeightsCommandTest.class.getResource("/fixtures/pth_evil.legacy.pth").toURI());
+        Path evil = CoreTestResources.copy("fixtures/pth_evil.legacy.pth", tmp);
         Cli.run("model", "vgg16", "--weights", evil.toString()).assertUsageError("forbidden global 'posix.system'");
         Cli.run("model", "vgg16", "--weights").assertUsageError("--weights needs a value");
         Path text = Files.writeString(tmp.resolve("notes.pth"), "not weights");

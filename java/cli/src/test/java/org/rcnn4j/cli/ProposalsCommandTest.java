@@ -15,7 +15,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcnn4j.io.Json;
+import org.rcnn4j.io.json.Json;
 
 class ProposalsCommandTest {
     @TempDir

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcnn4j.io.Json;
+import org.rcnn4j.io.json.Json;
 
 class ScenesCommandTest {
     @TempDir

@@ -16,7 +16,7 @@ import javax.imageio.ImageIO;
 import org.rcnn4j.autograd.Sgd;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.cpu.CpuBackend;
-import org.rcnn4j.io.Json;
+import org.rcnn4j.io.json.Json;
 import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.detection.ModelFile;
 import org.rcnn4j.tensor.Tensor;

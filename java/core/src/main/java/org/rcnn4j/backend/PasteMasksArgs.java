@@ -5,7 +5,7 @@ import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;
 
 /**
- * The argument checks of {@link Backend#pasteMasks}, shared by both backends (shapes and dtypes only, so device
+ * The argument checks of {@link Roi#pasteMasks}, shared by both backends (shapes and dtypes only, so device
  * tensors are checked without a copy).
  */
 public final class PasteMasksArgs {

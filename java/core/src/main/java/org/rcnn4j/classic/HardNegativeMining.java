@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * Trains one class's {@link LinearSvm} with hard-negative mining (Felzenszwalb et al. 2010, as R-CNN uses it):
  * start from all positives and a random sample of negatives (the cache), train, then score every negative of the
  * pool, add those inside the margin (score > -1, R-CNN's hard threshold) that are not cached, drop cached ones
- * scored well outside it (< -1.2, R-CNN's easy threshold), retrain; stop when a round adds nothing or after
+ * scored well outside it ({@code < -1.2}, R-CNN's easy threshold), retrain; stop when a round adds nothing or after
  * {@code rounds} rounds.
  */
 public final class HardNegativeMining {

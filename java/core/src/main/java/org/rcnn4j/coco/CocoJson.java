@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.rcnn4j.io.Json;
+import org.rcnn4j.io.json.Json;
 
 /** Typed reads from parsed JSON; every failure is a CocoFormatException naming the file and the entry. */
 final class CocoJson {

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rcnn4j.io.AtomicFiles;
-import org.rcnn4j.io.Json;
+import org.rcnn4j.io.json.Json;
 
 /**
  * COCO results files: a list of {image_id, category_id, bbox or segmentation, score}. Reading follows

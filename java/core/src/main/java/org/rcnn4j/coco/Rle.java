@@ -163,7 +163,7 @@ public final class Rle {
                 int c = s.charAt(p) - 48;
                 if (c < 0 || c > 63) {
                     throw new IllegalArgumentException("compressed RLE counts hold '"
-                            + org.rcnn4j.io.Json.printable(String.valueOf(s.charAt(p))) + "' at " + p
+                            + org.rcnn4j.io.json.Json.printable(String.valueOf(s.charAt(p))) + "' at " + p
                             + " (expected characters '0'..'o')");
                 }
                 if (k > 12) {

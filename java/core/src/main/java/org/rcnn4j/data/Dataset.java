@@ -4,6 +4,6 @@ package org.rcnn4j.data;
 public interface Dataset {
     int size();
 
-    /** The sample at index i, 0 <= i < size(). */
+    /** The sample at index i, {@code 0 <= i < size()}. */
     Sample get(int i);
 }

@@ -15,7 +15,8 @@ public final class FashionMnist {
     public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
-    private static final String RESOURCE_DIR = "/datasets/fashion-mnist-subset/";
+    /** Where rcnn4j-demo-data keeps the subset: a folder that is no package, so no module encapsulates it. */
+    private static final String RESOURCE_DIR = "datasets/fashion-mnist-subset/";
 
     private final byte[] pixels;
     private final byte[] classes;
@@ -67,9 +68,12 @@ public final class FashionMnist {
     }
 
     private static IdxReader.IdxArray resource(String name) throws IOException {
-        try (InputStream in = FashionMnist.class.getResourceAsStream(RESOURCE_DIR + name)) {
+        // Through the class loader: the data is another artifact's (another module's on the module path), and
+        // Class.getResourceAsStream would look only in this module
+        try (InputStream in = FashionMnist.class.getClassLoader().getResourceAsStream(RESOURCE_DIR + name)) {
             if (in == null) {
-                throw new IOException("resource " + RESOURCE_DIR + name + " is missing from the jar");
+                throw new IOException("resource " + RESOURCE_DIR + name + " is missing: the bundled subset is in "
+                        + "org.rcnn4j:rcnn4j-demo-data, which must be on the class path or module path");
             }
             return IdxReader.read(in);
         }

@@ -1,5 +1,7 @@
 package org.rcnn4j.detection;
 
+import org.rcnn4j.detection.backbone.Norm;
+
 /**
  * Builder options. {@code numClasses} 0 means the model's default (91 for the COCO detectors, background
  * included; 1000 for vgg16); {@code trainableBackboneLayers} -1 means the norm's default (3 frozen, 5 batch).

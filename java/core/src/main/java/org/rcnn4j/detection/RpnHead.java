@@ -2,6 +2,7 @@ package org.rcnn4j.detection;
 
 import java.util.Map;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.io.torch.LegacyKeys;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Conv2dNormActivation;
 import org.rcnn4j.nn.Init;

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rcnn4j.io.Safetensors;
+import org.rcnn4j.io.torch.LegacyKeys;
 import org.rcnn4j.io.torch.TorchFiles;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.StateDictCheck;

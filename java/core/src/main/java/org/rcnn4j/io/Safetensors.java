@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rcnn4j.io.json.Json;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;

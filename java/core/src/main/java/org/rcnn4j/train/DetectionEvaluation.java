@@ -1,14 +1,5 @@
 package org.rcnn4j.train;
 
-import org.rcnn4j.coco.CocoAnnotation;
-import org.rcnn4j.coco.CocoCategory;
-import org.rcnn4j.coco.CocoDataset;
-import org.rcnn4j.coco.CocoEval;
-import org.rcnn4j.coco.CocoImage;
-import org.rcnn4j.coco.CocoParams;
-import org.rcnn4j.coco.DetectionResults;
-import org.rcnn4j.coco.EvalProgress;
-import org.rcnn4j.coco.LabelMap;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,14 +13,23 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntToLongFunction;
+import org.rcnn4j.coco.CocoAnnotation;
+import org.rcnn4j.coco.CocoCategory;
+import org.rcnn4j.coco.CocoDataset;
+import org.rcnn4j.coco.CocoEval;
+import org.rcnn4j.coco.CocoImage;
+import org.rcnn4j.coco.CocoParams;
+import org.rcnn4j.coco.EvalProgress;
+import org.rcnn4j.coco.LabelMap;
 import org.rcnn4j.data.CocoDetectionDataset;
 import org.rcnn4j.data.CocoGroundTruth;
 import org.rcnn4j.data.DataLoader;
 import org.rcnn4j.data.Dataset;
 import org.rcnn4j.data.Sample;
-import org.rcnn4j.io.AtomicFiles;
 import org.rcnn4j.detection.ImageDetections;
+import org.rcnn4j.io.AtomicFiles;
 import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.train.DetectionResults;
 
 /**
  * Runs a detector over a dataset and scores it with COCOeval: bbox always, segm when the detector returns masks.

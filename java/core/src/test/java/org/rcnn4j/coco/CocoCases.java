@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.rcnn4j.io.Json;
+import org.rcnn4j.io.json.Json;
 
 /** The committed COCO cases in src/test/resources/coco (make_coco_cases.py, coco_reference.py). */
 final class CocoCases {

@@ -1,8 +1,5 @@
 package org.rcnn4j.detection;
 
-import org.rcnn4j.detection.backbone.Bottleneck;
-import org.rcnn4j.detection.backbone.FeaturePyramidNetwork;
-import org.rcnn4j.detection.backbone.SmallBackbone;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rcnn4j.testing.ModuleGradCheck.random;
 
@@ -12,6 +9,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.detection.backbone.Bottleneck;
+import org.rcnn4j.detection.backbone.FeaturePyramidNetwork;
+import org.rcnn4j.detection.backbone.Norm;
+import org.rcnn4j.detection.backbone.SmallBackbone;
 import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.tensor.DType;

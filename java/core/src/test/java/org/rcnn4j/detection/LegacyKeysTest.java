@@ -1,7 +1,5 @@
 package org.rcnn4j.detection;
 
-import org.rcnn4j.detection.backbone.FeaturePyramidNetwork;
-import org.rcnn4j.detection.backbone.ResNetBody;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +12,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.rcnn4j.detection.backbone.FeaturePyramidNetwork;
+import org.rcnn4j.detection.backbone.Norm;
+import org.rcnn4j.detection.backbone.ResNetBody;
+import org.rcnn4j.io.torch.LegacyKeys;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.StateEntry;
 import org.rcnn4j.tensor.Tensor;

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.rcnn4j.detection.backbone.Norm;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.StateEntry;
 import org.rcnn4j.tensor.Tensor;

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.rcnn4j.detection.backbone.Norm;
 import org.rcnn4j.nn.Buffer;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.Parameter;

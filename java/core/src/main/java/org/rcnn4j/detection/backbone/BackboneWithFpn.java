@@ -1,8 +1,8 @@
 package org.rcnn4j.detection.backbone;
 
-import org.rcnn4j.detection.Norm;
 import java.util.LinkedHashMap;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.detection.backbone.Norm;
 import org.rcnn4j.nn.Module;
 
 /** torchvision's BackboneWithFPN: body (the ResNet trunk) and fpn; 256 output channels on every level. */

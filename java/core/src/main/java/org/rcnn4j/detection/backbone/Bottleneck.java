@@ -1,6 +1,5 @@
 package org.rcnn4j.detection.backbone;
 
-import org.rcnn4j.detection.Norm;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Layer;

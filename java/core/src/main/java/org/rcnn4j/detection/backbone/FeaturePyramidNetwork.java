@@ -1,11 +1,11 @@
 package org.rcnn4j.detection.backbone;
 
-import org.rcnn4j.detection.LegacyKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.io.torch.LegacyKeys;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Conv2dNormActivation;
 import org.rcnn4j.nn.Init;

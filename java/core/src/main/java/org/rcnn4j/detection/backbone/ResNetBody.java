@@ -1,8 +1,8 @@
 package org.rcnn4j.detection.backbone;
 
-import org.rcnn4j.detection.Norm;
 import java.util.LinkedHashMap;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.detection.backbone.Norm;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Init;
 import org.rcnn4j.nn.Layer;

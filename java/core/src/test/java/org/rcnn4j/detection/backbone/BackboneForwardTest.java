@@ -1,8 +1,5 @@
 package org.rcnn4j.detection.backbone;
 
-import org.rcnn4j.detection.ModelOptions;
-import org.rcnn4j.detection.Models;
-import org.rcnn4j.detection.Norm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,13 +9,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.rcnn4j.autograd.Var;
-import org.rcnn4j.testing.Inference;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.detection.ModelOptions;
+import org.rcnn4j.detection.Models;
+import org.rcnn4j.detection.backbone.Norm;
 import org.rcnn4j.nn.FrozenBatchNorm2d;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.Fixtures;
+import org.rcnn4j.testing.Inference;
 import org.rcnn4j.testing.TensorAssert;
 
 /** Small torchvision Bottleneck and FPN (fixtures/backbone_forward, gen_backbone_forward.py) run on the CPU. */

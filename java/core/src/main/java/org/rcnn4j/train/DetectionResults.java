@@ -1,10 +1,15 @@
-package org.rcnn4j.coco;
+package org.rcnn4j.train;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.rcnn4j.coco.CocoAnnotation;
+import org.rcnn4j.coco.CocoResults;
+import org.rcnn4j.coco.LabelMap;
+import org.rcnn4j.coco.Rle;
+import org.rcnn4j.coco.Segmentation;
 import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;

@@ -1,4 +1,4 @@
-package org.rcnn4j.detection;
+package org.rcnn4j.detection.backbone;
 
 import java.util.Locale;
 import org.rcnn4j.nn.BatchNorm2d;

@@ -1,4 +1,4 @@
-package org.rcnn4j.io;
+package org.rcnn4j.io.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package org.rcnn4j.detection;
+package org.rcnn4j.io.torch;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,13 +65,13 @@ public final class LegacyKeys {
         }
     }
 
-    static <T> void upgradeRpnHead(String prefix, Map<String, T> sd) {
+    public static <T> void upgradeRpnHead(String prefix, Map<String, T> sd) {
         for (String t : new String[] {"weight", "bias"}) {
             rename(sd, prefix + "conv." + t, prefix + "conv.0.0." + t);
         }
     }
 
-    static <T> void upgradeMaskHead(String prefix, int layers, Map<String, T> sd) {
+    public static <T> void upgradeMaskHead(String prefix, int layers, Map<String, T> sd) {
         for (int i = 0; i < layers; i++) {
             for (String t : new String[] {"weight", "bias"}) {
                 rename(sd, prefix + "mask_fcn" + (i + 1) + "." + t, prefix + i + ".0." + t);

@@ -1,4 +1,4 @@
-package org.rcnn4j.classic;
+package org.rcnn4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcnn4j.cli.Main;
 
 class ClassifyLocalizeCommandTest {
     private record Run(int code, String out, String err) {

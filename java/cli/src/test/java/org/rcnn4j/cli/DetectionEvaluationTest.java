@@ -1,6 +1,5 @@
-package org.rcnn4j.coco;
+package org.rcnn4j.cli;
 
-import org.rcnn4j.train.DetectionEvaluation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,8 +16,12 @@ import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rcnn4j.coco.CocoAnnotation;
+import org.rcnn4j.coco.CocoCategory;
+import org.rcnn4j.coco.CocoDataset;
+import org.rcnn4j.coco.CocoImage;
+import org.rcnn4j.coco.CocoResults;
 import org.rcnn4j.data.CocoDetectionDataset;
-import org.rcnn4j.cli.CocoScenesExport;
 import org.rcnn4j.data.Dataset;
 import org.rcnn4j.data.FashionMnist;
 import org.rcnn4j.data.FashionMnistScenes;
@@ -26,6 +29,7 @@ import org.rcnn4j.data.Sample;
 import org.rcnn4j.data.SceneConfig;
 import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.train.DetectionEvaluation;
 
 class DetectionEvaluationTest {
     @TempDir
@@ -228,12 +232,5 @@ class DetectionEvaluationTest {
                         new float[0], 0), Tensor.ofLongs(new long[0], 0), Tensor.ofFloats(new float[0], 0, 1, 20, 40))),
                 data, List.of("thing"), 1, null));
         assertTrue(e.getMessage().contains("masks must be [D, 1, 40, 40]"), e.getMessage());
-    }
-
-    @Test
-    void progressLines() {
-        assertEquals("eval: 40/100 images, 0.250 s/image, ETA 0:15", EvalProgress.line(40, 100, 10.0));
-        assertEquals("eval: 100/100 images, 0.250 s/image, took 0:25", EvalProgress.line(100, 100, 25.0));
-        assertEquals("1:01:05", EvalProgress.clock(3665));
     }
 }

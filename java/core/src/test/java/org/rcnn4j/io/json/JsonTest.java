@@ -1,4 +1,4 @@
-package org.rcnn4j.io;
+package org.rcnn4j.io.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

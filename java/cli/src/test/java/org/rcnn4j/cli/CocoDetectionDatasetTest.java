@@ -1,6 +1,5 @@
-package org.rcnn4j.data;
+package org.rcnn4j.cli;
 
-import org.rcnn4j.cli.CocoScenesExport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rcnn4j.coco.CocoFormatException;
 import org.rcnn4j.coco.MaskApi;
 import org.rcnn4j.coco.Rle;
+import org.rcnn4j.data.CocoDetectionDataset;
+import org.rcnn4j.data.FashionMnist;
+import org.rcnn4j.data.FashionMnistScenes;
+import org.rcnn4j.data.Sample;
+import org.rcnn4j.data.SceneConfig;
 
 class CocoDetectionDatasetTest {
     @TempDir

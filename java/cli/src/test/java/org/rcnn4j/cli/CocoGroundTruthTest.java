@@ -1,6 +1,5 @@
-package org.rcnn4j.data;
+package org.rcnn4j.cli;
 
-import org.rcnn4j.cli.CocoScenesExport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,6 +14,11 @@ import org.rcnn4j.coco.CocoAnnotation;
 import org.rcnn4j.coco.CocoDataset;
 import org.rcnn4j.coco.CocoImage;
 import org.rcnn4j.coco.Rle;
+import org.rcnn4j.data.CocoGroundTruth;
+import org.rcnn4j.data.FashionMnist;
+import org.rcnn4j.data.FashionMnistScenes;
+import org.rcnn4j.data.Sample;
+import org.rcnn4j.data.SceneConfig;
 
 class CocoGroundTruthTest {
     @TempDir

@@ -1,4 +1,4 @@
-package org.rcnn4j.coco;
+package org.rcnn4j.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rcnn4j.coco.CocoAnnotation;
+import org.rcnn4j.coco.CocoCategory;
+import org.rcnn4j.coco.CocoDataset;
+import org.rcnn4j.coco.CocoImage;
+import org.rcnn4j.coco.CocoResults;
+import org.rcnn4j.coco.LabelMap;
 import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.tensor.Tensor;
 

@@ -14,6 +14,7 @@ import org.rcnn4j.detection.ModelFile;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
 import org.rcnn4j.detection.Weights;
+import org.rcnn4j.nn.FrozenBatchNorm2d;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
@@ -32,13 +33,19 @@ import org.rcnn4j.tensor.Tensor;
  *
  * <p>Weights are torchvision's {@code .pth} files (zip or legacy format, a state_dict or a checkpoint holding one,
  * old and new key names) with the model named in the options, or the model files rcnn4j's training writes (which
- * name their model and classes). Detections are in the image's own pixels, by decreasing score.
+ * name their model and classes). Detections are in the image's own pixels, by decreasing score. A {@code .pth} of
+ * {@code fasterrcnn_resnet50_fpn} or {@code maskrcnn_resnet50_fpn} runs as torchvision runs its published COCO
+ * weights: FrozenBatchNorm2d with eps 0.
  *
  * <p>Threads: one instance may be shared; its calls run one at a time (each holds the instance's lock), so
  * several threads get the results each would get alone. For parallel inference use one detector per thread.
  * {@link #close()} frees the weights on the device and the backend; a closed detector throws.
  */
 public final class Detector implements AutoCloseable {
+    /** The torchvision architectures whose published weights run with FrozenBatchNorm2d eps 0. */
+    private static final List<String> TORCHVISION_COCO_MODELS = List.of(Models.FASTERRCNN_RESNET50_FPN,
+            Models.MASKRCNN_RESNET50_FPN);
+
     private final GeneralizedRcnn model;
     private final String modelName;
     private final List<String> classNames;
@@ -95,6 +102,11 @@ public final class Detector implements AutoCloseable {
                     + detectorNames());
         }
         Weights.load(model, file);
+        if (TORCHVISION_COCO_MODELS.contains(options.model())) {
+            // torchvision's builders set FrozenBatchNorm2d's eps to 0 when they load the published COCO weights
+            // (overwrite_eps(model, 0.0)); the file does not record it, and 1e-5 moves scores by ~1e-3
+            FrozenBatchNorm2d.overwriteEps(model, 0f);
+        }
         return new Detector(model, options.model(), names, options);
     }
 

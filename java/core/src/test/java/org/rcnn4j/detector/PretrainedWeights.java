@@ -13,7 +13,7 @@ import org.rcnn4j.io.torch.TorchSave.FloatTensor;
  * The seeded weights of gen_pretrained_parity.py, drawn again in Java bit for bit: one splitmix64 stream over all
  * tensors in state_dict order; element n is {@code u = float32(z >>> 40) * 2^-23 - 1} (24 random bits, exact in
  * float32) and a tensor's value is {@code float32(offset + float32(scale * u))}, its scale and offset read from
- * pretrained_parity_weights.json with its key and shape.
+ * pretrained_parity_weights.json with its key and shape (and for cls_score, its first row's own).
  */
 final class PretrainedWeights {
     static final String RECIPE = "/fixtures/pretrained_parity_weights.json";
@@ -43,9 +43,15 @@ final class PretrainedWeights {
             }
             float scale = number(e.get("scale"));
             float offset = number(e.get("offset"));
+            // "row0": the first slice along dim 0 (cls_score's background class) has its own scale and offset
+            Map<?, ?> row0 = (Map<?, ?>) e.get("row0");
+            int rowLength = row0 == null ? 0 : numel / shape[0];
+            float scale0 = row0 == null ? 0 : number(row0.get("scale"));
+            float offset0 = row0 == null ? 0 : number(row0.get("offset"));
             float[] v = new float[numel];
             for (int i = 0; i < numel; i++) {
-                v[i] = offset + scale * uniform(seed, position + i);
+                float u = uniform(seed, position + i);
+                v[i] = i < rowLength ? offset0 + scale0 * u : offset + scale * u;
             }
             position += numel;
             out.put((String) e.get("key"), new FloatTensor(shape, v));

@@ -27,7 +27,9 @@ import org.rcnn4j.tensor.Tensor;
  *
  * <p>Weights are torchvision's {@code .pth} files (zip or legacy format, a state_dict or a checkpoint holding one,
  * old and new key names) with the model named in the options, or the model files rcnn4j's training writes (which
- * name their model and classes). Detections are in the image's own pixels, by decreasing score.
+ * name their model and classes). Detections are in the image's own pixels, by decreasing score. A {@code .pth} of
+ * {@code fasterrcnn_resnet50_fpn} or {@code maskrcnn_resnet50_fpn} runs as torchvision runs its published COCO
+ * weights: FrozenBatchNorm2d with eps 0.
  *
  * <p>Threads: one instance may be shared; its calls run one at a time (each holds the instance's lock), so
  * several threads get the results each would get alone. For parallel inference use one detector per thread.

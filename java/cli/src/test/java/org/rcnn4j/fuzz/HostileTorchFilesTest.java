@@ -1,4 +1,4 @@
-package org.rcnn4j.io.torch;
+package org.rcnn4j.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.rcnn4j.io.torch.TorchFiles;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.Allocation;
 

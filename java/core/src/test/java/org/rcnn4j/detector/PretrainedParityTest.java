@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rcnn4j.coco.Rle;
 import org.rcnn4j.data.ImageFiles;
-import org.rcnn4j.io.Json;
+import org.rcnn4j.io.json.Json;
 import org.rcnn4j.io.torch.TorchSave;
 import org.rcnn4j.io.torch.TorchSave.FloatTensor;
 import org.rcnn4j.tensor.Tensor;

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rcnn4j.io.Json;
+import org.rcnn4j.io.json.Json;
 import org.rcnn4j.io.torch.TorchSave.FloatTensor;
 
 /**

@@ -4,7 +4,10 @@ import java.util.Locale;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.backend.cuda.CudaBackend;
 
-/** Backends by name: "cpu", "cuda" (a GPU through the CUDA driver) or "cuda-emu" (the CPU emulation of CUDA). */
+/**
+ * Backends by name: "cpu", "cuda" (GPU 0 through the CUDA driver), "cuda:N" (GPU N) or "cuda-emu" (the CPU
+ * emulation of CUDA, device 0; "cuda-emu:N" device N).
+ */
 public final class Backends {
     public static final String PROPERTY = "rcnn4j.device";
     public static final String ENVIRONMENT = "RCNN4J_DEVICE";
@@ -25,9 +28,25 @@ public final class Backends {
             case "cpu" -> new CpuBackend();
             case "cuda" -> CudaBackend.open(false);
             case "cuda-emu" -> CudaBackend.open(true);
-            default -> throw new IllegalArgumentException("device: unknown backend '" + name
-                    + "'; expected one of cpu, cuda, cuda-emu");
+            default -> {
+                // cuda:N and cuda-emu:N: device N, as a scheduler that hands out GPUs by address names it
+                int colon = n.indexOf(':');
+                String kind = colon < 0 ? n : n.substring(0, colon);
+                if (colon < 0 || !(kind.equals("cuda") || kind.equals("cuda-emu"))) {
+                    throw new IllegalArgumentException("device: unknown backend '" + name
+                            + "'; expected one of cpu, cuda, cuda-emu (or cuda:N, cuda-emu:N)");
+                }
+                yield CudaBackend.open(kind.equals("cuda-emu"), ordinal(name, n.substring(colon + 1)));
+            }
         };
+    }
+
+    private static int ordinal(String name, String digits) {
+        if (digits.isEmpty() || digits.length() > 6 || !digits.chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("device: '" + name + "' names no device: expected cuda:N with N a "
+                    + "device number (0, 1, ...)");
+        }
+        return Integer.parseInt(digits);
     }
 
     /** The backend named by system property rcnn4j.device, else environment RCNN4J_DEVICE, else "cpu". */

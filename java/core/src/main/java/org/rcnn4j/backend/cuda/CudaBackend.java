@@ -33,7 +33,17 @@ public final class CudaBackend implements Backend {
      * @throws CudaUnavailableException no driver or device, or no kernels in this build (the message says why)
      */
     public static CudaBackend open(boolean emulated) {
-        CudaDevice device = CudaDevice.open(emulated, 0);
+        return open(emulated, 0);
+    }
+
+    /**
+     * The backend on device {@code ordinal}, real or emulated.
+     *
+     * @throws CudaUnavailableException no driver or no such device, or no kernels in this build (the message says
+     *                                  why)
+     */
+    public static CudaBackend open(boolean emulated, int ordinal) {
+        CudaDevice device = CudaDevice.open(emulated, ordinal);
         if (!device.kernelsAvailable()) {
             throw new CudaUnavailableException("the cuda backend is unavailable: "
                     + device.kernelsUnavailableReason() + "; use --device cpu or cuda-emu");

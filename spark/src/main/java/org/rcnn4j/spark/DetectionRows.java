@@ -91,11 +91,6 @@ public final class DetectionRows {
         return out;
     }
 
-    /** Whether a detection row has a mask. */
-    static boolean hasMask(Row detection) {
-        return !detection.isNullAt(4);
-    }
-
     /** Maps a model's label to a ground truth's category id. */
     @FunctionalInterface
     interface LabelToCategory {

@@ -6,8 +6,9 @@ import java.util.Locale;
 import java.util.ServiceLoader;
 
 /**
- * Backends by name: "cpu", "cuda" (a GPU through the CUDA driver) or "cuda-emu" (the CPU emulation of CUDA), from
- * the {@link BackendProvider}s on the class path (ServiceLoader), in their registration order.
+ * Backends by name: "cpu", "cuda" (GPU 0 through the CUDA driver), "cuda:N" (GPU N), "cuda-emu" (the CPU emulation
+ * of CUDA, device 0; "cuda-emu:N" device N), from the {@link BackendProvider}s on the class path (ServiceLoader),
+ * in their registration order. A provider is asked for the name before any ':'; it parses the rest.
  */
 public final class Backends {
     public static final String PROPERTY = "rcnn4j.device";
@@ -25,15 +26,17 @@ public final class Backends {
      */
     public static Backend create(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        // cuda:N and cuda-emu:N: device N, as a scheduler that hands out GPUs by address names it
+        String kind = n.indexOf(':') < 0 ? n : n.substring(0, n.indexOf(':'));
         List<String> known = new ArrayList<>();
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
-            if (p.names().contains(n)) {
+            if (p.names().contains(kind)) {
                 return p.open(n);
             }
             known.addAll(p.names());
         }
         throw new IllegalArgumentException("device: unknown backend '" + name + "'; expected one of "
-                + String.join(", ", known));
+                + String.join(", ", known) + " (or cuda:N, cuda-emu:N)");
     }
 
     /** The backend named by system property rcnn4j.device, else environment RCNN4J_DEVICE, else "cpu". */

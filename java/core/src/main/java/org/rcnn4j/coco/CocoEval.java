@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +101,78 @@ public final class CocoEval {
             evalImgs[idx] = evaluateImg(k * in + i, p.areaRng()[a], maxDet, ious[k * in + i]);
         });
         return this;
+    }
+
+    /**
+     * evaluate()'s results image by image, in image id order: what a cluster's executor returns for its images so
+     * that the driver can combine them ({@link #ofImages}).
+     */
+    public List<ImageEvaluation> imageEvaluations() {
+        if (evalImgs == null) {
+            throw new IllegalStateException("run evaluate() before imageEvaluations()");
+        }
+        int kn = evalCats();
+        int an = p.areaRng().length;
+        int in = imgIds.length;
+        List<ImageEvaluation> out = new ArrayList<>(in);
+        for (int i = 0; i < in; i++) {
+            EvalImage[] r = new EvalImage[kn * an];
+            for (int k = 0; k < kn; k++) {
+                for (int a = 0; a < an; a++) {
+                    r[k * an + a] = evalImgs[(k * an + a) * in + i];
+                }
+            }
+            out.add(new ImageEvaluation(imgIds[i], r));
+        }
+        return out;
+    }
+
+    /**
+     * The evaluation of every image of {@code gt}, put together from images evaluated apart (each by a CocoEval
+     * whose ground truth held that image, all of gt's categories and the same params), ready for
+     * {@link #accumulate()}: the same numbers as evaluating all at once. Only gt's images and categories are used.
+     *
+     * @throws IllegalArgumentException an image of gt evaluated never or twice, an image not in gt, or an
+     *                                  evaluation made with other categories or area ranges
+     */
+    public static CocoEval ofImages(CocoDataset gt, CocoParams params, Collection<ImageEvaluation> images) {
+        CocoEval e = new CocoEval(gt, List.of(), params);
+        int kn = e.evalCats();
+        int an = params.areaRng().length;
+        int in = e.imgIds.length;
+        Map<Long, Integer> imgIndex = new HashMap<>();
+        for (int i = 0; i < in; i++) {
+            imgIndex.put(e.imgIds[i], i);
+        }
+        boolean[] seen = new boolean[in];
+        EvalImage[] all = new EvalImage[kn * an * in];
+        for (ImageEvaluation x : images) {
+            Integer i = imgIndex.get(x.imageId());
+            if (i == null) {
+                throw new IllegalArgumentException("images: image " + x.imageId() + " is not in the ground truth");
+            }
+            if (seen[i]) {
+                throw new IllegalArgumentException("images: image " + x.imageId() + " evaluated twice");
+            }
+            if (x.results().length != kn * an) {
+                throw new IllegalArgumentException("images: image " + x.imageId() + " has " + x.results().length
+                        + " results, expected " + kn * an + " (" + kn + " categories x " + an + " area ranges)");
+            }
+            seen[i] = true;
+            for (int k = 0; k < kn; k++) {
+                for (int a = 0; a < an; a++) {
+                    all[(k * an + a) * in + i] = x.results()[k * an + a];
+                }
+            }
+        }
+        for (int i = 0; i < in; i++) {
+            if (!seen[i]) {
+                throw new IllegalArgumentException("images: image " + e.imgIds[i] + " of the ground truth was not "
+                        + "evaluated");
+            }
+        }
+        e.evalImgs = all;
+        return e;
     }
 
     private void addGrouped(List<CocoAnnotation> anns, List<List<CocoAnnotation>> into, Map<Long, Integer> imgIndex,

@@ -26,6 +26,22 @@ class BackendsTest {
     }
 
     @Test
+    void aDeviceNumberAfterTheColon() {
+        try (Backend emu = Backends.create("cuda-emu:0")) {
+            assertEquals("cuda-emu", emu.name());
+        }
+        // the emulator has one device: number 1 is refused with the driver's count
+        CudaUnavailableException none = assertThrows(CudaUnavailableException.class,
+                () -> Backends.create("cuda-emu:1"));
+        assertTrue(none.getMessage().contains("no CUDA device 1"), none.getMessage());
+        for (String bad : new String[] {"cuda:", "cuda:x", "cuda:-1", "cpu:0", "cuda:1:2"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.create(bad));
+            assertTrue(e.getMessage().startsWith("device: ") && e.getMessage().contains("'" + bad + "'"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void theSystemPropertyChoosesTheBackend() {
         String old = System.getProperty(Backends.PROPERTY);
         try {

@@ -52,12 +52,27 @@ public final class CudaBackend implements Backend {
      * @throws CudaUnavailableException no driver or device, or no kernels in this build (the message says why)
      */
     public static CudaBackend open(boolean emulated) {
-        return open(emulated, CudaLibraryOptions.fromSystemProperties());
+        return open(emulated, 0);
     }
 
-    /** {@link #open(boolean)} with cuDNN and cuBLAS used as {@code libraries} says. */
+    /**
+     * The backend on device {@code ordinal}, real or emulated.
+     *
+     * @throws CudaUnavailableException no driver or no such device, or no kernels in this build (the message says
+     *                                  why)
+     */
+    public static CudaBackend open(boolean emulated, int ordinal) {
+        return open(emulated, ordinal, CudaLibraryOptions.fromSystemProperties());
+    }
+
+    /** {@link #open(boolean, int)} with cuDNN and cuBLAS used as {@code libraries} says. */
     public static CudaBackend open(boolean emulated, CudaLibraryOptions libraries) {
-        CudaDevice device = CudaDevice.open(emulated, 0);
+        return open(emulated, 0, libraries);
+    }
+
+    /** The backend on device {@code ordinal} with cuDNN and cuBLAS used as {@code libraries} says. */
+    public static CudaBackend open(boolean emulated, int ordinal, CudaLibraryOptions libraries) {
+        CudaDevice device = CudaDevice.open(emulated, ordinal);
         if (!device.kernelsAvailable()) {
             throw new CudaUnavailableException("the cuda backend is unavailable: "
                     + device.kernelsUnavailableReason());

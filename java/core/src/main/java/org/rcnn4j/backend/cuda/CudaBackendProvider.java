@@ -16,6 +16,16 @@ public final class CudaBackendProvider implements BackendProvider {
 
     @Override
     public Backend open(String name) {
-        return CudaBackend.open("cuda-emu".equals(name));
+        int colon = name.indexOf(':');
+        String kind = colon < 0 ? name : name.substring(0, colon);
+        return CudaBackend.open("cuda-emu".equals(kind), colon < 0 ? 0 : ordinal(name, name.substring(colon + 1)));
+    }
+
+    private static int ordinal(String name, String digits) {
+        if (digits.isEmpty() || digits.length() > 6 || !digits.chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("device: '" + name + "' names no device: expected cuda:N with N a "
+                    + "device number (0, 1, ...)");
+        }
+        return Integer.parseInt(digits);
     }
 }

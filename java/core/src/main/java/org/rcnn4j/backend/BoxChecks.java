@@ -14,6 +14,17 @@ public final class BoxChecks {
     }
 
     /** {@code name} is F32 [N,4]; returns N. */
+    /**
+     * box_iou's output size, checked before anything is allocated: n x m IoUs must fit one tensor (2^31-17 elements,
+     * the largest Java array), or the product would overflow an int.
+     */
+    public static void iouSize(int n, int m) {
+        if ((long) n * m > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("box_iou: boxes1 [" + n + ", 4] and boxes2 [" + m + ", 4] give "
+                    + (long) n * m + " IoUs, more than one tensor holds (2^31-17)");
+        }
+    }
+
     public static int boxes(String name, Tensor boxes) {
         OpChecks.rows(name, boxes, 4);
         OpChecks.dtype(name, boxes, DType.F32);

@@ -17,6 +17,7 @@ final class BoxOpsCpu {
     static Tensor boxIou(Tensor a, Tensor b) {
         int n = BoxChecks.boxes("boxes1", a);
         int m = BoxChecks.boxes("boxes2", b);
+        BoxChecks.iouSize(n, m);
         float[] pa = a.floats(), pb = b.floats();
         float[] area2 = new float[m];
         for (int j = 0; j < m; j++) {

@@ -21,6 +21,7 @@ final class BoxOpsCuda {
     Tensor boxIou(Tensor a, Tensor b) {
         int n = BoxChecks.boxes("boxes1", a);
         int m = BoxChecks.boxes("boxes2", b);
+        BoxChecks.iouSize(n, m);
         requireDevice("boxes1", a);
         requireDevice("boxes2", b);
         return DeviceOutputs.filled(device, DType.F32, new int[] {n, m},

@@ -64,8 +64,6 @@ final class DetectCommand {
         float threshold = (float) a.doubleIn("--score-thresh", 0.5, 0, 1);
         String device = Devices.checkName(a.string("--device", "cpu"));
         BoxInferenceArgs.Values boxInference = BoxInferenceArgs.parse(a);
-        DetectorWeights weights = ModelArgs.read("detect", a);
-        GeneralizedRcnn model = weights.network();
         List<Tensor> images = new ArrayList<>();
         for (String f : files) {
             try {
@@ -74,6 +72,8 @@ final class DetectCommand {
                 throw new UsageException("detect: cannot read image " + f + ": " + Main.describe(e));
             }
         }
+        DetectorWeights weights = ModelArgs.read("detect", a);
+        GeneralizedRcnn model = weights.network();
         for (int i = 0; i < images.size(); i++) { // torchvision fails on these inside interpolate; say which image
             Tensor img = images.get(i);
             try {

@@ -145,11 +145,18 @@ class HardeningCommandTest {
                 .assertUsageError(img.toString(), "3x2000 would be resized to 0x");
     }
 
+    /** This JVM's class path and module path (tests may run on either) as one class path for a child JVM. */
+    private static String testClassPath() {
+        String cp = System.getProperty("java.class.path", "");
+        String mp = System.getProperty("jdk.module.path", "");
+        return cp.isEmpty() ? mp : mp.isEmpty() ? cp : cp + java.io.File.pathSeparator + mp;
+    }
+
     /** Under LANG=C Java cannot encode a non-ASCII path: exit 2 with advice, not an internal error. */
     @Test
     void aNonAsciiPathUnderAnAsciiLocaleIsAUsageError() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                "--add-modules", "jdk.incubator.vector", "-cp", testClassPath(),
                 "org.rcnn4j.cli.Main", "detect", dir.resolve("\u00e9t\u00e9.png").toString(), "--weights", "w",
                 "--out", "o");
         pb.environment().put("LANG", "C");

@@ -1,13 +1,10 @@
 package org.rcnn4j.cli;
 
-import static com.tngtech.archunit.base.DescribedPredicate.describe;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.Location;
@@ -28,19 +25,6 @@ import org.rcnn4j.tensor.Tensor;
  * neither can be read, tested or moved without the other.
  */
 class PackageCyclesTest {
-
-    /**
-     * Known cycles, to be removed, each as the one dependency that closes it. Temporary: an entry whose dependency
-     * is gone fails {@link #everyAllowedDependencyStillExists}, so it is deleted with the cycle.
-     */
-    private static final DescribedPredicate<JavaClass> BACKENDS_FACTORY = describe(
-            "org.rcnn4j.backend.Backends", c -> c.getName().equals("org.rcnn4j.backend.Backends"));
-    // backend <-> backend.cpu / backend.cuda: the factory names its implementations, which implement Backend.
-    // Goes away when the backends are found through a ServiceLoader (the backend-families branch).
-    private static final DescribedPredicate<JavaClass> BACKEND_IMPLEMENTATIONS = describe(
-            "a class in org.rcnn4j.backend.cpu or org.rcnn4j.backend.cuda",
-            c -> c.getPackageName().equals("org.rcnn4j.backend.cpu")
-                    || c.getPackageName().equals("org.rcnn4j.backend.cuda"));
 
     private static JavaClasses main;
 
@@ -76,15 +60,7 @@ class PackageCyclesTest {
 
     @Test
     void packagesAreFreeOfCycles() {
-        noCycles().ignoreDependency(BACKENDS_FACTORY, BACKEND_IMPLEMENTATIONS).check(main);
-    }
-
-    @Test
-    void everyAllowedDependencyStillExists() {
-        boolean present = main.get("org.rcnn4j.backend.Backends").getDirectDependenciesFromSelf().stream()
-                .anyMatch(d -> BACKEND_IMPLEMENTATIONS.test(d.getTargetClass()));
-        assertTrue(present, "org.rcnn4j.backend.Backends no longer depends on backend.cpu or backend.cuda: remove "
-                + "that entry from PackageCyclesTest's allow-list");
+        noCycles().check(main);
     }
 
     @Test

@@ -44,7 +44,13 @@ public final class SeedCorpus {
                 }
             }
             for (String r : extraResources) {
-                out.add(Files.readAllBytes(Path.of(SeedCorpus.class.getResource(r).toURI())));
+                // core's test resources come in its test-jar (a jar inside mvn install): read through the loader
+                try (java.io.InputStream in = SeedCorpus.class.getClassLoader().getResourceAsStream(r.substring(1))) {
+                    if (in == null) {
+                        throw new IllegalStateException("seed resource " + r + " is missing (core's test-jar)");
+                    }
+                    out.add(in.readAllBytes());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

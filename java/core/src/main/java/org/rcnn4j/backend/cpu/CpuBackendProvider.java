@@ -13,6 +13,9 @@ public final class CpuBackendProvider implements BackendProvider {
 
     @Override
     public Backend open(String name) {
+        if (!name.equals("cpu")) { // one CPU backend: no device number after a colon
+            throw new IllegalArgumentException("device: '" + name + "' names no backend: the CPU backend is 'cpu'");
+        }
         return new CpuBackend();
     }
 }

@@ -12,9 +12,9 @@ import org.rcnn4j.coco.CocoAnnotation;
 import org.rcnn4j.coco.CocoDataset;
 import org.rcnn4j.coco.CocoEval;
 import org.rcnn4j.coco.CocoParams;
-import org.rcnn4j.train.DetectionResults;
 import org.rcnn4j.coco.ImageEvaluation;
 import org.rcnn4j.coco.LabelMap;
+import org.rcnn4j.train.DetectionResults;
 
 /**
  * COCOeval's per-image work (IoUs, matching) for the images of one partition of a results table (rows of path,

@@ -23,8 +23,8 @@ import org.rcnn4j.coco.CocoAnnotation;
 import org.rcnn4j.coco.CocoDataset;
 import org.rcnn4j.coco.CocoParams;
 import org.rcnn4j.coco.CocoResults;
-import org.rcnn4j.train.DetectionResults;
 import org.rcnn4j.train.DetectionEvaluation;
+import org.rcnn4j.train.DetectionResults;
 
 /**
  * The spark-submit jobs on a local Spark: DetectJob writes the COCO results {@code rcnn4j detect} writes, byte for

@@ -21,10 +21,10 @@ import org.rcnn4j.coco.CocoAnnotation;
 import org.rcnn4j.coco.CocoDataset;
 import org.rcnn4j.coco.CocoImage;
 import org.rcnn4j.coco.CocoParams;
-import org.rcnn4j.train.DetectionResults;
 import org.rcnn4j.coco.Rle;
 import org.rcnn4j.coco.Segmentation;
 import org.rcnn4j.train.DetectionEvaluation;
+import org.rcnn4j.train.DetectionResults;
 
 /**
  * The distributed evaluation on a results table made from the ground truth (boxes moved a little, scores drawn,

@@ -17,20 +17,20 @@ import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.detection.DetectionPostprocess;
 import org.rcnn4j.detection.Detections;
-import org.rcnn4j.detection.MaskInference;
-import org.rcnn4j.detection.MultiScaleRoIAlignFunction;
-import org.rcnn4j.detection.TransformPostprocess;
-import org.rcnn4j.io.Safetensors;
-import org.rcnn4j.detection.backbone.BackboneWithFpn;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.detection.ImageList;
-import org.rcnn4j.detection.Models;
+import org.rcnn4j.detection.MaskInference;
 import org.rcnn4j.detection.ModelOptions;
+import org.rcnn4j.detection.Models;
+import org.rcnn4j.detection.MultiScaleRoIAlignFunction;
 import org.rcnn4j.detection.RcnnConfig;
 import org.rcnn4j.detection.RcnnLayout;
 import org.rcnn4j.detection.RegionProposalNetwork;
 import org.rcnn4j.detection.RoiHeads;
+import org.rcnn4j.detection.TransformPostprocess;
+import org.rcnn4j.detection.backbone.BackboneWithFpn;
+import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.tensor.Tensor;
 
 /**

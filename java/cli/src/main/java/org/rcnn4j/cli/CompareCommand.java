@@ -1,6 +1,5 @@
 package org.rcnn4j.cli;
 
-import org.rcnn4j.recipes.DemoRecipe;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -15,25 +14,26 @@ import java.util.function.Function;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.classic.Rcnn;
 import org.rcnn4j.classic.RcnnTrainer;
-import org.rcnn4j.train.DetectionEvaluation;
 import org.rcnn4j.data.Dataset;
 import org.rcnn4j.data.FashionMnist;
 import org.rcnn4j.data.FashionMnistScenes;
 import org.rcnn4j.data.Sample;
 import org.rcnn4j.data.SceneConfig;
-import org.rcnn4j.io.AtomicFiles;
 import org.rcnn4j.detection.FastRcnn;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
 import org.rcnn4j.detection.backbone.SmallBackbone;
+import org.rcnn4j.io.AtomicFiles;
 import org.rcnn4j.proposals.DatasetProposals;
 import org.rcnn4j.proposals.SelectiveSearch;
-import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.recipes.BackbonePretraining;
+import org.rcnn4j.recipes.DemoRecipe;
 import org.rcnn4j.recipes.DetectorTraining;
 import org.rcnn4j.recipes.FastRcnnRecipe;
+import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.train.DetectionEvaluation;
 import org.rcnn4j.train.ProgressBar;
 import org.rcnn4j.train.Trainer;
 

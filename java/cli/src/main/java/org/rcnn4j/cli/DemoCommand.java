@@ -1,6 +1,5 @@
 package org.rcnn4j.cli;
 
-import org.rcnn4j.recipes.DemoRecipe;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.train.DetectionEvaluation;
 import org.rcnn4j.data.FashionMnist;
 import org.rcnn4j.data.FashionMnistScenes;
 import org.rcnn4j.data.SceneConfig;
@@ -17,10 +15,12 @@ import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
-import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.detection.backbone.SmallBackbone;
 import org.rcnn4j.recipes.BackbonePretraining;
+import org.rcnn4j.recipes.DemoRecipe;
 import org.rcnn4j.recipes.DetectorTraining;
+import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.train.DetectionEvaluation;
 import org.rcnn4j.viz.DetectionPictures;
 import org.rcnn4j.viz.Headless;
 

@@ -5,10 +5,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
+import java.util.Set;
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.train.DetectionEvaluation;
 import org.rcnn4j.data.Dataset;
 import org.rcnn4j.data.FashionMnist;
 import org.rcnn4j.data.FashionMnistScenes;
@@ -17,13 +16,14 @@ import org.rcnn4j.detection.FastRcnn;
 import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.proposals.DatasetProposals;
 import org.rcnn4j.proposals.SelectiveSearch;
-import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.recipes.DetectorTraining;
 import org.rcnn4j.recipes.FastRcnnRecipe;
+import org.rcnn4j.recipes.TrainingCurve;
+import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.train.DetectionEvaluation;
 import org.rcnn4j.train.LrSchedule;
 import org.rcnn4j.train.ProgressBar;
 import org.rcnn4j.train.Trainer;
-import org.rcnn4j.recipes.TrainingCurve;
 import org.rcnn4j.viz.DetectionPictures;
 
 /**

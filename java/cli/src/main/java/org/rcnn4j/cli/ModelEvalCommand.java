@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.train.DetectionEvaluation;
+import org.rcnn4j.coco.LabelMap;
 import org.rcnn4j.data.CocoDetectionDataset;
 import org.rcnn4j.detection.GeneralizedRcnn;
-import org.rcnn4j.coco.LabelMap;
 import org.rcnn4j.detector.DetectorWeights;
+import org.rcnn4j.train.DetectionEvaluation;
 
 /**
  * {@code rcnn4j eval --weights model.safetensors --data DIR|FILE.json [--images DIR]}: COCO AP of a trained

@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.train.DetectionEvaluation;
 import org.rcnn4j.data.CocoDetectionDataset;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
 import org.rcnn4j.recipes.DetectorTraining;
+import org.rcnn4j.train.DetectionEvaluation;
 import org.rcnn4j.train.TrainingDivergedException;
 
 /**

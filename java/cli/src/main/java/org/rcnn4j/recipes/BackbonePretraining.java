@@ -1,8 +1,5 @@
 package org.rcnn4j.recipes;
 
-import org.rcnn4j.train.LrSchedule;
-import org.rcnn4j.train.ProgressBar;
-import org.rcnn4j.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -26,6 +23,9 @@ import org.rcnn4j.nn.functional.AdaptivePool;
 import org.rcnn4j.nn.functional.LossFunctions;
 import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.train.LrSchedule;
+import org.rcnn4j.train.ProgressBar;
+import org.rcnn4j.train.Trainer;
 
 /**
  * Classification pretraining of {@link SmallBackbone}'s stages, the small models' stand-in for torchvision's

@@ -1,9 +1,5 @@
 package org.rcnn4j.recipes;
 
-import org.rcnn4j.train.DetectorStep;
-import org.rcnn4j.train.LrSchedule;
-import org.rcnn4j.train.ProgressBar;
-import org.rcnn4j.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -16,6 +12,10 @@ import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ModelFile;
 import org.rcnn4j.io.DirectoryLock;
 import org.rcnn4j.nn.Module;
+import org.rcnn4j.train.DetectorStep;
+import org.rcnn4j.train.LrSchedule;
+import org.rcnn4j.train.ProgressBar;
+import org.rcnn4j.train.Trainer;
 
 /**
  * The training recipe shared by {@code rcnn4j demo} and {@code rcnn4j train}: SGD with momentum and weight decay,

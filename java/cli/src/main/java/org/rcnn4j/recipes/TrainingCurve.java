@@ -1,11 +1,11 @@
 package org.rcnn4j.recipes;
 
-import org.rcnn4j.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.rcnn4j.train.Trainer;
 import org.rcnn4j.viz.LinePlot;
 
 /**

@@ -11,14 +11,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcnn4j.io.json.Json;
-import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.detection.ModelFile;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
+import org.rcnn4j.io.Safetensors;
+import org.rcnn4j.io.json.Json;
 import org.rcnn4j.nn.Module;
-import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.recipes.DetectorTraining;
+import org.rcnn4j.tensor.Tensor;
 
 /** Issue 17, items 4, 5, 7 and 9 at the command line: bad input exits 2 with one line naming what is wrong. */
 class HardeningCommandTest {

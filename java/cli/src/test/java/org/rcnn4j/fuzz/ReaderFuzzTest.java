@@ -24,10 +24,10 @@ import org.rcnn4j.coco.CocoResults;
 import org.rcnn4j.coco.Rle;
 import org.rcnn4j.data.ImageFiles;
 import org.rcnn4j.data.MaskRle;
-import org.rcnn4j.io.json.Json;
-import org.rcnn4j.io.Safetensors;
-import org.rcnn4j.io.torch.TorchFiles;
 import org.rcnn4j.detection.ModelFile;
+import org.rcnn4j.io.Safetensors;
+import org.rcnn4j.io.json.Json;
+import org.rcnn4j.io.torch.TorchFiles;
 import org.rcnn4j.train.Checkpoint;
 
 /**

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcnn4j.train.Checkpoint;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.data.Dataset;
@@ -25,13 +24,14 @@ import org.rcnn4j.data.FashionMnist;
 import org.rcnn4j.data.FashionMnistScenes;
 import org.rcnn4j.data.Sample;
 import org.rcnn4j.data.SceneConfig;
-import org.rcnn4j.io.DirectoryLock;
-import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
+import org.rcnn4j.io.DirectoryLock;
+import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.nn.BatchNorm2d;
 import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.train.Checkpoint;
 
 /**
  * Issue 17, item 1: an interrupted and resumed {@code maskrcnn_small} run (a model with BatchNorm, whose running

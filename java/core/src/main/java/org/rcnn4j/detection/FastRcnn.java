@@ -1,8 +1,5 @@
 package org.rcnn4j.detection;
 
-import org.rcnn4j.detection.backbone.Backbone;
-import org.rcnn4j.detection.backbone.SmallBackbone;
-import org.rcnn4j.detection.backbone.VggBackbone;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +7,9 @@ import org.rcnn4j.autograd.Autograd;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.detection.backbone.Backbone;
+import org.rcnn4j.detection.backbone.SmallBackbone;
+import org.rcnn4j.detection.backbone.VggBackbone;
 import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.functional.Functional;
 import org.rcnn4j.tensor.Tensor;

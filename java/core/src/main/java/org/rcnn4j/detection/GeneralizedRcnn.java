@@ -1,6 +1,5 @@
 package org.rcnn4j.detection;
 
-import org.rcnn4j.detection.backbone.Backbone;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,9 +7,9 @@ import org.rcnn4j.autograd.Autograd;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.tensor.Tensor;
-
+import org.rcnn4j.detection.backbone.Backbone;
 import org.rcnn4j.nn.Module;
+import org.rcnn4j.tensor.Tensor;
 
 /**
  * Faster R-CNN / Mask R-CNN laid out as torchvision's GeneralizedRCNN: transform, backbone, rpn, roi_heads, so

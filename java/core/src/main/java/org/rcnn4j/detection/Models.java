@@ -1,9 +1,9 @@
 package org.rcnn4j.detection;
 
+import java.util.List;
 import org.rcnn4j.detection.backbone.BackboneWithFpn;
 import org.rcnn4j.detection.backbone.SmallBackbone;
 import org.rcnn4j.detection.backbone.Vgg;
-import java.util.List;
 
 /** The model builders by torchvision's names. */
 public final class Models {

@@ -1,7 +1,7 @@
 package org.rcnn4j.detection;
 
-import org.rcnn4j.detection.backbone.SmallBackbone;
 import java.util.List;
+import org.rcnn4j.detection.backbone.SmallBackbone;
 
 /**
  * The small detectors' settings, sized for 128x128 scenes with items of 20..70 px on a 2-core CPU: fewer anchors

@@ -8,12 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.rcnn4j.testing.Inference;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.Fixtures;
+import org.rcnn4j.testing.Inference;
 import org.rcnn4j.testing.TensorAssert;
 
 /** RegionProposalNetwork inference (head, anchors, filter) against torchvision's (fixture from gen_rpn_forward.py). */

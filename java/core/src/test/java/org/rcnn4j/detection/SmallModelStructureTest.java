@@ -1,6 +1,5 @@
 package org.rcnn4j.detection;
 
-import org.rcnn4j.detection.backbone.SmallBackbone;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.detection.backbone.SmallBackbone;
 import org.rcnn4j.nn.Parameter;
 import org.rcnn4j.nn.StateEntry;
 import org.rcnn4j.tensor.DType;

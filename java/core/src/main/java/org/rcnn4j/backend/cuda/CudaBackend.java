@@ -17,8 +17,8 @@ import org.rcnn4j.backend.Roi;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.cuda.Cublas;
 import org.rcnn4j.cuda.CudaDevice;
-import org.rcnn4j.cuda.Cudnn;
 import org.rcnn4j.cuda.CudaUnavailableException;
+import org.rcnn4j.cuda.Cudnn;
 import org.rcnn4j.tensor.Tensor;
 
 /**

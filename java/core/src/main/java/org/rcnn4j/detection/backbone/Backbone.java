@@ -1,8 +1,8 @@
 package org.rcnn4j.detection.backbone;
 
-import org.rcnn4j.detection.MultiScaleRoIAlign;
 import java.util.LinkedHashMap;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.detection.MultiScaleRoIAlign;
 
 /**
  * What the detectors need of a backbone (a Module): named feature maps, finest first, each with

@@ -1,7 +1,5 @@
 package org.rcnn4j.detection.backbone;
 
-import org.rcnn4j.detection.ModelOptions;
-import org.rcnn4j.detection.Models;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -12,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.detection.ModelOptions;
+import org.rcnn4j.detection.Models;
 import org.rcnn4j.nn.StateEntry;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.Inference;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.cuda.CudaLibraryOptions;
 import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.io.json.Json;
 import org.rcnn4j.tensor.Shapes;
@@ -58,6 +59,11 @@ final class ExampleCommand {
         }
         List<Case> cases = cases();
         List<Outcome> outcomes = new ArrayList<>();
+        // torchvision's outputs are float32 without TF32: compare against them at FP32's tolerance, so cuDNN's
+        // convolutions run without TF32 here unless the user asked otherwise (-Drcnn4j.cudnn.allowTf32=true)
+        if (System.getProperty(CudaLibraryOptions.CUDNN_TF32) == null) {
+            System.setProperty(CudaLibraryOptions.CUDNN_TF32, "false");
+        }
         try (Backend backend = Devices.open(device)) {
             out.printf("rcnn4j %s example: every op on %s against torchvision's outputs%n%n", Main.version(), device);
             out.printf("%-22s %-20s %12s %10s  %s%n", "case", "op", "max rel err", "tolerance", "result");

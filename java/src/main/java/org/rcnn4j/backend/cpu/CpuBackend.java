@@ -11,6 +11,12 @@ import org.rcnn4j.tensor.Tensor;
  * that every CUDA kernel is tested against. Each op lives in the class named after its kernel family.
  */
 public final class CpuBackend implements Backend {
+    private final SelectCpu select = new SelectCpu();
+
+    @Override
+    public org.rcnn4j.backend.Select select() {
+        return select;
+    }
 
     @Override
     public String name() {

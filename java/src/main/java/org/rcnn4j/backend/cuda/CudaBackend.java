@@ -1,8 +1,11 @@
 package org.rcnn4j.backend.cuda;
 
+import java.util.List;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Conv2dGrads;
 import org.rcnn4j.backend.Conv2dParams;
+import org.rcnn4j.backend.DeviceStats;
+import org.rcnn4j.backend.Select;
 import org.rcnn4j.backend.RoiPoolResult;
 import org.rcnn4j.tensor.Tensor;
 
@@ -29,6 +32,7 @@ public final class CudaBackend implements Backend {
     private final GemmCuda gemm;
     private final BatchNormCuda batchNorm;
     private final UpsampleCuda upsample;
+    private final SelectCuda select;
 
     /**
      * The backend on device 0, real or emulated.
@@ -60,6 +64,7 @@ public final class CudaBackend implements Backend {
         this.gemm = new GemmCuda(device);
         this.batchNorm = new BatchNormCuda(device);
         this.upsample = new UpsampleCuda(device);
+        this.select = new SelectCuda(device);
     }
 
     public CudaDevice device() {
@@ -82,8 +87,23 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public List<Tensor> toHost(List<Tensor> tensors) {
+        return Transfers.toHost(device, tensors);
+    }
+
+    @Override
     public void synchronize() {
         device.synchronize();
+    }
+
+    @Override
+    public DeviceStats stats() {
+        return new DeviceStats(device.syncCount(), device.bytesToHost(), device.bytesToDevice());
+    }
+
+    @Override
+    public Select select() {
+        return select;
     }
 
     /** Frees nothing: the device, its stream and cached memory are shared by the whole process. */

@@ -8,10 +8,10 @@ benchmarks/results/cpu-<date>.md, or gpu-<date>-<gpu>.md with --device cuda.
 
   CPU, 2 threads each:   /usr/bin/python3 benchmarks/compare_torchvision.py
   GPU:                   python3 benchmarks/compare_torchvision.py --device cuda \
-                             --rcnn4j-cmd "java -jar java/target/rcnn4j-0.1.0-SNAPSHOT-cli.jar"
+                             --rcnn4j-cmd "java -jar java/cli/target/rcnn4j-cli-0.1.0-SNAPSHOT-standalone.jar"
 
 Needs only torch and torchvision (any version with torchvision.ops; tested with torch 1.13 / torchvision 0.14 and
-written for torch 2.x); safetensors files go through java/src/test/fixtures/safetensors_io.py.
+written for torch 2.x); safetensors files go through java/core/src/test/fixtures/safetensors_io.py.
 """
 import argparse
 import datetime
@@ -42,7 +42,7 @@ SCALE = 1.0 / 16
 FPN_800x1088 = [(200, 272, 32), (100, 136, 64), (50, 68, 128), (25, 34, 256), (13, 17, 512)]
 
 # the repository's one safetensors writer/reader for Python scripts (the safetensors package is not needed)
-sys.path.insert(0, os.path.join(ROOT, "java", "src", "test", "fixtures"))
+sys.path.insert(0, os.path.join(ROOT, "java", "core", "src", "test", "fixtures"))
 from safetensors_io import load, save  # noqa: E402
 
 

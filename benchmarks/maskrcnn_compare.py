@@ -29,7 +29,7 @@ from torchvision.models.detection.roi_heads import maskrcnn_inference
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(ROOT, "java", "src", "test", "fixtures"))
+sys.path.insert(0, os.path.join(ROOT, "java", "core", "src", "test", "fixtures"))
 from safetensors_io import save  # noqa: E402
 from compare_torchvision import machine, median  # noqa: E402
 

@@ -3,7 +3,7 @@
 
 `./rcnn4j example` runs every op on these inputs and compares with the outputs written here. Run with Debian's
 python3-torchvision (torch 1.13 / torchvision 0.14):  /usr/bin/python3 examples/make_examples.py
-Output: java/src/main/resources/examples/{index.json, CASE.in.safetensors, CASE.expected.safetensors}.
+Output: java/cli/src/main/resources/examples/{index.json, CASE.in.safetensors, CASE.expected.safetensors}.
 """
 import json
 import math
@@ -19,10 +19,10 @@ from torchvision.models.detection.roi_heads import paste_masks_in_image
 from torchvision.ops import boxes as box_ops
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "java", "src", "test", "fixtures"))
+sys.path.insert(0, os.path.join(ROOT, "java", "core", "src", "test", "fixtures"))
 from safetensors_io import save  # noqa: E402
 
-OUT = os.path.join(ROOT, "java", "src", "main", "resources", "examples")
+OUT = os.path.join(ROOT, "java", "cli", "src", "main", "resources", "examples")
 CASES = []
 
 

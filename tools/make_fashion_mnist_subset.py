@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Makes the Fashion-MNIST subset vendored in java/src/main/resources/datasets/fashion-mnist-subset/.
+"""Makes the Fashion-MNIST subset vendored in java/demo-data/src/main/resources/datasets/fashion-mnist-subset/.
 
 Reads Debian's dataset-fashion-mnist IDX files (/usr/share/datasets/fashion-mnist) and keeps the first
 TRAIN items of the training set and the first TEST items of the test set (the files are already shuffled and
@@ -16,7 +16,7 @@ TRAIN = 10000
 TEST = 500
 SRC = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/datasets/fashion-mnist"
 OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "java", "src", "main", "resources", "datasets",
+    os.path.dirname(os.path.abspath(__file__)), "..", "java", "demo-data", "src", "main", "resources", "datasets",
     "fashion-mnist-subset")
 
 

@@ -22,8 +22,9 @@ console=org/junit/platform/junit-platform-console-standalone/1.14.1/junit-platfo
   mvn -q dependency:get -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1
 cp "$HOME/.m2/repository/$console" .gpu/junit-console.jar
 
-cp java/target/rcnn4j-*-cli.jar .gpu/rcnn4j-cli.jar
+cp java/cli/target/rcnn4j-cli-*-standalone.jar .gpu/rcnn4j-cli.jar
 rm -rf .gpu/test-classes && mkdir -p .gpu/test-classes
-cp -r java/target/test-classes/. .gpu/test-classes/
+cp -r java/core/target/test-classes/. .gpu/test-classes/
+cp -r java/cli/target/test-classes/. .gpu/test-classes/
 cp -r bindings/target/test-classes/. .gpu/test-classes/
 du -sh .gpu

@@ -46,13 +46,13 @@ public class BoxesBench {
 
     @Benchmark
     public Tensor decode200k() {
-        return cpu.decodeBoxes(codes, anchors, rpnWeights, clip);
+        return cpu.boxes().decodeBoxes(codes, anchors, rpnWeights, clip);
     }
 
     @Benchmark
     public void anchorsFpn800x1088(Blackhole bh) {
         for (int[] level : LEVELS) {
-            bh.consume(cpu.anchors(new int[] {level[2]}, RATIOS, 800, 1088, level[0], level[1]));
+            bh.consume(cpu.boxes().anchors(new int[] {level[2]}, RATIOS, 800, 1088, level[0], level[1]));
         }
     }
 }

@@ -39,6 +39,6 @@ public class Conv2dBench {
 
     @Benchmark
     public Tensor conv3x3x256Forward() {
-        return cpu.conv2d(input, weight, bias, params);
+        return cpu.conv().conv2d(input, weight, bias, params);
     }
 }

@@ -41,11 +41,11 @@ public class NmsBench {
 
     @Benchmark
     public Tensor nms10k() {
-        return cpu.nms(boxes, scores, 0.7f);
+        return cpu.boxes().nms(boxes, scores, 0.7f);
     }
 
     @Benchmark
     public Tensor batchedNms10k80Classes() {
-        return cpu.batchedNms(boxes, scores, idxs, 0.5f);
+        return cpu.boxes().batchedNms(boxes, scores, idxs, 0.5f);
     }
 }

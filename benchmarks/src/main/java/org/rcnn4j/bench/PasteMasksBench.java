@@ -35,6 +35,6 @@ public class PasteMasksBench {
 
     @Benchmark
     public Tensor paste100Masks() {
-        return cpu.pasteMasks(masks, boxes, BenchData.IMAGE_H, BenchData.IMAGE_W, 1);
+        return cpu.roi().pasteMasks(masks, boxes, BenchData.IMAGE_H, BenchData.IMAGE_W, 1);
     }
 }

@@ -45,26 +45,26 @@ public class RoiBench {
         inputShape = input.shape();
         rois = d.rois(ROIS, BenchData.IMAGE_W, BenchData.IMAGE_H);
         gradOutput = d.normal(ROIS, CHANNELS, POOLED, POOLED);
-        pooled = cpu.roiPool(input, rois, POOLED, POOLED, BenchData.SCALE);
+        pooled = cpu.roi().roiPool(input, rois, POOLED, POOLED, BenchData.SCALE);
     }
 
     @Benchmark
     public Tensor roiAlignForward() {
-        return cpu.roiAlign(input, rois, POOLED, POOLED, BenchData.SCALE, 2, false);
+        return cpu.roi().roiAlign(input, rois, POOLED, POOLED, BenchData.SCALE, 2, false);
     }
 
     @Benchmark
     public Tensor roiAlignBackward() {
-        return cpu.roiAlignBackward(gradOutput, rois, inputShape, BenchData.SCALE, 2, false);
+        return cpu.roi().roiAlignBackward(gradOutput, rois, inputShape, BenchData.SCALE, 2, false);
     }
 
     @Benchmark
     public RoiPoolResult roiPoolForward() {
-        return cpu.roiPool(input, rois, POOLED, POOLED, BenchData.SCALE);
+        return cpu.roi().roiPool(input, rois, POOLED, POOLED, BenchData.SCALE);
     }
 
     @Benchmark
     public Tensor roiPoolBackward() {
-        return cpu.roiPoolBackward(gradOutput, rois, pooled.argmax(), inputShape);
+        return cpu.roi().roiPoolBackward(gradOutput, rois, pooled.argmax(), inputShape);
     }
 }

@@ -65,8 +65,8 @@ class BenchmarksRunTest {
         assertArrayEquals(new int[] {200_000, 4}, b.decode200k().shape());
         int total = 0;
         for (int[] level : BoxesBench.LEVELS) {
-            total += new org.rcnn4j.backend.cpu.CpuBackend().anchors(new int[] {level[2]}, BoxesBench.RATIOS, 800,
-                    1088, level[0], level[1]).size(0);
+            total += new org.rcnn4j.backend.cpu.CpuBackend().boxes().anchors(new int[] {level[2]}, BoxesBench.RATIOS,
+                    800, 1088, level[0], level[1]).size(0);
         }
         assertEquals(217_413, total, "torchvision's anchor count at 800x1088");
     }

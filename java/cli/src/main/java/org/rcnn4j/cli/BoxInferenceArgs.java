@@ -1,0 +1,43 @@
+package org.rcnn4j.cli;
+
+import java.util.List;
+import org.rcnn4j.detection.GeneralizedRcnn;
+import org.rcnn4j.detection.RcnnConfig;
+
+/**
+ * The box head's inference thresholds as options of the commands that run a trained detector (detect, eval), with
+ * torchvision's parameter names: --box-score-thresh, --box-nms-thresh, --box-detections-per-img.
+ */
+final class BoxInferenceArgs {
+    static final List<String> OPTIONS = List.of("--box-score-thresh", "--box-nms-thresh", "--box-detections-per-img");
+
+    private BoxInferenceArgs() {
+    }
+
+    /** The options' help lines, with the defaults every rcnn4j detector takes from torchvision. */
+    static String help() {
+        RcnnConfig d = RcnnConfig.torchvisionDefaults();
+        return """
+                  --box-score-thresh T        keep detections scoring at least T; default %s
+                  --box-nms-thresh T          per-class NMS IoU threshold; default %s
+                  --box-detections-per-img N  the best N per image; default %d
+                """.formatted(d.boxScoreThresh(), d.boxNmsThresh(), d.boxDetectionsPerImg());
+    }
+
+    /** The values given (null: not given, the model's setting stays), checked before anything runs. */
+    record Values(Float scoreThresh, Float nmsThresh, Integer detectionsPerImg) {
+        /** Sets the given values on {@code model}. */
+        void applyTo(GeneralizedRcnn model) {
+            RcnnConfig c = model.config();
+            model.setBoxInference(scoreThresh != null ? scoreThresh : c.boxScoreThresh(),
+                    nmsThresh != null ? nmsThresh : c.boxNmsThresh(),
+                    detectionsPerImg != null ? detectionsPerImg : c.boxDetectionsPerImg());
+        }
+    }
+
+    static Values parse(CommandArgs a) {
+        return new Values(a.has("--box-score-thresh") ? (float) a.doubleIn("--box-score-thresh", 0, 0, 1) : null,
+                a.has("--box-nms-thresh") ? (float) a.doubleIn("--box-nms-thresh", 0, 0, 1) : null,
+                a.has("--box-detections-per-img") ? a.intIn("--box-detections-per-img", 1, 1, 100_000) : null);
+    }
+}

@@ -1,0 +1,86 @@
+package org.rcnn4j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.train.DetectionEvaluation;
+import org.rcnn4j.data.CocoDetectionDataset;
+import org.rcnn4j.detection.GeneralizedRcnn;
+import org.rcnn4j.detection.ModelFile;
+
+/**
+ * {@code rcnn4j eval --weights model.safetensors --data DIR|FILE.json [--images DIR]}: COCO AP of a trained
+ * detector on a dataset (box, and mask for Mask R-CNN), printed as COCOeval's summaries.
+ */
+final class ModelEvalCommand {
+    private static final Set<String> VALUED = Sets.union(Set.of("--weights", "--data", "--images", "--device",
+            "--out", "--batch"), BoxInferenceArgs.OPTIONS);
+
+    private ModelEvalCommand() {
+    }
+
+    static String help() {
+        return """
+                usage: rcnn4j eval --weights model.safetensors --data DIR|FILE.json [--images DIR]
+                                   [--device cpu|cuda|cuda-emu] [--batch N] [--out DIR] [--per-class]
+                                   [--box-score-thresh T] [--box-nms-thresh T] [--box-detections-per-img N]
+
+                Runs a trained detector over a COCO dataset and prints COCOeval's 12-line summary for boxes (and
+                for masks, with Mask R-CNN), then per-class AP with --per-class. --out DIR also writes the
+                detections (results.json) and the summaries (summary.txt).
+                """ + BoxInferenceArgs.help();
+    }
+
+    static int run(List<String> argv, PrintStream out, PrintStream err) {
+        CommandArgs a = CommandArgs.parse("eval", argv, VALUED, Set.of("--per-class"), false);
+        if (a.help()) {
+            out.print(help());
+            return Main.OK;
+        }
+        Path weights = a.requiredPath("--weights", "FILE");
+        CocoDetectionDataset data = DatasetArgs.open("eval", a.requiredPath("--data", "DIR|FILE.json"),
+                a.path("--images"));
+        String device = Devices.checkName(a.string("--device", "cpu"));
+        BoxInferenceArgs.Values boxInference = BoxInferenceArgs.parse(a);
+        int batch = a.intIn("--batch", 8, 1, 1024);
+        ModelFile file;
+        try {
+            file = ModelFile.read(weights);
+        } catch (IOException e) {
+            throw new UsageException("eval: " + Main.describe(e));
+        }
+        if (!file.classNames().equals(data.classNames())) {
+            err.println("eval: note: the model's classes " + file.classNames() + " differ from the dataset's "
+                    + data.classNames() + "; labels are matched by position");
+        }
+        GeneralizedRcnn model = file.build();
+        boxInference.applyTo(model);
+        model.eval();
+        DetectionEvaluation.Result r;
+        try (Backend backend = Devices.open(device)) {
+            model.to(backend);
+            try {
+                r = DetectionEvaluation.evaluate(model::detect, data, data.classNames(), batch, err);
+                if (a.path("--out") != null) {
+                    r.writeTo(a.path("--out"));
+                }
+            } finally {
+                model.release();
+            }
+        } catch (IOException e) {
+            throw new UsageException("eval: cannot write to " + a.path("--out") + ": " + Main.describe(e));
+        }
+        out.print(r.text());
+        if (a.has("--per-class")) {
+            out.print(r.perCategoryText());
+        }
+        out.println(DemoCommand.metricLine("box", r.bbox()));
+        if (r.segm() != null) {
+            out.println(DemoCommand.metricLine("mask", r.segm()));
+        }
+        return Main.OK;
+    }
+}

@@ -1,0 +1,84 @@
+package org.rcnn4j.viz;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.rcnn4j.detection.ImageDetections;
+import org.rcnn4j.tensor.DType;
+import org.rcnn4j.tensor.Tensor;
+
+/** A detector's output drawn on its image: the detections scoring at least a threshold, with masks if any. */
+public final class DetectionPictures {
+    private DetectionPictures() {
+    }
+
+    /**
+     * @param image          F32 [3, H, W] (or [1, H, W]) in [0, 1], the image the detections are for
+     * @param classNames     name of label c at index c - 1
+     * @param scoreThreshold detections scoring below it are left out
+     * @param scale          enlargement (nearest neighbour), >= 1
+     */
+    public static BufferedImage draw(Tensor image, ImageDetections d, List<String> classNames, float scoreThreshold,
+            int scale) {
+        BufferedImage base = Images.toImage(image);
+        float[] scores = d.scores().floats();
+        int n = scores.length;
+        int[] keep = new int[n];
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (scores[i] >= scoreThreshold) {
+                keep[kept++] = i;
+            }
+        }
+        keep = Arrays.copyOf(keep, kept);
+        Tensor masks = null;
+        if (d.masks() != null) {
+            int[] s = d.masks().shape();
+            if (s.length != 4 || s[1] != 1) {
+                throw new IllegalArgumentException("masks must be F32 [D, 1, H, W], got " + Arrays.toString(s));
+            }
+            masks = binary(rows(d.masks(), keep, s[2] * s[3], s[2], s[3]));
+        }
+        return DetectionPainter.draw(base, rows(d.boxes(), keep, 4, 4), rows(d.labels(), keep, 1),
+                rows(d.scores(), keep, 1), masks, classNames, scale);
+    }
+
+    /** Draws and writes a PNG (atomically). */
+    public static void write(Path png, Tensor image, ImageDetections d, List<String> classNames,
+            float scoreThreshold, int scale) throws IOException {
+        Pngs.write(png, draw(image, d, classNames, scoreThreshold, scale));
+    }
+
+    /** Probability > 0.5, the threshold COCO results use, as U8 for the painter. */
+    private static Tensor binary(Tensor probabilities) {
+        float[] p = probabilities.floats();
+        byte[] out = new byte[p.length];
+        for (int i = 0; i < p.length; i++) {
+            out[i] = p[i] > 0.5f ? (byte) 1 : 0;
+        }
+        return Tensor.ofBytes(out, probabilities.shape());
+    }
+
+    /** The kept rows of a host tensor whose rows are {@code row} elements, shaped [kept, tail...]. */
+    private static Tensor rows(Tensor t, int[] keep, int row, int... tail) {
+        int[] shape = new int[1 + tail.length];
+        shape[0] = keep.length;
+        System.arraycopy(tail, 0, shape, 1, tail.length);
+        if (t.dtype() == DType.I64) {
+            long[] src = t.longs();
+            long[] out = new long[keep.length * row];
+            for (int k = 0; k < keep.length; k++) {
+                System.arraycopy(src, keep[k] * row, out, k * row, row);
+            }
+            return Tensor.ofLongs(out, shape);
+        }
+        float[] src = t.floats();
+        float[] out = new float[keep.length * row];
+        for (int k = 0; k < keep.length; k++) {
+            System.arraycopy(src, keep[k] * row, out, k * row, row);
+        }
+        return Tensor.ofFloats(out, shape);
+    }
+}

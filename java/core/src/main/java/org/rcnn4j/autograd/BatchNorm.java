@@ -1,0 +1,175 @@
+package org.rcnn4j.autograd;
+
+import java.util.Arrays;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.tensor.DType;
+import org.rcnn4j.tensor.Tensor;
+
+/**
+ * F.batch_norm on the backend's per-channel ops: the full tensors go through Backend.channelSum and
+ * channelAffine; the per-channel vectors [C] (statistics, scales) are computed on the host in double, which
+ * costs one small device-to-host copy per statistic on CUDA.
+ */
+final class BatchNorm {
+    private BatchNorm() {
+    }
+
+    static Var apply(Var input, Var weight, Var bias, Tensor runningMean, Tensor runningVar, boolean training,
+            double momentum, double eps) {
+        Ops.checkFloat("batch_norm", "input", input);
+        int[] shape = input.shape();
+        if (shape.length < 2) {
+            throw new IllegalArgumentException("batch_norm: input: expected [N,C,...], got " + input.value());
+        }
+        int c = shape[1];
+        checkVector("weight", weight == null ? null : weight.value(), c, input);
+        checkVector("bias", bias == null ? null : bias.value(), c, input);
+        checkVector("running_mean", runningMean, c, input);
+        checkVector("running_var", runningVar, c, input);
+        if (!(eps > 0) || !Double.isFinite(eps)) {
+            throw new IllegalArgumentException("batch_norm: eps: expected a positive number, got " + eps);
+        }
+        long count = input.numel() / Math.max(1, c);
+        Backend b = input.backend();
+        DType dtype = input.dtype();
+        double[] mean;
+        double[] var;
+        if (training) {
+            if (count <= 1) {
+                throw new IllegalArgumentException("batch_norm: input: expected more than 1 value per channel when "
+                        + "training, got input size " + Arrays.toString(shape));
+            }
+            mean = perChannel(b, b.channels().channelSum(input.value(), null), 1.0 / count);
+            double[] negMean = new double[c];
+            for (int i = 0; i < c; i++) {
+                negMean[i] = -mean[i];
+            }
+            try (Tensor shift = Tensors.make(b, negMean, dtype, c);
+                    Tensor centered = b.channels().channelAffine(input.value(), null, shift)) {
+                var = perChannel(b, b.channels().channelSum(centered, centered), 1.0 / count);
+            }
+            if (runningMean != null || runningVar != null) {
+                updateRunning(b, runningMean, runningVar, mean, var, count, momentum);
+            }
+        } else {
+            if (runningMean == null || runningVar == null) {
+                throw new IllegalArgumentException("batch_norm: running_mean and running_var: required in eval mode");
+            }
+            mean = Tensors.read(b, runningMean).clone();
+            var = Tensors.read(b, runningVar).clone();
+        }
+        double[] invstd = new double[c];
+        double[] a = new double[c];
+        double[] shift = new double[c];
+        double[] w = weight == null ? null : Tensors.read(b, weight.value());
+        double[] bi = bias == null ? null : Tensors.read(b, bias.value());
+        for (int i = 0; i < c; i++) {
+            invstd[i] = 1.0 / Math.sqrt(var[i] + eps);
+            a[i] = (w == null ? 1.0 : w[i]) * invstd[i];
+            shift[i] = (bi == null ? 0.0 : bi[i]) - mean[i] * a[i];
+        }
+        Tensor out;
+        try (Tensor at = Tensors.make(b, a, dtype, c); Tensor st = Tensors.make(b, shift, dtype, c)) {
+            out = b.channels().channelAffine(input.value(), at, st);
+        }
+        int weightAt = weight == null ? -1 : 1;
+        int biasAt = bias == null ? -1 : weightAt + (weight == null ? 2 : 1);
+        Var[] ins = new Var[1 + (weight == null ? 0 : 1) + (bias == null ? 0 : 1)];
+        ins[0] = input;
+        if (weight != null) {
+            ins[weightAt] = weight;
+        }
+        if (bias != null) {
+            ins[biasAt] = bias;
+        }
+        return Autograd.record("batch_norm", b, out, g -> {
+            Tensor[] r = new Tensor[ins.length];
+            try {
+                backward(b, g, input, ins, r, mean, invstd, a, training, count, weightAt, biasAt);
+                return r;
+            } catch (RuntimeException e) {
+                Nn.closeAll(r);
+                throw e;
+            }
+        }, ins);
+    }
+
+    private static void backward(Backend b, Tensor g, Var input, Var[] ins, Tensor[] r, double[] mean,
+            double[] invstd, double[] a, boolean training, long count, int weightAt, int biasAt) {
+        int c = mean.length;
+        DType dtype = input.dtype();
+        double[] sdy = perChannel(b, b.channels().channelSum(g, null), 1.0);
+        double[] sdyx = perChannel(b, b.channels().channelSum(g, input.value()), 1.0);
+        // sum of g * xhat per channel: d weight
+        double[] dgamma = new double[c];
+        for (int i = 0; i < c; i++) {
+            dgamma[i] = invstd[i] * (sdyx[i] - mean[i] * sdy[i]);
+        }
+        if (weightAt > 0 && ins[weightAt].requiresGrad()) {
+            r[weightAt] = Tensors.make(b, dgamma, dtype, c);
+        }
+        if (biasAt > 0 && ins[biasAt].requiresGrad()) {
+            r[biasAt] = Tensors.make(b, sdy, dtype, c);
+        }
+        if (!input.requiresGrad()) {
+            return;
+        }
+        try (Tensor at = Tensors.make(b, a, dtype, c)) {
+            Tensor dx = b.channels().channelAffine(g, at, null);
+            if (!training) {
+                r[0] = dx;
+                return;
+            }
+            // the batch statistics depend on x: dx = a*g + x*p + q per channel (the mean and variance terms)
+            double[] p = new double[c];
+            double[] q = new double[c];
+            for (int i = 0; i < c; i++) {
+                p[i] = -a[i] * invstd[i] * dgamma[i] / count;
+                q[i] = -a[i] * sdy[i] / count - p[i] * mean[i];
+            }
+            try (Tensor pt = Tensors.make(b, p, dtype, c); Tensor qt = Tensors.make(b, q, dtype, c);
+                    Tensor stats = b.channels().channelAffine(input.value(), pt, qt)) {
+                r[0] = Tensors.add(b, dx, stats);
+            } finally {
+                dx.close();
+            }
+        }
+    }
+
+    /** The values of a [C] tensor (closed here) times {@code scale}. */
+    private static double[] perChannel(Backend b, Tensor t, double scale) {
+        try (t) {
+            double[] d = Tensors.read(b, t).clone();
+            for (int i = 0; i < d.length; i++) {
+                d[i] *= scale;
+            }
+            return d;
+        }
+    }
+
+    private static void updateRunning(Backend b, Tensor runningMean, Tensor runningVar, double[] mean, double[] var,
+            long count, double momentum) {
+        if (runningMean != null) {
+            double[] rm = Tensors.read(b, runningMean).clone();
+            for (int i = 0; i < rm.length; i++) {
+                rm[i] = (1 - momentum) * rm[i] + momentum * mean[i];
+            }
+            Tensors.overwrite(b, runningMean, rm);
+        }
+        if (runningVar != null) {
+            double[] rv = Tensors.read(b, runningVar).clone();
+            double unbias = (double) count / (count - 1);
+            for (int i = 0; i < rv.length; i++) {
+                rv[i] = (1 - momentum) * rv[i] + momentum * var[i] * unbias;
+            }
+            Tensors.overwrite(b, runningVar, rv);
+        }
+    }
+
+    private static void checkVector(String name, Tensor t, int c, Var input) {
+        if (t != null && (t.dim() != 1 || t.size(0) != c || t.dtype() != input.dtype())) {
+            throw new IllegalArgumentException("batch_norm: " + name + ": expected a " + input.dtype() + " tensor of "
+                    + "shape [" + c + "] (input channels), got " + t);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.rcnn4j.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rcnn4j.tensor.Tensor;
+
+/**
+ * The seam between rcnn4j's layers and its two implementations of every op: {@code cpu} (pure Java, the
+ * reference) and {@code cuda} (rcnn4j's kernels through JCuda, on a GPU or on the CUDA emulator, {@code cuda-emu}).
+ *
+ * <p>Semantics and argument names are torchvision's ({@code torchvision.ops}, {@code models.detection}). Inputs
+ * are tensors on this backend ({@link #toDevice}); results are fresh tensors on this backend that the caller
+ * owns and closes. Boxes are (x1, y1, x2, y2); RoIs for roi_align/roi_pool are [K,5] (batch index, x1, y1, x2,
+ * y2). Integer index inputs may be I64 or I32; index outputs are I64 as in torchvision.
+ *
+ * <p>The ops are grouped by kernel family, each reached by an accessor ({@code backend.boxes().nms(...)},
+ * {@code backend.roi().roiAlign(...)}); each family's CPU and CUDA implementations are named after it
+ * ({@code BoxesCpu}, {@code BoxesCuda}).
+ *
+ * <p>Shapes and dtypes are checked by every implementation ({@link OpChecks}); a violation throws
+ * {@link IllegalArgumentException} naming the argument and what was expected.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** "cpu", "cuda" or "cuda-emu". */
+    String name();
+
+    /** A copy of a host tensor on this backend (the tensor itself on the CPU backend). */
+    Tensor toDevice(Tensor host);
+
+    /** A host copy of a tensor of this backend (the tensor itself on the CPU backend). */
+    Tensor toHost(Tensor tensor);
+
+    /**
+     * Host copies of several tensors of this backend for the price of one host synchronization (the tensors
+     * themselves on the CPU backend): for a detector's final outputs, or the counts of several selections.
+     */
+    default List<Tensor> toHost(List<Tensor> tensors) {
+        List<Tensor> out = new ArrayList<>(tensors.size());
+        for (Tensor t : tensors) {
+            out.add(toHost(t));
+        }
+        return out;
+    }
+
+    /** Waits for all queued work (no-op on the CPU). */
+    default void synchronize() {
+    }
+
+    /**
+     * Host synchronizations and bytes copied each way so far (process-wide for the device; all zero on the CPU
+     * backend). Subtract two readings ({@link DeviceStats#minus}) to measure some work.
+     */
+    default DeviceStats stats() {
+        return DeviceStats.ZERO;
+    }
+
+    // ---- kernel families --------------------------------------------------------------------------------
+
+    /** nms, batched_nms, box_iou, clip/remove-small boxes, anchors, box encode/decode. */
+    Boxes boxes();
+
+    /** roi_align, roi_pool (and their gradients), paste_masks. */
+    Roi roi();
+
+    /** conv2d and its gradients. */
+    Conv conv();
+
+    /** Per-channel affine map and sums (batch norm), nearest upsampling. */
+    Channels channels();
+
+    /** matmul. */
+    Linalg linalg();
+
+    /**
+     * The detectors' selection steps: top-k, argsort, row gathers, sigmoid/softmax, thresholds, compaction and
+     * capped NMS with their counts left on the device.
+     */
+    Select select();
+
+    @Override
+    default void close() {
+    }
+}

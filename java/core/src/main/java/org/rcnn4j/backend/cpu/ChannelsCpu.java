@@ -1,0 +1,27 @@
+package org.rcnn4j.backend.cpu;
+
+import org.rcnn4j.backend.Channels;
+import org.rcnn4j.tensor.Tensor;
+
+/** The Channels family on the CPU: delegates to BatchNormCpu and UpsampleCpu. */
+final class ChannelsCpu implements Channels {
+    @Override
+    public Tensor channelAffine(Tensor input, Tensor scale, Tensor shift) {
+        return BatchNormCpu.channelAffine(input, scale, shift);
+    }
+
+    @Override
+    public Tensor channelSum(Tensor input, Tensor other) {
+        return BatchNormCpu.channelSum(input, other);
+    }
+
+    @Override
+    public Tensor upsampleNearest(Tensor input, int outputHeight, int outputWidth) {
+        return UpsampleCpu.nearest(input, outputHeight, outputWidth);
+    }
+
+    @Override
+    public Tensor upsampleNearestBackward(Tensor gradOutput, int[] inputShape) {
+        return UpsampleCpu.nearestBackward(gradOutput, inputShape);
+    }
+}

@@ -1,0 +1,30 @@
+package org.rcnn4j.backend.cpu;
+
+import org.rcnn4j.backend.Conv;
+import org.rcnn4j.backend.Conv2dGrads;
+import org.rcnn4j.backend.Conv2dParams;
+import org.rcnn4j.tensor.Tensor;
+
+/** The Conv family on the CPU: delegates to Conv2dCpu. */
+final class ConvCpu implements Conv {
+    @Override
+    public Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
+        return Conv2dCpu.forward(input, weight, bias, params);
+    }
+
+    @Override
+    public Conv2dGrads conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params,
+            boolean withBias) {
+        return Conv2dCpu.backward(gradOutput, input, weight, params, withBias);
+    }
+
+    @Override
+    public Tensor conv2dGradInput(Tensor gradOutput, Tensor weight, int[] inputShape, Conv2dParams params) {
+        return Conv2dCpu.gradInput(gradOutput, weight, inputShape, params);
+    }
+
+    @Override
+    public Tensor conv2dGradWeight(Tensor gradOutput, Tensor input, int[] weightShape, Conv2dParams params) {
+        return Conv2dCpu.gradWeight(gradOutput, input, weightShape, params);
+    }
+}

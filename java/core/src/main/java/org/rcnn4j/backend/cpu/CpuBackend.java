@@ -1,0 +1,68 @@
+package org.rcnn4j.backend.cpu;
+
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.Boxes;
+import org.rcnn4j.backend.Channels;
+import org.rcnn4j.backend.Conv;
+import org.rcnn4j.backend.Linalg;
+import org.rcnn4j.backend.Roi;
+import org.rcnn4j.tensor.Tensor;
+
+/**
+ * The pure-Java backend: runs everywhere, uses every core (the common fork-join pool), and is the reference
+ * that every CUDA kernel is tested against. Each family of ops is a class named after it
+ * (BoxesCpu), which delegates to the classes named after its kernels (NmsCpu, BoxOpsCpu, ...).
+ */
+public final class CpuBackend implements Backend {
+    private final Boxes boxes = new BoxesCpu();
+    private final Roi roi = new RoiCpu();
+    private final Conv conv = new ConvCpu();
+    private final Channels channels = new ChannelsCpu();
+    private final Linalg linalg = new LinalgCpu();
+    private final SelectCpu select = new SelectCpu();
+
+    @Override
+    public org.rcnn4j.backend.Select select() {
+        return select;
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public Tensor toDevice(Tensor host) {
+        return host;
+    }
+
+    @Override
+    public Tensor toHost(Tensor tensor) {
+        return tensor;
+    }
+
+    @Override
+    public Boxes boxes() {
+        return boxes;
+    }
+
+    @Override
+    public Roi roi() {
+        return roi;
+    }
+
+    @Override
+    public Conv conv() {
+        return conv;
+    }
+
+    @Override
+    public Channels channels() {
+        return channels;
+    }
+
+    @Override
+    public Linalg linalg() {
+        return linalg;
+    }
+}

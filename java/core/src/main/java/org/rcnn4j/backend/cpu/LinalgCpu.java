@@ -1,0 +1,12 @@
+package org.rcnn4j.backend.cpu;
+
+import org.rcnn4j.backend.Linalg;
+import org.rcnn4j.tensor.Tensor;
+
+/** The Linalg family on the CPU: delegates to GemmCpu. */
+final class LinalgCpu implements Linalg {
+    @Override
+    public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        return GemmCpu.matmul(a, b, transposeA, transposeB);
+    }
+}

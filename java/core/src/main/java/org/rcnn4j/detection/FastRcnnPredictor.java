@@ -1,0 +1,26 @@
+package org.rcnn4j.detection;
+
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.Layer;
+import org.rcnn4j.nn.Linear;
+import org.rcnn4j.nn.Module;
+
+/** torchvision's FastRCNNPredictor: cls_score (to num_classes), bbox_pred (to 4*num_classes, class-major). */
+public final class FastRcnnPredictor extends Module {
+    public FastRcnnPredictor(int inChannels, int numClasses) {
+        addModule("cls_score", new Linear(inChannels, numClasses));
+        addModule("bbox_pred", new Linear(inChannels, numClasses * 4));
+    }
+
+    @Override
+    public String typeName() {
+        return "FastRCNNPredictor";
+    }
+
+    /** Class logits [K, num_classes] and class-major box deltas [K, 4 * num_classes] for features [K, D]. */
+    public Var[] forward(Var x) {
+        Var flat = x.shape().length > 2 ? Ops.flatten(x, 1) : x;
+        return new Var[] {((Layer) get("cls_score")).forward(flat), ((Layer) get("bbox_pred")).forward(flat)};
+    }
+}

@@ -1,0 +1,208 @@
+package org.rcnn4j.detection;
+
+import org.rcnn4j.detection.backbone.Backbone;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import org.rcnn4j.autograd.Autograd;
+import org.rcnn4j.autograd.Scope;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.tensor.Tensor;
+
+import org.rcnn4j.nn.Module;
+
+/**
+ * Faster R-CNN / Mask R-CNN laid out as torchvision's GeneralizedRCNN: transform, backbone, rpn, roi_heads, so
+ * {@link #stateDict()} has torchvision's keys, shapes and order (with torchvision's ResNet-50-FPN layout).
+ */
+public final class GeneralizedRcnn extends Module {
+    private final RcnnLayout layout;
+    private final Backbone backbone;
+    private final RegionProposalNetwork rpn;
+    private final RoiHeads roiHeads;
+    /** The layout's settings, but for the box head's inference thresholds, which {@link #setBoxInference} sets. */
+    private RcnnConfig config;
+
+    /** A detector of {@code layout} around {@code backbone} (a Module implementing {@link Backbone}). */
+    public <B extends Module & Backbone> GeneralizedRcnn(RcnnLayout layout, B backbone) {
+        this.layout = layout;
+        this.config = layout.config();
+        addModule("transform", new GeneralizedRcnnTransform(layout.config()));
+        this.backbone = addModule("backbone", backbone);
+        int c = backbone.outChannels();
+        AnchorGenerator anchors = layout.anchors();
+        rpn = addModule("rpn", new RegionProposalNetwork(anchors, new RpnHead(c, anchors.anchorsPerLocation())));
+        int r = layout.boxResolution();
+        boolean masks = layout.masks();
+        int[] maskLayers = layout.maskLayers();
+        int maskOut = maskLayers.length == 0 ? c : maskLayers[maskLayers.length - 1];
+        roiHeads = addModule("roi_heads", new RoiHeads(
+                new MultiScaleRoIAlign(layout.roiLevels(), r, 2),
+                new TwoMlpHead(c * r * r, layout.representationSize()),
+                new FastRcnnPredictor(layout.representationSize(), layout.numClasses()),
+                masks ? new MultiScaleRoIAlign(layout.roiLevels(), layout.maskResolution(), 2) : null,
+                masks ? new MaskRcnnHeads(c, maskLayers) : null,
+                masks ? new MaskRcnnPredictor(maskOut, layout.maskDimReduced(), layout.numClasses()) : null));
+    }
+
+    /** The maps the RPN reads, in the backbone's order: the layout's rpnLevels, or all of them. */
+    private List<Var> rpnFeatures(LinkedHashMap<String, Var> features) {
+        List<String> names = layout.rpnLevels();
+        if (names == null) {
+            return new ArrayList<>(features.values());
+        }
+        List<Var> out = new ArrayList<>();
+        for (String name : names) {
+            Var v = features.get(name);
+            if (v == null) {
+                throw new IllegalStateException("rpn level " + name + " is not among the backbone's maps "
+                        + features.keySet());
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    /**
+     * One training forward pass: the images (host F32 [3, H, W], values in [0, 1]) are normalized, resized and
+     * batched with their targets, and the losses come back in torchvision's order and names (loss_classifier,
+     * loss_box_reg, [loss_mask,] loss_objectness, loss_rpn_box_reg), each a 0-dim Var. The samplers draw from
+     * generators seeded by {@code seed}. The module must be bound ({@link #to}); open a Scope around the step.
+     */
+    public LinkedHashMap<String, Var> losses(List<Tensor> images, List<DetectionTargets> targets, long seed) {
+        if (targets == null || targets.size() != images.size()) {
+            throw new IllegalArgumentException("targets: need one per image (" + images.size() + "), got "
+                    + (targets == null ? "none" : targets.size()));
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            if (hasMasks() && targets.get(i).masks() == null) {
+                throw new IllegalArgumentException("targets[" + i + "]: Mask R-CNN needs masks");
+            }
+        }
+        ImageList il = transform().forward(images);
+        Backend backend = backend();
+        // the target assignment and losses run on the backend: the resized targets go there (the same tensors on
+        // the CPU backend)
+        try (TensorBin bin = new TensorBin()) {
+            List<DetectionTargets> resized = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                Tensor img = images.get(i);
+                DetectionTargets r = TargetResize.resize(targets.get(i), new int[] {img.size(1), img.size(2)},
+                        il.imageSizes()[i]);
+                resized.add(new DetectionTargets(bin.add(backend.toDevice(r.boxes())),
+                        bin.add(backend.toDevice(r.labels())),
+                        r.masks() == null ? null : bin.add(backend.toDevice(r.masks()))));
+            }
+            LinkedHashMap<String, Var> features = backbone.forward(Var.fromHost(backend, il.tensors()));
+            RegionProposalNetwork.Output proposals = rpn.forward(il, rpnFeatures(features), resized,
+                    config(), seed);
+            bin.addAll(proposals.proposals());
+            RoiHeads.Output heads = roiHeads.forward(features, proposals.proposals(), List.of(il.imageSizes()),
+                    resized, config(), mix(seed));
+            LinkedHashMap<String, Var> losses = new LinkedHashMap<>(heads.losses());
+            losses.putAll(proposals.losses());
+            return losses;
+        }
+    }
+
+    /**
+     * Inference on images of any size (host F32 [3, H, W], values in [0, 1]): detections in each image's own
+     * pixels, on the host. Records no graph and frees everything it made on the backend.
+     */
+    public List<ImageDetections> detect(List<Tensor> images) {
+        Backend backend = backend();
+        try (Autograd.NoGrad ng = Autograd.noGrad(); Scope scope = Scope.open(); TensorBin bin = new TensorBin()) {
+            ImageList il = transform().forward(images);
+            LinkedHashMap<String, Var> features;
+            // the backbone's intermediate maps go as soon as the pyramid exists (at 800x1216 they are gigabytes)
+            try (Scope backboneScope = Scope.open()) {
+                features = backbone.forward(Var.fromHost(backend, il.tensors()));
+                features.values().forEach(backboneScope::keep);
+            }
+            RegionProposalNetwork.Output proposals = rpn.forward(il, rpnFeatures(features), null,
+                    config(), 0);
+            bin.addAll(proposals.proposals());
+            RoiHeads.Output heads = roiHeads.forward(features, proposals.proposals(), List.of(il.imageSizes()), null,
+                    config(), 0);
+            List<ImageDetections> out = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                Detections d = heads.detections().get(i);
+                bin.add(d.boxes());
+                bin.add(d.scores());
+                bin.add(d.labels());
+                int[] original = {images.get(i).size(1), images.get(i).size(2)};
+                Tensor boxes = bin.add(TransformPostprocess.resizeBoxes(backend, d.boxes(), il.imageSizes()[i],
+                        original));
+                Tensor masks = null;
+                if (hasMasks()) {
+                    Tensor probs = bin.add(heads.maskProbabilities().get(i));
+                    masks = probs.size(0) == 0
+                            ? Tensor.zeros(org.rcnn4j.tensor.DType.F32, 0, 1, original[0], original[1])
+                            : host(backend, bin.add(TransformPostprocess.pasteMasks(backend, probs, boxes, original)));
+                }
+                out.add(new ImageDetections(host(backend, boxes), host(backend, d.scores()),
+                        host(backend, d.labels()), masks));
+            }
+            return out;
+        }
+    }
+
+    /** A host copy that outlives the device tensor (on the CPU backend the tensor itself). */
+    private static Tensor host(Backend backend, Tensor t) {
+        return backend.toHost(t);
+    }
+
+    private static long mix(long seed) {
+        long z = seed + 0x9e3779b97f4a7c15L;
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        return z ^ (z >>> 31);
+    }
+
+    public GeneralizedRcnnTransform transform() {
+        return (GeneralizedRcnnTransform) get("transform");
+    }
+
+    public RcnnLayout layout() {
+        return layout;
+    }
+
+    public boolean hasMasks() {
+        return layout.masks();
+    }
+
+    public int numClasses() {
+        return layout.numClasses();
+    }
+
+    public RcnnConfig config() {
+        return config;
+    }
+
+    /**
+     * Sets what {@link #detect} keeps: detections scoring at least {@code scoreThresh}, per-class NMS at
+     * {@code nmsThresh}, the best {@code detectionsPerImg} per image (torchvision's box_score_thresh 0.05,
+     * box_nms_thresh 0.5, box_detections_per_img 100 by default). Returns this model.
+     */
+    public GeneralizedRcnn setBoxInference(float scoreThresh, float nmsThresh, int detectionsPerImg) {
+        config = config.withBoxInference(scoreThresh, nmsThresh, detectionsPerImg);
+        return this;
+    }
+
+    public Backbone backbone() {
+        return backbone;
+    }
+
+    public RegionProposalNetwork rpn() {
+        return rpn;
+    }
+
+    public RoiHeads roiHeads() {
+        return roiHeads;
+    }
+
+    @Override
+    public String typeName() {
+        return layout.masks() ? "MaskRCNN" : "FasterRCNN";
+    }
+}

@@ -1,0 +1,177 @@
+package org.rcnn4j.detection;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.nn.Module;
+import org.rcnn4j.tensor.Tensor;
+
+/**
+ * torchvision's RoIHeads: box_roi_pool, box_head, box_predictor, and for Mask R-CNN mask_roi_pool, mask_head,
+ * mask_predictor (in that order).
+ */
+public final class RoiHeads extends Module {
+    private final MultiScaleRoIAlign boxRoiPool;
+    private final MultiScaleRoIAlign maskRoiPool;
+    private final TwoMlpHead boxHead;
+    private final FastRcnnPredictor boxPredictor;
+    private final MaskRcnnHeads maskHead;
+    private final MaskRcnnPredictor maskPredictor;
+
+    public RoiHeads(MultiScaleRoIAlign boxRoiPool, TwoMlpHead boxHead, FastRcnnPredictor boxPredictor,
+            MultiScaleRoIAlign maskRoiPool, MaskRcnnHeads maskHead, MaskRcnnPredictor maskPredictor) {
+        this.boxRoiPool = addModule("box_roi_pool", boxRoiPool);
+        this.maskRoiPool = maskHead != null ? maskRoiPool : null;
+        this.boxHead = addModule("box_head", boxHead);
+        this.boxPredictor = addModule("box_predictor", boxPredictor);
+        if (maskHead != null) {
+            addModule("mask_roi_pool", maskRoiPool);
+            this.maskHead = addModule("mask_head", maskHead);
+            this.maskPredictor = addModule("mask_predictor", maskPredictor);
+        } else {
+            this.maskHead = null;
+            this.maskPredictor = null;
+        }
+    }
+
+    /** Per image detections in the resized image (eval) or the losses (training); see {@link #forward}. */
+    public record Output(List<Detections> detections, List<Tensor> maskProbabilities, LinkedHashMap<String, Var> losses) {
+    }
+
+    /**
+     * torchvision's RoIHeads.forward. Training ({@code targets} given): proposals plus ground truth, matched and
+     * sampled (generator seeded by {@code seed}), pooled, classified; loss_classifier and loss_box_reg, and for
+     * Mask R-CNN loss_mask on the positives. Eval: postprocess_detections, then the masks of the detections as
+     * probabilities [D_i, 1, M, M]. Returned tensors are on the features' backend; the caller closes them.
+     */
+    public Output forward(Map<String, Var> features, List<Tensor> proposals, List<int[]> imageSizes,
+            List<DetectionTargets> targets, RcnnConfig config, long seed) {
+        Backend backend = features.values().iterator().next().backend();
+        if (targets == null) {
+            return infer(backend, features, proposals, imageSizes, config);
+        }
+        LinkedHashMap<String, Var> losses = new LinkedHashMap<>();
+        try (TensorBin bin = new TensorBin()) {
+            List<Tensor> gtBoxes = new ArrayList<>();
+            List<Tensor> gtLabels = new ArrayList<>();
+            List<Tensor> gtMasks = new ArrayList<>();
+            for (DetectionTargets t : targets) {
+                gtBoxes.add(t.boxes());
+                gtLabels.add(t.labels());
+                gtMasks.add(t.masks());
+            }
+            BalancedPositiveNegativeSampler sampler = new BalancedPositiveNegativeSampler(
+                    config.boxBatchSizePerImage(), config.boxPositiveFraction(), seed);
+            RoiTargets rt = RoiTargets.select(backend, proposals, gtBoxes, gtLabels, sampler);
+            bin.addAll(rt.proposals());
+            bin.addAll(rt.matchedIdxs());
+            bin.addAll(rt.labels());
+            bin.addAll(rt.regressionTargets());
+            Var[] pred = boxPredictor.forward(boxHead.forward(pool(boxRoiPool, features, rt.proposals(),
+                    imageSizes)));
+            FastRcnnLoss.Result r = FastRcnnLoss.compute(pred[0], pred[1], rt.labels(), rt.regressionTargets());
+            losses.put("loss_classifier", r.classifier());
+            losses.put("loss_box_reg", r.boxReg());
+            if (hasMasks()) {
+                RoiTargets.Positives pos = rt.positives(backend);
+                bin.addAll(pos.proposals());
+                bin.addAll(pos.matchedIdxs());
+                int count = 0;
+                for (long[] idx : pos.indices()) {
+                    count += idx.length;
+                }
+                if (count == 0) {
+                    // torchvision: mask_logits.sum() * 0, a zero that still belongs to the graph
+                    losses.put("loss_mask", Ops.mul(Ops.sum(pred[0]), 0.0));
+                } else {
+                    Var logits = maskLogits(features, pos.proposals(), imageSizes);
+                    losses.put("loss_mask", MaskRcnnLoss.compute(logits, pos.proposals(), gtMasks, gtLabels,
+                            pos.matchedIdxs()));
+                }
+            }
+        }
+        return new Output(List.of(), List.of(), losses);
+    }
+
+    private Output infer(Backend backend, Map<String, Var> features, List<Tensor> proposals, List<int[]> imageSizes,
+            RcnnConfig config) {
+        Var[] pred = boxPredictor.forward(boxHead.forward(pool(boxRoiPool, features, proposals, imageSizes)));
+        List<Detections> dets = DetectionPostprocess.postprocess(backend, pred[0].value(), pred[1].value(), proposals,
+                imageSizes, config.boxScoreThresh(), config.boxNmsThresh(), config.boxDetectionsPerImg());
+        List<Tensor> masks = List.of();
+        if (hasMasks()) {
+            List<Tensor> boxes = new ArrayList<>();
+            List<Tensor> labels = new ArrayList<>();
+            int count = 0;
+            for (Detections d : dets) {
+                boxes.add(d.boxes());
+                labels.add(d.labels());
+                count += d.boxes().shape()[0];
+            }
+            if (count > 0) {
+                masks = MaskInference.probabilities(backend, maskLogits(features, boxes, imageSizes).value(), labels);
+            } else {
+                masks = new ArrayList<>();
+                int m = 2 * maskRoiPool.outputSize();
+                for (int i = 0; i < dets.size(); i++) {
+                    masks.add(backend.toDevice(Tensor.zeros(org.rcnn4j.tensor.DType.F32, 0, 1, m, m)));
+                }
+            }
+        }
+        return new Output(dets, masks, new LinkedHashMap<>());
+    }
+
+    /**
+     * Class logits [K, num_classes] of the given boxes (per image, in the features' image coordinates): box_roi_pool,
+     * box_head and box_predictor's cls_score, as in training but without sampling. Used to pretrain the box head.
+     */
+    public Var classLogits(Map<String, Var> features, List<Tensor> boxes, List<int[]> imageSizes) {
+        return boxPredictor.forward(boxHead.forward(pool(boxRoiPool, features, boxes, imageSizes)))[0];
+    }
+
+    private Var maskLogits(Map<String, Var> features, List<Tensor> boxes, List<int[]> imageSizes) {
+        return maskPredictor.forward(maskHead.forward(pool(maskRoiPool, features, boxes, imageSizes)));
+    }
+
+    private static Var pool(MultiScaleRoIAlign pooler, Map<String, Var> features, List<Tensor> boxes,
+            List<int[]> imageSizes) {
+        List<Var> levels = new ArrayList<>();
+        features.forEach((name, v) -> {
+            if (pooler.featureNames().contains(name)) {
+                levels.add(v);
+            }
+        });
+        return MultiScaleRoIAlignFunction.forward(levels, boxes, imageSizes, pooler.outputSize(),
+                pooler.samplingRatio());
+    }
+
+    public TwoMlpHead boxHead() {
+        return boxHead;
+    }
+
+    public FastRcnnPredictor boxPredictor() {
+        return boxPredictor;
+    }
+
+    public boolean hasMasks() {
+        return maskHead != null;
+    }
+
+    /** The mask head, or null for Faster R-CNN. */
+    public MaskRcnnHeads maskHead() {
+        return maskHead;
+    }
+
+    public MaskRcnnPredictor maskPredictor() {
+        return maskPredictor;
+    }
+
+    @Override
+    public String typeName() {
+        return "RoIHeads";
+    }
+}

@@ -1,0 +1,192 @@
+package org.rcnn4j.detection;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.tensor.Tensor;
+
+/**
+ * RoIHeads.select_training_samples, split where the random draw happens: {@link #addGtProposals},
+ * {@link #assign} (matcher 0.5 / 0.5, labels from the matched ground truth, 0 background, -1 between
+ * thresholds), then {@link #select} with the sampled indices (from a {@link BalancedPositiveNegativeSampler} or
+ * given). An image without ground truth: every proposal background, matched index 0, and its regression targets
+ * encoded against a zero box [0,0,0,0] (torchvision's stand-in), so they hold -inf; they are never used.
+ *
+ * @param proposals         per image the sampled proposals [S_i,4] (ascending proposal index)
+ * @param matchedIdxs       per image I64 [S_i] matched ground-truth index (0 for background)
+ * @param labels            per image I64 [S_i] class labels (0 background)
+ * @param regressionTargets per image [S_i,4], BoxCoder weights 10,10,5,5
+ */
+public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<Tensor> labels,
+        List<Tensor> regressionTargets) implements AutoCloseable {
+
+    /** Closes every tensor (device memory on the CUDA backend). */
+    @Override
+    public void close() {
+        Host.closeAll(proposals, matchedIdxs, labels, regressionTargets);
+    }
+
+    /** Per image matched ground-truth index (clamped at 0) and label, I64 [P_i] each. */
+    public record Assignment(List<Tensor> matchedIdxs, List<Tensor> labels) implements AutoCloseable {
+        @Override
+        public void close() {
+            Host.closeAll(matchedIdxs, labels);
+        }
+    }
+
+    /**
+     * The mask branch's inputs in training (RoIHeads.forward): per image the positive (label &gt; 0) sampled
+     * proposals, their matched ground-truth indices, and their positions among the image's sampled RoIs.
+     */
+    public record Positives(List<Tensor> proposals, List<Tensor> matchedIdxs, List<long[]> indices)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            Host.closeAll(proposals, matchedIdxs);
+        }
+    }
+
+    /** This sample's positives, for {@link MaskRcnnLoss#compute} (new tensors on {@code backend}). */
+    public Positives positives(Backend backend) {
+        List<Tensor> props = new ArrayList<>();
+        List<Tensor> matched = new ArrayList<>();
+        List<long[]> indices = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            long[] l = Host.longs(backend, labels.get(i));
+            long[] m = Host.longs(backend, matchedIdxs.get(i));
+            int n = 0;
+            for (long x : l) {
+                n += x > 0 ? 1 : 0;
+            }
+            long[] pos = new long[n];
+            long[] pm = new long[n];
+            for (int j = 0, k = 0; j < l.length; j++) {
+                if (l[j] > 0) {
+                    pm[k] = m[j];
+                    pos[k++] = j;
+                }
+            }
+            props.add(Host.floatsOn(backend, Host.rows4(Host.floats(backend, proposals.get(i)), pos), n, 4));
+            matched.add(Host.longsOn(backend, pm, n));
+            indices.add(pos);
+        }
+        return new Positives(props, matched, indices);
+    }
+
+    /** add_gt_proposals: each image's proposals followed by its ground-truth boxes. */
+    public static List<Tensor> addGtProposals(Backend backend, List<Tensor> proposals, List<Tensor> gtBoxes) {
+        Host.sameSize("proposals", proposals, "gt_boxes", gtBoxes);
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; i < proposals.size(); i++) {
+            int p = Host.rowsOf(proposals.get(i), "proposals");
+            int g = Host.rowsOf(gtBoxes.get(i), "gt_boxes");
+            float[] all = new float[4 * (p + g)];
+            System.arraycopy(Host.floats(backend, proposals.get(i)), 0, all, 0, 4 * p);
+            System.arraycopy(Host.floats(backend, gtBoxes.get(i)), 0, all, 4 * p, 4 * g);
+            out.add(Host.floatsOn(backend, all, p + g, 4));
+        }
+        return out;
+    }
+
+    /** assign_targets_to_proposals with torchvision's RoIHeads matcher. */
+    public static Assignment assign(Backend backend, List<Tensor> proposals, List<Tensor> gtBoxes,
+            List<Tensor> gtLabels) {
+        return assign(backend, proposals, gtBoxes, gtLabels, Matcher.roiHeads());
+    }
+
+    public static Assignment assign(Backend backend, List<Tensor> proposals, List<Tensor> gtBoxes,
+            List<Tensor> gtLabels, Matcher matcher) {
+        Host.sameSize("proposals", proposals, "gt_boxes", gtBoxes);
+        Host.sameSize("gt_boxes", gtBoxes, "gt_labels", gtLabels);
+        List<Tensor> matched = new ArrayList<>();
+        List<Tensor> labels = new ArrayList<>();
+        for (int i = 0; i < proposals.size(); i++) {
+            int n = Host.rowsOf(proposals.get(i), "proposals");
+            int g = Host.rowsOf(gtBoxes.get(i), "gt_boxes");
+            long[] gl = Host.longs(backend, gtLabels.get(i));
+            if (gl.length != g) {
+                throw new IllegalArgumentException("gt_labels: image " + i + " has " + gl.length + " labels for " + g
+                        + " boxes");
+            }
+            long[] idx = new long[n];
+            long[] lab = new long[n];
+            if (g > 0) {
+                long[] m;
+                try (Tensor iou = backend.boxes().boxIou(gtBoxes.get(i), proposals.get(i))) {
+                    m = matcher.match(Host.floats(backend, iou), g, n);
+                }
+                for (int j = 0; j < n; j++) {
+                    idx[j] = Math.max(0, m[j]);
+                    lab[j] = m[j] == Matcher.BELOW_LOW_THRESHOLD ? 0
+                            : m[j] == Matcher.BETWEEN_THRESHOLDS ? -1 : gl[(int) idx[j]];
+                }
+            }
+            matched.add(Host.longsOn(backend, idx, n));
+            labels.add(Host.longsOn(backend, lab, n));
+        }
+        return new Assignment(matched, labels);
+    }
+
+    /** The whole of select_training_samples, sampling with {@code sampler}. */
+    public static RoiTargets select(Backend backend, List<Tensor> proposals, List<Tensor> gtBoxes,
+            List<Tensor> gtLabels, BalancedPositiveNegativeSampler sampler) {
+        List<Tensor> withGt = addGtProposals(backend, proposals, gtBoxes);
+        try (Assignment a = assign(backend, withGt, gtBoxes, gtLabels)) {
+            return gather(backend, withGt, gtBoxes, a, sampler.sample(backend, a.labels()));
+        } finally {
+            Host.closeAll(withGt);
+        }
+    }
+
+    /**
+     * select_training_samples with given samples, whose indices refer to each image's proposals with its ground
+     * truth appended (as {@link #addGtProposals} makes them).
+     */
+    public static RoiTargets select(Backend backend, List<Tensor> proposals, List<Tensor> gtBoxes,
+            List<Tensor> gtLabels, List<SampledIndices> samples) {
+        List<Tensor> withGt = addGtProposals(backend, proposals, gtBoxes);
+        try (Assignment a = assign(backend, withGt, gtBoxes, gtLabels)) {
+            return gather(backend, withGt, gtBoxes, a, samples);
+        } finally {
+            Host.closeAll(withGt);
+        }
+    }
+
+    private static RoiTargets gather(Backend backend, List<Tensor> withGt, List<Tensor> gtBoxes, Assignment a,
+            List<SampledIndices> samples) {
+        Host.sameSize("proposals", withGt, "samples", samples);
+        List<Tensor> props = new ArrayList<>();
+        List<Tensor> matched = new ArrayList<>();
+        List<Tensor> labels = new ArrayList<>();
+        List<Tensor> targets = new ArrayList<>();
+        for (int i = 0; i < withGt.size(); i++) {
+            long[] keep = samples.get(i).all();
+            float[] p = Host.floats(backend, withGt.get(i));
+            long[] m = Host.longs(backend, a.matchedIdxs().get(i));
+            long[] l = Host.longs(backend, a.labels().get(i));
+            int k = keep.length;
+            long[] mk = new long[k];
+            long[] lk = new long[k];
+            for (int j = 0; j < k; j++) {
+                if (keep[j] < 0 || keep[j] >= m.length) {
+                    throw new IllegalArgumentException("samples: index " + keep[j] + " outside image " + i + "'s "
+                            + m.length + " proposals");
+                }
+                mk[j] = m[(int) keep[j]];
+                lk[j] = l[(int) keep[j]];
+            }
+            float[] gt = Host.floats(backend, gtBoxes.get(i));
+            if (gt.length == 0) {
+                gt = new float[4];
+            }
+            Tensor sp = Host.floatsOn(backend, Host.rows4(p, keep), k, 4);
+            try (Tensor mg = Host.floatsOn(backend, Host.rows4(gt, mk), k, 4)) {
+                targets.add(backend.boxes().encodeBoxes(mg, sp, BoxCoding.ROI_WEIGHTS));
+            }
+            props.add(sp);
+            matched.add(Host.longsOn(backend, mk, k));
+            labels.add(Host.longsOn(backend, lk, k));
+        }
+        return new RoiTargets(props, matched, labels, targets);
+    }
+}

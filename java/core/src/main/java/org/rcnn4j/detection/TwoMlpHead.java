@@ -1,0 +1,26 @@
+package org.rcnn4j.detection;
+
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.Layer;
+import org.rcnn4j.nn.Linear;
+import org.rcnn4j.nn.Module;
+
+/** torchvision's TwoMLPHead: fc6 (C*7*7 to 1024), fc7 (1024 to 1024), each followed by ReLU; default Linear init. */
+public final class TwoMlpHead extends Module {
+    public TwoMlpHead(int inChannels, int representationSize) {
+        addModule("fc6", new Linear(inChannels, representationSize));
+        addModule("fc7", new Linear(representationSize, representationSize));
+    }
+
+    @Override
+    public String typeName() {
+        return "TwoMLPHead";
+    }
+
+    /** relu(fc7(relu(fc6(flatten(x))))) for pooled RoI features [K, C, h, w]. */
+    public Var forward(Var x) {
+        Var h = Ops.relu(((Layer) get("fc6")).forward(Ops.flatten(x, 1)));
+        return Ops.relu(((Layer) get("fc7")).forward(h));
+    }
+}

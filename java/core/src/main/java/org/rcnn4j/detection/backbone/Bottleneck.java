@@ -1,0 +1,46 @@
+package org.rcnn4j.detection.backbone;
+
+import org.rcnn4j.detection.Norm;
+import org.rcnn4j.autograd.Ops;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.Conv2d;
+import org.rcnn4j.nn.Layer;
+import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.ReLU;
+import org.rcnn4j.nn.Sequential;
+
+/**
+ * torchvision.models.resnet.Bottleneck (v1.5: the stride on the 3x3 conv): conv1 1x1, bn1, conv2 3x3, bn2,
+ * conv3 1x1 (x4 channels), bn3, relu, and a downsample (1x1 conv with the stride, norm) when the shape changes.
+ */
+public final class Bottleneck extends Module implements Layer {
+    public static final int EXPANSION = 4;
+
+    public Bottleneck(int inplanes, int planes, int stride, Norm norm) {
+        addModule("conv1", new Conv2d(inplanes, planes, 1, 1, 0, false));
+        addModule("bn1", norm.create(planes));
+        addModule("conv2", new Conv2d(planes, planes, 3, stride, 1, false));
+        addModule("bn2", norm.create(planes));
+        addModule("conv3", new Conv2d(planes, planes * EXPANSION, 1, 1, 0, false));
+        addModule("bn3", norm.create(planes * EXPANSION));
+        addModule("relu", new ReLU());
+        if (stride != 1 || inplanes != planes * EXPANSION) {
+            addModule("downsample", new Sequential(new Conv2d(inplanes, planes * EXPANSION, 1, stride, 0, false),
+                    norm.create(planes * EXPANSION)));
+        }
+    }
+
+    private Var run(String name, Var x) {
+        return ((Layer) get(name)).forward(x);
+    }
+
+    /** relu(bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(x))))))) + downsample(x)). */
+    @Override
+    public Var forward(Var x) {
+        Var y = Ops.relu(run("bn1", run("conv1", x)));
+        y = Ops.relu(run("bn2", run("conv2", y)));
+        y = run("bn3", run("conv3", y));
+        Var identity = children().containsKey("downsample") ? run("downsample", x) : x;
+        return Ops.relu(Ops.add(y, identity));
+    }
+}

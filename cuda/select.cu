@@ -341,3 +341,47 @@ extern "C" __global__ void rcnn4j_select_scale_boxes_f32(const float* __restrict
     }
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_select_scale_boxes_f32);
+
+// Eval batch norm's per-channel affine map, in double as the host computed it: invstd = 1 / sqrt(var + eps),
+// scale = weight * invstd, shift = bias - mean * scale (weight 1 and bias 0 when absent); out[0..c) = scale,
+// out[c..2c) = shift, rounded to float.
+extern "C" __global__ void rcnn4j_select_norm_affine_f32(const float* __restrict__ mean, const float* __restrict__ var,
+                                                         const float* __restrict__ weight, const float* __restrict__ bias,
+                                                         int c, double eps, float* __restrict__ out) {
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < c; i += (long long)gridDim.x * blockDim.x) {
+        double invstd = 1.0 / sqrt(__dadd_rn((double)var[i], eps));
+        double a = __dmul_rn(weight == nullptr ? 1.0 : (double)weight[i], invstd);
+        double shift = __dadd_rn(bias == nullptr ? 0.0 : (double)bias[i], -__dmul_rn((double)mean[i], a));
+        out[i] = (float)a;
+        out[c + i] = (float)shift;
+    }
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_select_norm_affine_f32);
+
+// As rcnn4j_select_norm_affine_f32 for F64 tensors.
+extern "C" __global__ void rcnn4j_select_norm_affine_f64(const double* __restrict__ mean, const double* __restrict__ var,
+                                                         const double* __restrict__ weight,
+                                                         const double* __restrict__ bias, int c, double eps,
+                                                         double* __restrict__ out) {
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < c; i += (long long)gridDim.x * blockDim.x) {
+        double invstd = 1.0 / sqrt(__dadd_rn(var[i], eps));
+        double a = __dmul_rn(weight == nullptr ? 1.0 : weight[i], invstd);
+        out[i] = a;
+        out[c + i] = __dadd_rn(bias == nullptr ? 0.0 : bias[i], -__dmul_rn(mean[i], a));
+    }
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_select_norm_affine_f64);
+
+// out row r = src row r where levels[r] == level (rows of rowWords 32-bit words); other rows untouched. With
+// one launch per level into a zeroed output, MultiScaleRoIAlign's merge of per-level pooled rows.
+extern "C" __global__ void rcnn4j_select_rows_of_level(const unsigned int* __restrict__ src,
+                                                       const int* __restrict__ levels, int level, long long rows,
+                                                       int rowWords, unsigned int* __restrict__ out) {
+    long long total = rows * rowWords;
+    for (long long e = (long long)blockIdx.x * blockDim.x + threadIdx.x; e < total; e += (long long)gridDim.x * blockDim.x) {
+        if (levels[e / rowWords] == level) {
+            out[e] = src[e];
+        }
+    }
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_select_rows_of_level);

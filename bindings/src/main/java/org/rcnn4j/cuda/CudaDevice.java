@@ -54,7 +54,6 @@ public final class CudaDevice implements AutoCloseable {
     private final boolean syncLaunches;
     private final CachingAllocator allocator;
     private final UploadStaging staging = new UploadStaging();
-    private final boolean traceSyncs = Boolean.getBoolean("rcnn4j.cuda.traceSyncs");
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong toHostBytes = new AtomicLong();
     private final AtomicLong toDeviceBytes = new AtomicLong();
@@ -445,7 +444,7 @@ public final class CudaDevice implements AutoCloseable {
     /** Counts one host synchronization (and prints where it comes from when tracing). */
     void countSync() {
         syncs.incrementAndGet();
-        if (traceSyncs) {
+        if (Boolean.getBoolean("rcnn4j.cuda.traceSyncs")) {
             new Throwable("rcnn4j.cuda.traceSyncs: host synchronization #" + syncs.get()).printStackTrace();
         }
     }

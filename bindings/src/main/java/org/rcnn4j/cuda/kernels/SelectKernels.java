@@ -26,6 +26,9 @@ public final class SelectKernels {
     public static final String BINCOUNT = "rcnn4j_select_bincount_i32";
     public static final String BATCH_ROIS = "rcnn4j_select_batch_rois_f32";
     public static final String SCALE_BOXES = "rcnn4j_select_scale_boxes_f32";
+    public static final String NORM_AFFINE_F32 = "rcnn4j_select_norm_affine_f32";
+    public static final String NORM_AFFINE_F64 = "rcnn4j_select_norm_affine_f64";
+    public static final String ROWS_OF_LEVEL = "rcnn4j_select_rows_of_level";
 
     private static final int BLOCK = 256;
     private static final int COMPACT_THREADS = 1024;
@@ -192,6 +195,30 @@ public final class SelectKernels {
         }
         if (rows > 0) {
             device.kernel(SCALE_BOXES).launch(linear(4 * rows), boxes, 4 * rows, scaleX, scaleY, out);
+        }
+    }
+
+    /**
+     * out [2c] = eval batch norm's scale (first c) and shift (last c) from mean, var, weight and bias [c] (weight
+     * and bias may be null), in double; F64 tensors when f64, else F32.
+     */
+    public static void normAffine(CudaDevice device, boolean f64, CUdeviceptr mean, CUdeviceptr var,
+            CUdeviceptr weight, CUdeviceptr bias, int c, double eps, CUdeviceptr out) {
+        checkCount("c", c);
+        if (c > 0) {
+            device.kernel(f64 ? NORM_AFFINE_F64 : NORM_AFFINE_F32).launch(linear(c), mean, var, orNull(weight),
+                    orNull(bias), c, eps, out);
+        }
+    }
+
+    /** out row r = src row r (rowWords 32-bit words) where levels[r] (I32) == level; other rows untouched. */
+    public static void rowsOfLevel(CudaDevice device, CUdeviceptr src, CUdeviceptr levels, int level, long rows,
+            int rowWords, CUdeviceptr out) {
+        if (rows < 0 || rowWords < 0) {
+            throw new IllegalArgumentException("rows_of_level: bad sizes rows=" + rows + " rowWords=" + rowWords);
+        }
+        if (rows > 0 && rowWords > 0) {
+            device.kernel(ROWS_OF_LEVEL).launch(linear(rows * rowWords), src, levels, level, rows, rowWords, out);
         }
     }
 

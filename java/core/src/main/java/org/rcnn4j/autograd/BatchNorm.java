@@ -1,6 +1,7 @@
 package org.rcnn4j.autograd;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
@@ -32,32 +33,51 @@ final class BatchNorm {
         long count = input.numel() / Math.max(1, c);
         Backend b = input.backend();
         DType dtype = input.dtype();
-        double[] mean;
-        double[] var;
-        if (training) {
-            if (count <= 1) {
-                throw new IllegalArgumentException("batch_norm: input: expected more than 1 value per channel when "
-                        + "training, got input size " + Arrays.toString(shape));
-            }
-            mean = perChannel(b, b.channels().channelSum(input.value(), null), 1.0 / count);
-            double[] negMean = new double[c];
-            for (int i = 0; i < c; i++) {
-                negMean[i] = -mean[i];
-            }
-            try (Tensor shift = Tensors.make(b, negMean, dtype, c);
-                    Tensor centered = b.channels().channelAffine(input.value(), null, shift)) {
-                var = perChannel(b, b.channels().channelSum(centered, centered), 1.0 / count);
-            }
-            if (runningMean != null || runningVar != null) {
-                updateRunning(b, runningMean, runningVar, mean, var, count, momentum);
-            }
-        } else {
+        if (!training) {
             if (runningMean == null || runningVar == null) {
                 throw new IllegalArgumentException("batch_norm: running_mean and running_var: required in eval mode");
             }
-            mean = Tensors.read(b, runningMean).clone();
-            var = Tensors.read(b, runningVar).clone();
+            // the running statistics are fixed: the affine map is computed on the backend (nothing read back);
+            // the host values a backward needs are read only when one runs
+            Tensor out;
+            try (Tensor ab = b.select().normAffine(runningMean, runningVar, weight == null ? null : weight.value(),
+                    bias == null ? null : bias.value(), eps);
+                    Tensor at = b.select().rows(ab, 0, 1);
+                    Tensor st = b.select().rows(ab, 1, 1)) {
+                out = b.channels().channelAffine(input.value(), at.reshape(c), st.reshape(c));
+            }
+            return record(b, out, input, weight, bias, () -> coefficients(b, weight, bias,
+                    Tensors.read(b, runningMean).clone(), Tensors.read(b, runningVar).clone(), eps), false, count);
         }
+        if (count <= 1) {
+            throw new IllegalArgumentException("batch_norm: input: expected more than 1 value per channel when "
+                    + "training, got input size " + Arrays.toString(shape));
+        }
+        double[] mean = perChannel(b, b.channels().channelSum(input.value(), null), 1.0 / count);
+        double[] var;
+        double[] negMean = new double[c];
+        for (int i = 0; i < c; i++) {
+            negMean[i] = -mean[i];
+        }
+        try (Tensor shift = Tensors.make(b, negMean, dtype, c);
+                Tensor centered = b.channels().channelAffine(input.value(), null, shift)) {
+            var = perChannel(b, b.channels().channelSum(centered, centered), 1.0 / count);
+        }
+        if (runningMean != null || runningVar != null) {
+            updateRunning(b, runningMean, runningVar, mean, var, count, momentum);
+        }
+        double[][] k = coefficients(b, weight, bias, mean, var, eps);
+        Tensor out;
+        try (Tensor at = Tensors.make(b, k[2], dtype, c); Tensor st = Tensors.make(b, k[3], dtype, c)) {
+            out = b.channels().channelAffine(input.value(), at, st);
+        }
+        return record(b, out, input, weight, bias, () -> k, true, count);
+    }
+
+    /** {mean, invstd, a, shift} per channel, in double: a = weight * invstd, shift = bias - mean * a. */
+    private static double[][] coefficients(Backend b, Var weight, Var bias, double[] mean, double[] var,
+            double eps) {
+        int c = mean.length;
         double[] invstd = new double[c];
         double[] a = new double[c];
         double[] shift = new double[c];
@@ -68,10 +88,12 @@ final class BatchNorm {
             a[i] = (w == null ? 1.0 : w[i]) * invstd[i];
             shift[i] = (bi == null ? 0.0 : bi[i]) - mean[i] * a[i];
         }
-        Tensor out;
-        try (Tensor at = Tensors.make(b, a, dtype, c); Tensor st = Tensors.make(b, shift, dtype, c)) {
-            out = b.channels().channelAffine(input.value(), at, st);
-        }
+        return new double[][] {mean, invstd, a, shift};
+    }
+
+    /** Records out = batch_norm(input); the backward takes {mean, invstd, a} from {@code coefficients}. */
+    private static Var record(Backend b, Tensor out, Var input, Var weight, Var bias,
+            Supplier<double[][]> coefficients, boolean training, long count) {
         int weightAt = weight == null ? -1 : 1;
         int biasAt = bias == null ? -1 : weightAt + (weight == null ? 2 : 1);
         Var[] ins = new Var[1 + (weight == null ? 0 : 1) + (bias == null ? 0 : 1)];
@@ -85,7 +107,8 @@ final class BatchNorm {
         return Autograd.record("batch_norm", b, out, g -> {
             Tensor[] r = new Tensor[ins.length];
             try {
-                backward(b, g, input, ins, r, mean, invstd, a, training, count, weightAt, biasAt);
+                double[][] k = coefficients.get();
+                backward(b, g, input, ins, r, k[0], k[1], k[2], training, count, weightAt, biasAt);
                 return r;
             } catch (RuntimeException e) {
                 Nn.closeAll(r);

@@ -1,8 +1,8 @@
 package org.rcnn4j.autograd;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;
 
@@ -11,7 +11,7 @@ import org.rcnn4j.tensor.Tensor;
  * {@code source[i]} of the inputs' flat concatenation. torchvision's concat_box_prediction_layers (per-level
  * permute to [N, H, W, A, C], concatenated over levels per image) is one such map; building it as an index keeps
  * autograd free of a general strided-view machinery. Each source index may appear at most once (a permutation
- * of a subset), so backward is a plain scatter. GAP: runs on the host (device tensors are copied).
+ * of a subset), so backward is a plain scatter. The forward runs on the backend; the backward scatters on the host.
  */
 public final class Rearrange {
     private Rearrange() {
@@ -44,29 +44,15 @@ public final class Rearrange {
                         + " elements");
             }
         }
+        // on the backend: the inputs laid end to end, then one gather by the (uploaded) source index
+        List<Tensor> flat = new ArrayList<>(inputs.size());
+        for (Var v : inputs) {
+            flat.add(v.value().reshape(v.numel()));
+        }
         Tensor out;
-        if (first.dtype() == DType.F32) {
-            float[] all = new float[total];
-            for (int i = 0; i < inputs.size(); i++) {
-                System.arraycopy(b.toHost(inputs.get(i).value()).floats(), 0, all, offsets[i], offsets[i + 1]
-                        - offsets[i]);
-            }
-            float[] o = new float[source.length];
-            for (int i = 0; i < o.length; i++) {
-                o[i] = all[source[i]];
-            }
-            out = upload(b, Tensor.ofFloats(o, outShape));
-        } else {
-            double[] all = new double[total];
-            for (int i = 0; i < inputs.size(); i++) {
-                System.arraycopy(Tensors.read(b, inputs.get(i).value()), 0, all, offsets[i], offsets[i + 1]
-                        - offsets[i]);
-            }
-            double[] o = new double[source.length];
-            for (int i = 0; i < o.length; i++) {
-                o[i] = all[source[i]];
-            }
-            out = Tensors.make(b, o, first.dtype(), outShape);
+        try (Tensor all = b.select().catRows(flat); Tensor index = b.toDevice(Tensor.ofInts(source, source.length));
+                Tensor gathered = b.select().gatherRows(all, index)) {
+            out = Tensors.copy(b, gathered, outShape);
         }
         Var[] ins = inputs.toArray(new Var[0]);
         int all = total;
@@ -85,9 +71,5 @@ public final class Rearrange {
             }
             return grads;
         }, ins);
-    }
-
-    private static Tensor upload(Backend b, Tensor host) {
-        return Tensors.isCpu(b) ? host : b.toDevice(host);
     }
 }

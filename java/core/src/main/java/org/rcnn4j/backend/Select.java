@@ -83,4 +83,18 @@ public interface Select {
 
     /** Boxes F32 [K, 4] with x times scaleX and y times scaleY (float32 products). */
     Tensor scaleBoxes(Tensor boxes, float scaleX, float scaleY);
+
+    /**
+     * Eval batch norm's per-channel affine map from running mean and var, weight and bias (each [C], F32 or F64,
+     * weight and bias may be null): [2, C] of scale = weight / sqrt(var + eps) and shift = bias - mean * scale,
+     * computed in double and rounded once to the dtype.
+     */
+    Tensor normAffine(Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps);
+
+    /**
+     * Rows merged by level: out row r = row r of parts[levels[r]] (parts of one shape [R, ...] and dtype F32 or F64;
+     * levels I32 [R]), a zero row where levels[r] is outside [0, parts.size()) or names a null part.
+     * MultiScaleRoIAlign's merge of each level's pooled RoIs, and (one part given) its gradient.
+     */
+    Tensor mergeRows(List<Tensor> parts, Tensor levels);
 }

@@ -185,4 +185,49 @@ public final class SelectChecks {
             throw new IllegalArgumentException("boxes: expected F32 [K, 4], got " + boxes);
         }
     }
+
+    /** The number of channels. */
+    public static int normAffine(Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps) {
+        if (mean.dim() != 1 || (mean.dtype() != DType.F32 && mean.dtype() != DType.F64)) {
+            throw new IllegalArgumentException("mean: expected F32 or F64 [C], got " + mean);
+        }
+        int c = mean.size(0);
+        String[] names = {"var", "weight", "bias"};
+        Tensor[] ts = {var, weight, bias};
+        for (int i = 0; i < 3; i++) {
+            Tensor t = ts[i];
+            if ((t != null || i == 0) && (t == null || t.dim() != 1 || t.size(0) != c || t.dtype() != mean.dtype())) {
+                throw new IllegalArgumentException(names[i] + ": expected " + mean.dtype() + " [" + c + "], got " + t);
+            }
+        }
+        if (!(eps > 0) || !Double.isFinite(eps)) {
+            throw new IllegalArgumentException("eps: expected a positive number, got " + eps);
+        }
+        return c;
+    }
+
+    /** The first non-null part (the shape and dtype of the result). */
+    public static Tensor mergeRows(List<Tensor> parts, Tensor levels) {
+        if (levels.dtype() != DType.I32 || levels.dim() != 1) {
+            throw new IllegalArgumentException("levels: expected I32 [R], got " + levels);
+        }
+        Tensor first = null;
+        for (int i = 0; i < parts.size(); i++) {
+            Tensor p = parts.get(i);
+            if (p == null) {
+                continue;
+            }
+            if ((p.dtype() != DType.F32 && p.dtype() != DType.F64) || p.dim() < 1 || p.size(0) != levels.size(0)
+                    || (first != null && (!java.util.Arrays.equals(p.shape(), first.shape())
+                    || p.dtype() != first.dtype()))) {
+                throw new IllegalArgumentException("parts[" + i + "]: expected F32 or F64 [" + levels.size(0)
+                        + ", ...] like the other parts, got " + p);
+            }
+            first = first == null ? p : first;
+        }
+        if (first == null) {
+            throw new IllegalArgumentException("parts: expected at least one tensor");
+        }
+        return first;
+    }
 }

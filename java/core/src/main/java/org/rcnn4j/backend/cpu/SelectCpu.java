@@ -329,6 +329,42 @@ final class SelectCpu implements Select {
         return Tensor.ofFloats(out, d, 4);
     }
 
+    @Override
+    public Tensor normAffine(Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps) {
+        int c = SelectChecks.normAffine(mean, var, weight, bias, eps);
+        double[] out = new double[2 * c];
+        for (int i = 0; i < c; i++) {
+            double invstd = 1.0 / Math.sqrt(var.getDouble(i) + eps);
+            double a = (weight == null ? 1.0 : weight.getDouble(i)) * invstd;
+            out[i] = a;
+            out[c + i] = (bias == null ? 0.0 : bias.getDouble(i)) - mean.getDouble(i) * a;
+        }
+        if (mean.dtype() == DType.F64) {
+            return Tensor.ofDoubles(out, 2, c);
+        }
+        float[] f = new float[2 * c];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) out[i];
+        }
+        return Tensor.ofFloats(f, 2, c);
+    }
+
+    @Override
+    public Tensor mergeRows(List<Tensor> parts, Tensor levels) {
+        Tensor first = SelectChecks.mergeRows(parts, levels);
+        int rows = levels.size(0);
+        int row = rows == 0 ? 0 : first.numel() / rows;
+        int[] lv = levels.ints();
+        Object out = newArray(first.dtype(), first.numel());
+        for (int r = 0; r < rows; r++) {
+            int l = lv[r];
+            if (l >= 0 && l < parts.size() && parts.get(l) != null) {
+                System.arraycopy(parts.get(l).hostData(), r * row, out, r * row, row);
+            }
+        }
+        return wrap(first.dtype(), out, first.shape());
+    }
+
     private static Object newArray(DType dtype, int n) {
         return switch (dtype) {
             case F32 -> new float[n];

@@ -312,4 +312,50 @@ final class SelectCuda implements Select {
             throw e;
         }
     }
+
+    @Override
+    public Tensor normAffine(Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps) {
+        int c = SelectChecks.normAffine(mean, var, weight, bias, eps);
+        requireDevice("mean", mean);
+        requireDevice("var", var);
+        if (weight != null) {
+            requireDevice("weight", weight);
+        }
+        if (bias != null) {
+            requireDevice("bias", bias);
+        }
+        Tensor out = Transfers.empty(device, mean.dtype(), 2, c);
+        try {
+            SelectKernels.normAffine(device, mean.dtype() == DType.F64, mean.deviceBuffer().pointer(),
+                    var.deviceBuffer().pointer(), weight == null ? null : weight.deviceBuffer().pointer(),
+                    bias == null ? null : bias.deviceBuffer().pointer(), c, eps, out.deviceBuffer().pointer());
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Tensor mergeRows(List<Tensor> parts, Tensor levels) {
+        Tensor first = SelectChecks.mergeRows(parts, levels);
+        requireDevice("levels", levels);
+        long rows = levels.size(0);
+        int rowWords = rows == 0 ? 0 : (int) ((long) first.numel() * first.dtype().bytes() / 4 / rows);
+        Tensor out = Transfers.zeros(device, first.dtype(), first.shape());
+        try {
+            for (int l = 0; l < parts.size(); l++) {
+                Tensor p = parts.get(l);
+                if (p != null) {
+                    requireDevice("parts[" + l + "]", p);
+                    SelectKernels.rowsOfLevel(device, p.deviceBuffer().pointer(), levels.deviceBuffer().pointer(), l,
+                            rows, rowWords, out.deviceBuffer().pointer());
+                }
+            }
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package org.rcnn4j.autograd;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
@@ -46,8 +48,9 @@ final class BatchNorm {
                     Tensor st = b.select().rows(ab, 1, 1)) {
                 out = b.channels().channelAffine(input.value(), at.reshape(c), st.reshape(c));
             }
-            return record(b, out, input, weight, bias, () -> coefficients(b, weight, bias,
-                    Tensors.read(b, runningMean).clone(), Tensors.read(b, runningVar).clone(), eps), false, count);
+            return record(b, out, input, weight, bias, () -> coefficients(b, weight == null ? null : weight.value(),
+                    bias == null ? null : bias.value(), Tensors.read(b, runningMean).clone(),
+                    Tensors.read(b, runningVar).clone(), eps), false, count);
         }
         if (count <= 1) {
             throw new IllegalArgumentException("batch_norm: input: expected more than 1 value per channel when "
@@ -59,14 +62,23 @@ final class BatchNorm {
         for (int i = 0; i < c; i++) {
             negMean[i] = -mean[i];
         }
+        // the squared deviations' sums, the running statistics and the affine parameters read back together
+        Tensor w = weight == null ? null : weight.value();
+        Tensor bi = bias == null ? null : bias.value();
+        Tensor[] host;
         try (Tensor shift = Tensors.make(b, negMean, dtype, c);
-                Tensor centered = b.channels().channelAffine(input.value(), null, shift)) {
-            var = perChannel(b, b.channels().channelSum(centered, centered), 1.0 / count);
+                Tensor centered = b.channels().channelAffine(input.value(), null, shift);
+                Tensor squares = b.channels().channelSum(centered, centered)) {
+            host = readTogether(b, squares, runningMean, runningVar, w, bi);
+        }
+        var = Tensors.read(b, host[0]).clone();
+        for (int i = 0; i < c; i++) {
+            var[i] *= 1.0 / count;
         }
         if (runningMean != null || runningVar != null) {
-            updateRunning(b, runningMean, runningVar, mean, var, count, momentum);
+            updateRunning(b, runningMean, runningVar, host[1], host[2], mean, var, count, momentum);
         }
-        double[][] k = coefficients(b, weight, bias, mean, var, eps);
+        double[][] k = coefficients(b, host[3], host[4], mean, var, eps);
         Tensor out;
         try (Tensor at = Tensors.make(b, k[2], dtype, c); Tensor st = Tensors.make(b, k[3], dtype, c)) {
             out = b.channels().channelAffine(input.value(), at, st);
@@ -75,14 +87,14 @@ final class BatchNorm {
     }
 
     /** {mean, invstd, a, shift} per channel, in double: a = weight * invstd, shift = bias - mean * a. */
-    private static double[][] coefficients(Backend b, Var weight, Var bias, double[] mean, double[] var,
+    private static double[][] coefficients(Backend b, Tensor weight, Tensor bias, double[] mean, double[] var,
             double eps) {
         int c = mean.length;
         double[] invstd = new double[c];
         double[] a = new double[c];
         double[] shift = new double[c];
-        double[] w = weight == null ? null : Tensors.read(b, weight.value());
-        double[] bi = bias == null ? null : Tensors.read(b, bias.value());
+        double[] w = weight == null ? null : Tensors.read(b, weight);
+        double[] bi = bias == null ? null : Tensors.read(b, bias);
         for (int i = 0; i < c; i++) {
             invstd[i] = 1.0 / Math.sqrt(var[i] + eps);
             a[i] = (w == null ? 1.0 : w[i]) * invstd[i];
@@ -121,8 +133,13 @@ final class BatchNorm {
             double[] invstd, double[] a, boolean training, long count, int weightAt, int biasAt) {
         int c = mean.length;
         DType dtype = input.dtype();
-        double[] sdy = perChannel(b, b.channels().channelSum(g, null), 1.0);
-        double[] sdyx = perChannel(b, b.channels().channelSum(g, input.value()), 1.0);
+        double[] sdy;
+        double[] sdyx;
+        try (Tensor dy = b.channels().channelSum(g, null); Tensor dyx = b.channels().channelSum(g, input.value())) {
+            Tensor[] host = readTogether(b, dy, dyx);
+            sdy = Tensors.read(b, host[0]).clone();
+            sdyx = Tensors.read(b, host[1]).clone();
+        }
         // sum of g * xhat per channel: d weight
         double[] dgamma = new double[c];
         for (int i = 0; i < c; i++) {
@@ -170,17 +187,33 @@ final class BatchNorm {
         }
     }
 
-    private static void updateRunning(Backend b, Tensor runningMean, Tensor runningVar, double[] mean, double[] var,
-            long count, double momentum) {
+    /** Host copies of the non-null tensors (one synchronization on a device), nulls kept in place. */
+    private static Tensor[] readTogether(Backend b, Tensor... tensors) {
+        List<Tensor> ask = new ArrayList<>();
+        for (Tensor t : tensors) {
+            if (t != null) {
+                ask.add(t);
+            }
+        }
+        List<Tensor> got = b.toHost(ask);
+        Tensor[] out = new Tensor[tensors.length];
+        for (int i = 0, j = 0; i < tensors.length; i++) {
+            out[i] = tensors[i] == null ? null : got.get(j++);
+        }
+        return out;
+    }
+
+    private static void updateRunning(Backend b, Tensor runningMean, Tensor runningVar, Tensor hostMean,
+            Tensor hostVar, double[] mean, double[] var, long count, double momentum) {
         if (runningMean != null) {
-            double[] rm = Tensors.read(b, runningMean).clone();
+            double[] rm = Tensors.read(b, hostMean).clone();
             for (int i = 0; i < rm.length; i++) {
                 rm[i] = (1 - momentum) * rm[i] + momentum * mean[i];
             }
             Tensors.overwrite(b, runningMean, rm);
         }
         if (runningVar != null) {
-            double[] rv = Tensors.read(b, runningVar).clone();
+            double[] rv = Tensors.read(b, hostVar).clone();
             double unbias = (double) count / (count - 1);
             for (int i = 0; i < rv.length; i++) {
                 rv[i] = (1 - momentum) * rv[i] + momentum * var[i] * unbias;

@@ -57,27 +57,57 @@ public final class MultiScaleRoIAlignFunction {
         int kMin = (int) -log2f(scales[0]);
         int kMax = (int) -log2f(scales[scales.length - 1]);
         Var levels = Var.of(b, b.select().fpnLevels(rois.value(), kMin, kMax));
+        // When gradients flow, a level that pools no RoI must stay out of the graph, as before this ran on the
+        // backend: its map then gets no gradient at all (not a zero one), so SGD leaves the layers that feed only
+        // it alone (no weight decay, no momentum). That takes the per-level counts: one synchronization. Inference
+        // pools every level.
+        boolean grads = false;
+        for (Var f : features) {
+            grads |= Autograd.isGradEnabled() && f.requiresGrad();
+        }
+        int[] perLevel = null;
+        if (grads) {
+            try (Tensor counts = b.select().bincount(levels.value(), features.size())) {
+                perLevel = b.toHost(counts).ints().clone();
+            }
+        }
         List<Var> parts = new ArrayList<>();
         List<Tensor> values = new ArrayList<>();
         for (int l = 0; l < features.size(); l++) {
+            if (perLevel != null && perLevel[l] == 0) {
+                parts.add(null);
+                values.add(null);
+                continue;
+            }
             Var p = Nn.roiAlign(features.get(l), rois, outputSize, outputSize, scales[l], samplingRatio, false);
             parts.add(p);
             values.add(p.value());
         }
+        List<Var> inputs = new ArrayList<>();
+        for (Var p : parts) {
+            if (p != null) {
+                inputs.add(p);
+            }
+        }
         Tensor merged = b.select().mergeRows(values, levels.value());
         return Autograd.record("multiscale_roi_merge", b, merged, g -> {
-            Tensor[] grads = new Tensor[parts.size()];
-            for (int l = 0; l < parts.size(); l++) {
-                if (parts.get(l).requiresGrad()) {
+            Tensor[] out = new Tensor[inputs.size()];
+            for (int l = 0, at = 0; l < parts.size(); l++) {
+                Var p = parts.get(l);
+                if (p == null) {
+                    continue;
+                }
+                if (p.requiresGrad()) {
                     List<Tensor> only = new ArrayList<>();
                     for (int m = 0; m < parts.size(); m++) {
                         only.add(m == l ? g : null);
                     }
-                    grads[l] = b.select().mergeRows(only, levels.value());
+                    out[at] = b.select().mergeRows(only, levels.value());
                 }
+                at++;
             }
-            return grads;
-        }, parts.toArray(new Var[0]), levels);
+            return out;
+        }, inputs.toArray(new Var[0]), levels);
     }
 
     /**

@@ -326,6 +326,83 @@ class SelectCudaTest {
     }
 
     @Test
+    void normAffineMatchesCpuInF32AndF64() {
+        CudaBackend cuda = CudaTestSupport.backend();
+        RandomTensors r = new RandomTensors();
+        int c = 37;
+        Tensor mean = r.normal(c);
+        Tensor var = r.uniform(0.01f, 4f, c);
+        Tensor w = r.normal(c);
+        Tensor bias = r.normal(c);
+        for (boolean f64 : new boolean[] {false, true}) {
+            Tensor[] in = {mean, var, w, bias};
+            if (f64) {
+                for (int i = 0; i < in.length; i++) {
+                    double[] d = new double[c];
+                    for (int j = 0; j < c; j++) {
+                        d[j] = in[i].floats()[j] * (1 + 1e-9 * j); // values a float cannot hold
+                    }
+                    in[i] = Tensor.ofDoubles(d, c);
+                }
+            }
+            for (boolean affine : new boolean[] {false, true}) {
+                Tensor wt = affine ? in[2] : null;
+                Tensor bt = affine ? in[3] : null;
+                Tensor expected = cpu.normAffine(in[0], in[1], wt, bt, 1e-5);
+                poisonNext(2L * c * (f64 ? 8 : 4));
+                try (Tensor dm = cuda.toDevice(in[0]); Tensor dv = cuda.toDevice(in[1]);
+                        Tensor dw = wt == null ? null : cuda.toDevice(wt);
+                        Tensor db = bt == null ? null : cuda.toDevice(bt);
+                        Tensor got = cuda.select().normAffine(dm, dv, dw, db, 1e-5)) {
+                    TensorAssert.assertClose("norm affine f64=" + f64 + " affine=" + affine + " seed=" + r.seed(),
+                            expected, cuda.toHost(got), TensorAssert.FORWARD);
+                }
+            }
+        }
+    }
+
+    @Test
+    void mergeRowsMatchesCpuWithMissingPartsAndUnmatchedRows() {
+        CudaBackend cuda = CudaTestSupport.backend();
+        RandomTensors r = new RandomTensors();
+        int rows = 83;
+        int[] levels = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            levels[i] = r.random().nextInt(5) - 1; // -1 and 3 (a null part) give zero rows
+        }
+        Tensor lv = Tensor.ofInts(levels, rows);
+        for (boolean f64 : new boolean[] {false, true}) {
+            List<Tensor> parts = new ArrayList<>();
+            for (int p = 0; p < 4; p++) {
+                Tensor t = r.normal(rows, 3, 2, 2);
+                if (f64) {
+                    double[] d = new double[t.numel()];
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] = t.floats()[i];
+                    }
+                    t = Tensor.ofDoubles(d, rows, 3, 2, 2);
+                }
+                parts.add(p == 3 ? null : t);
+            }
+            Tensor expected = cpu.mergeRows(parts, lv);
+            List<Tensor> onDevice = new ArrayList<>();
+            for (Tensor p : parts) {
+                onDevice.add(p == null ? null : cuda.toDevice(p));
+            }
+            poisonNext((long) expected.numel() * (f64 ? 8 : 4));
+            try (Tensor dl = cuda.toDevice(lv); Tensor got = cuda.select().mergeRows(onDevice, dl)) {
+                TensorAssert.assertExact("merge rows f64=" + f64 + " seed=" + r.seed(), expected, cuda.toHost(got));
+            } finally {
+                onDevice.forEach(t -> {
+                    if (t != null) {
+                        t.close();
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
     void badInputsNameTheArgument() {
         CudaBackend cuda = CudaTestSupport.backend();
         for (Select s : new Select[] {cpu, cuda.select()}) {
@@ -343,6 +420,12 @@ class SelectCudaTest {
                     Tensor.zeros(DType.I64, 3)));
             assertMessageLeadsWith("from", () -> s.rows(f, 2, 2));
             assertMessageLeadsWith("kMin", () -> s.fpnLevels(f, 3, 2));
+            assertMessageLeadsWith("var", () -> s.normAffine(Tensor.zeros(DType.F32, 3), Tensor.zeros(DType.F32, 2),
+                    null, null, 1e-5));
+            assertMessageLeadsWith("eps", () -> s.normAffine(Tensor.zeros(DType.F32, 3), Tensor.zeros(DType.F32, 3),
+                    null, null, 0));
+            assertMessageLeadsWith("levels", () -> s.mergeRows(List.of(f), Tensor.zeros(DType.I64, 3)));
+            assertMessageLeadsWith("parts[0]", () -> s.mergeRows(List.of(f), Tensor.zeros(DType.I32, 2)));
         }
     }
 }

@@ -3,7 +3,9 @@ package org.rcnn4j.cuda;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -24,8 +26,14 @@ import jcuda.driver.JCudaDriver;
  * caching allocator and the kernels of rcnn4j's fatbin.
  *
  * <p>A JVM loads one libcuda: opening an emulated device after a real one (or the reverse) throws
- * IllegalStateException. Copies to and from Java arrays are synchronous (a Java array is pinned only during one
- * JNI call); launches are asynchronous unless the system property {@code rcnn4j.cuda.syncLaunches=true}.
+ * IllegalStateException. Copies to Java arrays are synchronous (a Java array is pinned only during one JNI call);
+ * copies from Java arrays go through pinned staging blocks and are queued like launches ({@link UploadStaging}),
+ * and launches are asynchronous unless the system property {@code rcnn4j.cuda.syncLaunches=true}.
+ *
+ * <p>The device counts its host synchronizations (each time the host waits for the stream: a device-to-host copy,
+ * {@link #synchronize}, a timed region, a synchronous upload) and the bytes copied each way, process-wide
+ * ({@link #syncCount}, {@link #bytesToHost}, {@link #bytesToDevice}); {@code rcnn4j.cuda.traceSyncs=true} prints
+ * the stack of each synchronization to stderr.
  */
 public final class CudaDevice implements AutoCloseable {
     /** Which libcuda this JVM loaded: null before the first open, then TRUE (emulator) or FALSE (driver). */
@@ -45,6 +53,10 @@ public final class CudaDevice implements AutoCloseable {
     private final int multiprocessors;
     private final boolean syncLaunches;
     private final CachingAllocator allocator;
+    private final UploadStaging staging = new UploadStaging();
+    private final AtomicLong syncs = new AtomicLong();
+    private final AtomicLong toHostBytes = new AtomicLong();
+    private final AtomicLong toDeviceBytes = new AtomicLong();
     private final Map<String, Kernel> kernels = new ConcurrentHashMap<>();
     private CUmodule module;
 
@@ -363,17 +375,25 @@ public final class CudaDevice implements AutoCloseable {
         copyHostToDevice(dst, hostArray, 0, HostArrays.length(hostArray));
     }
 
-    /** Copies {@code count} elements of hostArray from element {@code offset} to the start of dst. */
+    /**
+     * Copies {@code count} elements of hostArray from element {@code offset} to the start of dst: queued on the
+     * stream through a pinned staging block (the array may be reused as soon as this returns), or, when pinned
+     * memory is short, synchronously after waiting for the stream (counted as a synchronization).
+     */
     public void copyHostToDevice(DeviceBuffer dst, Object hostArray, int offset, int count) {
         long bytes = hostCopyBytes(hostArray, offset, count, dst, "destination");
         if (bytes == 0) {
             return;
         }
-        Pointer src = hostPointer(hostArray, offset);
         CUdeviceptr dptr = dst.pointer();
         enter();
+        toDeviceBytes.addAndGet(bytes);
+        if (staging.upload(dptr, hostArray, offset, count, bytes, stream)) {
+            return;
+        }
+        Pointer src = hostPointer(hostArray, offset);
         // wait for queued work that may still read dst; the copy itself is ordered before later stream work
-        Driver.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize before a host-to-device copy");
+        waitForStream("cuStreamSynchronize before a host-to-device copy");
         Driver.check(JCudaDriver.cuMemcpyHtoD(dptr, src, bytes), "cuMemcpyHtoD of " + bytes + " bytes");
     }
 
@@ -391,9 +411,68 @@ public final class CudaDevice implements AutoCloseable {
         Pointer dst = hostPointer(hostArray, offset);
         CUdeviceptr sptr = src.pointer();
         enter();
-        Driver.check(JCudaDriver.cuStreamSynchronize(stream), "waiting for queued work before a device-to-host copy "
-                + "(an earlier kernel may have failed)");
+        waitForStream("waiting for queued work before a device-to-host copy (an earlier kernel may have failed)");
+        toHostBytes.addAndGet(bytes);
         Driver.check(JCudaDriver.cuMemcpyDtoH(dst, sptr, bytes), "cuMemcpyDtoH of " + bytes + " bytes");
+    }
+
+    /**
+     * Fills each of {@code hostArrays} (whole) from the start of the matching buffer of {@code sources} after one
+     * wait for the stream: one synchronization for all of them (the stream is idle for the copies that follow).
+     */
+    public void copyDeviceToHost(List<Object> hostArrays, List<DeviceBuffer> sources) {
+        if (hostArrays.size() != sources.size()) {
+            throw new IllegalArgumentException("hostArrays and sources: " + hostArrays.size() + " arrays for "
+                    + sources.size() + " buffers");
+        }
+        long[] bytes = new long[sources.size()];
+        long total = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            Object a = hostArrays.get(i);
+            bytes[i] = hostCopyBytes(a, 0, HostArrays.length(a), sources.get(i), "source");
+            total += bytes[i];
+        }
+        if (total == 0) {
+            return;
+        }
+        enter();
+        waitForStream("waiting for queued work before device-to-host copies (an earlier kernel may have failed)");
+        toHostBytes.addAndGet(total);
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] > 0) {
+                Driver.check(JCudaDriver.cuMemcpyDtoH(HostArrays.pointer(hostArrays.get(i)),
+                        sources.get(i).pointer(), bytes[i]), "cuMemcpyDtoH of " + bytes[i] + " bytes");
+            }
+        }
+    }
+
+    /** The host waits for the stream to drain: one counted synchronization. */
+    private void waitForStream(String what) {
+        countSync();
+        Driver.check(JCudaDriver.cuStreamSynchronize(stream), what);
+    }
+
+    /** Counts one host synchronization (and prints where it comes from when tracing). */
+    void countSync() {
+        syncs.incrementAndGet();
+        if (Boolean.getBoolean("rcnn4j.cuda.traceSyncs")) {
+            new Throwable("rcnn4j.cuda.traceSyncs: host synchronization #" + syncs.get()).printStackTrace();
+        }
+    }
+
+    /** Host synchronizations so far (process-wide; compare two readings). */
+    public long syncCount() {
+        return syncs.get();
+    }
+
+    /** Bytes copied from the device to the host so far. */
+    public long bytesToHost() {
+        return toHostBytes.get();
+    }
+
+    /** Bytes copied from the host to the device so far. */
+    public long bytesToDevice() {
+        return toDeviceBytes.get();
     }
 
     /** Queues a copy of {@code bytes} bytes from the start of src to the start of dst on the stream. */
@@ -474,8 +553,7 @@ public final class CudaDevice implements AutoCloseable {
     /** Waits for all work queued on rcnn4j's stream; a kernel's asynchronous failure surfaces here. */
     public void synchronize() {
         enter();
-        Driver.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize (waiting for queued kernels and "
-                + "copies)");
+        waitForStream("cuStreamSynchronize (waiting for queued kernels and copies)");
     }
 
     /**
@@ -494,6 +572,7 @@ public final class CudaDevice implements AutoCloseable {
                 work.run();
                 enter();
                 Driver.check(JCudaDriver.cuEventRecord(stop, stream), "cuEventRecord(stop)");
+                countSync();
                 Driver.check(JCudaDriver.cuEventSynchronize(stop), "cuEventSynchronize(stop)");
                 float[] ms = new float[1];
                 Driver.check(JCudaDriver.cuEventElapsedTime(ms, start, stop), "cuEventElapsedTime");

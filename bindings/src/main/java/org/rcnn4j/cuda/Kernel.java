@@ -87,6 +87,7 @@ public final class Kernel {
                 Pointer.to(params), null);
         Driver.check(result, "launch of kernel " + describe(grid));
         if (device.syncLaunches()) {
+            device.countSync();
             Driver.check(JCudaDriver.cuStreamSynchronize(device.stream()),
                     "kernel " + describe(grid) + " (synchronized after launch: rcnn4j.cuda.syncLaunches=true)");
         }

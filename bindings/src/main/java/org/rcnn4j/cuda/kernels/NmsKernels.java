@@ -54,27 +54,41 @@ public final class NmsKernels {
         }
         try (DeviceBuffer keys = device.allocate(4L * n)) {
             device.kernel(SCORE_KEYS).launch(linear(n), scores, n, keys, order);
-            if (n <= RANK_SORT_MAX) {
-                device.kernel(RANK_SORT).launch(Grid.linear(n, RANK_THREADS), keys, n, order);
-                return;
+            sortKeysAscending(device, keys, n, order);
+        }
+    }
+
+    /**
+     * Stable ascending sort of the 32-bit unsigned keys[0..n): order[0..n) (I32) must hold 0..n-1 on entry and
+     * holds afterwards the index of the p-th smallest key at p, equal keys in index order. keys is scratch (its
+     * contents are undefined afterwards). Asynchronous.
+     */
+    public static void sortKeysAscending(CudaDevice device, DeviceBuffer keys, int n, CUdeviceptr order) {
+        checkCount(n);
+        if (n == 0) {
+            return;
+        }
+        if (n <= RANK_SORT_MAX) {
+            // ranks from the keys alone: the initial payload must be the identity for this path
+            device.kernel(RANK_SORT).launch(Grid.linear(n, RANK_THREADS), keys, n, order);
+            return;
+        }
+        int tiles = (n + RADIX_TILE - 1) / RADIX_TILE;
+        try (DeviceBuffer keys2 = device.allocate(4L * n); DeviceBuffer order2 = device.allocate(4L * n);
+                DeviceBuffer counts = device.allocate(4L * RADIX_BUCKETS * tiles)) {
+            CUdeviceptr[] k = {keys.pointer(), keys2.pointer()};
+            CUdeviceptr[] v = {order, order2.pointer()};
+            Grid perTile = Grid.of(tiles, 1, 1, RADIX_THREADS, 1, 1);
+            for (int pass = 0; pass < 4; pass++) {
+                int shift = 8 * pass;
+                int in = pass & 1;
+                device.kernel(RADIX_HISTOGRAM).launch(perTile, k[in], n, shift, counts, tiles);
+                device.kernel(RADIX_SCAN).launch(Grid.of(1, 1, 1, SCAN_THREADS, 1, 1), counts,
+                        RADIX_BUCKETS * tiles);
+                device.kernel(RADIX_SCATTER).launch(perTile, k[in], v[in], k[1 - in], v[1 - in], n, shift, counts,
+                        tiles);
             }
-            int tiles = (n + RADIX_TILE - 1) / RADIX_TILE;
-            try (DeviceBuffer keys2 = device.allocate(4L * n); DeviceBuffer order2 = device.allocate(4L * n);
-                    DeviceBuffer counts = device.allocate(4L * RADIX_BUCKETS * tiles)) {
-                CUdeviceptr[] k = {keys.pointer(), keys2.pointer()};
-                CUdeviceptr[] v = {order, order2.pointer()};
-                Grid perTile = Grid.of(tiles, 1, 1, RADIX_THREADS, 1, 1);
-                for (int pass = 0; pass < 4; pass++) {
-                    int shift = 8 * pass;
-                    int in = pass & 1;
-                    device.kernel(RADIX_HISTOGRAM).launch(perTile, k[in], n, shift, counts, tiles);
-                    device.kernel(RADIX_SCAN).launch(Grid.of(1, 1, 1, SCAN_THREADS, 1, 1), counts,
-                            RADIX_BUCKETS * tiles);
-                    device.kernel(RADIX_SCATTER).launch(perTile, k[in], v[in], k[1 - in], v[1 - in], n, shift, counts,
-                            tiles);
-                }
-                // four passes: the result is back in (keys, order)
-            }
+            // four passes: the result is back in (keys, order)
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.DeviceStats;
 import org.rcnn4j.coco.CocoAnnotation;
 import org.rcnn4j.coco.LabelMap;
 import org.rcnn4j.data.ImageFiles;
@@ -37,7 +38,7 @@ final class DetectCommand {
         return """
                 usage: rcnn4j detect IMAGE... --weights FILE [--model NAME] [--classes FILE] --out DIR
                                      [--device cpu|cuda|cuda-emu] [--score-thresh T] [--box-score-thresh T]
-                                     [--box-nms-thresh T] [--box-detections-per-img N]
+                                     [--box-nms-thresh T] [--box-detections-per-img N] [--stats]
 
                 Detects objects in PNG or JPEG images with a model trained by rcnn4j train or rcnn4j demo (the
                 model.safetensors they write names its model and classes) or torchvision's COCO detectors
@@ -46,12 +47,14 @@ final class DetectCommand {
                 model keeps (score >= --box-score-thresh) in COCO's results format, image_id = the image's
                 position in the list (1-based), category_id = the model's label (COCO's id for a .pth). Images
                 that share a name (a/x.png b/x.png, x.png x.jpg) get their own pictures: the later ones x-2.png,
-                x-3.png...; each line printed names its picture.
+                x-3.png...; each line printed names its picture. --stats prints after each image what its detect()
+                cost the device: "device: syncs=N to_host_bytes=B to_device_bytes=C" (host synchronizations and
+                bytes copied each way; zeros on the cpu device).
                 """ + ModelArgs.help() + BoxInferenceArgs.help();
     }
 
     static int run(List<String> argv, PrintStream out, PrintStream err) {
-        CommandArgs a = CommandArgs.parse("detect", argv, VALUED, Set.of(), true);
+        CommandArgs a = CommandArgs.parse("detect", argv, VALUED, Set.of("--stats"), true);
         if (a.help()) {
             out.print(help());
             return Main.OK;
@@ -63,6 +66,7 @@ final class DetectCommand {
         Path dir = a.requiredPath("--out", "DIR");
         float threshold = (float) a.doubleIn("--score-thresh", 0.5, 0, 1);
         String device = Devices.checkName(a.string("--device", "cpu"));
+        boolean stats = a.has("--stats");
         BoxInferenceArgs.Values boxInference = BoxInferenceArgs.parse(a);
         List<Tensor> images = new ArrayList<>();
         for (String f : files) {
@@ -94,7 +98,9 @@ final class DetectCommand {
                 Files.createDirectories(dir);
                 List<String> names = OutputNames.stems(files.stream().map(Path::of).toList());
                 for (int i = 0; i < images.size(); i++) {
+                    DeviceStats before = backend.stats();
                     ImageDetections d = model.detect(List.of(images.get(i))).get(0);
+                    DeviceStats cost = backend.stats().minus(before);
                     results.addAll(DetectionResults.of(i + 1, d, labels, results.size() + 1));
                     Path png = dir.resolve(names.get(i) + ".png");
                     DetectionPictures.write(png, images.get(i), d, weights.classNames(), threshold, 1);
@@ -104,6 +110,9 @@ final class DetectCommand {
                     }
                     out.printf(Locale.ROOT, "%s: %d detections (%d with score >= %.2f) -> %s%n", files.get(i),
                             d.count(), shown, threshold, png);
+                    if (stats) {
+                        out.println("device: " + cost.format());
+                    }
                 }
                 DetectionResults.write(dir.resolve("detections.json"), results);
             } finally {

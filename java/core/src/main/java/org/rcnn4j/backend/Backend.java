@@ -1,5 +1,7 @@
 package org.rcnn4j.backend;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -29,6 +31,18 @@ public interface Backend extends AutoCloseable {
     /** A host copy of a tensor of this backend (the tensor itself on the CPU backend). */
     Tensor toHost(Tensor tensor);
 
+    /**
+     * Host copies of several tensors of this backend for the price of one host synchronization (the tensors
+     * themselves on the CPU backend): for a detector's final outputs, or the counts of several selections.
+     */
+    default List<Tensor> toHost(List<Tensor> tensors) {
+        List<Tensor> out = new ArrayList<>(tensors.size());
+        for (Tensor t : tensors) {
+            out.add(toHost(t));
+        }
+        return out;
+    }
+
     /** Waits for all queued work (no-op on the CPU). */
     default void synchronize() {
     }
@@ -49,6 +63,14 @@ public interface Backend extends AutoCloseable {
         work.run();
         synchronize();
         return (System.nanoTime() - t0) / 1e6;
+    }
+
+    /**
+     * Host synchronizations and bytes copied each way so far (process-wide for the device; all zero on the CPU
+     * backend). Subtract two readings ({@link DeviceStats#minus}) to measure some work.
+     */
+    default DeviceStats stats() {
+        return DeviceStats.ZERO;
     }
 
     // ---- kernel families --------------------------------------------------------------------------------
@@ -91,6 +113,12 @@ public interface Backend extends AutoCloseable {
 
     /** dtype conversion. */
     Convert convert();
+
+    /**
+     * The detectors' selection steps: top-k, argsort, row gathers, sigmoid/softmax, thresholds, compaction and
+     * capped NMS with their counts left on the device.
+     */
+    Select select();
 
     @Override
     default void close() {

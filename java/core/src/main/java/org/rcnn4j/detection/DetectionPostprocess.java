@@ -3,6 +3,8 @@ package org.rcnn4j.detection;
 import java.util.ArrayList;
 import java.util.List;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.Select;
+import org.rcnn4j.backend.Selection;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -42,91 +44,73 @@ public final class DetectionPostprocess {
             throw new IllegalArgumentException("box_regression: expected [" + n + "," + 4 * c + "], got "
                     + boxRegression);
         }
-        float[] all = new float[4 * n];
         int k = 0;
         for (Tensor p : proposals) {
             int r = Host.rowsOf(p, "proposals");
             if (k + r > n) {
                 throw new IllegalArgumentException("proposals: more proposals than rows of class_logits (" + n + ")");
             }
-            System.arraycopy(Host.floats(backend, p), 0, all, 4 * k, 4 * r);
             k += r;
         }
         if (k != n) {
             throw new IllegalArgumentException("proposals: " + k + " proposals for " + n + " rows of class_logits");
         }
-        float[] scores = Softmax.rows(Host.floats(backend, classLogits), n, c);
-        float[] decoded;
-        try (Tensor props = Host.floatsOn(backend, all, n, 4);
-                Tensor d = backend.boxes().decodeBoxes(boxRegression, props, BoxCoding.ROI_WEIGHTS,
-                        BoxCoding.BBOX_XFORM_CLIP)) {
-            decoded = Host.floats(backend, d).clone();
-        }
+        Select sel = backend.select();
         List<Detections> out = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < proposals.size(); i++) {
-            int r = proposals.get(i).size(0);
-            out.add(image(backend, decoded, scores, start, r, c, imageShapes.get(i), scoreThresh, nmsThresh,
-                    detectionsPerImg));
-            start += r;
-        }
-        return out;
-    }
-
-    private static Detections image(Backend b, float[] decoded, float[] scores, int start, int rows, int c,
-            int[] shape, float scoreThresh, float nmsThresh, int limit) {
-        float[] clipped;
-        float[] mine = new float[rows * c * 4];
-        System.arraycopy(decoded, start * c * 4, mine, 0, mine.length);
-        try (Tensor boxes = Host.floatsOn(b, mine, rows * c, 4);
-                Tensor cl = b.boxes().clipBoxesToImage(boxes, shape[0], shape[1])) {
-            clipped = Host.floats(b, cl).clone();
-        }
-        // proposal-major, class-minor, background dropped, score > thresh (float32 compare as torch)
-        int cap = rows * (c - 1);
-        float[] kb = new float[4 * cap];
-        float[] ks = new float[cap];
-        long[] kl = new long[cap];
-        int m = 0;
-        for (int r = 0; r < rows; r++) {
-            for (int j = 1; j < c; j++) {
-                float s = scores[(start + r) * c + j];
-                if (s > scoreThresh) {
-                    System.arraycopy(clipped, (r * c + j) * 4, kb, 4 * m, 4);
-                    ks[m] = s;
-                    kl[m++] = j;
+        try (TensorBin bin = new TensorBin()) {
+            Tensor all = bin.add(sel.catRows(proposals));
+            Tensor scores = bin.add(sel.softmaxRows(classLogits));
+            Tensor decoded = bin.add(backend.boxes().decodeBoxes(boxRegression, all, BoxCoding.ROI_WEIGHTS,
+                    BoxCoding.BBOX_XFORM_CLIP));
+            // the candidates in torchvision's order, proposal-major and class-minor, background dropped: which of
+            // an image's rows * c decoded boxes they are, and their labels (the same for every image's first rows)
+            int most = 0;
+            for (Tensor p : proposals) {
+                most = Math.max(most, p.size(0));
+            }
+            long[] column = new long[most * (c - 1)];
+            long[] label = new long[most * (c - 1)];
+            for (int r = 0, m = 0; r < most; r++) {
+                for (int j = 1; j < c; j++, m++) {
+                    column[m] = (long) r * c + j;
+                    label[m] = j;
                 }
             }
+            Tensor columns = bin.add(backend.toDevice(Tensor.ofLongs(column, column.length)));
+            Tensor labels = bin.add(backend.toDevice(Tensor.ofLongs(label, label.length)));
+            List<Tensor[]> kept = new ArrayList<>();
+            List<Tensor> counts = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < proposals.size(); i++) {
+                int rows = proposals.get(i).size(0);
+                int[] shape = imageShapes.get(i);
+                int cand = rows * (c - 1);
+                Tensor mine = bin.add(sel.rows(decoded, start, rows)).reshape(rows * c, 4);
+                Tensor clipped = bin.add(backend.boxes().clipBoxesToImage(mine, shape[0], shape[1]));
+                Tensor col = bin.add(sel.rows(columns, 0, cand));
+                Tensor candBoxes = bin.add(sel.gatherRows(clipped, col));
+                Tensor candScores = bin.add(sel.gatherRows(bin.add(sel.rows(scores, start, rows)).reshape(rows * c),
+                        col));
+                Tensor candLabels = bin.add(sel.rows(labels, 0, cand));
+                // score > score_thresh, then remove_small_boxes(1e-2), then NMS per class, the best detections_per_img
+                Tensor keep = bin.add(sel.keepMask(candBoxes, candScores, MIN_SIZE, scoreThresh, true));
+                Selection top = sel.batchedNms(candBoxes, candScores, candLabels, keep, nmsThresh, detectionsPerImg);
+                bin.add(top.indices());
+                counts.add(bin.add(top.count()));
+                kept.add(new Tensor[] {bin.add(sel.gatherRows(candBoxes, top.indices())),
+                        bin.add(sel.gatherRows(candScores, top.indices())),
+                        bin.add(sel.gatherRows(candLabels, top.indices()))});
+                start += rows;
+            }
+            // the one read: how many detections each image keeps
+            List<Tensor> hostCounts = backend.toHost(counts);
+            for (int i = 0; i < kept.size(); i++) {
+                int d = hostCounts.get(i).ints()[0];
+                Tensor[] t = kept.get(i);
+                out.add(new Detections(ProposalFilter.exact(sel, t[0], d), ProposalFilter.exact(sel, t[1], d),
+                        ProposalFilter.exact(sel, t[2], d)));
+            }
         }
-        long[] big;
-        try (Tensor t = Host.floatsOn(b, java.util.Arrays.copyOf(kb, 4 * m), m, 4);
-                Tensor keep = b.boxes().removeSmallBoxes(t, MIN_SIZE)) {
-            big = Host.longs(b, keep).clone();
-        }
-        int q = big.length;
-        float[] bb = Host.rows4(kb, big);
-        float[] bs = new float[q];
-        long[] bl = new long[q];
-        for (int i = 0; i < q; i++) {
-            bs[i] = ks[(int) big[i]];
-            bl[i] = kl[(int) big[i]];
-        }
-        long[] kept;
-        try (Tensor tb = Host.floatsOn(b, bb, q, 4);
-                Tensor ts = Host.floatsOn(b, bs, q);
-                Tensor tl = Host.longsOn(b, bl, q);
-                Tensor keep = b.boxes().batchedNms(tb, ts, tl, nmsThresh)) {
-            kept = Host.longs(b, keep).clone();
-        }
-        int d = Math.min(limit, kept.length);
-        long[] top = java.util.Arrays.copyOf(kept, d);
-        float[] fs = new float[d];
-        long[] fl = new long[d];
-        for (int i = 0; i < d; i++) {
-            fs[i] = bs[(int) top[i]];
-            fl[i] = bl[(int) top[i]];
-        }
-        return new Detections(Host.floatsOn(b, Host.rows4(bb, top), d, 4), Host.floatsOn(b, fs, d),
-                Host.longsOn(b, fl, d));
+        return out;
     }
 }

@@ -124,7 +124,8 @@ public final class GeneralizedRcnn extends Module {
             bin.addAll(proposals.proposals());
             RoiHeads.Output heads = roiHeads.forward(features, proposals.proposals(), List.of(il.imageSizes()), null,
                     config(), 0);
-            List<ImageDetections> out = new ArrayList<>();
+            // every image's outputs read back together: one synchronization
+            List<Tensor> finals = new ArrayList<>();
             for (int i = 0; i < images.size(); i++) {
                 Detections d = heads.detections().get(i);
                 bin.add(d.boxes());
@@ -133,23 +134,25 @@ public final class GeneralizedRcnn extends Module {
                 int[] original = {images.get(i).size(1), images.get(i).size(2)};
                 Tensor boxes = bin.add(TransformPostprocess.resizeBoxes(backend, d.boxes(), il.imageSizes()[i],
                         original));
-                Tensor masks = null;
+                finals.add(boxes);
+                finals.add(d.scores());
+                finals.add(d.labels());
                 if (hasMasks()) {
                     Tensor probs = bin.add(heads.maskProbabilities().get(i));
-                    masks = probs.size(0) == 0
+                    finals.add(probs.size(0) == 0
                             ? Tensor.zeros(org.rcnn4j.tensor.DType.F32, 0, 1, original[0], original[1])
-                            : host(backend, bin.add(TransformPostprocess.pasteMasks(backend, probs, boxes, original)));
+                            : bin.add(TransformPostprocess.pasteMasks(backend, probs, boxes, original)));
                 }
-                out.add(new ImageDetections(host(backend, boxes), host(backend, d.scores()),
-                        host(backend, d.labels()), masks));
+            }
+            List<Tensor> host = backend.toHost(finals);
+            int per = hasMasks() ? 4 : 3;
+            List<ImageDetections> out = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                out.add(new ImageDetections(host.get(per * i), host.get(per * i + 1), host.get(per * i + 2),
+                        hasMasks() ? host.get(per * i + 3) : null));
             }
             return out;
         }
-    }
-
-    /** A host copy that outlives the device tensor (on the CPU backend the tensor itself). */
-    private static Tensor host(Backend backend, Tensor t) {
-        return backend.toHost(t);
     }
 
     private static long mix(long seed) {

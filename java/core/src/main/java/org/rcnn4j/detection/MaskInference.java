@@ -20,30 +20,23 @@ public final class MaskInference {
             throw new IllegalArgumentException("x: expected mask logits [D,C,M,M], got " + maskLogits);
         }
         int d = maskLogits.size(0);
-        int c = maskLogits.size(1);
-        int hw = maskLogits.size(2) * maskLogits.size(3);
-        float[] x = Host.floats(backend, maskLogits);
+        int total = 0;
+        for (Tensor t : labels) {
+            if (t.dim() != 1) {
+                throw new IllegalArgumentException("labels: expected I64 [D_i] per image, got " + t);
+            }
+            total += t.size(0);
+        }
+        if (total != d) {
+            throw new IllegalArgumentException("labels: " + total + " labels for " + d + " mask logits");
+        }
         List<Tensor> out = new ArrayList<>();
         int k = 0;
         for (Tensor t : labels) {
-            long[] l = Host.longs(backend, t);
-            if (k + l.length > d) {
-                throw new IllegalArgumentException("labels: more labels than mask logits (" + d + ")");
+            try (Tensor mine = backend.select().rows(maskLogits, k, t.size(0))) {
+                out.add(backend.select().labelSigmoid(mine, t));
             }
-            float[] p = new float[l.length * hw];
-            for (int i = 0; i < l.length; i++, k++) {
-                if (l[i] < 0 || l[i] >= c) {
-                    throw new IllegalArgumentException("labels: label " + l[i] + " outside [0," + c + ")");
-                }
-                int src = (int) ((k * (long) c + l[i]) * hw);
-                for (int j = 0; j < hw; j++) {
-                    p[i * hw + j] = (float) (1.0 / (1.0 + Math.exp(-(double) x[src + j])));
-                }
-            }
-            out.add(Host.floatsOn(backend, p, l.length, 1, maskLogits.size(2), maskLogits.size(3)));
-        }
-        if (k != d) {
-            throw new IllegalArgumentException("labels: " + k + " labels for " + d + " mask logits");
+            k += t.size(0);
         }
         return out;
     }

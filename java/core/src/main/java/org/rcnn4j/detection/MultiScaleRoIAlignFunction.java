@@ -2,6 +2,7 @@ package org.rcnn4j.detection;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.rcnn4j.autograd.Autograd;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.nn.functional.Functional;
@@ -37,81 +38,76 @@ public final class MultiScaleRoIAlignFunction {
         }
         Backend b = features.get(0).backend();
         float[] scales = scales(features, imageSizes);
-        List<float[]> hostBoxes = new ArrayList<>();
         int total = 0;
         for (Tensor t : boxes) {
             total += Host.rowsOf(t, "boxes");
-            hostBoxes.add(Host.floats(b, t));
         }
         int[] fs = features.get(0).shape();
-        float[] rois = new float[total * 5];
-        int k = 0;
-        for (int i = 0; i < hostBoxes.size(); i++) {
-            float[] bx = hostBoxes.get(i);
-            for (int r = 0; r < bx.length / 4; r++, k++) {
-                rois[5 * k] = i;
-                System.arraycopy(bx, 4 * r, rois, 5 * k + 1, 4);
-            }
-        }
         if (total == 0) {
             return Var.of(b, b.toDevice(Tensor.zeros(features.get(0).dtype(), 0, fs[1], outputSize, outputSize)));
         }
         if (features.size() == 1) {
-            Var r = Var.of(b, Host.floatsOn(b, rois, total, 5));
+            // the RoIs (image index, box) are made on the backend: nothing is read back
+            Var r = Var.of(b, b.select().batchRois(boxes));
             return Functional.roiAlign(features.get(0), r, outputSize, outputSize, scales[0], samplingRatio, false);
         }
+        // every level pools every RoI and each row is taken from the level LevelMapper picks for it (a zero row for
+        // a NaN area): nothing read back, at the price of pooling each RoI once per level
+        Var rois = Var.of(b, b.select().batchRois(boxes));
         int kMin = (int) -log2f(scales[0]);
         int kMax = (int) -log2f(scales[scales.length - 1]);
-        int[] levels = new LevelMapper(kMin, kMax).levels(stripBatch(rois, total));
-        return poolByLevel(features, scales, rois, levels, outputSize, samplingRatio);
-    }
-
-    private static Var poolByLevel(List<Var> features, float[] scales, float[] rois, int[] levels, int outputSize,
-            int samplingRatio) {
-        Backend b = features.get(0).backend();
-        int total = levels.length;
-        List<Var> parts = new ArrayList<>();
-        List<long[]> rowsOfPart = new ArrayList<>();
-        for (int l = -1; l < features.size(); l++) {
-            int count = 0;
-            for (int lv : levels) {
-                count += lv == l ? 1 : 0;
+        Var levels = Var.of(b, b.select().fpnLevels(rois.value(), kMin, kMax));
+        // When gradients flow, a level that pools no RoI must stay out of the graph, as before this ran on the
+        // backend: its map then gets no gradient at all (not a zero one), so SGD leaves the layers that feed only
+        // it alone (no weight decay, no momentum). That takes the per-level counts: one synchronization. Inference
+        // pools every level.
+        boolean grads = false;
+        for (Var f : features) {
+            grads |= Autograd.isGradEnabled() && f.requiresGrad();
+        }
+        int[] perLevel = null;
+        if (grads) {
+            try (Tensor counts = b.select().bincount(levels.value(), features.size())) {
+                perLevel = b.toHost(counts).ints().clone();
             }
-            if (count == 0) {
+        }
+        List<Var> parts = new ArrayList<>();
+        List<Tensor> values = new ArrayList<>();
+        for (int l = 0; l < features.size(); l++) {
+            if (perLevel != null && perLevel[l] == 0) {
+                parts.add(null);
+                values.add(null);
                 continue;
             }
-            float[] sub = new float[count * 5];
-            long[] rows = new long[count];
-            int c = 0;
-            for (int i = 0; i < total; i++) {
-                if (levels[i] == l) {
-                    System.arraycopy(rois, 5 * i, sub, 5 * c, 5);
-                    rows[c++] = i;
+            Var p = Functional.roiAlign(features.get(l), rois, outputSize, outputSize, scales[l], samplingRatio, false);
+            parts.add(p);
+            values.add(p.value());
+        }
+        List<Var> inputs = new ArrayList<>();
+        for (Var p : parts) {
+            if (p != null) {
+                inputs.add(p);
+            }
+        }
+        Tensor merged = b.select().mergeRows(values, levels.value());
+        return Autograd.record("multiscale_roi_merge", b, merged, g -> {
+            Tensor[] out = new Tensor[inputs.size()];
+            for (int l = 0, at = 0; l < parts.size(); l++) {
+                Var p = parts.get(l);
+                if (p == null) {
+                    continue;
                 }
+                if (p.requiresGrad()) {
+                    List<Tensor> only = new ArrayList<>();
+                    for (int m = 0; m < parts.size(); m++) {
+                        only.add(m == l ? g : null);
+                    }
+                    out[at] = b.select().mergeRows(only, levels.value());
+                }
+                at++;
             }
-            rowsOfPart.add(rows);
-            if (l == LevelMapper.NO_LEVEL) {
-                // torchvision leaves these rows at zero: they match no level
-                int[] fs = features.get(0).shape();
-                parts.add(Var.of(b, b.toDevice(Tensor.zeros(features.get(0).dtype(), count, fs[1], outputSize,
-                        outputSize))));
-            } else {
-                Var r = Var.of(b, Host.floatsOn(b, sub, count, 5));
-                parts.add(Functional.roiAlign(features.get(l), r, outputSize, outputSize, scales[l], samplingRatio, false));
-            }
-        }
-        if (parts.size() == 1) {
-            return parts.get(0); // one level: its rows are already in proposal order
-        }
-        return RowMerge.merge(parts, rowsOfPart.toArray(new long[0][]), total);
-    }
-
-    private static float[] stripBatch(float[] rois, int k) {
-        float[] out = new float[4 * k];
-        for (int i = 0; i < k; i++) {
-            System.arraycopy(rois, 5 * i + 1, out, 4 * i, 4);
-        }
-        return out;
+            return out;
+        }, inputs.toArray(new Var[0]), levels);
     }
 
     /**

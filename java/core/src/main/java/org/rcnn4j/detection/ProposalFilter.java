@@ -3,6 +3,8 @@ package org.rcnn4j.detection;
 import java.util.ArrayList;
 import java.util.List;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.Select;
+import org.rcnn4j.backend.Selection;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;
@@ -11,8 +13,8 @@ import org.rcnn4j.tensor.Tensor;
  * RegionProposalNetwork.filter_proposals with the decode of its forward (BoxCoder weights (1,1,1,1), dw/dh
  * clamped at log(1000/16)): per image, the top pre_nms_top_n anchors of each level by raw logit, decoded, sigmoid,
  * clipped to the unpadded image, boxes narrower or lower than min_size removed, scores below score_thresh removed,
- * NMS per level, the first post_nms_top_n kept (by decreasing score). Top-k, sigmoid and gathers run on the host;
- * decode, clip, remove-small and batched NMS on the backend.
+ * NMS per level, the first post_nms_top_n kept (by decreasing score). Every step runs on the backend; the only
+ * read back is the number of proposals each image keeps (one synchronization for all images).
  */
 public final class ProposalFilter {
     /** BoxCoder's default bbox_xform_clip, log(1000/16), as the float32 it is compared in. */
@@ -44,99 +46,65 @@ public final class ProposalFilter {
     public static List<Proposals> filter(Backend backend, Tensor anchors, Tensor deltas, Tensor objectness,
             int[] anchorsPerLevel, int[][] imageSizes, Settings s) {
         check(anchors, deltas, objectness, anchorsPerLevel, imageSizes, s);
-        Tensor hostAnchors = backend.toHost(anchors);
-        Tensor hostDeltas = backend.toHost(deltas);
-        Tensor hostObj = backend.toHost(objectness);
         int n = objectness.size(0);
         int a = objectness.size(1);
+        Select sel = backend.select();
         List<Proposals> out = new ArrayList<>(n);
-        for (int img = 0; img < n; img++) {
-            out.add(filterImage(backend, hostAnchors.floats(), hostDeltas.floats(), hostObj.floats(), img * a,
-                    anchorsPerLevel, imageSizes[img], s));
+        try (TensorBin bin = new TensorBin()) {
+            // top-k of each level on the raw logits: a static width m, the level of each column known
+            Tensor top = bin.add(sel.topKSegments(objectness, anchorsPerLevel, s.preNmsTopN()));
+            int m = top.size(1);
+            if (m == 0) {
+                for (int img = 0; img < n; img++) {
+                    out.add(new Proposals(backend.toDevice(Tensor.zeros(DType.F32, 0, 4)),
+                            backend.toDevice(Tensor.zeros(DType.F32, 0))));
+                }
+                return out;
+            }
+            long[] level = new long[m];
+            int at = 0;
+            for (int l = 0; l < anchorsPerLevel.length; l++) {
+                for (int t = Math.min(anchorsPerLevel[l], s.preNmsTopN()); t > 0; t--) {
+                    level[at++] = l;
+                }
+            }
+            Tensor levels = bin.add(backend.toDevice(Tensor.ofLongs(level, m)));
+            List<Tensor> boxes = new ArrayList<>(n);
+            List<Tensor> scores = new ArrayList<>(n);
+            List<Tensor> counts = new ArrayList<>(n);
+            for (int img = 0; img < n; img++) {
+                Tensor idx = bin.add(sel.rows(top, img, 1)).reshape(m);
+                Tensor logits = bin.add(sel.gatherRows(bin.add(sel.rows(objectness, img, 1)).reshape(a), idx));
+                Tensor prob = bin.add(sel.sigmoid(logits));
+                Tensor picked = bin.add(sel.gatherRows(bin.add(sel.rows(deltas, img, 1)).reshape(a, 4), idx));
+                Tensor pickedAnchors = bin.add(sel.gatherRows(anchors, idx));
+                Tensor decoded = bin.add(backend.boxes().decodeBoxes(picked, pickedAnchors, UNIT_WEIGHTS,
+                        BBOX_XFORM_CLIP));
+                Tensor clipped = bin.add(backend.boxes().clipBoxesToImage(decoded, imageSizes[img][0],
+                        imageSizes[img][1]));
+                // remove_small_boxes, then score >= score_thresh, then batched NMS per level, the first post_nms_top_n
+                Tensor keep = bin.add(sel.keepMask(clipped, prob, s.minSize(), s.scoreThresh(), false));
+                Selection kept = sel.batchedNms(clipped, prob, levels, keep, s.nmsThresh(), s.postNmsTopN());
+                bin.add(kept.indices());
+                counts.add(bin.add(kept.count()));
+                boxes.add(bin.add(sel.gatherRows(clipped, kept.indices())));
+                scores.add(bin.add(sel.gatherRows(prob, kept.indices())));
+            }
+            // the one read: how many proposals each image keeps
+            List<Tensor> hostCounts = backend.toHost(counts);
+            for (int img = 0; img < n; img++) {
+                int r = hostCounts.get(img).ints()[0];
+                out.add(new Proposals(exact(sel, boxes.get(img), r), exact(sel, scores.get(img), r)));
+            }
         }
         return out;
     }
 
-    private static Proposals filterImage(Backend backend, float[] anchors, float[] deltas, float[] logits, int base,
-            int[] anchorsPerLevel, int[] size, Settings s) {
-        // top-k of each level on the raw logits
-        int total = 0;
-        for (int l : anchorsPerLevel) {
-            total += Math.min(l, s.preNmsTopN());
+    /** The first r rows of a fixed-capacity tensor as a tensor of its own (the capacity tensor is closed by its bin). */
+    static Tensor exact(Select sel, Tensor capacity, int r) {
+        try (Tensor view = sel.rows(capacity, 0, r)) {
+            return sel.catRows(List.of(view));
         }
-        int[] idx = new int[total];
-        long[] level = new long[total];
-        int m = 0;
-        int off = 0;
-        for (int l = 0; l < anchorsPerLevel.length; l++) {
-            int count = anchorsPerLevel[l];
-            int[] top = TopK.indicesDescending(logits, base + off, count, Math.min(count, s.preNmsTopN()));
-            for (int t : top) {
-                idx[m] = off + t;
-                level[m++] = l;
-            }
-            off += count;
-        }
-        if (m == 0) {
-            return new Proposals(Tensor.zeros(DType.F32, 0, 4), Tensor.zeros(DType.F32, 0));
-        }
-        float[] sel = new float[4 * m];
-        float[] selAnchors = new float[4 * m];
-        float[] prob = new float[m];
-        for (int i = 0; i < m; i++) {
-            System.arraycopy(deltas, 4 * (base + idx[i]), sel, 4 * i, 4);
-            System.arraycopy(anchors, 4 * idx[i], selAnchors, 4 * i, 4);
-            prob[i] = sigmoid(logits[base + idx[i]]);
-        }
-        float[] clipped;
-        long[] large;
-        // device intermediates are closed here (on the CPU backend close does nothing)
-        try (Tensor dSel = backend.toDevice(Tensor.ofFloats(sel, m, 4));
-                Tensor dAnchors = backend.toDevice(Tensor.ofFloats(selAnchors, m, 4));
-                Tensor decoded = backend.boxes().decodeBoxes(dSel, dAnchors, UNIT_WEIGHTS, BBOX_XFORM_CLIP);
-                Tensor boxes = backend.boxes().clipBoxesToImage(decoded, size[0], size[1]);
-                Tensor keepSmall = backend.boxes().removeSmallBoxes(boxes, s.minSize())) {
-            clipped = backend.toHost(boxes).floats();
-            large = backend.toHost(keepSmall).longs();
-        }
-        // score threshold on the remaining boxes
-        int k = 0;
-        int[] keep = new int[large.length];
-        for (long i : large) {
-            if (prob[(int) i] >= s.scoreThresh()) {
-                keep[k++] = (int) i;
-            }
-        }
-        float[] kb = new float[4 * k];
-        float[] ks = new float[k];
-        long[] kl = new long[k];
-        for (int i = 0; i < k; i++) {
-            System.arraycopy(clipped, 4 * keep[i], kb, 4 * i, 4);
-            ks[i] = prob[keep[i]];
-            kl[i] = level[keep[i]];
-        }
-        long[] nms = new long[0];
-        if (k > 0) {
-            try (Tensor db = backend.toDevice(Tensor.ofFloats(kb, k, 4));
-                    Tensor ds = backend.toDevice(Tensor.ofFloats(ks, k));
-                    Tensor dl = backend.toDevice(Tensor.ofLongs(kl, k));
-                    Tensor kept = backend.boxes().batchedNms(db, ds, dl, s.nmsThresh())) {
-                nms = backend.toHost(kept).longs();
-            }
-        }
-        int r = Math.min(nms.length, s.postNmsTopN());
-        float[] rb = new float[4 * r];
-        float[] rs = new float[r];
-        for (int i = 0; i < r; i++) {
-            System.arraycopy(kb, 4 * (int) nms[i], rb, 4 * i, 4);
-            rs[i] = ks[(int) nms[i]];
-        }
-        return new Proposals(Tensor.ofFloats(rb, r, 4), Tensor.ofFloats(rs, r));
-    }
-
-    /** torch.sigmoid in float32. */
-    static float sigmoid(float x) {
-        return 1f / (1f + (float) Math.exp(-x));
     }
 
     private static void check(Tensor anchors, Tensor deltas, Tensor objectness, int[] anchorsPerLevel,

@@ -30,8 +30,8 @@ public final class RegionProposalNetwork extends Module {
     /**
      * The head's predictions over every level, flattened as torchvision's concat_box_prediction_layers: image
      * major, then level, location (row-major) and anchor. {@code objectness} [N * total] logits and
-     * {@code deltas} [N * total, 4] are differentiable; {@code anchors} F32 [total, 4] (host, the same for every
-     * image of the padded batch).
+     * {@code deltas} [N * total, 4] are differentiable; {@code anchors} F32 [total, 4] on the backend (the same for
+     * every image of the padded batch; the caller closes it).
      */
     public record HeadOutputs(Var objectness, Var deltas, Tensor anchors, int[] anchorsPerLevel, int images) {
         public int anchorsPerImage() {
@@ -60,22 +60,24 @@ public final class RegionProposalNetwork extends Module {
         }
         List<Var> logits = new ArrayList<>(levels);
         List<Var> boxes = new ArrayList<>(levels);
-        float[] anchors = new float[total * 4];
-        int off = 0;
-        for (int l = 0; l < levels; l++) {
-            int[] s = features.get(l).shape();
-            Var[] out = head.forward(features.get(l));
-            logits.add(out[0]);
-            boxes.add(out[1]);
-            try (Tensor anc = backend.boxes().anchors(anchorGenerator.sizes(l), anchorGenerator.aspectRatios(), padH,
-                    padW, s[2], s[3])) {
-                System.arraycopy(backend.toHost(anc).floats(), 0, anchors, 4 * off, 4 * perLevel[l]);
+        List<Tensor> anchors = new ArrayList<>(levels);
+        Tensor allAnchors;
+        try {
+            for (int l = 0; l < levels; l++) {
+                int[] s = features.get(l).shape();
+                Var[] out = head.forward(features.get(l));
+                logits.add(out[0]);
+                boxes.add(out[1]);
+                anchors.add(backend.boxes().anchors(anchorGenerator.sizes(l), anchorGenerator.aspectRatios(), padH,
+                        padW, s[2], s[3]));
             }
-            off += perLevel[l];
+            allAnchors = backend.select().catRows(anchors);
+        } finally {
+            anchors.forEach(Tensor::close);
         }
         Var objectness = Rearrange.gather(logits, flattenIndex(features, a, 1, n, total), n * total);
         Var deltas = Rearrange.gather(boxes, flattenIndex(features, a, 4, n, total), n * total, 4);
-        return new HeadOutputs(objectness, deltas, Tensor.ofFloats(anchors, total, 4), perLevel, n);
+        return new HeadOutputs(objectness, deltas, allAnchors, perLevel, n);
     }
 
     /**
@@ -109,8 +111,8 @@ public final class RegionProposalNetwork extends Module {
         Backend backend = h.objectness().backend();
         int n = h.images();
         int total = h.anchorsPerImage();
-        Tensor obj = backend.toHost(h.objectness().value()).reshape(n, total);
-        Tensor deltas = backend.toHost(h.deltas().value()).reshape(n, total, 4);
+        Tensor obj = h.objectness().value().reshape(n, total);
+        Tensor deltas = h.deltas().value().reshape(n, total, 4);
         return ProposalFilter.filter(backend, h.anchors(), deltas, obj, h.anchorsPerLevel(), images.imageSizes(), s);
     }
 
@@ -125,8 +127,15 @@ public final class RegionProposalNetwork extends Module {
      */
     public Output forward(ImageList images, List<Var> features, List<DetectionTargets> targets, RcnnConfig config,
             long seed) {
-        boolean training = targets != null;
         HeadOutputs h = heads(images, features);
+        try (Tensor anchorsOfHeads = h.anchors()) {
+            return forward(images, h, targets, config, seed);
+        }
+    }
+
+    private Output forward(ImageList images, HeadOutputs h, List<DetectionTargets> targets, RcnnConfig config,
+            long seed) {
+        boolean training = targets != null;
         ProposalFilter.Settings settings = training ? new ProposalFilter.Settings(config.rpnPreNmsTopNTrain(),
                 config.rpnPostNmsTopNTrain(), config.rpnNmsThresh(), config.rpnScoreThresh(), 1e-3f)
                 : ProposalFilter.Settings.eval(config);
@@ -140,10 +149,9 @@ public final class RegionProposalNetwork extends Module {
             if (targets.size() != h.images()) {
                 throw new IllegalArgumentException("targets: " + targets.size() + " for " + h.images() + " images");
             }
-            Backend backend = features.get(0).backend();
+            Backend backend = h.objectness().backend();
             try (TensorBin bin = new TensorBin()) {
-                // the anchors are a host tensor (for the proposal filter); the target assignment runs on the backend
-                Tensor deviceAnchors = bin.add(backend.toDevice(h.anchors()));
+                Tensor deviceAnchors = h.anchors();
                 List<Tensor> anchors = new ArrayList<>();
                 List<Tensor> gtBoxes = new ArrayList<>();
                 for (DetectionTargets t : targets) {

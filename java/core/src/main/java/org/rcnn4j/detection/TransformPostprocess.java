@@ -14,18 +14,10 @@ public final class TransformPostprocess {
 
     /** resize_boxes: boxes [D,4] from resizedSize (height, width) to originalSize. */
     public static Tensor resizeBoxes(Backend backend, Tensor boxes, int[] resizedSize, int[] originalSize) {
-        int d = Host.rowsOf(boxes, "boxes");
+        Host.rowsOf(boxes, "boxes");
         float rh = (float) originalSize[0] / (float) resizedSize[0];
         float rw = (float) originalSize[1] / (float) resizedSize[1];
-        float[] b = Host.floats(backend, boxes);
-        float[] out = new float[4 * d];
-        for (int i = 0; i < d; i++) {
-            out[4 * i] = b[4 * i] * rw;
-            out[4 * i + 1] = b[4 * i + 1] * rh;
-            out[4 * i + 2] = b[4 * i + 2] * rw;
-            out[4 * i + 3] = b[4 * i + 3] * rh;
-        }
-        return Host.floatsOn(backend, out, d, 4);
+        return backend.select().scaleBoxes(boxes, rw, rh);
     }
 
     /** paste_masks_in_image(masks [D,1,M,M], boxes in original coordinates [D,4], originalSize, padding 1). */

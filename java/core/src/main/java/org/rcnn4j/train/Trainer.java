@@ -15,6 +15,9 @@ import java.util.Map;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Sgd;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.DeviceStats;
+import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.nn.functional.TensorMath;
 
 /**
@@ -202,11 +205,13 @@ public final class Trainer {
     private History run(TrainStep trainStep, Sgd opt, TrainRng rng, long first, boolean append) throws IOException {
         List<Map<String, Double>> history = new ArrayList<>();
         List<Var> paramList = new ArrayList<>(params.values());
+        Backend backend = paramList.get(0).backend();
         ProgressBar bar = new ProgressBar(progressOut, options.steps(), first, options.progress());
         long lastCheckpoint = -1;
         try (BufferedWriter log = openLog(append, first)) {
             for (long step = first; step < options.steps(); step++) {
                 long t0 = System.nanoTime();
+                DeviceStats before = backend.stats();
                 double lr = options.schedule().lr(step);
                 Map<String, Double> values = new LinkedHashMap<>();
                 double gradNorm = Double.NaN;
@@ -216,13 +221,20 @@ public final class Trainer {
                     if (losses == null || losses.isEmpty()) {
                         throw new IllegalStateException("step " + step + ": the train step returned no losses");
                     }
-                    Var total = null;
+                    List<Tensor> scalars = new ArrayList<>();
                     for (Map.Entry<String, Var> e : losses.entrySet()) {
                         if (e.getValue().numel() != 1) {
                             throw new IllegalArgumentException("step " + step + ": loss '" + e.getKey()
                                     + "' is not a scalar: " + e.getValue());
                         }
-                        double v = e.getValue().item();
+                        scalars.add(e.getValue().value());
+                    }
+                    // every loss read back at once: one synchronization on a device
+                    List<Tensor> read = backend.toHost(scalars);
+                    Var total = null;
+                    int at = 0;
+                    for (Map.Entry<String, Var> e : losses.entrySet()) {
+                        double v = read.get(at++).getDouble(0);
                         values.put(e.getKey(), v);
                         if (!Double.isFinite(v)) {
                             writeLine(log, step, lr, values, "diverged");
@@ -243,8 +255,12 @@ public final class Trainer {
                 }
                 long done = step + 1;
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                DeviceStats cost = backend.stats().minus(before);
+                // on a device, what the step cost it (host synchronizations, bytes each way); nothing on the cpu
+                String device = cost.equals(DeviceStats.ZERO) ? "" : " device: " + cost.format();
                 writeLine(log, step, lr, values, (options.clipNorm() > 0 ? String.format(Locale.ROOT,
-                        "grad_norm=%.6g ", gradNorm) : "") + String.format(Locale.ROOT, "seconds=%.3f", seconds));
+                        "grad_norm=%.6g ", gradNorm) : "") + String.format(Locale.ROOT, "seconds=%.3f", seconds)
+                        + device);
                 history.add(values);
                 bar.update(done, values);
                 if (listener != null) {
@@ -316,8 +332,9 @@ public final class Trainer {
     }
 
     /**
-     * One log line: "step=N lr=X name=value ... [grad_norm=G] seconds=S" (G before clipping, when clipping is on),
-     * N 1-based as on the progress bar; a diverged step ends with "diverged" instead.
+     * One log line: "step=N lr=X name=value ... [grad_norm=G] seconds=S [device: syncs=N to_host_bytes=B
+     * to_device_bytes=C]" (G before clipping, when clipping is on; the device's costs on a CUDA backend), N 1-based
+     * as on the progress bar; a diverged step ends with "diverged" instead.
      */
     private static void writeLine(BufferedWriter log, long step, double lr, Map<String, Double> values, String tail)
             throws IOException {

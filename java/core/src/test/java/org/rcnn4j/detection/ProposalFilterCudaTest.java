@@ -13,7 +13,10 @@ import org.rcnn4j.testing.CudaTestSupport;
 import org.rcnn4j.testing.RandomTensors;
 import org.rcnn4j.testing.TensorAssert;
 
-/** The proposal filter with the CUDA backend's ops against the CPU backend, on fresh random inputs. */
+/**
+ * The proposal filter on the CUDA backend (inputs and outputs on the device) against the CPU backend, on fresh
+ * random inputs, leaving no device buffer open.
+ */
 class ProposalFilterCudaTest {
     private final Backend cpu = new CpuBackend();
 
@@ -38,8 +41,17 @@ class ProposalFilterCudaTest {
             List<ProposalFilter.Proposals> expected = ProposalFilter.filter(cpu, anchors, deltas, logits, levels,
                     sizes, s);
             List<ProposalFilter.Proposals> actual = new ArrayList<>();
-            CudaTestSupport.assertNoLeak(what, () -> actual.addAll(ProposalFilter.filter(cuda, anchors, deltas,
-                    logits, levels, sizes, s)));
+            // inputs and outputs on the device; the outputs are read back and closed, so nothing may stay open
+            CudaTestSupport.assertNoLeak(what, () -> {
+                try (Tensor da = cuda.toDevice(anchors); Tensor dd = cuda.toDevice(deltas);
+                        Tensor dl = cuda.toDevice(logits)) {
+                    for (ProposalFilter.Proposals p : ProposalFilter.filter(cuda, da, dd, dl, levels, sizes, s)) {
+                        try (Tensor b = p.boxes(); Tensor sc = p.scores()) {
+                            actual.add(new ProposalFilter.Proposals(cuda.toHost(b), cuda.toHost(sc)));
+                        }
+                    }
+                }
+            });
             for (int i = 0; i < n; i++) {
                 assertArrayEquals(expected.get(i).boxes().shape(), actual.get(i).boxes().shape(), what + " count");
                 TensorAssert.assertClose(what + " boxes", expected.get(i).boxes(), actual.get(i).boxes(),

@@ -55,9 +55,12 @@ class ProposalFilterTest {
     @Test
     void topKIsDescendingWithTiesInIndexOrder() {
         float[] v = {9f, 1f, -3f, 5f, 5f, -0f, 0f, Float.NaN, -7f};
-        assertArrayEquals(new int[] {7, 0, 3, 4, 1, 5, 6}, TopK.indicesDescending(v, 0, v.length, 7));
-        assertArrayEquals(new int[] {2, 3}, TopK.indicesDescending(v, 1, 4, 2)); // 5f, 5f of the slice
-        assertArrayEquals(new int[0], TopK.indicesDescending(v, 0, 0, 0));
+        Tensor row = Tensor.ofFloats(v, 1, v.length);
+        assertArrayEquals(new long[] {7, 0, 3, 4, 1, 5, 6},
+                cpu.select().topKSegments(row, new int[] {v.length}, 7).longs());
+        // segments {9}, {1, -3, 5, 5} (the two 5f, in index order), {-0, 0, NaN, -7} (NaN, then -0 before 0)
+        assertArrayEquals(new long[] {0, 3, 4, 7, 5}, cpu.select().topKSegments(row, new int[] {1, 4, 4}, 2).longs());
+        assertArrayEquals(new long[0], cpu.select().topKSegments(row, new int[] {v.length}, 0).longs());
     }
 
     @Test

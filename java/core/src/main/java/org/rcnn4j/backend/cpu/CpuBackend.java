@@ -35,6 +35,12 @@ public final class CpuBackend implements Backend {
     private final AvgPool avgPool = new AvgPoolCpu();
     private final Convert convert = new ConvertCpu();
     private final MaskTargets maskTargets = new MaskTargetsCpu(roi);
+    private final SelectCpu select = new SelectCpu();
+
+    @Override
+    public org.rcnn4j.backend.Select select() {
+        return select;
+    }
 
     @Override
     public String name() {

@@ -1,6 +1,9 @@
 package org.rcnn4j.backend.cuda;
 
 import org.rcnn4j.backend.AvgPool;
+import java.util.List;
+import org.rcnn4j.backend.DeviceStats;
+import org.rcnn4j.backend.Select;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Boxes;
 import org.rcnn4j.backend.Channels;
@@ -45,6 +48,7 @@ public final class CudaBackend implements Backend {
     private final AvgPool avgPool;
     private final MaskTargets maskTargets;
     private final Convert convert;
+    private final SelectCuda select;
 
     /**
      * The backend on device 0, real or emulated.
@@ -104,6 +108,7 @@ public final class CudaBackend implements Backend {
         this.avgPool = new AvgPoolCuda(device, host.avgPool());
         this.convert = new ConvertCuda(device, host.convert());
         this.maskTargets = new MaskTargetsCuda(device, roi);
+        this.select = new SelectCuda(device);
     }
 
     public CudaDevice device() {
@@ -131,6 +136,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public List<Tensor> toHost(List<Tensor> tensors) {
+        return Transfers.toHost(device, tensors);
+    }
+
+    @Override
     public void synchronize() {
         device.synchronize();
     }
@@ -149,6 +159,16 @@ public final class CudaBackend implements Backend {
     @Override
     public double elapsedMillis(Runnable work) {
         return device.elapsedMillis(work);
+    }
+
+    @Override
+    public DeviceStats stats() {
+        return new DeviceStats(device.syncCount(), device.bytesToHost(), device.bytesToDevice());
+    }
+
+    @Override
+    public Select select() {
+        return select;
     }
 
     /** Frees nothing: the device, its stream and cached memory are shared by the whole process. */

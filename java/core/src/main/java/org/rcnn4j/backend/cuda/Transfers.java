@@ -1,5 +1,7 @@
 package org.rcnn4j.backend.cuda;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.DeviceBuffer;
 import org.rcnn4j.tensor.DType;
@@ -62,6 +64,27 @@ public final class Transfers {
         }
         Tensor out = Tensor.zeros(tensor.dtype(), tensor.shape());
         device.copyDeviceToHost(out.hostData(), 0, tensor.numel(), tensor.deviceBuffer());
+        return out;
+    }
+
+    /** Host copies of several tensors after one wait for the device (host tensors are returned as they are). */
+    public static List<Tensor> toHost(CudaDevice device, List<Tensor> tensors) {
+        List<Tensor> out = new ArrayList<>(tensors.size());
+        List<Object> arrays = new ArrayList<>();
+        List<DeviceBuffer> sources = new ArrayList<>();
+        for (Tensor t : tensors) {
+            if (t.isHost()) {
+                out.add(t);
+                continue;
+            }
+            Tensor h = Tensor.zeros(t.dtype(), t.shape());
+            out.add(h);
+            if (t.numel() > 0) {
+                arrays.add(h.hostData());
+                sources.add(t.deviceBuffer());
+            }
+        }
+        device.copyDeviceToHost(arrays, sources);
         return out;
     }
 }

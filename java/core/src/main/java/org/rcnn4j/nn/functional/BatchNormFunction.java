@@ -1,6 +1,9 @@
 package org.rcnn4j.nn.functional;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
 import org.rcnn4j.autograd.Autograd;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
@@ -34,46 +37,77 @@ final class BatchNormFunction {
         long count = input.numel() / Math.max(1, c);
         Backend b = input.backend();
         DType dtype = input.dtype();
-        double[] mean;
-        double[] var;
-        if (training) {
-            if (count <= 1) {
-                throw new IllegalArgumentException("batch_norm: input: expected more than 1 value per channel when "
-                        + "training, got input size " + Arrays.toString(shape));
-            }
-            mean = perChannel(b, b.channels().channelSum(input.value(), null), 1.0 / count);
-            double[] negMean = new double[c];
-            for (int i = 0; i < c; i++) {
-                negMean[i] = -mean[i];
-            }
-            try (Tensor shift = Values.make(b, negMean, dtype, c);
-                    Tensor centered = b.channels().channelAffine(input.value(), null, shift)) {
-                var = perChannel(b, b.channels().channelSum(centered, centered), 1.0 / count);
-            }
-            if (runningMean != null || runningVar != null) {
-                updateRunning(b, runningMean, runningVar, mean, var, count, momentum);
-            }
-        } else {
+        if (!training) {
             if (runningMean == null || runningVar == null) {
                 throw new IllegalArgumentException("batch_norm: running_mean and running_var: required in eval mode");
             }
-            mean = Values.read(b, runningMean).clone();
-            var = Values.read(b, runningVar).clone();
+            // the running statistics are fixed: the affine map is computed on the backend (nothing read back);
+            // the host values a backward needs are read only when one runs
+            Tensor out;
+            try (Tensor ab = b.select().normAffine(runningMean, runningVar, weight == null ? null : weight.value(),
+                    bias == null ? null : bias.value(), eps);
+                    Tensor at = b.select().rows(ab, 0, 1);
+                    Tensor st = b.select().rows(ab, 1, 1)) {
+                out = b.channels().channelAffine(input.value(), at.reshape(c), st.reshape(c));
+            }
+            return record(b, out, input, weight, bias, () -> coefficients(b, weight == null ? null : weight.value(),
+                    bias == null ? null : bias.value(), Values.read(b, runningMean).clone(),
+                    Values.read(b, runningVar).clone(), eps), false, count);
         }
+        if (count <= 1) {
+            throw new IllegalArgumentException("batch_norm: input: expected more than 1 value per channel when "
+                    + "training, got input size " + Arrays.toString(shape));
+        }
+        double[] mean = perChannel(b, b.channels().channelSum(input.value(), null), 1.0 / count);
+        double[] var;
+        double[] negMean = new double[c];
+        for (int i = 0; i < c; i++) {
+            negMean[i] = -mean[i];
+        }
+        // the squared deviations' sums, the running statistics and the affine parameters read back together
+        Tensor w = weight == null ? null : weight.value();
+        Tensor bi = bias == null ? null : bias.value();
+        Tensor[] host;
+        try (Tensor shift = Values.make(b, negMean, dtype, c);
+                Tensor centered = b.channels().channelAffine(input.value(), null, shift);
+                Tensor squares = b.channels().channelSum(centered, centered)) {
+            host = readTogether(b, squares, runningMean, runningVar, w, bi);
+        }
+        var = Values.read(b, host[0]).clone();
+        for (int i = 0; i < c; i++) {
+            var[i] *= 1.0 / count;
+        }
+        if (runningMean != null || runningVar != null) {
+            updateRunning(b, runningMean, runningVar, host[1], host[2], mean, var, count, momentum);
+        }
+        double[][] k = coefficients(b, host[3], host[4], mean, var, eps);
+        Tensor out;
+        try (Tensor at = Values.make(b, k[2], dtype, c); Tensor st = Values.make(b, k[3], dtype, c)) {
+            out = b.channels().channelAffine(input.value(), at, st);
+        }
+        return record(b, out, input, weight, bias, () -> k, true, count);
+    }
+
+    /** {mean, invstd, a, shift} per channel, in double: a = weight * invstd, shift = bias - mean * a. */
+    private static double[][] coefficients(Backend b, Tensor weight, Tensor bias, double[] mean, double[] var,
+            double eps) {
+        int c = mean.length;
         double[] invstd = new double[c];
         double[] a = new double[c];
         double[] shift = new double[c];
-        double[] w = weight == null ? null : Values.read(b, weight.value());
-        double[] bi = bias == null ? null : Values.read(b, bias.value());
+        double[] w = weight == null ? null : Values.read(b, weight);
+        double[] bi = bias == null ? null : Values.read(b, bias);
         for (int i = 0; i < c; i++) {
             invstd[i] = 1.0 / Math.sqrt(var[i] + eps);
             a[i] = (w == null ? 1.0 : w[i]) * invstd[i];
             shift[i] = (bi == null ? 0.0 : bi[i]) - mean[i] * a[i];
         }
-        Tensor out;
-        try (Tensor at = Values.make(b, a, dtype, c); Tensor st = Values.make(b, shift, dtype, c)) {
-            out = b.channels().channelAffine(input.value(), at, st);
-        }
+        return new double[][] {mean, invstd, a, shift};
+    }
+
+    /** Records out = batch_norm(input); the backward takes {mean, invstd, a} from {@code coefficients}. */
+    private static Var record(Backend b, Tensor out, Var input, Var weight, Var bias,
+            Supplier<double[][]> coefficients, boolean training, long count) {
         int weightAt = weight == null ? -1 : 1;
         int biasAt = bias == null ? -1 : weightAt + (weight == null ? 2 : 1);
         Var[] ins = new Var[1 + (weight == null ? 0 : 1) + (bias == null ? 0 : 1)];
@@ -87,7 +121,8 @@ final class BatchNormFunction {
         return Autograd.record("batch_norm", b, out, g -> {
             Tensor[] r = new Tensor[ins.length];
             try {
-                backward(b, g, input, ins, r, mean, invstd, a, training, count, weightAt, biasAt);
+                double[][] k = coefficients.get();
+                backward(b, g, input, ins, r, k[0], k[1], k[2], training, count, weightAt, biasAt);
                 return r;
             } catch (RuntimeException e) {
                 Functional.closeAll(r);
@@ -100,8 +135,13 @@ final class BatchNormFunction {
             double[] invstd, double[] a, boolean training, long count, int weightAt, int biasAt) {
         int c = mean.length;
         DType dtype = input.dtype();
-        double[] sdy = perChannel(b, b.channels().channelSum(g, null), 1.0);
-        double[] sdyx = perChannel(b, b.channels().channelSum(g, input.value()), 1.0);
+        double[] sdy;
+        double[] sdyx;
+        try (Tensor dy = b.channels().channelSum(g, null); Tensor dyx = b.channels().channelSum(g, input.value())) {
+            Tensor[] host = readTogether(b, dy, dyx);
+            sdy = Values.read(b, host[0]).clone();
+            sdyx = Values.read(b, host[1]).clone();
+        }
         // sum of g * xhat per channel: d weight
         double[] dgamma = new double[c];
         for (int i = 0; i < c; i++) {
@@ -149,17 +189,33 @@ final class BatchNormFunction {
         }
     }
 
-    private static void updateRunning(Backend b, Tensor runningMean, Tensor runningVar, double[] mean, double[] var,
-            long count, double momentum) {
+    /** Host copies of the non-null tensors (one synchronization on a device), nulls kept in place. */
+    private static Tensor[] readTogether(Backend b, Tensor... tensors) {
+        List<Tensor> ask = new ArrayList<>();
+        for (Tensor t : tensors) {
+            if (t != null) {
+                ask.add(t);
+            }
+        }
+        List<Tensor> got = b.toHost(ask);
+        Tensor[] out = new Tensor[tensors.length];
+        for (int i = 0, j = 0; i < tensors.length; i++) {
+            out[i] = tensors[i] == null ? null : got.get(j++);
+        }
+        return out;
+    }
+
+    private static void updateRunning(Backend b, Tensor runningMean, Tensor runningVar, Tensor hostMean,
+            Tensor hostVar, double[] mean, double[] var, long count, double momentum) {
         if (runningMean != null) {
-            double[] rm = Values.read(b, runningMean).clone();
+            double[] rm = Values.read(b, hostMean).clone();
             for (int i = 0; i < rm.length; i++) {
                 rm[i] = (1 - momentum) * rm[i] + momentum * mean[i];
             }
             Values.overwrite(b, runningMean, rm);
         }
         if (runningVar != null) {
-            double[] rv = Values.read(b, runningVar).clone();
+            double[] rv = Values.read(b, hostVar).clone();
             double unbias = (double) count / (count - 1);
             for (int i = 0; i < rv.length; i++) {
                 rv[i] = (1 - momentum) * rv[i] + momentum * var[i] * unbias;

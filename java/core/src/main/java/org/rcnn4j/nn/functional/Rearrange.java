@@ -1,5 +1,6 @@
 package org.rcnn4j.nn.functional;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.rcnn4j.autograd.Autograd;
 import org.rcnn4j.autograd.Var;

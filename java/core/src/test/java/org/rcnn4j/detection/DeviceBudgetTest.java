@@ -1,0 +1,116 @@
+package org.rcnn4j.detection;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.rcnn4j.nn.functional.TensorMath;
+import org.rcnn4j.autograd.Scope;
+import org.rcnn4j.autograd.Var;
+import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.DeviceStats;
+import org.rcnn4j.data.Sample;
+import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.testing.CudaTestSupport;
+import org.rcnn4j.testing.RandomTensors;
+
+/**
+ * The detectors stay on the device (issue 13): on the CUDA backend (the emulator in CI) one {@code detect()} of
+ * one image makes at most {@link #DETECT_SYNCS} host synchronizations and reads back no more than its final
+ * outputs, for two images of different sizes. A host round trip brought back into the path (a toHost of a
+ * proposal-sized tensor, a count read per image) raises the count past the budget.
+ *
+ * <p>Training is not there yet: issue 13 asks for at most 6 synchronizations per step; matching, sampling, the
+ * targets and the losses still read back per image, and batch norm per layer. {@link #TRAIN_SYNCS} holds what a
+ * step of maskrcnn_small makes today (79, from 139 before issue 13) so that the count only goes down.
+ */
+class DeviceBudgetTest {
+    static final int DETECT_SYNCS = 3;
+    static final int TRAIN_SYNCS = 79;
+
+    /** maskrcnn_small, initialized, every detection kept (score threshold 0) so the mask branch runs. */
+    static GeneralizedRcnn model(Backend backend) {
+        GeneralizedRcnn m = Models.maskrcnnSmall(ModelOptions.defaults());
+        m.initialize(4);
+        m.setBoxInference(0f, 0.5f, 100);
+        m.to(backend);
+        return m;
+    }
+
+    /** The bytes of one image's final outputs: boxes, scores, labels and pasted masks. */
+    static long outputBytes(ImageDetections d) {
+        return (long) d.boxes().numel() * 4 + (long) d.scores().numel() * 4 + (long) d.labels().numel() * 8
+                + (d.masks() == null ? 0 : (long) d.masks().numel() * 4);
+    }
+
+    @Test
+    void detectStaysOnTheDevice() {
+        Backend cuda = CudaTestSupport.backend();
+        GeneralizedRcnn m = model(cuda);
+        try {
+            m.train(false);
+            RandomTensors r = new RandomTensors(7);
+            List<Tensor> images = List.of(DetectorBackendParityTest.scenes(1, 21).get(0).image(),
+                    r.uniform(0, 1, 3, 96, 150));
+            m.detect(List.of(images.get(0))); // warm-up: kernels loaded, allocator filled
+            for (Tensor image : images) {
+                DeviceStats before = cuda.stats();
+                ImageDetections d = m.detect(List.of(image)).get(0);
+                DeviceStats cost = cuda.stats().minus(before);
+                String what = "detect of a " + image.size(1) + "x" + image.size(2) + " image with "
+                        + d.scores().numel() + " detections: " + cost.format();
+                System.out.println("DeviceBudgetTest " + what);
+                assertTrue(d.scores().numel() > 0, what + ": the mask branch must run");
+                assertTrue(cost.syncs() <= DETECT_SYNCS, what + ": more than " + DETECT_SYNCS + " synchronizations");
+                // the final outputs plus the counts read to size them (a few ints per image)
+                assertTrue(cost.toHostBytes() <= outputBytes(d) + 64, what + ": read back more than the outputs ("
+                        + outputBytes(d) + " bytes)");
+            }
+        } finally {
+            m.release();
+        }
+    }
+
+    @Test
+    void trainingStepStaysOnTheDevice() {
+        Backend cuda = CudaTestSupport.backend();
+        GeneralizedRcnn m = model(cuda);
+        try {
+            m.train(true);
+            List<Sample> batch = DetectorBackendParityTest.scenes(2, 21);
+            List<Tensor> images = new ArrayList<>();
+            List<DetectionTargets> targets = new ArrayList<>();
+            for (Sample s : batch) {
+                images.add(s.image());
+                targets.add(DetectionTargets.of(s));
+            }
+            step(m, images, targets, 1); // warm-up
+            DeviceStats before = cuda.stats();
+            step(m, images, targets, 2);
+            DeviceStats cost = cuda.stats().minus(before);
+            String what = "training step: " + cost.format();
+            System.out.println("DeviceBudgetTest " + what);
+            assertTrue(cost.syncs() <= TRAIN_SYNCS, what + ": more than " + TRAIN_SYNCS + " synchronizations");
+        } finally {
+            m.release();
+        }
+    }
+
+    /** Losses, their sum's backward, and the losses read back together (as the trainer logs them). */
+    private static void step(GeneralizedRcnn m, List<Tensor> images, List<DetectionTargets> targets, long seed) {
+        try (Scope scope = Scope.open()) {
+            Map<String, Var> losses = m.losses(images, targets, seed);
+            Var total = null;
+            for (Var v : losses.values()) {
+                total = total == null ? v : TensorMath.add(total, v);
+            }
+            total.backward();
+            List<Tensor> values = new ArrayList<>();
+            losses.values().forEach(v -> values.add(v.value()));
+            m.backend().toHost(values);
+        }
+        m.trainableVars().values().forEach(Var::zeroGrad);
+    }
+}

@@ -9,8 +9,8 @@ import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
 import org.rcnn4j.detection.Weights;
 import org.rcnn4j.detection.backbone.Norm;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Buffer;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.Parameter;
 import org.rcnn4j.nn.StateDictCheck;
 import org.rcnn4j.nn.StateEntry;
@@ -134,7 +134,7 @@ final class ModelCommand {
         if (!Models.hasBackboneNorm(name) && (normGiven || layersGiven)) {
             throw new UsageException("model: " + name + " has no backbone norm or trainable layers to choose");
         }
-        Module model;
+        Block model;
         try {
             model = Models.create(name, options);
         } catch (IllegalArgumentException e) { // sizes the options make too large
@@ -148,7 +148,7 @@ final class ModelCommand {
     }
 
     /** Checks every key of the file against the model, lists the problems on stderr, loads when all fit. */
-    private static int loadWeights(String name, Module model, Path file, PrintStream out, PrintStream err) {
+    private static int loadWeights(String name, Block model, Path file, PrintStream out, PrintStream err) {
         Weights.Report r;
         try {
             r = Weights.check(model, Weights.read(file));
@@ -209,7 +209,7 @@ final class ModelCommand {
         }
     }
 
-    static void print(Module m, PrintStream out) {
+    static void print(Block m, PrintStream out) {
         StringBuilder sb = new StringBuilder();
         long params = 0;
         long trainable = 0;

@@ -11,7 +11,7 @@ import org.rcnn4j.data.Dataset;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ModelFile;
 import org.rcnn4j.io.DirectoryLock;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.train.DetectorStep;
 import org.rcnn4j.train.LrSchedule;
 import org.rcnn4j.train.ProgressBar;
@@ -101,7 +101,7 @@ public final class DetectorTraining {
      * The model's bound state that the optimizer does not train (buffers such as BatchNorm's running statistics,
      * frozen parameters), by state_dict name: what a checkpoint must hold besides the trained parameters.
      */
-    public static LinkedHashMap<String, Var> untrainedState(Module model) {
+    public static LinkedHashMap<String, Var> untrainedState(Block model) {
         Map<String, Var> trained = model.trainableVars();
         LinkedHashMap<String, Var> out = new LinkedHashMap<>();
         model.stateEntries().forEach((k, e) -> {

@@ -16,7 +16,7 @@ import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
 import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.io.json.Json;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.recipes.DetectorTraining;
 import org.rcnn4j.tensor.Tensor;
 
@@ -77,7 +77,7 @@ class HardeningCommandTest {
     /** Model files with a bad class list, an unknown model name or weights that do not fit: exit 2, not 1. */
     @Test
     void badModelFilesAreTheFilesFault() throws Exception {
-        Module m = Models.create(Models.MASKRCNN_SMALL, ModelOptions.defaults().withNumClasses(3));
+        Block m = Models.create(Models.MASKRCNN_SMALL, ModelOptions.defaults().withNumClasses(3));
         m.initialize(1);
         Map<String, Tensor> sd = new LinkedHashMap<>(m.stateDict());
         Path good = dir.resolve("good.safetensors");
@@ -133,7 +133,7 @@ class HardeningCommandTest {
     /** An image that resizes to a zero side (torchvision fails inside interpolate): a usage error naming it. */
     @Test
     void extremeAspectRatiosAreNamed() throws Exception {
-        Module m = Models.create(Models.MASKRCNN_SMALL, ModelOptions.defaults().withNumClasses(3));
+        Block m = Models.create(Models.MASKRCNN_SMALL, ModelOptions.defaults().withNumClasses(3));
         m.initialize(1);
         Path model = dir.resolve("model.safetensors");
         Safetensors.write(model, m.stateDict(), Map.of(ModelFile.MODEL_KEY, Models.MASKRCNN_SMALL,

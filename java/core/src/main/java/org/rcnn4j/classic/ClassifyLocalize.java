@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Conv2dParams;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Init;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.Parameter;
 import org.rcnn4j.nn.StateEntry;
 import org.rcnn4j.nn.functional.Functional;
@@ -19,11 +19,11 @@ import org.rcnn4j.nn.functional.TensorMath;
  * layer with relu, then two linear heads: {@code labels} class logits and 4 box numbers (x, y, w, h) normalised
  * by the image size. Loss = alpha * softmax cross-entropy + (1 - alpha) * mean squared error on the box.
  *
- * <p>A {@link Module}: its parameters are state-dict entries ({@code conv1_weight}, ..., {@code box_bias}), trained
+ * <p>A {@link Block}: its parameters are state-dict entries ({@code conv1_weight}, ..., {@code box_bias}), trained
  * by {@link ClassLocTrainer} through the shared {@link org.rcnn4j.train.Trainer}. The constructors build,
  * initialise and bind it in one go; {@link #close()} frees the bound parameters.
  */
-public final class ClassifyLocalize extends Module implements AutoCloseable {
+public final class ClassifyLocalize extends Block implements AutoCloseable {
     static final int[] CHANNELS = {3, 16, 32, 32};
     static final int HIDDEN = 64;
     static final double HEAD_GAIN = 0.05;
@@ -86,10 +86,10 @@ public final class ClassifyLocalize extends Module implements AutoCloseable {
 
     /**
      * Draws every parameter from one generator seeded by {@code seed}, in registration order (not one generator
-     * per name as {@link Module#initialize} does): the draw the classic pipeline's published numbers came from.
+     * per name as {@link Block#initialize} does): the draw the classic pipeline's published numbers came from.
      */
     @Override
-    public Module initialize(long seed) {
+    public Block initialize(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         for (StateEntry e : stateEntries().values()) {
             e.initialize(rng);

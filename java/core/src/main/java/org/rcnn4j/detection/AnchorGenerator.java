@@ -1,9 +1,9 @@
 package org.rcnn4j.detection;
 
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 
 /** torchvision's AnchorGenerator settings (no state): one size tuple and the aspect ratios per feature level. */
-public final class AnchorGenerator extends Module {
+public final class AnchorGenerator extends Block {
     /** The FPN default: ((32,), (64,), (128,), (256,), (512,)) with ratios (0.5, 1, 2) on each level. */
     public static final int[][] FPN_SIZES = {{32}, {64}, {128}, {256}, {512}};
     public static final float[] FPN_ASPECT_RATIOS = {0.5f, 1.0f, 2.0f};

@@ -10,7 +10,7 @@ import org.rcnn4j.backend.Backend;
 import org.rcnn4j.detection.backbone.Backbone;
 import org.rcnn4j.detection.backbone.SmallBackbone;
 import org.rcnn4j.detection.backbone.VggBackbone;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.functional.Functional;
 import org.rcnn4j.tensor.Tensor;
 
@@ -21,7 +21,7 @@ import org.rcnn4j.tensor.Tensor;
  * 25% of the batch) and minimizes fastrcnn_loss (cross-entropy + smooth L1); inference decodes, clips and runs
  * per-class NMS as postprocess_detections. Keys: backbone.*, roi_heads.box_head.*, roi_heads.box_predictor.*.
  */
-public final class FastRcnn extends Module {
+public final class FastRcnn extends Block {
     private final Backbone backbone;
     private final String featureName;
     private final float spatialScale;
@@ -34,19 +34,19 @@ public final class FastRcnn extends Module {
      * @param featureName which of the backbone's maps to pool from
      * @param stride      that map's stride (RoIPool's spatial_scale is 1/stride)
      */
-    public <B extends Module & Backbone> FastRcnn(B backbone, String featureName, int stride, int resolution,
+    public <B extends Block & Backbone> FastRcnn(B backbone, String featureName, int stride, int resolution,
             int representationSize, int numClasses, RcnnConfig config) {
         if (stride < 1 || resolution < 1 || numClasses < 2) {
             throw new IllegalArgumentException("stride and resolution must be >= 1 and num_classes >= 2, got "
                     + stride + ", " + resolution + ", " + numClasses);
         }
-        addModule("transform", new GeneralizedRcnnTransform(config));
-        this.backbone = addModule("backbone", backbone);
+        addBlock("transform", new GeneralizedRcnnTransform(config));
+        this.backbone = addBlock("backbone", backbone);
         this.featureName = featureName;
         this.spatialScale = 1f / stride;
         this.resolution = resolution;
         this.config = config;
-        RoiHeadsOnly heads = addModule("roi_heads", new RoiHeadsOnly());
+        RoiHeadsOnly heads = addBlock("roi_heads", new RoiHeadsOnly());
         this.boxHead = heads.addHead("box_head", new TwoMlpHead(backbone.outChannels() * resolution * resolution,
                 representationSize));
         this.boxPredictor = heads.addHead("box_predictor", new FastRcnnPredictor(representationSize, numClasses));
@@ -192,9 +192,9 @@ public final class FastRcnn extends Module {
     }
 
     /** The roi_heads container, so keys read roi_heads.box_head.* as in the two-stage detectors. */
-    static final class RoiHeadsOnly extends Module {
-        <M extends Module> M addHead(String name, M m) {
-            return addModule(name, m);
+    static final class RoiHeadsOnly extends Block {
+        <M extends Block> M addHead(String name, M m) {
+            return addBlock(name, m);
         }
 
         @Override

@@ -1,16 +1,16 @@
 package org.rcnn4j.detection;
 
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.Linear;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.functional.TensorMath;
 
 /** torchvision's FastRCNNPredictor: cls_score (to num_classes), bbox_pred (to 4*num_classes, class-major). */
-public final class FastRcnnPredictor extends Module {
+public final class FastRcnnPredictor extends Block {
     public FastRcnnPredictor(int inChannels, int numClasses) {
-        addModule("cls_score", new Linear(inChannels, numClasses));
-        addModule("bbox_pred", new Linear(inChannels, numClasses * 4));
+        addBlock("cls_score", new Linear(inChannels, numClasses));
+        addBlock("bbox_pred", new Linear(inChannels, numClasses * 4));
     }
 
     @Override

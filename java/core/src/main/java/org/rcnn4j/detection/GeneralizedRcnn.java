@@ -8,14 +8,14 @@ import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.detection.backbone.Backbone;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.tensor.Tensor;
 
 /**
  * Faster R-CNN / Mask R-CNN laid out as torchvision's GeneralizedRCNN: transform, backbone, rpn, roi_heads, so
  * {@link #stateDict()} has torchvision's keys, shapes and order (with torchvision's ResNet-50-FPN layout).
  */
-public final class GeneralizedRcnn extends Module {
+public final class GeneralizedRcnn extends Block {
     private final RcnnLayout layout;
     private final Backbone backbone;
     private final RegionProposalNetwork rpn;
@@ -23,20 +23,20 @@ public final class GeneralizedRcnn extends Module {
     /** The layout's settings, but for the box head's inference thresholds, which {@link #setBoxInference} sets. */
     private RcnnConfig config;
 
-    /** A detector of {@code layout} around {@code backbone} (a Module implementing {@link Backbone}). */
-    public <B extends Module & Backbone> GeneralizedRcnn(RcnnLayout layout, B backbone) {
+    /** A detector of {@code layout} around {@code backbone} (a Block implementing {@link Backbone}). */
+    public <B extends Block & Backbone> GeneralizedRcnn(RcnnLayout layout, B backbone) {
         this.layout = layout;
         this.config = layout.config();
-        addModule("transform", new GeneralizedRcnnTransform(layout.config()));
-        this.backbone = addModule("backbone", backbone);
+        addBlock("transform", new GeneralizedRcnnTransform(layout.config()));
+        this.backbone = addBlock("backbone", backbone);
         int c = backbone.outChannels();
         AnchorGenerator anchors = layout.anchors();
-        rpn = addModule("rpn", new RegionProposalNetwork(anchors, new RpnHead(c, anchors.anchorsPerLocation())));
+        rpn = addBlock("rpn", new RegionProposalNetwork(anchors, new RpnHead(c, anchors.anchorsPerLocation())));
         int r = layout.boxResolution();
         boolean masks = layout.masks();
         int[] maskLayers = layout.maskLayers();
         int maskOut = maskLayers.length == 0 ? c : maskLayers[maskLayers.length - 1];
-        roiHeads = addModule("roi_heads", new RoiHeads(
+        roiHeads = addBlock("roi_heads", new RoiHeads(
                 new MultiScaleRoIAlign(layout.roiLevels(), r, 2),
                 new TwoMlpHead(c * r * r, layout.representationSize()),
                 new FastRcnnPredictor(layout.representationSize(), layout.numClasses()),

@@ -2,7 +2,7 @@ package org.rcnn4j.detection;
 
 import java.util.List;
 import java.util.stream.IntStream;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;
@@ -13,7 +13,7 @@ import org.rcnn4j.tensor.Tensor;
  * then zero-pad the batch to multiples of size_divisible; {@link #resizeBoxes} maps detections back. No state; its
  * settings are the config's. Host computation, float32 as torch does it.
  */
-public final class GeneralizedRcnnTransform extends Module {
+public final class GeneralizedRcnnTransform extends Block {
     private RcnnConfig config;
 
     public GeneralizedRcnnTransform(RcnnConfig config) {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.io.json.Json;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.StateDictCheck;
 import org.rcnn4j.tensor.Tensor;
 
@@ -21,7 +21,7 @@ public record ModelFile(String model, List<String> classNames, Map<String, Tenso
     public static final String MODEL_KEY = "rcnn4j.model";
     public static final String CLASSES_KEY = "rcnn4j.classes";
 
-    public static void write(Path file, String model, Module module, List<String> classNames) throws IOException {
+    public static void write(Path file, String model, Block module, List<String> classNames) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(MODEL_KEY, model);
         meta.put(CLASSES_KEY, Json.write(new ArrayList<Object>(classNames)));
@@ -73,7 +73,7 @@ public record ModelFile(String model, List<String> classNames, Map<String, Tenso
      * of exactly its entries, dtypes and shapes for this many classes.
      */
     private void check(Path file) throws IOException {
-        Module m;
+        Block m;
         try {
             m = Models.create(model, ModelOptions.defaults().withNumClasses(classNames.size() + 1));
         } catch (IllegalArgumentException e) {
@@ -108,7 +108,7 @@ public record ModelFile(String model, List<String> classNames, Map<String, Tenso
 
     /** Builds the named detector for this file's classes (plus background) and loads every weight (strict). */
     public GeneralizedRcnn build() {
-        Module m = Models.create(model, ModelOptions.defaults().withNumClasses(classNames.size() + 1));
+        Block m = Models.create(model, ModelOptions.defaults().withNumClasses(classNames.size() + 1));
         if (!(m instanceof GeneralizedRcnn detector)) {
             throw new IllegalArgumentException("model '" + model + "' is not a detector");
         }

@@ -37,7 +37,7 @@ public final class Models {
      *
      * @throws IllegalArgumentException an unknown name
      */
-    public static org.rcnn4j.nn.Module create(String name, ModelOptions options) {
+    public static org.rcnn4j.nn.Block create(String name, ModelOptions options) {
         return switch (name) {
             case FASTERRCNN_RESNET50_FPN -> fasterrcnnResnet50Fpn(options);
             case MASKRCNN_RESNET50_FPN -> maskrcnnResnet50Fpn(options);

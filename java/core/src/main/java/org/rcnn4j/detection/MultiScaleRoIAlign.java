@@ -1,10 +1,10 @@
 package org.rcnn4j.detection;
 
 import java.util.List;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 
 /** torchvision.ops.MultiScaleRoIAlign settings (no state): which feature maps, output size, sampling ratio. */
-public final class MultiScaleRoIAlign extends Module {
+public final class MultiScaleRoIAlign extends Block {
     private final List<String> featureNames;
     private final int outputSize;
     private final int samplingRatio;

@@ -5,18 +5,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.functional.Rearrange;
 import org.rcnn4j.tensor.Tensor;
 
 /** torchvision's RegionProposalNetwork: anchor_generator (no state) and head; settings in {@link RcnnConfig}. */
-public final class RegionProposalNetwork extends Module {
+public final class RegionProposalNetwork extends Block {
     private final AnchorGenerator anchorGenerator;
     private final RpnHead head;
 
     public RegionProposalNetwork(AnchorGenerator anchorGenerator, RpnHead head) {
-        this.anchorGenerator = addModule("anchor_generator", anchorGenerator);
-        this.head = addModule("head", head);
+        this.anchorGenerator = addBlock("anchor_generator", anchorGenerator);
+        this.head = addBlock("head", head);
     }
 
     public AnchorGenerator anchorGenerator() {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
 
@@ -14,7 +14,7 @@ import org.rcnn4j.tensor.Tensor;
  * torchvision's RoIHeads: box_roi_pool, box_head, box_predictor, and for Mask R-CNN mask_roi_pool, mask_head,
  * mask_predictor (in that order).
  */
-public final class RoiHeads extends Module {
+public final class RoiHeads extends Block {
     private final MultiScaleRoIAlign boxRoiPool;
     private final MultiScaleRoIAlign maskRoiPool;
     private final TwoMlpHead boxHead;
@@ -24,14 +24,14 @@ public final class RoiHeads extends Module {
 
     public RoiHeads(MultiScaleRoIAlign boxRoiPool, TwoMlpHead boxHead, FastRcnnPredictor boxPredictor,
             MultiScaleRoIAlign maskRoiPool, MaskRcnnHeads maskHead, MaskRcnnPredictor maskPredictor) {
-        this.boxRoiPool = addModule("box_roi_pool", boxRoiPool);
+        this.boxRoiPool = addBlock("box_roi_pool", boxRoiPool);
         this.maskRoiPool = maskHead != null ? maskRoiPool : null;
-        this.boxHead = addModule("box_head", boxHead);
-        this.boxPredictor = addModule("box_predictor", boxPredictor);
+        this.boxHead = addBlock("box_head", boxHead);
+        this.boxPredictor = addBlock("box_predictor", boxPredictor);
         if (maskHead != null) {
-            addModule("mask_roi_pool", maskRoiPool);
-            this.maskHead = addModule("mask_head", maskHead);
-            this.maskPredictor = addModule("mask_predictor", maskPredictor);
+            addBlock("mask_roi_pool", maskRoiPool);
+            this.maskHead = addBlock("mask_head", maskHead);
+            this.maskPredictor = addBlock("mask_predictor", maskPredictor);
         } else {
             this.maskHead = null;
             this.maskPredictor = null;

@@ -3,11 +3,11 @@ package org.rcnn4j.detection;
 import java.util.Map;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.io.torch.LegacyKeys;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Conv2dNormActivation;
 import org.rcnn4j.nn.Init;
 import org.rcnn4j.nn.Layer;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.Sequential;
 import org.rcnn4j.tensor.Tensor;
 
@@ -16,11 +16,11 @@ import org.rcnn4j.tensor.Tensor;
  * conv.0.0.*), cls_logits 1x1 C to A, bbox_pred 1x1 C to 4A; every conv N(0, 0.01²) with bias 0. Loading accepts
  * the pre-version-2 keys conv.weight / conv.bias.
  */
-public final class RpnHead extends Module {
+public final class RpnHead extends Block {
     public RpnHead(int inChannels, int numAnchors) {
-        addModule("conv", new Sequential(Conv2dNormActivation.plain(inChannels, inChannels, 3, true)));
-        addModule("cls_logits", new Conv2d(inChannels, numAnchors, 1, 1, 0, true));
-        addModule("bbox_pred", new Conv2d(inChannels, numAnchors * 4, 1, 1, 0, true));
+        addBlock("conv", new Sequential(Conv2dNormActivation.plain(inChannels, inChannels, 3, true)));
+        addBlock("cls_logits", new Conv2d(inChannels, numAnchors, 1, 1, 0, true));
+        addBlock("bbox_pred", new Conv2d(inChannels, numAnchors * 4, 1, 1, 0, true));
         namedModules().values().forEach(m -> {
             if (m instanceof Conv2d c) {
                 c.weight().init(Init.normal(0.01));

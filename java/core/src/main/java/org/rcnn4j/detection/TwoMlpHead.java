@@ -1,16 +1,16 @@
 package org.rcnn4j.detection;
 
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.Linear;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.functional.TensorMath;
 
 /** torchvision's TwoMLPHead: fc6 (C*7*7 to 1024), fc7 (1024 to 1024), each followed by ReLU; default Linear init. */
-public final class TwoMlpHead extends Module {
+public final class TwoMlpHead extends Block {
     public TwoMlpHead(int inChannels, int representationSize) {
-        addModule("fc6", new Linear(inChannels, representationSize));
-        addModule("fc7", new Linear(representationSize, representationSize));
+        addBlock("fc6", new Linear(inChannels, representationSize));
+        addBlock("fc7", new Linear(representationSize, representationSize));
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.rcnn4j.io.Safetensors;
 import org.rcnn4j.io.torch.LegacyKeys;
 import org.rcnn4j.io.torch.TorchFiles;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.StateDictCheck;
 import org.rcnn4j.tensor.Tensor;
 
@@ -85,7 +85,7 @@ public final class Weights {
     }
 
     /** Compares the file's state dict (older key names upgraded) with the model's; loads nothing. */
-    public static Report check(Module model, WeightFile file) {
+    public static Report check(Block model, WeightFile file) {
         Map<String, Tensor> sd = file.stateDict();
         List<String[]> renamed = new ArrayList<>();
         sd.keySet().forEach(k -> {
@@ -105,12 +105,12 @@ public final class Weights {
      *
      * @throws IllegalArgumentException listing every problem, one per line, when the file does not fit
      */
-    public static Report load(Module model, Path path) throws IOException {
+    public static Report load(Block model, Path path) throws IOException {
         return load(model, read(path));
     }
 
     /** Loads a file already read into {@code model} when every key, dtype and shape matches. */
-    public static Report load(Module model, WeightFile file) {
+    public static Report load(Block model, WeightFile file) {
         Report r = check(model, file);
         if (!r.fits()) {
             throw new IllegalArgumentException(file.path() + " does not fit " + model.typeName() + ":\n"

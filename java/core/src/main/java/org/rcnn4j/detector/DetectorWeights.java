@@ -8,8 +8,8 @@ import org.rcnn4j.detection.ModelFile;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
 import org.rcnn4j.detection.Weights;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.FrozenBatchNorm2d;
-import org.rcnn4j.nn.Module;
 
 /**
  * A detector network read from a weight file, with its architecture's name and its class list (without the
@@ -59,7 +59,7 @@ public record DetectorWeights(GeneralizedRcnn network, String modelName, List<St
             throw new IllegalArgumentException("model: '" + model + "' is not a detector; expected one of "
                     + String.join(", ", detectorNames()));
         }
-        Module m = Models.create(model, ModelOptions.defaults().withNumClasses(names.size() + 1));
+        Block m = Models.create(model, ModelOptions.defaults().withNumClasses(names.size() + 1));
         GeneralizedRcnn network = (GeneralizedRcnn) m;
         Weights.load(network, Weights.read(weights));
         if (TORCHVISION_COCO_MODELS.contains(model)) {

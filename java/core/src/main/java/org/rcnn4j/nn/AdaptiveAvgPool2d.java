@@ -4,7 +4,7 @@ import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.functional.AdaptivePool;
 
 /** torch.nn.AdaptiveAvgPool2d (no state). */
-public final class AdaptiveAvgPool2d extends Module implements Layer {
+public final class AdaptiveAvgPool2d extends Block implements Layer {
     private final int outputHeight;
     private final int outputWidth;
 

@@ -9,7 +9,7 @@ import org.rcnn4j.tensor.DType;
  * running_var and num_batches_tracked (an I64 scalar, shape []). num_batches_tracked is kept for
  * the keys only (momentum is fixed, as torch uses it).
  */
-public final class BatchNorm2d extends Module implements Layer {
+public final class BatchNorm2d extends Block implements Layer {
     private final Parameter weight;
     private final Parameter bias;
     private final Buffer runningMean;

@@ -5,7 +5,7 @@ import org.rcnn4j.backend.Conv2dParams;
 import org.rcnn4j.nn.functional.Functional;
 
 /** torch.nn.Conv2d: weight [out, in/groups, k, k], optional bias [out]; torch's default initialization. */
-public final class Conv2d extends Module implements Layer {
+public final class Conv2d extends Block implements Layer {
     private final Parameter weight;
     private final Parameter bias;
     private final Conv2dParams params;

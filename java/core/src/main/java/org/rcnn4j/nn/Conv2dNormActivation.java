@@ -13,7 +13,7 @@ public final class Conv2dNormActivation extends Sequential {
      * @param relu whether a ReLU follows
      */
     public Conv2dNormActivation(int in, int out, int kernel, int stride, int dilation,
-            IntFunction<? extends Module> norm, boolean relu) {
+            IntFunction<? extends Block> norm, boolean relu) {
         add(new Conv2d(in, out, kernel, stride, (kernel - 1) / 2 * dilation, dilation, 1, norm == null));
         if (norm != null) {
             add(norm.apply(out));

@@ -7,7 +7,7 @@ import org.rcnn4j.nn.functional.Functional;
  * torch.nn.ConvTranspose2d: weight [in, out, k, k] (note the order), bias [out]; torch's default initialization
  * (whose fan-in is therefore out*k*k).
  */
-public final class ConvTranspose2d extends Module implements Layer {
+public final class ConvTranspose2d extends Block implements Layer {
     private final Parameter weight;
     private final Parameter bias;
     private final int stride;

@@ -10,7 +10,7 @@ import org.rcnn4j.tensor.Tensor;
  * torch.nn.Dropout: in training mode each element is zeroed with probability p and the rest scaled by 1/(1-p);
  * in eval mode the identity. The masks come from this module's own seeded generator ({@link #seed}).
  */
-public final class Dropout extends Module implements Layer {
+public final class Dropout extends Block implements Layer {
     private final double p;
     private SplittableRandom rng = new SplittableRandom(0);
 

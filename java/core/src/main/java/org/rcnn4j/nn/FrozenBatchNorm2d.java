@@ -11,7 +11,7 @@ import org.rcnn4j.tensor.Tensor;
  * num_batches_tracked: dropped when loading, as torchvision does). eps defaults to 1e-5; torchvision's published
  * COCO detection weights are used with eps 0.
  */
-public final class FrozenBatchNorm2d extends Module implements Layer {
+public final class FrozenBatchNorm2d extends Block implements Layer {
     private final Buffer weight;
     private final Buffer bias;
     private final Buffer runningMean;
@@ -41,7 +41,7 @@ public final class FrozenBatchNorm2d extends Module implements Layer {
     }
 
     /** torchvision's overwrite_eps: sets eps on every FrozenBatchNorm2d in {@code model} (0 for the COCO weights). */
-    public static void overwriteEps(Module model, float eps) {
+    public static void overwriteEps(Block model, float eps) {
         model.namedModules().values().forEach(m -> {
             if (m instanceof FrozenBatchNorm2d bn) {
                 bn.eps(eps);

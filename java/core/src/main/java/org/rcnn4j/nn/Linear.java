@@ -3,9 +3,8 @@ package org.rcnn4j.nn;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.functional.Functional;
 
-
 /** torch.nn.Linear: weight [out, in], bias [out]; torch's default initialization. */
-public final class Linear extends Module implements Layer {
+public final class Linear extends Block implements Layer {
     private final Parameter weight;
     private final Parameter bias;
 

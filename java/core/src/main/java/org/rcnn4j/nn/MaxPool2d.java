@@ -3,9 +3,8 @@ package org.rcnn4j.nn;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.functional.Functional;
 
-
 /** torch.nn.MaxPool2d(kernel, stride, padding) without dilation or ceil_mode (no state). */
-public final class MaxPool2d extends Module implements Layer {
+public final class MaxPool2d extends Block implements Layer {
     private final int kernel;
     private final int stride;
     private final int padding;

@@ -2,26 +2,25 @@ package org.rcnn4j.nn;
 
 import org.rcnn4j.autograd.Var;
 
-
 /** torch.nn.Sequential: children named "0", "1", ... (or given names), run in order. */
-public class Sequential extends Module implements Layer {
+public class Sequential extends Block implements Layer {
     private int next;
 
-    public Sequential(Module... modules) {
-        for (Module m : modules) {
+    public Sequential(Block... modules) {
+        for (Block m : modules) {
             add(m);
         }
     }
 
     /** Appends {@code m} under the next index as its name. */
-    public final Sequential add(Module m) {
-        addModule(Integer.toString(next++), m);
+    public final Sequential add(Block m) {
+        addBlock(Integer.toString(next++), m);
         return this;
     }
 
     /** Appends {@code m} under {@code name} (torch's Sequential(OrderedDict(...))). */
-    public final Sequential add(String name, Module m) {
-        addModule(name, m);
+    public final Sequential add(String name, Block m) {
+        addBlock(name, m);
         next++;
         return this;
     }

@@ -11,7 +11,7 @@ import org.rcnn4j.tensor.Tensor;
 /**
  * One named tensor of a module's state (a {@link Parameter} or a {@link Buffer}): its shape, dtype and init rule
  * are fixed when the module is built; its value is allocated only when initialized or loaded, so a model's layout
- * can be inspected without its memory. While the module is bound to a backend ({@link Module#to}) the value lives in
+ * can be inspected without its memory. While the module is bound to a backend ({@link Block#to}) the value lives in
  * a {@link Var} there, which training updates; {@link #value()} then reads it back.
  */
 public abstract sealed class StateEntry permits Parameter, Buffer {
@@ -60,7 +60,7 @@ public abstract sealed class StateEntry permits Parameter, Buffer {
             return convert(var.backend().toHost(var.value()), dtype);
         }
         if (value == null) {
-            throw new IllegalStateException("no value yet: initialize the module (Module.initialize(seed)) or load "
+            throw new IllegalStateException("no value yet: initialize the module (Block.initialize(seed)) or load "
                     + "a state dict");
         }
         return value;
@@ -93,7 +93,7 @@ public abstract sealed class StateEntry permits Parameter, Buffer {
     /** The value as a Var on the bound backend (a gradient-gathering leaf for a trainable parameter). */
     public Var var() {
         if (var == null) {
-            throw new IllegalStateException("not bound to a backend: call Module.to(backend) first");
+            throw new IllegalStateException("not bound to a backend: call Block.to(backend) first");
         }
         return var;
     }

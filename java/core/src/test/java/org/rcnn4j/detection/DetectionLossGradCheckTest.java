@@ -1,7 +1,7 @@
 package org.rcnn4j.detection;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.rcnn4j.testing.ModuleGradCheck.random;
+import static org.rcnn4j.testing.BlockGradCheck.random;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,10 +9,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.cpu.CpuBackend;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
-import org.rcnn4j.testing.ModuleGradCheck;
+import org.rcnn4j.testing.BlockGradCheck;
 
 /**
  * The detection losses end to end in float64: RPN head -> anchor flattening (Rearrange) -> RPN targets, sampler,
@@ -23,13 +23,13 @@ import org.rcnn4j.testing.ModuleGradCheck;
 class DetectionLossGradCheckTest {
 
     /** The heads of a tiny detector (4 channels, 3 classes) in one module tree. */
-    static final class Heads extends Module {
-        final RegionProposalNetwork rpn = addModule("rpn", new RegionProposalNetwork(new AnchorGenerator(
+    static final class Heads extends Block {
+        final RegionProposalNetwork rpn = addBlock("rpn", new RegionProposalNetwork(new AnchorGenerator(
                 new int[][] {{16}}, AnchorGenerator.FPN_ASPECT_RATIOS), new RpnHead(4, 3)));
-        final TwoMlpHead boxHead = addModule("box_head", new TwoMlpHead(4 * 3 * 3, 8));
-        final FastRcnnPredictor boxPredictor = addModule("box_predictor", new FastRcnnPredictor(8, 3));
-        final MaskRcnnHeads maskHead = addModule("mask_head", new MaskRcnnHeads(4, new int[] {4}));
-        final MaskRcnnPredictor maskPredictor = addModule("mask_predictor", new MaskRcnnPredictor(4, 4, 3));
+        final TwoMlpHead boxHead = addBlock("box_head", new TwoMlpHead(4 * 3 * 3, 8));
+        final FastRcnnPredictor boxPredictor = addBlock("box_predictor", new FastRcnnPredictor(8, 3));
+        final MaskRcnnHeads maskHead = addBlock("mask_head", new MaskRcnnHeads(4, new int[] {4}));
+        final MaskRcnnPredictor maskPredictor = addBlock("mask_predictor", new MaskRcnnPredictor(4, 4, 3));
     }
 
     @Test
@@ -58,7 +58,7 @@ class DetectionLossGradCheckTest {
         Tensor gtMasks = Tensor.ofBytes(m, 2, 64, 64);
         Tensor gtLabels = Tensor.ofLongs(new long[] {1, 2}, 2);
         Tensor matched = Tensor.ofLongs(new long[] {0, 0, 1}, 3);
-        int n = ModuleGradCheck.of("detection losses", h, v -> {
+        int n = BlockGradCheck.of("detection losses", h, v -> {
             List<Var> losses = new ArrayList<>();
             RegionProposalNetwork.HeadOutputs ho = h.rpn.heads(images, List.of(v[0]));
             try (RpnTargets rt = RpnTargets.assign(cpu, List.of(ho.anchors()), List.of(gtBoxes))) {

@@ -16,7 +16,7 @@ import org.rcnn4j.detection.backbone.FeaturePyramidNetwork;
 import org.rcnn4j.detection.backbone.Norm;
 import org.rcnn4j.detection.backbone.ResNetBody;
 import org.rcnn4j.io.torch.LegacyKeys;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.StateEntry;
 import org.rcnn4j.tensor.Tensor;
 
@@ -80,24 +80,24 @@ class LegacyKeysTest {
     /** Loading applies the renames module by module, as torchvision's _load_from_state_dict does. */
     @Test
     void loadStateDictAcceptsOldNamesInTheHeads() {
-        Module rpnHead = new RpnHead(8, 3);
-        Module maskHead = new MaskRcnnHeads(8, new int[] {8, 8});
-        Module fpn = new FeaturePyramidNetwork(new int[] {4, 8}, 8);
-        for (Module m : List.of(rpnHead, maskHead, fpn)) {
-            Module fresh = m instanceof RpnHead ? new RpnHead(8, 3)
+        Block rpnHead = new RpnHead(8, 3);
+        Block maskHead = new MaskRcnnHeads(8, new int[] {8, 8});
+        Block fpn = new FeaturePyramidNetwork(new int[] {4, 8}, 8);
+        for (Block m : List.of(rpnHead, maskHead, fpn)) {
+            Block fresh = m instanceof RpnHead ? new RpnHead(8, 3)
                     : m instanceof MaskRcnnHeads ? new MaskRcnnHeads(8, new int[] {8, 8})
                     : new FeaturePyramidNetwork(new int[] {4, 8}, 8);
             fresh.initialize(7);
             Map<String, Tensor> oldNames = new LinkedHashMap<>();
             fresh.stateDict().forEach((k, v) -> oldNames.put(downgrade(m, k), v));
             assertTrue(!oldNames.keySet().equals(fresh.stateDict().keySet()), "some names are old");
-            Module.LoadResult r = m.loadStateDict(oldNames, true);
+            Block.LoadResult r = m.loadStateDict(oldNames, true);
             assertTrue(r.missingKeys().isEmpty() && r.unexpectedKeys().isEmpty(), r.toString());
             fresh.stateDict().forEach((k, v) -> assertSame(v, m.stateEntries().get(k).value(), k));
         }
     }
 
-    private static String downgrade(Module m, String k) {
+    private static String downgrade(Block m, String k) {
         if (m instanceof RpnHead) {
             return k.replace("conv.0.0.", "conv.");
         }
@@ -110,8 +110,8 @@ class LegacyKeysTest {
 
     @Test
     void frozenBatchNormDropsNumBatchesTrackedOnLoad() {
-        Module frozen = new ResNetBody(Norm.FROZEN, 3);
-        Module batch = new ResNetBody(Norm.BATCH, 5);
+        Block frozen = new ResNetBody(Norm.FROZEN, 3);
+        Block batch = new ResNetBody(Norm.BATCH, 5);
         // A BatchNorm2d checkpoint (running stats and affine terms as F32, plus num_batches_tracked) loads into
         // the frozen body; small fake values stand in for the 25M-element trunk.
         Map<String, Tensor> sd = new LinkedHashMap<>();
@@ -122,7 +122,7 @@ class LegacyKeysTest {
                 sd.put(e.getKey(), e.getValue().value());
             }
         }
-        Module.LoadResult r = frozen.loadStateDict(sd, false);
+        Block.LoadResult r = frozen.loadStateDict(sd, false);
         assertTrue(r.unexpectedKeys().isEmpty(), () -> "num_batches_tracked dropped: " + r.unexpectedKeys());
         assertTrue(r.missingKeys().stream().allMatch(k -> k.endsWith("conv1.weight") || k.endsWith("conv2.weight")
                 || k.endsWith("conv3.weight") || k.endsWith("downsample.0.weight")), r.missingKeys()::toString);

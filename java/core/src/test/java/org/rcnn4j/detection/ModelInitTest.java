@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rcnn4j.detection.backbone.Norm;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.StateEntry;
 import org.rcnn4j.tensor.Tensor;
 
@@ -29,7 +29,7 @@ class ModelInitTest {
             "vgg16, frozen, vgg16",
     })
     void initMatchesTorchvisionsDistributions(String name, String norm, String fixture) {
-        Module m = Models.create(name, ModelOptions.defaults().withNorm(Norm.parse(norm)));
+        Block m = Models.create(name, ModelOptions.defaults().withNorm(Norm.parse(norm)));
         Map<String, StateEntry> entries = m.stateEntries();
         List<String> lines = ModelKeysFixture.lines("/fixtures/model_keys/" + fixture + ".init.txt");
         List<String> failures = new ArrayList<>();

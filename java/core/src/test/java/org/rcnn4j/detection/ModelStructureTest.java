@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rcnn4j.detection.backbone.Norm;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Buffer;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.Parameter;
 import org.rcnn4j.nn.StateEntry;
 import org.rcnn4j.tensor.DType;
@@ -37,7 +37,7 @@ class ModelStructureTest {
         if (numClasses > 0) {
             o = o.withNumClasses(numClasses);
         }
-        Module m = Models.create(name, o);
+        Block m = Models.create(name, o);
         ModelKeysFixture want = ModelKeysFixture.load(fixture);
 
         List<ModelKeysFixture.Entry> got = new ArrayList<>();

@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Linear;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.Sequential;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.Fixtures;
@@ -22,14 +22,14 @@ import org.rcnn4j.testing.Fixtures;
 /** Weight files (the gen_pth.py checkpoints, both formats) checked against and loaded into a module tree. */
 class WeightsTest {
     /** A module tree with the checkpoint fixture's (current) key names. */
-    static final class Node extends Module {
-        Node with(String name, Module m) {
-            addModule(name, m);
+    static final class Node extends Block {
+        Node with(String name, Block m) {
+            addBlock(name, m);
             return this;
         }
     }
 
-    static Module checkpointModel() {
+    static Block checkpointModel() {
         return new Node()
                 .with("backbone", new Node().with("body", new Node().with("conv1", new Conv2d(3, 2, 1, 1, 0, false))))
                 .with("rpn", new Node().with("head", new Node().with("conv",
@@ -45,7 +45,7 @@ class WeightsTest {
     void pthCheckpointsLoadWithOldNamesUpgraded() throws Exception {
         Map<String, Tensor> expected = Fixtures.load("pth_checkpoint_expected");
         for (String f : new String[] {"zip", "legacy"}) {
-            Module m = checkpointModel();
+            Block m = checkpointModel();
             Weights.Report r = Weights.load(m, fixture("pth_checkpoint." + f + ".pth"));
             assertEquals(f.equals("zip") ? Weights.Format.PTH_ZIP : Weights.Format.PTH_LEGACY, r.file().format());
             assertEquals(1, r.renamed().size());
@@ -62,7 +62,7 @@ class WeightsTest {
 
     @Test
     void problemsAreListedOnePerKeyAndNothingIsLoaded() throws Exception {
-        Module m = new Node()
+        Block m = new Node()
                 .with("backbone", new Node().with("body", new Node().with("conv1", new Conv2d(3, 4, 1, 1, 0, false))))
                 .with("extra", new Linear(2, 2));
         Weights.Report r = Weights.check(m, Weights.read(fixture("pth_checkpoint.zip.pth")));
@@ -80,9 +80,9 @@ class WeightsTest {
 
     @Test
     void frozenBatchNormDropsNumBatchesTracked() throws IOException {
-        Module batch = new Node().with("bn", new org.rcnn4j.nn.BatchNorm2d(3));
+        Block batch = new Node().with("bn", new org.rcnn4j.nn.BatchNorm2d(3));
         batch.initialize(3);
-        Module frozen = new Node().with("bn", new org.rcnn4j.nn.FrozenBatchNorm2d(3));
+        Block frozen = new Node().with("bn", new org.rcnn4j.nn.FrozenBatchNorm2d(3));
         Weights.WeightFile wf = new Weights.WeightFile(Path.of("mem"), Weights.Format.SAFETENSORS,
                 new java.util.LinkedHashMap<>(batch.stateDict()));
         Weights.Report r = Weights.check(frozen, wf);

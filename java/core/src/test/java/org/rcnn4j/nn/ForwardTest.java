@@ -21,15 +21,15 @@ import org.rcnn4j.testing.TensorAssert;
 class ForwardTest {
 
     /** The same modules under the same names as the fixture's torch net. */
-    static final class Net extends Module {
+    static final class Net extends Block {
         final Sequential features;
         final Sequential classifier;
 
         Net() {
-            features = addModule("features", new Sequential(new Conv2d(3, 8, 3, 1, 1, true), new BatchNorm2d(8),
+            features = addBlock("features", new Sequential(new Conv2d(3, 8, 3, 1, 1, true), new BatchNorm2d(8),
                     new ReLU(), new MaxPool2d(3, 2, 1), new Conv2d(8, 4, 1, 1, 0, false), new FrozenBatchNorm2d(4, 0f),
                     new ReLU()));
-            classifier = addModule("classifier", new Sequential(new Linear(4 * 5 * 6, 5), new ReLU(),
+            classifier = addBlock("classifier", new Sequential(new Linear(4 * 5 * 6, 5), new ReLU(),
                     new Dropout(0.5), new Linear(5, 3)));
         }
     }
@@ -44,7 +44,7 @@ class ForwardTest {
         Net net = new Net();
         assertEquals(java.util.List.copyOf(sd.keySet()), java.util.List.copyOf(net.stateEntries().keySet()),
                 "torch's state_dict order");
-        Module.LoadResult r = net.loadStateDict(sd, true);
+        Block.LoadResult r = net.loadStateDict(sd, true);
         assertTrue(r.missingKeys().isEmpty() && r.unexpectedKeys().isEmpty());
         assertEquals(7L, net.stateDict().get("features.1.num_batches_tracked").longs()[0]);
 

@@ -13,7 +13,7 @@ import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
-/** Module.to(backend, F64): float entries bound as F64, the entries' values stay F32 outside the binding. */
+/** Block.to(backend, F64): float entries bound as F64, the entries' values stay F32 outside the binding. */
 class ModuleBindDTypeTest {
     private final CpuBackend cpu = new CpuBackend();
 

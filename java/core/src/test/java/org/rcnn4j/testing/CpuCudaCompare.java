@@ -23,9 +23,9 @@ public final class CpuCudaCompare {
     private CpuCudaCompare() {
     }
 
-    /** Standard normal F32 values from a fixed seed (ModuleGradCheck.random's, rounded). */
+    /** Standard normal F32 values from a fixed seed (BlockGradCheck.random's, rounded). */
     public static Tensor rand(long seed, int... shape) {
-        return HostValues.f32(ModuleGradCheck.random(seed, shape));
+        return HostValues.f32(BlockGradCheck.random(seed, shape));
     }
 
     /** f(backend, params) on both backends: outputs and every param's gradient agree. */

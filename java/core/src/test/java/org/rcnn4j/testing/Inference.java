@@ -4,7 +4,7 @@ import org.rcnn4j.autograd.Autograd;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -13,11 +13,11 @@ import org.rcnn4j.tensor.Tensor;
  */
 public final class Inference implements AutoCloseable {
     private final Backend backend;
-    private final Module module;
+    private final Block module;
     private final Autograd.NoGrad noGrad;
     private final Scope scope;
 
-    private Inference(Backend backend, Module module) {
+    private Inference(Backend backend, Block module) {
         this.backend = backend;
         this.module = module;
         module.to(backend);
@@ -25,7 +25,7 @@ public final class Inference implements AutoCloseable {
         this.scope = Scope.open();
     }
 
-    public static Inference on(Backend backend, Module module) {
+    public static Inference on(Backend backend, Block module) {
         return new Inference(backend, module);
     }
 

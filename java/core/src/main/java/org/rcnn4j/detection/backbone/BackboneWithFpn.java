@@ -3,18 +3,18 @@ package org.rcnn4j.detection.backbone;
 import java.util.LinkedHashMap;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.detection.backbone.Norm;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 
 /** torchvision's BackboneWithFPN: body (the ResNet trunk) and fpn; 256 output channels on every level. */
-public final class BackboneWithFpn extends Module implements Backbone {
+public final class BackboneWithFpn extends Block implements Backbone {
     public static final int OUT_CHANNELS = 256;
 
     private final ResNetBody body;
     private final FeaturePyramidNetwork fpn;
 
     public BackboneWithFpn(Norm norm, int trainableLayers) {
-        body = addModule("body", new ResNetBody(norm, trainableLayers));
-        fpn = addModule("fpn", new FeaturePyramidNetwork(ResNetBody.OUT_CHANNELS, OUT_CHANNELS));
+        body = addBlock("body", new ResNetBody(norm, trainableLayers));
+        fpn = addBlock("fpn", new FeaturePyramidNetwork(ResNetBody.OUT_CHANNELS, OUT_CHANNELS));
     }
 
     public ResNetBody body() {

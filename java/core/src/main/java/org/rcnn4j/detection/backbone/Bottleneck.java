@@ -1,9 +1,9 @@
 package org.rcnn4j.detection.backbone;
 
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Layer;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.ReLU;
 import org.rcnn4j.nn.Sequential;
 import org.rcnn4j.nn.functional.TensorMath;
@@ -12,19 +12,19 @@ import org.rcnn4j.nn.functional.TensorMath;
  * torchvision.models.resnet.Bottleneck (v1.5: the stride on the 3x3 conv): conv1 1x1, bn1, conv2 3x3, bn2,
  * conv3 1x1 (x4 channels), bn3, relu, and a downsample (1x1 conv with the stride, norm) when the shape changes.
  */
-public final class Bottleneck extends Module implements Layer {
+public final class Bottleneck extends Block implements Layer {
     public static final int EXPANSION = 4;
 
     public Bottleneck(int inplanes, int planes, int stride, Norm norm) {
-        addModule("conv1", new Conv2d(inplanes, planes, 1, 1, 0, false));
-        addModule("bn1", norm.create(planes));
-        addModule("conv2", new Conv2d(planes, planes, 3, stride, 1, false));
-        addModule("bn2", norm.create(planes));
-        addModule("conv3", new Conv2d(planes, planes * EXPANSION, 1, 1, 0, false));
-        addModule("bn3", norm.create(planes * EXPANSION));
-        addModule("relu", new ReLU());
+        addBlock("conv1", new Conv2d(inplanes, planes, 1, 1, 0, false));
+        addBlock("bn1", norm.create(planes));
+        addBlock("conv2", new Conv2d(planes, planes, 3, stride, 1, false));
+        addBlock("bn2", norm.create(planes));
+        addBlock("conv3", new Conv2d(planes, planes * EXPANSION, 1, 1, 0, false));
+        addBlock("bn3", norm.create(planes * EXPANSION));
+        addBlock("relu", new ReLU());
         if (stride != 1 || inplanes != planes * EXPANSION) {
-            addModule("downsample", new Sequential(new Conv2d(inplanes, planes * EXPANSION, 1, stride, 0, false),
+            addBlock("downsample", new Sequential(new Conv2d(inplanes, planes * EXPANSION, 1, stride, 0, false),
                     norm.create(planes * EXPANSION)));
         }
     }

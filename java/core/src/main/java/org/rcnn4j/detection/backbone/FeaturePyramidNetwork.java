@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.io.torch.LegacyKeys;
+import org.rcnn4j.nn.Block;
+import org.rcnn4j.nn.BlockList;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Conv2dNormActivation;
 import org.rcnn4j.nn.Init;
-import org.rcnn4j.nn.Module;
-import org.rcnn4j.nn.ModuleList;
 import org.rcnn4j.nn.functional.Functional;
 import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.Tensor;
@@ -20,24 +20,24 @@ import org.rcnn4j.tensor.Tensor;
  * (each a Conv2dNormActivation without norm or activation, so keys inner_blocks.i.0.weight), conv weights
  * kaiming-uniform (a=1), biases 0. Loading accepts the pre-version-2 keys inner_blocks.i.weight.
  */
-public final class FeaturePyramidNetwork extends Module {
-    private final ModuleList<Conv2dNormActivation> innerBlocks = new ModuleList<>();
-    private final ModuleList<Conv2dNormActivation> layerBlocks = new ModuleList<>();
+public final class FeaturePyramidNetwork extends Block {
+    private final BlockList<Conv2dNormActivation> innerBlocks = new BlockList<>();
+    private final BlockList<Conv2dNormActivation> layerBlocks = new BlockList<>();
 
     public FeaturePyramidNetwork(int[] inChannels, int outChannels) {
         for (int c : inChannels) {
             innerBlocks.add(Conv2dNormActivation.plain(c, outChannels, 1, false));
             layerBlocks.add(Conv2dNormActivation.plain(outChannels, outChannels, 3, false));
         }
-        addModule("inner_blocks", innerBlocks);
-        addModule("layer_blocks", layerBlocks);
+        addBlock("inner_blocks", innerBlocks);
+        addBlock("layer_blocks", layerBlocks);
         namedModules().values().forEach(m -> {
             if (m instanceof Conv2d c) {
                 c.weight().init(Init.kaimingUniform(1));
                 c.bias().init(Init.zeros());
             }
         });
-        addModule("extra_blocks", new LastLevelMaxPool());
+        addBlock("extra_blocks", new LastLevelMaxPool());
     }
 
     public int levels() {
@@ -79,6 +79,6 @@ public final class FeaturePyramidNetwork extends Module {
     }
 
     /** The extra "pool" level: max_pool2d(P5, kernel 1, stride 2). No state. */
-    public static final class LastLevelMaxPool extends Module {
+    public static final class LastLevelMaxPool extends Block {
     }
 }

@@ -2,8 +2,8 @@ package org.rcnn4j.detection.backbone;
 
 import java.util.Locale;
 import org.rcnn4j.nn.BatchNorm2d;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.FrozenBatchNorm2d;
-import org.rcnn4j.nn.Module;
 
 /**
  * The backbone's norm layer. torchvision builds FrozenBatchNorm2d when pretrained weights are given (what one
@@ -23,7 +23,7 @@ public enum Norm {
         return cliName;
     }
 
-    public Module create(int channels) {
+    public Block create(int channels) {
         return this == FROZEN ? new FrozenBatchNorm2d(channels) : new BatchNorm2d(channels);
     }
 

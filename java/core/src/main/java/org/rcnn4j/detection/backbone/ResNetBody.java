@@ -3,11 +3,11 @@ package org.rcnn4j.detection.backbone;
 import java.util.LinkedHashMap;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.detection.backbone.Norm;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Init;
 import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.MaxPool2d;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.ReLU;
 import org.rcnn4j.nn.Sequential;
 
@@ -16,7 +16,7 @@ import org.rcnn4j.nn.Sequential;
  * bn1, relu, maxpool, layer1..layer4; no avgpool or fc). Conv weights kaiming-normal (fan_out, relu); norm layers
  * weight 1, bias 0. Returns layer1..layer4 as feature maps "0".."3" (strides 4..32).
  */
-public final class ResNetBody extends Module {
+public final class ResNetBody extends Block {
     public static final int[] RESNET50_LAYERS = {3, 4, 6, 3};
     /** Channels of layer1..layer4 outputs, the FPN's inputs. */
     public static final int[] OUT_CHANNELS = {256, 512, 1024, 2048};
@@ -24,10 +24,10 @@ public final class ResNetBody extends Module {
     private static final String[] TRAINABLE_ORDER = {"layer4", "layer3", "layer2", "layer1", "conv1"};
 
     public ResNetBody(Norm norm, int trainableLayers) {
-        addModule("conv1", new Conv2d(3, 64, 7, 2, 3, false));
-        addModule("bn1", norm.create(64));
-        addModule("relu", new ReLU());
-        addModule("maxpool", new MaxPool2d(3, 2, 1));
+        addBlock("conv1", new Conv2d(3, 64, 7, 2, 3, false));
+        addBlock("bn1", norm.create(64));
+        addBlock("relu", new ReLU());
+        addBlock("maxpool", new MaxPool2d(3, 2, 1));
         int inplanes = 64;
         for (int i = 0; i < 4; i++) {
             int planes = 64 << i;
@@ -36,7 +36,7 @@ public final class ResNetBody extends Module {
                 layer.add(new Bottleneck(inplanes, planes, b == 0 && i > 0 ? 2 : 1, norm));
                 inplanes = planes * Bottleneck.EXPANSION;
             }
-            addModule("layer" + (i + 1), layer);
+            addBlock("layer" + (i + 1), layer);
         }
         namedModules().values().forEach(m -> {
             if (m instanceof Conv2d c) {

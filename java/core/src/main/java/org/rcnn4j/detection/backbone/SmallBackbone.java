@@ -3,10 +3,10 @@ package org.rcnn4j.detection.backbone;
 import java.util.LinkedHashMap;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.BatchNorm2d;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Init;
 import org.rcnn4j.nn.Layer;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.ReLU;
 import org.rcnn4j.nn.Sequential;
 
@@ -18,7 +18,7 @@ import org.rcnn4j.nn.Sequential;
  * training from a random start several times faster here; {@code batchNorm} false gives plain conv (with bias) +
  * ReLU stages.
  */
-public final class SmallBackbone extends Module implements Backbone {
+public final class SmallBackbone extends Block implements Backbone {
     /** Channels of stage1..stage4. */
     public static final int[] WIDTHS = {32, 64, 96, 128};
 
@@ -63,8 +63,8 @@ public final class SmallBackbone extends Module implements Backbone {
                 }
             }
         });
-        addModule("body", body);
-        fpn = addModule("fpn", new FeaturePyramidNetwork(java.util.Arrays.copyOfRange(WIDTHS, firstTap - 1,
+        addBlock("body", body);
+        fpn = addBlock("fpn", new FeaturePyramidNetwork(java.util.Arrays.copyOfRange(WIDTHS, firstTap - 1,
                 WIDTHS.length), outChannels));
     }
 

@@ -2,13 +2,13 @@ package org.rcnn4j.detection.backbone;
 
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.AdaptiveAvgPool2d;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Dropout;
 import org.rcnn4j.nn.Init;
 import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.Linear;
 import org.rcnn4j.nn.MaxPool2d;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.ReLU;
 import org.rcnn4j.nn.Sequential;
 import org.rcnn4j.nn.functional.TensorMath;
@@ -18,7 +18,7 @@ import org.rcnn4j.nn.functional.TensorMath;
  * each block), avgpool (7x7), classifier (Linear, ReLU, Dropout, Linear, ReLU, Dropout, Linear). torchvision's
  * init: conv kaiming-normal (fan_out, relu) with bias 0, Linear N(0, 0.01²) with bias 0.
  */
-public final class Vgg extends Module {
+public final class Vgg extends Block {
     /** Configuration D: output channels of each conv, 0 for a max pool. */
     public static final int[] CONFIG_D = {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0};
 
@@ -37,11 +37,11 @@ public final class Vgg extends Module {
                 in = c;
             }
         }
-        addModule("features", features);
-        addModule("avgpool", new AdaptiveAvgPool2d(7, 7));
+        addBlock("features", features);
+        addBlock("avgpool", new AdaptiveAvgPool2d(7, 7));
         classifier = new Sequential(new Linear(512 * 7 * 7, 4096), new ReLU(), new Dropout(dropout),
                 new Linear(4096, 4096), new ReLU(), new Dropout(dropout), new Linear(4096, numClasses));
-        addModule("classifier", classifier);
+        addBlock("classifier", classifier);
         namedModules().values().forEach(m -> {
             if (m instanceof Conv2d conv) {
                 conv.weight().init(Init.kaimingNormalFanOutRelu());

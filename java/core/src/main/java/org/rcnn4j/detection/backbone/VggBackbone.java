@@ -2,10 +2,10 @@ package org.rcnn4j.detection.backbone;
 
 import java.util.LinkedHashMap;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Conv2d;
 import org.rcnn4j.nn.Init;
 import org.rcnn4j.nn.MaxPool2d;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.nn.ReLU;
 import org.rcnn4j.nn.Sequential;
 
@@ -14,7 +14,7 @@ import org.rcnn4j.nn.Sequential;
  * pool): one 512-channel map "0" at stride 16, the feature map of the R-CNN papers' VGG16 detectors. Keys are
  * torchvision's (features.0.weight ... features.28.bias), so ImageNet vgg16 weights load under this module.
  */
-public final class VggBackbone extends Module implements Backbone {
+public final class VggBackbone extends Block implements Backbone {
     public static final int STRIDE = 16;
     public static final int OUT_CHANNELS = 512;
 
@@ -36,7 +36,7 @@ public final class VggBackbone extends Module implements Backbone {
                 in = c;
             }
         }
-        addModule("features", features);
+        addBlock("features", features);
     }
 
     @Override

@@ -14,8 +14,8 @@ import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
 import org.rcnn4j.detection.backbone.Norm;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.FrozenBatchNorm2d;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.Fixtures;
 import org.rcnn4j.testing.Inference;
@@ -38,7 +38,7 @@ class BackboneForwardTest {
     @Test
     void bottleneckWithDownsampleMatchesTorchvision() {
         Bottleneck block = new Bottleneck(8, 4, 2, Norm.FROZEN);
-        Module.LoadResult r = block.loadStateDict(withPrefix("block."), true);
+        Block.LoadResult r = block.loadStateDict(withPrefix("block."), true);
         assertTrue(r.missingKeys().isEmpty() && r.unexpectedKeys().isEmpty());
         FrozenBatchNorm2d.overwriteEps(block, 0f);
         try (Backend cpu = new CpuBackend(); Inference run = Inference.on(cpu, block)) {

@@ -17,10 +17,10 @@ import org.rcnn4j.tensor.Tensor;
  * dotted names and their order are torch's state_dict: for each module its own parameters, then its own buffers,
  * then each child's entries, recursively.
  */
-public abstract class Module {
+public abstract class Block {
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Buffer> buffers = new LinkedHashMap<>();
-    private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Block> children = new LinkedHashMap<>();
     private boolean training = true;
     private Backend backend;
 
@@ -38,7 +38,7 @@ public abstract class Module {
         return b;
     }
 
-    protected final <M extends Module> M addModule(String name, M module) {
+    protected final <M extends Block> M addBlock(String name, M module) {
         register(name, children, module);
         return module;
     }
@@ -62,18 +62,18 @@ public abstract class Module {
     }
 
     /** Direct children in registration order (read-only). */
-    public Map<String, Module> children() {
+    public Map<String, Block> children() {
         return Collections.unmodifiableMap(children);
     }
 
     /** The descendant at a dotted path ("backbone.body.layer1.0"); "" is this module. */
-    public Module get(String path) {
-        Module m = this;
+    public Block get(String path) {
+        Block m = this;
         if (path.isEmpty()) {
             return m;
         }
         for (String part : path.split("\\.", -1)) {
-            Module next = m.children.get(part);
+            Block next = m.children.get(part);
             if (next == null) {
                 throw new IllegalArgumentException("no submodule '" + path + "' (" + m.typeName() + " has "
                         + m.children.keySet() + ")");
@@ -84,13 +84,13 @@ public abstract class Module {
     }
 
     /** Every module below and including this one, by dotted name ("" for this one), depth first. */
-    public LinkedHashMap<String, Module> namedModules() {
-        LinkedHashMap<String, Module> out = new LinkedHashMap<>();
+    public LinkedHashMap<String, Block> namedModules() {
+        LinkedHashMap<String, Block> out = new LinkedHashMap<>();
         collectModules("", out);
         return out;
     }
 
-    private void collectModules(String prefix, Map<String, Module> out) {
+    private void collectModules(String prefix, Map<String, Block> out) {
         out.put(prefix, this);
         children.forEach((n, c) -> c.collectModules(prefix.isEmpty() ? n : prefix + "." + n, out));
     }
@@ -147,7 +147,7 @@ public abstract class Module {
     }
 
     /** Sets requires_grad on every parameter of this module and its descendants. */
-    public Module requiresGrad(boolean value) {
+    public Block requiresGrad(boolean value) {
         namedParameters().values().forEach(p -> p.requiresGrad(value));
         return this;
     }
@@ -155,13 +155,13 @@ public abstract class Module {
     // ---- mode and backend ----------------------------------------------------------------------------------
 
     /** torch's train(mode): sets the training flag here and on every descendant (dropout, batch norm, detectors). */
-    public Module train(boolean mode) {
+    public Block train(boolean mode) {
         namedModules().values().forEach(m -> m.training = mode);
         return this;
     }
 
     /** torch's eval(): train(false). */
-    public Module eval() {
+    public Block eval() {
         return train(false);
     }
 
@@ -174,7 +174,7 @@ public abstract class Module {
      * gradients; frozen ones and buffers are constants) so forward passes can run there. The Vars belong to the
      * module, not to any open scope: {@link #release()} copies them back to the host and frees them.
      */
-    public Module to(Backend backend) {
+    public Block to(Backend backend) {
         return to(backend, DType.F32);
     }
 
@@ -183,7 +183,7 @@ public abstract class Module {
      * usual, or F64 to run the module in float64 (finite-difference gradient checks). The entries keep their F32
      * dtype: {@link StateEntry#value()}, {@link #stateDict()} and {@link #release()} convert the values back.
      */
-    public Module to(Backend backend, DType floatType) {
+    public Block to(Backend backend, DType floatType) {
         if (floatType != DType.F32 && floatType != DType.F64) {
             throw new IllegalArgumentException("floatType: expected F32 or F64, got " + floatType);
         }
@@ -236,7 +236,7 @@ public abstract class Module {
      * own generator seeded by {@code seed} and its dotted name, so a value does not depend on which other entries
      * exist or on the order they are drawn in (entries are drawn in parallel).
      */
-    public Module initialize(long seed) {
+    public Block initialize(long seed) {
         List<Map.Entry<String, StateEntry>> entries = new ArrayList<>(stateEntries().entrySet());
         entries.parallelStream().forEach(e -> e.getValue().initialize(new SplittableRandom(seedFor(seed, e.getKey()))));
         return this;

@@ -15,32 +15,32 @@ import org.rcnn4j.autograd.Live;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.cpu.CpuBackend;
-import org.rcnn4j.nn.Module;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.functional.TensorMath;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
 /**
  * Finite-difference gradient check of a module's forward pass in float64 on the CPU backend: the module is bound
- * with F64 values ({@link Module#to(org.rcnn4j.backend.Backend, DType)}), its outputs are reduced to
+ * with F64 values ({@link Block#to(org.rcnn4j.backend.Backend, DType)}), its outputs are reduced to
  * sum_k sum(y_k * w_k) with fixed random weights, and the analytic gradient of every input and every trainable
  * parameter is compared with central differences. Large tensors are checked at a seeded sample of elements (the
  * forward pass is the whole model, so each element costs two passes).
  */
-public final class ModuleGradCheck {
+public final class BlockGradCheck {
     static final double EPS = 1e-6;
     /** Relative tolerance, plus an absolute floor scaled by the loss (central differences lose ~1e-10 of it). */
     static final double RTOL = 1e-4;
     static final double ATOL = 1e-7;
 
     private final String what;
-    private final Module module;
+    private final Block module;
     private final Function<Var[], List<Var>> forward;
     private final Tensor[] inputs;
     private int samplesPerTensor = 12;
     private final CpuBackend cpu = new CpuBackend();
 
-    private ModuleGradCheck(String what, Module module, Function<Var[], List<Var>> forward, Tensor[] inputs) {
+    private BlockGradCheck(String what, Block module, Function<Var[], List<Var>> forward, Tensor[] inputs) {
         this.what = what;
         this.module = module;
         this.forward = forward;
@@ -51,13 +51,13 @@ public final class ModuleGradCheck {
      * A check of {@code module} (initialized, not bound) computing {@code forward} from F64 host {@code inputs};
      * the forward may return several outputs.
      */
-    public static ModuleGradCheck of(String what, Module module, Function<Var[], List<Var>> forward,
+    public static BlockGradCheck of(String what, Block module, Function<Var[], List<Var>> forward,
             Tensor... inputs) {
-        return new ModuleGradCheck(what, module, forward, inputs);
+        return new BlockGradCheck(what, module, forward, inputs);
     }
 
     /** How many elements of each input and parameter to check (all when the tensor is smaller). */
-    public ModuleGradCheck samples(int perTensor) {
+    public BlockGradCheck samples(int perTensor) {
         samplesPerTensor = perTensor;
         return this;
     }

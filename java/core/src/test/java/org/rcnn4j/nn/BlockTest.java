@@ -15,24 +15,24 @@ import org.junit.jupiter.api.Test;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
-class ModuleTest {
+class BlockTest {
 
     /** torch: own parameters, own buffers, then children in registration order. */
-    static final class Block extends Module {
-        Block() {
+    static final class Sample extends Block {
+        Sample() {
             addParameter("scale", new int[] {2}, Init.ones());
             addBuffer("count", DType.I64, new int[0], Init.zeros());
-            addModule("conv", new Conv2d(2, 3, 3, 1, 1, true));
-            addModule("bn", new BatchNorm2d(3));
-            addModule("act", new ReLU());
-            addModule("frozen", new FrozenBatchNorm2d(3));
-            addModule("head", new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 1, false)));
+            addBlock("conv", new Conv2d(2, 3, 3, 1, 1, true));
+            addBlock("bn", new BatchNorm2d(3));
+            addBlock("act", new ReLU());
+            addBlock("frozen", new FrozenBatchNorm2d(3));
+            addBlock("head", new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 1, false)));
         }
     }
 
     @Test
     void stateDictOrderIsTorchs() {
-        Block b = new Block();
+        Block b = new Sample();
         assertEquals(List.of("scale", "count", "conv.weight", "conv.bias", "bn.weight", "bn.bias", "bn.running_mean",
                 "bn.running_var", "bn.num_batches_tracked", "frozen.weight", "frozen.bias", "frozen.running_mean",
                 "frozen.running_var", "head.0.weight", "head.0.bias", "head.2.weight"),
@@ -67,19 +67,19 @@ class ModuleTest {
 
     @Test
     void namesAreCheckedWhenRegistered() {
-        Module m = new Module() {
+        Block m = new Block() {
         };
-        m.addModule("a", new ReLU());
-        assertThrows(IllegalArgumentException.class, () -> m.addModule("a", new ReLU()));
+        m.addBlock("a", new ReLU());
+        assertThrows(IllegalArgumentException.class, () -> m.addBlock("a", new ReLU()));
         assertThrows(IllegalArgumentException.class, () -> m.addParameter("a", new int[] {1}, Init.zeros()));
-        assertThrows(IllegalArgumentException.class, () -> m.addModule("x.y", new ReLU()));
-        assertThrows(IllegalArgumentException.class, () -> m.addModule("", new ReLU()));
+        assertThrows(IllegalArgumentException.class, () -> m.addBlock("x.y", new ReLU()));
+        assertThrows(IllegalArgumentException.class, () -> m.addBlock("", new ReLU()));
         assertThrows(IllegalArgumentException.class, () -> m.get("b"));
     }
 
     @Test
     void valuesAreAllocatedOnlyByInitializeOrLoad() {
-        Block b = new Block();
+        Block b = new Sample();
         assertThrows(IllegalStateException.class, b::stateDict);
         b.initialize(1);
         Map<String, Tensor> sd = b.stateDict();
@@ -92,9 +92,9 @@ class ModuleTest {
 
     @Test
     void initializeIsDeterministicPerSeedAndName() {
-        Module a = new Block().initialize(42);
-        Module b = new Block().initialize(42);
-        Module c = new Block().initialize(43);
+        Block a = new Sample().initialize(42);
+        Block b = new Sample().initialize(42);
+        Block c = new Sample().initialize(43);
         assertArrayEquals(a.stateDict().get("conv.weight").floats(), b.stateDict().get("conv.weight").floats());
         assertFalse(java.util.Arrays.equals(a.stateDict().get("conv.weight").floats(),
                 c.stateDict().get("conv.weight").floats()));
@@ -102,17 +102,17 @@ class ModuleTest {
         Sequential s = new Sequential(new Linear(3, 4));
         s.initialize(42);
         assertArrayEquals(a.stateDict().get("head.0.weight").floats(),
-                new Block().initialize(42).stateDict().get("head.0.weight").floats());
+                new Sample().initialize(42).stateDict().get("head.0.weight").floats());
         assertFalse(java.util.Arrays.equals(a.stateDict().get("head.0.weight").floats(),
                 s.stateDict().get("0.weight").floats()));
-        assertNotEquals(Module.seedFor(42, "a.weight"), Module.seedFor(42, "b.weight"));
+        assertNotEquals(Block.seedFor(42, "a.weight"), Block.seedFor(42, "b.weight"));
     }
 
     @Test
     void loadStateDictChecksKeysShapesAndDtypes() {
-        Module src = new Block().initialize(5);
-        Block dst = new Block();
-        Module.LoadResult r = dst.loadStateDict(src.stateDict(), true);
+        Block src = new Sample().initialize(5);
+        Block dst = new Sample();
+        Block.LoadResult r = dst.loadStateDict(src.stateDict(), true);
         assertTrue(r.missingKeys().isEmpty() && r.unexpectedKeys().isEmpty());
         assertSame(src.stateDict().get("conv.weight"), dst.stateDict().get("conv.weight"));
 
@@ -120,18 +120,18 @@ class ModuleTest {
         partial.remove("head.2.weight");
         partial.put("extra", Tensor.zeros(DType.F32, 1));
         IllegalArgumentException strict = assertThrows(IllegalArgumentException.class,
-                () -> new Block().loadStateDict(partial, true));
+                () -> new Sample().loadStateDict(partial, true));
         assertTrue(strict.getMessage().contains("head.2.weight") && strict.getMessage().contains("extra"),
                 strict.getMessage());
-        Block lenient = new Block();
-        Module.LoadResult lr = lenient.loadStateDict(partial, false);
+        Block lenient = new Sample();
+        Block.LoadResult lr = lenient.loadStateDict(partial, false);
         assertEquals(List.of("head.2.weight"), lr.missingKeys());
         assertEquals(List.of("extra"), lr.unexpectedKeys());
         assertFalse(lenient.stateEntries().get("head.2.weight").hasValue());
 
         Map<String, Tensor> badShape = new LinkedHashMap<>(src.stateDict());
         badShape.put("conv.weight", Tensor.zeros(DType.F32, 3, 2, 1, 1));
-        Block untouched = new Block();
+        Block untouched = new Sample();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> untouched.loadStateDict(badShape, false));
         assertTrue(e.getMessage().contains("conv.weight") && e.getMessage().contains("[3, 2, 3, 3]"), e.getMessage());
@@ -139,12 +139,12 @@ class ModuleTest {
 
         Map<String, Tensor> badDtype = new LinkedHashMap<>(src.stateDict());
         badDtype.put("bn.num_batches_tracked", Tensor.zeros(DType.F32));
-        assertThrows(IllegalArgumentException.class, () -> new Block().loadStateDict(badDtype, true));
+        assertThrows(IllegalArgumentException.class, () -> new Sample().loadStateDict(badDtype, true));
     }
 
     @Test
     void requiresGradCanFreezeASubtree() {
-        Block b = new Block();
+        Block b = new Sample();
         b.get("head").requiresGrad(false);
         assertFalse(b.namedParameters().get("head.0.weight").requiresGrad());
         assertTrue(b.namedParameters().get("conv.weight").requiresGrad());

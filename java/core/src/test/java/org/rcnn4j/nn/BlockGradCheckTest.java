@@ -1,7 +1,7 @@
 package org.rcnn4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.rcnn4j.testing.ModuleGradCheck.random;
+import static org.rcnn4j.testing.BlockGradCheck.random;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -9,21 +9,21 @@ import org.junit.jupiter.api.Test;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
-import org.rcnn4j.testing.ModuleGradCheck;
+import org.rcnn4j.testing.BlockGradCheck;
 
 /**
  * Every nn layer's Var forward passes a float64 finite-difference gradient check (inputs and parameters), the
  * module bound with F64 values (issue #4: "every layer and op passes finite-difference gradient checks").
  */
-class ModuleGradCheckTest {
+class BlockGradCheckTest {
 
-    private static void check(String what, Module m, Tensor input) {
-        int n = ModuleGradCheck.of(what, m, v -> List.of(((Layer) m).forward(v[0])), input).run();
+    private static void check(String what, Block m, Tensor input) {
+        int n = BlockGradCheck.of(what, m, v -> List.of(((Layer) m).forward(v[0])), input).run();
         assertTrue(n > 0, what + ": nothing checked");
     }
 
     /** Non-trivial per-channel values for every F32 entry of {@code m} (positive where named *var*). */
-    static void randomizeFloats(Module m, long seed) {
+    static void randomizeFloats(Block m, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         m.stateEntries().forEach((k, e) -> {
             if (e.dtype() != DType.F32) {
@@ -94,8 +94,8 @@ class ModuleGradCheckTest {
     void dropoutWithFixedSeed() {
         Dropout d = new Dropout(0.4);
         d.train(true);
-        Module m = d;
-        int n = ModuleGradCheck.of("Dropout p=0.4 train", m, v -> {
+        Block m = d;
+        int n = BlockGradCheck.of("Dropout p=0.4 train", m, v -> {
             d.seed(17); // the same mask for every evaluation
             return List.of(d.forward(v[0]));
         }, random(16, 3, 5)).run();
@@ -134,11 +134,11 @@ class ModuleGradCheckTest {
         // guards the checker itself: a forward that ignores a parameter must fail ("got no gradient")
         Linear l = new Linear(2, 2);
         l.initialize(20);
-        org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> ModuleGradCheck.of("ignores bias",
+        org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> BlockGradCheck.of("ignores bias",
                 l, v -> List.of(org.rcnn4j.nn.functional.Functional.linear(v[0], l.weight().var(), null)), random(20, 3, 2))
                 .run());
         // and a wrong analytic gradient fails: scale the output in a way autograd does not see
-        org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> ModuleGradCheck.of("wrong grad",
+        org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> BlockGradCheck.of("wrong grad",
                 l, v -> {
                     Var y = l.forward(v[0]);
                     boolean recording = org.rcnn4j.autograd.Autograd.isGradEnabled();

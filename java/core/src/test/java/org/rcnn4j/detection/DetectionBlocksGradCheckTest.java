@@ -1,7 +1,7 @@
 package org.rcnn4j.detection;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.rcnn4j.testing.ModuleGradCheck.random;
+import static org.rcnn4j.testing.BlockGradCheck.random;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,24 +13,24 @@ import org.rcnn4j.detection.backbone.Bottleneck;
 import org.rcnn4j.detection.backbone.FeaturePyramidNetwork;
 import org.rcnn4j.detection.backbone.Norm;
 import org.rcnn4j.detection.backbone.SmallBackbone;
+import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Layer;
-import org.rcnn4j.nn.Module;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
-import org.rcnn4j.testing.ModuleGradCheck;
+import org.rcnn4j.testing.BlockGradCheck;
 
 /**
  * The detectors' building blocks pass float64 finite-difference gradient checks through their Var forwards
  * (inputs and a sample of every parameter's elements), bound with F64 values.
  */
-class BlockGradCheckTest {
+class DetectionBlocksGradCheckTest {
 
-    private static void check(String what, Module m, Tensor input) {
-        assertTrue(ModuleGradCheck.of(what, m, v -> List.of(((Layer) m).forward(v[0])), input).run() > 0);
+    private static void check(String what, Block m, Tensor input) {
+        assertTrue(BlockGradCheck.of(what, m, v -> List.of(((Layer) m).forward(v[0])), input).run() > 0);
     }
 
     /** Random values for the F32 entries (norm statistics included; variances positive). */
-    private static void randomize(Module m, long seed) {
+    private static void randomize(Block m, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         m.stateEntries().forEach((k, e) -> {
             if (e.dtype() == DType.F32 && (k.contains("bn") || k.contains("downsample.1"))) {
@@ -66,7 +66,7 @@ class BlockGradCheckTest {
     void featurePyramidNetwork() {
         FeaturePyramidNetwork fpn = new FeaturePyramidNetwork(new int[] {3, 4, 5}, 2);
         fpn.initialize(4);
-        int n = ModuleGradCheck.of("FeaturePyramidNetwork 3 levels + pool", fpn, v -> {
+        int n = BlockGradCheck.of("FeaturePyramidNetwork 3 levels + pool", fpn, v -> {
             LinkedHashMap<String, Var> in = new LinkedHashMap<>();
             in.put("0", v[0]);
             in.put("1", v[1]);
@@ -80,20 +80,20 @@ class BlockGradCheckTest {
     void rpnHead() {
         RpnHead h = new RpnHead(4, 3);
         h.initialize(7);
-        assertTrue(ModuleGradCheck.of("RpnHead", h, v -> List.of(h.forward(v[0])), random(7, 2, 4, 4, 3)).run() > 0);
+        assertTrue(BlockGradCheck.of("RpnHead", h, v -> List.of(h.forward(v[0])), random(7, 2, 4, 4, 3)).run() > 0);
     }
 
     @Test
     void boxHeadAndPredictor() {
         TwoMlpHead head = new TwoMlpHead(2 * 3 * 3, 8);
         head.initialize(8);
-        assertTrue(ModuleGradCheck.of("TwoMlpHead", head, v -> List.of(head.forward(v[0])), random(8, 4, 2, 3, 3))
+        assertTrue(BlockGradCheck.of("TwoMlpHead", head, v -> List.of(head.forward(v[0])), random(8, 4, 2, 3, 3))
                 .run() > 0);
         FastRcnnPredictor p = new FastRcnnPredictor(8, 3);
         p.initialize(9);
-        assertTrue(ModuleGradCheck.of("FastRcnnPredictor", p, v -> List.of(p.forward(v[0])), random(9, 4, 8))
+        assertTrue(BlockGradCheck.of("FastRcnnPredictor", p, v -> List.of(p.forward(v[0])), random(9, 4, 8))
                 .run() > 0);
-        assertTrue(ModuleGradCheck.of("FastRcnnPredictor on [K, C, 1, 1]", p, v -> List.of(p.forward(v[0])),
+        assertTrue(BlockGradCheck.of("FastRcnnPredictor on [K, C, 1, 1]", p, v -> List.of(p.forward(v[0])),
                 random(10, 3, 8, 1, 1)).run() > 0);
     }
 
@@ -112,7 +112,7 @@ class BlockGradCheckTest {
         SmallBackbone b = new SmallBackbone(8);
         b.initialize(13);
         // 32x32 input: taps at 4x4 and 2x2, pool at 1x1; a sample of each parameter's elements
-        int n = ModuleGradCheck.of("SmallBackbone", b, v -> new ArrayList<>(b.forward(v[0]).values()),
+        int n = BlockGradCheck.of("SmallBackbone", b, v -> new ArrayList<>(b.forward(v[0]).values()),
                 random(13, 1, 3, 32, 32)).samples(3).run();
         assertTrue(n > 0);
     }

@@ -54,6 +54,7 @@ final class ModelEvalCommand {
                     + data.classNames() + "; labels are matched by position");
         }
         GeneralizedRcnn model = weights.network();
+        DatasetArgs.checkResizable("eval", data, model.config().minSize(), model.config().maxSize());
         boxInference.applyTo(model);
         model.eval();
         DetectionEvaluation.Result r;

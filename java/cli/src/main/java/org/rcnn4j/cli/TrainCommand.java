@@ -86,6 +86,10 @@ final class TrainCommand {
         GeneralizedRcnn model = (GeneralizedRcnn) Models.create(name, ModelOptions.defaults()
                 .withNumClasses(classes.size() + 1));
         model.initialize(s.seed());
+        DatasetArgs.checkResizable("train", data, model.config().minSize(), model.config().maxSize());
+        if (val != null) {
+            DatasetArgs.checkResizable("train", val, model.config().minSize(), model.config().maxSize());
+        }
         out.printf(Locale.ROOT, "training %s (%d classes) on %d images for %d steps of %d on %s; output in %s%n",
                 name, classes.size(), data.size(), steps, s.batchSize(), device, outDir.toAbsolutePath());
         try (Backend backend = Devices.open(device)) {

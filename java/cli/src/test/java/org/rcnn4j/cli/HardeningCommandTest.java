@@ -1,6 +1,7 @@
 package org.rcnn4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Files;
@@ -143,6 +144,33 @@ class HardeningCommandTest {
                 java.awt.image.BufferedImage.TYPE_INT_RGB), "png", img.toFile());
         Cli.run("detect", img.toString(), "--weights", model.toString(), "--out", dir.resolve("d").toString())
                 .assertUsageError(img.toString(), "3x2000 would be resized to 0x");
+    }
+
+    /** The same image inside a dataset: eval and train refuse it by file before any work, as detect does. */
+    @Test
+    void extremeAspectRatiosInADatasetAreNamed() throws Exception {
+        Block m = Models.create(Models.MASKRCNN_SMALL, ModelOptions.defaults().withNumClasses(2));
+        m.initialize(1);
+        Path model = dir.resolve("model.safetensors");
+        Safetensors.write(model, m.stateDict(), Map.of(ModelFile.MODEL_KEY, Models.MASKRCNN_SMALL,
+                ModelFile.CLASSES_KEY, Json.write(List.of("a"))));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(64, 48,
+                java.awt.image.BufferedImage.TYPE_INT_RGB), "png", data.resolve("ok.png").toFile());
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(2000, 3,
+                java.awt.image.BufferedImage.TYPE_INT_RGB), "png", data.resolve("thin.png").toFile());
+        Files.writeString(data.resolve("annotations.json"), """
+                {"images": [{"id": 1, "width": 64, "height": 48, "file_name": "ok.png"},
+                            {"id": 7, "width": 2000, "height": 3, "file_name": "thin.png"}],
+                 "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [4, 4, 20, 20],
+                                  "area": 400, "iscrowd": 0}],
+                 "categories": [{"id": 1, "name": "a"}]}
+                """);
+        Cli.run("eval", "--weights", model.toString(), "--data", data.toString())
+                .assertUsageError("thin.png (image 7)", "3x2000 would be resized to 0x");
+        Cli.run("train", "--data", data.toString(), "--steps", "1", "--out", dir.resolve("t").toString())
+                .assertUsageError("thin.png (image 7)", "3x2000 would be resized to 0x");
+        assertFalse(Files.exists(dir.resolve("t").resolve("model.safetensors")));
     }
 
     /** This JVM's class path and module path (tests may run on either) as one class path for a child JVM. */

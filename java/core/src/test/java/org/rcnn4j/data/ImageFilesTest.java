@@ -65,8 +65,18 @@ class ImageFilesTest {
     /** A CMYK JPEG (Adobe marker, as Pillow writes it) decodes to Pillow's convert("RGB") up to IDCT rounding. */
     @Test
     void cmykJpegDecodesAsPillowDoes() throws Exception {
-        float[] got = ImageFiles.read(fixture("cmyk.jpg")).floats();
-        float[] want = ImageFiles.read(fixture("cmyk_expected.png")).floats();
+        assertDecodesAsPillow("cmyk.jpg", "cmyk_expected.png");
+    }
+
+    /** A YCCK JPEG (Adobe transform 2): libjpeg's YCC-to-CMY step, then CMYK as above. */
+    @Test
+    void ycckJpegDecodesAsPillowDoes() throws Exception {
+        assertDecodesAsPillow("ycck.jpg", "ycck_expected.png");
+    }
+
+    private static void assertDecodesAsPillow(String jpeg, String pillowRgb) throws Exception {
+        float[] got = ImageFiles.read(fixture(jpeg)).floats();
+        float[] want = ImageFiles.read(fixture(pillowRgb)).floats();
         assertEquals(want.length, got.length);
         double sum = 0;
         double max = 0;

@@ -4,8 +4,8 @@ import org.rcnn4j.tensor.Tensor;
 
 /**
  * F.adaptive_avg_pool2d on F32 or F64 [N,C,H,W]: output cell (i, j) averages input rows [floor(i*H/oh),
- * ceil((i+1)*H/oh)) and the matching columns, in double. Reached as {@code backend.avgPool()}. GAP: no device
- * kernel (VGG's classifier input is its only user): the CUDA backend computes it on a host copy.
+ * ceil((i+1)*H/oh)) and the matching columns, in double. Reached as {@code backend.avgPool()}; cuda/avg_pool.cu on
+ * the CUDA backend (the same float results).
  */
 public interface AvgPool {
     Tensor adaptiveAvgPool2d(Tensor x, int outputHeight, int outputWidth);

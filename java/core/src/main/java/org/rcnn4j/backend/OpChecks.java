@@ -135,4 +135,19 @@ public final class OpChecks {
         }
         Shapes.numel(shape);
     }
+
+    /**
+     * An adaptive pooling gradient [N,C,oh,ow] that fits the input [N,C,H,W] it is the gradient for: the same N and
+     * C, and positive output extents.
+     */
+    public static void adaptivePoolGradient(Tensor g, int[] inputShape) {
+        floating("grad_output", g);
+        dims("grad_output", g, 4, "[N,C,oh,ow]");
+        nchw("input_shape", inputShape);
+        if (g.size(0) != inputShape[0] || g.size(1) != inputShape[1] || g.size(2) < 1 || g.size(3) < 1) {
+            throw new IllegalArgumentException("grad_output: expected [" + inputShape[0] + "," + inputShape[1]
+                    + ",oh,ow] with oh, ow >= 1 for input_shape " + Shapes.format(inputShape) + ", got "
+                    + Shapes.format(g.shape()));
+        }
+    }
 }

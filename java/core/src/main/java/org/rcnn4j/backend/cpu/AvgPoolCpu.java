@@ -41,9 +41,7 @@ final class AvgPoolCpu implements AvgPool {
 
     @Override
     public Tensor adaptiveAvgPool2dBackward(Tensor g, int[] inputShape) {
-        OpChecks.floating("grad_output", g);
-        OpChecks.dims("grad_output", g, 4, "[N,C,oh,ow]");
-        OpChecks.nchw("input_shape", inputShape);
+        OpChecks.adaptivePoolGradient(g, inputShape);
         int[] s = inputShape;
         int planes = s[0] * s[1];
         int h = s[2];

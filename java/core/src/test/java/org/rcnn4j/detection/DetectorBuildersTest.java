@@ -74,6 +74,29 @@ class DetectorBuildersTest {
         }
     }
 
+    /** An RPN head without the shared 3x3 conv: two 1x1 convs on the map. */
+    static final class SlimRpnHead extends Block implements ProposalHead {
+        private final Conv2d logits;
+        private final Conv2d deltas;
+        private final int anchors;
+
+        SlimRpnHead(int channels, int anchors) {
+            this.anchors = anchors;
+            logits = addBlock("logits", new Conv2d(channels, anchors, 1, 1, 0, true));
+            deltas = addBlock("deltas", new Conv2d(channels, 4 * anchors, 1, 1, 0, true));
+        }
+
+        @Override
+        public Var[] forward(Var feature) {
+            return new Var[] {logits.forward(feature), deltas.forward(feature)};
+        }
+
+        @Override
+        public int anchorsPerLocation() {
+            return anchors;
+        }
+    }
+
     private static SmallBackbone small() {
         return new SmallBackbone(16, true, 2);   // maps "0", "1", "2", "pool", 16 channels
     }
@@ -203,7 +226,21 @@ class DetectorBuildersTest {
         assertArrayEquals(new int[] {3, 32}, sd.get("roi_heads.box_predictor.cls_score.weight").shape(),
                 "the default predictor reads the head's output size");
         assertArrayEquals(new int[] {12, 32}, sd.get("roi_heads.box_predictor.bbox_pred.weight").shape());
-        trainStepAndDetect(m);
+        trainStepAndDetect(m, "roi_heads.box_head.");
+    }
+
+    @Test
+    void aUserWrittenRpnHeadAndBoxPredictorTrainAndDetect() {
+        GeneralizedRcnn m = smallSettings(FasterRcnn.builder(small()))
+                .rpnHead(new SlimRpnHead(16, 3))
+                .boxPredictor(new FastRcnnPredictor(1024, 4))     // num_classes comes from the predictor
+                .build();
+        assertEquals(4, m.numClasses());
+        LinkedHashMap<String, Tensor> sd = m.initialize(5).stateDict();
+        assertArrayEquals(new int[] {3, 16, 1, 1}, sd.get("rpn.head.logits.weight").shape());
+        assertArrayEquals(new int[] {12, 16, 1, 1}, sd.get("rpn.head.deltas.weight").shape());
+        assertFalse(sd.containsKey("rpn.head.conv.0.0.weight"));
+        trainStepAndDetect(m, "rpn.head.");
     }
 
     @Test
@@ -218,11 +255,14 @@ class DetectorBuildersTest {
         assertArrayEquals(new int[] {8, 256, 2, 2}, sd.get("roi_heads.mask_predictor.conv5_mask.weight").shape(),
                 "the default predictor reads the head's channels");
         assertArrayEquals(new int[] {3, 256, 1, 1}, sd.get("roi_heads.mask_predictor.mask_fcn_logits.weight").shape());
-        trainStepAndDetect(m);
+        trainStepAndDetect(m, "roi_heads.mask_head.");
     }
 
-    /** One SGD-free step (losses, backward, every trainable value gets a finite gradient), then inference. */
-    private static void trainStepAndDetect(GeneralizedRcnn m) {
+    /**
+     * One training forward and backward pass (the losses in torchvision's order, finite; the user's part, the
+     * first trainable value under {@code userPart}, gets a finite non-zero gradient), then inference.
+     */
+    private static void trainStepAndDetect(GeneralizedRcnn m, String userPart) {
         int h = 64;
         int w = 64;
         float[] rgb = new float[3 * h * w];
@@ -256,8 +296,7 @@ class DetectorBuildersTest {
                     total = total == null ? v : TensorMath.add(total, v);
                 }
                 total.backward();
-                Var fc = m.trainableVars().entrySet().stream()
-                        .filter(e -> e.getKey().startsWith(m.hasMasks() ? "roi_heads.mask_head." : "roi_heads.box_head."))
+                Var fc = m.trainableVars().entrySet().stream().filter(e -> e.getKey().startsWith(userPart))
                         .findFirst().orElseThrow().getValue();
                 assertTrue(fc.grad() != null, "the user's head is trained");
                 float[] g = fc.grad().floats();   // a host tensor on the CPU backend

@@ -13,7 +13,8 @@ import org.rcnn4j.tensor.Tensor;
 
 /**
  * Faster R-CNN / Mask R-CNN laid out as torchvision's GeneralizedRCNN: transform, backbone, rpn, roi_heads, so
- * {@link #stateDict()} has torchvision's keys, shapes and order (with torchvision's ResNet-50-FPN layout).
+ * {@link #stateDict()} has torchvision's keys, shapes and order (with torchvision's ResNet-50-FPN layout). Built by
+ * {@link FasterRcnn#builder} and {@link MaskRcnn#builder} (or by name, {@link Models}).
  */
 public final class GeneralizedRcnn extends Block {
     private final Backbone backbone;

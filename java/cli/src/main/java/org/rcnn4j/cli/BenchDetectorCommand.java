@@ -20,12 +20,12 @@ import org.rcnn4j.detection.Detections;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.detection.ImageList;
+import org.rcnn4j.detection.MaskRcnn;
 import org.rcnn4j.detection.MaskInference;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
 import org.rcnn4j.detection.MultiScaleRoIAlignFunction;
 import org.rcnn4j.detection.RcnnConfig;
-import org.rcnn4j.detection.RcnnLayout;
 import org.rcnn4j.detection.RegionProposalNetwork;
 import org.rcnn4j.detection.RoiHeads;
 import org.rcnn4j.detection.TransformPostprocess;
@@ -131,18 +131,9 @@ final class BenchDetectorCommand {
     }
 
     private static GeneralizedRcnn build(float scoreThresh) {
-        RcnnLayout l = RcnnLayout.resnet50Fpn(true, Models.COCO_NUM_CLASSES);
-        RcnnConfig c = l.config();
-        RcnnConfig cfg = new RcnnConfig(c.minSize(), c.maxSize(), c.imageMean(), c.imageStd(), c.sizeDivisible(),
-                c.rpnPreNmsTopNTrain(), c.rpnPreNmsTopNTest(), c.rpnPostNmsTopNTrain(), c.rpnPostNmsTopNTest(),
-                c.rpnNmsThresh(), c.rpnFgIouThresh(), c.rpnBgIouThresh(), c.rpnBatchSizePerImage(),
-                c.rpnPositiveFraction(), c.rpnScoreThresh(), scoreThresh, c.boxNmsThresh(), c.boxDetectionsPerImg(),
-                c.boxFgIouThresh(), c.boxBgIouThresh(), c.boxBatchSizePerImage(), c.boxPositiveFraction(),
-                c.bboxRegWeights());
-        RcnnLayout layout = new RcnnLayout(true, l.numClasses(), cfg, l.anchors(), l.rpnLevels(), l.roiLevels(),
-                l.boxResolution(), l.representationSize(), l.maskResolution(), l.maskLayers(), l.maskDimReduced());
         ModelOptions o = ModelOptions.defaults();
-        return new GeneralizedRcnn(layout, new BackboneWithFpn(o.norm(), o.trainableBackboneLayers()));
+        return MaskRcnn.builder(new BackboneWithFpn(o.norm(), o.trainableBackboneLayers()))
+                .numClasses(Models.COCO_NUM_CLASSES).boxScoreThresh(scoreThresh).build();
     }
 
     /** detect() taken apart with the model's public pieces, timing each stage; returns the detection count. */

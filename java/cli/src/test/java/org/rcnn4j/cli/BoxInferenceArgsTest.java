@@ -75,7 +75,8 @@ class BoxInferenceArgsTest {
         assertEquals(0.2f, m.config().boxScoreThresh());
         assertEquals(0.4f, m.config().boxNmsThresh());
         assertEquals(9, m.config().boxDetectionsPerImg());
-        assertEquals(m.layout().config().boxFgIouThresh(), m.config().boxFgIouThresh());
+        assertEquals(Models.fasterrcnnSmall(ModelOptions.defaults()).config().boxFgIouThresh(),
+                m.config().boxFgIouThresh());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> m.setBoxInference(-0.1f, 0.5f, 100));
         assertTrue(e.getMessage().contains("box_score_thresh"), e.getMessage());

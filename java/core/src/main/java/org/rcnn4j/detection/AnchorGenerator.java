@@ -11,8 +11,39 @@ public final class AnchorGenerator extends Block {
     private final int[][] sizes;
     private final float[] aspectRatios;
 
+    /**
+     * torchvision's AnchorGenerator(sizes, aspect_ratios): {@code sizes[l]} the anchor sizes (in pixels) of feature
+     * level l, the same number on every level, and the aspect ratios (height / width) used on every level.
+     */
     public AnchorGenerator(int[][] sizes, float[] aspectRatios) {
-        this.sizes = sizes;
+        if (sizes == null || sizes.length == 0) {
+            throw new IllegalArgumentException("sizes: expected one tuple of anchor sizes per feature level");
+        }
+        for (int l = 0; l < sizes.length; l++) {
+            if (sizes[l] == null || sizes[l].length == 0 || sizes[l].length != sizes[0].length) {
+                throw new IllegalArgumentException("sizes[" + l + "]: expected as many sizes as on level 0 ("
+                        + sizes[0].length + "), got " + java.util.Arrays.toString(sizes[l]));
+            }
+            for (int v : sizes[l]) {
+                if (v < 1) {
+                    throw new IllegalArgumentException("sizes[" + l + "]: expected positive sizes, got "
+                            + java.util.Arrays.toString(sizes[l]));
+                }
+            }
+        }
+        if (aspectRatios == null || aspectRatios.length == 0) {
+            throw new IllegalArgumentException("aspect_ratios: expected at least one ratio");
+        }
+        for (float r : aspectRatios) {
+            if (!(r > 0) || Float.isInfinite(r)) {
+                throw new IllegalArgumentException("aspect_ratios: expected positive finite ratios, got "
+                        + java.util.Arrays.toString(aspectRatios));
+            }
+        }
+        this.sizes = new int[sizes.length][];
+        for (int l = 0; l < sizes.length; l++) {
+            this.sizes[l] = sizes[l].clone();
+        }
         this.aspectRatios = aspectRatios.clone();
     }
 

@@ -13,41 +13,33 @@ import org.rcnn4j.tensor.Tensor;
 
 /**
  * Faster R-CNN / Mask R-CNN laid out as torchvision's GeneralizedRCNN: transform, backbone, rpn, roi_heads, so
- * {@link #stateDict()} has torchvision's keys, shapes and order (with torchvision's ResNet-50-FPN layout).
+ * {@link #stateDict()} has torchvision's keys, shapes and order (with torchvision's ResNet-50-FPN layout). Built by
+ * {@link FasterRcnn#builder} and {@link MaskRcnn#builder} (or by name, {@link Models}).
  */
 public final class GeneralizedRcnn extends Block {
-    private final RcnnLayout layout;
     private final Backbone backbone;
     private final RegionProposalNetwork rpn;
     private final RoiHeads roiHeads;
-    /** The layout's settings, but for the box head's inference thresholds, which {@link #setBoxInference} sets. */
+    /** The maps the RPN reads, in the backbone's order; null: all of them, as torchvision. */
+    private final List<String> rpnFeatureNames;
+    /** The builder's settings, but for the box head's inference thresholds, which {@link #setBoxInference} sets. */
     private RcnnConfig config;
 
-    /** A detector of {@code layout} around {@code backbone} (a Block implementing {@link Backbone}). */
-    public <B extends Block & Backbone> GeneralizedRcnn(RcnnLayout layout, B backbone) {
-        this.layout = layout;
-        this.config = layout.config();
-        addBlock("transform", new GeneralizedRcnnTransform(layout.config()));
-        this.backbone = addBlock("backbone", backbone);
-        int c = backbone.outChannels();
-        AnchorGenerator anchors = layout.anchors();
-        rpn = addBlock("rpn", new RegionProposalNetwork(anchors, new RpnHead(c, anchors.anchorsPerLocation())));
-        int r = layout.boxResolution();
-        boolean masks = layout.masks();
-        int[] maskLayers = layout.maskLayers();
-        int maskOut = maskLayers.length == 0 ? c : maskLayers[maskLayers.length - 1];
-        roiHeads = addBlock("roi_heads", new RoiHeads(
-                new MultiScaleRoIAlign(layout.roiLevels(), r, 2),
-                new TwoMlpHead(c * r * r, layout.representationSize()),
-                new FastRcnnPredictor(layout.representationSize(), layout.numClasses()),
-                masks ? new MultiScaleRoIAlign(layout.roiLevels(), layout.maskResolution(), 2) : null,
-                masks ? new MaskRcnnHeads(c, maskLayers) : null,
-                masks ? new MaskRcnnPredictor(maskOut, layout.maskDimReduced(), layout.numClasses()) : null));
+    /** Assembled by {@link FasterRcnn.Builder} and {@link MaskRcnn.Builder}, which check the parts fit. */
+    GeneralizedRcnn(RcnnConfig config, Backbone backbone, List<String> rpnFeatureNames, RegionProposalNetwork rpn,
+            RoiHeads roiHeads) {
+        this.config = config;
+        this.rpnFeatureNames = rpnFeatureNames == null ? null : List.copyOf(rpnFeatureNames);
+        addBlock("transform", new GeneralizedRcnnTransform(config));
+        addBlock("backbone", Parts.block("backbone", backbone));
+        this.backbone = backbone;
+        this.rpn = addBlock("rpn", rpn);
+        this.roiHeads = addBlock("roi_heads", roiHeads);
     }
 
-    /** The maps the RPN reads, in the backbone's order: the layout's rpnLevels, or all of them. */
+    /** The maps the RPN reads, in the backbone's order: the builder's rpnFeatureNames, or all of them. */
     private List<Var> rpnFeatures(LinkedHashMap<String, Var> features) {
-        List<String> names = layout.rpnLevels();
+        List<String> names = rpnFeatureNames;
         if (names == null) {
             return new ArrayList<>(features.values());
         }
@@ -165,16 +157,18 @@ public final class GeneralizedRcnn extends Block {
         return (GeneralizedRcnnTransform) get("transform");
     }
 
-    public RcnnLayout layout() {
-        return layout;
+    /** The names of the backbone's maps the RPN reads; null: every map (torchvision's behaviour). */
+    public List<String> rpnFeatureNames() {
+        return rpnFeatureNames;
     }
 
     public boolean hasMasks() {
-        return layout.masks();
+        return roiHeads.hasMasks();
     }
 
+    /** The classes the box predictor scores, background included. */
     public int numClasses() {
-        return layout.numClasses();
+        return roiHeads.boxPredictor().numClasses();
     }
 
     public RcnnConfig config() {
@@ -215,6 +209,6 @@ public final class GeneralizedRcnn extends Block {
 
     @Override
     public String typeName() {
-        return layout.masks() ? "MaskRCNN" : "FasterRCNN";
+        return hasMasks() ? "MaskRCNN" : "FasterRCNN";
     }
 }

@@ -13,8 +13,18 @@ import org.rcnn4j.tensor.Tensor;
  * i.0.weight); weights kaiming-normal (fan_out, relu), biases 0. Loading accepts the pre-version-2 keys
  * mask_fcn{i+1}.weight.
  */
-public final class MaskRcnnHeads extends Sequential {
+public final class MaskRcnnHeads extends Sequential implements MaskHead {
+    private final int inChannels;
+    private final int outChannels;
+
+    /** @param layers each conv's output channels (torchvision's default: 256, 256, 256, 256) */
     public MaskRcnnHeads(int inChannels, int[] layers) {
+        if (inChannels < 1 || layers == null) {
+            throw new IllegalArgumentException("MaskRCNNHeads: expected in_channels >= 1 and the layers' widths, got "
+                    + inChannels + ", " + java.util.Arrays.toString(layers));
+        }
+        this.inChannels = inChannels;
+        this.outChannels = layers.length == 0 ? inChannels : layers[layers.length - 1];
         int next = inChannels;
         for (int features : layers) {
             add(Conv2dNormActivation.plain(next, features, 3, true));
@@ -26,6 +36,16 @@ public final class MaskRcnnHeads extends Sequential {
                 c.bias().init(Init.zeros());
             }
         });
+    }
+
+    @Override
+    public int inChannels() {
+        return inChannels;
+    }
+
+    @Override
+    public int outChannels() {
+        return outChannels;
     }
 
     @Override

@@ -49,26 +49,29 @@ public final class Models {
         };
     }
 
+    /** torchvision's fasterrcnn_resnet50_fpn: {@link FasterRcnn#builder} with every default on the ResNet-50 FPN. */
     public static GeneralizedRcnn fasterrcnnResnet50Fpn(ModelOptions o) {
-        return new GeneralizedRcnn(RcnnLayout.resnet50Fpn(false, o.numClassesOr(COCO_NUM_CLASSES)),
-                new BackboneWithFpn(o.norm(), o.trainableBackboneLayers()));
+        return FasterRcnn.builder(new BackboneWithFpn(o.norm(), o.trainableBackboneLayers()))
+                .numClasses(o.numClassesOr(COCO_NUM_CLASSES)).build();
     }
 
+    /** torchvision's maskrcnn_resnet50_fpn: {@link MaskRcnn#builder} with every default on the ResNet-50 FPN. */
     public static GeneralizedRcnn maskrcnnResnet50Fpn(ModelOptions o) {
-        return new GeneralizedRcnn(RcnnLayout.resnet50Fpn(true, o.numClassesOr(COCO_NUM_CLASSES)),
-                new BackboneWithFpn(o.norm(), o.trainableBackboneLayers()));
+        return MaskRcnn.builder(new BackboneWithFpn(o.norm(), o.trainableBackboneLayers()))
+                .numClasses(o.numClassesOr(COCO_NUM_CLASSES)).build();
     }
 
     /** Faster R-CNN on {@link SmallBackbone} for small images (Fashion-MNIST scenes: 10 classes + background). */
     public static GeneralizedRcnn fasterrcnnSmall(ModelOptions o) {
-        return new GeneralizedRcnn(SmallLayouts.layout(false, o.numClassesOr(SMALL_NUM_CLASSES)),
-                SmallLayouts.backbone());
+        return SmallLayouts.configure(FasterRcnn.builder(SmallLayouts.backbone()), o.numClassesOr(SMALL_NUM_CLASSES))
+                .build();
     }
 
     /** Mask R-CNN on {@link SmallBackbone}: what {@code ./rcnn4j demo} trains. */
     public static GeneralizedRcnn maskrcnnSmall(ModelOptions o) {
-        return new GeneralizedRcnn(SmallLayouts.layout(true, o.numClassesOr(SMALL_NUM_CLASSES)),
-                SmallLayouts.backbone());
+        int n = o.numClassesOr(SMALL_NUM_CLASSES);
+        return SmallLayouts.configureMasks(SmallLayouts.configure(MaskRcnn.builder(SmallLayouts.backbone()), n), n)
+                .build();
     }
 
     /** VGG-16 (the norm options do not apply). */

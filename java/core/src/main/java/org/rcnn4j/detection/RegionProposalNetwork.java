@@ -12,18 +12,31 @@ import org.rcnn4j.tensor.Tensor;
 /** torchvision's RegionProposalNetwork: anchor_generator (no state) and head; settings in {@link RcnnConfig}. */
 public final class RegionProposalNetwork extends Block {
     private final AnchorGenerator anchorGenerator;
-    private final RpnHead head;
+    private final ProposalHead head;
 
-    public RegionProposalNetwork(AnchorGenerator anchorGenerator, RpnHead head) {
+    /**
+     * @param head a Block implementing {@link ProposalHead} ({@link RpnHead} is torchvision's), predicting as many
+     *             anchors per location as the generator makes
+     */
+    public RegionProposalNetwork(AnchorGenerator anchorGenerator, ProposalHead head) {
+        if (anchorGenerator == null) {
+            throw new IllegalArgumentException("rpn_anchor_generator: must not be null");
+        }
+        if (head != null && head.anchorsPerLocation() != anchorGenerator.anchorsPerLocation()) {
+            throw new IllegalArgumentException("rpn_head: predicts " + head.anchorsPerLocation()
+                    + " anchors per location, the anchor generator makes " + anchorGenerator.anchorsPerLocation()
+                    + " (sizes per level x aspect ratios)");
+        }
         this.anchorGenerator = addBlock("anchor_generator", anchorGenerator);
-        this.head = addBlock("head", head);
+        this.head = head;
+        addBlock("head", Parts.block("rpn_head", head));
     }
 
     public AnchorGenerator anchorGenerator() {
         return anchorGenerator;
     }
 
-    public RpnHead head() {
+    public ProposalHead head() {
         return head;
     }
 

@@ -17,21 +17,31 @@ import org.rcnn4j.tensor.Tensor;
 public final class RoiHeads extends Block {
     private final MultiScaleRoIAlign boxRoiPool;
     private final MultiScaleRoIAlign maskRoiPool;
-    private final TwoMlpHead boxHead;
-    private final FastRcnnPredictor boxPredictor;
-    private final MaskRcnnHeads maskHead;
-    private final MaskRcnnPredictor maskPredictor;
+    private final BoxHead boxHead;
+    private final BoxPredictor boxPredictor;
+    private final MaskHead maskHead;
+    private final MaskPredictor maskPredictor;
 
-    public RoiHeads(MultiScaleRoIAlign boxRoiPool, TwoMlpHead boxHead, FastRcnnPredictor boxPredictor,
-            MultiScaleRoIAlign maskRoiPool, MaskRcnnHeads maskHead, MaskRcnnPredictor maskPredictor) {
-        this.boxRoiPool = addBlock("box_roi_pool", boxRoiPool);
+    /**
+     * The heads, each a Block implementing its interface ({@link TwoMlpHead}, {@link FastRcnnPredictor},
+     * {@link MaskRcnnHeads} and {@link MaskRcnnPredictor} are torchvision's); the three mask parts all null for
+     * Faster R-CNN. The detector builders ({@link FasterRcnn}, {@link MaskRcnn}) also check the parts' sizes
+     * against each other and the backbone.
+     */
+    public RoiHeads(MultiScaleRoIAlign boxRoiPool, BoxHead boxHead, BoxPredictor boxPredictor,
+            MultiScaleRoIAlign maskRoiPool, MaskHead maskHead, MaskPredictor maskPredictor) {
+        this.boxRoiPool = addBlock("box_roi_pool", (MultiScaleRoIAlign) Parts.block("box_roi_pool", boxRoiPool));
         this.maskRoiPool = maskHead != null ? maskRoiPool : null;
-        this.boxHead = addBlock("box_head", boxHead);
-        this.boxPredictor = addBlock("box_predictor", boxPredictor);
-        if (maskHead != null) {
-            addBlock("mask_roi_pool", maskRoiPool);
-            this.maskHead = addBlock("mask_head", maskHead);
-            this.maskPredictor = addBlock("mask_predictor", maskPredictor);
+        this.boxHead = boxHead;
+        addBlock("box_head", Parts.block("box_head", boxHead));
+        this.boxPredictor = boxPredictor;
+        addBlock("box_predictor", Parts.block("box_predictor", boxPredictor));
+        if (maskHead != null || maskRoiPool != null || maskPredictor != null) {
+            addBlock("mask_roi_pool", Parts.block("mask_roi_pool", maskRoiPool));
+            this.maskHead = maskHead;
+            addBlock("mask_head", Parts.block("mask_head", maskHead));
+            this.maskPredictor = maskPredictor;
+            addBlock("mask_predictor", Parts.block("mask_predictor", maskPredictor));
         } else {
             this.maskHead = null;
             this.maskPredictor = null;
@@ -149,11 +159,15 @@ public final class RoiHeads extends Block {
                 pooler.samplingRatio());
     }
 
-    public TwoMlpHead boxHead() {
+    public MultiScaleRoIAlign boxRoiPool() {
+        return boxRoiPool;
+    }
+
+    public BoxHead boxHead() {
         return boxHead;
     }
 
-    public FastRcnnPredictor boxPredictor() {
+    public BoxPredictor boxPredictor() {
         return boxPredictor;
     }
 
@@ -161,12 +175,18 @@ public final class RoiHeads extends Block {
         return maskHead != null;
     }
 
+    /** The mask RoI pool, or null for Faster R-CNN. */
+    public MultiScaleRoIAlign maskRoiPool() {
+        return maskRoiPool;
+    }
+
     /** The mask head, or null for Faster R-CNN. */
-    public MaskRcnnHeads maskHead() {
+    public MaskHead maskHead() {
         return maskHead;
     }
 
-    public MaskRcnnPredictor maskPredictor() {
+    /** The mask predictor, or null for Faster R-CNN. */
+    public MaskPredictor maskPredictor() {
         return maskPredictor;
     }
 

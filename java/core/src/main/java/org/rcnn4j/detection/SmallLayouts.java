@@ -4,12 +4,18 @@ import java.util.List;
 import org.rcnn4j.detection.backbone.SmallBackbone;
 
 /**
- * The small detectors' settings, sized for 128x128 scenes with items of 20..70 px on a 2-core CPU: fewer anchors
- * per level and proposals than torchvision's COCO settings, narrower heads. Everything else is torchvision's.
+ * The small detectors' parts and settings, sized for 128x128 scenes with items of 20..70 px on a 2-core CPU: fewer
+ * anchors per level and proposals than torchvision's COCO settings, narrower heads. Everything else is
+ * torchvision's.
  */
 final class SmallLayouts {
     /** FPN width of {@link SmallBackbone}. */
     static final int CHANNELS = 64;
+    /** The box head's width (torchvision: 1024). */
+    static final int REPRESENTATION_SIZE = 256;
+    /** The mask head's convs (torchvision: four of 256) and the mask predictor's width (torchvision: 256). */
+    private static final int[] MASK_LAYERS = {64, 64};
+    private static final int MASK_DIM_REDUCED = 64;
 
     private SmallLayouts() {
     }
@@ -20,16 +26,6 @@ final class SmallLayouts {
      * 2000 steps at 64 reached box AP50 0.686 where 1500 at 128 reached 0.669 (same pretraining).
      */
     static final int BOX_BATCH_SIZE_PER_IMAGE = 64;
-
-    static RcnnConfig config() {
-        RcnnConfig t = RcnnConfig.torchvisionDefaults();
-        return new RcnnConfig(128, 213, t.imageMean(), t.imageStd(), 32,
-                1000, 500, 500, 300,
-                t.rpnNmsThresh(), t.rpnFgIouThresh(), t.rpnBgIouThresh(), 128, t.rpnPositiveFraction(),
-                t.rpnScoreThresh(),
-                t.boxScoreThresh(), t.boxNmsThresh(), t.boxDetectionsPerImg(), t.boxFgIouThresh(),
-                t.boxBgIouThresh(), BOX_BATCH_SIZE_PER_IMAGE, t.boxPositiveFraction(), t.bboxRegWeights());
-    }
 
     /**
      * The first backbone stage feeding the FPN: stage 2 (stride 4), so the RoI heads pool every item (21..70 px,
@@ -43,13 +39,36 @@ final class SmallLayouts {
         return new SmallBackbone(CHANNELS, true, FIRST_TAP);
     }
 
+    /** The small detectors' settings: torchvision's but for the sizes, top-n and sampled batches. */
+    static RcnnConfig config() {
+        return RcnnConfig.builder()
+                .minSize(128).maxSize(213)
+                .rpnPreNmsTopNTrain(1000).rpnPreNmsTopNTest(500).rpnPostNmsTopNTrain(500).rpnPostNmsTopNTest(300)
+                .rpnBatchSizePerImage(128)
+                .boxBatchSizePerImage(BOX_BATCH_SIZE_PER_IMAGE)
+                .build();
+    }
+
     /**
-     * The RPN reads the stride 8, 16 and 32 maps ("1", "2", "pool") with anchors 24, 48 and 96; the stride-4 map
-     * ("0") serves only the RoI heads, so the anchors and proposals stay those of the stride-8 layout.
+     * The settings and box parts. The RPN reads the stride 8, 16 and 32 maps ("1", "2", "pool") with anchors 24,
+     * 48 and 96; the stride-4 map ("0") serves only the RoI heads, so the anchors and proposals stay those of the
+     * stride-8 layout.
      */
-    static RcnnLayout layout(boolean masks, int numClasses) {
-        AnchorGenerator anchors = new AnchorGenerator(new int[][] {{24}, {48}, {96}}, AnchorGenerator.FPN_ASPECT_RATIOS);
-        return new RcnnLayout(masks, numClasses, config(), anchors, List.of("1", "2", "pool"), List.of("0", "1"), 7,
-                256, 14, new int[] {64, 64}, 64);
+    static <B extends RcnnBuilder<B>> B configure(B builder, int numClasses) {
+        return builder.numClasses(numClasses)
+                .config(config())
+                .rpnAnchorGenerator(new AnchorGenerator(new int[][] {{24}, {48}, {96}},
+                        AnchorGenerator.FPN_ASPECT_RATIOS))
+                .rpnFeatureNames("1", "2", "pool")
+                .boxRoiPool(new MultiScaleRoIAlign(List.of("0", "1"), 7, 2))
+                .boxHead(new TwoMlpHead(CHANNELS * 7 * 7, REPRESENTATION_SIZE));
+    }
+
+    /** The mask branch: RoIAlign 14x14 from "0" and "1", two 64-channel convs, a 64-channel deconvolution. */
+    static MaskRcnn.Builder configureMasks(MaskRcnn.Builder builder, int numClasses) {
+        MaskRcnnHeads head = new MaskRcnnHeads(CHANNELS, MASK_LAYERS);
+        return builder.maskRoiPool(new MultiScaleRoIAlign(List.of("0", "1"), 14, 2))
+                .maskHead(head)
+                .maskPredictor(new MaskRcnnPredictor(head.outChannels(), MASK_DIM_REDUCED, numClasses));
     }
 }

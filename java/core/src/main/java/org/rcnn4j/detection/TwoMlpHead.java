@@ -7,10 +7,30 @@ import org.rcnn4j.nn.Linear;
 import org.rcnn4j.nn.functional.TensorMath;
 
 /** torchvision's TwoMLPHead: fc6 (C*7*7 to 1024), fc7 (1024 to 1024), each followed by ReLU; default Linear init. */
-public final class TwoMlpHead extends Block {
+public final class TwoMlpHead extends Block implements BoxHead {
+    private final int inChannels;
+    private final int representationSize;
+
+    /** @param inChannels the flattened pooled features per RoI (C·h·w) */
     public TwoMlpHead(int inChannels, int representationSize) {
+        if (inChannels < 1 || representationSize < 1) {
+            throw new IllegalArgumentException("TwoMLPHead: in_channels and representation_size must be >= 1, got "
+                    + inChannels + ", " + representationSize);
+        }
+        this.inChannels = inChannels;
+        this.representationSize = representationSize;
         addBlock("fc6", new Linear(inChannels, representationSize));
         addBlock("fc7", new Linear(representationSize, representationSize));
+    }
+
+    @Override
+    public int inputSize() {
+        return inChannels;
+    }
+
+    @Override
+    public int outputSize() {
+        return representationSize;
     }
 
     @Override
@@ -19,6 +39,7 @@ public final class TwoMlpHead extends Block {
     }
 
     /** relu(fc7(relu(fc6(flatten(x))))) for pooled RoI features [K, C, h, w]. */
+    @Override
     public Var forward(Var x) {
         Var h = TensorMath.relu(((Layer) get("fc6")).forward(TensorMath.flatten(x, 1)));
         return TensorMath.relu(((Layer) get("fc7")).forward(h));

@@ -66,19 +66,13 @@ class DetectorTrainingRunTest {
      * kernels on one CPU thread per block and is far slower than the CPU backend.
      */
     static GeneralizedRcnn maskrcnnSmallAt(int minSize) {
-        RcnnLayout l = SmallLayouts.layout(true, Models.SMALL_NUM_CLASSES);
-        RcnnConfig c = l.config();
-        RcnnConfig scaled = new RcnnConfig(minSize, (int) Math.round(c.maxSize() * minSize / (double) c.minSize()),
-                c.imageMean(), c.imageStd(), c.sizeDivisible(), c.rpnPreNmsTopNTrain(), c.rpnPreNmsTopNTest(),
-                c.rpnPostNmsTopNTrain(), c.rpnPostNmsTopNTest(), c.rpnNmsThresh(), c.rpnFgIouThresh(),
-                c.rpnBgIouThresh(), c.rpnBatchSizePerImage(), c.rpnPositiveFraction(), c.rpnScoreThresh(),
-                c.boxScoreThresh(), c.boxNmsThresh(), c.boxDetectionsPerImg(), c.boxFgIouThresh(), c.boxBgIouThresh(),
-                c.boxBatchSizePerImage(), c.boxPositiveFraction(), c.bboxRegWeights());
-        AnchorGenerator anchors = new AnchorGenerator(new int[][] {{12}, {24}, {48}},
-                AnchorGenerator.FPN_ASPECT_RATIOS);
-        return new GeneralizedRcnn(new RcnnLayout(true, l.numClasses(), scaled, anchors, l.rpnLevels(), l.roiLevels(),
-                l.boxResolution(), l.representationSize(), l.maskResolution(), l.maskLayers(), l.maskDimReduced()),
-                SmallLayouts.backbone());
+        RcnnConfig c = SmallLayouts.config();
+        int n = Models.SMALL_NUM_CLASSES;
+        return SmallLayouts.configureMasks(SmallLayouts.configure(MaskRcnn.builder(SmallLayouts.backbone()), n), n)
+                .minSize(minSize).maxSize((int) Math.round(c.maxSize() * minSize / (double) c.minSize()))
+                .rpnAnchorGenerator(new AnchorGenerator(new int[][] {{12}, {24}, {48}},
+                        AnchorGenerator.FPN_ASPECT_RATIOS))
+                .build();
     }
 
     private static void assertDecreases(String what, double[] totals) {

@@ -190,8 +190,10 @@ class SmallModelStructureTest {
             assertArrayEquals(new int[] {2, 64, 8, 8}, f.get("2").shape());
             assertArrayEquals(new int[] {2, 64, 4, 4}, f.get("pool").shape());
             // the RPN reads strides 8..32, the RoI heads strides 4 and 8
-            assertEquals(List.of("1", "2", "pool"), m.layout().rpnLevels());
-            assertEquals(List.of("0", "1"), m.layout().roiLevels());
+            assertEquals(List.of("1", "2", "pool"), m.rpnFeatureNames());
+            assertEquals(List.of("0", "1"), m.roiHeads().boxRoiPool().featureNames());
+            assertEquals(List.of("0", "1"), m.roiHeads().maskRoiPool().featureNames());
+            assertEquals(List.of("0", "1", "2", "pool"), ((SmallBackbone) m.backbone()).featureNames());
         }
     }
 }

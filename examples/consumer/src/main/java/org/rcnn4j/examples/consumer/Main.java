@@ -1,5 +1,7 @@
 package org.rcnn4j.examples.consumer;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.rcnn4j.backend.Backend;
@@ -11,20 +13,33 @@ import org.rcnn4j.detection.Models;
 import org.rcnn4j.tensor.Tensor;
 
 /**
- * rcnn4j from a user's project: NMS, RoIAlign and a small Mask R-CNN's inference on one backend ("cpu", the
- * default, "cuda" or "cuda-emu"). Every device tensor is closed and the model's device copy released: results are
+ * rcnn4j from a user's project: NMS, RoIAlign, a small Mask R-CNN's inference and a detector of one's own
+ * ({@link CustomDetector}) on one backend ("cpu", the default, "cuda" or "cuda-emu"), or the README's detector on a
+ * photo ({@link DetectPhoto}). Every device tensor is closed and the model's device copy released: results are
  * fresh tensors the caller owns, host tensors need no closing (closing them does nothing).
  */
 public final class Main {
     private Main() {
     }
 
-    public static void main(String[] args) {
-        try (Backend backend = Backends.create(args.length > 0 ? args[0] : "cpu")) {
+    /**
+     * {@code Main [DEVICE]}: the ops, a small Mask R-CNN's inference and a custom detector trained and run;
+     * {@code Main DEVICE WEIGHTS MODEL PHOTO}: only the README's detector on a photo (a "-" for WEIGHTS means none).
+     */
+    public static void main(String[] args) throws IOException {
+        String device = args.length > 0 ? args[0] : "cpu";
+        if (args.length == 4 && !args[1].equals("-")) {
+            DetectPhoto.printDetections(Path.of(args[1]), args[2], Path.of(args[3]));
+            System.out.println("printed the detections of " + args[3]);
+            return;
+        }
+        FirstOp.run();
+        try (Backend backend = Backends.create(device)) {
             System.out.println("backend: " + backend.name());
             nms(backend);
             roiAlign(backend);
             detect(backend);
+            CustomDetector.run(backend, 40);
         }
     }
 

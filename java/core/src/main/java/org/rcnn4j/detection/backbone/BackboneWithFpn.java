@@ -1,6 +1,7 @@
 package org.rcnn4j.detection.backbone;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.detection.backbone.Norm;
 import org.rcnn4j.nn.Block;
@@ -34,6 +35,11 @@ public final class BackboneWithFpn extends Block implements Backbone {
     @Override
     public int outChannels() {
         return OUT_CHANNELS;
+    }
+
+    @Override
+    public List<String> featureNames() {
+        return List.of("0", "1", "2", "3", "pool");
     }
 
     @Override

@@ -101,6 +101,17 @@ public final class SmallBackbone extends Block implements Backbone {
         return outChannels;
     }
 
+    /** "0" .. one per tapped stage, then "pool". */
+    @Override
+    public java.util.List<String> featureNames() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int s = firstTap; s <= WIDTHS.length; s++) {
+            names.add(Integer.toString(s - firstTap));
+        }
+        names.add("pool");
+        return java.util.List.copyOf(names);
+    }
+
     @Override
     public String typeName() {
         return "SmallBackbone";

@@ -33,7 +33,8 @@ import jcuda.driver.JCudaDriver;
  * <p>The device counts its host synchronizations (each time the host waits for the stream: a device-to-host copy,
  * {@link #synchronize}, a timed region, a synchronous upload) and the bytes copied each way, process-wide
  * ({@link #syncCount}, {@link #bytesToHost}, {@link #bytesToDevice}); {@code rcnn4j.cuda.traceSyncs=true} prints
- * the stack of each synchronization to stderr.
+ * the stack of each synchronization to stderr, and {@code rcnn4j.cuda.syncSites=true} tallies them by call site
+ * ({@link SyncSites}).
  */
 public final class CudaDevice implements AutoCloseable {
     /** Which libcuda this JVM loaded: null before the first open, then TRUE (emulator) or FALSE (driver). */
@@ -452,11 +453,14 @@ public final class CudaDevice implements AutoCloseable {
         Driver.check(JCudaDriver.cuStreamSynchronize(stream), what);
     }
 
-    /** Counts one host synchronization (and prints where it comes from when tracing). */
+    /** Counts one host synchronization (and prints or tallies where it comes from when asked to). */
     void countSync() {
         syncs.incrementAndGet();
         if (Boolean.getBoolean("rcnn4j.cuda.traceSyncs")) {
             new Throwable("rcnn4j.cuda.traceSyncs: host synchronization #" + syncs.get()).printStackTrace();
+        }
+        if (SyncSites.enabled()) {
+            SyncSites.record();
         }
     }
 

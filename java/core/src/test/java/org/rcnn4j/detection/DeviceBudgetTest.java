@@ -11,6 +11,7 @@ import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.DeviceStats;
+import org.rcnn4j.cuda.SyncSites;
 import org.rcnn4j.data.Sample;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CudaTestSupport;
@@ -87,14 +88,32 @@ class DeviceBudgetTest {
                 targets.add(DetectionTargets.of(s));
             }
             step(m, images, targets, 1); // warm-up
-            DeviceStats before = cuda.stats();
-            step(m, images, targets, 2);
-            DeviceStats cost = cuda.stats().minus(before);
+            String sites;
+            DeviceStats cost;
+            String previous = System.setProperty("rcnn4j.cuda.syncSites", "true");
+            try {
+                SyncSites.reset();
+                DeviceStats before = cuda.stats();
+                step(m, images, targets, 2);
+                cost = cuda.stats().minus(before);
+                sites = SyncSites.format();
+            } finally {
+                restore("rcnn4j.cuda.syncSites", previous);
+            }
             String what = "training step: " + cost.format();
-            System.out.println("DeviceBudgetTest " + what);
-            assertTrue(cost.syncs() <= TRAIN_SYNCS, what + ": more than " + TRAIN_SYNCS + " synchronizations");
+            System.out.println("DeviceBudgetTest " + what + "\n" + sites);
+            assertTrue(cost.syncs() <= TRAIN_SYNCS, what + ": more than " + TRAIN_SYNCS + " synchronizations, from\n"
+                    + sites);
         } finally {
             m.release();
+        }
+    }
+
+    private static void restore(String key, String previous) {
+        if (previous == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, previous);
         }
     }
 

@@ -43,9 +43,10 @@ public final class FastRcnnLoss {
         long[] lab = new long[n];
         float[] reg = new float[4 * n];
         int k = 0;
+        List<Tensor> host = Host.hostAll(b, Host.concat(labels, regressionTargets)); // one read for all images
         for (int i = 0; i < labels.size(); i++) {
-            long[] l = Host.longs(b, labels.get(i));
-            float[] r = Host.floats(b, regressionTargets.get(i));
+            long[] l = Host.longs(b, host.get(i));
+            float[] r = Host.floats(b, host.get(labels.size() + i));
             if (k + l.length > n || r.length != 4 * l.length) {
                 throw new IllegalArgumentException("labels: the images' labels and regression targets must cover the "
                         + n + " rows of class_logits");

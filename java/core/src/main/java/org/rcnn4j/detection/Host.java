@@ -1,5 +1,6 @@
 package org.rcnn4j.detection;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
@@ -16,6 +17,35 @@ final class Host {
 
     static Tensor host(Backend b, Tensor t) {
         return t.isHost() ? t : b.toHost(t);
+    }
+
+    /**
+     * Host views of several tensors for one host synchronization on a device (host tensors come back as they
+     * are): the per-image bookkeeping reads everything a step needs together rather than one tensor at a time.
+     */
+    static List<Tensor> hostAll(Backend b, List<Tensor> ts) {
+        List<Tensor> onDevice = new ArrayList<>();
+        for (Tensor t : ts) {
+            if (!t.isHost()) {
+                onDevice.add(t);
+            }
+        }
+        List<Tensor> read = onDevice.isEmpty() ? List.of() : b.toHost(onDevice);
+        List<Tensor> out = new ArrayList<>(ts.size());
+        for (int i = 0, j = 0; i < ts.size(); i++) {
+            out.add(ts.get(i).isHost() ? ts.get(i) : read.get(j++));
+        }
+        return out;
+    }
+
+    /** The lists laid end to end (for {@link #hostAll}). */
+    @SafeVarargs
+    static List<Tensor> concat(List<Tensor>... lists) {
+        List<Tensor> out = new ArrayList<>();
+        for (List<Tensor> l : lists) {
+            out.addAll(l);
+        }
+        return out;
     }
 
     /** F32 values (a copy of other float dtypes). */

@@ -1,5 +1,6 @@
 package org.rcnn4j.detection;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
@@ -40,24 +41,48 @@ public final class MaskRcnnLoss {
         long[] rows = new long[p];
         float[] targets = new float[p * m * m];
         int k = 0;
-        for (int i = 0; i < proposals.size(); i++) {
-            int n = Host.rowsOf(proposals.get(i), "proposals");
-            if (n == 0) {
-                continue;
+        int images = proposals.size();
+        // each image's projected targets first, then everything read back together (one synchronization)
+        List<Tensor> projected = new ArrayList<>();
+        try {
+            for (int i = 0; i < images; i++) {
+                int n = Host.rowsOf(proposals.get(i), "proposals");
+                if (n == 0) {
+                    projected.add(null);
+                    continue;
+                }
+                if (matchedIdxs.get(i).numel() != n || k + n > p) {
+                    throw new IllegalArgumentException("mask_matched_idxs: image " + i + " needs one index per "
+                            + "proposal and all images together one per row of mask_logits (" + p + ")");
+                }
+                projected.add(b.maskTargets().project(gtMasks.get(i), proposals.get(i), matchedIdxs.get(i), m));
+                k += n;
             }
-            long[] idx = Host.longs(b, matchedIdxs.get(i));
-            long[] gl = Host.longs(b, gtLabels.get(i));
-            if (idx.length != n || k + n > p) {
-                throw new IllegalArgumentException("mask_matched_idxs: image " + i + " needs one index per proposal "
-                        + "and all images together one per row of mask_logits (" + p + ")");
+            List<Tensor> read = new ArrayList<>();
+            for (int i = 0; i < images; i++) {
+                if (projected.get(i) != null) {
+                    read.add(matchedIdxs.get(i));
+                    read.add(gtLabels.get(i));
+                    read.add(projected.get(i));
+                }
             }
-            for (int j = 0; j < n; j++) {
-                rows[k + j] = (long) (k + j) * c + gl[(int) idx[j]];
+            List<Tensor> host = Host.hostAll(b, read);
+            k = 0;
+            for (int i = 0, h = 0; i < images; i++) {
+                if (projected.get(i) == null) {
+                    continue;
+                }
+                int n = Host.rowsOf(proposals.get(i), "proposals");
+                long[] idx = Host.longs(b, host.get(h++));
+                long[] gl = Host.longs(b, host.get(h++));
+                for (int j = 0; j < n; j++) {
+                    rows[k + j] = (long) (k + j) * c + gl[(int) idx[j]];
+                }
+                System.arraycopy(Host.floats(b, host.get(h++)), 0, targets, k * m * m, n * m * m);
+                k += n;
             }
-            try (Tensor t = b.maskTargets().project(gtMasks.get(i), proposals.get(i), matchedIdxs.get(i), m)) {
-                System.arraycopy(Host.floats(b, t), 0, targets, k * m * m, n * m * m);
-            }
-            k += n;
+        } finally {
+            projected.stream().filter(t -> t != null).forEach(Tensor::close);
         }
         if (k != p) {
             throw new IllegalArgumentException("proposals: " + k + " positive proposals for " + p + " rows of "

@@ -51,9 +51,11 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
         List<Tensor> props = new ArrayList<>();
         List<Tensor> matched = new ArrayList<>();
         List<long[]> indices = new ArrayList<>();
-        for (int i = 0; i < labels.size(); i++) {
-            long[] l = Host.longs(backend, labels.get(i));
-            long[] m = Host.longs(backend, matchedIdxs.get(i));
+        int images = labels.size();
+        List<Tensor> host = Host.hostAll(backend, Host.concat(labels, matchedIdxs, proposals)); // one read
+        for (int i = 0; i < images; i++) {
+            long[] l = Host.longs(backend, host.get(i));
+            long[] m = Host.longs(backend, host.get(images + i));
             int n = 0;
             for (long x : l) {
                 n += x > 0 ? 1 : 0;
@@ -66,7 +68,7 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
                     pos[k++] = j;
                 }
             }
-            props.add(Host.floatsOn(backend, Host.rows4(Host.floats(backend, proposals.get(i)), pos), n, 4));
+            props.add(Host.floatsOn(backend, Host.rows4(Host.floats(backend, host.get(2 * images + i)), pos), n, 4));
             matched.add(Host.longsOn(backend, pm, n));
             indices.add(pos);
         }
@@ -78,11 +80,17 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
         Host.sameSize("proposals", proposals, "gt_boxes", gtBoxes);
         List<Tensor> out = new ArrayList<>();
         for (int i = 0; i < proposals.size(); i++) {
+            Host.rowsOf(proposals.get(i), "proposals");
+            Host.rowsOf(gtBoxes.get(i), "gt_boxes");
+        }
+        int images = proposals.size();
+        List<Tensor> host = Host.hostAll(backend, Host.concat(proposals, gtBoxes)); // one read for all images
+        for (int i = 0; i < images; i++) {
             int p = Host.rowsOf(proposals.get(i), "proposals");
             int g = Host.rowsOf(gtBoxes.get(i), "gt_boxes");
             float[] all = new float[4 * (p + g)];
-            System.arraycopy(Host.floats(backend, proposals.get(i)), 0, all, 0, 4 * p);
-            System.arraycopy(Host.floats(backend, gtBoxes.get(i)), 0, all, 4 * p, 4 * g);
+            System.arraycopy(Host.floats(backend, host.get(i)), 0, all, 0, 4 * p);
+            System.arraycopy(Host.floats(backend, host.get(images + i)), 0, all, 4 * p, 4 * g);
             out.add(Host.floatsOn(backend, all, p + g, 4));
         }
         return out;
@@ -100,29 +108,44 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
         Host.sameSize("gt_boxes", gtBoxes, "gt_labels", gtLabels);
         List<Tensor> matched = new ArrayList<>();
         List<Tensor> labels = new ArrayList<>();
-        for (int i = 0; i < proposals.size(); i++) {
-            int n = Host.rowsOf(proposals.get(i), "proposals");
+        int images = proposals.size();
+        for (int i = 0; i < images; i++) {
             int g = Host.rowsOf(gtBoxes.get(i), "gt_boxes");
-            long[] gl = Host.longs(backend, gtLabels.get(i));
-            if (gl.length != g) {
-                throw new IllegalArgumentException("gt_labels: image " + i + " has " + gl.length + " labels for " + g
-                        + " boxes");
+            Host.rowsOf(proposals.get(i), "proposals");
+            if (gtLabels.get(i).numel() != g) {
+                throw new IllegalArgumentException("gt_labels: image " + i + " has " + gtLabels.get(i).numel()
+                        + " labels for " + g + " boxes");
             }
-            long[] idx = new long[n];
-            long[] lab = new long[n];
-            if (g > 0) {
-                long[] m;
-                try (Tensor iou = backend.boxes().boxIou(gtBoxes.get(i), proposals.get(i))) {
-                    m = matcher.match(Host.floats(backend, iou), g, n);
-                }
-                for (int j = 0; j < n; j++) {
-                    idx[j] = Math.max(0, m[j]);
-                    lab[j] = m[j] == Matcher.BELOW_LOW_THRESHOLD ? 0
-                            : m[j] == Matcher.BETWEEN_THRESHOLDS ? -1 : gl[(int) idx[j]];
-                }
+        }
+        // every image's IoU matrix and ground-truth labels read back together (one synchronization on a device)
+        List<Tensor> ious = new ArrayList<>();
+        try {
+            for (int i = 0; i < images; i++) {
+                ious.add(gtBoxes.get(i).size(0) > 0 ? backend.boxes().boxIou(gtBoxes.get(i), proposals.get(i))
+                        : null);
             }
-            matched.add(Host.longsOn(backend, idx, n));
-            labels.add(Host.longsOn(backend, lab, n));
+            List<Tensor> read = new ArrayList<>(gtLabels);
+            ious.stream().filter(t -> t != null).forEach(read::add);
+            List<Tensor> host = Host.hostAll(backend, read);
+            for (int i = 0, k = images; i < images; i++) {
+                int n = Host.rowsOf(proposals.get(i), "proposals");
+                int g = Host.rowsOf(gtBoxes.get(i), "gt_boxes");
+                long[] gl = Host.longs(backend, host.get(i));
+                long[] idx = new long[n];
+                long[] lab = new long[n];
+                if (g > 0) {
+                    long[] m = matcher.match(Host.floats(backend, host.get(k++)), g, n);
+                    for (int j = 0; j < n; j++) {
+                        idx[j] = Math.max(0, m[j]);
+                        lab[j] = m[j] == Matcher.BELOW_LOW_THRESHOLD ? 0
+                                : m[j] == Matcher.BETWEEN_THRESHOLDS ? -1 : gl[(int) idx[j]];
+                    }
+                }
+                matched.add(Host.longsOn(backend, idx, n));
+                labels.add(Host.longsOn(backend, lab, n));
+            }
+        } finally {
+            ious.stream().filter(t -> t != null).forEach(Tensor::close);
         }
         return new Assignment(matched, labels);
     }
@@ -159,11 +182,14 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
         List<Tensor> matched = new ArrayList<>();
         List<Tensor> labels = new ArrayList<>();
         List<Tensor> targets = new ArrayList<>();
-        for (int i = 0; i < withGt.size(); i++) {
+        int images = withGt.size();
+        // everything the images need read back together (one synchronization on a device)
+        List<Tensor> host = Host.hostAll(backend, Host.concat(withGt, a.matchedIdxs(), a.labels(), gtBoxes));
+        for (int i = 0; i < images; i++) {
             long[] keep = samples.get(i).all();
-            float[] p = Host.floats(backend, withGt.get(i));
-            long[] m = Host.longs(backend, a.matchedIdxs().get(i));
-            long[] l = Host.longs(backend, a.labels().get(i));
+            float[] p = Host.floats(backend, host.get(i));
+            long[] m = Host.longs(backend, host.get(images + i));
+            long[] l = Host.longs(backend, host.get(2 * images + i));
             int k = keep.length;
             long[] mk = new long[k];
             long[] lk = new long[k];
@@ -175,7 +201,7 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
                 mk[j] = m[(int) keep[j]];
                 lk[j] = l[(int) keep[j]];
             }
-            float[] gt = Host.floats(backend, gtBoxes.get(i));
+            float[] gt = Host.floats(backend, host.get(3 * images + i));
             if (gt.length == 0) {
                 gt = new float[4];
             }

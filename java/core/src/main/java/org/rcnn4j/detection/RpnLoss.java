@@ -50,9 +50,10 @@ public final class RpnLoss {
         int offset = 0;
         int p = 0;
         int neg = nPos;
+        List<Tensor> host = Host.hostAll(b, Host.concat(labels, regressionTargets)); // one read for all images
         for (int i = 0; i < labels.size(); i++) {
-            float[] lab = Host.floats(b, labels.get(i));
-            float[] reg = Host.floats(b, regressionTargets.get(i));
+            float[] lab = Host.floats(b, host.get(i));
+            float[] reg = Host.floats(b, host.get(labels.size() + i));
             SampledIndices s = samples.get(i);
             for (long j : s.positive()) {
                 check(j, lab.length);

@@ -136,6 +136,34 @@ final class Host {
         return floatsOn(b, data, shape);
     }
 
+    /**
+     * Rows of t picked by host indices, on the backend (no host copy of t), as a tensor of {@code dtype} (F32 or
+     * F64): targets gathered where the device computed them. Owned by the caller.
+     */
+    static Tensor rowsOn(Backend b, Tensor t, long[] idx, DType dtype) {
+        Tensor picked = b.gather().indexSelect(t, Tensor.ofLongs(idx, idx.length));
+        return as(b, picked, dtype);
+    }
+
+    /** The parts laid end to end along dim 0 on the backend, as {@code dtype}; the parts are closed. */
+    static Tensor catRowsOn(Backend b, List<Tensor> parts, DType dtype) {
+        try {
+            return as(b, b.select().catRows(parts), dtype);
+        } finally {
+            parts.forEach(Tensor::close);
+        }
+    }
+
+    /** t (owned) converted to dtype, or t itself when it has it (F32 to F64 is exact, as asDType's widening). */
+    static Tensor as(Backend b, Tensor t, DType dtype) {
+        if (t.dtype() == dtype) {
+            return t;
+        }
+        try (t) {
+            return b.convert().to(t, dtype);
+        }
+    }
+
     /** Rows [r,4] of a host float array of boxes. */
     static float[] rows4(float[] boxes, long[] idx) {
         float[] out = new float[idx.length * 4];

@@ -39,10 +39,11 @@ public final class MaskRcnnLoss {
         int c = s[1];
         int m = s[3];
         long[] rows = new long[p];
-        float[] targets = new float[p * m * m];
+        Tensor targets = null;
         int k = 0;
         int images = proposals.size();
-        // each image's projected targets first, then everything read back together (one synchronization)
+        // each image's projected targets stay on the backend; the matched indices and labels are read (together,
+        // and not at all when their host values are known)
         List<Tensor> projected = new ArrayList<>();
         try {
             for (int i = 0; i < images; i++) {
@@ -63,7 +64,6 @@ public final class MaskRcnnLoss {
                 if (projected.get(i) != null) {
                     read.add(matchedIdxs.get(i));
                     read.add(gtLabels.get(i));
-                    read.add(projected.get(i));
                 }
             }
             List<Tensor> host = Host.hostAll(b, read);
@@ -78,8 +78,16 @@ public final class MaskRcnnLoss {
                 for (int j = 0; j < n; j++) {
                     rows[k + j] = (long) (k + j) * c + gl[(int) idx[j]];
                 }
-                System.arraycopy(Host.floats(b, host.get(h++)), 0, targets, k * m * m, n * m * m);
                 k += n;
+            }
+            if (k == p && p > 0) {
+                List<Tensor> parts = new ArrayList<>();
+                for (Tensor t : projected) {
+                    if (t != null) {
+                        parts.add(t.reshape(t.size(0), m * m));
+                    }
+                }
+                targets = Host.as(b, b.select().catRows(parts), maskLogits.dtype());
             }
         } finally {
             projected.stream().filter(t -> t != null).forEach(Tensor::close);
@@ -92,7 +100,7 @@ public final class MaskRcnnLoss {
             return TensorMath.mul(TensorMath.sum(maskLogits), 0.0);
         }
         Var picked = TensorMath.indexSelect(TensorMath.reshape(maskLogits, p * c, m * m), RpnLoss.index(b, rows));
-        Var target = Var.of(b, Host.asDType(b, targets, maskLogits.dtype(), p, m * m));
+        Var target = Var.of(b, targets);
         return LossFunctions.binaryCrossEntropyWithLogits(picked, target);
     }
 }

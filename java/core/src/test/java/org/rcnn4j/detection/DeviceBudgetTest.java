@@ -29,7 +29,7 @@ import org.rcnn4j.testing.RandomTensors;
  */
 class DeviceBudgetTest {
     static final int DETECT_SYNCS = 3;
-    static final int TRAIN_SYNCS = 10;
+    static final int TRAIN_SYNCS = 7;
 
     /** maskrcnn_small, initialized, every detection kept (score threshold 0) so the mask branch runs. */
     static GeneralizedRcnn model(Backend backend) {

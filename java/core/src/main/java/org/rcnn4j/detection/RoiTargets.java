@@ -3,6 +3,7 @@ package org.rcnn4j.detection;
 import java.util.ArrayList;
 import java.util.List;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -52,7 +53,7 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
         List<Tensor> matched = new ArrayList<>();
         List<long[]> indices = new ArrayList<>();
         int images = labels.size();
-        List<Tensor> host = Host.hostAll(backend, Host.concat(labels, matchedIdxs, proposals)); // one read
+        List<Tensor> host = Host.hostAll(backend, Host.concat(labels, matchedIdxs)); // read only when not known
         for (int i = 0; i < images; i++) {
             long[] l = Host.longs(backend, host.get(i));
             long[] m = Host.longs(backend, host.get(images + i));
@@ -68,7 +69,7 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
                     pos[k++] = j;
                 }
             }
-            props.add(Host.floatsOn(backend, Host.rows4(Host.floats(backend, host.get(2 * images + i)), pos), n, 4));
+            props.add(Host.rowsOn(backend, proposals.get(i), pos, DType.F32)); // picked where they are
             matched.add(Host.longsOn(backend, pm, n));
             indices.add(pos);
         }
@@ -84,6 +85,18 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
             Host.rowsOf(gtBoxes.get(i), "gt_boxes");
         }
         int images = proposals.size();
+        if (allF32(proposals) && allF32(gtBoxes)) {
+            // concatenated where they are (no host copy)
+            try {
+                for (int i = 0; i < images; i++) {
+                    out.add(backend.select().catRows(List.of(proposals.get(i), gtBoxes.get(i))));
+                }
+            } catch (RuntimeException e) {
+                Host.closeAll(out);
+                throw e;
+            }
+            return out;
+        }
         List<Tensor> host = Host.hostAll(backend, Host.concat(proposals, gtBoxes)); // one read for all images
         for (int i = 0; i < images; i++) {
             int p = Host.rowsOf(proposals.get(i), "proposals");
@@ -94,6 +107,10 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
             out.add(Host.floatsOn(backend, all, p + g, 4));
         }
         return out;
+    }
+
+    private static boolean allF32(List<Tensor> ts) {
+        return ts.stream().allMatch(t -> t.dtype() == DType.F32);
     }
 
     /** assign_targets_to_proposals with torchvision's RoIHeads matcher. */
@@ -184,12 +201,12 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
         List<Tensor> targets = new ArrayList<>();
         int images = withGt.size();
         // everything the images need read back together (one synchronization on a device)
-        List<Tensor> host = Host.hostAll(backend, Host.concat(withGt, a.matchedIdxs(), a.labels(), gtBoxes));
+        // (known without a read when the host built them; the proposals are picked where they are)
+        List<Tensor> host = Host.hostAll(backend, Host.concat(a.matchedIdxs(), a.labels(), gtBoxes));
         for (int i = 0; i < images; i++) {
             long[] keep = samples.get(i).all();
-            float[] p = Host.floats(backend, host.get(i));
-            long[] m = Host.longs(backend, host.get(images + i));
-            long[] l = Host.longs(backend, host.get(2 * images + i));
+            long[] m = Host.longs(backend, host.get(i));
+            long[] l = Host.longs(backend, host.get(images + i));
             int k = keep.length;
             long[] mk = new long[k];
             long[] lk = new long[k];
@@ -201,11 +218,11 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
                 mk[j] = m[(int) keep[j]];
                 lk[j] = l[(int) keep[j]];
             }
-            float[] gt = Host.floats(backend, host.get(3 * images + i));
+            float[] gt = Host.floats(backend, host.get(2 * images + i));
             if (gt.length == 0) {
                 gt = new float[4];
             }
-            Tensor sp = Host.floatsOn(backend, Host.rows4(p, keep), k, 4);
+            Tensor sp = Host.rowsOn(backend, withGt.get(i), keep, DType.F32);
             try (Tensor mg = Host.floatsOn(backend, Host.rows4(gt, mk), k, 4)) {
                 targets.add(backend.boxes().encodeBoxes(mg, sp, BoxCoding.ROI_WEIGHTS));
             }

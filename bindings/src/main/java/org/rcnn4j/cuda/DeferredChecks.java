@@ -26,6 +26,10 @@ public final class DeferredChecks {
 
     private final List<Pending> pending = new ArrayList<>();
 
+    /** One per device ({@link CudaDevice#deferCheck}). */
+    DeferredChecks() {
+    }
+
     synchronized void add(DeviceBuffer verdict, Failure failure) {
         if (verdict.byteSize() < 16) {
             verdict.close();

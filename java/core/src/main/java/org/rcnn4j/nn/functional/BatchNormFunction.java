@@ -40,7 +40,6 @@ final class BatchNormFunction {
         }
         long count = input.numel() / Math.max(1, c);
         Backend b = input.backend();
-        DType dtype = input.dtype();
         if (!training) {
             if (runningMean == null || runningVar == null) {
                 throw new IllegalArgumentException("batch_norm: running_mean and running_var: required in eval mode");

@@ -1,32 +1,63 @@
 // Row gather along dim 0 (torch.index_select(x, 0, index)) and its adjoint, a scatter-add of rows
-// (index_add_). x is [rows, row] flat; index is int64 [k], already checked to lie in [0, rows).
+// (index_add_). x is [rows, row] flat; index is int64 [k], checked on the device (rcnn4j_gather_check_index,
+// reported at the host's next synchronization): a row whose index lies outside [0, rows) reads as NaN and adds
+// nowhere, so that the work queued before the report stays in bounds.
 #include "rcnn4j/cuda_compat.cuh"
 
 template <typename T>
 static __device__ inline void rcnn4j_gather_rows_run(const T* __restrict__ x, const long long* __restrict__ index,
-                                                     T* __restrict__ out, long long k, long long row) {
+                                                     T* __restrict__ out, long long k, long long row,
+                                                     long long rows) {
     const long long n = k * row;
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
         const long long r = i / row;
-        out[i] = x[index[r] * row + (i - r * row)];
+        const long long at = index[r];
+        out[i] = (at >= 0 && at < rows) ? x[at * row + (i - r * row)] : (T)NAN;
     }
 }
 
 // out[r] = x[index[r]] for r < k. Grid-stride over k*row elements.
 extern "C" __global__ void rcnn4j_gather_rows_f32(const float* __restrict__ x, const long long* __restrict__ index,
-                                                  float* __restrict__ out, long long k, long long row) {
-    rcnn4j_gather_rows_run<float>(x, index, out, k, row);
+                                                  float* __restrict__ out, long long k, long long row,
+                                                  long long rows) {
+    rcnn4j_gather_rows_run<float>(x, index, out, k, row, rows);
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_gather_rows_f32);
 
 // out[index[r]] += g[r]: out must be zeroed first. Atomic, so the order of repeated indices' sums varies.
 extern "C" __global__ void rcnn4j_gather_scatter_add_rows_f32(const float* __restrict__ g,
                                                               const long long* __restrict__ index,
-                                                              float* __restrict__ out, long long k, long long row) {
+                                                              float* __restrict__ out, long long k, long long row,
+                                                              long long rows) {
     const long long n = k * row;
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
         const long long r = i / row;
-        atomicAdd(out + index[r] * row + (i - r * row), g[i]);
+        const long long at = index[r];
+        if (at >= 0 && at < rows) atomicAdd(out + at * row + (i - r * row), g[i]);
     }
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_gather_scatter_add_rows_f32);
+
+// A device-side check of int64 indices (reported at the host's next synchronization, see DeferredChecks):
+// verdict[0] (every bit set beforehand) becomes the first position i < k whose index lies outside [lo, hi) and is
+// not `ignore` (when hasIgnore). Grid-stride over k.
+extern "C" __global__ void rcnn4j_gather_check_index(const long long* __restrict__ index, long long k, long long lo,
+                                                     long long hi, long long ignore, int hasIgnore,
+                                                     unsigned long long* verdict) {
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < k; i += (long long)gridDim.x * blockDim.x) {
+        const long long v = index[i];
+        if ((v < lo || v >= hi) && !(hasIgnore && v == ignore)) {
+            atomicMin(verdict, (unsigned long long)i);
+        }
+    }
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_gather_check_index);
+
+// verdict[1] = index[verdict[0]] when a position failed (one thread, after rcnn4j_gather_check_index).
+extern "C" __global__ void rcnn4j_gather_check_index_value(const long long* __restrict__ index,
+                                                           unsigned long long* verdict) {
+    if (blockIdx.x == 0 && threadIdx.x == 0 && verdict[0] != ~0ULL) {
+        verdict[1] = (unsigned long long)index[verdict[0]];
+    }
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_gather_check_index_value);

@@ -33,7 +33,8 @@ import jcuda.driver.JCudaDriver;
  * <p>The device counts its host synchronizations (each time the host waits for the stream: a device-to-host copy,
  * {@link #synchronize}, a timed region, a synchronous upload) and the bytes copied each way, process-wide
  * ({@link #syncCount}, {@link #bytesToHost}, {@link #bytesToDevice}); {@code rcnn4j.cuda.traceSyncs=true} prints
- * the stack of each synchronization to stderr.
+ * the stack of each synchronization to stderr, and {@code rcnn4j.cuda.syncSites=true} tallies them by call site
+ * ({@link SyncSites}).
  */
 public final class CudaDevice implements AutoCloseable {
     /** Which libcuda this JVM loaded: null before the first open, then TRUE (emulator) or FALSE (driver). */
@@ -54,6 +55,7 @@ public final class CudaDevice implements AutoCloseable {
     private final boolean syncLaunches;
     private final CachingAllocator allocator;
     private final UploadStaging staging = new UploadStaging();
+    private final DeferredChecks deferred = new DeferredChecks();
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong toHostBytes = new AtomicLong();
     private final AtomicLong toDeviceBytes = new AtomicLong();
@@ -446,17 +448,39 @@ public final class CudaDevice implements AutoCloseable {
         }
     }
 
-    /** The host waits for the stream to drain: one counted synchronization. */
+    /** The host waits for the stream to drain: one counted synchronization; then the deferred checks report. */
     private void waitForStream(String what) {
         countSync();
         Driver.check(JCudaDriver.cuStreamSynchronize(stream), what);
+        deferred.report(this);
     }
 
-    /** Counts one host synchronization (and prints where it comes from when tracing). */
+    /**
+     * Queues the verdict of a check that ran on the device (a kernel wrote into {@code verdict}, two int64: the
+     * first failing position, or all bits set when none failed, and the value found there), to be read at the
+     * next synchronization, with the copies that synchronization makes (no wait of its own). A failed check then
+     * throws {@code failure.apply(position, value)} from that synchronization. Takes ownership of verdict.
+     */
+    public void deferCheck(DeviceBuffer verdict, DeferredChecks.Failure failure) {
+        deferred.add(verdict, failure);
+    }
+
+    /** Copies a (small) verdict to the host; the stream is idle (called right after a wait). */
+    void readVerdict(long[] into, DeviceBuffer verdict) {
+        long bytes = 8L * into.length;
+        toHostBytes.addAndGet(bytes);
+        Driver.check(JCudaDriver.cuMemcpyDtoH(HostArrays.pointer(into), verdict.pointer(), bytes),
+                "cuMemcpyDtoH of a deferred check's verdict");
+    }
+
+    /** Counts one host synchronization (and prints or tallies where it comes from when asked to). */
     void countSync() {
         syncs.incrementAndGet();
         if (Boolean.getBoolean("rcnn4j.cuda.traceSyncs")) {
             new Throwable("rcnn4j.cuda.traceSyncs: host synchronization #" + syncs.get()).printStackTrace();
+        }
+        if (SyncSites.enabled()) {
+            SyncSites.record();
         }
     }
 
@@ -574,6 +598,7 @@ public final class CudaDevice implements AutoCloseable {
                 Driver.check(JCudaDriver.cuEventRecord(stop, stream), "cuEventRecord(stop)");
                 countSync();
                 Driver.check(JCudaDriver.cuEventSynchronize(stop), "cuEventSynchronize(stop)");
+                deferred.report(this);
                 float[] ms = new float[1];
                 Driver.check(JCudaDriver.cuEventElapsedTime(ms, start, stop), "cuEventElapsedTime");
                 return ms[0];

@@ -35,7 +35,7 @@ public final class BalancedPositiveNegativeSampler {
 
     public List<SampledIndices> sample(Backend backend, List<Tensor> matchedLabels) {
         List<SampledIndices> out = new ArrayList<>(matchedLabels.size());
-        for (Tensor t : matchedLabels) {
+        for (Tensor t : Host.hostAll(backend, matchedLabels)) { // one read for all images
             out.add(sample(backend, t));
         }
         return out;

@@ -41,17 +41,17 @@ public final class FastRcnnLoss {
                     + boxRegression.value());
         }
         long[] lab = new long[n];
-        float[] reg = new float[4 * n];
         int k = 0;
+        // the labels' host values (known without a read when the targets were built on the host); the regression
+        // targets stay where they were encoded
+        List<Tensor> host = Host.hostAll(b, labels);
         for (int i = 0; i < labels.size(); i++) {
-            long[] l = Host.longs(b, labels.get(i));
-            float[] r = Host.floats(b, regressionTargets.get(i));
-            if (k + l.length > n || r.length != 4 * l.length) {
+            long[] l = Host.longs(b, host.get(i));
+            if (k + l.length > n || regressionTargets.get(i).numel() != 4 * l.length) {
                 throw new IllegalArgumentException("labels: the images' labels and regression targets must cover the "
                         + n + " rows of class_logits");
             }
             System.arraycopy(l, 0, lab, k, l.length);
-            System.arraycopy(r, 0, reg, 4 * k, r.length);
             k += l.length;
         }
         if (k != n) {
@@ -67,12 +67,21 @@ public final class FastRcnnLoss {
             }
         }
         long[] idx = rows.stream().mapToLong(Long::longValue).toArray();
-        float[] target = new float[4 * idx.length];
-        for (int j = 0; j < idx.length; j++) {
-            System.arraycopy(reg, 4 * pos.get(j), target, 4 * j, 4);
+        long[] at = pos.stream().mapToLong(Integer::longValue).toArray();
+        List<Tensor> parts = new ArrayList<>();
+        for (Tensor r : regressionTargets) {
+            parts.add(r.reshape(r.numel() / 4, 4));
+        }
+        Tensor target;
+        if (parts.isEmpty()) {
+            target = Host.asDType(b, new float[0], boxRegression.dtype(), 0, 4);
+        } else {
+            try (Tensor all = b.select().catRows(parts)) {
+                target = Host.rowsOn(b, all, at, boxRegression.dtype());
+            }
         }
         Var deltas = TensorMath.indexSelect(TensorMath.reshape(boxRegression, n * c, 4), RpnLoss.index(b, idx));
-        Var t = Var.of(b, Host.asDType(b, target, boxRegression.dtype(), idx.length, 4));
+        Var t = Var.of(b, target);
         Var box = TensorMath.mul(LossFunctions.smoothL1(deltas, t, BoxCoding.SMOOTH_L1_BETA, Reduction.SUM), 1.0 / n);
         return new Result(classifier, box);
     }

@@ -81,8 +81,9 @@ public final class GeneralizedRcnn extends Block {
                 Tensor img = images.get(i);
                 DetectionTargets r = TargetResize.resize(targets.get(i), new int[] {img.size(1), img.size(2)},
                         il.imageSizes()[i]);
-                resized.add(new DetectionTargets(bin.add(backend.toDevice(r.boxes())),
-                        bin.add(backend.toDevice(r.labels())),
+                // through Host: the target assignment then knows their values without reading them back
+                resized.add(new DetectionTargets(bin.add(Host.upload(backend, r.boxes())),
+                        bin.add(Host.upload(backend, r.labels())),
                         r.masks() == null ? null : bin.add(backend.toDevice(r.masks()))));
             }
             LinkedHashMap<String, Var> features = backbone.forward(Var.fromHost(backend, il.tensors()));

@@ -1,6 +1,10 @@
 package org.rcnn4j.detection;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
@@ -14,8 +18,64 @@ final class Host {
     private Host() {
     }
 
+    /**
+     * Host copies of the device tensors this class uploaded from host values (targets, labels, sampled indices),
+     * weakly keyed by the device tensor's identity: the bookkeeping reads back only what the device computed, not
+     * what it wrote itself a moment before. Those tensors are never written in place (fresh per step), so the copy
+     * stays their value.
+     */
+    private static final Map<Tensor, Tensor> MIRRORS = Collections.synchronizedMap(new WeakHashMap<>());
+
     static Tensor host(Backend b, Tensor t) {
-        return t.isHost() ? t : b.toHost(t);
+        if (t.isHost()) {
+            return t;
+        }
+        Tensor mirror = MIRRORS.get(t);
+        return mirror != null ? mirror : b.toHost(t);
+    }
+
+    /** host on the backend, remembered as the device copy's host values (see {@link #MIRRORS}). */
+    private static Tensor mirrored(Backend b, Tensor host) {
+        Tensor d = b.toDevice(host);
+        if (d != host && host.isHost()) {
+            MIRRORS.put(d, host);
+        }
+        return d;
+    }
+
+    /**
+     * Host views of several tensors for one host synchronization on a device (host tensors come back as they
+     * are): the per-image bookkeeping reads everything a step needs together rather than one tensor at a time.
+     */
+    static List<Tensor> hostAll(Backend b, List<Tensor> ts) {
+        List<Tensor> out = new ArrayList<>(ts.size());
+        List<Tensor> onDevice = new ArrayList<>();
+        for (Tensor t : ts) {
+            Tensor known = t.isHost() ? t : MIRRORS.get(t);
+            out.add(known);
+            if (known == null) {
+                onDevice.add(t);
+            }
+        }
+        if (!onDevice.isEmpty()) {
+            List<Tensor> read = b.toHost(onDevice);
+            for (int i = 0, j = 0; i < out.size(); i++) {
+                if (out.get(i) == null) {
+                    out.set(i, read.get(j++));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The lists laid end to end (for {@link #hostAll}). */
+    @SafeVarargs
+    static List<Tensor> concat(List<Tensor>... lists) {
+        List<Tensor> out = new ArrayList<>();
+        for (List<Tensor> l : lists) {
+            out.addAll(l);
+        }
+        return out;
     }
 
     /** F32 values (a copy of other float dtypes). */
@@ -53,15 +113,15 @@ final class Host {
     }
 
     static Tensor upload(Backend b, Tensor host) {
-        return b.toDevice(host);
+        return mirrored(b, host);
     }
 
     static Tensor floatsOn(Backend b, float[] data, int... shape) {
-        return b.toDevice(Tensor.ofFloats(data, shape));
+        return mirrored(b, Tensor.ofFloats(data, shape));
     }
 
     static Tensor longsOn(Backend b, long[] data, int... shape) {
-        return b.toDevice(Tensor.ofLongs(data, shape));
+        return mirrored(b, Tensor.ofLongs(data, shape));
     }
 
     /** Values as a tensor of a float dtype (F32 or F64), for targets that must match a prediction's dtype. */
@@ -71,9 +131,37 @@ final class Host {
             for (int i = 0; i < d.length; i++) {
                 d[i] = data[i];
             }
-            return b.toDevice(Tensor.ofDoubles(d, shape));
+            return mirrored(b, Tensor.ofDoubles(d, shape));
         }
         return floatsOn(b, data, shape);
+    }
+
+    /**
+     * Rows of t picked by host indices, on the backend (no host copy of t), as a tensor of {@code dtype} (F32 or
+     * F64): targets gathered where the device computed them. Owned by the caller.
+     */
+    static Tensor rowsOn(Backend b, Tensor t, long[] idx, DType dtype) {
+        Tensor picked = b.gather().indexSelect(t, Tensor.ofLongs(idx, idx.length));
+        return as(b, picked, dtype);
+    }
+
+    /** The parts laid end to end along dim 0 on the backend, as {@code dtype}; the parts are closed. */
+    static Tensor catRowsOn(Backend b, List<Tensor> parts, DType dtype) {
+        try {
+            return as(b, b.select().catRows(parts), dtype);
+        } finally {
+            parts.forEach(Tensor::close);
+        }
+    }
+
+    /** t (owned) converted to dtype, or t itself when it has it (F32 to F64 is exact, as asDType's widening). */
+    static Tensor as(Backend b, Tensor t, DType dtype) {
+        if (t.dtype() == dtype) {
+            return t;
+        }
+        try (t) {
+            return b.convert().to(t, dtype);
+        }
     }
 
     /** Rows [r,4] of a host float array of boxes. */

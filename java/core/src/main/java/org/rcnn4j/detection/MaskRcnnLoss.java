@@ -1,5 +1,6 @@
 package org.rcnn4j.detection;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
@@ -38,26 +39,58 @@ public final class MaskRcnnLoss {
         int c = s[1];
         int m = s[3];
         long[] rows = new long[p];
-        float[] targets = new float[p * m * m];
+        Tensor targets = null;
         int k = 0;
-        for (int i = 0; i < proposals.size(); i++) {
-            int n = Host.rowsOf(proposals.get(i), "proposals");
-            if (n == 0) {
-                continue;
+        int images = proposals.size();
+        // each image's projected targets stay on the backend; the matched indices and labels are read (together,
+        // and not at all when their host values are known)
+        List<Tensor> projected = new ArrayList<>();
+        try {
+            for (int i = 0; i < images; i++) {
+                int n = Host.rowsOf(proposals.get(i), "proposals");
+                if (n == 0) {
+                    projected.add(null);
+                    continue;
+                }
+                if (matchedIdxs.get(i).numel() != n || k + n > p) {
+                    throw new IllegalArgumentException("mask_matched_idxs: image " + i + " needs one index per "
+                            + "proposal and all images together one per row of mask_logits (" + p + ")");
+                }
+                projected.add(b.maskTargets().project(gtMasks.get(i), proposals.get(i), matchedIdxs.get(i), m));
+                k += n;
             }
-            long[] idx = Host.longs(b, matchedIdxs.get(i));
-            long[] gl = Host.longs(b, gtLabels.get(i));
-            if (idx.length != n || k + n > p) {
-                throw new IllegalArgumentException("mask_matched_idxs: image " + i + " needs one index per proposal "
-                        + "and all images together one per row of mask_logits (" + p + ")");
+            List<Tensor> read = new ArrayList<>();
+            for (int i = 0; i < images; i++) {
+                if (projected.get(i) != null) {
+                    read.add(matchedIdxs.get(i));
+                    read.add(gtLabels.get(i));
+                }
             }
-            for (int j = 0; j < n; j++) {
-                rows[k + j] = (long) (k + j) * c + gl[(int) idx[j]];
+            List<Tensor> host = Host.hostAll(b, read);
+            k = 0;
+            for (int i = 0, h = 0; i < images; i++) {
+                if (projected.get(i) == null) {
+                    continue;
+                }
+                int n = Host.rowsOf(proposals.get(i), "proposals");
+                long[] idx = Host.longs(b, host.get(h++));
+                long[] gl = Host.longs(b, host.get(h++));
+                for (int j = 0; j < n; j++) {
+                    rows[k + j] = (long) (k + j) * c + gl[(int) idx[j]];
+                }
+                k += n;
             }
-            try (Tensor t = b.maskTargets().project(gtMasks.get(i), proposals.get(i), matchedIdxs.get(i), m)) {
-                System.arraycopy(Host.floats(b, t), 0, targets, k * m * m, n * m * m);
+            if (k == p && p > 0) {
+                List<Tensor> parts = new ArrayList<>();
+                for (Tensor t : projected) {
+                    if (t != null) {
+                        parts.add(t.reshape(t.size(0), m * m));
+                    }
+                }
+                targets = Host.as(b, b.select().catRows(parts), maskLogits.dtype());
             }
-            k += n;
+        } finally {
+            projected.stream().filter(t -> t != null).forEach(Tensor::close);
         }
         if (k != p) {
             throw new IllegalArgumentException("proposals: " + k + " positive proposals for " + p + " rows of "
@@ -67,7 +100,7 @@ public final class MaskRcnnLoss {
             return TensorMath.mul(TensorMath.sum(maskLogits), 0.0);
         }
         Var picked = TensorMath.indexSelect(TensorMath.reshape(maskLogits, p * c, m * m), RpnLoss.index(b, rows));
-        Var target = Var.of(b, Host.asDType(b, targets, maskLogits.dtype(), p, m * m));
+        Var target = Var.of(b, targets);
         return LossFunctions.binaryCrossEntropyWithLogits(picked, target);
     }
 }

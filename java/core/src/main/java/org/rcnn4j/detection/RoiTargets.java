@@ -3,6 +3,7 @@ package org.rcnn4j.detection;
 import java.util.ArrayList;
 import java.util.List;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -51,9 +52,11 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
         List<Tensor> props = new ArrayList<>();
         List<Tensor> matched = new ArrayList<>();
         List<long[]> indices = new ArrayList<>();
-        for (int i = 0; i < labels.size(); i++) {
-            long[] l = Host.longs(backend, labels.get(i));
-            long[] m = Host.longs(backend, matchedIdxs.get(i));
+        int images = labels.size();
+        List<Tensor> host = Host.hostAll(backend, Host.concat(labels, matchedIdxs)); // read only when not known
+        for (int i = 0; i < images; i++) {
+            long[] l = Host.longs(backend, host.get(i));
+            long[] m = Host.longs(backend, host.get(images + i));
             int n = 0;
             for (long x : l) {
                 n += x > 0 ? 1 : 0;
@@ -66,7 +69,7 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
                     pos[k++] = j;
                 }
             }
-            props.add(Host.floatsOn(backend, Host.rows4(Host.floats(backend, proposals.get(i)), pos), n, 4));
+            props.add(Host.rowsOn(backend, proposals.get(i), pos, DType.F32)); // picked where they are
             matched.add(Host.longsOn(backend, pm, n));
             indices.add(pos);
         }
@@ -78,14 +81,36 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
         Host.sameSize("proposals", proposals, "gt_boxes", gtBoxes);
         List<Tensor> out = new ArrayList<>();
         for (int i = 0; i < proposals.size(); i++) {
+            Host.rowsOf(proposals.get(i), "proposals");
+            Host.rowsOf(gtBoxes.get(i), "gt_boxes");
+        }
+        int images = proposals.size();
+        if (allF32(proposals) && allF32(gtBoxes)) {
+            // concatenated where they are (no host copy)
+            try {
+                for (int i = 0; i < images; i++) {
+                    out.add(backend.select().catRows(List.of(proposals.get(i), gtBoxes.get(i))));
+                }
+            } catch (RuntimeException e) {
+                Host.closeAll(out);
+                throw e;
+            }
+            return out;
+        }
+        List<Tensor> host = Host.hostAll(backend, Host.concat(proposals, gtBoxes)); // one read for all images
+        for (int i = 0; i < images; i++) {
             int p = Host.rowsOf(proposals.get(i), "proposals");
             int g = Host.rowsOf(gtBoxes.get(i), "gt_boxes");
             float[] all = new float[4 * (p + g)];
-            System.arraycopy(Host.floats(backend, proposals.get(i)), 0, all, 0, 4 * p);
-            System.arraycopy(Host.floats(backend, gtBoxes.get(i)), 0, all, 4 * p, 4 * g);
+            System.arraycopy(Host.floats(backend, host.get(i)), 0, all, 0, 4 * p);
+            System.arraycopy(Host.floats(backend, host.get(images + i)), 0, all, 4 * p, 4 * g);
             out.add(Host.floatsOn(backend, all, p + g, 4));
         }
         return out;
+    }
+
+    private static boolean allF32(List<Tensor> ts) {
+        return ts.stream().allMatch(t -> t.dtype() == DType.F32);
     }
 
     /** assign_targets_to_proposals with torchvision's RoIHeads matcher. */
@@ -100,29 +125,44 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
         Host.sameSize("gt_boxes", gtBoxes, "gt_labels", gtLabels);
         List<Tensor> matched = new ArrayList<>();
         List<Tensor> labels = new ArrayList<>();
-        for (int i = 0; i < proposals.size(); i++) {
-            int n = Host.rowsOf(proposals.get(i), "proposals");
+        int images = proposals.size();
+        for (int i = 0; i < images; i++) {
             int g = Host.rowsOf(gtBoxes.get(i), "gt_boxes");
-            long[] gl = Host.longs(backend, gtLabels.get(i));
-            if (gl.length != g) {
-                throw new IllegalArgumentException("gt_labels: image " + i + " has " + gl.length + " labels for " + g
-                        + " boxes");
+            Host.rowsOf(proposals.get(i), "proposals");
+            if (gtLabels.get(i).numel() != g) {
+                throw new IllegalArgumentException("gt_labels: image " + i + " has " + gtLabels.get(i).numel()
+                        + " labels for " + g + " boxes");
             }
-            long[] idx = new long[n];
-            long[] lab = new long[n];
-            if (g > 0) {
-                long[] m;
-                try (Tensor iou = backend.boxes().boxIou(gtBoxes.get(i), proposals.get(i))) {
-                    m = matcher.match(Host.floats(backend, iou), g, n);
-                }
-                for (int j = 0; j < n; j++) {
-                    idx[j] = Math.max(0, m[j]);
-                    lab[j] = m[j] == Matcher.BELOW_LOW_THRESHOLD ? 0
-                            : m[j] == Matcher.BETWEEN_THRESHOLDS ? -1 : gl[(int) idx[j]];
-                }
+        }
+        // every image's IoU matrix and ground-truth labels read back together (one synchronization on a device)
+        List<Tensor> ious = new ArrayList<>();
+        try {
+            for (int i = 0; i < images; i++) {
+                ious.add(gtBoxes.get(i).size(0) > 0 ? backend.boxes().boxIou(gtBoxes.get(i), proposals.get(i))
+                        : null);
             }
-            matched.add(Host.longsOn(backend, idx, n));
-            labels.add(Host.longsOn(backend, lab, n));
+            List<Tensor> read = new ArrayList<>(gtLabels);
+            ious.stream().filter(t -> t != null).forEach(read::add);
+            List<Tensor> host = Host.hostAll(backend, read);
+            for (int i = 0, k = images; i < images; i++) {
+                int n = Host.rowsOf(proposals.get(i), "proposals");
+                int g = Host.rowsOf(gtBoxes.get(i), "gt_boxes");
+                long[] gl = Host.longs(backend, host.get(i));
+                long[] idx = new long[n];
+                long[] lab = new long[n];
+                if (g > 0) {
+                    long[] m = matcher.match(Host.floats(backend, host.get(k++)), g, n);
+                    for (int j = 0; j < n; j++) {
+                        idx[j] = Math.max(0, m[j]);
+                        lab[j] = m[j] == Matcher.BELOW_LOW_THRESHOLD ? 0
+                                : m[j] == Matcher.BETWEEN_THRESHOLDS ? -1 : gl[(int) idx[j]];
+                    }
+                }
+                matched.add(Host.longsOn(backend, idx, n));
+                labels.add(Host.longsOn(backend, lab, n));
+            }
+        } finally {
+            ious.stream().filter(t -> t != null).forEach(Tensor::close);
         }
         return new Assignment(matched, labels);
     }
@@ -159,11 +199,14 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
         List<Tensor> matched = new ArrayList<>();
         List<Tensor> labels = new ArrayList<>();
         List<Tensor> targets = new ArrayList<>();
-        for (int i = 0; i < withGt.size(); i++) {
+        int images = withGt.size();
+        // everything the images need read back together (one synchronization on a device)
+        // (known without a read when the host built them; the proposals are picked where they are)
+        List<Tensor> host = Host.hostAll(backend, Host.concat(a.matchedIdxs(), a.labels(), gtBoxes));
+        for (int i = 0; i < images; i++) {
             long[] keep = samples.get(i).all();
-            float[] p = Host.floats(backend, withGt.get(i));
-            long[] m = Host.longs(backend, a.matchedIdxs().get(i));
-            long[] l = Host.longs(backend, a.labels().get(i));
+            long[] m = Host.longs(backend, host.get(i));
+            long[] l = Host.longs(backend, host.get(images + i));
             int k = keep.length;
             long[] mk = new long[k];
             long[] lk = new long[k];
@@ -175,11 +218,11 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
                 mk[j] = m[(int) keep[j]];
                 lk[j] = l[(int) keep[j]];
             }
-            float[] gt = Host.floats(backend, gtBoxes.get(i));
+            float[] gt = Host.floats(backend, host.get(2 * images + i));
             if (gt.length == 0) {
                 gt = new float[4];
             }
-            Tensor sp = Host.floatsOn(backend, Host.rows4(p, keep), k, 4);
+            Tensor sp = Host.rowsOn(backend, withGt.get(i), keep, DType.F32);
             try (Tensor mg = Host.floatsOn(backend, Host.rows4(gt, mk), k, 4)) {
                 targets.add(backend.boxes().encodeBoxes(mg, sp, BoxCoding.ROI_WEIGHTS));
             }

@@ -1,5 +1,6 @@
 package org.rcnn4j.detection;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
@@ -46,36 +47,50 @@ public final class RpnLoss {
         long[] pos = new long[nPos];
         long[] sampled = new long[nAll];
         float[] sampledLabels = new float[nAll];
-        float[] posTargets = new float[4 * nPos];
+        List<Tensor> posTargetParts = new ArrayList<>();
         int offset = 0;
         int p = 0;
         int neg = nPos;
-        for (int i = 0; i < labels.size(); i++) {
-            float[] lab = Host.floats(b, labels.get(i));
-            float[] reg = Host.floats(b, regressionTargets.get(i));
-            SampledIndices s = samples.get(i);
-            for (long j : s.positive()) {
-                check(j, lab.length);
-                System.arraycopy(reg, (int) j * 4, posTargets, 4 * p, 4);
-                sampledLabels[p] = lab[(int) j];
-                sampled[p] = offset + j;
-                pos[p++] = offset + j;
+        // the labels' host values (known without a read when the targets were built on the host); the positives'
+        // regression targets are gathered where they were encoded
+        List<Tensor> host = Host.hostAll(b, labels);
+        Tensor posTargets;
+        try {
+            for (int i = 0; i < labels.size(); i++) {
+                float[] lab = Host.floats(b, host.get(i));
+                Tensor reg = regressionTargets.get(i);
+                if (reg.dim() != 2 || reg.size(0) != lab.length || reg.size(1) != 4) {
+                    throw new IllegalArgumentException("regression_targets: image " + i + " expected ["
+                            + lab.length + ",4], got " + reg);
+                }
+                SampledIndices s = samples.get(i);
+                for (long j : s.positive()) {
+                    check(j, lab.length);
+                    sampledLabels[p] = lab[(int) j];
+                    sampled[p] = offset + j;
+                    pos[p++] = offset + j;
+                }
+                for (long j : s.negative()) {
+                    check(j, lab.length);
+                    sampledLabels[neg] = lab[(int) j];
+                    sampled[neg++] = offset + j;
+                }
+                posTargetParts.add(Host.rowsOn(b, reg, s.positive(), reg.dtype()));
+                offset += lab.length;
             }
-            for (long j : s.negative()) {
-                check(j, lab.length);
-                sampledLabels[neg] = lab[(int) j];
-                sampled[neg++] = offset + j;
+            if (offset != a) {
+                throw new IllegalArgumentException("objectness: " + a + " anchors but the labels cover " + offset);
             }
-            offset += lab.length;
+        } catch (RuntimeException e) {
+            posTargetParts.forEach(Tensor::close);
+            throw e;
         }
-        if (offset != a) {
-            throw new IllegalArgumentException("objectness: " + a + " anchors but the labels cover " + offset);
-        }
+        posTargets = Host.catRowsOn(b, posTargetParts, predBboxDeltas.dtype());
         Var logits = TensorMath.indexSelect(TensorMath.reshape(objectness, a, 1), index(b, sampled));
         Var target = Var.of(b, Host.asDType(b, sampledLabels, objectness.dtype(), nAll, 1));
         Var objectnessLoss = LossFunctions.binaryCrossEntropyWithLogits(logits, target);
         Var deltas = TensorMath.indexSelect(predBboxDeltas, index(b, pos));
-        Var regTarget = Var.of(b, Host.asDType(b, posTargets, predBboxDeltas.dtype(), nPos, 4));
+        Var regTarget = Var.of(b, posTargets);
         Var box = TensorMath.mul(LossFunctions.smoothL1(deltas, regTarget, BoxCoding.SMOOTH_L1_BETA, Reduction.SUM), 1.0 / nAll);
         return new Result(objectnessLoss, box);
     }

@@ -31,29 +31,40 @@ public record RpnTargets(List<Tensor> labels, List<Tensor> matchedGtBoxes, List<
         List<Tensor> labels = new ArrayList<>();
         List<Tensor> matched = new ArrayList<>();
         List<Tensor> targets = new ArrayList<>();
-        for (int i = 0; i < anchors.size(); i++) {
-            Tensor a = anchors.get(i);
-            Tensor gt = gtBoxes.get(i);
-            int n = Host.rowsOf(a, "anchors");
-            int g = Host.rowsOf(gt, "boxes");
-            float[] lab = new float[n];
-            float[] box = new float[4 * n];
-            if (g > 0) {
-                long[] m;
-                try (Tensor iou = backend.boxes().boxIou(gt, a)) {
-                    m = matcher.match(Host.floats(backend, iou), g, n);
-                }
-                float[] gb = Host.floats(backend, gt);
-                for (int j = 0; j < n; j++) {
-                    long idx = Math.max(0, m[j]);
-                    System.arraycopy(gb, (int) idx * 4, box, 4 * j, 4);
-                    lab[j] = m[j] >= 0 ? 1f : m[j] == Matcher.BETWEEN_THRESHOLDS ? -1f : 0f;
-                }
+        // every image's IoU matrix and ground truth read back together (one synchronization on a device)
+        List<Tensor> ious = new ArrayList<>();
+        try {
+            for (int i = 0; i < anchors.size(); i++) {
+                Tensor a = anchors.get(i);
+                Tensor gt = gtBoxes.get(i);
+                Host.rowsOf(a, "anchors");
+                ious.add(Host.rowsOf(gt, "boxes") > 0 ? backend.boxes().boxIou(gt, a) : null);
             }
-            Tensor mb = Host.floatsOn(backend, box, n, 4);
-            labels.add(Host.floatsOn(backend, lab, n));
-            matched.add(mb);
-            targets.add(backend.boxes().encodeBoxes(mb, a, BoxCoding.RPN_WEIGHTS));
+            List<Tensor> read = new ArrayList<>(gtBoxes);
+            ious.stream().filter(t -> t != null).forEach(read::add);
+            List<Tensor> host = Host.hostAll(backend, read);
+            for (int i = 0, k = gtBoxes.size(); i < anchors.size(); i++) {
+                Tensor a = anchors.get(i);
+                int n = Host.rowsOf(a, "anchors");
+                int g = Host.rowsOf(gtBoxes.get(i), "boxes");
+                float[] lab = new float[n];
+                float[] box = new float[4 * n];
+                if (g > 0) {
+                    long[] m = matcher.match(Host.floats(backend, host.get(k++)), g, n);
+                    float[] gb = Host.floats(backend, host.get(i));
+                    for (int j = 0; j < n; j++) {
+                        long idx = Math.max(0, m[j]);
+                        System.arraycopy(gb, (int) idx * 4, box, 4 * j, 4);
+                        lab[j] = m[j] >= 0 ? 1f : m[j] == Matcher.BETWEEN_THRESHOLDS ? -1f : 0f;
+                    }
+                }
+                Tensor mb = Host.floatsOn(backend, box, n, 4);
+                labels.add(Host.floatsOn(backend, lab, n));
+                matched.add(mb);
+                targets.add(backend.boxes().encodeBoxes(mb, a, BoxCoding.RPN_WEIGHTS));
+            }
+        } finally {
+            ious.stream().filter(t -> t != null).forEach(Tensor::close);
         }
         return new RpnTargets(labels, matched, targets);
     }

@@ -95,6 +95,7 @@ public final class CudaTestSupport {
      */
     public static void assertNoLeak(String what, Runnable work) {
         CudaDevice d = device();
+        d.synchronize(); // deferred checks still queued from earlier work free their verdicts here, not inside
         long bytes = d.bytesInUse();
         long live = d.liveAllocations();
         work.run();

@@ -1,5 +1,6 @@
 package org.rcnn4j.backend.cuda;
 
+import org.rcnn4j.backend.BatchNormStats;
 import org.rcnn4j.backend.Channels;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.tensor.Tensor;
@@ -32,5 +33,21 @@ final class ChannelsCuda implements Channels {
     @Override
     public Tensor upsampleNearestBackward(Tensor gradOutput, int[] inputShape) {
         return upsample.nearestBackward(gradOutput, inputShape);
+    }
+
+    @Override
+    public BatchNormStats batchNormMean(Tensor sums, long count) {
+        return batchNorm.mean(sums, count);
+    }
+
+    @Override
+    public BatchNormStats batchNormCoefficients(Tensor mean, Tensor squares, Tensor runningMean, Tensor runningVar,
+            Tensor weight, Tensor bias, long count, double momentum, double eps) {
+        return batchNorm.coefficients(mean, squares, runningMean, runningVar, weight, bias, count, momentum, eps);
+    }
+
+    @Override
+    public Tensor batchNormBackwardTerms(Tensor state, Tensor sumDy, Tensor sumDyX, long count) {
+        return batchNorm.backwardTerms(state, sumDy, sumDyX, count);
     }
 }

@@ -10,8 +10,10 @@ import org.rcnn4j.tensor.Tensor;
 
 /**
  * The gather family on the device: concat and slices are device-to-device copies (any dtype), index_select and
- * its adjoint run cuda/gather.cu (F32). Other operands take the CPU family on host copies. index_select reads its
- * index back to check it (one small copy); indexAdd trusts the index (the adjoint of a checked index_select).
+ * its adjoint run cuda/gather.cu (F32). Other operands take the CPU family on host copies. index_select checks a
+ * device I64 index on the device and reports a bad one at the host's next synchronization (the same
+ * IllegalArgumentException the host check throws; {@link org.rcnn4j.cuda.DeferredChecks}), a host index at once;
+ * indexAdd trusts the index (the adjoint of a checked index_select; the kernels skip rows outside the input).
  */
 final class GatherCuda implements Gather {
     private final CudaDevice device;
@@ -88,13 +90,27 @@ final class GatherCuda implements Gather {
         if (x.dim() == 0) {
             throw new IllegalArgumentException("input: expected a tensor with a dim 0, got a 0-dim tensor");
         }
-        // read back and checked like the CPU's (one small copy): a bad index must fail here, naming itself
-        long[] checked = OpChecks.indexValues(Transfers.toHost(device, index), x.size(0));
+        OpChecks.index("index", index);
+        if (index.dim() != 1) {
+            throw new IllegalArgumentException("index: expected a 1-D tensor, got " + Shapes.format(index.shape()));
+        }
+        int rows = x.size(0);
+        if (index.isHost()) {
+            OpChecks.indexValues(index, rows); // a bad host index fails here, naming itself
+        }
         int[] outShape = x.shape();
-        outShape[0] = checked.length;
-        int row = x.numel() / Math.max(1, x.size(0));
-        return withDeviceIndex(index, idx -> DeviceF32.run(device, DType.F32, outShape, (d, o) ->
-                GatherKernels.rows(d, x.deviceBuffer(), idx.deviceBuffer(), o.deviceBuffer(), idx.numel(), row)));
+        outShape[0] = index.numel();
+        int row = x.numel() / Math.max(1, rows);
+        return withDeviceIndex(index, idx -> {
+            if (index.isDevice()) {
+                // checked on the device: a bad index fails at the next synchronization with the host check's message
+                device.deferCheck(GatherKernels.checkIndex(device, idx.deviceBuffer(), idx.numel(), 0, rows, null),
+                        (at, value) -> new IllegalArgumentException("index_select: index " + value
+                                + " out of range for " + rows + " rows"));
+            }
+            return DeviceF32.run(device, DType.F32, outShape, (d, o) -> GatherKernels.rows(d, x.deviceBuffer(),
+                    idx.deviceBuffer(), o.deviceBuffer(), idx.numel(), row, rows));
+        });
     }
 
     @Override
@@ -115,7 +131,7 @@ final class GatherCuda implements Gather {
             Tensor out = Transfers.zeros(device, DType.F32, shape);
             try {
                 GatherKernels.scatterAddRows(device, g.deviceBuffer(), idx.deviceBuffer(), out.deviceBuffer(),
-                        idx.numel(), row);
+                        idx.numel(), row, rows);
                 return out;
             } catch (RuntimeException e) {
                 out.close();
@@ -148,7 +164,7 @@ final class GatherCuda implements Gather {
             return HostFallback.run(device, h -> host.take(h[0], h[1]), x, index);
         }
         return DeviceF32.run(device, DType.F32, new int[] {index.numel()}, (d, o) -> GatherKernels.rows(d,
-                x.deviceBuffer(), index.deviceBuffer(), o.deviceBuffer(), index.numel(), 1));
+                x.deviceBuffer(), index.deviceBuffer(), o.deviceBuffer(), index.numel(), 1, x.numel()));
     }
 
     @Override

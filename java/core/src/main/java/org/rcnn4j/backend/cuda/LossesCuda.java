@@ -4,6 +4,7 @@ import org.rcnn4j.backend.Losses;
 import org.rcnn4j.backend.OpChecks;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.DeviceBuffer;
+import org.rcnn4j.cuda.kernels.GatherKernels;
 import org.rcnn4j.cuda.kernels.LossesKernels;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
@@ -100,9 +101,10 @@ final class LossesCuda implements Losses {
     }
 
     /**
-     * saved: F64 [rows + 1] on the device, each row's log-sum-exp, then 1 / counted rows. The targets are read back
-     * to check them (one small copy: a bad target must fail here, naming itself) and uploaded as I64 when they are
-     * not device I64 already.
+     * saved: F64 [rows + 1] on the device, each row's log-sum-exp, then 1 / counted rows. Device I64 targets are
+     * checked on the device, and a bad one fails at the host's next synchronization with the host check's
+     * exception ({@link org.rcnn4j.cuda.DeferredChecks}); other targets are read back, checked here and uploaded as
+     * I64.
      */
     @Override
     public CrossEntropy crossEntropy(Tensor x, Tensor target, long ignoreIndex) {
@@ -117,6 +119,14 @@ final class LossesCuda implements Losses {
         }
         int rows = x.shape()[0];
         int classes = x.shape()[1];
+        if (target.isDevice() && target.dtype() == DType.I64) {
+            // checked on the device: a bad target fails at the next synchronization with the host check's message
+            // (the kernel counts its row as NaN meanwhile)
+            device.deferCheck(GatherKernels.checkIndex(device, target.deviceBuffer(), rows, 0, classes, ignoreIndex),
+                    (at, v) -> new IllegalArgumentException("cross_entropy: target " + v + " out of range for "
+                            + classes + " classes"));
+            return deviceCrossEntropy(x, target, rows, classes, ignoreIndex);
+        }
         long[] t = HostFallback.longs(Transfers.toHost(device, target));
         for (long v : t) {
             if (v != ignoreIndex && (v < 0 || v >= classes)) {
@@ -124,18 +134,22 @@ final class LossesCuda implements Losses {
                         + " classes");
             }
         }
-        try (Tensor up = target.isDevice() && target.dtype() == DType.I64 ? null : uploadTargets(t)) {
-            Tensor dt = up == null ? target : up;
-            Tensor stats = Transfers.empty(device, DType.F64, rows + 1);
-            try {
-                DeviceBuffer s = stats.deviceBuffer();
-                Tensor loss = scalar((d, o) -> LossesKernels.crossEntropy(d, x.deviceBuffer(), dt.deviceBuffer(),
-                        rows, classes, ignoreIndex, o.deviceBuffer(), s.slice(0, 8L * rows), s.slice(8L * rows, 8)));
-                return new CrossEntropy(loss, stats);
-            } catch (RuntimeException e) {
-                stats.close();
-                throw e;
-            }
+        try (Tensor up = uploadTargets(t)) {
+            return deviceCrossEntropy(x, up, rows, classes, ignoreIndex);
+        }
+    }
+
+    /** The loss and what its backward needs, from device I64 targets. */
+    private CrossEntropy deviceCrossEntropy(Tensor x, Tensor dt, int rows, int classes, long ignoreIndex) {
+        Tensor stats = Transfers.empty(device, DType.F64, rows + 1);
+        try {
+            DeviceBuffer s = stats.deviceBuffer();
+            Tensor loss = scalar((d, o) -> LossesKernels.crossEntropy(d, x.deviceBuffer(), dt.deviceBuffer(),
+                    rows, classes, ignoreIndex, o.deviceBuffer(), s.slice(0, 8L * rows), s.slice(8L * rows, 8)));
+            return new CrossEntropy(loss, stats);
+        } catch (RuntimeException e) {
+            stats.close();
+            throw e;
         }
     }
 

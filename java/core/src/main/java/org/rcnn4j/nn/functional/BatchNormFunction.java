@@ -7,13 +7,17 @@ import java.util.function.Supplier;
 import org.rcnn4j.autograd.Autograd;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.BatchNormStats;
+import org.rcnn4j.backend.Channels;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
 /**
- * F.batch_norm on the backend's per-channel ops: the full tensors go through Backend.channelSum and
- * channelAffine; the per-channel vectors [C] (statistics, scales) are computed on the host in double, which
- * costs one small device-to-host copy per statistic on CUDA.
+ * F.batch_norm on the backend's per-channel ops: the full tensors go through channelSum and channelAffine. In
+ * training the per-channel vectors [C] (statistics, running averages, scales, the backward's terms) are computed in
+ * double by the backend (Channels.batchNormMean, batchNormCoefficients, batchNormBackwardTerms), so nothing is read
+ * back on a device; in eval the affine map is computed there too, and a backward through eval batch norm (rare:
+ * frozen statistics with trainable affine parameters) reads the running statistics back once.
  */
 final class BatchNormFunction {
     private BatchNormFunction() {
@@ -36,7 +40,6 @@ final class BatchNormFunction {
         }
         long count = input.numel() / Math.max(1, c);
         Backend b = input.backend();
-        DType dtype = input.dtype();
         if (!training) {
             if (runningMean == null || runningVar == null) {
                 throw new IllegalArgumentException("batch_norm: running_mean and running_var: required in eval mode");
@@ -50,42 +53,41 @@ final class BatchNormFunction {
                     Tensor st = b.select().rows(ab, 1, 1)) {
                 out = b.channels().channelAffine(input.value(), at.reshape(c), st.reshape(c));
             }
-            return record(b, out, input, weight, bias, () -> coefficients(b, weight == null ? null : weight.value(),
+            return recordEval(b, out, input, weight, bias, () -> coefficients(b, weight == null ? null : weight.value(),
                     bias == null ? null : bias.value(), Values.read(b, runningMean).clone(),
-                    Values.read(b, runningVar).clone(), eps), false, count);
+                    Values.read(b, runningVar).clone(), eps));
         }
         if (count <= 1) {
             throw new IllegalArgumentException("batch_norm: input: expected more than 1 value per channel when "
                     + "training, got input size " + Arrays.toString(shape));
         }
-        double[] mean = perChannel(b, b.channels().channelSum(input.value(), null), 1.0 / count);
-        double[] var;
-        double[] negMean = new double[c];
-        for (int i = 0; i < c; i++) {
-            negMean[i] = -mean[i];
-        }
-        // the squared deviations' sums, the running statistics and the affine parameters read back together
+        // the statistics, the running averages and the coefficients stay on the backend (computed in double there)
+        Channels ch = b.channels();
         Tensor w = weight == null ? null : weight.value();
         Tensor bi = bias == null ? null : bias.value();
-        Tensor[] host;
-        try (Tensor shift = Values.make(b, negMean, dtype, c);
-                Tensor centered = b.channels().channelAffine(input.value(), null, shift);
-                Tensor squares = b.channels().channelSum(centered, centered)) {
-            host = readTogether(b, squares, runningMean, runningVar, w, bi);
-        }
-        var = Values.read(b, host[0]).clone();
-        for (int i = 0; i < c; i++) {
-            var[i] *= 1.0 / count;
-        }
-        if (runningMean != null || runningVar != null) {
-            updateRunning(b, runningMean, runningVar, host[1], host[2], mean, var, count, momentum);
-        }
-        double[][] k = coefficients(b, host[3], host[4], mean, var, eps);
         Tensor out;
-        try (Tensor at = Values.make(b, k[2], dtype, c); Tensor st = Values.make(b, k[3], dtype, c)) {
-            out = b.channels().channelAffine(input.value(), at, st);
+        Tensor state;
+        try (Tensor sums = ch.channelSum(input.value(), null);
+                BatchNormStats mean = ch.batchNormMean(sums, count);
+                Tensor shift = row(b, mean.values(), 0, c);
+                Tensor centered = ch.channelAffine(input.value(), null, shift);
+                Tensor squares = ch.channelSum(centered, centered)) {
+            BatchNormStats k = ch.batchNormCoefficients(mean.state(), squares, runningMean, runningVar, w, bi, count,
+                    momentum, eps);
+            state = k.state(); // kept for the backward
+            try (Tensor values = k.values(); Tensor at = row(b, values, 0, c); Tensor st = row(b, values, 1, c)) {
+                out = ch.channelAffine(input.value(), at, st);
+            } catch (RuntimeException | Error e) {
+                state.close();
+                throw e;
+            }
         }
-        return record(b, out, input, weight, bias, () -> k, true, count);
+        return recordTraining(b, out, input, weight, bias, state, count);
+    }
+
+    /** Row {@code r} of a [k, c] tensor as a [c] tensor (a view on a device: t must outlive it). */
+    private static Tensor row(Backend b, Tensor t, int r, int c) {
+        return Values.reshapeOwned(b.select().rows(t, r, 1), c);
     }
 
     /** {mean, invstd, a, shift} per channel, in double: a = weight * invstd, shift = bias - mean * a. */
@@ -105,24 +107,17 @@ final class BatchNormFunction {
         return new double[][] {mean, invstd, a, shift};
     }
 
-    /** Records out = batch_norm(input); the backward takes {mean, invstd, a} from {@code coefficients}. */
-    private static Var record(Backend b, Tensor out, Var input, Var weight, Var bias,
-            Supplier<double[][]> coefficients, boolean training, long count) {
+    /** Records eval batch norm's out; the backward takes {mean, invstd, a} from {@code coefficients} (host values). */
+    private static Var recordEval(Backend b, Tensor out, Var input, Var weight, Var bias,
+            Supplier<double[][]> coefficients) {
         int weightAt = weight == null ? -1 : 1;
         int biasAt = bias == null ? -1 : weightAt + (weight == null ? 2 : 1);
-        Var[] ins = new Var[1 + (weight == null ? 0 : 1) + (bias == null ? 0 : 1)];
-        ins[0] = input;
-        if (weight != null) {
-            ins[weightAt] = weight;
-        }
-        if (bias != null) {
-            ins[biasAt] = bias;
-        }
+        Var[] ins = inputs(input, weight, bias, weightAt, biasAt);
         return Autograd.record("batch_norm", b, out, g -> {
             Tensor[] r = new Tensor[ins.length];
             try {
                 double[][] k = coefficients.get();
-                backward(b, g, input, ins, r, k[0], k[1], k[2], training, count, weightAt, biasAt);
+                evalBackward(b, g, input, ins, r, k[0], k[1], k[2], weightAt, biasAt);
                 return r;
             } catch (RuntimeException e) {
                 Functional.closeAll(r);
@@ -131,8 +126,67 @@ final class BatchNormFunction {
         }, ins);
     }
 
-    private static void backward(Backend b, Tensor g, Var input, Var[] ins, Tensor[] r, double[] mean,
-            double[] invstd, double[] a, boolean training, long count, int weightAt, int biasAt) {
+    /**
+     * Records training batch norm's out; {@code state} (F64 [3, C] = {mean, invstd, a}, owned) is kept on the
+     * backend until the backward has run, which computes its per-channel terms there.
+     */
+    private static Var recordTraining(Backend b, Tensor out, Var input, Var weight, Var bias, Tensor state,
+            long count) {
+        int weightAt = weight == null ? -1 : 1;
+        int biasAt = bias == null ? -1 : weightAt + (weight == null ? 2 : 1);
+        Var[] ins = inputs(input, weight, bias, weightAt, biasAt);
+        Var saved = Var.of(b, state);
+        return Autograd.record("batch_norm", b, out, g -> {
+            Tensor[] r = new Tensor[ins.length];
+            try {
+                trainingBackward(b, g, input, ins, r, saved.value(), count, weightAt, biasAt);
+                return r;
+            } catch (RuntimeException e) {
+                Functional.closeAll(r);
+                throw e;
+            }
+        }, ins, saved);
+    }
+
+    private static Var[] inputs(Var input, Var weight, Var bias, int weightAt, int biasAt) {
+        Var[] ins = new Var[1 + (weight == null ? 0 : 1) + (bias == null ? 0 : 1)];
+        ins[0] = input;
+        if (weight != null) {
+            ins[weightAt] = weight;
+        }
+        if (bias != null) {
+            ins[biasAt] = bias;
+        }
+        return ins;
+    }
+
+    /** Training batch norm's gradients: dx = a*g + x*p + q per channel (the batch statistics depend on x). */
+    private static void trainingBackward(Backend b, Tensor g, Var input, Var[] ins, Tensor[] r, Tensor state,
+            long count, int weightAt, int biasAt) {
+        Channels ch = b.channels();
+        int c = state.size(1);
+        try (Tensor dy = ch.channelSum(g, null); Tensor dyx = ch.channelSum(g, input.value());
+                Tensor terms = ch.batchNormBackwardTerms(state, dy, dyx, count)) {
+            if (weightAt > 0 && ins[weightAt].requiresGrad()) {
+                r[weightAt] = b.gather().slice(terms, 0, new int[] {c}); // a copy: terms is closed here
+            }
+            if (biasAt > 0 && ins[biasAt].requiresGrad()) {
+                r[biasAt] = Values.copy(b, dy, c);
+            }
+            if (!input.requiresGrad()) {
+                return;
+            }
+            try (Tensor at = row(b, terms, 1, c); Tensor pt = row(b, terms, 2, c); Tensor qt = row(b, terms, 3, c);
+                    Tensor dx = ch.channelAffine(g, at, null);
+                    Tensor stats = ch.channelAffine(input.value(), pt, qt)) {
+                r[0] = Values.add(b, dx, stats);
+            }
+        }
+    }
+
+    /** Eval batch norm's gradients (fixed statistics): dx = a*g per channel. */
+    private static void evalBackward(Backend b, Tensor g, Var input, Var[] ins, Tensor[] r, double[] mean,
+            double[] invstd, double[] a, int weightAt, int biasAt) {
         int c = mean.length;
         DType dtype = input.dtype();
         double[] sdy;
@@ -157,35 +211,7 @@ final class BatchNormFunction {
             return;
         }
         try (Tensor at = Values.make(b, a, dtype, c)) {
-            Tensor dx = b.channels().channelAffine(g, at, null);
-            if (!training) {
-                r[0] = dx;
-                return;
-            }
-            // the batch statistics depend on x: dx = a*g + x*p + q per channel (the mean and variance terms)
-            double[] p = new double[c];
-            double[] q = new double[c];
-            for (int i = 0; i < c; i++) {
-                p[i] = -a[i] * invstd[i] * dgamma[i] / count;
-                q[i] = -a[i] * sdy[i] / count - p[i] * mean[i];
-            }
-            try (Tensor pt = Values.make(b, p, dtype, c); Tensor qt = Values.make(b, q, dtype, c);
-                    Tensor stats = b.channels().channelAffine(input.value(), pt, qt)) {
-                r[0] = Values.add(b, dx, stats);
-            } finally {
-                dx.close();
-            }
-        }
-    }
-
-    /** The values of a [C] tensor (closed here) times {@code scale}. */
-    private static double[] perChannel(Backend b, Tensor t, double scale) {
-        try (t) {
-            double[] d = Values.read(b, t).clone();
-            for (int i = 0; i < d.length; i++) {
-                d[i] *= scale;
-            }
-            return d;
+            r[0] = b.channels().channelAffine(g, at, null);
         }
     }
 
@@ -203,25 +229,6 @@ final class BatchNormFunction {
             out[i] = tensors[i] == null ? null : got.get(j++);
         }
         return out;
-    }
-
-    private static void updateRunning(Backend b, Tensor runningMean, Tensor runningVar, Tensor hostMean,
-            Tensor hostVar, double[] mean, double[] var, long count, double momentum) {
-        if (runningMean != null) {
-            double[] rm = Values.read(b, hostMean).clone();
-            for (int i = 0; i < rm.length; i++) {
-                rm[i] = (1 - momentum) * rm[i] + momentum * mean[i];
-            }
-            Values.overwrite(b, runningMean, rm);
-        }
-        if (runningVar != null) {
-            double[] rv = Values.read(b, hostVar).clone();
-            double unbias = (double) count / (count - 1);
-            for (int i = 0; i < rv.length; i++) {
-                rv[i] = (1 - momentum) * rv[i] + momentum * var[i] * unbias;
-            }
-            Values.overwrite(b, runningVar, rv);
-        }
     }
 
     private static void checkVector(String name, Tensor t, int c, Var input) {

@@ -40,11 +40,12 @@ class GatherCudaTest {
                     Tensor di = CudaTestSupport.backend().toDevice(Tensor.ofLongs(idx.clone(), idx.length));
                     Tensor out = CudaTestSupport.poisoned(DType.F32, idx.length, row);
                     Tensor acc = CudaTestSupport.backend().toDevice(Tensor.zeros(DType.F32, rows, row))) {
-                GatherKernels.rows(dev, dx.deviceBuffer(), di.deviceBuffer(), out.deviceBuffer(), idx.length, row);
+                GatherKernels.rows(dev, dx.deviceBuffer(), di.deviceBuffer(), out.deviceBuffer(), idx.length, row,
+                        rows);
                 Tensor index = Tensor.ofLongs(idx.clone(), idx.length);
                 assertExact(what + " rows", CPU.indexSelect(x, index), CudaTestSupport.backend().toHost(out));
                 GatherKernels.scatterAddRows(dev, dg.deviceBuffer(), di.deviceBuffer(), acc.deviceBuffer(),
-                        idx.length, row);
+                        idx.length, row, rows);
                 assertClose(what + " scatter add", CPU.indexAdd(g, Tensor.ofLongs(idx.clone(), idx.length), rows),
                         CudaTestSupport.backend().toHost(acc), FORWARD);
             }
@@ -111,12 +112,40 @@ class GatherCudaTest {
     @Test
     void badIndexNamesItself() {
         org.rcnn4j.backend.Backend b = CudaTestSupport.backend();
-        try (Tensor dx = b.toDevice(Tensor.zeros(DType.F32, 3, 2));
-                Tensor di = b.toDevice(Tensor.ofLongs(new long[] {0, 3}, 2))) {
-            org.rcnn4j.testing.ArgumentAssert.assertMessageNames("index 3 out of range for 3 rows",
-                    () -> b.gather().indexSelect(dx, di));
-            org.rcnn4j.testing.ArgumentAssert.assertMessageNames("index 3 out of range for 3 rows",
-                    () -> CPU.indexSelect(Tensor.zeros(DType.F32, 3, 2), Tensor.ofLongs(new long[] {0, 3}, 2)));
-        }
+        CudaTestSupport.assertNoLeak("bad index", () -> {
+            try (Tensor dx = b.toDevice(Tensor.zeros(DType.F32, 3, 2));
+                    Tensor di = b.toDevice(Tensor.ofLongs(new long[] {0, 5, 3, -1}, 4))) {
+                // a device index is checked on the device: the first bad one (in order) fails at the next
+                // synchronization, with the host check's exception; the rows it picked read NaN meanwhile
+                Tensor[] out = new Tensor[1];
+                out[0] = b.gather().indexSelect(dx, di);
+                try {
+                    org.rcnn4j.testing.ArgumentAssert.assertMessageNames("index 5 out of range for 3 rows",
+                            () -> b.toHost(out[0]));
+                    Tensor picked = b.toHost(out[0]); // reported once: the next synchronization is clean
+                    org.junit.jupiter.api.Assertions.assertEquals(0f, picked.floats()[0]);
+                    for (int i = 2; i < 8; i++) {
+                        org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(picked.floats()[i]), "row " + i / 2);
+                    }
+                } finally {
+                    out[0].close();
+                }
+                // synchronize() reports too
+                b.gather().indexSelect(dx, di).close();
+                org.rcnn4j.testing.ArgumentAssert.assertMessageNames("index 5 out of range for 3 rows",
+                        b::synchronize);
+                // a host index fails at once
+                org.rcnn4j.testing.ArgumentAssert.assertMessageNames("index 3 out of range for 3 rows",
+                        () -> b.gather().indexSelect(dx, Tensor.ofLongs(new long[] {0, 3}, 2)));
+                org.rcnn4j.testing.ArgumentAssert.assertMessageNames("index 3 out of range for 3 rows",
+                        () -> CPU.indexSelect(Tensor.zeros(DType.F32, 3, 2), Tensor.ofLongs(new long[] {0, 3}, 2)));
+                // the adjoint skips rows outside the input instead of writing past it
+                try (Tensor g = b.toDevice(Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 4, 2));
+                        Tensor sum = b.gather().indexAdd(g, di, 3)) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1, 2, 0, 0, 0, 0},
+                            b.toHost(sum).floats());
+                }
+            }
+        });
     }
 }

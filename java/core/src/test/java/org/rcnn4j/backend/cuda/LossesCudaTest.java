@@ -271,8 +271,12 @@ class LossesCudaTest {
         CudaTestSupport.assertNoLeak("bad targets", () -> {
             try (Scope s = Scope.open()) {
                 Var x = Var.param(cuda(), cuda().toDevice(Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3)));
-                assertMessageNames("target 3 out of range for 3 classes", () -> LossFunctions.crossEntropy(x, Var.of(cuda(),
-                        cuda().toDevice(Tensor.ofLongs(new long[] {0, 3}, 2)))));
+                // device targets are checked on the device; a bad one fails at the next synchronization
+                Var bad = LossFunctions.crossEntropy(x, Var.of(cuda(), cuda().toDevice(Tensor.ofLongs(
+                        new long[] {0, 3}, 2))));
+                assertMessageNames("target 3 out of range for 3 classes", () -> cuda().toHost(bad.value()));
+                assertMessageNames("target 3 out of range for 3 classes", () -> LossFunctions.crossEntropy(x, Var.of(
+                        cuda(), Tensor.ofLongs(new long[] {0, 3}, 2))));
                 assertMessageNames("target -1", () -> LossFunctions.crossEntropy(x, Var.of(cuda(), Tensor.ofInts(
                         new int[] {-1, 0}, 2))));
                 assertMessageNames("rows and classes", () -> LossesKernels.crossEntropy(dev(), x.value()

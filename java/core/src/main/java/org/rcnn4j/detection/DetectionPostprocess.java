@@ -34,6 +34,14 @@ public final class DetectionPostprocess {
     public static List<Detections> postprocess(Backend backend, Tensor classLogits, Tensor boxRegression,
             List<Tensor> proposals, List<int[]> imageShapes, float scoreThresh, float nmsThresh,
             int detectionsPerImg) {
+        return postprocess(backend, classLogits, boxRegression, proposals, imageShapes, scoreThresh, nmsThresh,
+                detectionsPerImg, BoxCoding.ROI_WEIGHTS);
+    }
+
+    /** As above, the box regression decoded with {@code weights} (bbox_reg_weights). */
+    public static List<Detections> postprocess(Backend backend, Tensor classLogits, Tensor boxRegression,
+            List<Tensor> proposals, List<int[]> imageShapes, float scoreThresh, float nmsThresh,
+            int detectionsPerImg, float[] weights) {
         Host.sameSize("proposals", proposals, "image_shapes", imageShapes);
         if (classLogits.dim() != 2) {
             throw new IllegalArgumentException("class_logits: expected [N,C], got " + classLogits);
@@ -60,7 +68,7 @@ public final class DetectionPostprocess {
         try (TensorBin bin = new TensorBin()) {
             Tensor all = bin.add(sel.catRows(proposals));
             Tensor scores = bin.add(sel.softmaxRows(classLogits));
-            Tensor decoded = bin.add(backend.boxes().decodeBoxes(boxRegression, all, BoxCoding.ROI_WEIGHTS,
+            Tensor decoded = bin.add(backend.boxes().decodeBoxes(boxRegression, all, weights,
                     BoxCoding.BBOX_XFORM_CLIP));
             // the candidates in torchvision's order, proposal-major and class-minor, background dropped: which of
             // an image's rows * c decoded boxes they are, and their labels (the same for every image's first rows)

@@ -284,24 +284,6 @@ public abstract class RcnnBuilder<B extends RcnnBuilder<B>> {
         return numClasses;
     }
 
-    /**
-     * The settings that the training targets and box decoding still take from torchvision's defaults (the RPN's
-     * and RoI heads' matchers, the box coder's weights): other values are refused rather than ignored.
-     */
-    private static void requireTorchvisionTargets(RcnnConfig s) {
-        RcnnConfig t = RcnnConfig.torchvisionDefaults();
-        String fixed = s.rpnFgIouThresh() != t.rpnFgIouThresh() ? "rpn_fg_iou_thresh"
-                : s.rpnBgIouThresh() != t.rpnBgIouThresh() ? "rpn_bg_iou_thresh"
-                : s.boxFgIouThresh() != t.boxFgIouThresh() ? "box_fg_iou_thresh"
-                : s.boxBgIouThresh() != t.boxBgIouThresh() ? "box_bg_iou_thresh"
-                : !java.util.Arrays.equals(s.bboxRegWeights(), t.bboxRegWeights()) ? "bbox_reg_weights" : null;
-        if (fixed != null) {
-            throw new IllegalArgumentException(fixed + ": only torchvision's default is implemented yet ("
-                    + "rpn_fg/bg_iou_thresh 0.7/0.3, box_fg/bg_iou_thresh 0.5/0.5, bbox_reg_weights 10, 10, 5, 5): "
-                    + "the target assignment and box decoding do not read this setting");
-        }
-    }
-
     /** Checks that every map {@code part} names is among the backbone's (when it declares them). */
     void requireMaps(String part, List<String> names) {
         List<String> maps = backbone.featureNames();
@@ -323,7 +305,6 @@ public abstract class RcnnBuilder<B extends RcnnBuilder<B>> {
                     + "model; start a new builder for another");
         }
         RcnnConfig settings = config.build();
-        requireTorchvisionTargets(settings);
         int classes = resolvedNumClasses();
         int channels = backbone.outChannels();
 

@@ -171,7 +171,8 @@ public final class RegionProposalNetwork extends Block {
                     anchors.add(deviceAnchors);
                     gtBoxes.add(t.boxes());
                 }
-                RpnTargets rt = RpnTargets.assign(backend, anchors, gtBoxes);
+                RpnTargets rt = RpnTargets.assign(backend, anchors, gtBoxes,
+                        new Matcher(config.rpnFgIouThresh(), config.rpnBgIouThresh(), true));
                 bin.addAll(rt.labels());
                 bin.addAll(rt.matchedGtBoxes());
                 bin.addAll(rt.regressionTargets());

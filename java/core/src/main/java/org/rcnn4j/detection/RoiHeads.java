@@ -76,7 +76,8 @@ public final class RoiHeads extends Block {
             }
             BalancedPositiveNegativeSampler sampler = new BalancedPositiveNegativeSampler(
                     config.boxBatchSizePerImage(), config.boxPositiveFraction(), seed);
-            RoiTargets rt = RoiTargets.select(backend, proposals, gtBoxes, gtLabels, sampler);
+            RoiTargets rt = RoiTargets.select(backend, proposals, gtBoxes, gtLabels, sampler,
+                    new Matcher(config.boxFgIouThresh(), config.boxBgIouThresh(), false), config.bboxRegWeights());
             bin.addAll(rt.proposals());
             bin.addAll(rt.matchedIdxs());
             bin.addAll(rt.labels());
@@ -111,7 +112,8 @@ public final class RoiHeads extends Block {
             RcnnConfig config) {
         Var[] pred = boxPredictor.forward(boxHead.forward(pool(boxRoiPool, features, proposals, imageSizes)));
         List<Detections> dets = DetectionPostprocess.postprocess(backend, pred[0].value(), pred[1].value(), proposals,
-                imageSizes, config.boxScoreThresh(), config.boxNmsThresh(), config.boxDetectionsPerImg());
+                imageSizes, config.boxScoreThresh(), config.boxNmsThresh(), config.boxDetectionsPerImg(),
+                config.bboxRegWeights());
         List<Tensor> masks = List.of();
         if (hasMasks()) {
             List<Tensor> boxes = new ArrayList<>();

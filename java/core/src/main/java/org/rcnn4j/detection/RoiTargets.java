@@ -167,12 +167,21 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
         return new Assignment(matched, labels);
     }
 
-    /** The whole of select_training_samples, sampling with {@code sampler}. */
+    /** The whole of select_training_samples, sampling with {@code sampler}, with torchvision's defaults. */
     public static RoiTargets select(Backend backend, List<Tensor> proposals, List<Tensor> gtBoxes,
             List<Tensor> gtLabels, BalancedPositiveNegativeSampler sampler) {
+        return select(backend, proposals, gtBoxes, gtLabels, sampler, Matcher.roiHeads(), BoxCoding.ROI_WEIGHTS);
+    }
+
+    /**
+     * The whole of select_training_samples: proposals matched by {@code matcher} (box_fg/bg_iou_thresh), sampled
+     * with {@code sampler}, their regression targets encoded with {@code weights} (bbox_reg_weights).
+     */
+    public static RoiTargets select(Backend backend, List<Tensor> proposals, List<Tensor> gtBoxes,
+            List<Tensor> gtLabels, BalancedPositiveNegativeSampler sampler, Matcher matcher, float[] weights) {
         List<Tensor> withGt = addGtProposals(backend, proposals, gtBoxes);
-        try (Assignment a = assign(backend, withGt, gtBoxes, gtLabels)) {
-            return gather(backend, withGt, gtBoxes, a, sampler.sample(backend, a.labels()));
+        try (Assignment a = assign(backend, withGt, gtBoxes, gtLabels, matcher)) {
+            return gather(backend, withGt, gtBoxes, a, sampler.sample(backend, a.labels()), weights);
         } finally {
             Host.closeAll(withGt);
         }
@@ -186,14 +195,14 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
             List<Tensor> gtLabels, List<SampledIndices> samples) {
         List<Tensor> withGt = addGtProposals(backend, proposals, gtBoxes);
         try (Assignment a = assign(backend, withGt, gtBoxes, gtLabels)) {
-            return gather(backend, withGt, gtBoxes, a, samples);
+            return gather(backend, withGt, gtBoxes, a, samples, BoxCoding.ROI_WEIGHTS);
         } finally {
             Host.closeAll(withGt);
         }
     }
 
     private static RoiTargets gather(Backend backend, List<Tensor> withGt, List<Tensor> gtBoxes, Assignment a,
-            List<SampledIndices> samples) {
+            List<SampledIndices> samples, float[] weights) {
         Host.sameSize("proposals", withGt, "samples", samples);
         List<Tensor> props = new ArrayList<>();
         List<Tensor> matched = new ArrayList<>();
@@ -224,7 +233,7 @@ public record RoiTargets(List<Tensor> proposals, List<Tensor> matchedIdxs, List<
             }
             Tensor sp = Host.rowsOn(backend, withGt.get(i), keep, DType.F32);
             try (Tensor mg = Host.floatsOn(backend, Host.rows4(gt, mk), k, 4)) {
-                targets.add(backend.boxes().encodeBoxes(mg, sp, BoxCoding.ROI_WEIGHTS));
+                targets.add(backend.boxes().encodeBoxes(mg, sp, weights));
             }
             props.add(sp);
             matched.add(Host.longsOn(backend, mk, k));

@@ -258,6 +258,76 @@ class DetectorBuildersTest {
         trainStepAndDetect(m, "roi_heads.mask_head.");
     }
 
+    /** The matchers' thresholds and bbox_reg_weights reach the stage they belong to, and only that stage. */
+    @Test
+    void targetSettingsReachTheirStages() {
+        Map<String, Double> base = lossesOf(smallSettings(FasterRcnn.builder(small())).numClasses(3));
+        Map<String, Double> rpnFg = lossesOf(smallSettings(FasterRcnn.builder(small())).numClasses(3)
+                .rpnFgIouThresh(0.4f));
+        Map<String, Double> rpnBg = lossesOf(smallSettings(FasterRcnn.builder(small())).numClasses(3)
+                .rpnBgIouThresh(0.05f));
+        Map<String, Double> boxFg = lossesOf(smallSettings(FasterRcnn.builder(small())).numClasses(3)
+                .boxFgIouThresh(0.9f));
+        Map<String, Double> weights = lossesOf(smallSettings(FasterRcnn.builder(small())).numClasses(3)
+                .bboxRegWeights(1f, 1f, 1f, 1f));
+        // an untrained RPN's objectness is about ln 2 whatever the labels; more positives move the box loss
+        assertFalse(base.get("loss_rpn_box_reg").equals(rpnFg.get("loss_rpn_box_reg")), rpnFg + " vs " + base);
+        assertFalse(base.get("loss_objectness").equals(rpnBg.get("loss_objectness")), rpnBg + " vs " + base);
+        for (Map<String, Double> rpn : List.of(rpnFg, rpnBg)) {
+            assertEquals(base.get("loss_classifier"), rpn.get("loss_classifier"));
+        }
+        assertEquals(base.get("loss_objectness"), boxFg.get("loss_objectness"));
+        assertFalse(base.get("loss_classifier").equals(boxFg.get("loss_classifier")), boxFg + " vs " + base);
+        assertEquals(base.get("loss_classifier"), weights.get("loss_classifier"));
+        assertFalse(base.get("loss_box_reg").equals(weights.get("loss_box_reg")), weights + " vs " + base);
+    }
+
+    /** The training losses of a model built with a fixed seed on trainStepAndDetect's image, as doubles. */
+    private static Map<String, Double> lossesOf(FasterRcnn.Builder b) {
+        GeneralizedRcnn m = b.build();
+        m.initialize(3);
+        Map<String, Double> out = new LinkedHashMap<>();
+        m.to(new CpuBackend());
+        try (Scope s = Scope.open()) {
+            m.train(true);
+            for (Map.Entry<String, Var> e : m.losses(List.of(squareImage()), List.of(squareTarget(false)), 5)
+                    .entrySet()) {
+                out.put(e.getKey(), e.getValue().item());
+            }
+        } finally {
+            m.release();
+        }
+        return out;
+    }
+
+    private static Tensor squareImage() {
+        int h = 64;
+        int w = 64;
+        float[] rgb = new float[3 * h * w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                boolean in = y >= 16 && y < 44 && x >= 12 && x < 40;
+                for (int c = 0; c < 3; c++) {
+                    rgb[(c * h + y) * w + x] = in ? 0.8f - 0.2f * c : 0.1f + 0.001f * x;
+                }
+            }
+        }
+        return Tensor.ofFloats(rgb, 3, h, w);
+    }
+
+    private static DetectionTargets squareTarget(boolean withMask) {
+        int h = 64;
+        int w = 64;
+        byte[] mask = new byte[h * w];
+        for (int y = 16; y < 44; y++) {
+            for (int x = 12; x < 40; x++) {
+                mask[y * w + x] = 1;
+            }
+        }
+        return new DetectionTargets(Tensor.ofFloats(new float[] {12, 16, 40, 44}, 1, 4),
+                Tensor.ofLongs(new long[] {2}, 1), withMask ? Tensor.ofBytes(mask, 1, h, w) : null);
+    }
+
     /**
      * One training forward and backward pass (the losses in torchvision's order, finite; the user's part, the
      * first trainable value under {@code userPart}, gets a finite non-zero gradient), then inference.
@@ -265,20 +335,8 @@ class DetectorBuildersTest {
     private static void trainStepAndDetect(GeneralizedRcnn m, String userPart) {
         int h = 64;
         int w = 64;
-        float[] rgb = new float[3 * h * w];
-        byte[] mask = new byte[h * w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                boolean in = y >= 16 && y < 44 && x >= 12 && x < 40;
-                mask[y * w + x] = (byte) (in ? 1 : 0);
-                for (int c = 0; c < 3; c++) {
-                    rgb[(c * h + y) * w + x] = in ? 0.8f - 0.2f * c : 0.1f + 0.001f * x;
-                }
-            }
-        }
-        Tensor image = Tensor.ofFloats(rgb, 3, h, w);
-        DetectionTargets t = new DetectionTargets(Tensor.ofFloats(new float[] {12, 16, 40, 44}, 1, 4),
-                Tensor.ofLongs(new long[] {2}, 1), m.hasMasks() ? Tensor.ofBytes(mask, 1, h, w) : null);
+        Tensor image = squareImage();
+        DetectionTargets t = squareTarget(m.hasMasks());
         m.to(new CpuBackend());
         try {
             m.train(true);
@@ -369,11 +427,6 @@ class DetectorBuildersTest {
                 () -> smallSettings(FasterRcnn.builder(small())).numClasses(3).imageMean(0.5f).build());
         expectError("bbox_reg_weights: expected four positive weights",
                 () -> FasterRcnn.builder(small()).bboxRegWeights(1f, 1f, 1f));
-        expectError("box_fg_iou_thresh: only torchvision's default is implemented yet",
-                () -> smallSettings(FasterRcnn.builder(small())).numClasses(3).boxFgIouThresh(0.6f).build());
-        expectError("bbox_reg_weights: only torchvision's default is implemented yet",
-                () -> smallSettings(FasterRcnn.builder(small())).numClasses(3).bboxRegWeights(1f, 1f, 1f, 1f)
-                        .build());
         expectError("output_size must be >= 1, got 0", () -> new MultiScaleRoIAlign(List.of("0"), 0, 2));
         expectError("sizes[1]: expected as many sizes as on level 0 (1)",
                 () -> new AnchorGenerator(new int[][] {{8}, {16, 32}}, AnchorGenerator.FPN_ASPECT_RATIOS));

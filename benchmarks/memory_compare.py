@@ -40,12 +40,27 @@ ROOT = os.path.dirname(HERE)
 FIXTURES = os.path.join(ROOT, "java", "core", "src", "test", "fixtures")
 PHOTOS = os.path.join(ROOT, "java", "core", "src", "test", "resources", "photos")
 MODELS = ["maskrcnn_resnet50_fpn", "fasterrcnn_resnet50_fpn"]
-# name -> photos run in one process, in this order
+# name -> photos run in one process, in this order; coffee-2x.png is coffee.png scaled 2x (nearest), an 800x1200
+# photo: the transform keeps its size, and its 100 masks are pasted at 800x1200 (4x the pixels of coffee.png's)
 CASES = {
     "coffee": ["coffee.png"],
     "astronaut": ["astronaut.png"],
     "both": ["astronaut.png", "coffee.png"],
+    "coffee-2x": ["coffee-2x.png"],
 }
+
+
+def photo(name, work):
+    """The path of a case's photo: the parity tests' own, or one made from them in the work folder."""
+    if name != "coffee-2x.png":
+        return os.path.join(PHOTOS, name)
+    path = os.path.join(work, name)
+    if not os.path.exists(path):
+        import torch
+        from torchvision.io import read_image, write_png
+        img = read_image(os.path.join(PHOTOS, "coffee.png"))
+        write_png(img.repeat_interleave(2, dim=1).repeat_interleave(2, dim=2).contiguous(), path)
+    return path
 
 
 def run_measured(cmd, env=None):
@@ -125,7 +140,7 @@ def mib(b):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", nargs="+", default=MODELS, choices=MODELS)
-    p.add_argument("--cases", nargs="+", default=["coffee", "both"], choices=list(CASES))
+    p.add_argument("--cases", nargs="*", default=["coffee", "both", "coffee-2x"], choices=list(CASES))
     p.add_argument("--java-opts", default="-Xmx1g")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "rcnn4j-memory-compare"))
@@ -163,7 +178,7 @@ def main():
             print(f"writing {pth} (seeded weights of gen_pretrained_parity.py)", file=sys.stderr)
             write_pth(model, pth)
         for case in a.cases:
-            images = [os.path.join(PHOTOS, f) for f in CASES[case]]
+            images = [photo(f, a.work) for f in CASES[case]]
             rc, t_rss, t_s, t_out, t_err = run_measured(
                 [sys.executable, os.path.abspath(__file__), "--threads", str(a.threads), "--torch-child", model, pth]
                 + images)
@@ -181,7 +196,7 @@ def main():
             print(f"{model} {case}: torchvision {mib(t_rss)} MiB ({t_s:.0f} s), rcnn4j {mib(r_rss)} MiB "
                   f"({r_s:.0f} s)", file=sys.stderr)
         if a.min_heap:
-            images = [os.path.join(PHOTOS, f) for f in CASES["coffee"]]
+            images = [photo(f, a.work) for f in CASES["coffee-2x"]]
             lo, hi = 64, 2048  # MB: lo fails (assumed), hi must pass
             while hi - lo > 64:
                 mid = (lo + hi) // 2 // 64 * 64 or 64
@@ -205,7 +220,7 @@ def main():
         print(f"| {model} | {images} | {t_dets} | {mib(t_rss)} | {'-' if t_s is None else f'{t_s:.0f}'} "
               f"| {r_dets} | {mib(r_rss)} | {'-' if r_s is None else f'{r_s:.0f}'} | {ratio} |")
     for model, mb in min_heaps.items():
-        print(f"\nsmallest heap for {model} on coffee.png (800x1216): -Xmx{mb}m (64 MB steps)")
+        print(f"\nsmallest heap for {model} on coffee-2x.png (800x1200, padded to 800x1216): -Xmx{mb}m (64 MB steps)")
     return 0
 
 

@@ -119,7 +119,7 @@ public final class GeneralizedRcnn extends Block {
      * read from the device each (on a GPU, a synchronization), so that an 800x1216 photo's 100 masks never exist as
      * 389 MB of probabilities at once.
      */
-    static final long PASTE_SLICE_BYTES = 64L << 20;
+    static final long PASTE_SLICE_BYTES = 16L << 20;
 
     /**
      * {@link #detect(List)} with Mask R-CNN's masks as {@code masks} asks: probabilities (F32 [D, 1, H, W]) or binary

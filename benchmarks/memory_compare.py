@@ -17,7 +17,11 @@ torchvision, and the JVM running `rcnn4j --help` with the same options.
 
   /usr/bin/python3 benchmarks/memory_compare.py                    # both models, -Xmx1g; prints a markdown table
   /usr/bin/python3 benchmarks/memory_compare.py --models maskrcnn_resnet50_fpn --cases coffee
-  /usr/bin/python3 benchmarks/memory_compare.py --min-heap         # also the smallest -Xmx (64 MB steps) that runs
+  /usr/bin/python3 benchmarks/memory_compare.py --cases --min-heap  # only the smallest -Xmx (64 MB steps) that runs
+
+Cases: coffee (coffee.png), astronaut, both (astronaut.png then coffee.png in one process), coffee-2x (coffee.png
+scaled 2x to 800x1200, written to the work folder: its masks are pasted at 800x1200). --min-heap bisects -Xmx for
+rcnn4j detect on coffee-2x.png.
 
 Options: --work DIR (where the .pth files are written, ~170 MB each, and kept for the next run), --java-opts,
 --threads N (torch.set_num_threads and rcnn4j's ForkJoinPool common parallelism N-1; default: every CPU),
@@ -201,7 +205,7 @@ def main():
             while hi - lo > 64:
                 mid = (lo + hi) // 2 // 64 * 64 or 64
                 rc, *_ = rcnn4j(f"-Xmx{mid}m", ["detect"] + images + ["--model", model, "--weights", pth,
-                                                                      "--out", os.path.join(a.work, "min-heap")])
+                                                                      "--out", os.path.join(a.work, f"min-heap-{model}")])
                 print(f"{model}: -Xmx{mid}m -> exit {rc}", file=sys.stderr)
                 if rc == 0:
                     hi = mid

@@ -37,9 +37,9 @@ public final class DetectionPictures {
         if (d.masks() != null) {
             int[] s = d.masks().shape();
             if (s.length != 4 || s[1] != 1) {
-                throw new IllegalArgumentException("masks must be F32 [D, 1, H, W], got " + Arrays.toString(s));
+                throw new IllegalArgumentException("masks must be F32 or U8 [D, 1, H, W], got " + Arrays.toString(s));
             }
-            masks = binary(rows(d.masks(), keep, s[2] * s[3], s[2], s[3]));
+            masks = binary(d.masks(), keep, s[2], s[3]);
         }
         return DetectionPainter.draw(base, rows(d.boxes(), keep, 4, 4), rows(d.labels(), keep, 1),
                 rows(d.scores(), keep, 1), masks, classNames, scale);
@@ -51,14 +51,29 @@ public final class DetectionPictures {
         Pngs.write(png, draw(image, d, classNames, scoreThreshold, scale));
     }
 
-    /** Probability > 0.5, the threshold COCO results use, as U8 for the painter. */
-    private static Tensor binary(Tensor probabilities) {
-        float[] p = probabilities.floats();
-        byte[] out = new byte[p.length];
-        for (int i = 0; i < p.length; i++) {
-            out[i] = p[i] > 0.5f ? (byte) 1 : 0;
+    /**
+     * The kept planes of F32 [D, 1, h, w] probabilities at > 0.5, the threshold COCO results use (or of U8 binary
+     * masks), as U8 [kept, h, w] for the painter (read in place: no float copy of the kept planes).
+     */
+    private static Tensor binary(Tensor masks, int[] keep, int h, int w) {
+        int plane = h * w;
+        byte[] out = new byte[keep.length * plane];
+        for (int k = 0; k < keep.length; k++) {
+            int from = keep[k] * plane;
+            int to = k * plane;
+            if (masks.dtype() == DType.U8) {
+                byte[] b = masks.bytes();
+                for (int i = 0; i < plane; i++) {
+                    out[to + i] = b[from + i] != 0 ? (byte) 1 : 0;
+                }
+                continue;
+            }
+            float[] p = masks.floats();
+            for (int i = 0; i < plane; i++) {
+                out[to + i] = p[from + i] > 0.5f ? (byte) 1 : 0;
+            }
         }
-        return Tensor.ofBytes(out, probabilities.shape());
+        return Tensor.ofBytes(out, keep.length, h, w);
     }
 
     /** The kept rows of a host tensor whose rows are {@code row} elements, shaped [kept, tail...]. */

@@ -14,10 +14,17 @@ import org.rcnn4j.tensor.Tensor;
  */
 public final class Var implements AutoCloseable {
     private final Backend backend;
+    /** The value; null once closed, so that a closed Var (still listed by its scope) holds no memory. */
     private Tensor value;
+    private final int[] shape;
+    private final DType dtype;
     private final boolean ownsValue;
     private final Var base;
     private final boolean requiresGrad;
+    /** Made while no graph was recorded (Autograd.noGrad): no recorded op can refer to it. */
+    private final boolean madeWithoutGraph;
+    /** Not closed by a scope (parameters, buffers): {@link #drop} leaves it alone. */
+    private final boolean persistent;
     Node node;
     private Tensor grad;
     Scope scope;
@@ -33,12 +40,16 @@ public final class Var implements AutoCloseable {
         }
         this.backend = backend;
         this.value = value;
+        this.shape = value.shape();
+        this.dtype = value.dtype();
         this.requiresGrad = requiresGrad;
         this.node = node;
         this.base = base;
         this.ownsValue = base == null;
+        this.madeWithoutGraph = !Autograd.isGradEnabled();
+        this.persistent = !scoped;
         if (ownsValue) {
-            Live.opened();
+            Live.opened(Live.bytesOf(value));
         }
         if (scoped) {
             Scope.track(this);
@@ -91,23 +102,23 @@ public final class Var implements AutoCloseable {
     }
 
     public int[] shape() {
-        return value.shape();
+        return shape.clone();
     }
 
     public DType dtype() {
-        return value.dtype();
+        return dtype;
     }
 
     public int numel() {
-        return value.numel();
+        return org.rcnn4j.tensor.Shapes.numel(shape);
     }
 
     /** The value of a one-element Var. */
     public double item() {
-        if (value.numel() != 1) {
-            throw new IllegalStateException("item() of a Var of shape " + Arrays.toString(value.shape()));
+        if (numel() != 1) {
+            throw new IllegalStateException("item() of a Var of shape " + Arrays.toString(shape));
         }
-        return backend.toHost(value).getDouble(0);
+        return backend.toHost(value()).getDouble(0);
     }
 
     /** A host copy of the value (the value itself on the CPU backend). */
@@ -150,8 +161,8 @@ public final class Var implements AutoCloseable {
      */
     public void loadValue(Tensor host) {
         checkOpen();
-        if (!Arrays.equals(host.shape(), value.shape()) || host.dtype() != value.dtype()) {
-            throw new IllegalArgumentException("expected " + value.dtype() + " " + Arrays.toString(value.shape())
+        if (!Arrays.equals(host.shape(), shape) || host.dtype() != dtype) {
+            throw new IllegalArgumentException("expected " + dtype + " " + Arrays.toString(shape)
                     + ", got " + host.dtype() + " " + Arrays.toString(host.shape()));
         }
         replaceValue(Tensors.fromHostCopy(backend, host.isHost() ? host : backend.toHost(host)));
@@ -184,6 +195,11 @@ public final class Var implements AutoCloseable {
         old.close();
     }
 
+    /** Whether the two Vars hold the same storage (one is the other, or a view of it, or both view a third). */
+    public boolean sharesStorageWith(Var other) {
+        return storageOwner() == other.storageOwner();
+    }
+
     /** The Var whose storage this one views (itself when it owns its value). */
     Var storageOwner() {
         return base == null ? this : base.storageOwner();
@@ -191,7 +207,20 @@ public final class Var implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("Var " + value + " was closed (by its scope?)");
+            throw new IllegalStateException("Var " + dtype + Arrays.toString(shape) + " was closed (by its scope?)");
+        }
+    }
+
+    /**
+     * Ends this Var's life at its last use in inference: closes it now (its memory goes back at once: a device
+     * buffer to the allocator, a host array to the garbage collector) when no graph can refer to it, that is when
+     * it was made and is dropped while ops record nothing ({@link Autograd#noGrad}); otherwise it does nothing and
+     * the Var lives until its scope closes, as backward may need it. The caller must own the Var (an op's result
+     * it made) and not use it, or a view of it, afterwards. Parameters and buffers are never closed here.
+     */
+    public void drop() {
+        if (!closed && madeWithoutGraph && !persistent && !requiresGrad && !Autograd.isGradEnabled()) {
+            close();
         }
     }
 
@@ -209,14 +238,17 @@ public final class Var implements AutoCloseable {
         if (node != null) {
             node.release();
         }
+        Tensor v = value;
+        value = null;
         if (ownsValue) {
-            value.close();
-            Live.closed();
+            v.close();
+            Live.closed(Live.bytesOf(v));
         }
     }
 
     @Override
     public String toString() {
-        return "Var(" + value + (requiresGrad ? ", requiresGrad" : "") + (node != null ? ", " + node.name : "") + ")";
+        return "Var(" + dtype + Arrays.toString(shape) + (value == null ? "@closed" : value.isHost() ? "@host"
+                : "@device") + (requiresGrad ? ", requiresGrad" : "") + (node != null ? ", " + node.name : "") + ")";
     }
 }

@@ -100,9 +100,34 @@ public final class GeneralizedRcnn extends Block {
 
     /**
      * Inference on images of any size (host F32 [3, H, W], values in [0, 1]): detections in each image's own
-     * pixels, on the host. Records no graph and frees everything it made on the backend.
+     * pixels, on the host, with Mask R-CNN's masks as probabilities. Records no graph and frees everything it made
+     * on the backend.
      */
     public List<ImageDetections> detect(List<Tensor> images) {
+        return detect(images, MaskOutput.probabilities());
+    }
+
+    /**
+     * Pasted masks of one image larger than this (as F32) are made as binary masks this much at a time: one more
+     * read from the device each (on a GPU, a synchronization), so that an 800x1216 photo's 100 masks never exist as
+     * 389 MB of probabilities at once.
+     */
+    static final long PASTE_SLICE_BYTES = 16L << 20;
+
+    /**
+     * {@link #detect(List)} with Mask R-CNN's masks as {@code masks} asks: probabilities (F32 [D, 1, H, W]) or binary
+     * (U8 [D, 1, H, W]). Every intermediate is freed after its last use: the network holds about the largest
+     * layer's input and output plus the feature maps the heads need, as torch's inference does.
+     */
+    public List<ImageDetections> detect(List<Tensor> images, MaskOutput masks) {
+        return detect(images, masks, PASTE_SLICE_BYTES);
+    }
+
+    /** {@link #detect(List, MaskOutput)}, binary masks pasted {@code sliceBytes} (as F32) at a time (tests). */
+    List<ImageDetections> detect(List<Tensor> images, MaskOutput masks, long sliceBytes) {
+        if (masks == null) {
+            throw new IllegalArgumentException("masks: expected a MaskOutput, got null");
+        }
         Backend backend = backend();
         try (Autograd.NoGrad ng = Autograd.noGrad(); Scope scope = Scope.open(); TensorBin bin = new TensorBin()) {
             ImageList il = transform().forward(images);
@@ -117,8 +142,10 @@ public final class GeneralizedRcnn extends Block {
             bin.addAll(proposals.proposals());
             RoiHeads.Output heads = roiHeads.forward(features, proposals.proposals(), List.of(il.imageSizes()), null,
                     config(), 0);
+            features.values().forEach(Var::drop); // the pyramid goes before the masks are pasted
             // every image's outputs read back together: one synchronization
             List<Tensor> finals = new ArrayList<>();
+            Tensor[] sliced = new Tensor[2 * images.size()]; // per image: probabilities and boxes, pasted in slices
             for (int i = 0; i < images.size(); i++) {
                 Detections d = heads.detections().get(i);
                 bin.add(d.boxes());
@@ -132,20 +159,69 @@ public final class GeneralizedRcnn extends Block {
                 finals.add(d.labels());
                 if (hasMasks()) {
                     Tensor probs = bin.add(heads.maskProbabilities().get(i));
-                    finals.add(probs.size(0) == 0
-                            ? Tensor.zeros(org.rcnn4j.tensor.DType.F32, 0, 1, original[0], original[1])
-                            : bin.add(TransformPostprocess.pasteMasks(backend, probs, boxes, original)));
+                    long pastedBytes = 4L * probs.size(0) * original[0] * original[1];
+                    if (masks.binary() && pastedBytes > sliceBytes) {
+                        sliced[2 * i] = probs;
+                        sliced[2 * i + 1] = boxes;
+                        finals.add(Tensor.zeros(org.rcnn4j.tensor.DType.U8, 0)); // stands in until read
+                    } else {
+                        finals.add(probs.size(0) == 0
+                                ? Tensor.zeros(org.rcnn4j.tensor.DType.F32, 0, 1, original[0], original[1])
+                                : bin.add(TransformPostprocess.pasteMasks(backend, probs, boxes, original)));
+                    }
                 }
             }
-            List<Tensor> host = backend.toHost(finals);
+            List<Tensor> host = new ArrayList<>(backend.toHost(finals));
+            finals.clear();
             int per = hasMasks() ? 4 : 3;
             List<ImageDetections> out = new ArrayList<>();
             for (int i = 0; i < images.size(); i++) {
-                out.add(new ImageDetections(host.get(per * i), host.get(per * i + 1), host.get(per * i + 2),
-                        hasMasks() ? host.get(per * i + 3) : null));
+                Tensor m = null;
+                if (hasMasks()) {
+                    int[] original = {images.get(i).size(1), images.get(i).size(2)};
+                    m = sliced[2 * i] != null
+                            ? pasteInSlices(backend, sliced[2 * i], sliced[2 * i + 1], original, masks, sliceBytes)
+                            : masks.binary() ? binary(host.get(per * i + 3), masks) : host.get(per * i + 3);
+                    host.set(per * i + 3, null);
+                }
+                out.add(new ImageDetections(host.get(per * i), host.get(per * i + 1), host.get(per * i + 2), m));
             }
             return out;
         }
+    }
+
+    /** F32 [D, 1, H, W] probabilities (host) as U8 0/1 masks. */
+    private static Tensor binary(Tensor probabilities, MaskOutput masks) {
+        float[] p = probabilities.floats();
+        byte[] out = new byte[p.length];
+        for (int i = 0; i < p.length; i++) {
+            out[i] = masks.inside(p[i]) ? (byte) 1 : 0;
+        }
+        return Tensor.ofBytes(out, probabilities.shape());
+    }
+
+    /**
+     * Binary masks U8 [D, 1, H, W] of one image, pasted {@code sliceBytes} of probabilities at a time (the
+     * same paste, row by row, as one call would do), each slice read back, thresholded and freed before the next.
+     */
+    private static Tensor pasteInSlices(Backend backend, Tensor probs, Tensor boxes, int[] original,
+            MaskOutput masks, long sliceBytes) {
+        int d = probs.size(0);
+        int plane = original[0] * original[1];
+        int per = (int) Math.max(1, Math.min(d, sliceBytes / (4L * plane)));
+        byte[] out = new byte[Math.multiplyExact(d, plane)];
+        for (int from = 0; from < d; from += per) {
+            int k = Math.min(per, d - from);
+            try (Tensor p = backend.select().rows(probs, from, k); Tensor b = backend.select().rows(boxes, from, k);
+                    Tensor pasted = TransformPostprocess.pasteMasks(backend, p, b, original)) {
+                float[] v = backend.toHost(pasted).floats();
+                int at = from * plane;
+                for (int i = 0; i < v.length; i++) {
+                    out[at + i] = masks.inside(v[i]) ? (byte) 1 : 0;
+                }
+            }
+        }
+        return Tensor.ofBytes(out, d, 1, original[0], original[1]);
     }
 
     private static long mix(long seed) {

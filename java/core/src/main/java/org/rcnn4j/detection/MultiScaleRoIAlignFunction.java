@@ -49,7 +49,10 @@ public final class MultiScaleRoIAlignFunction {
         if (features.size() == 1) {
             // the RoIs (image index, box) are made on the backend: nothing is read back
             Var r = Var.of(b, b.select().batchRois(boxes));
-            return Functional.roiAlign(features.get(0), r, outputSize, outputSize, scales[0], samplingRatio, false);
+            Var pooled = Functional.roiAlign(features.get(0), r, outputSize, outputSize, scales[0], samplingRatio,
+                    false);
+            r.drop();
+            return pooled;
         }
         // every level pools every RoI and each row is taken from the level LevelMapper picks for it (a zero row for
         // a NaN area): nothing read back, at the price of pooling each RoI once per level
@@ -90,6 +93,11 @@ public final class MultiScaleRoIAlignFunction {
             }
         }
         Tensor merged = b.select().mergeRows(values, levels.value());
+        if (!Autograd.isGradEnabled()) {
+            // inference: the per-level poolings and the RoIs go now (Var.drop); levels goes with the record below
+            parts.forEach(Var::drop);
+            rois.drop();
+        }
         return Autograd.record("multiscale_roi_merge", b, merged, g -> {
             Tensor[] out = new Tensor[inputs.size()];
             for (int l = 0, at = 0; l < parts.size(); l++) {

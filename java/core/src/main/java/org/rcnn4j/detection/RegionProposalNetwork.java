@@ -90,6 +90,8 @@ public final class RegionProposalNetwork extends Block {
         }
         Var objectness = Rearrange.gather(logits, flattenIndex(features, a, 1, n, total), n * total);
         Var deltas = Rearrange.gather(boxes, flattenIndex(features, a, 4, n, total), n * total, 4);
+        logits.forEach(Var::drop); // in inference (Var.drop): the gathered copies are what follows
+        boxes.forEach(Var::drop);
         return new HeadOutputs(objectness, deltas, allAnchors, perLevel, n);
     }
 
@@ -184,6 +186,8 @@ public final class RegionProposalNetwork extends Block {
                 losses.put("loss_rpn_box_reg", r.boxReg());
             }
         }
+        h.objectness().drop(); // in inference (Var.drop); in training the losses' graph holds them
+        h.deltas().drop();
         return new Output(proposals, losses);
     }
 }

@@ -110,10 +110,17 @@ public final class RoiHeads extends Block {
 
     private Output infer(Backend backend, Map<String, Var> features, List<Tensor> proposals, List<int[]> imageSizes,
             RcnnConfig config) {
-        Var[] pred = boxPredictor.forward(boxHead.forward(pool(boxRoiPool, features, proposals, imageSizes)));
+        // in inference each stage's input goes once the stage has run (Var.drop)
+        Var pooled = pool(boxRoiPool, features, proposals, imageSizes);
+        Var head = boxHead.forward(pooled);
+        pooled.drop();
+        Var[] pred = boxPredictor.forward(head);
+        head.drop();
         List<Detections> dets = DetectionPostprocess.postprocess(backend, pred[0].value(), pred[1].value(), proposals,
                 imageSizes, config.boxScoreThresh(), config.boxNmsThresh(), config.boxDetectionsPerImg(),
                 config.bboxRegWeights());
+        pred[0].drop();
+        pred[1].drop();
         List<Tensor> masks = List.of();
         if (hasMasks()) {
             List<Tensor> boxes = new ArrayList<>();
@@ -125,7 +132,9 @@ public final class RoiHeads extends Block {
                 count += d.boxes().shape()[0];
             }
             if (count > 0) {
-                masks = MaskInference.probabilities(backend, maskLogits(features, boxes, imageSizes).value(), labels);
+                Var logits = maskLogits(features, boxes, imageSizes);
+                masks = MaskInference.probabilities(backend, logits.value(), labels);
+                logits.drop();
             } else {
                 masks = new ArrayList<>();
                 int m = 2 * maskRoiPool.outputSize();
@@ -146,7 +155,12 @@ public final class RoiHeads extends Block {
     }
 
     private Var maskLogits(Map<String, Var> features, List<Tensor> boxes, List<int[]> imageSizes) {
-        return maskPredictor.forward(maskHead.forward(pool(maskRoiPool, features, boxes, imageSizes)));
+        Var pooled = pool(maskRoiPool, features, boxes, imageSizes);
+        Var head = maskHead.forward(pooled);
+        pooled.drop(); // in inference (Var.drop)
+        Var logits = maskPredictor.forward(head);
+        head.drop();
+        return logits;
     }
 
     private static Var pool(MultiScaleRoIAlign pooler, Map<String, Var> features, List<Tensor> boxes,

@@ -45,8 +45,10 @@ public final class RpnHead extends Block implements ProposalHead {
     @Override
     public Var[] forward(Var feature) {
         Var t = ((Layer) children().get("conv")).forward(feature);
-        return new Var[] {((Layer) children().get("cls_logits")).forward(t),
+        Var[] out = {((Layer) children().get("cls_logits")).forward(t),
                 ((Layer) children().get("bbox_pred")).forward(t)};
+        t.drop(); // in inference the shared conv's map goes once both predictions exist
+        return out;
     }
 
     @Override

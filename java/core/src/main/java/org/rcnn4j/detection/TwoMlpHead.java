@@ -41,7 +41,15 @@ public final class TwoMlpHead extends Block implements BoxHead {
     /** relu(fc7(relu(fc6(flatten(x))))) for pooled RoI features [K, C, h, w]. */
     @Override
     public Var forward(Var x) {
-        Var h = TensorMath.relu(((Layer) get("fc6")).forward(TensorMath.flatten(x, 1)));
-        return TensorMath.relu(((Layer) get("fc7")).forward(h));
+        Var flat = TensorMath.flatten(x, 1);
+        Var h = ((Layer) get("fc6")).forward(flat);
+        flat.drop(); // a view: x stays the caller's
+        Var r = TensorMath.relu(h);
+        h.drop(); // in inference each intermediate goes after its last use
+        h = ((Layer) get("fc7")).forward(r);
+        r.drop();
+        r = TensorMath.relu(h);
+        h.drop();
+        return r;
     }
 }

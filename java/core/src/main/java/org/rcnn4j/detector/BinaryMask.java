@@ -30,6 +30,18 @@ public final class BinaryMask {
         return new BinaryMask(height, width, bits);
     }
 
+    /** The nonzero pixels of {@code mask[offset .. offset + height*width)} (row-major, U8 0/1). */
+    static BinaryMask of(byte[] mask, int offset, int height, int width) {
+        long n = (long) height * width;
+        long[] bits = new long[(int) ((n + 63) >>> 6)];
+        for (int i = 0; i < n; i++) {
+            if (mask[offset + i] != 0) {
+                bits[i >>> 6] |= 1L << i;
+            }
+        }
+        return new BinaryMask(height, width, bits);
+    }
+
     public int height() {
         return height;
     }

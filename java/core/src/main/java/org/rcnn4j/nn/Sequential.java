@@ -37,7 +37,13 @@ public class Sequential extends Block implements Layer {
                 throw new UnsupportedOperationException("Sequential: child " + e.getKey() + " ("
                         + e.getValue().typeName() + ") has no forward pass yet");
             }
-            x = layer.forward(x);
+            Var y = layer.forward(x);
+            // in inference each intermediate goes at its last use (the input is the caller's; a layer may return
+            // its input or a view of it, which must stay)
+            if (x != input && !y.sharesStorageWith(x)) {
+                x.drop();
+            }
+            x = y;
         }
         return x;
     }

@@ -34,7 +34,7 @@ public final class DetectionResults {
         float[] b = d.boxes().floats();
         float[] sc = d.scores().floats();
         long[] lab = d.labels().longs();
-        float[] m = d.masks() == null ? null : d.masks().floats();
+        Tensor m = d.masks();
         int h = d.masks() == null ? 0 : d.masks().shape()[2];
         int w = d.masks() == null ? 0 : d.masks().shape()[3];
         List<CocoAnnotation> out = new ArrayList<>(n);
@@ -66,18 +66,31 @@ public final class DetectionResults {
                     + Arrays.toString(d.labels().shape()));
         }
         Tensor masks = d.masks();
-        if (masks != null && (masks.dtype() != DType.F32 || masks.dim() != 4 || masks.size(0) != n
-                || masks.size(1) != 1)) {
-            throw new IllegalArgumentException("masks must be F32 [" + n + ", 1, H, W], got " + masks.dtype() + " "
-                    + Arrays.toString(masks.shape()));
+        if (masks != null && ((masks.dtype() != DType.F32 && masks.dtype() != DType.U8) || masks.dim() != 4
+                || masks.size(0) != n || masks.size(1) != 1)) {
+            throw new IllegalArgumentException("masks must be F32 or U8 [" + n + ", 1, H, W], got " + masks.dtype()
+                    + " " + Arrays.toString(masks.shape()));
         }
         return n;
     }
 
-    /** Plane i of F32 [D, 1, h, w] probabilities thresholded at > 0.5, column-major for the RLE. */
-    private static Rle binaryMask(float[] m, int i, int h, int w) {
+    /**
+     * Plane i of F32 [D, 1, h, w] probabilities thresholded at > 0.5 (or of U8 binary masks, nonzero inside),
+     * column-major for the RLE.
+     */
+    private static Rle binaryMask(Tensor masks, int i, int h, int w) {
         byte[] col = new byte[h * w];
         int base = i * h * w;
+        if (masks.dtype() == DType.U8) {
+            byte[] m = masks.bytes();
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    col[x * h + y] = m[base + y * w + x] != 0 ? (byte) 1 : 0;
+                }
+            }
+            return Rle.encode(col, h, w);
+        }
+        float[] m = masks.floats();
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 col[x * h + y] = m[base + y * w + x] > 0.5f ? (byte) 1 : 0;

@@ -69,6 +69,24 @@ class DetectionResultsTest {
         assertEquals(3.5 * 1.5, bbox.get(1).area());
     }
 
+    /** Binary masks (U8, what detect makes when asked for MaskOutput.above(0.5)) give the probabilities' RLEs. */
+    @Test
+    void binaryMasksGiveTheSameSegmentations() {
+        ImageDetections p = twoWithMasks();
+        float[] f = p.masks().floats();
+        byte[] b = new byte[f.length];
+        for (int i = 0; i < f.length; i++) {
+            b[i] = f[i] > 0.5f ? (byte) 1 : 0;
+        }
+        ImageDetections u = new ImageDetections(p.boxes(), p.scores(), p.labels(), Tensor.ofBytes(b, 2, 1, 3, 4));
+        List<CocoAnnotation> want = DetectionResults.of(42, p, LABELS, 10);
+        List<CocoAnnotation> got = DetectionResults.of(42, u, LABELS, 10);
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(want.get(i).segmentation().rle().counts(), got.get(i).segmentation().rle().counts());
+        }
+        assertArrayEquals(new int[] {3, 2, 7}, got.get(0).segmentation().rle().counts());
+    }
+
     @Test
     void writesAResultsFileThatReadsBack() throws IOException {
         List<CocoAnnotation> r = DetectionResults.of(42, twoWithMasks(), LABELS, 1);
@@ -117,7 +135,7 @@ class DetectionResultsTest {
                 Tensor.ofFloats(new float[] {0.5f}, 1), Tensor.ofLongs(new long[] {1}, 1),
                 Tensor.ofFloats(new float[4], 1, 2, 2));
         e = assertThrows(IllegalArgumentException.class, () -> DetectionResults.of(1, badMasks, LABELS, 1));
-        assertTrue(e.getMessage().startsWith("masks must be F32 [1, 1, H, W]"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("masks must be F32 or U8 [1, 1, H, W]"), e.getMessage());
     }
 
     @Test

@@ -29,7 +29,9 @@ public final class BackboneWithFpn extends Block implements Backbone {
     /** Feature maps "0".."3" and "pool" (strides 4..64), 256 channels each. */
     @Override
     public LinkedHashMap<String, Var> forward(Var images) {
-        return fpn.forward(body.forward(images));
+        LinkedHashMap<String, Var> body = this.body.forward(images);
+        // in inference the trunk's maps go as the pyramid is built (Var.drop); in training the graph keeps them
+        return fpn.forward(body, true);
     }
 
     @Override

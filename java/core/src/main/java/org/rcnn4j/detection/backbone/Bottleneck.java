@@ -33,13 +33,33 @@ public final class Bottleneck extends Block implements Layer {
         return ((Layer) get(name)).forward(x);
     }
 
-    /** relu(bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(x))))))) + downsample(x)). */
+    /** {@code f(x)}, x dropped (in inference, its memory goes now: see {@link Var#drop}). */
+    private static Var then(Var x, Var fx) {
+        x.drop();
+        return fx;
+    }
+
+    /**
+     * relu(bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(x))))))) + downsample(x)). In inference every intermediate
+     * is dropped after its last use, so that a block holds at most its input, the residual branch, the identity
+     * and their sum at once.
+     */
     @Override
     public Var forward(Var x) {
-        Var y = TensorMath.relu(run("bn1", run("conv1", x)));
-        y = TensorMath.relu(run("bn2", run("conv2", y)));
-        y = run("bn3", run("conv3", y));
+        Var y = run("conv1", x);
+        y = then(y, run("bn1", y));
+        y = then(y, TensorMath.relu(y));
+        y = then(y, run("conv2", y));
+        y = then(y, run("bn2", y));
+        y = then(y, TensorMath.relu(y));
+        y = then(y, run("conv3", y));
+        y = then(y, run("bn3", y));
         Var identity = children().containsKey("downsample") ? run("downsample", x) : x;
-        return TensorMath.relu(TensorMath.add(y, identity));
+        Var sum = TensorMath.add(y, identity);
+        y.drop();
+        if (identity != x) {
+            identity.drop();
+        }
+        return then(sum, TensorMath.relu(sum));
     }
 }

@@ -50,6 +50,15 @@ public final class FeaturePyramidNetwork extends Block {
      * 1, 2). Keys: the input names, then "pool".
      */
     public LinkedHashMap<String, Var> forward(Map<String, Var> features) {
+        return forward(features, false);
+    }
+
+    /**
+     * {@link #forward(Map)}; with {@code dropInputs} (the caller owns the maps and is done with them) each input
+     * map is dropped ({@link Var#drop}) as soon as its lateral exists, so that in inference the finest, largest
+     * one is gone before the finest level's sum is made.
+     */
+    LinkedHashMap<String, Var> forward(Map<String, Var> features, boolean dropInputs) {
         if (features.size() != levels()) {
             throw new IllegalArgumentException("FPN: expected " + levels() + " feature maps, got " + features.size());
         }
@@ -58,13 +67,23 @@ public final class FeaturePyramidNetwork extends Block {
         Var[] results = new Var[levels()];
         int top = levels() - 1;
         Var lastInner = innerBlocks.get(top).forward(x.get(top));
+        if (dropInputs) {
+            x.get(top).drop();
+        }
         results[top] = layerBlocks.get(top).forward(lastInner);
         for (int i = top - 1; i >= 0; i--) {
             Var lateral = innerBlocks.get(i).forward(x.get(i));
+            if (dropInputs) {
+                x.get(i).drop();
+            }
             Var topDown = Functional.upsampleNearest(lastInner, lateral.shape()[2], lateral.shape()[3]);
+            lastInner.drop(); // in inference the sums, laterals and upsampled maps go after their last use
             lastInner = TensorMath.add(lateral, topDown);
+            lateral.drop();
+            topDown.drop();
             results[i] = layerBlocks.get(i).forward(lastInner);
         }
+        lastInner.drop();
         LinkedHashMap<String, Var> out = new LinkedHashMap<>();
         for (int i = 0; i < levels(); i++) {
             out.put(names.get(i), results[i]);

@@ -50,11 +50,19 @@ public final class ResNetBody extends Block {
     public LinkedHashMap<String, Var> forward(Var images) {
         Var x = images;
         for (String stem : new String[] {"conv1", "bn1", "relu", "maxpool"}) {
-            x = ((Layer) get(stem)).forward(x);
+            Var y = ((Layer) get(stem)).forward(x);
+            if (x != images) {
+                x.drop(); // in inference the stem's maps go as soon as the next exists
+            }
+            x = y;
         }
         LinkedHashMap<String, Var> out = new LinkedHashMap<>();
         for (int i = 1; i <= 4; i++) {
-            x = ((Layer) get("layer" + i)).forward(x);
+            Var y = ((Layer) get("layer" + i)).forward(x);
+            if (i == 1) {
+                x.drop(); // the max-pooled stem; layer outputs are returned
+            }
+            x = y;
             out.put(Integer.toString(i - 1), x);
         }
         return out;

@@ -1,0 +1,32 @@
+package org.rcnn4j.detection;
+
+/**
+ * How {@link GeneralizedRcnn#detect(java.util.List, MaskOutput)} returns Mask R-CNN's masks, pasted into each
+ * image: as probabilities (F32 [D, 1, H, W], torchvision's output) or as binary masks (U8 [D, 1, H, W], 1 inside),
+ * a quarter of the memory, made a slice of detections at a time so that the probabilities of every detection never
+ * exist at once.
+ *
+ * @param binary    U8 0/1 masks instead of F32 probabilities
+ * @param threshold the probability a pixel must reach to be inside (binary masks)
+ * @param inclusive inside at {@code p >= threshold}, else at {@code p > threshold}
+ */
+public record MaskOutput(boolean binary, float threshold, boolean inclusive) {
+    /** Probabilities, F32 [D, 1, H, W], as torchvision returns them. */
+    public static MaskOutput probabilities() {
+        return new MaskOutput(false, 0f, false);
+    }
+
+    /** Binary masks, inside where the probability is above {@code threshold} (COCO results: {@code > 0.5}). */
+    public static MaskOutput above(float threshold) {
+        return new MaskOutput(true, threshold, false);
+    }
+
+    /** Binary masks, inside where the probability is at least {@code threshold}. */
+    public static MaskOutput atLeast(float threshold) {
+        return new MaskOutput(true, threshold, true);
+    }
+
+    boolean inside(float p) {
+        return inclusive ? p >= threshold : p > threshold;
+    }
+}

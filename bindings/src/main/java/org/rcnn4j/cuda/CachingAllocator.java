@@ -62,7 +62,13 @@ final class CachingAllocator {
         return Math.addExact(bytes, step - 1) / step * step;
     }
 
-    synchronized DeviceBuffer allocate(long bytes) {
+    /** An owning buffer of a block for {@code bytes}, not tracked by any owner (tests of the allocator itself). */
+    DeviceBuffer allocate(long bytes) {
+        return new PooledBuffer(new Allocations.Block(null, this, obtain(bytes), bytes, blockSize(bytes)));
+    }
+
+    /** A block of {@link #blockSize}(bytes) bytes, from the cache or the driver, counted as in use. */
+    synchronized CUdeviceptr obtain(long bytes) {
         long size = blockSize(bytes);
         ArrayDeque<CUdeviceptr> free = cached.get(size);
         CUdeviceptr block = free == null ? null : free.pollLast();
@@ -73,7 +79,7 @@ final class CachingAllocator {
         }
         bytesInUse += size;
         liveAllocations++;
-        return new PooledBuffer(this, block, bytes, size);
+        return block;
     }
 
     private CUdeviceptr allocateFromDriver(long size, long requested) {
@@ -91,7 +97,7 @@ final class CachingAllocator {
         return block;
     }
 
-    /** Called once per owner by {@link PooledBuffer#close()}. */
+    /** Called once per block by its owner (an explicit close, its owner's close, or the leak safety net). */
     synchronized void release(CUdeviceptr block, long size) {
         bytesInUse -= size;
         liveAllocations--;

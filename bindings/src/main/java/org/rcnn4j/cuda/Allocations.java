@@ -89,7 +89,7 @@ final class Allocations {
     /** Returns the leaked blocks in quarantine to the allocator's cache. */
     void recycleLeaked() {
         for (Block b = quarantined.poll(); b != null; b = quarantined.poll()) {
-            allocator.release(b.pointer, b.blockSize);
+            allocator.releaseLeaked(b.pointer, b.blockSize);
         }
     }
 
@@ -119,7 +119,7 @@ final class Allocations {
     private void leaked(Block b) {
         forget(b);
         long count = leakedBuffers.incrementAndGet();
-        leakedBytes.addAndGet(b.size);
+        leakedBytes.addAndGet(b.blockSize);
         quarantined.add(b);
         if (closed) {
             recycleLeaked();
@@ -128,7 +128,7 @@ final class Allocations {
             LOG.log(System.Logger.Level.WARNING, "{0}: {1} device tensor(s) of {2} bytes were garbage-collected "
                     + "without close(); a safety net freed them. Close device tensors (try-with-resources): until "
                     + "a collection finds them, leaked tensors hold device memory. Later leaks are counted "
-                    + "(Backend.stats().leakedTensors()), not logged.", name, count, b.size);
+                    + "(Backend.stats().leakedTensors()), not logged.", name, count, b.blockSize);
         }
     }
 

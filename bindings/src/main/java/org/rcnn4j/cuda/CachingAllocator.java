@@ -30,6 +30,9 @@ final class CachingAllocator {
     private long bytesInUse;
     private long bytesCached;
     private long liveAllocations;
+    /** Blocks of leaked buffers the safety net returned to the cache, and their bytes. */
+    private long leaksRecycled;
+    private long leakedBytesRecycled;
 
     CachingAllocator(CudaDevice device, boolean exactSizes) {
         this.device = device;
@@ -105,6 +108,13 @@ final class CachingAllocator {
         bytesCached += size;
     }
 
+    /** {@link #release} of a leaked buffer's block, counted apart (see {@link CudaDevice#bytesInUse()}). */
+    synchronized void releaseLeaked(CUdeviceptr block, long size) {
+        release(block, size);
+        leaksRecycled++;
+        leakedBytesRecycled += size;
+    }
+
     /** Frees every cached block to the driver, after the stream has finished with them. */
     synchronized void emptyCache() {
         if (bytesCached == 0) {
@@ -131,6 +141,16 @@ final class CachingAllocator {
 
     synchronized long bytesInUse() {
         return bytesInUse;
+    }
+
+    /** {@link #bytesInUse()} plus the bytes of the leaked blocks recycled so far. */
+    synchronized long bytesInUseCountingLeaks() {
+        return bytesInUse + leakedBytesRecycled;
+    }
+
+    /** {@link #liveAllocations()} plus the leaked blocks recycled so far. */
+    synchronized long liveAllocationsCountingLeaks() {
+        return liveAllocations + leaksRecycled;
     }
 
     synchronized long bytesCached() {

@@ -346,9 +346,15 @@ public final class CudaDevice implements AutoCloseable {
         return allocator.blockSize(bytes);
     }
 
-    /** Bytes of the blocks held by open buffers (see {@link #blockSize}). */
+    /**
+     * Bytes of the blocks handed out and not closed, process-wide: held by open buffers, or by buffers that leaked
+     * (garbage-collected unclosed), whether or not the safety net has returned their blocks to the cache yet. So the
+     * number moves with allocations and closes only, never with the collector's timing: a leak stays visible here
+     * (as it did before the safety net); {@link #leakedBuffers()} counts the leaks, {@link #openBytes()} a handle's
+     * open buffers.
+     */
     public long bytesInUse() {
-        return allocator.bytesInUse();
+        return allocator.bytesInUseCountingLeaks();
     }
 
     /** Bytes of freed blocks kept for reuse. */
@@ -356,9 +362,9 @@ public final class CudaDevice implements AutoCloseable {
         return allocator.bytesCached();
     }
 
-    /** Buffers allocated and not yet closed. */
+    /** Buffers allocated and not closed, process-wide, leaked ones included (see {@link #bytesInUse()}). */
     public long liveAllocations() {
-        return allocator.liveAllocations();
+        return allocator.liveAllocationsCountingLeaks();
     }
 
     /** Returns every cached block to the driver (waits for the stream first), after the leaked ones of this handle. */
@@ -382,7 +388,7 @@ public final class CudaDevice implements AutoCloseable {
         return allocations.leakedBuffers();
     }
 
-    /** Bytes of {@link #leakedBuffers()}. */
+    /** Bytes of the blocks of {@link #leakedBuffers()} (as {@link #openBytes()} counts them). */
     public long leakedBytes() {
         return allocations.leakedBytes();
     }

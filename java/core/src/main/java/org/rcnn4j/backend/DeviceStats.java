@@ -6,7 +6,8 @@ package org.rcnn4j.backend;
  * are process-wide per device: take {@link #minus} of two readings around the work to measure. And the backend's
  * own device memory: its tensors still open ({@code liveTensors}, {@code liveBytes}: what {@link Backend#close()}
  * would free) and those garbage-collected without being closed, which a safety net freed ({@code leakedTensors},
- * {@code leakedBytes}, since the backend opened). All zero on the CPU backend, whose tensors are Java arrays.
+ * {@code leakedBytes}, since the backend opened); bytes are those of the allocator's blocks (requests rounded up
+ * to its size classes on a GPU, exact on cuda-emu). All zero on the CPU backend, whose tensors are Java arrays.
  */
 public record DeviceStats(long syncs, long toHostBytes, long toDeviceBytes, long liveTensors, long liveBytes,
         long leakedTensors, long leakedBytes) {

@@ -123,10 +123,11 @@ class BackendCloseTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.toHost(y));
         assertTrue(e.getMessage().contains("backend was closed"), e.getMessage());
         // closing them now does nothing (they were freed once, by the backend)
+        long inUse = shared.bytesInUse();
         x.close();
         view.close();
         y.close();
-        assertEquals(inUseBefore, shared.bytesInUse(), "no second free");
+        assertEquals(inUse, shared.bytesInUse(), "no second free");
     }
 
     @Test

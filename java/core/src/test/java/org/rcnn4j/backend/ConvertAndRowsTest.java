@@ -146,7 +146,8 @@ class ConvertAndRowsTest {
                 Tensor m = cuda.toDevice(Tensor.ofBytes(mask.clone(), 6));
                 Tensor dPicked = cuda.gather().indexSelect(d, index);
                 Tensor dRows = cuda.gather().maskedSelect(d, m);
-                Tensor none = cuda.gather().maskedSelect(d, cuda.toDevice(Tensor.zeros(DType.U8, 6)))) {
+                Tensor noMask = cuda.toDevice(Tensor.zeros(DType.U8, 6));
+                Tensor none = cuda.gather().maskedSelect(d, noMask)) {
             TensorAssert.assertExact("seed " + seed + " index_select " + dtype, picked, cuda.toHost(dPicked));
             TensorAssert.assertExact("seed " + seed + " masked rows " + dtype, rows, cuda.toHost(dRows));
             assertArrayEquals(new int[] {0, 3}, none.shape());

@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.backend.cpu.CpuBackend;
+import org.rcnn4j.backend.cuda.CudaBackend;
 import org.rcnn4j.detection.MultiScaleRoIAlignFunction;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
@@ -28,6 +30,22 @@ import org.rcnn4j.testing.RandomTensors;
  */
 class SameChecksTest {
     private static final Backend CPU = new CpuBackend();
+    /** A CUDA backend of this test's own: the cases' uploads are left to its close. */
+    private static Backend cuda;
+
+    @AfterAll
+    static void closeCuda() {
+        if (cuda != null) {
+            cuda.close();
+        }
+    }
+
+    private static synchronized Backend cuda() {
+        if (cuda == null) {
+            cuda = new CudaBackend(CudaTestSupport.device().shared());
+        }
+        return cuda;
+    }
 
     /** One bad input: the op on a backend (inputs uploaded there), returning what to read back. */
     private record Case(String name, String argument, Function<Backend, List<Tensor>> op) {
@@ -111,7 +129,7 @@ class SameChecksTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("casesOnBothBackends")
     void badInputThrowsTheSameOnBothBackends(String kind, Case c) {
-        Backend b = kind.equals("cpu") ? CPU : CudaTestSupport.backend();
+        Backend b = kind.equals("cpu") ? CPU : cuda();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.toHost(c.op().apply(b)),
                 c.name() + " on " + b.name());
         assertTrue(e.getMessage().contains(c.argument()), c.name() + " on " + b.name() + ": the message names "

@@ -99,12 +99,13 @@ public final class CudaBackend implements Backend {
         }
         this.device = device.openHandle("the " + (device.isEmulated() ? "cuda-emu" : "cuda") + " backend");
         device = this.device;
+        // what may fail first, before anything is allocated (the handle itself holds nothing)
+        this.conv = VendorLibraries.conv(device, libraries);
+        this.linalg = VendorLibraries.linalg(device, libraries);
         this.checks = new DeferredChecks(device);
         this.boxes = new BoxesCuda(device);
         this.roi = new RoiCuda(device, checks);
-        this.conv = VendorLibraries.conv(device, libraries);
         this.channels = new ChannelsCuda(device);
-        this.linalg = VendorLibraries.linalg(device, libraries);
         CpuBackend host = new CpuBackend();
         this.elementwise = new ElementwiseCuda(device, host.elementwise());
         this.reduce = new ReduceCuda(device, host.reduce());

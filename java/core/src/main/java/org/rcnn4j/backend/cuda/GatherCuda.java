@@ -204,8 +204,11 @@ final class GatherCuda implements Gather {
             return HostFallback.run(device, h -> host.take(h[0], h[1]), x, index);
         }
         checks.indexRange("take", "index", index, x.numel(), null, "a flat index into input");
-        return DeviceF32.run(device, DType.F32, new int[] {index.numel()}, (d, o) -> GatherKernels.rows(d,
-                x.deviceBuffer(), index.deviceBuffer(), o.deviceBuffer(), index.numel(), 1));
+        // select.cu's gather of 4-byte rows: the same bits as gather.cu's, and a zero (not a read outside x) for an
+        // index the check above reports at the next synchronization
+        return DeviceF32.run(device, DType.F32, new int[] {index.numel()}, (d, o) -> SelectKernels.gatherRows(d,
+                x.deviceBuffer().pointer(), x.numel(), 4, index.deviceBuffer().pointer(), true, index.numel(),
+                o.deviceBuffer().pointer()));
     }
 
     @Override

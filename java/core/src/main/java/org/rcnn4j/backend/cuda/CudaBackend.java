@@ -167,11 +167,14 @@ public final class CudaBackend implements Backend {
         if (!checks.pending() || tensors.stream().allMatch(Tensor::isHost)) {
             return Transfers.toHost(device, tensors);
         }
-        List<Tensor> withWord = new ArrayList<>(tensors);
-        withWord.add(checks.wordTensor());
-        List<Tensor> host = Transfers.toHost(device, withWord);
-        checks.report(host.get(tensors.size()).longs()[0]);
-        return host.subList(0, tensors.size());
+        // under the checks' lock: a check queued by another thread meanwhile is either read here or after
+        synchronized (checks) {
+            List<Tensor> withWord = new ArrayList<>(tensors);
+            withWord.add(checks.wordTensor());
+            List<Tensor> host = Transfers.toHost(device, withWord);
+            checks.report(host.get(tensors.size()).longs()[0]);
+            return host.subList(0, tensors.size());
+        }
     }
 
     /** Waits for the device, and reports the device-side argument checks queued since the last synchronization. */
@@ -180,7 +183,9 @@ public final class CudaBackend implements Backend {
         checkOpen();
         if (checks.pending()) {
             // reading the word waits for the stream: the synchronization itself
-            checks.report(Transfers.toHost(device, checks.wordTensor()).longs()[0]);
+            synchronized (checks) {
+                checks.report(Transfers.toHost(device, checks.wordTensor()).longs()[0]);
+            }
         } else {
             device.synchronize();
         }

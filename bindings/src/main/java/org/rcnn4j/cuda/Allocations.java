@@ -128,7 +128,8 @@ final class Allocations {
             LOG.log(System.Logger.Level.WARNING, "{0}: {1} device tensor(s) of {2} bytes were garbage-collected "
                     + "without close(); a safety net freed them. Close device tensors (try-with-resources): until "
                     + "a collection finds them, leaked tensors hold device memory. Later leaks are counted "
-                    + "(Backend.stats().leakedTensors()), not logged.", name, count, b.blockSize);
+                    + "(Backend.stats().leakedTensors()), not logged.", name, String.valueOf(count),
+                    String.valueOf(b.blockSize));
         }
     }
 

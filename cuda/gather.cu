@@ -19,14 +19,19 @@ extern "C" __global__ void rcnn4j_gather_rows_f32(const float* __restrict__ x, c
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_gather_rows_f32);
 
-// out[index[r]] += g[r]: out must be zeroed first. Atomic, so the order of repeated indices' sums varies.
+// out[index[r]] += g[r] for index[r] in [0, rows): out must be zeroed first. Atomic, so the order of repeated
+// indices' sums varies. An index outside [0, rows) adds nothing (the backend's device check reports it).
 extern "C" __global__ void rcnn4j_gather_scatter_add_rows_f32(const float* __restrict__ g,
                                                               const long long* __restrict__ index,
-                                                              float* __restrict__ out, long long k, long long row) {
+                                                              float* __restrict__ out, long long k, long long row,
+                                                              long long rows) {
     const long long n = k * row;
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
         const long long r = i / row;
-        atomicAdd(out + index[r] * row + (i - r * row), g[i]);
+        const long long dst = index[r];
+        if (dst >= 0 && dst < rows) {
+            atomicAdd(out + dst * row + (i - r * row), g[i]);
+        }
     }
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_gather_scatter_add_rows_f32);

@@ -36,13 +36,16 @@ public final class GatherKernels {
         }
     }
 
-    /** out[index[r]] += g[r] for each r (atomic adds; out holds the initial values, e.g. zeros). */
+    /**
+     * out[index[r]] += g[r] for each r whose index lies in [0, rows) (atomic adds; out [rows, row] holds the initial
+     * values, e.g. zeros); another index adds nothing.
+     */
     public static void scatterAddRows(CudaDevice device, DeviceBuffer g, DeviceBuffer index, DeviceBuffer out, long k,
-            long row) {
+            long row, long rows) {
         long n = count(k, row);
         if (n > 0) {
             device.kernel(SCATTER_ADD_ROWS_F32).launch(Grid.linear(Math.min(n, MAX_THREADS), BLOCK), g.pointer(),
-                    index.pointer(), out.pointer(), k, row);
+                    index.pointer(), out.pointer(), k, row, rows);
         }
     }
 }

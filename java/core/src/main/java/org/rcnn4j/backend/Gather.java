@@ -30,7 +30,9 @@ public interface Gather {
 
     /**
      * index_select's adjoint: zeros of [rows, g's trailing dims] with row k of g added at row index[k], in order of
-     * k on the CPU (repeated indices add deterministically there; atomically on the device).
+     * k on the CPU (repeated indices add deterministically there; atomically on the device). An index outside
+     * [0, rows) throws IllegalArgumentException naming index: on the CPU at once, on CUDA at the backend's next
+     * synchronization (checked on the device; the row adds nothing meanwhile).
      */
     Tensor indexAdd(Tensor g, Tensor index, int rows);
 

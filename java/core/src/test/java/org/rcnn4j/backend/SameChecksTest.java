@@ -101,6 +101,9 @@ class SameChecksTest {
         }));
         c.add(new Case("take index", "index", b -> List.of(b.gather().take(b.toDevice(features()),
                 b.toDevice(Tensor.ofLongs(new long[] {0, 2 * 3 * 64}, 2))))));
+        c.add(new Case("index_add index", "index", b -> List.of(b.gather().indexAdd(
+                b.toDevice(new RandomTensors(4).normal(3, 2)), b.toDevice(Tensor.ofLongs(new long[] {0, 4, 1}, 3)),
+                4))));
         c.add(new Case("index_select index", "index", b -> List.of(b.gather().indexSelect(b.toDevice(features()),
                 b.toDevice(Tensor.ofLongs(new long[] {2}, 1))))));
         c.add(new Case("index_select of I64 rows, index", "index", b -> List.of(b.gather().indexSelect(

@@ -13,8 +13,8 @@ import org.rcnn4j.tensor.Tensor;
  * The gather family on the device: concat and slices are device-to-device copies (any dtype), index_select and
  * its adjoint run cuda/gather.cu (F32), index_select of other dtypes and the rows of a mask cuda/select.cu's byte
  * gather. Other operands take the CPU family on host copies. index_select reads its index back to check it (one
- * small copy); indexAdd trusts the index (the adjoint of a checked index_select); take checks its index on the
- * device ({@link DeferredChecks}).
+ * small copy); indexAdd and take check theirs on the device ({@link DeferredChecks}), their kernels skipping (add)
+ * or reading zero for (take) an index outside the range until the backend's next synchronization reports it.
  */
 final class GatherCuda implements Gather {
     private final CudaDevice device;
@@ -120,10 +120,12 @@ final class GatherCuda implements Gather {
         shape[0] = rows;
         int row = g.numel() / Math.max(1, g.size(0));
         return withDeviceIndex(index, idx -> {
+            // checked on the device as the CPU checks it; the kernel adds nothing for an index outside [0, rows)
+            checks.indexRange("index_add", "index", idx, rows, null, "a row of the result");
             Tensor out = Transfers.zeros(device, DType.F32, shape);
             try {
                 GatherKernels.scatterAddRows(device, g.deviceBuffer(), idx.deviceBuffer(), out.deviceBuffer(),
-                        idx.numel(), row);
+                        idx.numel(), row, rows);
                 return out;
             } catch (RuntimeException e) {
                 out.close();

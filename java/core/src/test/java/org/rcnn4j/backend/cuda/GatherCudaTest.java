@@ -44,7 +44,7 @@ class GatherCudaTest {
                 Tensor index = Tensor.ofLongs(idx.clone(), idx.length);
                 assertExact(what + " rows", CPU.indexSelect(x, index), CudaTestSupport.backend().toHost(out));
                 GatherKernels.scatterAddRows(dev, dg.deviceBuffer(), di.deviceBuffer(), acc.deviceBuffer(),
-                        idx.length, row);
+                        idx.length, row, rows);
                 assertClose(what + " scatter add", CPU.indexAdd(g, Tensor.ofLongs(idx.clone(), idx.length), rows),
                         CudaTestSupport.backend().toHost(acc), FORWARD);
             }

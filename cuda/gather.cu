@@ -24,7 +24,8 @@ extern "C" __global__ void rcnn4j_gather_rows_f32(const float* __restrict__ x, c
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_gather_rows_f32);
 
-// out[index[r]] += g[r]: out must be zeroed first. Atomic, so the order of repeated indices' sums varies.
+// out[index[r]] += g[r] for index[r] in [0, rows): out must be zeroed first. Atomic, so the order of repeated
+// indices' sums varies. An index outside [0, rows) adds nothing (the backend's device check reports it).
 extern "C" __global__ void rcnn4j_gather_scatter_add_rows_f32(const float* __restrict__ g,
                                                               const long long* __restrict__ index,
                                                               float* __restrict__ out, long long k, long long row,

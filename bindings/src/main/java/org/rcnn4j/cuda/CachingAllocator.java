@@ -30,6 +30,9 @@ final class CachingAllocator {
     private long bytesInUse;
     private long bytesCached;
     private long liveAllocations;
+    /** Blocks of leaked buffers the safety net returned to the cache, and their bytes. */
+    private long leaksRecycled;
+    private long leakedBytesRecycled;
 
     CachingAllocator(CudaDevice device, boolean exactSizes) {
         this.device = device;
@@ -62,7 +65,13 @@ final class CachingAllocator {
         return Math.addExact(bytes, step - 1) / step * step;
     }
 
-    synchronized DeviceBuffer allocate(long bytes) {
+    /** An owning buffer of a block for {@code bytes}, not tracked by any owner (tests of the allocator itself). */
+    DeviceBuffer allocate(long bytes) {
+        return new PooledBuffer(new Allocations.Block(null, this, obtain(bytes), bytes, blockSize(bytes)));
+    }
+
+    /** A block of {@link #blockSize}(bytes) bytes, from the cache or the driver, counted as in use. */
+    synchronized CUdeviceptr obtain(long bytes) {
         long size = blockSize(bytes);
         ArrayDeque<CUdeviceptr> free = cached.get(size);
         CUdeviceptr block = free == null ? null : free.pollLast();
@@ -73,7 +82,7 @@ final class CachingAllocator {
         }
         bytesInUse += size;
         liveAllocations++;
-        return new PooledBuffer(this, block, bytes, size);
+        return block;
     }
 
     private CUdeviceptr allocateFromDriver(long size, long requested) {
@@ -91,12 +100,19 @@ final class CachingAllocator {
         return block;
     }
 
-    /** Called once per owner by {@link PooledBuffer#close()}. */
+    /** Called once per block by its owner (an explicit close, its owner's close, or the leak safety net). */
     synchronized void release(CUdeviceptr block, long size) {
         bytesInUse -= size;
         liveAllocations--;
         cached.computeIfAbsent(size, k -> new ArrayDeque<>()).addLast(block);
         bytesCached += size;
+    }
+
+    /** {@link #release} of a leaked buffer's block, counted apart (see {@link CudaDevice#bytesInUse()}). */
+    synchronized void releaseLeaked(CUdeviceptr block, long size) {
+        release(block, size);
+        leaksRecycled++;
+        leakedBytesRecycled += size;
     }
 
     /** Frees every cached block to the driver, after the stream has finished with them. */
@@ -125,6 +141,16 @@ final class CachingAllocator {
 
     synchronized long bytesInUse() {
         return bytesInUse;
+    }
+
+    /** {@link #bytesInUse()} plus the bytes of the leaked blocks recycled so far. */
+    synchronized long bytesInUseCountingLeaks() {
+        return bytesInUse + leakedBytesRecycled;
+    }
+
+    /** {@link #liveAllocations()} plus the leaked blocks recycled so far. */
+    synchronized long liveAllocationsCountingLeaks() {
+        return liveAllocations + leaksRecycled;
     }
 
     synchronized long bytesCached() {

@@ -54,12 +54,17 @@ public final class CudaDevice implements AutoCloseable {
     private final int multiprocessors;
     private final boolean syncLaunches;
     private final CachingAllocator allocator;
-    private final UploadStaging staging = new UploadStaging();
-    private final DeferredChecks deferred = new DeferredChecks();
-    private final AtomicLong syncs = new AtomicLong();
-    private final AtomicLong toHostBytes = new AtomicLong();
-    private final AtomicLong toDeviceBytes = new AtomicLong();
-    private final Map<String, Kernel> kernels = new ConcurrentHashMap<>();
+    private final UploadStaging staging;
+    /** The device-side checks waiting for the next synchronization; one set per device, its handles share it. */
+    private final DeferredChecks deferred;
+    private final AtomicLong syncs;
+    private final AtomicLong toHostBytes;
+    private final AtomicLong toDeviceBytes;
+    private final Map<String, Kernel> kernels;
+    /** The process-wide device: itself, or the one this handle ({@link #openHandle}) is on. */
+    private final CudaDevice shared;
+    /** The buffers allocated through this object: the device's own, or one handle's. */
+    private final Allocations allocations;
     private CUmodule module;
 
     private CudaDevice(boolean emulated, int ordinal) {
@@ -86,6 +91,37 @@ public final class CudaDevice implements AutoCloseable {
         String exact = System.getProperty("rcnn4j.cuda.exactAllocations");
         this.allocator = new CachingAllocator(this, exact == null || exact.isBlank() ? emulated
                 : Boolean.parseBoolean(exact.trim()));
+        this.staging = new UploadStaging();
+        this.deferred = new DeferredChecks();
+        this.syncs = new AtomicLong();
+        this.toHostBytes = new AtomicLong();
+        this.toDeviceBytes = new AtomicLong();
+        this.kernels = new ConcurrentHashMap<>();
+        this.shared = this;
+        this.allocations = new Allocations((emulated ? "emulated " : "") + "CUDA device " + ordinal, allocator);
+    }
+
+    /** A handle on {@code shared} (see {@link #openHandle}): its context, stream, memory pool and kernels. */
+    private CudaDevice(CudaDevice shared, String owner) {
+        this.emulated = shared.emulated;
+        this.ordinal = shared.ordinal;
+        this.syncLaunches = shared.syncLaunches;
+        this.device = shared.device;
+        this.context = shared.context;
+        this.name = shared.name;
+        this.computeMajor = shared.computeMajor;
+        this.computeMinor = shared.computeMinor;
+        this.multiprocessors = shared.multiprocessors;
+        this.stream = shared.stream;
+        this.allocator = shared.allocator;
+        this.staging = shared.staging;
+        this.deferred = shared.deferred;
+        this.syncs = shared.syncs;
+        this.toHostBytes = shared.toHostBytes;
+        this.toDeviceBytes = shared.toDeviceBytes;
+        this.kernels = shared.kernels;
+        this.shared = shared;
+        this.allocations = new Allocations(owner, allocator);
     }
 
     /**
@@ -124,6 +160,36 @@ public final class CudaDevice implements AutoCloseable {
         CudaDevice d = new CudaDevice(emulated, ordinal);
         DEVICES.put(ordinal, d);
         return d;
+    }
+
+    /**
+     * A handle on this device for one owner, such as a backend, named {@code owner} in messages ("the cuda-emu
+     * backend"). It runs on the device's context and stream, with its memory pool and kernels, and keeps track of
+     * the buffers allocated through it: {@link #close()} frees those still open and the pool's cached blocks, and
+     * any later use of the handle or of those buffers throws IllegalStateException naming the owner. A buffer that
+     * becomes unreachable while open is freed by a safety net and counted ({@link #leakedBuffers()}).
+     */
+    public CudaDevice openHandle(String owner) {
+        if (owner == null || owner.isBlank()) {
+            throw new IllegalArgumentException("owner: expected a name for messages, got '" + owner + "'");
+        }
+        checkOpen();
+        return new CudaDevice(shared, owner);
+    }
+
+    /** The process-wide device this is a handle on (itself when it is not one). */
+    public CudaDevice shared() {
+        return shared;
+    }
+
+    /** Throws IllegalStateException naming the owner once this handle is closed. */
+    public void checkOpen() {
+        allocations.checkOpen();
+    }
+
+    /** Whether this handle was closed (never for the process-wide device). */
+    public boolean isClosed() {
+        return allocations.isClosed();
     }
 
     /** Loads the emulator or checks for the real driver, then JCuda's driver binding, which links against it. */
@@ -256,12 +322,12 @@ public final class CudaDevice implements AutoCloseable {
 
     // ---- memory -----------------------------------------------------------------------------------------------
 
-    /** Device memory from the caching allocator; contents undefined. */
+    /** Device memory from the caching allocator, tracked by this handle; contents undefined. */
     public DeviceBuffer allocate(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("bytes: must be >= 0, got " + bytes);
         }
-        return allocator.allocate(bytes);
+        return allocations.allocate(bytes);
     }
 
     /** Device memory from the caching allocator, zeroed on the stream (for kernels that accumulate). */
@@ -285,9 +351,15 @@ public final class CudaDevice implements AutoCloseable {
         return allocator.blockSize(bytes);
     }
 
-    /** Bytes of the blocks held by open buffers (see {@link #blockSize}). */
+    /**
+     * Bytes of the blocks handed out and not closed, process-wide: held by open buffers, or by buffers that leaked
+     * (garbage-collected unclosed), whether or not the safety net has returned their blocks to the cache yet. So the
+     * number moves with allocations and closes only, never with the collector's timing: a leak stays visible here
+     * (as it did before the safety net); {@link #leakedBuffers()} counts the leaks, {@link #openBytes()} a handle's
+     * open buffers.
+     */
     public long bytesInUse() {
-        return allocator.bytesInUse();
+        return allocator.bytesInUseCountingLeaks();
     }
 
     /** Bytes of freed blocks kept for reuse. */
@@ -295,14 +367,44 @@ public final class CudaDevice implements AutoCloseable {
         return allocator.bytesCached();
     }
 
-    /** Buffers allocated and not yet closed. */
+    /** Buffers allocated and not closed, process-wide, leaked ones included (see {@link #bytesInUse()}). */
     public long liveAllocations() {
-        return allocator.liveAllocations();
+        return allocator.liveAllocationsCountingLeaks();
     }
 
-    /** Returns every cached block to the driver (waits for the stream first). */
+    /** Returns every cached block to the driver (waits for the stream first), after the leaked ones of this handle. */
     public void emptyCache() {
+        allocations.recycleLeaked();
         allocator.emptyCache();
+    }
+
+    /** Buffers allocated through this object (the device itself, or this handle) and still open. */
+    public long openBuffers() {
+        return allocations.openBuffers();
+    }
+
+    /** Bytes of the blocks of {@link #openBuffers()}. */
+    public long openBytes() {
+        return allocations.openBytes();
+    }
+
+    /** Buffers of this object that became unreachable while open, freed by the safety net (a Cleaner) so far. */
+    public long leakedBuffers() {
+        return allocations.leakedBuffers();
+    }
+
+    /** Bytes of the blocks of {@link #leakedBuffers()} (as {@link #openBytes()} counts them). */
+    public long leakedBytes() {
+        return allocations.leakedBytes();
+    }
+
+    /**
+     * Returns the blocks of leaked buffers to the pool. They wait until a call here because a leaked tensor may be
+     * collected inside the op that last reads it; call this where no op of this handle is running (the CUDA
+     * backend does at each op family call).
+     */
+    public void recycleLeaked() {
+        allocations.recycleLeaked();
     }
 
     // ---- kernels ----------------------------------------------------------------------------------------------
@@ -311,6 +413,10 @@ public final class CudaDevice implements AutoCloseable {
     public Kernel kernel(String name) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("kernel name is null or empty");
+        }
+        checkOpen();
+        if (shared != this) {
+            return shared.kernel(name);
         }
         Kernel k = kernels.get(name);
         if (k != null) {
@@ -343,6 +449,9 @@ public final class CudaDevice implements AutoCloseable {
     }
 
     private synchronized CUmodule module() {
+        if (shared != this) {
+            return shared.module();
+        }
         if (module == null) {
             byte[] image = Fatbin.bytesOrNull();
             if (image == null) {
@@ -383,6 +492,7 @@ public final class CudaDevice implements AutoCloseable {
      * memory is short, synchronously after waiting for the stream (counted as a synchronization).
      */
     public void copyHostToDevice(DeviceBuffer dst, Object hostArray, int offset, int count) {
+        checkOpen();
         long bytes = hostCopyBytes(hostArray, offset, count, dst, "destination");
         if (bytes == 0) {
             return;
@@ -406,6 +516,7 @@ public final class CudaDevice implements AutoCloseable {
 
     /** Copies {@code count} elements from the start of src into hostArray from element {@code offset}. */
     public void copyDeviceToHost(Object hostArray, int offset, int count, DeviceBuffer src) {
+        checkOpen();
         long bytes = hostCopyBytes(hostArray, offset, count, src, "source");
         if (bytes == 0) {
             return;
@@ -427,6 +538,7 @@ public final class CudaDevice implements AutoCloseable {
             throw new IllegalArgumentException("hostArrays and sources: " + hostArrays.size() + " arrays for "
                     + sources.size() + " buffers");
         }
+        checkOpen();
         long[] bytes = new long[sources.size()];
         long total = 0;
         for (int i = 0; i < bytes.length; i++) {
@@ -504,6 +616,7 @@ public final class CudaDevice implements AutoCloseable {
         if (bytes < 0) {
             throw new IllegalArgumentException("bytes: must be >= 0, got " + bytes);
         }
+        checkOpen();
         checkFits(bytes, src, "source");
         checkFits(bytes, dst, "destination");
         if (bytes == 0) {
@@ -576,6 +689,7 @@ public final class CudaDevice implements AutoCloseable {
 
     /** Waits for all work queued on rcnn4j's stream; a kernel's asynchronous failure surfaces here. */
     public void synchronize() {
+        checkOpen();
         enter();
         waitForStream("cuStreamSynchronize (waiting for queued kernels and copies)");
     }
@@ -611,16 +725,24 @@ public final class CudaDevice implements AutoCloseable {
     }
 
     /**
-     * Does nothing: the device, its context, stream and cached memory are process-wide and shared by every
-     * user. Call {@link #emptyCache()} to give cached memory back.
+     * On a handle ({@link #openHandle}): frees every buffer allocated through it that is still open, then gives the
+     * pool's cached blocks back to the driver; later uses of the handle or its buffers throw IllegalStateException.
+     * Idempotent. On the process-wide device: does nothing (its context, stream, kernels and memory are shared by
+     * every user; call {@link #emptyCache()} to give cached memory back).
      */
     @Override
     public void close() {
+        if (shared == this || allocations.isClosed()) {
+            return;
+        }
+        allocations.close();
+        allocator.emptyCache();
     }
 
     @Override
     public String toString() {
-        return (emulated ? "emulated " : "") + "CUDA device " + ordinal + " (" + name + ", compute capability "
+        return (shared == this ? "" : allocations.name() + "'s handle on ") + (emulated ? "emulated " : "")
+                + "CUDA device " + ordinal + " (" + name + ", compute capability "
                 + computeMajor + "." + computeMinor + ", " + multiprocessors + " SMs)";
     }
 }

@@ -1,48 +1,44 @@
 package org.rcnn4j.cuda;
 
+import java.lang.ref.Cleaner;
 import jcuda.driver.CUdeviceptr;
 
-/** An owning block of the caching allocator. */
+/**
+ * An owning block of the caching allocator. Closing it returns the block to the cache; so does its owner's close
+ * ({@link Allocations#close}), and, should it become unreachable while open, the Cleaner (counted as a leak). The
+ * block's state ({@link Allocations.Block}) makes sure the three free it once between them.
+ */
 final class PooledBuffer implements DeviceBuffer {
-    private final CachingAllocator allocator;
-    private final CUdeviceptr block;
-    private final long size;
-    private final long blockSize;
-    private volatile boolean closed;
+    private final Allocations.Block block;
+    private final Cleaner.Cleanable cleanable;
 
-    PooledBuffer(CachingAllocator allocator, CUdeviceptr block, long size, long blockSize) {
-        this.allocator = allocator;
+    PooledBuffer(Allocations.Block block) {
         this.block = block;
-        this.size = size;
-        this.blockSize = blockSize;
+        this.cleanable = Allocations.CLEANER.register(this, block);
     }
 
     @Override
     public CUdeviceptr pointer() {
-        if (closed) {
-            throw new IllegalStateException("device buffer of " + size + " bytes used after close");
+        if (!block.isOpen()) {
+            throw new IllegalStateException(block.whyUnusable());
         }
-        return block;
+        return block.pointer;
     }
 
     @Override
     public long byteSize() {
-        return size;
+        return block.size;
     }
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        allocator.release(block, blockSize);
+        block.close();
+        // unregisters the safety net; its action finds the block closed and does nothing
+        cleanable.clean();
     }
 
     @Override
     public String toString() {
-        return "DeviceBuffer of " + size + " bytes" + (closed ? " (closed)" : "");
+        return "DeviceBuffer of " + block.size + " bytes" + (block.isOpen() ? "" : " (closed)");
     }
 }

@@ -40,7 +40,7 @@ class OpsOnCudaTest {
             if (!name.startsWith("cuda")) {
                 return saved.apply(name);
             }
-            return cuda;
+            return new KeptOpenBackend(cuda);
         };
     }
 

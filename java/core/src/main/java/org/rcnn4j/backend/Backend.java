@@ -66,8 +66,10 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
-     * Host synchronizations and bytes copied each way so far (process-wide for the device; all zero on the CPU
-     * backend). Subtract two readings ({@link DeviceStats#minus}) to measure some work.
+     * Host synchronizations and bytes copied each way so far (process-wide for the device), and this backend's
+     * device tensors still open and those leaked (garbage-collected unclosed, freed by a safety net); all zero on
+     * the CPU backend. Subtract two readings ({@link DeviceStats#minus}) to measure some work. Readable after
+     * {@link #close()}.
      */
     default DeviceStats stats() {
         return DeviceStats.ZERO;
@@ -120,6 +122,12 @@ public interface Backend extends AutoCloseable {
      */
     Select select();
 
+    /**
+     * Frees what this backend allocated: on CUDA every device tensor it made that is still open (using one
+     * afterwards throws IllegalStateException naming the backend) and its memory pool's cached blocks. Afterwards
+     * every op family, upload, download and synchronization of this backend throws IllegalStateException naming it.
+     * Idempotent. Host tensors stay usable.
+     */
     @Override
     default void close() {
     }

@@ -15,21 +15,32 @@ public interface Gather {
     Tensor slice(Tensor t, long offset, int[] shape);
 
     /**
-     * torch.index_select(x, 0, index) of a F32 or F64 x with an I64 or I32 index [K] (repeats allowed): out [K, ...].
-     * An index outside [0, x.size(0)) throws IllegalArgumentException naming it.
+     * torch.index_select(x, 0, index), torch's {@code x[index]}: x of any dtype (F32, F64, I64, I32, U8) with an I64
+     * or I32 index [K] (repeats allowed): out [K, ...], x's dtype. An index outside [0, x.size(0)) throws
+     * IllegalArgumentException naming it. Differentiable for F32 and F64 ({@link #indexAdd}).
      */
     Tensor indexSelect(Tensor x, Tensor index);
 
     /**
+     * torch's {@code x[mask]} for a mask over dim 0: the rows i of x (any dtype, at least one dim) whose mask byte
+     * (U8 [x.size(0)], torch's bool) is not 0, in order: [count, ...]. The CUDA backend compacts on the device and
+     * reads the count back (one synchronization: the result's size depends on the data).
+     */
+    Tensor maskedSelect(Tensor x, Tensor mask);
+
+    /**
      * index_select's adjoint: zeros of [rows, g's trailing dims] with row k of g added at row index[k], in order of
-     * k on the CPU (repeated indices add deterministically there; atomically on the device).
+     * k on the CPU (repeated indices add deterministically there; atomically on the device). An index outside
+     * [0, rows) throws IllegalArgumentException naming index: on the CPU at once, on CUDA at the backend's next
+     * synchronization (checked on the device; the row adds nothing meanwhile).
      */
     Tensor indexAdd(Tensor g, Tensor index, int rows);
 
     /**
      * torch.take: out [K] = x's flat elements (F32 or F64) at index (I64 [K] on this backend): permutes and gathers
-     * without a strided view. The CPU checks the indices; the device trusts them (a caller that builds its indices
-     * in range, as nn.functional's Rearrange does, must not pay a read-back).
+     * without a strided view. An index outside [0, numel) throws IllegalArgumentException naming index: on the CPU
+     * at once, on CUDA at the backend's next synchronization (checked on the device: a caller that builds its
+     * indices in range, as nn.functional's Rearrange does, must not pay a read-back).
      */
     Tensor take(Tensor x, Tensor index);
 

@@ -12,9 +12,9 @@ public interface MaskTargets {
     /**
      * @param gtMasks     [G,H,W] U8 or F32 ground-truth masks of one image
      * @param proposals   [K,4] F32 boxes (x1,y1,x2,y2) in image coordinates
-     * @param matchedIdxs [K] I64 or I32, the ground-truth index of each proposal, in [0,G): checked on the CPU;
-     *                    on CUDA not checked, to keep the host out of the loop, and an index outside [0,G) gives
-     *                    an all-zero target (roi_align's CUDA kernel pools such a RoI to 0)
+     * @param matchedIdxs [K] I64 or I32, the ground-truth index of each proposal, in [0,G): an index outside it
+     *                    throws IllegalArgumentException naming matched_idxs, on the CPU at once, on CUDA at the
+     *                    backend's next synchronization (checked on the device, to keep the host out of the loop)
      * @param m           the side of the targets (28 in Mask R-CNN)
      * @return F32 [K,M,M] on this backend, owned by the caller
      */

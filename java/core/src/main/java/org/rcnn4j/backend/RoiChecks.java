@@ -6,8 +6,8 @@ import org.rcnn4j.tensor.Tensor;
 
 /**
  * Argument checks of roi_align and roi_pool, shared by both backends (torchvision's argument names). The
- * batch-index check reads the boxes, so only host tensors get it; the CUDA kernels guard against an
- * out-of-range index on the device instead (that RoI contributes nothing).
+ * batch-index check reads the boxes: the CPU backend runs {@link #batchIndices}; the CUDA backend runs the same
+ * test on the device and throws at its next synchronization (backend.cuda.DeferredChecks).
  */
 public final class RoiChecks {
     private RoiChecks() {

@@ -90,17 +90,19 @@ public final class CudaTestSupport {
     }
 
     /**
-     * Runs {@code work} and checks that it leaves no device buffer open: bytes in use and live allocations return
-     * to their values before it.
+     * Runs {@code work} and checks that it leaves no device buffer open: the test backend's open buffers and their
+     * bytes return to their values before it. Buffers the leak safety net collects meanwhile move from open to
+     * leaked, so open plus leaked is compared: an earlier test's leak collected during {@code work} changes nothing,
+     * and a leak of {@code work}'s shows whether or not a collection found it yet.
      */
     public static void assertNoLeak(String what, Runnable work) {
         CudaDevice d = device();
         d.synchronize(); // deferred checks still queued from earlier work free their verdicts here, not inside
-        long bytes = d.bytesInUse();
-        long live = d.liveAllocations();
+        long bytes = d.openBytes() + d.leakedBytes();
+        long live = d.openBuffers() + d.leakedBuffers();
         work.run();
         d.synchronize();
-        assertEquals(live, d.liveAllocations(), what + ": device buffers left open");
-        assertEquals(bytes, d.bytesInUse(), what + ": device bytes left in use");
+        assertEquals(live, d.openBuffers() + d.leakedBuffers(), what + ": device buffers left open");
+        assertEquals(bytes, d.openBytes() + d.leakedBytes(), what + ": device bytes left in use");
     }
 }

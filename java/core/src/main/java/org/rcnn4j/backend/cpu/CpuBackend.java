@@ -36,9 +36,25 @@ public final class CpuBackend implements Backend {
     private final Convert convert = new ConvertCpu();
     private final MaskTargets maskTargets = new MaskTargetsCpu(roi);
     private final SelectCpu select = new SelectCpu();
+    private volatile boolean closed;
+
+    /** Throws IllegalStateException once this backend is closed. */
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the cpu backend is closed: open a new one (Backends.create(\"cpu\")) to "
+                    + "run ops");
+        }
+    }
+
+    /** Marks the backend closed (it holds no memory of its own: its tensors are Java arrays, which stay usable). */
+    @Override
+    public void close() {
+        closed = true;
+    }
 
     @Override
     public org.rcnn4j.backend.Select select() {
+        checkOpen();
         return select;
     }
 
@@ -55,76 +71,96 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor toDevice(Tensor host) {
+        checkOpen();
         return host;
     }
 
     @Override
+    public void synchronize() {
+        checkOpen();
+    }
+
+    @Override
     public Tensor toHost(Tensor tensor) {
+        checkOpen();
         return tensor;
     }
 
     @Override
     public Boxes boxes() {
+        checkOpen();
         return boxes;
     }
 
     @Override
     public Roi roi() {
+        checkOpen();
         return roi;
     }
 
     @Override
     public Conv conv() {
+        checkOpen();
         return conv;
     }
 
     @Override
     public Channels channels() {
+        checkOpen();
         return channels;
     }
 
     @Override
     public Linalg linalg() {
+        checkOpen();
         return linalg;
     }
 
     @Override
     public Elementwise elementwise() {
+        checkOpen();
         return elementwise;
     }
 
     @Override
     public Reduce reduce() {
+        checkOpen();
         return reduce;
     }
 
     @Override
     public Gather gather() {
+        checkOpen();
         return gather;
     }
 
     @Override
     public Losses losses() {
+        checkOpen();
         return losses;
     }
 
     @Override
     public MaxPool maxPool() {
+        checkOpen();
         return maxPool;
     }
 
     @Override
     public AvgPool avgPool() {
+        checkOpen();
         return avgPool;
     }
 
     @Override
     public MaskTargets maskTargets() {
+        checkOpen();
         return maskTargets;
     }
 
     @Override
     public Convert convert() {
+        checkOpen();
         return convert;
     }
 }

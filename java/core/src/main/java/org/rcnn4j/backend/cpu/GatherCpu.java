@@ -56,12 +56,69 @@ final class GatherCpu implements Gather {
 
     @Override
     public Tensor indexSelect(Tensor x, Tensor index) {
+        OpChecks.notNull("input", x);
+        if (!x.dtype().isFloating()) {
+            return selectRows(x, indexOfRows(x, index));
+        }
         long[] idx = checkedIndex(x, index);
         int row = rowSize(x);
         int[] outShape = x.shape();
         outShape[0] = idx.length;
         return x.dtype() == DType.F32 ? Tensor.ofFloats(rows(x.floats(), row, idx), outShape)
                 : Tensor.ofDoubles(rows(x.doubles(), row, idx), outShape);
+    }
+
+    @Override
+    public Tensor maskedSelect(Tensor x, Tensor mask) {
+        long[] idx = maskIndices(x, mask);
+        return selectRows(x, idx);
+    }
+
+    /** maskedSelect's checks (x with a dim 0, mask U8 [x.size(0)] on the host) and the rows it keeps. */
+    static long[] maskIndices(Tensor x, Tensor mask) {
+        OpChecks.notNull("input", x);
+        OpChecks.notNull("mask", mask);
+        if (x.dim() == 0) {
+            throw new IllegalArgumentException("input: expected a tensor with a dim 0, got a 0-dim tensor");
+        }
+        if (mask.dtype() != DType.U8 || mask.dim() != 1 || mask.size(0) != x.size(0)) {
+            throw new IllegalArgumentException("mask: expected U8 [" + x.size(0) + "] (one byte per row of input), "
+                    + "got " + mask);
+        }
+        byte[] m = mask.bytes();
+        int count = 0;
+        for (byte b : m) {
+            count += b != 0 ? 1 : 0;
+        }
+        long[] idx = new long[count];
+        for (int i = 0, j = 0; i < m.length; i++) {
+            if (m[i] != 0) {
+                idx[j++] = i;
+            }
+        }
+        return idx;
+    }
+
+    /** index_select's checks for any dtype of x: a dim 0 and an index (on the host) in [0, x.size(0)). */
+    static long[] indexOfRows(Tensor x, Tensor index) {
+        if (x.dim() == 0) {
+            throw new IllegalArgumentException("input: expected a tensor with a dim 0, got a 0-dim tensor");
+        }
+        return OpChecks.indexValues(index, x.size(0));
+    }
+
+    /** Rows idx (checked) of a host x of any dtype, as array copies. */
+    static Tensor selectRows(Tensor x, long[] idx) {
+        int row = rowSize(x);
+        int[] outShape = x.shape();
+        outShape[0] = idx.length;
+        Tensor out = Tensor.zeros(x.dtype(), outShape);
+        Object src = x.hostData();
+        Object dst = out.hostData();
+        for (int k = 0; k < idx.length; k++) {
+            System.arraycopy(src, (int) idx[k] * row, dst, k * row, row);
+        }
+        return out;
     }
 
     @Override

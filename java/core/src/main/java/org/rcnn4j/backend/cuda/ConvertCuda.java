@@ -9,7 +9,8 @@ import org.rcnn4j.tensor.Tensor;
 /**
  * dtype conversion on the CUDA backend: a same-dtype copy on the device, U8 to F32 with cuda/mask_targets.cu's
  * kernel; a host tensor is converted on the host and uploaded (one copy). GAP: the other conversions of device
- * tensors go through a host copy (used for F64 and index tensors, off the detectors' F32 path).
+ * tensors go through a host copy and the CPU's conversion (so both backends give the same values and reject the
+ * same ones; used for F64 and index tensors, off the detectors' F32 path).
  */
 final class ConvertCuda implements Convert {
     private final CudaDevice device;

@@ -4,24 +4,29 @@ import org.rcnn4j.backend.Gather;
 import org.rcnn4j.backend.OpChecks;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.kernels.GatherKernels;
+import org.rcnn4j.cuda.kernels.SelectKernels;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;
 
 /**
  * The gather family on the device: concat and slices are device-to-device copies (any dtype), index_select and
- * its adjoint run cuda/gather.cu (F32). Other operands take the CPU family on host copies. index_select checks a
- * device I64 index on the device and reports a bad one at the host's next synchronization (the same
- * IllegalArgumentException the host check throws; {@link org.rcnn4j.cuda.DeferredChecks}), a host index at once;
- * indexAdd trusts the index (the adjoint of a checked index_select; the kernels skip rows outside the input).
+ * its adjoint run cuda/gather.cu (F32), index_select of other dtypes and the rows of a mask cuda/select.cu's byte
+ * gather. Other operands take the CPU family on host copies. index_select checks a device I64 index on the device
+ * and reports a bad one at the host's next synchronization (the same IllegalArgumentException the host check
+ * throws; {@link org.rcnn4j.cuda.DeferredChecks}), a host index at once; indexAdd and take check theirs on the
+ * device too ({@link DeferredChecks}), their kernels skipping (add) or reading zero for (take) an index outside the
+ * range until the backend's next synchronization reports it.
  */
 final class GatherCuda implements Gather {
     private final CudaDevice device;
     private final Gather host;
+    private final DeferredChecks checks;
 
-    GatherCuda(CudaDevice device, Gather host) {
+    GatherCuda(CudaDevice device, Gather host, DeferredChecks checks) {
         this.device = device;
         this.host = host;
+        this.checks = checks;
     }
 
     private static boolean allDevice(Tensor[] ts) {
@@ -82,8 +87,11 @@ final class GatherCuda implements Gather {
 
     @Override
     public Tensor indexSelect(Tensor x, Tensor index) {
-        OpChecks.floating("input", x);
+        OpChecks.notNull("input", x);
         OpChecks.notNull("index", index);
+        if (x.isDevice() && x.dtype() != DType.F32) {
+            return rowsOf(x, index);
+        }
         if (!DeviceF32.all(x)) {
             return HostFallback.run(device, h -> host.indexSelect(h[0], h[1]), x, index);
         }
@@ -128,6 +136,8 @@ final class GatherCuda implements Gather {
         shape[0] = rows;
         int row = g.numel() / Math.max(1, g.size(0));
         return withDeviceIndex(index, idx -> {
+            // checked on the device as the CPU checks it; the kernel adds nothing for an index outside [0, rows)
+            checks.indexRange("index_add", "index", idx, rows, null, "a row of the result");
             Tensor out = Transfers.zeros(device, DType.F32, shape);
             try {
                 GatherKernels.scatterAddRows(device, g.deviceBuffer(), idx.deviceBuffer(), out.deviceBuffer(),
@@ -138,6 +148,54 @@ final class GatherCuda implements Gather {
                 throw e;
             }
         });
+    }
+
+    /** index_select of a device x of any dtype: rows copied as bytes by cuda/select.cu, after the CPU's checks. */
+    private Tensor rowsOf(Tensor x, Tensor index) {
+        if (x.dim() == 0) {
+            throw new IllegalArgumentException("input: expected a tensor with a dim 0, got a 0-dim tensor");
+        }
+        long[] checked = OpChecks.indexValues(Transfers.toHost(device, index), x.size(0));
+        return withDeviceIndex(index, idx -> gatherRows(x, idx, checked.length));
+    }
+
+    /** Rows index[0..k) (device I64, in range) of the device tensor x, as bytes. */
+    private Tensor gatherRows(Tensor x, Tensor index, int k) {
+        int[] shape = x.shape();
+        shape[0] = k;
+        long rowBytes = (long) x.numel() / Math.max(1, x.size(0)) * x.dtype().bytes();
+        return DeviceOutputs.filled(device, x.dtype(), shape, out -> SelectKernels.gatherRows(device,
+                x.deviceBuffer().pointer(), x.size(0), Math.toIntExact(rowBytes), index.deviceBuffer().pointer(), true,
+                k, out.deviceBuffer().pointer()));
+    }
+
+    @Override
+    public Tensor maskedSelect(Tensor x, Tensor mask) {
+        OpChecks.notNull("input", x);
+        OpChecks.notNull("mask", mask);
+        if (!x.isDevice() || !mask.isDevice()) {
+            return HostFallback.run(device, h -> host.maskedSelect(h[0], h[1]), x, mask);
+        }
+        if (x.dim() == 0) {
+            throw new IllegalArgumentException("input: expected a tensor with a dim 0, got a 0-dim tensor");
+        }
+        if (mask.dtype() != DType.U8 || mask.dim() != 1 || mask.size(0) != x.size(0)) {
+            throw new IllegalArgumentException("mask: expected U8 [" + x.size(0) + "] (one byte per row of input), "
+                    + "got " + mask);
+        }
+        int n = x.size(0);
+        try (Tensor indices = Transfers.empty(device, DType.I64, Math.max(1, n));
+                Tensor count = Transfers.empty(device, DType.I32, 1)) {
+            if (n == 0) {
+                device.memsetZero(count.deviceBuffer());
+            } else {
+                SelectKernels.compact(device, mask.deviceBuffer().pointer(), n, indices.deviceBuffer().pointer(),
+                        count.deviceBuffer().pointer());
+            }
+            // the result's size is the data's: one read-back
+            int k = Transfers.toHost(device, count).ints()[0];
+            return gatherRows(x, indices, k);
+        }
     }
 
     /** Runs op with the index as a device I64 tensor: itself when it is one, else a temporary converted copy. */
@@ -163,8 +221,12 @@ final class GatherCuda implements Gather {
         if (!DeviceF32.all(x) || !index.isDevice()) {
             return HostFallback.run(device, h -> host.take(h[0], h[1]), x, index);
         }
-        return DeviceF32.run(device, DType.F32, new int[] {index.numel()}, (d, o) -> GatherKernels.rows(d,
-                x.deviceBuffer(), index.deviceBuffer(), o.deviceBuffer(), index.numel(), 1, x.numel()));
+        checks.indexRange("take", "index", index, x.numel(), null, "a flat index into input");
+        // select.cu's gather of 4-byte rows: the same bits as gather.cu's, and a zero (not a read outside x) for an
+        // index the check above reports at the next synchronization
+        return DeviceF32.run(device, DType.F32, new int[] {index.numel()}, (d, o) -> SelectKernels.gatherRows(d,
+                x.deviceBuffer().pointer(), x.numel(), 4, index.deviceBuffer().pointer(), true, index.numel(),
+                o.deviceBuffer().pointer()));
     }
 
     @Override

@@ -10,16 +10,18 @@ import org.rcnn4j.tensor.Tensor;
 
 /**
  * Mask targets on the device: roi_align's inputs, the [K,5] RoIs and the float ground-truth masks, built by
- * cuda/mask_targets.cu without a host round trip, then the device roi_align. Matched indices are not checked
- * (see {@link MaskTargets#project}).
+ * cuda/mask_targets.cu without a host round trip, then the device roi_align. Matched indices are checked on the
+ * device (see {@link MaskTargets#project}).
  */
 final class MaskTargetsCuda implements MaskTargets {
     private final CudaDevice device;
     private final Roi roi;
+    private final DeferredChecks checks;
 
-    MaskTargetsCuda(CudaDevice device, Roi roi) {
+    MaskTargetsCuda(CudaDevice device, Roi roi, DeferredChecks checks) {
         this.device = device;
         this.roi = roi;
+        this.checks = checks;
     }
 
     @Override
@@ -29,7 +31,7 @@ final class MaskTargetsCuda implements MaskTargets {
         Tensor rois = null;
         try {
             gt = masksAsFloat(gtMasks);
-            rois = rois(proposals, matchedIdxs);
+            rois = rois(proposals, matchedIdxs, gtMasks.size(0));
             Tensor aligned = roi.roiAlign(gt, rois, m, m, 1.0f, -1, false);
             // [K,1,M,M] -> [K,M,M], handing the storage over rather than copying it
             return Tensor.onDevice(DType.F32, aligned.deviceBuffer(), k, m, m);
@@ -66,9 +68,10 @@ final class MaskTargetsCuda implements MaskTargets {
     }
 
     /** RoIs [K,5] F32 = (matched index, proposal box); matchedIdxs I64 or I32, proposals F32 [K,4]. */
-    private Tensor rois(Tensor proposals, Tensor matchedIdxs) {
+    private Tensor rois(Tensor proposals, Tensor matchedIdxs, int g) {
         DeviceChecks.requireDevice("proposals", proposals);
         DeviceChecks.requireDevice("matched_idxs", matchedIdxs);
+        checks.indexRange("mask targets", "matched_idxs", matchedIdxs, g, null, "a ground-truth index");
         int k = proposals.size(0);
         return DeviceOutputs.filled(device, DType.F32, new int[] {k, 5},
                 out -> MaskTargetsKernels.rois(device, matchedIdxs.deviceBuffer().pointer(),

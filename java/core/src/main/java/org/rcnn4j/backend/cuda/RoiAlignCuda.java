@@ -9,15 +9,18 @@ import org.rcnn4j.tensor.Tensor;
 
 /**
  * roi_align on the device (cuda/roi_align.cu), F32 and F64, same results as the CPU backend up to rounding. The
- * boxes stay on the device, so their batch indices are not checked here: a RoI with an index outside [0, N)
- * pools to 0 and gets no gradient. The backward is deterministic (fixed-point sums, the same bits on every
+ * boxes stay on the device, so their batch indices are checked there ({@link DeferredChecks}): a RoI with an index
+ * outside [0, N) makes the backend's next synchronization throw the CPU backend's IllegalArgumentException (until
+ * then it pools to 0 and gets no gradient). The backward is deterministic (fixed-point sums, the same bits on every
  * run) unless system property {@value RoiCudaSupport#ATOMIC_BACKWARD} is true (float atomics, as torchvision).
  */
 final class RoiAlignCuda {
     private final CudaDevice device;
+    private final DeferredChecks checks;
 
-    RoiAlignCuda(CudaDevice device) {
+    RoiAlignCuda(CudaDevice device, DeferredChecks checks) {
         this.device = device;
+        this.checks = checks;
     }
 
     Tensor forward(Tensor input, Tensor boxes, int outputHeight, int outputWidth, float spatialScale,
@@ -27,6 +30,7 @@ final class RoiAlignCuda {
         RoiChecks.spatialScale(spatialScale);
         DeviceChecks.requireDevice("input", input);
         DeviceChecks.requireDevice("boxes", boxes);
+        checks.roiBatch("roi_align", boxes, input.size(0));
         int[] s = input.shape();
         int k = boxes.size(0);
         return DeviceOutputs.filled(device, input.dtype(), new int[] {k, s[1], outputHeight, outputWidth}, out -> {
@@ -48,6 +52,7 @@ final class RoiAlignCuda {
         RoiChecks.spatialScale(spatialScale);
         DeviceChecks.requireDevice("grad_output", gradOutput);
         DeviceChecks.requireDevice("boxes", boxes);
+        checks.roiBatch("roi_align backward", boxes, inputShape[0]);
         int k = boxes.size(0);
         int ph = gradOutput.size(2);
         int pw = gradOutput.size(3);

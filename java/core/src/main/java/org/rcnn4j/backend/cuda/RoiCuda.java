@@ -11,10 +11,10 @@ final class RoiCuda implements Roi {
     private final RoiAlignCuda roiAlign;
     private final RoiPoolCuda roiPool;
 
-    RoiCuda(CudaDevice device) {
+    RoiCuda(CudaDevice device, DeferredChecks checks) {
         this.pasteMasks = new PasteMasksCuda(device);
-        this.roiAlign = new RoiAlignCuda(device);
-        this.roiPool = new RoiPoolCuda(device);
+        this.roiAlign = new RoiAlignCuda(device, checks);
+        this.roiPool = new RoiPoolCuda(device, checks);
     }
 
     @Override

@@ -10,16 +10,19 @@ import org.rcnn4j.tensor.Tensor;
 
 /**
  * roi_pool on the device (cuda/roi_pool.cu), F32 and F64; output and argmax equal the CPU backend's exactly.
- * Batch indices and argmax values are not checked on the host (they stay on the device): a RoI with an index
- * outside [0, N) outputs 0 / -1, and the backward ignores argmax values outside [-1, H*W). The backward is
+ * Batch indices and argmax values are checked on the device ({@link DeferredChecks}): a RoI with an index outside
+ * [0, N), or an argmax value outside [-1, H*W), makes the backend's next synchronization throw the CPU backend's
+ * IllegalArgumentException (until then such a RoI outputs 0 / -1, and the backward ignores such argmax values). The backward is
  * deterministic (fixed-point sums, the same bits on every run) unless system property
  * {@value RoiCudaSupport#ATOMIC_BACKWARD} is true (float atomics, as torchvision).
  */
 final class RoiPoolCuda {
     private final CudaDevice device;
+    private final DeferredChecks checks;
 
-    RoiPoolCuda(CudaDevice device) {
+    RoiPoolCuda(CudaDevice device, DeferredChecks checks) {
         this.device = device;
+        this.checks = checks;
     }
 
     RoiPoolResult forward(Tensor input, Tensor boxes, int outputHeight, int outputWidth, float spatialScale) {
@@ -28,6 +31,7 @@ final class RoiPoolCuda {
         RoiChecks.spatialScale(spatialScale);
         DeviceChecks.requireDevice("input", input);
         DeviceChecks.requireDevice("boxes", boxes);
+        checks.roiBatch("roi_pool", boxes, input.size(0));
         int[] s = input.shape();
         int k = boxes.size(0);
         Tensor out = Transfers.empty(device, input.dtype(), k, s[1], outputHeight, outputWidth);
@@ -59,6 +63,9 @@ final class RoiPoolCuda {
         DeviceChecks.requireDevice("grad_output", gradOutput);
         DeviceChecks.requireDevice("boxes", boxes);
         DeviceChecks.requireDevice("argmax", argmax);
+        checks.roiBatch("roi_pool backward", boxes, inputShape[0]);
+        checks.indexRange("roi_pool backward", "argmax", argmax, (long) inputShape[2] * inputShape[3], -1L,
+                "-1 (an empty bin) or an index into H*W");
         int k = boxes.size(0);
         int ph = gradOutput.size(2);
         int pw = gradOutput.size(3);

@@ -11,7 +11,8 @@ import org.rcnn4j.cuda.NvidiaLibraryStatus;
  * CudaBackend's choice between NVIDIA's libraries and rcnn4j's own kernels for the Conv and Linalg families:
  * cuDNN and cuBLAS where the options allow them and they are usable here (on cuda-emu: the emulator's stand-ins),
  * else conv2d.cu and gemm.cu. Why a library is not usable is what {@link Cudnn#status} and {@link Cublas#status}
- * say ({@code rcnn4j devices} prints it).
+ * say ({@code rcnn4j devices} prints it). The libraries' handles belong to the process-wide device (a backend's
+ * handle on it, which its close() ends, would leave an entry per backend in their registries).
  */
 final class VendorLibraries {
     private VendorLibraries() {
@@ -19,9 +20,9 @@ final class VendorLibraries {
 
     static Conv conv(CudaDevice device, CudaLibraryOptions options) {
         if (options.cudnn()) {
-            NvidiaLibraryStatus status = Cudnn.status(device);
+            NvidiaLibraryStatus status = Cudnn.status(device.shared());
             if (status.available()) {
-                return new CudnnConv(device, Cudnn.open(device), options);
+                return new CudnnConv(device, Cudnn.open(device.shared()), options);
             }
         }
         return new ConvCuda(device);
@@ -29,9 +30,9 @@ final class VendorLibraries {
 
     static Linalg linalg(CudaDevice device, CudaLibraryOptions options) {
         if (options.cublas()) {
-            NvidiaLibraryStatus status = Cublas.status(device);
+            NvidiaLibraryStatus status = Cublas.status(device.shared());
             if (status.available()) {
-                return new CublasLinalg(device, Cublas.open(device), options.cublasTf32());
+                return new CublasLinalg(device, Cublas.open(device.shared()), options.cublasTf32());
             }
         }
         return new LinalgCuda(device);

@@ -84,9 +84,12 @@ class MaskTargetsCudaTest {
         }
     }
 
-    /** Not checked on the device (no host sync): an index outside [0,G) gives an all-zero target, not a fault. */
+    /**
+     * Checked on the device (no host sync): an index outside [0,G) throws at the backend's next synchronization,
+     * naming matched_idxs as the CPU does; until then it gives an all-zero target, not a fault.
+     */
     @Test
-    void outOfRangeIndexGivesZeroTarget() {
+    void outOfRangeIndexGivesZeroTargetAndThrowsAtTheNextSync() {
         Inputs in = randomInputs(new RandomTensors(2), DType.U8, DType.I64, 2, 4, 16, 18);
         long[] idx = in.matched.longs();
         idx[1] = 2;
@@ -95,11 +98,13 @@ class MaskTargetsCudaTest {
         try (Tensor dGt = cuda.toDevice(in.gt); Tensor dProposals = cuda.toDevice(in.proposals);
                 Tensor dMatched = cuda.toDevice(in.matched);
                 Tensor out = cuda.maskTargets().project(dGt, dProposals, dMatched, 7)) {
-            float[] d = cuda.toHost(out).floats();
+            float[] d = Transfers.toHost(CudaTestSupport.device(), out).floats();
             for (int q = 0; q < 49; q++) {
                 org.junit.jupiter.api.Assertions.assertEquals(0f, d[49 + q], "index 2 of 2, element " + q);
                 org.junit.jupiter.api.Assertions.assertEquals(0f, d[3 * 49 + q], "index -1, element " + q);
             }
+            org.rcnn4j.testing.ArgumentAssert.assertMessageLeadsWith("matched_idxs", () -> cuda.toHost(out));
+            cuda.synchronize(); // reported once
         }
     }
 

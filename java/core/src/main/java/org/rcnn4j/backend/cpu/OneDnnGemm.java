@@ -15,10 +15,10 @@ import org.rcnn4j.onednn.OneDnn;
  * most {@link #BLOCK_FLOATS} floats, so that memory stays bounded whatever the image. Tiles for a
  * {@link SgemmDriver.TileSink} (col2im, a batch's output rows) go through a block of C and then to the sink.
  *
- * <p>oneDNN runs on {@link GemmParallel#threads()} threads of its own when the driver call may use every core, on
- * one thread when the caller already runs GEMMs side by side; the packing around it runs on rcnn4j's pool. Results
- * are deterministic for a given machine and thread count: the blocking here is fixed, and oneDNN's split of the
- * work depends only on the sizes and its thread count.
+ * <p>Every oneDNN call runs single-threaded on a block of the product, the blocks on rcnn4j's own threads (the
+ * common pool and the caller, {@link GemmParallel#threads()}), as the packing around them. Results are
+ * deterministic for a given machine and thread count: the blocks depend only on the sizes and the thread count,
+ * and a single-threaded oneDNN call only on its block.
  */
 final class OneDnnGemm {
     /** System property: auto, true or false. */
@@ -97,18 +97,25 @@ final class OneDnnGemm {
         }
         OneDnn.Status s = OneDnn.status();
         if (on) {
-            return "F32 GEMM on " + s.describe() + ", " + GemmParallel.threads() + " threads";
+            return "F32 GEMM on " + s.describe() + ", single-threaded blocks on " + GemmParallel.threads()
+                    + " threads";
         }
         return "F32 GEMM in Java (-D" + PROPERTY + "=" + v + "; " + (s.loaded() ? s.describe() + " available"
                 : s.describe()) + ")";
     }
 
     /**
-     * C[cOff + i*ldc + j] += (A·B)[i][j] when {@code sink} is null, else the same product added into the sink in
-     * row bands that start at multiples of {@code rowAlign} (bands on different threads never share a run).
+     * C[cOff + i*ldc + j] += (A·B)[i][j] when {@code sink} is null, else the same product added into the sink.
+     * With {@code rowSink} the sink's rows group into runs of {@code rowAlign} that two threads must not enter at
+     * once (col2im: the taps of one channel), so the work splits along M in bands aligned to them; otherwise (a
+     * plain C, or a sink whose destination follows the column) along N.
+     *
+     * <p>Each block is one single-threaded oneDNN call on one of rcnn4j's tasks: the fork/join pool balances the
+     * blocks across the cores (OpenMP's static split stalled on cores shared with other processes), and the
+     * blocking, hence every bit of the result, is fixed for a given thread count.
      */
     static void multiply(int m, int n, int k, SgemmDriver.PackA a, SgemmDriver.PackB b, float[] c, int cOff,
-            int ldc, SgemmDriver.TileSink sink, int rowAlign, boolean parallel) {
+            int ldc, SgemmDriver.TileSink sink, int rowAlign, boolean rowSink, boolean parallel) {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
@@ -116,80 +123,84 @@ final class OneDnnGemm {
         SgemmDriver.PackA source = a instanceof SgemmPack.Prepacked p ? p.source() : a;
         Plain pa = source instanceof SgemmPack.StridedA s ? Plain.ofA(s, m, k) : null;
         Plain pb = b instanceof SgemmPack.StridedB s ? Plain.ofB(s, k, n) : null;
-        int kb = pa != null && pb != null ? k : Math.min(k, MAX_KB);
-        int nb = pb != null && sink == null ? n
-                : Math.min(n, Math.max(16, BLOCK_FLOATS / Math.max(kb, sink == null ? 1 : m)));
-        if (pa == null && kb < k) {
-            // A is packed per K block; keep its block within the budget too
-            kb = Math.max(1, Math.min(kb, BLOCK_FLOATS / m));
+        if (pa == null) {
+            // one strip of m rows: element (i, kk) at kk*m + i, i.e. A stored transposed; shared by every task
+            float[] whole = new float[Math.multiplyExact(m, k)];
+            packA(source, m, k, whole, parallel);
+            pa = new Plain(whole, 0, m, true, 1, m);
         }
-        float[][] scratch = SCRATCH.get();
-        float[] aBuf = pa == null ? grow(scratch, 0, Math.multiplyExact(m, kb)) : null;
-        float[] bBuf = pb == null ? grow(scratch, 1, Math.multiplyExact(kb, nb)) : null;
-        float[] cBuf = sink != null ? grow(scratch, 2, Math.multiplyExact(m, nb)) : null;
-        boolean aOnce = pa == null && kb == k;
-        if (aOnce) {
-            packA(source, m, 0, k, aBuf, parallel);
+        if (sink != null && rowSink) {
+            if (pb == null) {
+                float[] whole = new float[Math.multiplyExact(k, n)];
+                packB(b, 0, k, 0, n, whole, parallel);
+                pb = new Plain(whole, 0, n, false, n, 1);
+            }
+            byRowBands(m, n, k, pa, pb, sink, Math.max(1, rowAlign), threads, parallel);
+            return;
         }
-        for (int j0 = 0; j0 < n; j0 += nb) {
-            int ncols = Math.min(nb, n - j0);
+        int kb = pb != null ? k : Math.min(k, MAX_KB);
+        int cap = Math.max(16, BLOCK_FLOATS / Math.max(pb != null ? 1 : kb, sink == null ? 1 : m));
+        int nb = Math.min(cap, Math.max(64, GemmParallel.blockSize(n, 16, threads, cap)));
+        Plain fa = pa;
+        Plain fb = pb;
+        GemmParallel.forEach((n + nb - 1) / nb, parallel, t -> {
+            int j0 = t * nb;
+            int cols = Math.min(nb, n - j0);
+            float[][] scratch = SCRATCH.get();
+            float[] bBuf = fb == null ? grow(scratch, 1, Math.multiplyExact(kb, cols)) : null;
+            float[] cBuf = sink != null ? grow(scratch, 2, Math.multiplyExact(m, cols)) : null;
             for (int k0 = 0; k0 < k; k0 += kb) {
                 int kc = Math.min(kb, k - k0);
-                boolean transA;
-                float[] aData;
-                int aOff;
-                int lda;
-                if (pa != null) {
-                    transA = pa.trans;
-                    aData = pa.data;
-                    aOff = pa.offset(0, k0);
-                    lda = pa.ld;
+                boolean transB = false;
+                float[] bData = bBuf;
+                int bOff = 0;
+                int ldb = cols;
+                if (fb != null) {
+                    transB = fb.trans;
+                    bData = fb.data;
+                    bOff = fb.offset(k0, j0);
+                    ldb = fb.ld;
                 } else {
-                    if (!aOnce) {
-                        packA(source, m, k0, kc, aBuf, parallel);
-                    }
-                    // packed as one strip of m rows: element (i, kk) at kk*m + i, i.e. op(A) stored transposed
-                    transA = true;
-                    aData = aBuf;
-                    aOff = aOnce ? k0 * m : 0;
-                    lda = m;
-                }
-                boolean transB;
-                float[] bData;
-                int bOff;
-                int ldb;
-                if (pb != null) {
-                    transB = pb.trans;
-                    bData = pb.data;
-                    bOff = pb.offset(k0, j0);
-                    ldb = pb.ld;
-                } else {
-                    packB(b, k0, kc, j0, ncols, bBuf, parallel);
-                    transB = false;
-                    bData = bBuf;
-                    bOff = 0;
-                    ldb = ncols;
+                    packB(b, k0, kc, j0, cols, bBuf, false);
                 }
                 if (sink == null) {
-                    OneDnn.sgemm(transA, transB, m, ncols, kc, 1f, aData, aOff, lda, bData, bOff, ldb, 1f, c,
-                            cOff + j0, ldc, threads);
+                    OneDnn.sgemm(fa.trans, transB, m, cols, kc, 1f, fa.data, fa.offset(0, k0), fa.ld, bData, bOff,
+                            ldb, 1f, c, cOff + j0, ldc, 1);
                 } else {
-                    OneDnn.sgemm(transA, transB, m, ncols, kc, 1f, aData, aOff, lda, bData, bOff, ldb,
-                            k0 == 0 ? 0f : 1f, cBuf, 0, ncols, threads);
+                    OneDnn.sgemm(fa.trans, transB, m, cols, kc, 1f, fa.data, fa.offset(0, k0), fa.ld, bData, bOff,
+                            ldb, k0 == 0 ? 0f : 1f, cBuf, 0, cols, 1);
                 }
             }
             if (sink != null) {
-                drain(sink, m, j0, ncols, cBuf, Math.max(1, rowAlign), parallel);
+                sink.add(0, j0, m, cols, cBuf, 0, cols);
             }
-        }
+        });
     }
 
-    /** Rows 0..m of A over K [k0, k0+kc) into buf as kc x m (one strip of m rows), K split across threads. */
-    private static void packA(SgemmDriver.PackA a, int m, int k0, int kc, float[] buf, boolean parallel) {
-        int part = Math.max(1, Math.min(kc, 256));
-        GemmParallel.forEach((kc + part - 1) / part, parallel && (long) m * kc > 65_536, t -> {
+    /** Bands of rows (multiples of rowAlign) side by side, each through the sink in blocks of columns. */
+    private static void byRowBands(int m, int n, int k, Plain pa, Plain pb, SgemmDriver.TileSink sink, int rowAlign,
+            int threads, boolean parallel) {
+        int band = GemmParallel.blockSize(m, rowAlign, threads, m);
+        int nb = Math.min(n, Math.max(16, BLOCK_FLOATS / band));
+        GemmParallel.forEach((m + band - 1) / band, parallel, t -> {
+            int i0 = t * band;
+            int rows = Math.min(band, m - i0);
+            float[] cBuf = grow(SCRATCH.get(), 2, Math.multiplyExact(rows, nb));
+            for (int j0 = 0; j0 < n; j0 += nb) {
+                int cols = Math.min(nb, n - j0);
+                OneDnn.sgemm(pa.trans, pb.trans, rows, cols, k, 1f, pa.data, pa.offset(i0, 0), pa.ld, pb.data,
+                        pb.offset(0, j0), pb.ld, 0f, cBuf, 0, cols, 1);
+                sink.add(i0, j0, rows, cols, cBuf, 0, cols);
+            }
+        });
+    }
+
+    /** Rows 0..m of A over all of K into buf as k x m (one strip of m rows), K split across threads. */
+    private static void packA(SgemmDriver.PackA a, int m, int k, float[] buf, boolean parallel) {
+        int part = Math.max(1, Math.min(k, 256));
+        GemmParallel.forEach((k + part - 1) / part, parallel && (long) m * k > 65_536, t -> {
             int s = t * part;
-            a.pack(0, m, k0 + s, Math.min(part, kc - s), m, buf, s * m);
+            a.pack(0, m, s, Math.min(part, k - s), m, buf, s * m);
         });
     }
 
@@ -199,17 +210,6 @@ final class OneDnnGemm {
         GemmParallel.forEach((kc + part - 1) / part, parallel && (long) nc * kc > 65_536, t -> {
             int s = t * part;
             b.pack(k0 + s, Math.min(part, kc - s), j0, nc, nc, buf, s * nc);
-        });
-    }
-
-    /** The finished block [m x nc] into the sink, in row bands aligned to rowAlign (side by side when parallel). */
-    private static void drain(SgemmDriver.TileSink sink, int m, int j0, int nc, float[] buf, int rowAlign,
-            boolean parallel) {
-        int threads = parallel ? GemmParallel.threads() : 1;
-        int band = GemmParallel.blockSize(m, rowAlign, threads, Math.max(rowAlign, m));
-        GemmParallel.forEach((m + band - 1) / band, parallel && (long) m * nc > 65_536, t -> {
-            int i0 = t * band;
-            sink.add(i0, j0, Math.min(band, m - i0), nc, buf, i0 * nc, nc);
         });
     }
 

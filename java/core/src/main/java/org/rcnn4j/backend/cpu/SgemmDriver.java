@@ -103,7 +103,7 @@ final class SgemmDriver {
             return;
         }
         if (viaOneDnn) {
-            OneDnnGemm.multiply(m, n, k, a, b, c, cOff, ldc, null, 1, parallel);
+            OneDnnGemm.multiply(m, n, k, a, b, c, cOff, ldc, null, 1, false, parallel);
             return;
         }
         if (m > n) {
@@ -123,7 +123,7 @@ final class SgemmDriver {
             return;
         }
         if (viaOneDnn) {
-            OneDnnGemm.multiply(m, n, k, a, b, null, 0, 0, sink, rowAlign, parallel);
+            OneDnnGemm.multiply(m, n, k, a, b, null, 0, 0, sink, rowAlign, true, parallel);
             return;
         }
         splitRows(m, n, k, a, b, null, 0, 0, sink, rowAlign, parallel);
@@ -138,7 +138,7 @@ final class SgemmDriver {
             return;
         }
         if (viaOneDnn) {
-            OneDnnGemm.multiply(m, n, k, a, b, null, 0, 0, sink, 1, parallel);
+            OneDnnGemm.multiply(m, n, k, a, b, null, 0, 0, sink, 1, false, parallel);
             return;
         }
         splitColumns(m, n, k, a, b, null, 0, 0, sink, parallel);

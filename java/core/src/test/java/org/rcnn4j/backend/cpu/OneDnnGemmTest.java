@@ -124,19 +124,22 @@ class OneDnnGemmTest {
         String d = withOneDnn(cpu::describe);
         String version = OneDnn.status().version();
         assertTrue(d.contains("F32 GEMM on oneDNN " + version + " ("), d);
-        assertTrue(d.contains(GemmParallel.threads() + " threads"), d);
+        assertTrue(d.contains("single-threaded blocks on " + GemmParallel.threads() + " threads"), d);
         assertTrue(withOneDnn(() -> SgemmDriver.get().viaOneDnn()));
     }
 
+    /** Each oneDNN call runs on one thread, inside rcnn4j's tasks: OpenMP never adds threads of its own. */
     @Test
-    void oneDnnThreadsFollowRcnn4jsThreadCount() {
+    void oneDnnRunsSingleThreadedInsideRcnn4jsTasks() {
         requireOneDnn();
         Assumptions.assumeTrue(OneDnn.status().runtime().equals("OpenMP"),
                 "skipped: oneDNN runs on " + OneDnn.status().runtime() + ", whose thread count rcnn4j cannot set");
         RandomTensors rnd = new RandomTensors();
         Tensor a = rnd.uniform(-1, 1, 64, 64);
+        OneDnn.sgemm(false, false, 1, 1, 1, 1f, new float[1], 0, 1, new float[1], 0, 1, 0f, new float[1], 0, 1, 2);
+        assertEquals(2, OneDnn.threadsOfCallingThread());
         withOneDnn(() -> cpu.linalg().matmul(a, a, false, false));
-        assertEquals(GemmParallel.threads(), OneDnn.threadsOfCallingThread());
+        assertEquals(1, OneDnn.threadsOfCallingThread());
     }
 
     private static <T> T withOneDnn(Supplier<T> body) {

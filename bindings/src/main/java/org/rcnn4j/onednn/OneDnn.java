@@ -38,6 +38,7 @@ public final class OneDnn {
      */
     public record Status(String path, String version, String hash, String runtime, boolean threadsFollow,
             String error) {
+        /** Whether oneDNN loaded and can be called. */
         public boolean loaded() {
             return error == null;
         }

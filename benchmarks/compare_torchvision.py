@@ -252,7 +252,7 @@ def build_cases(quick):
                       lambda d: {"boxes": coder.decode_single(codes.to(d), anchors.to(d))}, repeat=20,
                       tolerance=2e-5))
 
-    # anchors of the five FPN levels of an 800x1088 image (rcnn4j: one call per level, summed)
+    # anchors of the five FPN levels of an 800x1088 image
     gen = AnchorGenerator(sizes=tuple((s,) for _, _, s in FPN_800x1088),
                           aspect_ratios=((0.5, 1.0, 2.0),) * len(FPN_800x1088))
 
@@ -261,11 +261,13 @@ def build_cases(quick):
         feats = [torch.zeros(1, 1, h, w, device=d) for h, w, _ in FPN_800x1088]
         return lambda: gen(images, feats)
 
-    levels = [[f"sizes={s}", "aspect_ratios=0.5,1.0,2.0", "image_height=800", "image_width=1088",
-               f"feature_height={h}", f"feature_width={w}"] for h, w, s in FPN_800x1088]
-    cases.append(Case("anchors", "5 FPN levels of 800x1088 (217,413 anchors)", "anchors", None, {},
-                      {"anchors": anchors_tv}, lambda d: {"anchors": anchors_tv(d)()[0]}, repeat=20, tolerance=0,
-                      levels=levels))
+    # rcnn4j: all five levels in one call (op anchors_levels), as the RPN asks for them
+    one_call = ["sizes=" + "/".join(str(s) for _, _, s in FPN_800x1088), "aspect_ratios=0.5,1.0,2.0",
+                "image_height=800", "image_width=1088",
+                "feature_heights=" + ",".join(str(h) for h, _, _ in FPN_800x1088),
+                "feature_widths=" + ",".join(str(w) for _, w, _ in FPN_800x1088)]
+    cases.append(Case("anchors", "5 FPN levels of 800x1088 (217,413 anchors)", "anchors_levels", one_call, {},
+                      {"anchors": anchors_tv}, lambda d: {"anchors": anchors_tv(d)()[0]}, repeat=20, tolerance=0))
     return cases
 
 

@@ -137,6 +137,17 @@ def main():
                                f"image_height={ih}", f"image_width={iw}", f"feature_height={fh}",
                                f"feature_width={fw}"], None, {"anchors": anchors}, 0)
 
+    # anchors of three levels in one call (op anchors_levels), as the RPN asks for them
+    level_sizes, level_maps = ((32,), (64, 80), (128,)), ((16, 24), (8, 12), (4, 6))
+    gen = AnchorGenerator(sizes=level_sizes, aspect_ratios=((0.5, 1.0, 2.0),) * 3)
+    images = ImageList(torch.zeros(1, 3, 128, 192), [(128, 192)])
+    anchors = torch.cat(gen(images, [torch.zeros(1, 4, fh, fw) for fh, fw in level_maps]))
+    case("anchors_levels", "anchors_levels", ["sizes=" + "/".join(",".join(str(v) for v in s) for s in level_sizes),
+                                              "aspect_ratios=0.5,1.0,2.0", "image_height=128", "image_width=192",
+                                              "feature_heights=" + ",".join(str(h) for h, _ in level_maps),
+                                              "feature_widths=" + ",".join(str(w) for _, w in level_maps)],
+         None, {"anchors": anchors}, 0)
+
     # paste_masks: some boxes partly outside the image
     masks = torch.rand(6, 1, 28, 28, generator=g)
     pb = boxes(g, 6, 80.0, 60.0, min_side=3.0)

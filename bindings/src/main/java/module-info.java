@@ -1,7 +1,8 @@
 /**
  * rcnn4j's CUDA bindings: the driver API through JCuda, device memory and streams ({@code org.rcnn4j.cuda}), and
  * one checked wrapper per kernel file of {@code cuda/} ({@code org.rcnn4j.cuda.kernels}, for the library's CUDA
- * backend only). The jar also carries the kernels' fatbin and the CUDA emulator.
+ * backend only). The jar also carries the kernels' fatbin and the CUDA emulator, and the binding of oneDNN's sgemm
+ * ({@code org.rcnn4j.onednn}, for the CPU backend only).
  *
  * <p>JCuda is an automatic module, and it looks for its native library only inside its own module: on the module
  * path, put the jcuda-natives jar into it ({@code --patch-module jcuda=jcuda-natives-12.6.0-linux-x86_64.jar}) or
@@ -16,4 +17,6 @@ module org.rcnn4j.bindings {
 
     exports org.rcnn4j.cuda;
     exports org.rcnn4j.cuda.kernels to org.rcnn4j;
+    // oneDNN's sgemm, the CPU backend's optional GEMM accelerator
+    exports org.rcnn4j.onednn to org.rcnn4j;
 }

@@ -45,7 +45,7 @@ final class Ops {
     private static Map<String, OpSpec> build() {
         Map<String, OpSpec> m = new LinkedHashMap<>();
         for (OpSpec s : List.of(nms(), batchedNms(), boxIou(), roiAlign(), roiPool(), decodeBoxes(), encodeBoxes(),
-                anchors(), pasteMasks(), conv2d(), clipBoxes(), removeSmallBoxes(), matmul())) {
+                anchors(), anchorsLevels(), pasteMasks(), conv2d(), clipBoxes(), removeSmallBoxes(), matmul())) {
             m.put(s.name(), s);
         }
         return m;
@@ -153,6 +153,30 @@ final class Ops {
                     c.output("anchors", c.phase("anchors", () -> c.backend().boxes().anchors(p.integers("sizes"),
                             p.numbers("aspect_ratios"), p.integer("image_height"), p.integer("image_width"),
                             p.integer("feature_height"), p.integer("feature_width"))));
+                });
+    }
+
+    private static OpSpec anchorsLevels() {
+        return new OpSpec("anchors_levels", "AnchorGenerator for all feature levels in one call, levels end to end",
+                List.of(),
+                List.of(param("sizes", "32/64/128/256/512", "anchor sizes, levels separated by '/' (FPN: one each)",
+                                ParamParsers.positiveIntsPerLevel()),
+                        param("aspect_ratios", "0.5,1.0,2.0", "height / width ratios (every level)",
+                                ParamParsers.positiveFloats(0)),
+                        param("image_height", null, "(padded) image height", ParamParsers.positiveInt()),
+                        param("image_width", null, "(padded) image width", ParamParsers.positiveInt()),
+                        param("feature_heights", null, "feature map heights, one per level",
+                                ParamParsers.positiveInts()),
+                        param("feature_widths", null, "feature map widths, one per level",
+                                ParamParsers.positiveInts())),
+                List.of(TensorSpec.out("anchors", "[sum H*W*A,4]", OUT_FLOAT,
+                        "level after level, each ordered y, x, anchor")),
+                null, null,
+                c -> {
+                    Params p = c.params();
+                    c.output("anchors", c.phase("anchors", () -> c.backend().boxes().anchorsForLevels(
+                            p.integersPerLevel("sizes"), p.numbers("aspect_ratios"), p.integer("image_height"),
+                            p.integer("image_width"), p.integers("feature_heights"), p.integers("feature_widths"))));
                 });
     }
 

@@ -98,6 +98,19 @@ final class ParamParsers {
         };
     }
 
+    /** Lists of positive integers, one per level, the levels separated by '/': "32/64,80/128". Gives int[][]. */
+    static Function<String, Object> positiveIntsPerLevel() {
+        Function<String, Object> level = positiveInts();
+        return s -> {
+            String[] parts = s.trim().split("/", -1);
+            int[][] v = new int[parts.length][];
+            for (int i = 0; i < parts.length; i++) {
+                v[i] = (int[]) level.apply(parts[i]);
+            }
+            return v;
+        };
+    }
+
     /** A comma-separated list of positive numbers, exactly {@code n} of them when n &gt; 0. Gives float[]. */
     static Function<String, Object> positiveFloats(int n) {
         return s -> {

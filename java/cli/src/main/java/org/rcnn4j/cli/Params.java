@@ -84,6 +84,15 @@ final class Params {
         return ((int[]) get(key)).clone();
     }
 
+    int[][] integersPerLevel(String key) {
+        int[][] v = (int[][]) get(key);
+        int[][] copy = new int[v.length][];
+        for (int i = 0; i < v.length; i++) {
+            copy[i] = v[i].clone();
+        }
+        return copy;
+    }
+
     float[] numbers(String key) {
         return ((float[]) get(key)).clone();
     }

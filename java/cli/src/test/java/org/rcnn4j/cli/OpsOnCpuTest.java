@@ -147,6 +147,16 @@ class OpsOnCpuTest {
     }
 
     @Test
+    void anchorsLevels() {
+        Path out = dir.resolve("anchors_levels.safetensors");
+        Cli.run("op", "anchors_levels", "--out", out.toString(), "--set", "sizes=32,40/64/128", "--set",
+                "aspect_ratios=0.5,1,2", "--set", "image_height=100", "--set", "image_width=150", "--set",
+                "feature_heights=25,13,7", "--set", "feature_widths=38,19,10").assertOk();
+        same(Cli.read(out), "anchors", cpu.boxes().anchorsForLevels(new int[][] {{32, 40}, {64}, {128}},
+                new float[] {0.5f, 1, 2}, 100, 150, new int[] {25, 13, 7}, new int[] {38, 19, 10}));
+    }
+
+    @Test
     void pasteMasks() {
         Tensor m = random.uniform(0, 1, 4, 1, 14, 14);
         Tensor b = random.boxes(4, 40, 30, 3);

@@ -131,4 +131,34 @@ public final class BoxChecks {
         }
         return (int) a;
     }
+
+    /**
+     * anchorsForLevels' arguments: one sizes list and one feature map per level, each level valid for
+     * {@link #anchors}; returns the anchors per location of each level.
+     */
+    public static int[] anchorsForLevels(int[][] sizes, float[] aspectRatios, int imageHeight, int imageWidth,
+            int[] featureHeights, int[] featureWidths) {
+        OpChecks.notNull("sizes", sizes);
+        OpChecks.notNull("feature_heights", featureHeights);
+        OpChecks.notNull("feature_widths", featureWidths);
+        if (sizes.length == 0) {
+            throw new IllegalArgumentException("sizes: expected the anchor sizes of at least one level, got none");
+        }
+        if (featureHeights.length != sizes.length || featureWidths.length != sizes.length) {
+            throw new IllegalArgumentException("feature_heights, feature_widths: expected one per level ("
+                    + sizes.length + " levels of sizes), got " + featureHeights.length + " and " + featureWidths.length);
+        }
+        int[] perLocation = new int[sizes.length];
+        long total = 0;
+        for (int l = 0; l < sizes.length; l++) {
+            perLocation[l] = anchors(sizes[l], aspectRatios, imageHeight, imageWidth, featureHeights[l],
+                    featureWidths[l]);
+            total += (long) featureHeights[l] * featureWidths[l] * perLocation[l] * 4;
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("feature_heights, feature_widths: the levels' anchors exceed 2^31-1 "
+                    + "coordinates");
+        }
+        return perLocation;
+    }
 }

@@ -30,6 +30,14 @@ public interface Boxes {
     Tensor anchors(int[] sizes, float[] aspectRatios, int imageHeight, int imageWidth, int featureHeight,
             int featureWidth);
 
+    /**
+     * AnchorGenerator over several feature levels in one call: level l's anchors ({@code sizes[l]}, map
+     * featureHeights[l] x featureWidths[l], as {@link #anchors}) end to end, [sum of H*W*A, 4], as torchvision
+     * concatenates them.
+     */
+    Tensor anchorsForLevels(int[][] sizes, float[] aspectRatios, int imageHeight, int imageWidth,
+            int[] featureHeights, int[] featureWidths);
+
     /** BoxCoder.decode_single: relCodes [K,4C] against boxes [K,4] gives [K,4C]; dw, dh clamped at bboxXformClip. */
     Tensor decodeBoxes(Tensor relCodes, Tensor boxes, float[] weights, float bboxXformClip);
 

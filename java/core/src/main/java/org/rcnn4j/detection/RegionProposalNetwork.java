@@ -73,21 +73,21 @@ public final class RegionProposalNetwork extends Block {
         }
         List<Var> logits = new ArrayList<>(levels);
         List<Var> boxes = new ArrayList<>(levels);
-        List<Tensor> anchors = new ArrayList<>(levels);
-        Tensor allAnchors;
-        try {
-            for (int l = 0; l < levels; l++) {
-                int[] s = features.get(l).shape();
-                Var[] out = head.forward(features.get(l));
-                logits.add(out[0]);
-                boxes.add(out[1]);
-                anchors.add(backend.boxes().anchors(anchorGenerator.sizes(l), anchorGenerator.aspectRatios(), padH,
-                        padW, s[2], s[3]));
-            }
-            allAnchors = backend.select().catRows(anchors);
-        } finally {
-            anchors.forEach(Tensor::close);
+        int[][] sizes = new int[levels][];
+        int[] heights = new int[levels];
+        int[] widths = new int[levels];
+        for (int l = 0; l < levels; l++) {
+            int[] s = features.get(l).shape();
+            Var[] out = head.forward(features.get(l));
+            logits.add(out[0]);
+            boxes.add(out[1]);
+            sizes[l] = anchorGenerator.sizes(l);
+            heights[l] = s[2];
+            widths[l] = s[3];
         }
+        // every level's anchors in one call, end to end (torchvision's cat of the levels)
+        Tensor allAnchors = backend.boxes().anchorsForLevels(sizes, anchorGenerator.aspectRatios(), padH, padW,
+                heights, widths);
         Var objectness = Rearrange.gather(logits, flattenIndex(features, a, 1, n, total), n * total);
         Var deltas = Rearrange.gather(boxes, flattenIndex(features, a, 4, n, total), n * total, 4);
         logits.forEach(Var::drop); // in inference (Var.drop): the gathered copies are what follows

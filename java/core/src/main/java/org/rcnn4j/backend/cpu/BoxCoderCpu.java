@@ -19,20 +19,32 @@ final class BoxCoderCpu {
         float[] out = new float[rel.length];
         float wx = weights[0], wy = weights[1], ww = weights[2], wh = weights[3];
         chunks(k).forEach(chunk -> {
-            for (int i = chunk * GRAIN, end = Math.min(k, i + GRAIN); i < end; i++) {
+            int first = chunk * GRAIN;
+            int end = Math.min(k, first + GRAIN);
+            // dw, dh of every code of the chunk, then their exponentials in one vector pass (ExpF32: the floats
+            // (float) Math.exp gives), then the boxes
+            int codes = (end - first) * c;
+            double[][] scratch = SCRATCH.get();
+            double[] x = grow(scratch, 0, 2 * codes);
+            double[] e = grow(scratch, 1, 2 * codes);
+            for (int j = 4 * c * first, q = 0; q < 2 * codes; j += 4, q += 2) {
+                x[q] = Math.min(rel[j + 2] / ww, bboxXformClip);
+                x[q + 1] = Math.min(rel[j + 3] / wh, bboxXformClip);
+            }
+            ExpF32.approximate(x, e, 2 * codes);
+            int q = 0;
+            for (int i = first; i < end; i++) {
                 float width = b[4 * i + 2] - b[4 * i];
                 float height = b[4 * i + 3] - b[4 * i + 1];
                 float ctrX = b[4 * i] + 0.5f * width;
                 float ctrY = b[4 * i + 1] + 0.5f * height;
-                for (int j = 4 * c * i, rowEnd = j + 4 * c; j < rowEnd; j += 4) {
+                for (int j = 4 * c * i, rowEnd = j + 4 * c; j < rowEnd; j += 4, q += 2) {
                     float dx = rel[j] / wx;
                     float dy = rel[j + 1] / wy;
-                    float dw = Math.min(rel[j + 2] / ww, bboxXformClip);
-                    float dh = Math.min(rel[j + 3] / wh, bboxXformClip);
                     float pcx = dx * width + ctrX;
                     float pcy = dy * height + ctrY;
-                    float halfW = 0.5f * ((float) Math.exp(dw) * width);
-                    float halfH = 0.5f * ((float) Math.exp(dh) * height);
+                    float halfW = 0.5f * (ExpF32.finish(x[q], e[q]) * width);
+                    float halfH = 0.5f * (ExpF32.finish(x[q + 1], e[q + 1]) * height);
                     out[j] = pcx - halfW;
                     out[j + 1] = pcy - halfH;
                     out[j + 2] = pcx + halfW;
@@ -41,6 +53,16 @@ final class BoxCoderCpu {
             }
         });
         return Tensor.ofFloats(out, relCodes.shape());
+    }
+
+    /** Per-thread buffers of the decode's exponent pass (a chunk's dw, dh and their exponentials). */
+    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[2][0]);
+
+    private static double[] grow(double[][] scratch, int which, int size) {
+        if (scratch[which].length < size) {
+            scratch[which] = new double[size];
+        }
+        return scratch[which];
     }
 
     static Tensor encode(Tensor referenceBoxes, Tensor proposals, float[] weights) {

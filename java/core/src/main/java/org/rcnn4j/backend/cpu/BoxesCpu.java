@@ -37,6 +37,13 @@ final class BoxesCpu implements Boxes {
     }
 
     @Override
+    public Tensor anchorsForLevels(int[][] sizes, float[] aspectRatios, int imageHeight, int imageWidth,
+            int[] featureHeights, int[] featureWidths) {
+        return AnchorsCpu.anchorsForLevels(sizes, aspectRatios, imageHeight, imageWidth, featureHeights,
+                featureWidths);
+    }
+
+    @Override
     public Tensor decodeBoxes(Tensor relCodes, Tensor boxes, float[] weights, float bboxXformClip) {
         return BoxCoderCpu.decode(relCodes, boxes, weights, bboxXformClip);
     }

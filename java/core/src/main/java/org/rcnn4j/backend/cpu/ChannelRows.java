@@ -77,12 +77,12 @@ final class ChannelRows {
 
     /** A sink that adds finished tiles of a [c x n*p] product into this matrix. */
     SgemmDriver.TileSink sink() {
-        return (i0, j0, rows, cols, tile, ldt) -> {
+        return (i0, j0, rows, cols, tile, tileOff, ldt) -> {
             for (int ii = 0; ii < rows; ii++) {
                 for (int jj = 0; jj < cols; ) {
                     int len = runLength(j0 + jj, cols - jj);
                     int d = index(i0 + ii, j0 + jj);
-                    int src = ii * ldt + jj;
+                    int src = tileOff + ii * ldt + jj;
                     for (int l = 0; l < len; l++) {
                         data[d + l] += tile[src + l];
                     }

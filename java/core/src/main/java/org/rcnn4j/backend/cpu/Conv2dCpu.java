@@ -193,8 +193,8 @@ final class Conv2dCpu {
             int rows, int cols, SgemmDriver gemm) {
         SgemmDriver.PackA[] out = new SgemmDriver.PackA[groups];
         for (int g = 0; g < groups; g++) {
-            out[g] = images > 1 ? SgemmPack.prepacked(operand.apply(g), rows, cols, gemm.kernel().mr())
-                    : operand.apply(g);
+            out[g] = images > 1 && !gemm.viaOneDnn()
+                    ? SgemmPack.prepacked(operand.apply(g), rows, cols, gemm.kernel().mr()) : operand.apply(g);
         }
         return out;
     }

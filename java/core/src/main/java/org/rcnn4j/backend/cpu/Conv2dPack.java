@@ -175,7 +175,7 @@ final class Conv2dPack {
      * the input pixel im2col reads for (r, p). Rows of one channel (kh*kw taps) only touch that channel's plane.
      */
     SgemmDriver.TileSink col2im() {
-        return (i0, j0, rows, cols, tile, ldt) -> {
+        return (i0, j0, rows, cols, tile, tileOff, ldt) -> {
             int taps = kh * kw;
             int image0 = j0 / pixels;
             int q0 = j0 - image0 * pixels;
@@ -187,7 +187,7 @@ final class Conv2dPack {
                 int tap = r - ci * taps;
                 int ki = tap / kw;
                 int kj = tap - ki * kw;
-                int to = ii * ldt;
+                int to = tileOff + ii * ldt;
                 int image = image0;
                 int y = y0;
                 int x = x0;

@@ -63,10 +63,19 @@ public final class CpuBackend implements Backend {
         return "cpu";
     }
 
+    /**
+     * Checks -Drcnn4j.onednn here, so that {@code true} on a machine without oneDNN fails when the backend is
+     * created, naming what is missing, rather than at the first convolution.
+     */
+    public CpuBackend() {
+        OneDnnGemm.enabled();
+    }
+
     @Override
     public String describe() {
         return "pure Java, " + Runtime.getRuntime().availableProcessors() + " processors, common pool "
-                + "parallelism " + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
+                + "parallelism " + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + "; "
+                + OneDnnGemm.describe();
     }
 
     @Override

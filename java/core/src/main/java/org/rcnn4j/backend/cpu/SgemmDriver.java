@@ -38,9 +38,11 @@ final class SgemmDriver {
         void pack(int k0, int kc, int j0, int nc, int nr, float[] dst, int off);
     }
 
-    /** Receives finished partial products: C[i0+i][j0+j] += tile[i*ldt + j] for i &lt; rows, j &lt; cols. */
+    /**
+     * Receives finished partial products: C[i0+i][j0+j] += tile[tileOff + i*ldt + j] for i &lt; rows, j &lt; cols.
+     */
     interface TileSink {
-        void add(int i0, int j0, int rows, int cols, float[] tile, int ldt);
+        void add(int i0, int j0, int rows, int cols, float[] tile, int tileOff, int ldt);
     }
 
     private static volatile SgemmDriver current = SgemmWarmUp.start(SgemmKernel.best(),
@@ -49,6 +51,9 @@ final class SgemmDriver {
     private final SgemmKernel kernel;
     private final int mr;
     private final int nr;
+    /** Whether this driver hands its products to oneDNN ({@link OneDnnGemm}) instead of its own kernel. */
+    private final boolean viaOneDnn;
+    private volatile SgemmDriver oneDnnTwin;
     /**
      * Per-thread packing buffers, shared by every driver: the warm-up's hand-over builds a new driver, and buffers
      * of its own would be allocated again while the stand-in's stayed reachable from each thread (tens of MB).
@@ -56,23 +61,49 @@ final class SgemmDriver {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     SgemmDriver(SgemmKernel kernel) {
+        this(kernel, false);
+    }
+
+    private SgemmDriver(SgemmKernel kernel, boolean viaOneDnn) {
         this.kernel = kernel;
         this.mr = kernel.mr();
         this.nr = kernel.nr();
+        this.viaOneDnn = viaOneDnn;
     }
 
-    /** The driver over the best micro-kernel this JVM offers, once that kernel is compiled ({@link SgemmWarmUp}). */
+    /**
+     * The driver over the best micro-kernel this JVM offers, once that kernel is compiled ({@link SgemmWarmUp});
+     * with -Drcnn4j.onednn on ({@link OneDnnGemm#enabled()}), one that multiplies through oneDNN instead.
+     */
     static SgemmDriver get() {
-        return current;
+        SgemmDriver d = current;
+        if (!OneDnnGemm.enabled()) {
+            return d;
+        }
+        SgemmDriver twin = d.oneDnnTwin;
+        if (twin == null) {
+            twin = new SgemmDriver(d.kernel, true);
+            d.oneDnnTwin = twin;
+        }
+        return twin;
     }
 
     SgemmKernel kernel() {
         return kernel;
     }
 
+    /** Whether products go to oneDNN (which reads plain operands itself: packing them ahead buys nothing). */
+    boolean viaOneDnn() {
+        return viaOneDnn;
+    }
+
     /** C[cOff + i*ldc + j] += (A·B)[i][j]. */
     void multiply(int m, int n, int k, PackA a, PackB b, float[] c, int cOff, int ldc, boolean parallel) {
         if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        if (viaOneDnn) {
+            OneDnnGemm.multiply(m, n, k, a, b, c, cOff, ldc, null, 1, false, parallel);
             return;
         }
         if (m > n) {
@@ -91,6 +122,10 @@ final class SgemmDriver {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
+        if (viaOneDnn) {
+            OneDnnGemm.multiply(m, n, k, a, b, null, 0, 0, sink, rowAlign, true, parallel);
+            return;
+        }
         splitRows(m, n, k, a, b, null, 0, 0, sink, rowAlign, parallel);
     }
 
@@ -100,6 +135,10 @@ final class SgemmDriver {
      */
     void multiplyByColumns(int m, int n, int k, PackA a, PackB b, TileSink sink, boolean parallel) {
         if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        if (viaOneDnn) {
+            OneDnnGemm.multiply(m, n, k, a, b, null, 0, 0, sink, 1, false, parallel);
             return;
         }
         splitColumns(m, n, k, a, b, null, 0, 0, sink, parallel);
@@ -199,7 +238,7 @@ final class SgemmDriver {
         }
         kernel.multiply(kc, ap, aOff, bp, bOff, tile, 0, nr, true);
         if (sink != null) {
-            sink.add(i0, j0, rows, cols, tile, nr);
+            sink.add(i0, j0, rows, cols, tile, 0, nr);
             return;
         }
         for (int i = 0; i < rows; i++) {

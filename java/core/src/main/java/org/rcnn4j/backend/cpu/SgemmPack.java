@@ -8,8 +8,17 @@ final class SgemmPack {
     }
 
     /** A [m x k] for {@link SgemmDriver}; a transposed row-major matrix is rowStride 1, colStride its row length. */
-    static SgemmDriver.PackA a(float[] data, int offset, int rowStride, int colStride) {
-        return (i0, mc, k0, kc, mr, dst, off) -> {
+    static StridedA a(float[] data, int offset, int rowStride, int colStride) {
+        return new StridedA(data, offset, rowStride, colStride);
+    }
+
+    /**
+     * A strided A operand: element (i, k) at data[offset + i*rowStride + k*colStride]. A record, so that a GEMM that
+     * takes plain matrices (oneDNN's, {@link OneDnnGemm}) can read it in place instead of through its packer.
+     */
+    record StridedA(float[] data, int offset, int rowStride, int colStride) implements SgemmDriver.PackA {
+        @Override
+        public void pack(int i0, int mc, int k0, int kc, int mr, float[] dst, int off) {
             for (int s = 0; s * mr < mc; s++) {
                 int rows = Math.min(mr, mc - s * mr);
                 int base = off + s * mr * kc;
@@ -32,7 +41,7 @@ final class SgemmPack {
                     }
                 }
             }
-        };
+        }
     }
 
     /**
@@ -42,35 +51,45 @@ final class SgemmPack {
      * {@code source.pack(0, m, k0, kc, mr, buf, k0 * mPad)} writes; a request that does not line up with them
      * (another mr, a K block or row start off the grid) is packed from {@code source} as before.
      */
-    static SgemmDriver.PackA prepacked(SgemmDriver.PackA source, int m, int k, int mr) {
+    static Prepacked prepacked(SgemmDriver.PackA source, int m, int k, int mr) {
         int mPad = GemmParallel.roundUp(m, mr);
         float[] buf = new float[Math.multiplyExact(mPad, k)];
         for (int k0 = 0; k0 < k; k0 += SgemmDriver.KC) {
             source.pack(0, m, k0, Math.min(SgemmDriver.KC, k - k0), mr, buf, k0 * mPad);
         }
-        return new SgemmDriver.PackA() {
-            @Override
-            public void pack(int i0, int mc, int k0, int kc, int mrReq, float[] dst, int off) {
-                boolean aligned = mrReq == mr && i0 % mr == 0 && k0 % SgemmDriver.KC == 0
-                        && kc == Math.min(SgemmDriver.KC, k - k0) && ((i0 + mc) % mr == 0 || i0 + mc == m);
-                if (!aligned) {
-                    source.pack(i0, mc, k0, kc, mrReq, dst, off);
-                    return;
-                }
-                // strips start at k0 * mPad + strip * mr * kc: the rows i0 .. i0+mc are one contiguous run
-                System.arraycopy(buf, k0 * mPad + i0 * kc, dst, off, (mc + mr - 1) / mr * mr * kc);
-            }
+        return new Prepacked(source, buf, m, k, mr, mPad);
+    }
 
-            @Override
-            public float[] packedWhole(int mrReq) {
-                return mrReq == mr ? buf : null;
+    /** {@link #prepacked}'s operand; {@link #source()} is the operand it packed. */
+    record Prepacked(SgemmDriver.PackA source, float[] buf, int m, int k, int mr, int mPad)
+            implements SgemmDriver.PackA {
+        @Override
+        public void pack(int i0, int mc, int k0, int kc, int mrReq, float[] dst, int off) {
+            boolean aligned = mrReq == mr && i0 % mr == 0 && k0 % SgemmDriver.KC == 0
+                    && kc == Math.min(SgemmDriver.KC, k - k0) && ((i0 + mc) % mr == 0 || i0 + mc == m);
+            if (!aligned) {
+                source.pack(i0, mc, k0, kc, mrReq, dst, off);
+                return;
             }
-        };
+            // strips start at k0 * mPad + strip * mr * kc: the rows i0 .. i0+mc are one contiguous run
+            System.arraycopy(buf, k0 * mPad + i0 * kc, dst, off, (mc + mr - 1) / mr * mr * kc);
+        }
+
+        @Override
+        public float[] packedWhole(int mrReq) {
+            return mrReq == mr ? buf : null;
+        }
     }
 
     /** B [k x n] for {@link SgemmDriver}; element (k, j) at data[offset + k*rowStride + j*colStride]. */
-    static SgemmDriver.PackB b(float[] data, int offset, int rowStride, int colStride) {
-        return (k0, kc, j0, nc, nr, dst, off) -> {
+    static StridedB b(float[] data, int offset, int rowStride, int colStride) {
+        return new StridedB(data, offset, rowStride, colStride);
+    }
+
+    /** A strided B operand: element (k, j) at data[offset + k*rowStride + j*colStride] (see {@link StridedA}). */
+    record StridedB(float[] data, int offset, int rowStride, int colStride) implements SgemmDriver.PackB {
+        @Override
+        public void pack(int k0, int kc, int j0, int nc, int nr, float[] dst, int off) {
             for (int t = 0; t * nr < nc; t++) {
                 int cols = Math.min(nr, nc - t * nr);
                 int base = off + t * nr * kc;
@@ -92,6 +111,6 @@ final class SgemmPack {
                     }
                 }
             }
-        };
+        }
     }
 }

@@ -1,5 +1,8 @@
 package org.rcnn4j.backend.cuda;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.rcnn4j.backend.BoxChecks;
 import org.rcnn4j.backend.Boxes;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.tensor.Tensor;
@@ -13,8 +16,10 @@ final class BoxesCuda implements Boxes {
     private final BoxCoderCuda boxCoder;
     private final BoxOpsCuda boxOps;
     private final NmsCuda nms;
+    private final SelectCuda select;
 
     BoxesCuda(CudaDevice device) {
+        this.select = new SelectCuda(device);
         this.anchors = new AnchorsCuda(device);
         this.boxCoder = new BoxCoderCuda(device);
         this.boxOps = new BoxOpsCuda(device);
@@ -50,6 +55,23 @@ final class BoxesCuda implements Boxes {
     public Tensor anchors(int[] sizes, float[] aspectRatios, int imageHeight, int imageWidth, int featureHeight,
             int featureWidth) {
         return anchors.anchors(sizes, aspectRatios, imageHeight, imageWidth, featureHeight, featureWidth);
+    }
+
+    /** Each level on the device (cuda/anchors.cu), then copied end to end. */
+    @Override
+    public Tensor anchorsForLevels(int[][] sizes, float[] aspectRatios, int imageHeight, int imageWidth,
+            int[] featureHeights, int[] featureWidths) {
+        BoxChecks.anchorsForLevels(sizes, aspectRatios, imageHeight, imageWidth, featureHeights, featureWidths);
+        List<Tensor> levels = new ArrayList<>(sizes.length);
+        try {
+            for (int l = 0; l < sizes.length; l++) {
+                levels.add(anchors(sizes[l], aspectRatios, imageHeight, imageWidth, featureHeights[l],
+                        featureWidths[l]));
+            }
+            return select.catRows(levels);
+        } finally {
+            levels.forEach(Tensor::close);
+        }
     }
 
     @Override

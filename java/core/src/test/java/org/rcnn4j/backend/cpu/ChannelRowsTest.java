@@ -57,12 +57,12 @@ class ChannelRowsTest {
         float[] target = batch.clone();
         ChannelRows rows = new ChannelRows(target, C, P);
         int ldt = 9;
-        float[] tile = random(4 * ldt, 5);
-        // a 4 x 8 tile from row 2, column 5: columns 5..12 run over images 1..4
-        rows.sink().add(2, 5, 4, 8, tile, ldt);
+        float[] tile = random(3 + 4 * ldt, 5);
+        // a 4 x 8 tile (from offset 3 of its array) at row 2, column 5: columns 5..12 run over images 1..4
+        rows.sink().add(2, 5, 4, 8, tile, 3, ldt);
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < 8; j++) {
-                m[(2 + i) * N * P + 5 + j] += tile[i * ldt + j];
+                m[(2 + i) * N * P + 5 + j] += tile[3 + i * ldt + j];
             }
         }
         assertArrayEquals(m, matrix(target), "after the tile");

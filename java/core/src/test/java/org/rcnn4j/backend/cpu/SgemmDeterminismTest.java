@@ -97,10 +97,10 @@ class SgemmDeterminismTest {
     private static float total(SgemmKernel kernel, int m, int n, int k, float[] a, float[] b) {
         float[] sum = new float[1];
         new SgemmDriver(kernel).multiply(m, n, k, SgemmPack.a(a, 0, k, 1), SgemmPack.b(b, 0, n, 1),
-                (i0, j0, rows, cols, tile, ldt) -> {
+                (i0, j0, rows, cols, tile, tileOff, ldt) -> {
                     for (int i = 0; i < rows; i++) {
                         for (int j = 0; j < cols; j++) {
-                            sum[0] += tile[i * ldt + j];
+                            sum[0] += tile[tileOff + i * ldt + j];
                         }
                     }
                 }, 1, false);

@@ -36,6 +36,21 @@ class AnchorsCudaTest {
         }
     }
 
+    /** All levels in one call: each level on the device, end to end, bit for bit the CPU's. */
+    @Test
+    void anchorsForLevelsMatchCpu() {
+        CudaBackend cuda = CudaTestSupport.backend();
+        RandomTensors r = new RandomTensors();
+        int[][] sizes = {{1 + r.random().nextInt(64)}, {1 + r.random().nextInt(128), 200}, {300}};
+        float[] ratios = {0.5f, 1f, 0.1f + (float) r.random().nextDouble() * 3};
+        int[] fh = {1 + r.random().nextInt(40), 1 + r.random().nextInt(20), 1 + r.random().nextInt(10)};
+        int[] fw = {1 + r.random().nextInt(40), 1 + r.random().nextInt(20), 1 + r.random().nextInt(10)};
+        Tensor want = cpu.boxes().anchorsForLevels(sizes, ratios, 480, 640, fh, fw);
+        try (Tensor got = cuda.boxes().anchorsForLevels(sizes, ratios, 480, 640, fh, fw)) {
+            TensorAssert.assertExact("anchorsForLevels seed=" + r.seed(), want, cuda.toHost(got));
+        }
+    }
+
     /** Random sizes, ratios and grids into a poisoned output. */
     @Test
     void anchorsIntoAPoisonedOutputMatchCpu() {

@@ -1,0 +1,151 @@
+/*
+ * rcnn4j's JNI binding of oneDNN's sgemm (Java side: org.rcnn4j.onednn.OneDnnNative, used by OneDnn), the CPU
+ * backend's optional float32 GEMM accelerator.
+ *
+ * Nothing of oneDNN's is linked or included: libdnnl.so.3 or .so.2 is dlopen'ed at run time from the names the Java
+ * side passes, and the three prototypes used are written out here from oneDNN's C API reference (dnnl.h,
+ * dnnl_types.h; unchanged from 2.x to 3.x): dnnl_sgemm (row-major, dnnl_dim_t = int64_t), dnnl_version and its
+ * struct. A library or symbol that is missing is reported as a string, never a crash.
+ *
+ * Threads: oneDNN sizes its parallel regions by omp_get_max_threads() of the calling thread when it was built with
+ * OpenMP (Debian's build is), and that value is per thread in libgomp. Every call therefore sets it to the thread
+ * count the Java side asks for before calling sgemm, so that oneDNN's threads follow rcnn4j's CPU thread count and
+ * its work split (hence its summation order) is fixed for a given count.
+ */
+#define _GNU_SOURCE /* dlinfo, RTLD_DI_LINKMAP */
+#include <dlfcn.h>
+#include <jni.h>
+#include <link.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define EXPORT __attribute__((visibility("default")))
+#define FN(name) Java_org_rcnn4j_onednn_OneDnnNative_##name
+
+typedef int dnnl_status_t;
+typedef int64_t dnnl_dim_t;
+
+/* dnnl_version_t (dnnl_types.h) */
+typedef struct {
+    int major;
+    int minor;
+    int patch;
+    const char* hash;
+    unsigned cpu_runtime; /* DNNL_RUNTIME_SEQ 1, OMP 2, TBB 4, THREADPOOL 8 */
+    unsigned gpu_runtime;
+} dnnl_version_t;
+
+static struct {
+    void* lib;
+    dnnl_status_t (*sgemm)(char, char, dnnl_dim_t, dnnl_dim_t, dnnl_dim_t, float, const float*, dnnl_dim_t,
+                           const float*, dnnl_dim_t, float, float*, dnnl_dim_t);
+    const dnnl_version_t* (*version)(void);
+    /* libgomp's, found through the library's own dependencies (absent unless oneDNN was built with OpenMP) */
+    void (*omp_set_num_threads)(int);
+    int (*omp_get_max_threads)(void);
+} dnnl;
+
+static const char* runtime_name(unsigned r) {
+    switch (r) {
+        case 1: return "sequential";
+        case 2: return "OpenMP";
+        case 4: return "TBB";
+        case 8: return "threadpool";
+        default: return "unknown";
+    }
+}
+
+/*
+ * Opens the first candidate that loads and exports dnnl_sgemm and dnnl_version. On success fills info with
+ * [file loaded, "major.minor.patch", commit hash, CPU runtime, "threads" when the thread count can be set, else
+ * null] and returns null; on failure returns why (every candidate's dlerror, or the missing symbol).
+ */
+EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, jobjectArray info) {
+    char why[4096];
+    size_t used = 0;
+    why[0] = 0;
+    if (dnnl.lib != NULL) {
+        return (*env)->NewStringUTF(env, "already open");
+    }
+    jsize n = (*env)->GetArrayLength(env, candidates);
+    for (jsize i = 0; i < n; i++) {
+        jstring js = (jstring)(*env)->GetObjectArrayElement(env, candidates, i);
+        const char* name = (*env)->GetStringUTFChars(env, js, NULL);
+        /* RTLD_LOCAL: nothing of oneDNN's (or its libgomp's) leaks into the JVM's global namespace */
+        void* lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+        if (lib == NULL) {
+            const char* e = dlerror();
+            used += (size_t)snprintf(why + used, used < sizeof why ? sizeof why - used : 0, "%s%s",
+                                     used ? "; " : "", e ? e : name);
+            (*env)->ReleaseStringUTFChars(env, js, name);
+            continue;
+        }
+        void* sgemm = dlsym(lib, "dnnl_sgemm");
+        void* version = dlsym(lib, "dnnl_version");
+        if (sgemm == NULL || version == NULL) {
+            snprintf(why, sizeof why, "%s does not export %s", name, sgemm == NULL ? "dnnl_sgemm" : "dnnl_version");
+            dlclose(lib);
+            (*env)->ReleaseStringUTFChars(env, js, name);
+            return (*env)->NewStringUTF(env, why);
+        }
+        *(void**)&dnnl.sgemm = sgemm;
+        *(void**)&dnnl.version = version;
+        /* dlsym on a handle searches the library's dependencies too: libgomp when oneDNN links it */
+        *(void**)&dnnl.omp_set_num_threads = dlsym(lib, "omp_set_num_threads");
+        *(void**)&dnnl.omp_get_max_threads = dlsym(lib, "omp_get_max_threads");
+        dnnl.lib = lib;
+
+        const dnnl_version_t* v = dnnl.version();
+        char path[1024];
+        char text[64];
+        struct link_map* map = NULL;
+        snprintf(path, sizeof path, "%s", name);
+        if (dlinfo(lib, RTLD_DI_LINKMAP, &map) == 0 && map != NULL && map->l_name != NULL && map->l_name[0]) {
+            snprintf(path, sizeof path, "%s", map->l_name);
+        }
+        snprintf(text, sizeof text, "%d.%d.%d", v->major, v->minor, v->patch);
+        (*env)->SetObjectArrayElement(env, info, 0, (*env)->NewStringUTF(env, path));
+        (*env)->SetObjectArrayElement(env, info, 1, (*env)->NewStringUTF(env, text));
+        (*env)->SetObjectArrayElement(env, info, 2, (*env)->NewStringUTF(env, v->hash ? v->hash : "unknown"));
+        (*env)->SetObjectArrayElement(env, info, 3, (*env)->NewStringUTF(env, runtime_name(v->cpu_runtime)));
+        int threads = v->cpu_runtime == 1
+                      || (v->cpu_runtime == 2 && dnnl.omp_set_num_threads && dnnl.omp_get_max_threads);
+        (*env)->SetObjectArrayElement(env, info, 4, threads ? (*env)->NewStringUTF(env, "threads") : NULL);
+        (*env)->ReleaseStringUTFChars(env, js, name);
+        return NULL;
+    }
+    return (*env)->NewStringUTF(env, why[0] ? why : "no candidate names given");
+}
+
+/*
+ * C[cOff..] = alpha * op(A) * op(B) + beta * C, row-major, on the Java arrays themselves (pinned, not copied, while
+ * oneDNN runs: GetPrimitiveArrayCritical). The Java side has checked every extent. Returns dnnl_status_t.
+ */
+EXPORT jint JNICALL FN(sgemm)(JNIEnv* env, jclass c, jboolean transA, jboolean transB, jlong m, jlong n, jlong k,
+                              jfloat alpha, jfloatArray a, jint aOff, jlong lda, jfloatArray b, jint bOff, jlong ldb,
+                              jfloat beta, jfloatArray cArr, jint cOff, jlong ldc, jint threads) {
+    if (dnnl.omp_set_num_threads != NULL && dnnl.omp_get_max_threads != NULL && threads > 0
+        && dnnl.omp_get_max_threads() != threads) {
+        dnnl.omp_set_num_threads(threads);
+    }
+    float* pc = (*env)->GetPrimitiveArrayCritical(env, cArr, NULL);
+    float* pa = pc == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, a, NULL);
+    float* pb = pa == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, b, NULL);
+    if (pb == NULL) {
+        if (pa != NULL) (*env)->ReleasePrimitiveArrayCritical(env, a, pa, JNI_ABORT);
+        if (pc != NULL) (*env)->ReleasePrimitiveArrayCritical(env, cArr, pc, JNI_ABORT);
+        return -1; /* out of memory: an OutOfMemoryError is pending */
+    }
+    dnnl_status_t s = dnnl.sgemm(transA ? 'T' : 'N', transB ? 'T' : 'N', m, n, k, alpha, pa + aOff, lda, pb + bOff,
+                                 ldb, beta, pc + cOff, ldc);
+    (*env)->ReleasePrimitiveArrayCritical(env, b, pb, JNI_ABORT);
+    (*env)->ReleasePrimitiveArrayCritical(env, a, pa, JNI_ABORT);
+    (*env)->ReleasePrimitiveArrayCritical(env, cArr, pc, 0);
+    return s;
+}
+
+/* omp_get_max_threads() of the calling thread, or -1 without OpenMP: lets tests see that the count follows. */
+EXPORT jint JNICALL FN(maxThreads)(JNIEnv* env, jclass c) {
+    return dnnl.omp_get_max_threads != NULL ? dnnl.omp_get_max_threads() : -1;
+}

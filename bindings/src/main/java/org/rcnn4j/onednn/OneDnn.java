@@ -1,0 +1,189 @@
+package org.rcnn4j.onednn;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * oneDNN's row-major float32 GEMM, {@code dnnl_sgemm}, through rcnn4j's JNI binding ({@code librcnn4j_onednn.so},
+ * packed in the bindings jar), which dlopens {@code libdnnl.so.3}, else {@code libdnnl.so.2} (Debian's
+ * {@code libdnnl2}), once per JVM. System property {@value #LIBRARY} names other candidates instead (file paths or
+ * sonames, comma-separated).
+ *
+ * <p>Each call runs on {@code threads} threads of oneDNN's own (OpenMP) pool: the count is set on the calling
+ * thread before every call, so the work split, and with it every result bit, is fixed for a given machine and
+ * count.
+ */
+public final class OneDnn {
+    /** System property: the library's candidates, comma-separated, instead of the sonames below. */
+    public static final String LIBRARY = "rcnn4j.onednn.library";
+    static final String BINDING_RESOURCE = "/org/rcnn4j/native/linux-x86_64/librcnn4j_onednn.so";
+    private static final List<String> SONAMES = List.of("libdnnl.so.3", "libdnnl.so.2");
+
+    /**
+     * What opening oneDNN gave.
+     *
+     * @param path the file loaded, or null when it did not load
+     * @param version major.minor.patch
+     * @param hash the commit oneDNN was built from ("N/A" in Debian's build)
+     * @param runtime its CPU threading runtime (OpenMP, TBB, threadpool, sequential)
+     * @param threadsFollow whether rcnn4j can set its thread count (OpenMP or sequential)
+     * @param error why it did not load, or null
+     */
+    public record Status(String path, String version, String hash, String runtime, boolean threadsFollow,
+            String error) {
+        /** Whether oneDNN loaded and can be called. */
+        public boolean loaded() {
+            return error == null;
+        }
+
+        /** One line for {@code rcnn4j devices}. */
+        public String describe() {
+            if (!loaded()) {
+                return "oneDNN not loaded: " + error;
+            }
+            return "oneDNN " + version + " (" + path + ", " + runtime
+                    + (threadsFollow ? "" : ", thread count not settable") + ")";
+        }
+    }
+
+    private static Status status;
+
+    private OneDnn() {
+    }
+
+    /** Opens oneDNN on first use; the same answer afterwards. */
+    public static synchronized Status status() {
+        if (status == null) {
+            status = open();
+        }
+        return status;
+    }
+
+    private static Status open() {
+        String binding = loadBinding();
+        if (binding != null) {
+            return failed(binding);
+        }
+        String named = System.getProperty(LIBRARY);
+        List<String> candidates = named == null || named.isBlank() ? SONAMES
+                : Arrays.stream(named.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        String[] info = new String[5];
+        String error;
+        try {
+            error = OneDnnNative.open(candidates.toArray(new String[0]), info);
+        } catch (LinkageError e) {
+            return failed("rcnn4j's oneDNN binding lacks its natives: " + e);
+        }
+        if (error != null) {
+            return failed("no usable " + String.join(" or ", candidates) + " on this machine (" + error
+                    + "); install oneDNN (Debian/Ubuntu: apt-get install libdnnl2)");
+        }
+        return new Status(info[0], info[1], info[2], info[3], info[4] != null, null);
+    }
+
+    private static Status failed(String why) {
+        return new Status(null, null, null, null, false, why);
+    }
+
+    /**
+     * C = alpha·op(A)·op(B) + beta·C on row-major matrices held in Java arrays (pinned, not copied, during the
+     * call): op(A) is m x k, stored m x k (lda &ge; k) or, with transA, k x m (lda &ge; m); likewise B (k x n) and
+     * C (m x n, ldc &ge; n), each starting at its offset.
+     *
+     * @param threads how many threads oneDNN may use for this call (at least 1)
+     * @throws IllegalStateException when oneDNN is not loaded, or when it reports an error
+     * @throws IllegalArgumentException naming the argument that does not fit
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+            int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, int threads) {
+        Status s = status();
+        if (!s.loaded()) {
+            throw new IllegalStateException(s.describe());
+        }
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("sgemm: m, n, k must be >= 0, got " + m + ", " + n + ", " + k);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("sgemm: threads must be >= 1, got " + threads);
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        checkOperand("a", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkOperand("b", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkOperand("c", c, cOff, ldc, m, n);
+        int code = OneDnnNative.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff,
+                ldc, threads);
+        if (code != 0) {
+            throw new IllegalStateException("dnnl_sgemm(" + (transA ? "T" : "N") + (transB ? "T" : "N") + ", m=" + m
+                    + ", n=" + n + ", k=" + k + ") failed: " + statusName(code));
+        }
+    }
+
+    /** A [rows x cols] row-major block at off with leading dimension ld must lie inside the array. */
+    private static void checkOperand(String name, float[] data, int off, int ld, int rows, int cols) {
+        if (data == null) {
+            throw new IllegalArgumentException("sgemm: " + name + " is null");
+        }
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException("sgemm: ld" + name + " must be >= " + Math.max(1, cols) + ", got "
+                    + ld);
+        }
+        long last = rows == 0 || cols == 0 ? off - 1L : off + (long) (rows - 1) * ld + cols - 1;
+        if (off < 0 || last >= data.length) {
+            throw new IllegalArgumentException("sgemm: " + name + " (" + rows + " x " + cols + ", ld " + ld
+                    + ", offset " + off + ") does not fit its array of " + data.length + " floats");
+        }
+    }
+
+    /** The OpenMP thread count oneDNN would use on the calling thread now (-1 without OpenMP); for tests. */
+    public static int threadsOfCallingThread() {
+        if (!status().loaded()) {
+            throw new IllegalStateException(status().describe());
+        }
+        return OneDnnNative.maxThreads();
+    }
+
+    private static String statusName(int code) {
+        return switch (code) {
+            case 1 -> "dnnl_out_of_memory";
+            case 2 -> "dnnl_invalid_arguments";
+            case 3 -> "dnnl_unimplemented";
+            case 5 -> "dnnl_runtime_error";
+            case -1 -> "the JVM could not pin the arrays";
+            default -> "status " + code;
+        };
+    }
+
+    /** Loads librcnn4j_onednn.so from the bindings jar; null when loaded, else why not. */
+    private static String loadBinding() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            return "rcnn4j's oneDNN binding is built for linux-x86_64 only (this JVM: " + os + "/" + arch + ")";
+        }
+        try (InputStream in = OneDnn.class.getResourceAsStream(BINDING_RESOURCE)) {
+            if (in == null) {
+                return "rcnn4j's oneDNN binding is not in this build (" + BINDING_RESOURCE + " is missing: built "
+                        + "without jni.h, or with -Drcnn4j.skipNative=true)";
+            }
+            Path dir = Files.createTempDirectory("rcnn4j-onednn-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path file = dir.resolve("librcnn4j_onednn.so");
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            dir.toFile().deleteOnExit();
+            file.toFile().deleteOnExit();
+            System.load(file.toString());
+            return null;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return "rcnn4j's oneDNN binding failed to load: " + e;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.rcnn4j.backend.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * exp(x) = 2^k * exp(r), k = round(x / ln 2), r = x - k ln 2 (|r| &lt;= ln2 / 2, ln 2 in two parts so that k*hi is
+ * exact), exp(r) by its Taylor polynomial to degree 11 (truncation below 2^-46 relative, Horner's rounding near
+ * 2^-49), 2^k built in the exponent bits. k comes from the 1.5*2^52 trick, in the low bits of the sum's pattern,
+ * so no float-to-integer conversion is needed (AVX2 has none for 64-bit lanes). Valid for |x| &lt;= 80; other
+ * lanes give garbage that {@link ExpF32#finish} never uses. Loaded by name from {@link ExpApprox#best()}.
+ */
+final class ExpVectorApprox extends ExpApprox {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final double LOG2E = 0x1.71547652b82fep0;
+    private static final double LN2_HI = 0x1.62e42fee00000p-1;
+    private static final double LN2_LO = 0x1.a39ef35793c76p-33;
+    private static final double SHIFTER = 0x1.8p52;
+    private static final long SHIFTER_BITS = Double.doubleToRawLongBits(SHIFTER);
+    /** 1/n! for n = 11 down to 0. */
+    private static final double[] TAYLOR = new double[12];
+
+    static {
+        double f = 1;
+        for (int n = 1; n <= 11; n++) {
+            f *= n;
+        }
+        for (int n = 11; n >= 0; n--) {
+            TAYLOR[11 - n] = 1 / f;
+            f = n == 0 ? 1 : f / n;
+        }
+    }
+
+    @Override
+    void exp(double[] x, double[] y, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            expOf(x, y, i);
+        }
+        for (; i < n; i++) {
+            y[i] = Math.exp(x[i]);
+        }
+    }
+
+    private static void expOf(double[] xs, double[] y, int i) {
+        DoubleVector x = DoubleVector.fromArray(S, xs, i);
+        DoubleVector t = x.mul(LOG2E).add(SHIFTER);
+        DoubleVector k = t.sub(SHIFTER);
+        DoubleVector r = k.neg().lanewise(VectorOperators.FMA, LN2_HI, x);
+        r = k.neg().lanewise(VectorOperators.FMA, LN2_LO, r);
+        DoubleVector p = DoubleVector.broadcast(S, TAYLOR[0]);
+        for (int j = 1; j < TAYLOR.length; j++) {
+            p = p.lanewise(VectorOperators.FMA, r, DoubleVector.broadcast(S, TAYLOR[j]));
+        }
+        LongVector bits = (LongVector) t.reinterpretAsLongs();
+        DoubleVector scale = bits.sub(SHIFTER_BITS - 1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        p.mul(scale).intoArray(y, i);
+    }
+
+    @Override
+    boolean exact() {
+        return false;
+    }
+}

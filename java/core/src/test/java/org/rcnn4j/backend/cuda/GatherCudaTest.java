@@ -139,9 +139,12 @@ class GatherCudaTest {
                         () -> b.gather().indexSelect(dx, Tensor.ofLongs(new long[] {0, 3}, 2)));
                 org.rcnn4j.testing.ArgumentAssert.assertMessageNames("index 3 out of range for 3 rows",
                         () -> CPU.indexSelect(Tensor.zeros(DType.F32, 3, 2), Tensor.ofLongs(new long[] {0, 3}, 2)));
-                // the adjoint skips rows outside the input instead of writing past it
+                // the adjoint checks its index on the device as well, and skips rows outside the input instead
+                // of writing past them
                 try (Tensor g = b.toDevice(Tensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 4, 2));
                         Tensor sum = b.gather().indexAdd(g, di, 3)) {
+                    org.rcnn4j.testing.ArgumentAssert.assertMessageNames("index: element 1 is outside [0, 3)",
+                            () -> b.toHost(sum));
                     org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1, 2, 0, 0, 0, 0},
                             b.toHost(sum).floats());
                 }

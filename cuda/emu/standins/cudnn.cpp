@@ -494,6 +494,106 @@ int run_convolution(const char* fn, int kind, cudnnHandle_t h, const void* alpha
     return SUCCESS;
 }
 
+// cudnnFind*AlgorithmEx: "timed" on the stand-in by a fixed cost model (so a search picks the same algorithm on
+// every run and machine): multiply-adds of the problem times a per-algorithm factor, in ms per 10^9. The model
+// ranks differently from the _v7 heuristics on purpose: forward GEMM (when its workspace fits), then
+// IMPLICIT_PRECOMP_GEMM, then IMPLICIT_GEMM; backward data ALGO_0 (non-deterministic) before ALGO_1; backward
+// filter ALGO_3, ALGO_0 (both non-deterministic), then ALGO_1; so a caller that uses the search, and one that
+// filters to deterministic algorithms, can be told apart from one that takes the heuristics' first.
+float modelled_ms(int kind, int algo, const Problem& pr) {
+    double macs = double(pr.n) * pr.k * pr.p * pr.q * double(pr.c / pr.groups) * pr.r * pr.s;
+    double factor = 1.0;
+    if (kind == 0) factor = algo == FWD_GEMM ? 0.6 : algo == FWD_IMPLICIT_PRECOMP_GEMM ? 0.8 : 1.0;
+    if (kind == 1) factor = algo == 0 ? 0.7 : 1.0;
+    if (kind == 2) factor = algo == 3 ? 0.6 : algo == 0 ? 0.8 : 1.0;
+    return float(macs * (factor + 0.001 * algo) / 1e9);  // + a tie-breaker: no two algorithms take the same time
+}
+
+// The documented checks of the three Find*AlgorithmEx calls, then one computation of the convolution into the
+// output (every algorithm of the stand-in shares one arithmetic, so running each would write the same values; a
+// real search overwrites the output too) and the perf list sorted by time, the failures last: algorithms the
+// stand-in does not offer (NOT_SUPPORTED) and those needing more workspace than given (BAD_PARAM_SIZE_INSUFFICIENT,
+// the stand-in's choice of status).
+int find_algorithms(const char* fn, int kind, cudnnHandle_t h, const cudnnTensorStruct* xd, const void* x,
+                    const cudnnFilterStruct* wd, const void* w, const cudnnTensorStruct* yd, const void* y,
+                    const cudnnConvolutionStruct* conv, void* out, int requested, int* returned,
+                    cudnnConvolutionFwdAlgoPerf_t* perf, void* ws, size_t ws_bytes) {
+    if (int r = check_handle(fn, h)) return r;
+    if (int r = check_stream(fn, h)) return r;
+    Problem pr;
+    if (int r = check_problem(fn, xd, wd, conv, yd, kind == 1 ? "dxDesc" : "xDesc", kind == 0 ? "yDesc" : "dyDesc",
+                              &pr)) {
+        return r;
+    }
+    if (returned == nullptr || perf == nullptr) {
+        return fail(BAD_PARAM_NULL_POINTER, format("%s: returnedAlgoCount or perfResults is null", fn));
+    }
+    if (requested < 1) return fail(BAD_PARAM, format("%s: requestedAlgoCount must be >= 1, got %d", fn, requested));
+    size_t e = elem_bytes(pr.dtype);
+    size_t xb = numel(xd) * e, yb = numel(yd) * e, wb = size_t(wd->k) * wd->c * wd->h * wd->w * e;
+    if (int r = check_data(fn, kind == 1 ? "dx" : "x", kind == 1 ? out : x, xb, e)) return r;
+    if (int r = check_data(fn, kind == 0 ? "y" : "dy", kind == 0 ? out : y, yb, e)) return r;
+    if (int r = check_data(fn, kind == 2 ? "dw" : "w", kind == 2 ? out : w, wb, e)) return r;
+    if (ws_bytes > 0) {
+        if (ws == nullptr) {
+            return fail(BAD_PARAM_NULL_POINTER, format("%s: workSpace is null but workSpaceSizeInBytes is %zu", fn,
+                                                       ws_bytes));
+        }
+        std::string why;
+        if (!in_device_memory(ws, ws_bytes, &why)) {
+            return fail(EXECUTION_FAILED, format("%s: workSpace: %s", fn, why.c_str()));
+        }
+    }
+    std::vector<cudnnConvolutionFwdAlgoPerf_t> all;
+    bool any = false;
+    for (int a = 0; a < algo_count(kind); ++a) {
+        cudnnConvolutionFwdAlgoPerf_t r;
+        std::memset(&r, 0, sizeof r);
+        r.algo = a;
+        r.mathType = pr.conv->math;
+        r.time = -1.0f;
+        AlgoInfo info = algo_info(kind, a);
+        r.determinism = info.deterministic ? DETERMINISTIC : NON_DETERMINISTIC;
+        size_t need = info.supported ? workspace_bytes(kind, a, pr) : 0;
+        if (!info.supported) {
+            r.status = NOT_SUPPORTED;
+        } else if (need > ws_bytes) {
+            r.status = BAD_PARAM_SIZE_INSUFFICIENT;
+            r.memory = need;
+        } else {
+            r.status = SUCCESS;
+            r.memory = need;
+            r.time = modelled_ms(kind, a, pr);
+            any = true;
+        }
+        all.push_back(r);
+    }
+    std::stable_sort(all.begin(), all.end(), [](const auto& l, const auto& r) {
+        if ((l.status == SUCCESS) != (r.status == SUCCESS)) return l.status == SUCCESS;
+        return l.status == SUCCESS && l.time < r.time;
+    });
+    if (any) {
+        if (ws_bytes > 0) std::memset(ws, 0xFF, ws_bytes);  // a search uses the workspace it is given
+        std::vector<double> acc;
+        if (pr.dtype == DATA_DOUBLE) {
+            if (kind == 0) conv_forward(pr, static_cast<const double*>(x), static_cast<const double*>(w), acc);
+            if (kind == 1) conv_backward_data(pr, static_cast<const double*>(w), static_cast<const double*>(y), acc);
+            if (kind == 2) conv_backward_filter(pr, static_cast<const double*>(x), static_cast<const double*>(y), acc);
+            write_out<double>(out, acc, 1.0, 0.0);
+        } else {
+            if (kind == 0) conv_forward(pr, static_cast<const float*>(x), static_cast<const float*>(w), acc);
+            if (kind == 1) conv_backward_data(pr, static_cast<const float*>(w), static_cast<const float*>(y), acc);
+            if (kind == 2) conv_backward_filter(pr, static_cast<const float*>(x), static_cast<const float*>(y), acc);
+            write_out<float>(out, acc, 1.0, 0.0);
+        }
+    }
+    int n = std::min(requested, int(all.size()));
+    for (int i = 0; i < n; ++i) perf[i] = all[size_t(i)];
+    *returned = n;
+    last_error().clear();
+    return SUCCESS;
+}
+
 template <typename T> int create(Registry<T>& reg, T** out, const char* fn) {
     if (out == nullptr) return fail(BAD_PARAM_NULL_POINTER, format("%s: output pointer is null", fn));
     auto* d = new T;
@@ -782,6 +882,39 @@ STANDIN_API int cudnnGetConvolutionBackwardFilterAlgorithm_v7(cudnnHandle_t h, c
     Problem pr;
     if (int r = check_problem(fn, x, dw, conv, dy, "xDesc", "dyDesc", &pr)) return r;
     return get_algorithms(fn, 2, h, pr, requested, returned, perf);
+}
+
+STANDIN_API int cudnnFindConvolutionForwardAlgorithmEx(cudnnHandle_t h, const cudnnTensorDescriptor_t xd,
+                                                        const void* x, const cudnnFilterDescriptor_t wd, const void* w,
+                                                        const cudnnConvolutionDescriptor_t conv,
+                                                        const cudnnTensorDescriptor_t yd, void* y, int requested,
+                                                        int* returned, cudnnConvolutionFwdAlgoPerf_t* perf, void* ws,
+                                                        size_t ws_bytes) {
+    return find_algorithms("cudnnFindConvolutionForwardAlgorithmEx", 0, h, xd, x, wd, w, yd, nullptr, conv, y,
+                           requested, returned, perf, ws, ws_bytes);
+}
+
+STANDIN_API int cudnnFindConvolutionBackwardDataAlgorithmEx(cudnnHandle_t h, const cudnnFilterDescriptor_t wd,
+                                                             const void* w, const cudnnTensorDescriptor_t dyd,
+                                                             const void* dy, const cudnnConvolutionDescriptor_t conv,
+                                                             const cudnnTensorDescriptor_t dxd, void* dx,
+                                                             int requested, int* returned,
+                                                             cudnnConvolutionFwdAlgoPerf_t* perf, void* ws,
+                                                             size_t ws_bytes) {
+    return find_algorithms("cudnnFindConvolutionBackwardDataAlgorithmEx", 1, h, dxd, nullptr, wd, w, dyd, dy, conv,
+                           dx, requested, returned, perf, ws, ws_bytes);
+}
+
+STANDIN_API int cudnnFindConvolutionBackwardFilterAlgorithmEx(cudnnHandle_t h, const cudnnTensorDescriptor_t xd,
+                                                               const void* x, const cudnnTensorDescriptor_t dyd,
+                                                               const void* dy,
+                                                               const cudnnConvolutionDescriptor_t conv,
+                                                               const cudnnFilterDescriptor_t dwd, void* dw,
+                                                               int requested, int* returned,
+                                                               cudnnConvolutionFwdAlgoPerf_t* perf, void* ws,
+                                                               size_t ws_bytes) {
+    return find_algorithms("cudnnFindConvolutionBackwardFilterAlgorithmEx", 2, h, xd, x, dwd, nullptr, dyd, dy, conv,
+                           dw, requested, returned, perf, ws, ws_bytes);
 }
 
 static int workspace_size(const char* fn, int kind, cudnnHandle_t h, const cudnnTensorStruct* x,

@@ -40,6 +40,24 @@ public final class BatchNorm2d extends Block implements Layer {
         return momentum;
     }
 
+    /**
+     * {scale, shift} per channel of eval mode, weight / sqrt(running_var + eps) and bias - running_mean * scale, in
+     * double from the bound values (what ConvNormRelu folds into a convolution).
+     */
+    double[][] evalAffine() {
+        double[] w = FoldedConv.hostDoubles(weight.var());
+        double[] b = FoldedConv.hostDoubles(bias.var());
+        double[] m = FoldedConv.hostDoubles(runningMean.var());
+        double[] v = FoldedConv.hostDoubles(runningVar.var());
+        double[] scale = new double[w.length];
+        double[] shift = new double[w.length];
+        for (int i = 0; i < w.length; i++) {
+            scale[i] = w[i] / Math.sqrt(v[i] + eps);
+            shift[i] = b[i] - m[i] * scale[i];
+        }
+        return new double[][] {scale, shift};
+    }
+
     /** Batch statistics (and a running-stat update) in training mode, the running statistics in eval mode. */
     @Override
     public Var forward(Var input) {

@@ -96,11 +96,11 @@ public final class CudaBackend implements Backend {
         this.device = device;
         this.boxes = new BoxesCuda(device);
         this.roi = new RoiCuda(device);
-        this.conv = VendorLibraries.conv(device, libraries);
-        this.channels = new ChannelsCuda(device);
-        this.linalg = VendorLibraries.linalg(device, libraries);
         CpuBackend host = new CpuBackend();
         this.elementwise = new ElementwiseCuda(device, host.elementwise());
+        this.conv = VendorLibraries.conv(device, libraries, elementwise);
+        this.channels = new ChannelsCuda(device);
+        this.linalg = VendorLibraries.linalg(device, libraries);
         this.reduce = new ReduceCuda(device, host.reduce());
         this.gather = new GatherCuda(device, host.gather());
         this.losses = new LossesCuda(device, host.losses());
@@ -118,6 +118,12 @@ public final class CudaBackend implements Backend {
     /** What runs conv2d and matmul, e.g. "conv2d: cuDNN, matmul: rcnn4j's gemm.cu". */
     public String libraries() {
         return "conv2d: " + VendorLibraries.describe(conv) + ", matmul: " + VendorLibraries.describe(linalg);
+    }
+
+    /** True where conv2d runs on cuDNN (its fused bias + ReLU then takes the whole Conv2d + BatchNorm + ReLU). */
+    @Override
+    public boolean prefersFoldedBatchNorm() {
+        return conv instanceof CudnnConv;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.rcnn4j.detection.backbone;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Conv2d;
+import org.rcnn4j.nn.ConvNormRelu;
 import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.ReLU;
 import org.rcnn4j.nn.Sequential;
@@ -29,17 +30,18 @@ public final class Bottleneck extends Block implements Layer {
         }
     }
 
-    private Var run(String name, Var x) {
-        return ((Layer) get(name)).forward(x);
+    /** conv{i}, bn{i} and, when asked, a ReLU, as one ConvNormRelu step (fused at inference). */
+    private Var stage(int i, boolean relu, Var x) {
+        return ConvNormRelu.forward((Conv2d) get("conv" + i), get("bn" + i), relu, x);
     }
 
     /** relu(bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(x))))))) + downsample(x)). */
     @Override
     public Var forward(Var x) {
-        Var y = TensorMath.relu(run("bn1", run("conv1", x)));
-        y = TensorMath.relu(run("bn2", run("conv2", y)));
-        y = run("bn3", run("conv3", y));
-        Var identity = children().containsKey("downsample") ? run("downsample", x) : x;
+        Var y = stage(1, true, x);
+        y = stage(2, true, y);
+        y = stage(3, false, y);
+        Var identity = children().containsKey("downsample") ? ((Layer) get("downsample")).forward(x) : x;
         return TensorMath.relu(TensorMath.add(y, identity));
     }
 }

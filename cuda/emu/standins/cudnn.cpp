@@ -371,30 +371,44 @@ inline size_t tap(const Problem& pr, int i, int j) {
     return pr.flip ? size_t(pr.r - 1 - i) * pr.s + size_t(pr.s - 1 - j) : size_t(i) * pr.s + size_t(j);
 }
 
+// Forward as im2col and a GEMM per (image, group): row (ci, i, j) of the column matrix holds input channel ci at
+// filter tap (i, j) for every output position (0 where the tap falls in the padding), so each output is the sum
+// over (ci, i, j) in that order of w * x, accumulated in double; the loops run over contiguous memory, which keeps
+// a ResNet-50 on a small image within seconds.
 template <typename T> void conv_forward(const Problem& pr, const T* x, const T* w, std::vector<double>& acc) {
     const auto* c = pr.conv;
     int cg = pr.c / pr.groups, kg = pr.k / pr.groups;
-    acc.assign(size_t(pr.n) * pr.k * pr.p * pr.q, 0.0);
+    size_t positions = size_t(pr.p) * pr.q, taps = size_t(pr.r) * pr.s, rows = size_t(cg) * taps;
+    acc.assign(size_t(pr.n) * pr.k * positions, 0.0);
+    std::vector<double> col(rows * positions);
     for (int n = 0; n < pr.n; ++n)
-        for (int k = 0; k < pr.k; ++k) {
-            int g = k / kg;
-            for (int oh = 0; oh < pr.p; ++oh)
-                for (int ow = 0; ow < pr.q; ++ow) {
-                    double sum = 0;
-                    for (int ci = 0; ci < cg; ++ci)
-                        for (int i = 0; i < pr.r; ++i) {
+        for (int g = 0; g < pr.groups; ++g) {
+            for (int ci = 0; ci < cg; ++ci)
+                for (int i = 0; i < pr.r; ++i)
+                    for (int j = 0; j < pr.s; ++j) {
+                        double* row = &col[((size_t(ci) * pr.r + i) * pr.s + j) * positions];
+                        const T* plane = &x[(size_t(n) * pr.c + size_t(g) * cg + ci) * pr.h * pr.w];
+                        for (int oh = 0; oh < pr.p; ++oh) {
                             int ih = oh * c->stride_h - c->pad_h + i * c->dil_h;
-                            if (ih < 0 || ih >= pr.h) continue;
-                            for (int j = 0; j < pr.s; ++j) {
+                            for (int ow = 0; ow < pr.q; ++ow) {
                                 int iw = ow * c->stride_w - c->pad_w + j * c->dil_w;
-                                if (iw < 0 || iw >= pr.w) continue;
-                                size_t xi = ((size_t(n) * pr.c + size_t(g) * cg + ci) * pr.h + ih) * pr.w + iw;
-                                size_t wi = (size_t(k) * cg + ci) * pr.r * pr.s + tap(pr, i, j);
-                                sum += operand(x, xi, pr.tf32) * operand(w, wi, pr.tf32);
+                                bool inside = ih >= 0 && ih < pr.h && iw >= 0 && iw < pr.w;
+                                row[size_t(oh) * pr.q + ow] = inside ? operand(plane, size_t(ih) * pr.w + iw, pr.tf32)
+                                                                     : 0.0;
                             }
                         }
-                    acc[((size_t(n) * pr.k + k) * pr.p + oh) * pr.q + ow] = sum;
-                }
+                    }
+            for (int kk = 0; kk < kg; ++kk) {
+                int k = g * kg + kk;
+                double* out = &acc[(size_t(n) * pr.k + k) * positions];
+                for (int ci = 0; ci < cg; ++ci)
+                    for (int i = 0; i < pr.r; ++i)
+                        for (int j = 0; j < pr.s; ++j) {
+                            double wv = operand(w, (size_t(k) * cg + ci) * taps + tap(pr, i, j), pr.tf32);
+                            const double* row = &col[((size_t(ci) * pr.r + i) * pr.s + j) * positions];
+                            for (size_t q = 0; q < positions; ++q) out[q] += wv * row[q];
+                        }
+            }
         }
 }
 

@@ -38,6 +38,7 @@ final class CudnnConv implements Conv {
     private final CudaLibraryOptions options;
     private final Map<AlgoKey, Integer> algorithms = new ConcurrentHashMap<>();
     private final AtomicInteger searches = new AtomicInteger();
+    private final AtomicInteger fusedCalls = new AtomicInteger();
 
     /** One problem, as the algorithm cache keys it. */
     record AlgoKey(Cudnn.Kind kind, boolean doubles, int n, int c, int h, int w, int o, int kh, int kw,
@@ -103,6 +104,7 @@ final class CudnnConv implements Conv {
                 return own.conv2dBiasRelu(input, weight, bias, params);
             }
             long bytes = cudnn.workspaceSize(Cudnn.Kind.FORWARD, c, algo);
+            fusedCalls.incrementAndGet();
             return DeviceOutputs.filled(device, input.dtype(), s.outputShape(), y -> {
                 try (DeviceBuffer ws = bytes == 0 ? null : device.allocate(bytes)) {
                     cudnn.convolutionBiasRelu(c, algo, input.deviceBuffer(), weight.deviceBuffer(),
@@ -273,6 +275,11 @@ final class CudnnConv implements Conv {
                 ws.close();
             }
         }
+    }
+
+    /** How many cudnnConvolutionBiasActivationForward calls were queued (for tests and diagnostics). */
+    int fusedCalls() {
+        return fusedCalls.get();
     }
 
     /** How many timed searches ran (one per new problem in benchmark mode; for tests and diagnostics). */

@@ -3,6 +3,7 @@ package org.rcnn4j.nn;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.functional.Functional;
 import org.rcnn4j.tensor.DType;
+import org.rcnn4j.tensor.Tensor;
 
 /**
  * torch.nn.BatchNorm2d (affine, tracking running stats): parameters weight, bias; buffers running_mean,
@@ -41,21 +42,13 @@ public final class BatchNorm2d extends Block implements Layer {
     }
 
     /**
-     * {scale, shift} per channel of eval mode, weight / sqrt(running_var + eps) and bias - running_mean * scale, in
-     * double from the bound values (what ConvNormRelu folds into a convolution).
+     * Eval mode's per-channel affine map on the bound backend, [2, C]: scale = weight / sqrt(running_var + eps) and
+     * shift = bias - running_mean * scale (the Select family's normAffine, as the eval forward computes it; what
+     * ConvNormRelu folds into a convolution).
      */
-    double[][] evalAffine() {
-        double[] w = FoldedConv.hostDoubles(weight.var());
-        double[] b = FoldedConv.hostDoubles(bias.var());
-        double[] m = FoldedConv.hostDoubles(runningMean.var());
-        double[] v = FoldedConv.hostDoubles(runningVar.var());
-        double[] scale = new double[w.length];
-        double[] shift = new double[w.length];
-        for (int i = 0; i < w.length; i++) {
-            scale[i] = w[i] / Math.sqrt(v[i] + eps);
-            shift[i] = b[i] - m[i] * scale[i];
-        }
-        return new double[][] {scale, shift};
+    Tensor evalAffineOn() {
+        return weight.var().backend().select().normAffine(runningMean.var().value(), runningVar.var().value(),
+                weight.var().value(), bias.var().value(), eps);
     }
 
     /** Batch statistics (and a running-stat update) in training mode, the running statistics in eval mode. */

@@ -10,8 +10,9 @@ import org.rcnn4j.tensor.Tensor;
 /**
  * A Conv2d with the batch norm after it folded in, for inference: one convolution with weight' = weight * scale
  * (per output channel) and bias' = bias * scale + shift, where (scale, shift) is the norm's eval-mode affine map
- * (FrozenBatchNorm2d's float32 one, or BatchNorm2d's running statistics). Computed in double on the host from the
- * bound values, once, and kept on the conv's backend in the weight's dtype; it owns those two tensors.
+ * (FrozenBatchNorm2d's float32 one, or BatchNorm2d's running statistics). Computed once on the conv's backend, in
+ * the weight's dtype, without reading the bound values back (so a detector's first detect() costs no extra host
+ * synchronizations); it owns the two tensors.
  *
  * <p>It remembers what it was computed from (the backend, the identity of every value tensor of the conv and the
  * norm, which an optimizer step or a load replaces, and the norm's eps), so a stale fold is recognized;
@@ -24,48 +25,74 @@ final class FoldedConv implements AutoCloseable {
     private final double eps;
     private final Tensor weight;
     private final Tensor bias;
+    private final Tensor[] owned;
 
-    private FoldedConv(Backend backend, List<Tensor> sources, double eps, Tensor weight, Tensor bias) {
+    /** weight and bias in the conv's shapes (views), {@code owned} the tensors holding their storage. */
+    private FoldedConv(Backend backend, List<Tensor> sources, double eps, Tensor weight, Tensor bias, Tensor[] owned) {
         this.backend = backend;
         this.sources = sources;
         this.eps = eps;
         this.weight = weight;
         this.bias = bias;
+        this.owned = owned;
     }
 
-    /** conv's weights with {@code norm} (a FrozenBatchNorm2d, or a BatchNorm2d in eval mode) folded in. */
+    /**
+     * conv's weights with {@code norm} (a FrozenBatchNorm2d, or a BatchNorm2d in eval mode) folded in, computed on
+     * the conv's backend: BatchNorm2d's (scale, shift) by the Select family's normAffine from the bound statistics,
+     * as its eval forward does (nothing read back to the host), FrozenBatchNorm2d's as its forward computes them;
+     * then weight * scale and bias * scale + shift by the Channels family's per-channel affine map, in the weight's
+     * dtype.
+     */
     static FoldedConv of(Conv2d conv, Block norm) {
-        double[][] affine = norm instanceof FrozenBatchNorm2d f ? f.affine() : ((BatchNorm2d) norm).evalAffine();
-        double[] scale = affine[0];
-        double[] shift = affine[1];
         Var wv = conv.weight().var();
-        double[] w = hostDoubles(wv);
-        double[] b = conv.bias() == null ? null : hostDoubles(conv.bias().var());
-        int out = scale.length;
-        if (wv.shape()[0] != out) {
-            throw new IllegalArgumentException("norm: expected " + wv.shape()[0] + " channels (the conv's outputs), got "
-                    + out);
-        }
-        int per = w.length / out;
-        double[] fw = new double[w.length];
-        double[] fb = new double[out];
-        for (int k = 0; k < out; k++) {
-            for (int j = 0; j < per; j++) {
-                fw[k * per + j] = w[k * per + j] * scale[k];
-            }
-            fb[k] = (b == null ? 0.0 : b[k]) * scale[k] + shift[k];
-        }
-        Backend backend = wv.backend();
-        DType dtype = wv.dtype();
-        Tensor weight = backend.toDevice(host(fw, dtype, wv.shape()));
-        Tensor bias;
+        Backend b = wv.backend();
+        int[] shape = wv.shape();
+        int out = shape[0];
+        Tensor scale = null;
+        Tensor shift = null;
+        Tensor ab = null;
+        Tensor[] owned = new Tensor[2];
         try {
-            bias = backend.toDevice(host(fb, dtype, out));
-        } catch (RuntimeException e) {
-            weight.close();
-            throw e;
+            if (norm instanceof BatchNorm2d bn) {
+                ab = bn.evalAffineOn();
+                scale = b.select().rows(ab, 0, 1).reshape(out);
+                shift = b.select().rows(ab, 1, 1).reshape(out);
+            } else {
+                double[][] affine = ((FrozenBatchNorm2d) norm).affine();
+                if (affine[0].length != out) {
+                    throw new IllegalArgumentException("norm: expected " + out + " channels (the conv's outputs), got "
+                            + affine[0].length);
+                }
+                scale = b.toDevice(host(affine[0], wv.dtype(), out));
+                shift = b.toDevice(host(affine[1], wv.dtype(), out));
+            }
+            owned[0] = b.channels().channelAffine(wv.value().reshape(1, out, wv.numel() / out), scale, null);
+            owned[1] = conv.bias() == null ? b.channels().channelAffine(shift.reshape(1, out), null, null)
+                    : b.channels().channelAffine(conv.bias().var().value().reshape(1, out), scale, shift);
+            FoldedConv f = new FoldedConv(b, sources(conv, norm), eps(norm), owned[0].reshape(shape),
+                    owned[1].reshape(out), owned);
+            owned = null;
+            return f;
+        } finally {
+            if (owned != null) {
+                for (Tensor t : owned) {
+                    if (t != null) {
+                        t.close();
+                    }
+                }
+            }
+            if (ab != null) {
+                ab.close();  // scale and shift were views of it
+            } else {
+                if (scale != null) {
+                    scale.close();
+                }
+                if (shift != null) {
+                    shift.close();
+                }
+            }
         }
-        return new FoldedConv(backend, sources(conv, norm), eps(norm), weight, bias);
     }
 
     /** Whether this fold is still that of {@code conv} and {@code norm} as they are now bound. */
@@ -95,8 +122,9 @@ final class FoldedConv implements AutoCloseable {
 
     @Override
     public void close() {
-        weight.close();
-        bias.close();
+        for (Tensor t : owned) {
+            t.close();
+        }
     }
 
     /** The bound value tensors the fold depends on, in a fixed order (the conv's entries, then the norm's). */
@@ -109,20 +137,6 @@ final class FoldedConv implements AutoCloseable {
 
     private static double eps(Block norm) {
         return norm instanceof FrozenBatchNorm2d f ? f.eps() : ((BatchNorm2d) norm).eps();
-    }
-
-    /** A bound value read back as doubles (F32 or F64). */
-    static double[] hostDoubles(Var v) {
-        Tensor h = v.backend().toHost(v.value());
-        if (h.dtype() == DType.F64) {
-            return h.doubles().clone();
-        }
-        float[] f = h.floats();
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
     }
 
     private static Tensor host(double[] values, DType dtype, int... shape) {

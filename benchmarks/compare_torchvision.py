@@ -241,6 +241,17 @@ def build_cases(quick):
                       ["padding=1"], {"input": xm, "weight": wm, "bias": bm, "grad_output": gm}, {"backward": mask_bwd},
                       mask_expected, repeat=100, rcnn4j_phases=["backward"], tolerance=1e-4))
 
+    # Linear's GEMM in the box head (TwoMLPHead of R50-FPN): fc6 takes 1000 RoIs of 256x7x7 to 1024, fc7 1024 to
+    # 1024; rcnn4j's matmul op with transpose_other is x . W^T (cuBLAS where present, else rcnn4j's gemm.cu)
+    rois = 200 if quick else 1000
+    for lname, k_in in (("fc6", 256 * 7 * 7), ("fc7", 1024)):
+        xl = torch.randn(rois, k_in, generator=g)
+        wl = torch.randn(1024, k_in, generator=g) * (1.0 / k_in ** 0.5)
+        cases.append(Case(f"linear {lname}", f"{rois}x{k_in} . ({1024}x{k_in})^T", "matmul",
+                          ["transpose_other=true"], {"input": xl, "other": wl},
+                          {"forward": lambda d, xl=xl, wl=wl: on(d, lambda a, b: a @ b.t(), xl, wl)},
+                          lambda d, xl=xl, wl=wl: {"output": xl.to(d) @ wl.to(d).t()}, repeat=20, tolerance=1e-4))
+
     # BoxCoder.decode_single of 200k RPN codes (weights 1,1,1,1)
     nd = 20_000 if quick else 200_000
     anchors = proposals(g, nd, 1000, IMAGE_W, IMAGE_H)

@@ -83,6 +83,10 @@ static struct {
     status_t (*GetConvolution2dForwardOutputDim)(handle_t, handle_t, handle_t, int*, int*, int*, int*);
     /* the three Get*_v7 share one shape: (H, D1, D2, C, D3, requested, returned*, perf*) */
     status_t (*GetAlgorithm[3])(handle_t, handle_t, handle_t, handle_t, handle_t, int, int*, algo_perf_t*);
+    /* the three Find*AlgorithmEx: (H, D1, P1, D2, P2, C, D3, P3, requested, returned*, perf*, ws, wsBytes); they
+     * run every algorithm on the operands given (the output P3 is overwritten) and time it on the device */
+    status_t (*FindAlgorithmEx[3])(handle_t, handle_t, const void*, handle_t, const void*, handle_t, handle_t, void*,
+                                   int, int*, algo_perf_t*, void*, size_t);
     /* the three *WorkspaceSize: (H, D1, D2, C, D3, algo, size_t*) */
     status_t (*GetWorkspaceSize[3])(handle_t, handle_t, handle_t, handle_t, handle_t, int, size_t*);
     /* Forward, BackwardData, BackwardFilter: (H, a, D1, P1, D2, P2, C, algo, ws, wsBytes, b, D3, P3) */
@@ -212,6 +216,9 @@ EXPORT jstring JNICALL FN(openCudnn)(JNIEnv* env, jclass c, jobjectArray candida
         SYM(cudnn, GetAlgorithm[0], "cudnnGetConvolutionForwardAlgorithm_v7"),
         SYM(cudnn, GetAlgorithm[1], "cudnnGetConvolutionBackwardDataAlgorithm_v7"),
         SYM(cudnn, GetAlgorithm[2], "cudnnGetConvolutionBackwardFilterAlgorithm_v7"),
+        SYM(cudnn, FindAlgorithmEx[0], "cudnnFindConvolutionForwardAlgorithmEx"),
+        SYM(cudnn, FindAlgorithmEx[1], "cudnnFindConvolutionBackwardDataAlgorithmEx"),
+        SYM(cudnn, FindAlgorithmEx[2], "cudnnFindConvolutionBackwardFilterAlgorithmEx"),
         SYM(cudnn, GetWorkspaceSize[0], "cudnnGetConvolutionForwardWorkspaceSize"),
         SYM(cudnn, GetWorkspaceSize[1], "cudnnGetConvolutionBackwardDataWorkspaceSize"),
         SYM(cudnn, GetWorkspaceSize[2], "cudnnGetConvolutionBackwardFilterWorkspaceSize"),
@@ -454,6 +461,36 @@ EXPORT jint JNICALL FN(cudnnGetAlgorithms)(JNIEnv* env, jclass c, jint kind, jlo
                         results[i].determinism, results[i].mathType};
         (*env)->SetLongArrayRegion(env, perf, 6 * i, 6, row);
     }
+    return s;
+}
+
+/* Copies count perf entries into perf as 6 longs each (see cudnnGetAlgorithms). */
+static void put_perf(JNIEnv* env, jlongArray perf, const algo_perf_t* results, int count) {
+    for (int i = 0; i < count && 6 * (i + 1) <= (*env)->GetArrayLength(env, perf); i++) {
+        jint time_bits;
+        memcpy(&time_bits, &results[i].time, 4);
+        jlong row[6] = {results[i].algo, results[i].status, time_bits, (jlong)results[i].memory,
+                        results[i].determinism, results[i].mathType};
+        (*env)->SetLongArrayRegion(env, perf, 6 * i, 6, row);
+    }
+}
+
+/* cudnnFind*AlgorithmEx: kind 0 forward (x, w, conv, y), 1 backward data (w, dy, conv, dx), 2 backward filter
+ * (x, dy, conv, dw), each descriptor followed by its data pointer; the output (p3) is overwritten. perf as for
+ * cudnnGetAlgorithms, sorted by measured time. */
+EXPORT jint JNICALL FN(cudnnFindAlgorithms)(JNIEnv* env, jclass c, jint kind, jlong h, jlong d1, jlong p1, jlong d2,
+                                            jlong p2, jlong conv, jlong d3, jlong p3, jint requested,
+                                            jintArray returned, jlongArray perf, jlong ws, jlong wsBytes) {
+    algo_perf_t results[16];
+    int count = 0;
+    if (kind < 0 || kind > 2 || requested < 0 || requested > 16) return -1;
+    memset(results, 0, sizeof results);
+    status_t s = cudnn.FindAlgorithmEx[kind](H(h), H(d1), P(p1), H(d2), P(p2), H(conv), H(d3), P(p3), requested,
+                                             &count, results, P(ws), (size_t)wsBytes);
+    if (count < 0) count = 0;
+    if (count > requested) count = requested;
+    put_int(env, returned, count);
+    put_perf(env, perf, results, count);
     return s;
 }
 

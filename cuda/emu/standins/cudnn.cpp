@@ -371,30 +371,44 @@ inline size_t tap(const Problem& pr, int i, int j) {
     return pr.flip ? size_t(pr.r - 1 - i) * pr.s + size_t(pr.s - 1 - j) : size_t(i) * pr.s + size_t(j);
 }
 
+// Forward as im2col and a GEMM per (image, group): row (ci, i, j) of the column matrix holds input channel ci at
+// filter tap (i, j) for every output position (0 where the tap falls in the padding), so each output is the sum
+// over (ci, i, j) in that order of w * x, accumulated in double; the loops run over contiguous memory, which keeps
+// a ResNet-50 on a small image within seconds.
 template <typename T> void conv_forward(const Problem& pr, const T* x, const T* w, std::vector<double>& acc) {
     const auto* c = pr.conv;
     int cg = pr.c / pr.groups, kg = pr.k / pr.groups;
-    acc.assign(size_t(pr.n) * pr.k * pr.p * pr.q, 0.0);
+    size_t positions = size_t(pr.p) * pr.q, taps = size_t(pr.r) * pr.s, rows = size_t(cg) * taps;
+    acc.assign(size_t(pr.n) * pr.k * positions, 0.0);
+    std::vector<double> col(rows * positions);
     for (int n = 0; n < pr.n; ++n)
-        for (int k = 0; k < pr.k; ++k) {
-            int g = k / kg;
-            for (int oh = 0; oh < pr.p; ++oh)
-                for (int ow = 0; ow < pr.q; ++ow) {
-                    double sum = 0;
-                    for (int ci = 0; ci < cg; ++ci)
-                        for (int i = 0; i < pr.r; ++i) {
+        for (int g = 0; g < pr.groups; ++g) {
+            for (int ci = 0; ci < cg; ++ci)
+                for (int i = 0; i < pr.r; ++i)
+                    for (int j = 0; j < pr.s; ++j) {
+                        double* row = &col[((size_t(ci) * pr.r + i) * pr.s + j) * positions];
+                        const T* plane = &x[(size_t(n) * pr.c + size_t(g) * cg + ci) * pr.h * pr.w];
+                        for (int oh = 0; oh < pr.p; ++oh) {
                             int ih = oh * c->stride_h - c->pad_h + i * c->dil_h;
-                            if (ih < 0 || ih >= pr.h) continue;
-                            for (int j = 0; j < pr.s; ++j) {
+                            for (int ow = 0; ow < pr.q; ++ow) {
                                 int iw = ow * c->stride_w - c->pad_w + j * c->dil_w;
-                                if (iw < 0 || iw >= pr.w) continue;
-                                size_t xi = ((size_t(n) * pr.c + size_t(g) * cg + ci) * pr.h + ih) * pr.w + iw;
-                                size_t wi = (size_t(k) * cg + ci) * pr.r * pr.s + tap(pr, i, j);
-                                sum += operand(x, xi, pr.tf32) * operand(w, wi, pr.tf32);
+                                bool inside = ih >= 0 && ih < pr.h && iw >= 0 && iw < pr.w;
+                                row[size_t(oh) * pr.q + ow] = inside ? operand(plane, size_t(ih) * pr.w + iw, pr.tf32)
+                                                                     : 0.0;
                             }
                         }
-                    acc[((size_t(n) * pr.k + k) * pr.p + oh) * pr.q + ow] = sum;
-                }
+                    }
+            for (int kk = 0; kk < kg; ++kk) {
+                int k = g * kg + kk;
+                double* out = &acc[(size_t(n) * pr.k + k) * positions];
+                for (int ci = 0; ci < cg; ++ci)
+                    for (int i = 0; i < pr.r; ++i)
+                        for (int j = 0; j < pr.s; ++j) {
+                            double wv = operand(w, (size_t(k) * cg + ci) * taps + tap(pr, i, j), pr.tf32);
+                            const double* row = &col[((size_t(ci) * pr.r + i) * pr.s + j) * positions];
+                            for (size_t q = 0; q < positions; ++q) out[q] += wv * row[q];
+                        }
+            }
         }
 }
 
@@ -490,6 +504,106 @@ int run_convolution(const char* fn, int kind, cudnnHandle_t h, const void* alpha
         if (kind == 2) conv_backward_filter(pr, static_cast<const float*>(x), static_cast<const float*>(y), acc);
         write_out<float>(out, acc, a, b);
     }
+    last_error().clear();
+    return SUCCESS;
+}
+
+// cudnnFind*AlgorithmEx: "timed" on the stand-in by a fixed cost model (so a search picks the same algorithm on
+// every run and machine): multiply-adds of the problem times a per-algorithm factor, in ms per 10^9. The model
+// ranks differently from the _v7 heuristics on purpose: forward GEMM (when its workspace fits), then
+// IMPLICIT_PRECOMP_GEMM, then IMPLICIT_GEMM; backward data ALGO_0 (non-deterministic) before ALGO_1; backward
+// filter ALGO_3, ALGO_0 (both non-deterministic), then ALGO_1; so a caller that uses the search, and one that
+// filters to deterministic algorithms, can be told apart from one that takes the heuristics' first.
+float modelled_ms(int kind, int algo, const Problem& pr) {
+    double macs = double(pr.n) * pr.k * pr.p * pr.q * double(pr.c / pr.groups) * pr.r * pr.s;
+    double factor = 1.0;
+    if (kind == 0) factor = algo == FWD_GEMM ? 0.6 : algo == FWD_IMPLICIT_PRECOMP_GEMM ? 0.8 : 1.0;
+    if (kind == 1) factor = algo == 0 ? 0.7 : 1.0;
+    if (kind == 2) factor = algo == 3 ? 0.6 : algo == 0 ? 0.8 : 1.0;
+    return float(macs * (factor + 0.001 * algo) / 1e9);  // + a tie-breaker: no two algorithms take the same time
+}
+
+// The documented checks of the three Find*AlgorithmEx calls, then one computation of the convolution into the
+// output (every algorithm of the stand-in shares one arithmetic, so running each would write the same values; a
+// real search overwrites the output too) and the perf list sorted by time, the failures last: algorithms the
+// stand-in does not offer (NOT_SUPPORTED) and those needing more workspace than given (BAD_PARAM_SIZE_INSUFFICIENT,
+// the stand-in's choice of status).
+int find_algorithms(const char* fn, int kind, cudnnHandle_t h, const cudnnTensorStruct* xd, const void* x,
+                    const cudnnFilterStruct* wd, const void* w, const cudnnTensorStruct* yd, const void* y,
+                    const cudnnConvolutionStruct* conv, void* out, int requested, int* returned,
+                    cudnnConvolutionFwdAlgoPerf_t* perf, void* ws, size_t ws_bytes) {
+    if (int r = check_handle(fn, h)) return r;
+    if (int r = check_stream(fn, h)) return r;
+    Problem pr;
+    if (int r = check_problem(fn, xd, wd, conv, yd, kind == 1 ? "dxDesc" : "xDesc", kind == 0 ? "yDesc" : "dyDesc",
+                              &pr)) {
+        return r;
+    }
+    if (returned == nullptr || perf == nullptr) {
+        return fail(BAD_PARAM_NULL_POINTER, format("%s: returnedAlgoCount or perfResults is null", fn));
+    }
+    if (requested < 1) return fail(BAD_PARAM, format("%s: requestedAlgoCount must be >= 1, got %d", fn, requested));
+    size_t e = elem_bytes(pr.dtype);
+    size_t xb = numel(xd) * e, yb = numel(yd) * e, wb = size_t(wd->k) * wd->c * wd->h * wd->w * e;
+    if (int r = check_data(fn, kind == 1 ? "dx" : "x", kind == 1 ? out : x, xb, e)) return r;
+    if (int r = check_data(fn, kind == 0 ? "y" : "dy", kind == 0 ? out : y, yb, e)) return r;
+    if (int r = check_data(fn, kind == 2 ? "dw" : "w", kind == 2 ? out : w, wb, e)) return r;
+    if (ws_bytes > 0) {
+        if (ws == nullptr) {
+            return fail(BAD_PARAM_NULL_POINTER, format("%s: workSpace is null but workSpaceSizeInBytes is %zu", fn,
+                                                       ws_bytes));
+        }
+        std::string why;
+        if (!in_device_memory(ws, ws_bytes, &why)) {
+            return fail(EXECUTION_FAILED, format("%s: workSpace: %s", fn, why.c_str()));
+        }
+    }
+    std::vector<cudnnConvolutionFwdAlgoPerf_t> all;
+    bool any = false;
+    for (int a = 0; a < algo_count(kind); ++a) {
+        cudnnConvolutionFwdAlgoPerf_t r;
+        std::memset(&r, 0, sizeof r);
+        r.algo = a;
+        r.mathType = pr.conv->math;
+        r.time = -1.0f;
+        AlgoInfo info = algo_info(kind, a);
+        r.determinism = info.deterministic ? DETERMINISTIC : NON_DETERMINISTIC;
+        size_t need = info.supported ? workspace_bytes(kind, a, pr) : 0;
+        if (!info.supported) {
+            r.status = NOT_SUPPORTED;
+        } else if (need > ws_bytes) {
+            r.status = BAD_PARAM_SIZE_INSUFFICIENT;
+            r.memory = need;
+        } else {
+            r.status = SUCCESS;
+            r.memory = need;
+            r.time = modelled_ms(kind, a, pr);
+            any = true;
+        }
+        all.push_back(r);
+    }
+    std::stable_sort(all.begin(), all.end(), [](const auto& l, const auto& r) {
+        if ((l.status == SUCCESS) != (r.status == SUCCESS)) return l.status == SUCCESS;
+        return l.status == SUCCESS && l.time < r.time;
+    });
+    if (any) {
+        if (ws_bytes > 0) std::memset(ws, 0xFF, ws_bytes);  // a search uses the workspace it is given
+        std::vector<double> acc;
+        if (pr.dtype == DATA_DOUBLE) {
+            if (kind == 0) conv_forward(pr, static_cast<const double*>(x), static_cast<const double*>(w), acc);
+            if (kind == 1) conv_backward_data(pr, static_cast<const double*>(w), static_cast<const double*>(y), acc);
+            if (kind == 2) conv_backward_filter(pr, static_cast<const double*>(x), static_cast<const double*>(y), acc);
+            write_out<double>(out, acc, 1.0, 0.0);
+        } else {
+            if (kind == 0) conv_forward(pr, static_cast<const float*>(x), static_cast<const float*>(w), acc);
+            if (kind == 1) conv_backward_data(pr, static_cast<const float*>(w), static_cast<const float*>(y), acc);
+            if (kind == 2) conv_backward_filter(pr, static_cast<const float*>(x), static_cast<const float*>(y), acc);
+            write_out<float>(out, acc, 1.0, 0.0);
+        }
+    }
+    int n = std::min(requested, int(all.size()));
+    for (int i = 0; i < n; ++i) perf[i] = all[size_t(i)];
+    *returned = n;
     last_error().clear();
     return SUCCESS;
 }
@@ -782,6 +896,39 @@ STANDIN_API int cudnnGetConvolutionBackwardFilterAlgorithm_v7(cudnnHandle_t h, c
     Problem pr;
     if (int r = check_problem(fn, x, dw, conv, dy, "xDesc", "dyDesc", &pr)) return r;
     return get_algorithms(fn, 2, h, pr, requested, returned, perf);
+}
+
+STANDIN_API int cudnnFindConvolutionForwardAlgorithmEx(cudnnHandle_t h, const cudnnTensorDescriptor_t xd,
+                                                        const void* x, const cudnnFilterDescriptor_t wd, const void* w,
+                                                        const cudnnConvolutionDescriptor_t conv,
+                                                        const cudnnTensorDescriptor_t yd, void* y, int requested,
+                                                        int* returned, cudnnConvolutionFwdAlgoPerf_t* perf, void* ws,
+                                                        size_t ws_bytes) {
+    return find_algorithms("cudnnFindConvolutionForwardAlgorithmEx", 0, h, xd, x, wd, w, yd, nullptr, conv, y,
+                           requested, returned, perf, ws, ws_bytes);
+}
+
+STANDIN_API int cudnnFindConvolutionBackwardDataAlgorithmEx(cudnnHandle_t h, const cudnnFilterDescriptor_t wd,
+                                                             const void* w, const cudnnTensorDescriptor_t dyd,
+                                                             const void* dy, const cudnnConvolutionDescriptor_t conv,
+                                                             const cudnnTensorDescriptor_t dxd, void* dx,
+                                                             int requested, int* returned,
+                                                             cudnnConvolutionFwdAlgoPerf_t* perf, void* ws,
+                                                             size_t ws_bytes) {
+    return find_algorithms("cudnnFindConvolutionBackwardDataAlgorithmEx", 1, h, dxd, nullptr, wd, w, dyd, dy, conv,
+                           dx, requested, returned, perf, ws, ws_bytes);
+}
+
+STANDIN_API int cudnnFindConvolutionBackwardFilterAlgorithmEx(cudnnHandle_t h, const cudnnTensorDescriptor_t xd,
+                                                               const void* x, const cudnnTensorDescriptor_t dyd,
+                                                               const void* dy,
+                                                               const cudnnConvolutionDescriptor_t conv,
+                                                               const cudnnFilterDescriptor_t dwd, void* dw,
+                                                               int requested, int* returned,
+                                                               cudnnConvolutionFwdAlgoPerf_t* perf, void* ws,
+                                                               size_t ws_bytes) {
+    return find_algorithms("cudnnFindConvolutionBackwardFilterAlgorithmEx", 2, h, xd, x, dwd, nullptr, dyd, dy, conv,
+                           dw, requested, returned, perf, ws, ws_bytes);
 }
 
 static int workspace_size(const char* fn, int kind, cudnnHandle_t h, const cudnnTensorStruct* x,

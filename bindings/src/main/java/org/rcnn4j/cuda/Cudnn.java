@@ -48,7 +48,7 @@ public final class Cudnn {
         }
     }
 
-    /** One entry of cudnnGet*Algorithm_v7's list. */
+    /** One entry of cudnnGet*Algorithm_v7's or cudnnFind*AlgorithmEx's list (time in milliseconds, -1 if none). */
     public record AlgoPerf(int algo, int status, float time, long memory, boolean deterministic, int mathType) {
     }
 
@@ -125,16 +125,42 @@ public final class Cudnn {
             long[] d = conv.operands(kind);
             check(NvidiaNative.cudnnGetAlgorithms(kind.ordinal(), h, d[0], d[1], conv.conv, d[2], 16, returned, perf),
                     kind.call.replace("cudnnConvolution", "cudnnGetConvolution") + "Algorithm_v7");
-            List<AlgoPerf> list = new ArrayList<>();
-            for (int i = 0; i < returned[0]; i++) {
-                list.add(new AlgoPerf((int) perf[6 * i], (int) perf[6 * i + 1],
-                        Float.intBitsToFloat((int) perf[6 * i + 2]), perf[6 * i + 3], perf[6 * i + 4] == 1,
-                        (int) perf[6 * i + 5]));
-            }
-            return list;
+            return perfList(returned[0], perf);
         } finally {
             handles.release(h);
         }
+    }
+
+    /**
+     * cudnnFind*AlgorithmEx's list for this problem: every algorithm run on the operands given and timed on the
+     * device, fastest first (torch.backends.cudnn.benchmark's search). Operands as for {@link #run}; {@code out} is
+     * overwritten. Algorithms needing more than {@code workspaceBytes} come back with a failure status.
+     */
+    public List<AlgoPerf> find(Kind kind, Convolution conv, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out,
+            DeviceBuffer workspace, long workspaceBytes) {
+        long h = acquire();
+        try {
+            int[] returned = new int[1];
+            long[] perf = new long[6 * 16];
+            long[] d = conv.operands(kind);
+            check(NvidiaNative.cudnnFindAlgorithms(kind.ordinal(), h, d[0], NvidiaLibraries.address(a), d[1],
+                    NvidiaLibraries.address(b), conv.conv, d[2], NvidiaLibraries.address(out), 16, returned, perf,
+                    NvidiaLibraries.address(workspace), workspaceBytes),
+                    kind.call.replace("cudnnConvolution", "cudnnFindConvolution") + "AlgorithmEx");
+            return perfList(returned[0], perf);
+        } finally {
+            handles.release(h);
+        }
+    }
+
+    /** The binding's perf rows (6 longs each) as records. */
+    private static List<AlgoPerf> perfList(int count, long[] perf) {
+        List<AlgoPerf> list = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            list.add(new AlgoPerf((int) perf[6 * i], (int) perf[6 * i + 1], Float.intBitsToFloat((int) perf[6 * i + 2]),
+                    perf[6 * i + 3], perf[6 * i + 4] == 1, (int) perf[6 * i + 5]));
+        }
+        return list;
     }
 
     /** Workspace bytes {@code algo} needs for this problem. */

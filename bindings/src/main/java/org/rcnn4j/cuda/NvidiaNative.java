@@ -85,6 +85,13 @@ final class NvidiaNative {
     static native int cudnnGetAlgorithms(int kind, long handle, long d1, long d2, long conv, long d3, int requested,
             int[] returned, long[] perf);
 
+    /**
+     * cudnnFind*AlgorithmEx of {@code kind} (0 forward, 1 backward data, 2 backward filter): each descriptor with its
+     * data pointer in the binding's order, the output (p3) overwritten; perf as for {@link #cudnnGetAlgorithms}.
+     */
+    static native int cudnnFindAlgorithms(int kind, long handle, long d1, long p1, long d2, long p2, long conv, long d3,
+            long p3, int requested, int[] returned, long[] perf, long workspace, long workspaceBytes);
+
     static native int cudnnGetWorkspaceSize(int kind, long handle, long d1, long d2, long conv, long d3, int algo,
             long[] bytes);
 

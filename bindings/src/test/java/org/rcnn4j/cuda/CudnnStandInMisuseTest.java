@@ -235,6 +235,73 @@ class CudnnStandInMisuseTest {
         }
     }
 
+    private int find(int kind, long h, long p1, long p2, long p3, int requested, int[] returned, long[] perf,
+            long ws, long wsBytes) {
+        long[] d = conv.operands(Cudnn.Kind.values()[kind]);
+        return NvidiaNative.cudnnFindAlgorithms(kind, h, d[0], p1, d[1], p2, conv.conv, d[2], p3, requested, returned,
+                perf, ws, wsBytes);
+    }
+
+    @Test
+    void searchChecksItsArgumentsAndReportsWhatDoesNotFit() {
+        long px = NvidiaLibraries.address(x);
+        long pw = NvidiaLibraries.address(w);
+        long py = NvidiaLibraries.address(y);
+        int[] returned = new int[1];
+        long[] perf = new long[96];
+        assertStatus(NULL_POINTER, find(FORWARD, 0, px, pw, py, 8, returned, perf, 0, 0), "null handle");
+        assertStatus(BAD_PARAM, find(FORWARD, handle, px, pw, py, 0, returned, perf, 0, 0), "requestedAlgoCount 0");
+        assertStatus(NULL_POINTER, find(FORWARD, handle, 0, pw, py, 8, returned, perf, 0, 0), "null x");
+        assertStatus(EXECUTION_FAILED, find(FORWARD, handle, px, pw, py + 4, 8, returned, perf, 0, 0),
+                "y runs past its allocation");
+        assertStatus(NULL_POINTER, find(FORWARD, handle, px, pw, py, 8, returned, perf, 0, 64),
+                "null workspace with a size");
+        try (DeviceBuffer small = device.allocate(64)) {
+            assertStatus(EXECUTION_FAILED, find(FORWARD, handle, px, pw, py, 8, returned, perf,
+                    NvidiaLibraries.address(small), 65), "workspace larger than its allocation");
+        }
+        // no workspace: GEMM and IMPLICIT_PRECOMP_GEMM (which need one) are reported with a failure status, after
+        // IMPLICIT_GEMM, the one that ran
+        assertStatus(0, find(FORWARD, handle, px, pw, py, 8, returned, perf, 0, 0), "search without workspace");
+        assertEquals(8, returned[0]);
+        long gemmNeeds = cudnn.workspaceSize(Cudnn.Kind.FORWARD, conv, 2);
+        boolean failuresLast = true;
+        boolean seenFailure = false;
+        int gemmStatus = -1;
+        for (int i = 0; i < returned[0]; i++) {
+            int algo = (int) perf[6 * i];
+            int status = (int) perf[6 * i + 1];
+            failuresLast &= !(seenFailure && status == 0);
+            seenFailure |= status != 0;
+            if (algo == 2) {
+                gemmStatus = status;
+                assertEquals(gemmNeeds, perf[6 * i + 3], "GEMM reports the workspace it would need");
+            }
+        }
+        assertTrue(failuresLast, "the algorithms that ran come first");
+        assertEquals(SIZE_INSUFFICIENT, gemmStatus, "GEMM does not fit in no workspace");
+        assertEquals(0, perf[0], "without a workspace only IMPLICIT_GEMM runs");
+        assertEquals(0, perf[1], "and succeeds");
+        try (DeviceBuffer ws = device.allocate(gemmNeeds)) {
+            assertStatus(0, find(FORWARD, handle, px, pw, py, 2, returned, perf, NvidiaLibraries.address(ws),
+                    gemmNeeds), "search with GEMM's workspace");
+            assertEquals(2, returned[0], "no more than requested");
+            assertEquals(2, perf[0], "GEMM is the fastest when it fits");
+            assertTrue(Float.intBitsToFloat((int) perf[2]) < Float.intBitsToFloat((int) perf[8]), "sorted by time");
+        }
+    }
+
+    @Test
+    void fusedReluTakesAnyForwardAlgorithm() {
+        long px = NvidiaLibraries.address(x);
+        long py = NvidiaLibraries.address(y);
+        DeviceBuffer bias = buffer(6);
+        // CUDNN_ACTIVATION_IDENTITY is the mode restricted to IMPLICIT_PRECOMP_GEMM; RELU runs with IMPLICIT_GEMM
+        assertStatus(0, NvidiaNative.cudnnBiasActivationForward(handle, false, 1.0, conv.x, px, conv.w,
+                NvidiaLibraries.address(w), conv.conv, 0, 0, 0, 0.0, conv.y, py, conv.bias(),
+                NvidiaLibraries.address(bias), conv.relu(), conv.y, py), "RELU with IMPLICIT_GEMM");
+    }
+
     @Test
     void javaCallsReportTheStatusAndTheLastError() {
         try (Cudnn.Convolution c = cudnn.convolution(false, 1, 3, 5, 5, 2, 3, 3, 0, 0, 1, 1, 1, 1, 1,

@@ -13,9 +13,12 @@ import java.util.SplittableRandom;
 import org.rcnn4j.autograd.Autograd;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
+import org.rcnn4j.autograd.Sgd;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.Backends;
 import org.rcnn4j.backend.cpu.CpuBackend;
 import org.rcnn4j.detection.DetectionPostprocess;
+import org.rcnn4j.detection.DetectionTargets;
 import org.rcnn4j.detection.Detections;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ImageDetections;
@@ -35,14 +38,17 @@ import org.rcnn4j.tensor.Tensor;
 
 /**
  * {@code bench-detector}: times inference of maskrcnn_resnet50_fpn (random weights from a fixed seed, eval mode)
- * on the CPU backend, stage by stage (transform, backbone, rpn, box heads + postprocess, mask branch, paste),
+ * on a backend (the CPU by default), stage by stage (transform, backbone, rpn, box heads + postprocess, mask branch, paste),
  * then the whole {@link GeneralizedRcnn#detect} call once (after warm-up detect calls). Prints one
- * {@code time <stage> <median ms>} line per stage and the detection count, for benchmarks/maskrcnn_compare.py.
+ * {@code time <stage> <median ms>} line per stage and the detection count, for benchmarks/maskrcnn_compare.py;
+ * with {@code --train-steps N}, also N training steps (losses, backward, SGD) on the image with three target
+ * objects, their median as {@code time train_step}. On CUDA each stage ends with a synchronize, so its time is
+ * the device's.
  * Options: {@link #help()}.
  */
 final class BenchDetectorCommand {
     private static final Set<String> VALUED = Set.of("--in", "--height", "--width", "--seed", "--warmup",
-            "--repeat", "--score-thresh");
+            "--repeat", "--score-thresh", "--device", "--train-steps", "--min-size", "--max-size");
 
     private BenchDetectorCommand() {
     }
@@ -50,10 +56,12 @@ final class BenchDetectorCommand {
     static String help() {
         return """
                 usage: rcnn4j bench-detector [--in IMAGE.safetensors] [--height H] [--width W] [--seed S]
-                                             [--warmup N] [--repeat N] [--score-thresh T]
+                                             [--warmup N] [--repeat N] [--score-thresh T] [--device D]
+                                             [--train-steps N] [--min-size S] [--max-size S]
 
-                Times inference of maskrcnn_resnet50_fpn (random weights from --seed, eval mode) on the CPU
-                backend, stage by stage: transform, backbone, rpn, box heads + postprocess, mask branch, paste.
+                Times inference of maskrcnn_resnet50_fpn (random weights from --seed, eval mode) on a backend
+                (--device: cpu, cuda, cuda:N, cuda-emu; default cpu), stage by stage: transform, backbone, rpn, box
+                heads + postprocess, mask branch, paste.
                 Then the whole detect() call once, as a check that the stages add up. Prints one
                 "time <stage> <median ms>" line per stage and the detection count (benchmarks/maskrcnn_compare.py
                 reads them). Give the JVM room: RCNN4J_JAVA_OPTS=-Xmx8g.
@@ -64,6 +72,11 @@ final class BenchDetectorCommand {
                   --warmup N        untimed detect() calls first; default 1
                   --repeat N        timed staged runs (the median is printed); default 2
                   --score-thresh T  box_score_thresh; default 0.05
+                  --device D        the backend; default cpu
+                  --min-size S      the transform's min_size; default 800 (torchvision's)
+                  --max-size S      the transform's max_size; default 1333
+                  --train-steps N   then N timed training steps (losses, backward, SGD with lr 0.001, one untimed
+                                    first): "time train_step <median ms>"; default 0
                 """;
     }
 
@@ -93,13 +106,23 @@ final class BenchDetectorCommand {
         } else {
             image = randomImage(h, w, seed);
         }
-        Backend cpu = new CpuBackend();
-        GeneralizedRcnn model = build(scoreThresh);
+        int trainSteps = a.intIn("--train-steps", 0, 0, 1_000_000);
+        int minSize = a.intIn("--min-size", 800, 1, 100_000);
+        int maxSize = a.intIn("--max-size", 1333, 1, 100_000);
+        String device = a.string("--device", null);
+        try (Backend backend = device == null ? new CpuBackend() : Backends.create(device)) {
+            return bench(out, backend, image, seed, warmup, repeat, build(scoreThresh, minSize, maxSize), trainSteps);
+        }
+    }
+
+    private static int bench(PrintStream out, Backend cpu, Tensor image, long seed, int warmup, int repeat,
+            GeneralizedRcnn model, int trainSteps) {
+        float scoreThresh = model.config().boxScoreThresh();
         model.initialize(seed).to(cpu);
         model.eval();
-        out.printf("model maskrcnn_resnet50_fpn image %s score_thresh %s threads %d%n",
+        out.printf("model maskrcnn_resnet50_fpn image %s score_thresh %s threads %d device %s%n",
                 Arrays.toString(image.shape()), scoreThresh,
-                java.util.concurrent.ForkJoinPool.commonPool().getParallelism());
+                java.util.concurrent.ForkJoinPool.commonPool().getParallelism(), cpu.describe());
         List<Tensor> images = List.of(image);
         for (int i = 0; i < warmup; i++) {
             long t0 = System.nanoTime();
@@ -126,14 +149,75 @@ final class BenchDetectorCommand {
         }
         times.put("detect_total", new double[] {detectMs});
         out.println("detections " + count);
+        if (trainSteps > 0) {
+            times.put("train_step", trainSteps(model, cpu, image, seed, trainSteps, out));
+        }
         times.forEach((name, v) -> out.printf("time %s %.1f%n", name, median(v)));
+        model.release();
         return Main.OK;
     }
 
-    private static GeneralizedRcnn build(float scoreThresh) {
+    /**
+     * One untimed, then {@code steps} timed training steps (train mode; losses on the image with three target
+     * objects; backward; an SGD step), as torchvision's reference training loop does; their times in ms.
+     */
+    private static double[] trainSteps(GeneralizedRcnn model, Backend backend, Tensor image, long seed, int steps,
+            PrintStream out) {
+        int h = image.size(1);
+        int w = image.size(2);
+        float[] boxes = new float[12];
+        byte[] masks = new byte[3 * h * w];
+        for (int g = 0; g < 3; g++) {
+            int x1 = w * (1 + 3 * g) / 12;
+            int y1 = h * (1 + 2 * g) / 10;
+            int x2 = x1 + w / 4;
+            int y2 = y1 + h / 3;
+            boxes[4 * g] = x1;
+            boxes[4 * g + 1] = y1;
+            boxes[4 * g + 2] = x2;
+            boxes[4 * g + 3] = y2;
+            for (int y = y1; y < y2; y++) {
+                for (int x = x1; x < x2; x++) {
+                    masks[(g * h + y) * w + x] = 1;
+                }
+            }
+        }
+        DetectionTargets target = new DetectionTargets(Tensor.ofFloats(boxes, 3, 4), Tensor.ofLongs(
+                new long[] {1, 18, 62}, 3), Tensor.ofBytes(masks, 3, h, w));
+        model.train(true);
+        double[] ms = new double[steps];
+        try (Sgd sgd = new Sgd(new ArrayList<>(model.trainableVars().values()), 0.001, 0.9, 1e-4)) {
+            for (int k = -1; k < steps; k++) {
+                backend.synchronize();
+                long t0 = System.nanoTime();
+                double total = 0;
+                try (Scope scope = Scope.open()) {
+                    Var loss = null;
+                    for (Var l : model.losses(List.of(image), List.of(target), seed + k).values()) {
+                        loss = loss == null ? l : org.rcnn4j.nn.functional.TensorMath.add(loss, l);
+                    }
+                    loss.backward();
+                    total = loss.item();
+                    sgd.step();
+                    sgd.zeroGrad();
+                }
+                backend.synchronize();
+                if (k >= 0) {
+                    ms[k] = (System.nanoTime() - t0) / 1e6;
+                }
+                out.printf(java.util.Locale.ROOT, "train step %d: loss %.4f, %.0f ms%n", k, total,
+                        (System.nanoTime() - t0) / 1e6);
+            }
+        }
+        model.eval();
+        return ms;
+    }
+
+    private static GeneralizedRcnn build(float scoreThresh, int minSize, int maxSize) {
         ModelOptions o = ModelOptions.defaults();
         return MaskRcnn.builder(new BackboneWithFpn(o.norm(), o.trainableBackboneLayers()))
-                .numClasses(Models.COCO_NUM_CLASSES).boxScoreThresh(scoreThresh).build();
+                .numClasses(Models.COCO_NUM_CLASSES).boxScoreThresh(scoreThresh).minSize(minSize).maxSize(maxSize)
+                .build();
     }
 
     /** detect() taken apart with the model's public pieces, timing each stage; returns the detection count. */
@@ -142,12 +226,12 @@ final class BenchDetectorCommand {
         try (Autograd.NoGrad ng = Autograd.noGrad(); Scope scope = Scope.open()) {
             long t0 = System.nanoTime();
             ImageList il = model.transform().forward(images);
-            long t1 = lap(t, "transform", t0);
+            long t1 = lap(backend, t, "transform", t0);
             LinkedHashMap<String, Var> features = model.backbone().forward(Var.fromHost(backend, il.tensors()));
-            long t2 = lap(t, "backbone", t1);
+            long t2 = lap(backend, t, "backbone", t1);
             RegionProposalNetwork.Output proposals = model.rpn().forward(il, new ArrayList<>(features.values()),
                     null, config, 0);
-            long t3 = lap(t, "rpn", t2);
+            long t3 = lap(backend, t, "rpn", t2);
             RoiHeads heads = model.roiHeads();
             List<int[]> sizes = List.of(il.imageSizes());
             List<Var> levels = new ArrayList<>();
@@ -156,11 +240,11 @@ final class BenchDetectorCommand {
             }
             Var[] pred = heads.boxPredictor().forward(heads.boxHead().forward(
                     MultiScaleRoIAlignFunction.forward(levels, proposals.proposals(), sizes, 7, 2)));
-            long t4 = lap(t, "box_heads", t3);
+            long t4 = lap(backend, t, "box_heads", t3);
             List<Detections> dets = DetectionPostprocess.postprocess(backend, pred[0].value(), pred[1].value(),
                     proposals.proposals(), sizes, config.boxScoreThresh(), config.boxNmsThresh(),
                     config.boxDetectionsPerImg());
-            long t5 = lap(t, "box_postprocess", t4);
+            long t5 = lap(backend, t, "box_postprocess", t4);
             Detections d = dets.get(0);
             int count = d.boxes().shape()[0];
             long t6 = t5;
@@ -169,7 +253,7 @@ final class BenchDetectorCommand {
                 Var logits = heads.maskPredictor().forward(heads.maskHead().forward(
                         MultiScaleRoIAlignFunction.forward(levels, List.of(d.boxes()), sizes, 14, 2)));
                 probs = MaskInference.probabilities(backend, logits.value(), List.of(d.labels())).get(0);
-                t6 = lap(t, "mask_branch", t5);
+                t6 = lap(backend, t, "mask_branch", t5);
             } else {
                 t.put("mask_branch", 0.0);
             }
@@ -178,13 +262,14 @@ final class BenchDetectorCommand {
             if (probs != null) {
                 TransformPostprocess.pasteMasks(backend, probs, boxes, original);
             }
-            lap(t, "paste_masks", t6);
+            lap(backend, t, "paste_masks", t6);
             t.put("staged_total", (System.nanoTime() - t0) / 1e6);
             return count;
         }
     }
 
-    private static long lap(Map<String, Double> t, String name, long since) {
+    private static long lap(Backend backend, Map<String, Double> t, String name, long since) {
+        backend.synchronize();  // the stage's queued device work counts as the stage's (no-op on the CPU)
         long now = System.nanoTime();
         t.put(name, (now - since) / 1e6);
         return now;

@@ -75,6 +75,16 @@ public interface Backend extends AutoCloseable {
         return DeviceStats.ZERO;
     }
 
+    /**
+     * Whether inference should fold batch norms into the convolutions before them (one convolution with scaled
+     * weights and a bias, then fused with a following ReLU), which changes the arithmetic slightly: false here and
+     * on the CPU backend (whose results stay those of the separate layers); true where the convolutions run on cuDNN.
+     * {@code -Drcnn4j.foldBatchNorm=true|false} overrides it (org.rcnn4j.nn.ConvNormRelu).
+     */
+    default boolean prefersFoldedBatchNorm() {
+        return false;
+    }
+
     // ---- kernel families --------------------------------------------------------------------------------
 
     /** nms, batched_nms, box_iou, clip/remove-small boxes, anchors, box encode/decode. */

@@ -10,6 +10,14 @@ public interface Conv {
     /** torch.nn.functional.conv2d: input [N,C,H,W], weight [O,C/groups,kh,kw], bias [O] or null. */
     Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params);
 
+    /**
+     * relu(conv2d(input, weight, bias)) for inference (no gradient): the convolution + bias + ReLU of the backbones,
+     * the FPN's consumers and the heads in one step where the implementation fuses them (cuDNN's
+     * cudnnConvolutionBiasActivationForward); elsewhere conv2d then relu, with exactly the two ops' arithmetic.
+     * bias [O] is required.
+     */
+    Tensor conv2dBiasRelu(Tensor input, Tensor weight, Tensor bias, Conv2dParams params);
+
     /** Gradients of conv2d; gradBias is null when {@code withBias} is false. */
     Conv2dGrads conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params,
             boolean withBias);

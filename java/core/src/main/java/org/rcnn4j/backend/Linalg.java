@@ -1,5 +1,6 @@
 package org.rcnn4j.backend;
 
+import java.util.Optional;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -12,4 +13,13 @@ public interface Linalg {
      * that linear layers (y = x W^T + b) stand on.
      */
     Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB);
+
+    /**
+     * torch.nn.functional.linear with a bias, input [M,K] . weight[N,K]^T + bias [N], as one library call where the
+     * family has one (cuBLAS: the output preset to the broadcast bias, then the GEMM with beta = 1, as torch's addmm);
+     * empty where it has none, and F.linear composes {@link #matmul} and the bias add (the CPU backend's arithmetic).
+     */
+    default Optional<Tensor> linearWithBias(Tensor input, Tensor weight, Tensor bias) {
+        return Optional.empty();
+    }
 }

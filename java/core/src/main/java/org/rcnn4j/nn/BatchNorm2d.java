@@ -3,6 +3,7 @@ package org.rcnn4j.nn;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.functional.Functional;
 import org.rcnn4j.tensor.DType;
+import org.rcnn4j.tensor.Tensor;
 
 /**
  * torch.nn.BatchNorm2d (affine, tracking running stats): parameters weight, bias; buffers running_mean,
@@ -38,6 +39,16 @@ public final class BatchNorm2d extends Block implements Layer {
 
     public double momentum() {
         return momentum;
+    }
+
+    /**
+     * Eval mode's per-channel affine map on the bound backend, [2, C]: scale = weight / sqrt(running_var + eps) and
+     * shift = bias - running_mean * scale (the Select family's normAffine, as the eval forward computes it; what
+     * ConvNormRelu folds into a convolution).
+     */
+    Tensor evalAffineOn() {
+        return weight.var().backend().select().normAffine(runningMean.var().value(), runningVar.var().value(),
+                weight.var().value(), bias.var().value(), eps);
     }
 
     /** Batch statistics (and a running-stat update) in training mode, the running statistics in eval mode. */

@@ -156,8 +156,20 @@ public abstract class Block {
 
     /** torch's train(mode): sets the training flag here and on every descendant (dropout, batch norm, detectors). */
     public Block train(boolean mode) {
-        namedModules().values().forEach(m -> m.training = mode);
+        namedModules().values().forEach(m -> {
+            if (m.training != mode) {
+                m.dropDerived();
+            }
+            m.training = mode;
+        });
         return this;
+    }
+
+    /**
+     * Frees what a module derived from its values for inference (a Conv2d's folded batch norm), which a change of
+     * mode or backend makes stale.
+     */
+    void dropDerived() {
     }
 
     /** torch's eval(): train(false). */
@@ -214,6 +226,7 @@ public abstract class Block {
 
     /** Copies the values back to the host and frees their device memory; the module stays usable for to(). */
     public void release() {
+        namedModules().values().forEach(Block::dropDerived);
         stateEntries().values().forEach(StateEntry::unbind);
         namedModules().values().forEach(m -> m.backend = null);
     }

@@ -9,6 +9,7 @@ public final class Conv2d extends Block implements Layer {
     private final Parameter weight;
     private final Parameter bias;
     private final Conv2dParams params;
+    private FoldedConv folded;
 
     public Conv2d(int in, int out, int kernel, int stride, int padding, boolean bias) {
         this(in, out, kernel, stride, padding, 1, 1, bias);
@@ -36,6 +37,33 @@ public final class Conv2d extends Block implements Layer {
 
     public Conv2dParams params() {
         return params;
+    }
+
+    /** The weights with {@code norm} folded in, computed on first use and kept while current (ConvNormRelu). */
+    synchronized FoldedConv folded(Block norm) {
+        if (folded == null || !folded.isCurrent(this, norm)) {
+            dropFolded();
+            folded = FoldedConv.of(this, norm);
+        }
+        return folded;
+    }
+
+    /** The folded weights held now, or null (for tests and diagnostics). */
+    synchronized FoldedConv currentFold() {
+        return folded;
+    }
+
+    /** Frees the folded weights, if any. */
+    synchronized void dropFolded() {
+        if (folded != null) {
+            folded.close();
+            folded = null;
+        }
+    }
+
+    @Override
+    void dropDerived() {
+        dropFolded();
     }
 
     @Override

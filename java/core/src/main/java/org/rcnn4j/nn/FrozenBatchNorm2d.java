@@ -57,6 +57,13 @@ public final class FrozenBatchNorm2d extends Block implements Layer {
     /** x * scale + shift per channel, scale = weight / sqrt(running_var + eps), computed in float32 as torchvision. */
     @Override
     public Var forward(Var input) {
+        double[][] affine = affine();
+        return Functional.channelAffine(input, ChannelVectors.like(input, affine[0]), ChannelVectors.like(input,
+                affine[1]));
+    }
+
+    /** {scale, shift} per channel, as forward applies them (also what ConvNormRelu folds into a convolution). */
+    double[][] affine() {
         float[] w = weight.value().floats();
         float[] b = bias.value().floats();
         float[] m = runningMean.value().floats();
@@ -69,6 +76,6 @@ public final class FrozenBatchNorm2d extends Block implements Layer {
             scale[i] = s;
             shift[i] = b[i] - m[i] * s;
         }
-        return Functional.channelAffine(input, ChannelVectors.like(input, scale), ChannelVectors.like(input, shift));
+        return new double[][] {scale, shift};
     }
 }

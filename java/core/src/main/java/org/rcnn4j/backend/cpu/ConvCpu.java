@@ -3,13 +3,30 @@ package org.rcnn4j.backend.cpu;
 import org.rcnn4j.backend.Conv;
 import org.rcnn4j.backend.Conv2dGrads;
 import org.rcnn4j.backend.Conv2dParams;
+import org.rcnn4j.backend.Elementwise;
+import org.rcnn4j.backend.OpChecks;
 import org.rcnn4j.tensor.Tensor;
 
-/** The Conv family on the CPU: delegates to Conv2dCpu. */
+/** The Conv family on the CPU: delegates to Conv2dCpu (and, for the fused ReLU, to the Elementwise family). */
 final class ConvCpu implements Conv {
+    private final Elementwise elementwise;
+
+    ConvCpu(Elementwise elementwise) {
+        this.elementwise = elementwise;
+    }
+
     @Override
     public Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
         return Conv2dCpu.forward(input, weight, bias, params);
+    }
+
+    /** conv2d, then relu: the same two ops, in the same order, as the unfused layers (bit-identical). */
+    @Override
+    public Tensor conv2dBiasRelu(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
+        OpChecks.notNull("bias", bias);
+        try (Tensor y = conv2d(input, weight, bias, params)) {
+            return elementwise.relu(y);
+        }
     }
 
     @Override

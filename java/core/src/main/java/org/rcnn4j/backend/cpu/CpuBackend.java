@@ -24,10 +24,10 @@ import org.rcnn4j.tensor.Tensor;
 public final class CpuBackend implements Backend {
     private final Boxes boxes = new BoxesCpu();
     private final Roi roi = new RoiCpu();
-    private final Conv conv = new ConvCpu();
     private final Channels channels = new ChannelsCpu();
     private final Linalg linalg = new LinalgCpu();
     private final Elementwise elementwise = new ElementwiseCpu();
+    private final Conv conv = new ConvCpu(elementwise);
     private final Reduce reduce = new ReduceCpu();
     private final Gather gather = new GatherCpu();
     private final Losses losses = new LossesCpu();

@@ -99,15 +99,15 @@ public final class CudaBackend implements Backend {
         }
         this.device = device.openHandle("the " + (device.isEmulated() ? "cuda-emu" : "cuda") + " backend");
         device = this.device;
+        CpuBackend host = new CpuBackend();
+        this.elementwise = new ElementwiseCuda(device, host.elementwise());
         // what may fail first, before anything is allocated (the handle itself holds nothing)
-        this.conv = VendorLibraries.conv(device, libraries);
+        this.conv = VendorLibraries.conv(device, libraries, elementwise);
         this.linalg = VendorLibraries.linalg(device, libraries);
         this.checks = new DeferredChecks(device);
         this.boxes = new BoxesCuda(device);
         this.roi = new RoiCuda(device, checks);
         this.channels = new ChannelsCuda(device);
-        CpuBackend host = new CpuBackend();
-        this.elementwise = new ElementwiseCuda(device, host.elementwise());
         this.reduce = new ReduceCuda(device, host.reduce());
         this.gather = new GatherCuda(device, host.gather(), checks);
         this.losses = new LossesCuda(device, host.losses());
@@ -138,6 +138,12 @@ public final class CudaBackend implements Backend {
     /** What runs conv2d and matmul, e.g. "conv2d: cuDNN, matmul: rcnn4j's gemm.cu". */
     public String libraries() {
         return "conv2d: " + VendorLibraries.describe(conv) + ", matmul: " + VendorLibraries.describe(linalg);
+    }
+
+    /** True where conv2d runs on cuDNN (its fused bias + ReLU then takes the whole Conv2d + BatchNorm + ReLU). */
+    @Override
+    public boolean prefersFoldedBatchNorm() {
+        return conv instanceof CudnnConv;
     }
 
     @Override

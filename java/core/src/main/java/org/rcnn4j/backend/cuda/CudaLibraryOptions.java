@@ -13,36 +13,44 @@ package org.rcnn4j.backend.cuda;
  *     1.12)
  * @param deterministic cuDNN algorithms that give the same bits run to run only ({@value #DETERMINISTIC}, default
  *     false), for repeatable training
+ * @param benchmark cuDNN's algorithm for each new problem is the fastest of a timed search on the device
+ *     (cudnnFind*AlgorithmEx; {@value #BENCHMARK}, default false as torch.backends.cudnn.benchmark), else the first
+ *     of cuDNN's heuristics (cudnnGet*Algorithm_v7); either way the choice is cached per problem
  */
 public record CudaLibraryOptions(boolean cudnn, boolean cublas, boolean cudnnTf32, boolean cublasTf32,
-        boolean deterministic) {
+        boolean deterministic, boolean benchmark) {
     public static final String CUDNN = "rcnn4j.cudnn";
     public static final String CUBLAS = "rcnn4j.cublas";
     public static final String CUDNN_TF32 = "rcnn4j.cudnn.allowTf32";
     public static final String CUBLAS_TF32 = "rcnn4j.cublas.allowTf32";
     public static final String DETERMINISTIC = "rcnn4j.cudnn.deterministic";
+    public static final String BENCHMARK = "rcnn4j.cudnn.benchmark";
 
     /** The defaults, overridden by the system properties named above. */
     public static CudaLibraryOptions fromSystemProperties() {
         return new CudaLibraryOptions(flag(CUDNN, true), flag(CUBLAS, true), flag(CUDNN_TF32, true),
-                flag(CUBLAS_TF32, false), flag(DETERMINISTIC, false));
+                flag(CUBLAS_TF32, false), flag(DETERMINISTIC, false), flag(BENCHMARK, false));
     }
 
     /** rcnn4j's own kernels for everything. */
     public static CudaLibraryOptions ownKernels() {
-        return new CudaLibraryOptions(false, false, false, false, false);
+        return new CudaLibraryOptions(false, false, false, false, false, false);
     }
 
     public CudaLibraryOptions withCudnnTf32(boolean allow) {
-        return new CudaLibraryOptions(cudnn, cublas, allow, cublasTf32, deterministic);
+        return new CudaLibraryOptions(cudnn, cublas, allow, cublasTf32, deterministic, benchmark);
     }
 
     public CudaLibraryOptions withCublasTf32(boolean allow) {
-        return new CudaLibraryOptions(cudnn, cublas, cudnnTf32, allow, deterministic);
+        return new CudaLibraryOptions(cudnn, cublas, cudnnTf32, allow, deterministic, benchmark);
     }
 
     public CudaLibraryOptions withDeterministic(boolean only) {
-        return new CudaLibraryOptions(cudnn, cublas, cudnnTf32, cublasTf32, only);
+        return new CudaLibraryOptions(cudnn, cublas, cudnnTf32, cublasTf32, only, benchmark);
+    }
+
+    public CudaLibraryOptions withBenchmark(boolean search) {
+        return new CudaLibraryOptions(cudnn, cublas, cudnnTf32, cublasTf32, deterministic, search);
     }
 
     private static boolean flag(String property, boolean fallback) {

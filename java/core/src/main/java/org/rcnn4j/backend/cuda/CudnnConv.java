@@ -1,11 +1,14 @@
 package org.rcnn4j.backend.cuda;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.rcnn4j.backend.Conv;
 import org.rcnn4j.backend.Conv2dGrads;
 import org.rcnn4j.backend.Conv2dParams;
 import org.rcnn4j.backend.Conv2dShape;
+import org.rcnn4j.backend.OpChecks;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.Cudnn;
 import org.rcnn4j.cuda.DeviceBuffer;
@@ -16,14 +19,17 @@ import org.rcnn4j.tensor.Tensor;
 
 /**
  * The Conv family through cuDNN: forward, backward data and backward filter on packed NCHW tensors, F32 or F64,
- * any groups, stride, padding and dilation. The algorithm is chosen once per problem (shape, parameters, dtype,
- * math type, determinism) from cuDNN's heuristics list, as PyTorch caches its choice per ConvolutionParams: the
- * first algorithm that cuDNN reports as supported (and deterministic, in deterministic mode). Workspaces come from
- * the device's caching allocator and go back right after the call is queued (one stream: later work that reuses
- * the block runs after it).
+ * any groups, stride, padding and dilation, and the fused bias + ReLU of inference. The algorithm is chosen once per
+ * problem and cached, as PyTorch caches its choice per ConvolutionParams (the key: the kind, every extent, the
+ * convolution's parameters, dtype, math type, determinism and search mode): with {@code benchmark} the fastest
+ * algorithm of cuDNN's timed search on the device (cudnnFind*AlgorithmEx, as torch.backends.cudnn.benchmark),
+ * else the first of cuDNN's heuristics list (cudnnGet*Algorithm_v7); either way only algorithms reported as
+ * supported, and only deterministic ones in deterministic mode. Workspaces (and the search's scratch output) come
+ * from the device's caching allocator and go back right after the call is queued (one stream: later work that
+ * reuses the block runs after it).
  *
- * <p>Left to rcnn4j's own kernels ({@link ConvCuda}): the bias gradient (a reduction over N, H, W) and empty
- * batches (cuDNN refuses zero extents), and problems for which cuDNN offers no algorithm.
+ * <p>Left to rcnn4j's own kernels ({@link ConvCuda}): the bias gradient (a reduction over N, H, W), empty batches
+ * (cuDNN refuses zero extents), and problems for which cuDNN offers no algorithm.
  */
 final class CudnnConv implements Conv {
     private final CudaDevice device;
@@ -31,19 +37,21 @@ final class CudnnConv implements Conv {
     private final ConvCuda own;
     private final CudaLibraryOptions options;
     private final Map<AlgoKey, Integer> algorithms = new ConcurrentHashMap<>();
+    private final AtomicInteger searches = new AtomicInteger();
+    private final AtomicInteger fusedCalls = new AtomicInteger();
 
     /** One problem, as the algorithm cache keys it. */
     record AlgoKey(Cudnn.Kind kind, boolean doubles, int n, int c, int h, int w, int o, int kh, int kw,
-            Conv2dParams params, int mathType, boolean deterministic) {
+            Conv2dParams params, int mathType, boolean deterministic, boolean benchmark) {
     }
 
     /** No algorithm fits: rcnn4j's kernel runs instead. */
     private static final int NONE = -1;
 
-    CudnnConv(CudaDevice device, Cudnn cudnn, CudaLibraryOptions options) {
+    CudnnConv(CudaDevice device, Cudnn cudnn, CudaLibraryOptions options, ConvCuda own) {
         this.device = device;
         this.cudnn = cudnn;
-        this.own = new ConvCuda(device);
+        this.own = own;
         this.options = options;
     }
 
@@ -59,7 +67,7 @@ final class CudnnConv implements Conv {
             return own.conv2d(input, weight, bias, params);
         }
         try (Cudnn.Convolution c = describe(s, input.dtype())) {
-            int algo = algorithm(Cudnn.Kind.FORWARD, s, input.dtype(), c);
+            int algo = algorithm(Cudnn.Kind.FORWARD, s, input.dtype(), c, input.deviceBuffer(), weight.deviceBuffer());
             if (algo == NONE) {
                 return own.conv2d(input, weight, bias, params);
             }
@@ -73,21 +81,30 @@ final class CudnnConv implements Conv {
     }
 
     /**
-     * relu(conv2d(input, weight) + bias) in one cuDNN call (cudnnConvolutionBiasActivationForward), the fused
-     * convolution of inference; bias is required.
+     * relu(conv2d(input, weight) + bias) in one cuDNN call (cudnnConvolutionBiasActivationForward, with the forward
+     * algorithm chosen and cached as for conv2d: with CUDNN_ACTIVATION_RELU every forward algorithm is allowed, only
+     * IDENTITY is restricted to IMPLICIT_PRECOMP_GEMM). F64, empty batches and problems without an algorithm: conv2d,
+     * then the relu kernel.
      */
-    Tensor conv2dBiasRelu(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
-        if (bias == null) {
-            throw new IllegalArgumentException("bias: must not be null (the fused convolution adds it)");
-        }
+    @Override
+    public Tensor conv2dBiasRelu(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
+        OpChecks.notNull("bias", bias);
         Conv2dShape s = Conv2dShape.of(input, weight, bias, params);
         DeviceChecks.requireDevice("input", input);
         DeviceChecks.requireDevice("weight", weight);
         DeviceChecks.requireDevice("bias", bias);
+        if (s.n() == 0 || input.dtype() != DType.F32) {
+            try (Tensor y = conv2d(input, weight, bias, params)) {
+                return own.elementwise().relu(y);
+            }
+        }
         try (Cudnn.Convolution c = describe(s, input.dtype())) {
-            // IMPLICIT_PRECOMP_GEMM: the algorithm cuDNN documents for this call
-            int algo = Cudnn.FWD_IMPLICIT_PRECOMP_GEMM;
+            int algo = algorithm(Cudnn.Kind.FORWARD, s, input.dtype(), c, input.deviceBuffer(), weight.deviceBuffer());
+            if (algo == NONE) {
+                return own.conv2dBiasRelu(input, weight, bias, params);
+            }
             long bytes = cudnn.workspaceSize(Cudnn.Kind.FORWARD, c, algo);
+            fusedCalls.incrementAndGet();
             return DeviceOutputs.filled(device, input.dtype(), s.outputShape(), y -> {
                 try (DeviceBuffer ws = bytes == 0 ? null : device.allocate(bytes)) {
                     cudnn.convolutionBiasRelu(c, algo, input.deviceBuffer(), weight.deviceBuffer(),
@@ -153,7 +170,8 @@ final class CudnnConv implements Conv {
 
     private Tensor gradInput(Conv2dShape s, Tensor gradOutput, Tensor weight) {
         try (Cudnn.Convolution c = describe(s, weight.dtype())) {
-            int algo = algorithm(Cudnn.Kind.BACKWARD_DATA, s, weight.dtype(), c);
+            int algo = algorithm(Cudnn.Kind.BACKWARD_DATA, s, weight.dtype(), c, weight.deviceBuffer(),
+                    gradOutput.deviceBuffer());
             if (algo == NONE) {
                 return own.conv2dGradInput(gradOutput, weight, s.inputShape(), s.params());
             }
@@ -164,7 +182,8 @@ final class CudnnConv implements Conv {
 
     private Tensor gradWeight(Conv2dShape s, Tensor gradOutput, Tensor input) {
         try (Cudnn.Convolution c = describe(s, input.dtype())) {
-            int algo = algorithm(Cudnn.Kind.BACKWARD_FILTER, s, input.dtype(), c);
+            int algo = algorithm(Cudnn.Kind.BACKWARD_FILTER, s, input.dtype(), c, input.deviceBuffer(),
+                    gradOutput.deviceBuffer());
             if (algo == NONE) {
                 return own.conv2dGradWeight(gradOutput, input, s.weightShape(), s.params());
             }
@@ -201,18 +220,71 @@ final class CudnnConv implements Conv {
         return dtype == DType.F32 && !options.cudnnTf32() ? Cudnn.MATH_FMA : Cudnn.MATH_DEFAULT;
     }
 
-    /** The cached choice for this problem, made on first use. */
-    int algorithm(Cudnn.Kind kind, Conv2dShape s, DType dtype, Cudnn.Convolution c) {
+    /**
+     * The cached choice for this problem, made on first use: by the timed search in benchmark mode (run on the
+     * operands {@code a} and {@code b}, into a scratch output), else by the heuristics.
+     */
+    int algorithm(Cudnn.Kind kind, Conv2dShape s, DType dtype, Cudnn.Convolution c, DeviceBuffer a, DeviceBuffer b) {
         AlgoKey key = new AlgoKey(kind, dtype == DType.F64, s.n(), s.c(), s.h(), s.w(), s.o(), s.kh(), s.kw(),
-                s.params(), mathType(dtype), options.deterministic());
-        return algorithms.computeIfAbsent(key, k -> {
-            for (Cudnn.AlgoPerf perf : cudnn.algorithms(kind, c)) {
-                if (perf.status() == 0 && (!options.deterministic() || perf.deterministic())) {
-                    return perf.algo();
-                }
+                s.params(), mathType(dtype), options.deterministic(), options.benchmark());
+        return algorithms.computeIfAbsent(key, k -> options.benchmark() ? search(kind, s, dtype, c, a, b)
+                : firstAcceptable(cudnn.algorithms(kind, c), Long.MAX_VALUE));
+    }
+
+    /** The first supported algorithm of {@code list} (deterministic in deterministic mode) within the workspace. */
+    private int firstAcceptable(List<Cudnn.AlgoPerf> list, long workspaceBytes) {
+        for (Cudnn.AlgoPerf perf : list) {
+            if (perf.status() == 0 && (!options.deterministic() || perf.deterministic())
+                    && perf.memory() <= workspaceBytes) {
+                return perf.algo();
             }
-            return NONE;
-        });
+        }
+        return NONE;
+    }
+
+    /**
+     * cudnnFind*AlgorithmEx with a workspace as large as the largest any supported algorithm asks for (as PyTorch
+     * sizes its search), or none when the device cannot spare it; the fastest acceptable result.
+     */
+    private int search(Cudnn.Kind kind, Conv2dShape s, DType dtype, Cudnn.Convolution c, DeviceBuffer a,
+            DeviceBuffer b) {
+        searches.incrementAndGet();
+        long most = 0;
+        for (Cudnn.AlgoPerf perf : cudnn.algorithms(kind, c)) {
+            if (perf.status() == 0) {
+                most = Math.max(most, cudnn.workspaceSize(kind, c, perf.algo()));
+            }
+        }
+        int[] outShape = switch (kind) {
+            case FORWARD -> s.outputShape();
+            case BACKWARD_DATA -> s.inputShape();
+            case BACKWARD_FILTER -> s.weightShape();
+        };
+        long outBytes = (long) dtype.bytes() * org.rcnn4j.tensor.Shapes.numel(outShape);
+        DeviceBuffer ws = null;
+        long wsBytes = most;
+        try (DeviceBuffer out = device.allocate(outBytes)) {
+            try {
+                ws = most == 0 ? null : device.allocate(most);
+            } catch (RuntimeException outOfMemory) {
+                wsBytes = 0;  // search among the algorithms that need none
+            }
+            return firstAcceptable(cudnn.find(kind, c, a, b, out, ws, wsBytes), wsBytes);
+        } finally {
+            if (ws != null) {
+                ws.close();
+            }
+        }
+    }
+
+    /** How many cudnnConvolutionBiasActivationForward calls were queued (for tests and diagnostics). */
+    int fusedCalls() {
+        return fusedCalls.get();
+    }
+
+    /** How many timed searches ran (one per new problem in benchmark mode; for tests and diagnostics). */
+    int searches() {
+        return searches.get();
     }
 
     /** The cached choices so far (for tests and diagnostics). */

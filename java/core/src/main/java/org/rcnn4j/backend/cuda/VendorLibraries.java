@@ -1,6 +1,7 @@
 package org.rcnn4j.backend.cuda;
 
 import org.rcnn4j.backend.Conv;
+import org.rcnn4j.backend.Elementwise;
 import org.rcnn4j.backend.Linalg;
 import org.rcnn4j.cuda.Cublas;
 import org.rcnn4j.cuda.CudaDevice;
@@ -18,14 +19,15 @@ final class VendorLibraries {
     private VendorLibraries() {
     }
 
-    static Conv conv(CudaDevice device, CudaLibraryOptions options) {
+    static Conv conv(CudaDevice device, CudaLibraryOptions options, Elementwise elementwise) {
+        ConvCuda own = new ConvCuda(device, elementwise);
         if (options.cudnn()) {
             NvidiaLibraryStatus status = Cudnn.status(device.shared());
             if (status.available()) {
-                return new CudnnConv(device, Cudnn.open(device.shared()), options);
+                return new CudnnConv(device, Cudnn.open(device.shared()), options, own);
             }
         }
-        return new ConvCuda(device);
+        return own;
     }
 
     static Linalg linalg(CudaDevice device, CudaLibraryOptions options) {

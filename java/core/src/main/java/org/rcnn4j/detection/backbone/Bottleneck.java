@@ -3,6 +3,7 @@ package org.rcnn4j.detection.backbone;
 import org.rcnn4j.autograd.Var;
 import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Conv2d;
+import org.rcnn4j.nn.ConvNormRelu;
 import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.ReLU;
 import org.rcnn4j.nn.Sequential;
@@ -29,8 +30,9 @@ public final class Bottleneck extends Block implements Layer {
         }
     }
 
-    private Var run(String name, Var x) {
-        return ((Layer) get(name)).forward(x);
+    /** conv{i}, bn{i} and, when asked, a ReLU, as one ConvNormRelu step (fused at inference). */
+    private Var stage(int i, boolean relu, Var x) {
+        return ConvNormRelu.forward((Conv2d) get("conv" + i), get("bn" + i), relu, x);
     }
 
     /** {@code f(x)}, x dropped (in inference, its memory goes now: see {@link Var#drop}). */
@@ -46,15 +48,10 @@ public final class Bottleneck extends Block implements Layer {
      */
     @Override
     public Var forward(Var x) {
-        Var y = run("conv1", x);
-        y = then(y, run("bn1", y));
-        y = then(y, TensorMath.relu(y));
-        y = then(y, run("conv2", y));
-        y = then(y, run("bn2", y));
-        y = then(y, TensorMath.relu(y));
-        y = then(y, run("conv3", y));
-        y = then(y, run("bn3", y));
-        Var identity = children().containsKey("downsample") ? run("downsample", x) : x;
+        Var y = stage(1, true, x);
+        y = then(y, stage(2, true, y));
+        y = then(y, stage(3, false, y));
+        Var identity = children().containsKey("downsample") ? ((Layer) get("downsample")).forward(x) : x;
         Var sum = TensorMath.add(y, identity);
         y.drop();
         if (identity != x) {

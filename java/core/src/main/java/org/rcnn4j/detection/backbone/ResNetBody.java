@@ -5,6 +5,7 @@ import org.rcnn4j.autograd.Var;
 import org.rcnn4j.detection.backbone.Norm;
 import org.rcnn4j.nn.Block;
 import org.rcnn4j.nn.Conv2d;
+import org.rcnn4j.nn.ConvNormRelu;
 import org.rcnn4j.nn.Init;
 import org.rcnn4j.nn.Layer;
 import org.rcnn4j.nn.MaxPool2d;
@@ -48,14 +49,9 @@ public final class ResNetBody extends Block {
 
     /** layer1..layer4's outputs as "0".."3" for an image batch [N,3,H,W]. */
     public LinkedHashMap<String, Var> forward(Var images) {
-        Var x = images;
-        for (String stem : new String[] {"conv1", "bn1", "relu", "maxpool"}) {
-            Var y = ((Layer) get(stem)).forward(x);
-            if (x != images) {
-                x.drop(); // in inference the stem's maps go as soon as the next exists
-            }
-            x = y;
-        }
+        Var stem = ConvNormRelu.forward((Conv2d) get("conv1"), get("bn1"), true, images);
+        Var x = ((Layer) get("maxpool")).forward(stem);
+        stem.drop(); // in inference the stem's maps go as soon as the next exists
         LinkedHashMap<String, Var> out = new LinkedHashMap<>();
         for (int i = 1; i <= 4; i++) {
             Var y = ((Layer) get("layer" + i)).forward(x);

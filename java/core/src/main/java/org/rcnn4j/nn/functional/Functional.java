@@ -73,11 +73,14 @@ public final class Functional {
         if (bias != null && !Arrays.equals(bias.shape(), new int[] {n})) {
             throw new IllegalArgumentException("linear: bias must be [" + n + "], got " + bias.value());
         }
-        Tensor out = b.linalg().matmul(input.value(), weight.value(), false, true);
+        // one call where the Linalg family takes the bias in its GEMM (cuBLAS); else the GEMM, then the bias
+        Tensor fused = bias == null ? null : b.linalg().linearWithBias(input.value(), weight.value(), bias.value())
+                .orElse(null);
+        Tensor out = fused != null ? fused : b.linalg().matmul(input.value(), weight.value(), false, true);
         // F32 adds the bias as a rank-1 GEMM (ones[M,1] . bias[1,N]) and sums its gradient as another; F64 as a
         // per-column affine map and per-column sums (the same double arithmetic as a plain loop)
         boolean f32 = out.dtype() == DType.F32;
-        if (bias != null) {
+        if (bias != null && fused == null) {
             Tensor withBias;
             try {
                 if (f32) {

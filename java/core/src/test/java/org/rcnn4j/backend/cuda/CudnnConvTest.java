@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -42,13 +43,14 @@ class CudnnConvTest {
         return Cudnn.open(device);
     }
 
-    private static CudnnConv conv(CudaLibraryOptions options) {
+    static CudnnConv conv(CudaLibraryOptions options) {
         CudaDevice d = CudaTestSupport.device();
-        return new CudnnConv(d, cudnn(d), options);
+        return new CudnnConv(d, cudnn(d), options, new ConvCuda(d, CudaTestSupport.backend().elementwise()));
     }
 
-    private static CudaLibraryOptions fp32() {
-        return CudaLibraryOptions.fromSystemProperties().withCudnnTf32(false).withDeterministic(false);
+    static CudaLibraryOptions fp32() {
+        return CudaLibraryOptions.fromSystemProperties().withCudnnTf32(false).withDeterministic(false)
+                .withBenchmark(false);
     }
 
     @ParameterizedTest
@@ -153,7 +155,7 @@ class CudnnConvTest {
         CudaBackend cuda = CudaTestSupport.backend();
         CudaDevice d = CudaTestSupport.device();
         Cudnn cudnn = cudnn(d);
-        CudnnConv conv = new CudnnConv(d, cudnn, fp32().withDeterministic(true));
+        CudnnConv conv = conv(fp32().withDeterministic(true));
         Conv2dParams p = Conv2dParams.of(1, 1, 1, 1);
         RandomTensors rnd = new RandomTensors();
         Tensor x = rnd.normal(2, 3, 6, 6);
@@ -228,5 +230,133 @@ class CudnnConvTest {
             TensorAssert.assertShape("output", y, 0, 4, 5, 5);
             assertFalse(conv.chosenAlgorithms().keySet().stream().anyMatch(k -> k.n() == 0));
         }
+    }
+
+    /**
+     * Benchmark mode (torch.backends.cudnn.benchmark): one timed search per problem and kind, cached; the choice is
+     * the fastest acceptable algorithm of cudnnFind*AlgorithmEx, which on the stand-in's fixed cost model is forward
+     * GEMM (the one that needs a workspace), backward data ALGO_0 and backward filter ALGO_3 (both
+     * non-deterministic), or backward data and filter ALGO_1 in deterministic mode; results still match the CPU
+     * backend, and the search's workspace and scratch output go back to the allocator.
+     */
+    @ParameterizedTest
+    @CsvSource({"false, 2, 0, 3", "true, 2, 1, 1"})
+    void benchmarkModeSearchesOncePerProblem(boolean deterministic, int forward, int data, int filter) {
+        CudaBackend cuda = CudaTestSupport.backend();
+        CudnnConv conv = conv(fp32().withBenchmark(true).withDeterministic(deterministic));
+        Conv2dParams p = new Conv2dParams(2, 1, 1, 1, 1, 2, 2);
+        RandomTensors rnd = new RandomTensors();
+        Tensor x = rnd.normal(2, 4, 9, 10);
+        Tensor wt = rnd.normal(6, 2, 3, 3);
+        Tensor b = rnd.normal(6);
+        Tensor y = cpu.conv().conv2d(x, wt, b, p);
+        Tensor gy = rnd.normal(y.shape());
+        Conv2dGrads g = cpu.conv().conv2dBackward(gy, x, wt, p, true);
+        String what = "seed " + rnd.seed();
+        CudaTestSupport.assertNoLeak(what, () -> {
+            for (int round = 0; round < 2; round++) {
+                Conv2dCudaTest.poisonCache(cuda, DType.F32, y.shape(), x.shape(), wt.shape(), new int[] {6});
+                try (Tensor dx = cuda.toDevice(x); Tensor dwt = cuda.toDevice(wt); Tensor db = cuda.toDevice(b);
+                        Tensor dy = conv.conv2d(dx, dwt, db, p); Tensor dgy = cuda.toDevice(gy);
+                        Conv2dGrads dg = conv.conv2dBackward(dgy, dx, dwt, p, true)) {
+                    TensorAssert.assertClose(what + " output", y, cuda.toHost(dy), TensorAssert.FORWARD);
+                    TensorAssert.assertClose(what + " grad_input", g.gradInput(), cuda.toHost(dg.gradInput()),
+                            TensorAssert.GRADIENT);
+                    TensorAssert.assertClose(what + " grad_weight", g.gradWeight(), cuda.toHost(dg.gradWeight()),
+                            TensorAssert.GRADIENT);
+                }
+                assertEquals(3, conv.searches(), "one search per kind, the first time only (round " + round + ")");
+            }
+        });
+        Map<Cudnn.Kind, Integer> byKind = new java.util.EnumMap<>(Cudnn.Kind.class);
+        conv.chosenAlgorithms().forEach((k, v) -> {
+            assertTrue(k.benchmark(), "the key records the search mode: " + k);
+            byKind.put(k.kind(), v);
+        });
+        assertEquals(Map.of(Cudnn.Kind.FORWARD, forward, Cudnn.Kind.BACKWARD_DATA, data, Cudnn.Kind.BACKWARD_FILTER,
+                filter), byKind);
+    }
+
+    /** Without benchmark mode the heuristics' first supported algorithm is taken and nothing is timed. */
+    @Test
+    void heuristicModeTakesTheHeuristicsFirstChoice() {
+        CudaBackend cuda = CudaTestSupport.backend();
+        CudnnConv conv = conv(fp32());
+        RandomTensors rnd = new RandomTensors();
+        Conv2dParams p = Conv2dParams.of(1, 1, 1, 1);
+        try (Tensor dx = cuda.toDevice(rnd.normal(1, 3, 6, 6)); Tensor dwt = cuda.toDevice(rnd.normal(4, 3, 3, 3));
+                Tensor y = conv.conv2d(dx, dwt, null, p)) {
+            assertEquals(0, conv.searches());
+            assertEquals(List.of(Cudnn.FWD_IMPLICIT_PRECOMP_GEMM), List.copyOf(conv.chosenAlgorithms().values()));
+        }
+    }
+
+    /** The fused bias + ReLU runs on the searched algorithm too (forward GEMM, with its workspace). */
+    @Test
+    void fusedBiasReluInBenchmarkMode() {
+        CudaBackend cuda = CudaTestSupport.backend();
+        CudnnConv conv = conv(fp32().withBenchmark(true));
+        Conv2dParams p = Conv2dParams.of(1, 1, 1, 1);
+        RandomTensors rnd = new RandomTensors();
+        Tensor x = rnd.normal(2, 4, 7, 6);
+        Tensor wt = rnd.normal(5, 4, 3, 3);
+        Tensor b = rnd.normal(5);
+        Tensor want = cpu.elementwise().relu(cpu.conv().conv2d(x, wt, b, p));
+        CudaTestSupport.assertNoLeak("seed " + rnd.seed(), () -> {
+            Conv2dCudaTest.poisonCache(cuda, DType.F32, want.shape());
+            try (Tensor dx = cuda.toDevice(x); Tensor dwt = cuda.toDevice(wt); Tensor db = cuda.toDevice(b);
+                    Tensor y = conv.conv2dBiasRelu(dx, dwt, db, p)) {
+                TensorAssert.assertClose("seed " + rnd.seed() + " relu(conv + bias)", want, cuda.toHost(y),
+                        TensorAssert.FORWARD);
+            }
+        });
+        assertEquals(List.of(2), List.copyOf(conv.chosenAlgorithms().values()), "forward GEMM, the search's fastest");
+    }
+
+    /** F64 and empty batches: conv2d, then the relu kernel (cuDNN's fused call is used for F32 only). */
+    @Test
+    void fusedBiasReluInFloat64AndOnEmptyBatches() {
+        CudaBackend cuda = CudaTestSupport.backend();
+        CudnnConv conv = conv(fp32());
+        Conv2dParams p = new Conv2dParams(1, 2, 0, 1, 1, 1, 1);
+        RandomTensors rnd = new RandomTensors();
+        Tensor x = GemmCudaTest.toF64(rnd.normal(2, 3, 6, 7));
+        Tensor wt = GemmCudaTest.toF64(rnd.normal(4, 3, 3, 3));
+        Tensor b = GemmCudaTest.toF64(rnd.normal(4));
+        Tensor want = cpu.elementwise().relu(cpu.conv().conv2d(x, wt, b, p));
+        try (Tensor dx = cuda.toDevice(x); Tensor dwt = cuda.toDevice(wt); Tensor db = cuda.toDevice(b);
+                Tensor y = conv.conv2dBiasRelu(dx, dwt, db, p);
+                Tensor empty = cuda.toDevice(Tensor.zeros(DType.F32, 0, 3, 6, 7));
+                Tensor w32 = cuda.toDevice(rnd.normal(4, 3, 3, 3)); Tensor b32 = cuda.toDevice(rnd.normal(4));
+                Tensor none = conv.conv2dBiasRelu(empty, w32, b32, p)) {
+            TensorAssert.assertClose("seed " + rnd.seed() + " F64 relu(conv + bias)", want, cuda.toHost(y), 1e-12);
+            TensorAssert.assertShape("empty batch", none, 0, 4, 4, 4);
+        }
+        try (Tensor dx = cuda.toDevice(rnd.normal(1, 3, 6, 7)); Tensor dwt = cuda.toDevice(rnd.normal(4, 3, 3, 3))) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> conv.conv2dBiasRelu(dx, dwt, null, p));
+            assertTrue(e.getMessage().startsWith("bias"), e.getMessage());
+        }
+    }
+
+    /** rcnn4j's own kernels (-Drcnn4j.cudnn=false) fuse nothing: conv2d.cu, then the relu kernel. */
+    @Test
+    void ownKernelsRunTheFusedCallAsConvThenRelu() {
+        CudaBackend cuda = CudaTestSupport.backend();
+        ConvCuda own = new ConvCuda(CudaTestSupport.device(), cuda.elementwise());
+        Conv2dParams p = new Conv2dParams(2, 1, 1, 0, 1, 1, 1);
+        RandomTensors rnd = new RandomTensors();
+        Tensor x = rnd.normal(3, 4, 8, 7);
+        Tensor wt = rnd.normal(5, 4, 3, 3);
+        Tensor b = rnd.normal(5);
+        Tensor want = cpu.elementwise().relu(cpu.conv().conv2d(x, wt, b, p));
+        CudaTestSupport.assertNoLeak("seed " + rnd.seed(), () -> {
+            Conv2dCudaTest.poisonCache(cuda, DType.F32, want.shape());
+            try (Tensor dx = cuda.toDevice(x); Tensor dwt = cuda.toDevice(wt); Tensor db = cuda.toDevice(b);
+                    Tensor y = own.conv2dBiasRelu(dx, dwt, db, p)) {
+                TensorAssert.assertClose("seed " + rnd.seed() + " relu(conv + bias), own kernels", want,
+                        cuda.toHost(y), TensorAssert.FORWARD);
+            }
+        });
     }
 }

@@ -49,7 +49,7 @@ public final class SyncSites {
         COUNTS.clear();
     }
 
-    /** The tallies, largest first: call site ("Class.method:line < caller < caller") to synchronizations. */
+    /** The tallies, largest first: call site ({@code "Class.method:line < caller < caller"}) to synchronizations. */
     public static Map<String, Long> snapshot() {
         List<Map.Entry<String, AtomicLong>> entries = new ArrayList<>(COUNTS.entrySet());
         entries.sort((a, b) -> Long.compare(b.getValue().get(), a.getValue().get()));

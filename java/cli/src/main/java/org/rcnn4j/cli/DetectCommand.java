@@ -89,6 +89,19 @@ final class DetectCommand {
             }
         }
         boxInference.applyTo(model);
+        if (model.hasMasks()) { // GAP: masks are kept at full size, one byte a pixel, in one Java array per image
+            long most = model.config().boxDetectionsPerImg();
+            for (int i = 0; i < images.size(); i++) {
+                long pixels = (long) images.get(i).size(1) * images.get(i).size(2);
+                if (most * pixels > Integer.MAX_VALUE - 8) {
+                    throw new UsageException("detect: " + files.get(i) + ": " + images.get(i).size(2) + "x"
+                            + images.get(i).size(1) + " is too large for the full-size masks of " + most
+                            + " detections (" + most * pixels + " bytes, more than one Java array holds); give "
+                            + "--box-detections-per-img " + Math.max(1, (Integer.MAX_VALUE - 8) / pixels)
+                            + " or less, or a smaller image");
+                }
+            }
+        }
         model.eval();
         Headless.ensure();
         LabelMap labels = LabelMap.identity(weights.classNames());

@@ -146,6 +146,21 @@ class HardeningCommandTest {
                 .assertUsageError(img.toString(), "3x2000 would be resized to 0x");
     }
 
+    /** A ~24 MP photo: its full-size masks would not fit one Java array; a usage error with what to give instead. */
+    @Test
+    void photosTooLargeForFullSizeMasksAreNamed() throws Exception {
+        Block m = Models.create(Models.MASKRCNN_SMALL, ModelOptions.defaults().withNumClasses(3));
+        m.initialize(1);
+        Path model = dir.resolve("model.safetensors");
+        Safetensors.write(model, m.stateDict(), Map.of(ModelFile.MODEL_KEY, Models.MASKRCNN_SMALL,
+                ModelFile.CLASSES_KEY, Json.write(List.of("a", "b"))));
+        Path img = dir.resolve("big.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(6000, 4000,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", img.toFile());
+        Cli.run("detect", img.toString(), "--weights", model.toString(), "--out", dir.resolve("d").toString())
+                .assertUsageError(img.toString(), "6000x4000 is too large", "--box-detections-per-img 89");
+    }
+
     /** The same image inside a dataset: eval and train refuse it by file before any work, as detect does. */
     @Test
     void extremeAspectRatiosInADatasetAreNamed() throws Exception {

@@ -209,7 +209,12 @@ public final class GeneralizedRcnn extends Block {
         int d = probs.size(0);
         int plane = original[0] * original[1];
         int per = (int) Math.max(1, Math.min(d, sliceBytes / (4L * plane)));
-        byte[] out = new byte[Math.multiplyExact(d, plane)];
+        if ((long) d * plane > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("masks: " + d + " binary masks of " + original[1] + "x" + original[0]
+                    + " need " + (long) d * plane + " bytes, more than one Java array holds: keep fewer detections "
+                    + "(box_detections_per_img) or give a smaller image");
+        }
+        byte[] out = new byte[d * plane];
         for (int from = 0; from < d; from += per) {
             int k = Math.min(per, d - from);
             try (Tensor p = backend.select().rows(probs, from, k); Tensor b = backend.select().rows(boxes, from, k);

@@ -54,11 +54,10 @@ class LeakSafetyNetTest {
             assertEquals(block, s.leakedBytes(), s.formatMemory());
             assertEquals(0, s.liveTensors(), s.formatMemory());
             // a leak stays counted in use; its block is quarantined until the backend's next call, where no op of it
-            // is running, and then goes back to the pool's cache
+            // is running, and then goes back to the pool's cache. (The cache's total is not asserted: the pool is
+            // the process's, and other tests' leaked blocks come back into it on the collector's schedule.)
             assertEquals(inUse + block, shared.bytesInUse());
-            long cached = shared.bytesCached();
             b.synchronize();
-            assertEquals(cached + block, shared.bytesCached(), "the leaked block returned to the pool");
             assertEquals(inUse + block, shared.bytesInUse(), "still counted as leaked");
             // more collections and calls change nothing: counted and freed once
             for (int i = 0; i < 5; i++) {
@@ -66,7 +65,7 @@ class LeakSafetyNetTest {
             }
             b.synchronize();
             assertEquals(1, b.stats().leakedTensors());
-            assertEquals(cached + block, shared.bytesCached());
+            assertEquals(block, b.stats().leakedBytes());
             assertEquals(inUse + block, shared.bytesInUse());
         } finally {
             b.close();

@@ -92,12 +92,13 @@ final class DetectCommand {
         if (model.hasMasks()) { // GAP: masks are kept at full size, one byte a pixel, in one Java array per image
             long most = model.config().boxDetectionsPerImg();
             for (int i = 0; i < images.size(); i++) {
-                long pixels = (long) images.get(i).size(1) * images.get(i).size(2);
-                if (most * pixels > Integer.MAX_VALUE - 8) {
-                    throw new UsageException("detect: " + files.get(i) + ": " + images.get(i).size(2) + "x"
-                            + images.get(i).size(1) + " is too large for the full-size masks of " + most
-                            + " detections (" + most * pixels + " bytes, more than one Java array holds); give "
-                            + "--box-detections-per-img " + Math.max(1, (Integer.MAX_VALUE - 8) / pixels)
+                int h = images.get(i).size(1);
+                int w = images.get(i).size(2);
+                long fits = MaskOutput.maxBinaryMasks(h, w);
+                if (most > fits) {
+                    throw new UsageException("detect: " + files.get(i) + ": " + w + "x" + h + " is too large for the "
+                            + "full-size masks of " + most + " detections (" + most * h * w + " bytes, more than one "
+                            + "Java array holds); give --box-detections-per-img " + Math.max(1, fits)
                             + " or less, or a smaller image");
                 }
             }

@@ -209,7 +209,7 @@ public final class GeneralizedRcnn extends Block {
         int d = probs.size(0);
         int plane = original[0] * original[1];
         int per = (int) Math.max(1, Math.min(d, sliceBytes / (4L * plane)));
-        if ((long) d * plane > Integer.MAX_VALUE - 8) {
+        if (d > MaskOutput.maxBinaryMasks(original[0], original[1])) {
             throw new IllegalArgumentException("masks: " + d + " binary masks of " + original[1] + "x" + original[0]
                     + " need " + (long) d * plane + " bytes, more than one Java array holds: keep fewer detections "
                     + "(box_detections_per_img) or give a smaller image");

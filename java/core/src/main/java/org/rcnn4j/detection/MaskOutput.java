@@ -26,6 +26,14 @@ public record MaskOutput(boolean binary, float threshold, boolean inclusive) {
         return new MaskOutput(true, threshold, true);
     }
 
+    /**
+     * The most detections whose binary masks of an image of {@code height} x {@code width} fit in one Java array (one
+     * byte a pixel): the bound on a binary {@link GeneralizedRcnn#detect(java.util.List, MaskOutput)} of that image.
+     */
+    public static long maxBinaryMasks(int height, int width) {
+        return (Integer.MAX_VALUE - 8L) / Math.max(1L, (long) height * width);
+    }
+
     boolean inside(float p) {
         return inclusive ? p >= threshold : p > threshold;
     }

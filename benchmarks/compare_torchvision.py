@@ -243,11 +243,11 @@ def build_cases(quick):
 
     # Linear's GEMM in the box head (TwoMLPHead of R50-FPN): fc6 takes 1000 RoIs of 256x7x7 to 1024, fc7 1024 to
     # 1024; rcnn4j's matmul op with transpose_other is x . W^T (cuBLAS where present, else rcnn4j's gemm.cu)
-    rois = 200 if quick else 1000
+    num_rois = 200 if quick else 1000
     for lname, k_in in (("fc6", 256 * 7 * 7), ("fc7", 1024)):
-        xl = torch.randn(rois, k_in, generator=g)
+        xl = torch.randn(num_rois, k_in, generator=g)
         wl = torch.randn(1024, k_in, generator=g) * (1.0 / k_in ** 0.5)
-        cases.append(Case(f"linear {lname}", f"{rois}x{k_in} . ({1024}x{k_in})^T", "matmul",
+        cases.append(Case(f"linear {lname}", f"{num_rois}x{k_in} . ({1024}x{k_in})^T", "matmul",
                           ["transpose_other=true"], {"input": xl, "other": wl},
                           {"forward": lambda d, xl=xl, wl=wl: on(d, lambda a, b: a @ b.t(), xl, wl)},
                           lambda d, xl=xl, wl=wl: {"output": xl.to(d) @ wl.to(d).t()}, repeat=20, tolerance=1e-4))

@@ -97,7 +97,6 @@ public final class CudaTestSupport {
      */
     public static void assertNoLeak(String what, Runnable work) {
         CudaDevice d = device();
-        d.synchronize(); // deferred checks still queued from earlier work free their verdicts here, not inside
         long bytes = d.openBytes() + d.leakedBytes();
         long live = d.openBuffers() + d.leakedBuffers();
         work.run();

@@ -126,15 +126,13 @@ final class Allocations {
         }
     }
 
-    /** The Cleaner's action for an open block whose buffer became unreachable (on the Cleaner's thread). */
+    /**
+     * The Cleaner's action for an open block whose buffer became unreachable (on the Cleaner's thread, the only one
+     * that counts leaks). It warns before it counts: whoever sees the count (a test waiting for a leak it made) has
+     * seen the warning too, rather than having it show up later, among other code's output.
+     */
     private void leaked(Block b) {
-        forget(b);
-        long count = leakedBuffers.incrementAndGet();
-        leakedBytes.addAndGet(b.blockSize);
-        quarantined.add(b);
-        if (closed) {
-            recycleLeaked();
-        }
+        long count = leakedBuffers.get() + 1;
         if (b.site != null) {
             LOG.log(System.Logger.Level.WARNING, name + ": a device tensor of " + b.blockSize + " bytes was "
                     + "garbage-collected without close() (leak " + count + "); a safety net freed it. Where it was "
@@ -145,6 +143,13 @@ final class Allocations {
                     + "a collection finds them, leaked tensors hold device memory. Later leaks are counted "
                     + "(Backend.stats().leakedTensors()), not logged; -D" + DEBUG_LEAKS + "=true logs each "
                     + "with where it was allocated.", name, String.valueOf(count), String.valueOf(b.blockSize));
+        }
+        forget(b);
+        leakedBuffers.incrementAndGet();
+        leakedBytes.addAndGet(b.blockSize);
+        quarantined.add(b);
+        if (closed) {
+            recycleLeaked();
         }
     }
 

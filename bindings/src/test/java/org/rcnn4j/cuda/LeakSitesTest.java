@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -24,29 +25,25 @@ class LeakSitesTest {
     private static final long DEADLINE_NANOS = 30_000_000_000L;
     /** Held here: java.util.logging keeps loggers only weakly. */
     private static final Logger LOGGER = Logger.getLogger("org.rcnn4j.cuda");
+    private static final String OWNER = "LeakSitesTest's handle";
+
+    /** A leak's warning, and the owner's leak count when it was logged. */
+    private record Warning(LogRecord record, long leakedBefore) {
+    }
 
     @Test
-    void eachLeakIsLoggedWithWhereItWasAllocated() {
-        CudaDevice shared = TestDevice.get();
-        String previous = System.setProperty(Allocations.DEBUG_LEAKS, "true");
-        CudaDevice handle;
-        try {
-            handle = shared.openHandle("LeakSitesTest's handle");
-        } finally {
-            if (previous == null) {
-                System.clearProperty(Allocations.DEBUG_LEAKS);
-            } else {
-                System.setProperty(Allocations.DEBUG_LEAKS, previous);
-            }
-        }
-        List<LogRecord> records = new ArrayList<>();
+    void eachLeakIsLoggedWithWhereItWasAllocatedBeforeItIsCounted() throws InterruptedException {
+        CudaDevice handle = handleWithLeakSites();
+        List<Warning> warnings = new ArrayList<>();
+        CountDownLatch logged = new CountDownLatch(2);
         Handler handler = new Handler() {
             @Override
             public void publish(LogRecord r) {
-                if (r.getMessage() != null && r.getMessage().startsWith("LeakSitesTest's handle")) {
-                    synchronized (records) {
-                        records.add(r);
+                if (r.getMessage() != null && r.getMessage().startsWith(OWNER)) {
+                    synchronized (warnings) {
+                        warnings.add(new Warning(r, handle.leakedBuffers()));
                     }
+                    logged.countDown();
                 }
             }
 
@@ -62,13 +59,20 @@ class LeakSitesTest {
         try {
             allocateAndDrop(handle, 32);
             allocateAndDrop(handle, 64);
-            assertTrue(collectUntil(() -> handle.leakedBuffers() >= 2), "leaked: " + handle.leakedBuffers());
-            synchronized (records) {
-                // logged before counted: a test that waits for its own leak has its warning in its own output
-                assertEquals(2, records.size(), "leaks logged by the time they are counted");
-                for (LogRecord r : records) {
+            long end = System.nanoTime() + DEADLINE_NANOS;
+            while (!logged.await(10, TimeUnit.MILLISECONDS) && System.nanoTime() < end) {
+                System.gc();
+            }
+            synchronized (warnings) {
+                assertEquals(2, warnings.size(), "leaks logged (leaked: " + handle.leakedBuffers() + ")");
+                for (int i = 0; i < 2; i++) {
+                    LogRecord r = warnings.get(i).record();
+                    // logged before counted: a test that waits for its own leak has the warning in its own output
+                    assertEquals(i, warnings.get(i).leakedBefore(), "leaks counted when leak " + (i + 1)
+                            + " was logged");
                     assertEquals(Level.WARNING, r.getLevel());
-                    assertTrue(r.getMessage().contains("garbage-collected without close()"), r.getMessage());
+                    assertTrue(r.getMessage().contains("garbage-collected without close() (leak " + (i + 1) + ")"),
+                            r.getMessage());
                     Throwable site = r.getThrown();
                     assertNotNull(site, "the allocation site: " + r.getMessage());
                     assertTrue(Arrays.stream(site.getStackTrace()).anyMatch(f -> f.getClassName().equals(
@@ -76,27 +80,30 @@ class LeakSitesTest {
                             "the stack names the leaking method: " + Arrays.toString(site.getStackTrace()));
                 }
             }
+            assertEquals(2, handle.leakedBuffers());
         } finally {
             LOGGER.removeHandler(handler);
             handle.close();
         }
     }
 
+    /** A handle on the test device made while -Drcnn4j.debug.leaks=true (the property restored afterwards). */
+    private static CudaDevice handleWithLeakSites() {
+        CudaDevice shared = TestDevice.get();
+        String previous = System.setProperty(Allocations.DEBUG_LEAKS, "true");
+        try {
+            return shared.openHandle(OWNER);
+        } finally {
+            if (previous == null) {
+                System.clearProperty(Allocations.DEBUG_LEAKS);
+            } else {
+                System.setProperty(Allocations.DEBUG_LEAKS, previous);
+            }
+        }
+    }
+
     /** Allocates a buffer through the handle and drops it unclosed. */
     private static void allocateAndDrop(CudaDevice handle, long bytes) {
         handle.allocate(bytes);
-    }
-
-    /** Collects until {@code done} holds or the deadline passes; false then. */
-    private static boolean collectUntil(BooleanSupplier done) {
-        long end = System.nanoTime() + DEADLINE_NANOS;
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                return false;
-            }
-            System.gc();
-            Thread.onSpinWait();
-        }
-        return true;
     }
 }

@@ -145,9 +145,9 @@ final class Allocations {
                     + "with where it was allocated.", name, String.valueOf(count), String.valueOf(b.blockSize));
         }
         forget(b);
-        leakedBuffers.incrementAndGet();
-        leakedBytes.addAndGet(b.blockSize);
         quarantined.add(b);
+        leakedBytes.addAndGet(b.blockSize);
+        leakedBuffers.incrementAndGet(); // last: whoever sees the count sees the bytes and the warning too
         if (closed) {
             recycleLeaked();
         }

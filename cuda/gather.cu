@@ -1,5 +1,5 @@
 // Row gather along dim 0 (torch.index_select(x, 0, index)) and its adjoint, a scatter-add of rows
-// (index_add_). x is [rows, row] flat; index is int64 [k], checked on the device (rcnn4j_gather_check_index,
+// (index_add_). x is [rows, row] flat; index is int64 [k], checked on the device (checks.cu,
 // reported at the host's next synchronization): a row whose index lies outside [0, rows) reads as NaN and adds
 // nowhere, so that the work queued before the report stays in bounds.
 #include "rcnn4j/cuda_compat.cuh"
@@ -39,26 +39,3 @@ extern "C" __global__ void rcnn4j_gather_scatter_add_rows_f32(const float* __res
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_gather_scatter_add_rows_f32);
 
-// A device-side check of int64 indices (reported at the host's next synchronization, see DeferredChecks):
-// verdict[0] (every bit set beforehand) becomes the first position i < k whose index lies outside [lo, hi) and is
-// not `ignore` (when hasIgnore). Grid-stride over k.
-extern "C" __global__ void rcnn4j_gather_check_index(const long long* __restrict__ index, long long k, long long lo,
-                                                     long long hi, long long ignore, int hasIgnore,
-                                                     unsigned long long* verdict) {
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < k; i += (long long)gridDim.x * blockDim.x) {
-        const long long v = index[i];
-        if ((v < lo || v >= hi) && !(hasIgnore && v == ignore)) {
-            atomicMin(verdict, (unsigned long long)i);
-        }
-    }
-}
-RCNN4J_REGISTER_KERNEL(rcnn4j_gather_check_index);
-
-// verdict[1] = index[verdict[0]] when a position failed (one thread, after rcnn4j_gather_check_index).
-extern "C" __global__ void rcnn4j_gather_check_index_value(const long long* __restrict__ index,
-                                                           unsigned long long* verdict) {
-    if (blockIdx.x == 0 && threadIdx.x == 0 && verdict[0] != ~0ULL) {
-        verdict[1] = (unsigned long long)index[verdict[0]];
-    }
-}
-RCNN4J_REGISTER_KERNEL(rcnn4j_gather_check_index_value);

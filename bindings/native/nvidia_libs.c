@@ -11,13 +11,13 @@
  * the functions take them as Java doubles and pass the address of a local float or double, whichever the call's
  * data type asks for. The "raw" variants pass caller-chosen addresses instead, for the stand-ins' misuse tests.
  */
-#define _GNU_SOURCE /* dlinfo, RTLD_DI_LINKMAP */
 #include <dlfcn.h>
 #include <jni.h>
-#include <link.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "dl_open.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define FN(name) Java_org_rcnn4j_cuda_NvidiaNative_##name
@@ -100,76 +100,23 @@ static struct {
 
 /* ---- loading ------------------------------------------------------------------------------------------- */
 
-typedef struct {
-    void** slot;
-    const char* name;
-    int optional;
-} symbol_t;
-
-/* Where a loaded library lives (its link map's name: the resolved path when it was found by soname). */
-static void library_path(void* lib, char* out, size_t n) {
-    struct link_map* map = NULL;
-    out[0] = 0;
-    if (dlinfo(lib, RTLD_DI_LINKMAP, &map) == 0 && map != NULL && map->l_name != NULL) {
-        snprintf(out, n, "%s", map->l_name);
-    }
-}
-
 /*
- * Opens the first candidate that loads and resolves every required symbol into the table. On success writes
- * info[0] = the file it loaded, info[1] = "stand-in" for rcnn4j's emulator stand-ins (they export
- * rcnn4j_emu_standin) else null, and returns null; on failure returns why (every candidate's dlerror, or the first
- * missing symbol).
+ * Opens the first candidate that loads and resolves every required symbol into the table (dl_open.h). On success
+ * writes info[0] = the file it loaded, info[1] = "stand-in" for rcnn4j's emulator stand-ins (they export
+ * rcnn4j_emu_standin) else null, and returns null; on failure returns why.
  */
 static jstring open_library(JNIEnv* env, void** lib_slot, symbol_t* symbols, size_t count, jobjectArray candidates,
                             jobjectArray info) {
-    char why[4096];
-    size_t used = 0;
-    why[0] = 0;
-    if (*lib_slot != NULL) {
-        return (*env)->NewStringUTF(env, "already open");
+    char path[1024];
+    jstring why = rcnn4j_open_first(env, candidates, symbols, count, lib_slot, path, sizeof path);
+    if (why != NULL) {
+        return why;
     }
-    jsize n = (*env)->GetArrayLength(env, candidates);
-    for (jsize i = 0; i < n; i++) {
-        jstring js = (jstring)(*env)->GetObjectArrayElement(env, candidates, i);
-        const char* name = (*env)->GetStringUTFChars(env, js, NULL);
-        /* RTLD_LOCAL: nothing leaks into the JVM's global namespace; RTLD_NOW: a broken install fails here */
-        void* lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-        if (lib == NULL) {
-            const char* e = dlerror();
-            used += (size_t)snprintf(why + used, used < sizeof why ? sizeof why - used : 0, "%s%s",
-                                     used ? "; " : "", e ? e : name);
-            (*env)->ReleaseStringUTFChars(env, js, name);
-            continue;
-        }
-        for (size_t s = 0; s < count; s++) {
-            void* f = dlsym(lib, symbols[s].name);
-            if (f == NULL && !symbols[s].optional) {
-                char path[1024];
-                library_path(lib, path, sizeof path);
-                snprintf(why, sizeof why, "%s (%s) does not export %s", name, path[0] ? path : name,
-                         symbols[s].name);
-                for (size_t r = 0; r < count; r++) *symbols[r].slot = NULL;
-                dlclose(lib);
-                (*env)->ReleaseStringUTFChars(env, js, name);
-                return (*env)->NewStringUTF(env, why);
-            }
-            *symbols[s].slot = f;
-        }
-        char path[1024];
-        library_path(lib, path, sizeof path);
-        (*env)->SetObjectArrayElement(env, info, 0, (*env)->NewStringUTF(env, path[0] ? path : name));
-        (*env)->SetObjectArrayElement(env, info, 1, dlsym(lib, "rcnn4j_emu_standin") != NULL
-                                                        ? (*env)->NewStringUTF(env, "stand-in") : NULL);
-        (*env)->ReleaseStringUTFChars(env, js, name);
-        *lib_slot = lib;
-        return NULL;
-    }
-    return (*env)->NewStringUTF(env, why[0] ? why : "no candidate names given");
+    (*env)->SetObjectArrayElement(env, info, 0, (*env)->NewStringUTF(env, path));
+    (*env)->SetObjectArrayElement(env, info, 1, dlsym(*lib_slot, "rcnn4j_emu_standin") != NULL
+                                                    ? (*env)->NewStringUTF(env, "stand-in") : NULL);
+    return NULL;
 }
-
-#define SYM(table, field, name) {(void**)&table.field, name, 0}
-#define OPT(table, field, name) {(void**)&table.field, name, 1}
 
 EXPORT jstring JNICALL FN(openCublas)(JNIEnv* env, jclass c, jobjectArray candidates, jobjectArray info) {
     /* _v2 names for the calls whose plain name is the legacy (handle-less) API; none for the newer calls */

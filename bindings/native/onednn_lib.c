@@ -12,13 +12,11 @@
  * count the Java side asks for before calling sgemm, so that oneDNN's threads follow rcnn4j's CPU thread count and
  * its work split (hence its summation order) is fixed for a given count.
  */
-#define _GNU_SOURCE /* dlinfo, RTLD_DI_LINKMAP */
-#include <dlfcn.h>
 #include <jni.h>
-#include <link.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <string.h>
+
+#include "dl_open.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define FN(name) Java_org_rcnn4j_onednn_OneDnnNative_##name
@@ -62,60 +60,30 @@ static const char* runtime_name(unsigned r) {
  * null] and returns null; on failure returns why (every candidate's dlerror, or the missing symbol).
  */
 EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, jobjectArray info) {
-    char why[4096];
-    size_t used = 0;
-    why[0] = 0;
-    if (dnnl.lib != NULL) {
-        return (*env)->NewStringUTF(env, "already open");
+    symbol_t symbols[] = {
+        SYM(dnnl, sgemm, "dnnl_sgemm"),
+        SYM(dnnl, version, "dnnl_version"),
+        /* libgomp's, found through the library's own dependencies when oneDNN links it */
+        OPT(dnnl, omp_set_num_threads, "omp_set_num_threads"),
+        OPT(dnnl, omp_get_max_threads, "omp_get_max_threads"),
+    };
+    char path[1024];
+    jstring why = rcnn4j_open_first(env, candidates, symbols, sizeof symbols / sizeof symbols[0], &dnnl.lib, path,
+                                    sizeof path);
+    if (why != NULL) {
+        return why;
     }
-    jsize n = (*env)->GetArrayLength(env, candidates);
-    for (jsize i = 0; i < n; i++) {
-        jstring js = (jstring)(*env)->GetObjectArrayElement(env, candidates, i);
-        const char* name = (*env)->GetStringUTFChars(env, js, NULL);
-        /* RTLD_LOCAL: nothing of oneDNN's (or its libgomp's) leaks into the JVM's global namespace */
-        void* lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-        if (lib == NULL) {
-            const char* e = dlerror();
-            used += (size_t)snprintf(why + used, used < sizeof why ? sizeof why - used : 0, "%s%s",
-                                     used ? "; " : "", e ? e : name);
-            (*env)->ReleaseStringUTFChars(env, js, name);
-            continue;
-        }
-        void* sgemm = dlsym(lib, "dnnl_sgemm");
-        void* version = dlsym(lib, "dnnl_version");
-        if (sgemm == NULL || version == NULL) {
-            snprintf(why, sizeof why, "%s does not export %s", name, sgemm == NULL ? "dnnl_sgemm" : "dnnl_version");
-            dlclose(lib);
-            (*env)->ReleaseStringUTFChars(env, js, name);
-            return (*env)->NewStringUTF(env, why);
-        }
-        *(void**)&dnnl.sgemm = sgemm;
-        *(void**)&dnnl.version = version;
-        /* dlsym on a handle searches the library's dependencies too: libgomp when oneDNN links it */
-        *(void**)&dnnl.omp_set_num_threads = dlsym(lib, "omp_set_num_threads");
-        *(void**)&dnnl.omp_get_max_threads = dlsym(lib, "omp_get_max_threads");
-        dnnl.lib = lib;
-
-        const dnnl_version_t* v = dnnl.version();
-        char path[1024];
-        char text[64];
-        struct link_map* map = NULL;
-        snprintf(path, sizeof path, "%s", name);
-        if (dlinfo(lib, RTLD_DI_LINKMAP, &map) == 0 && map != NULL && map->l_name != NULL && map->l_name[0]) {
-            snprintf(path, sizeof path, "%s", map->l_name);
-        }
-        snprintf(text, sizeof text, "%d.%d.%d", v->major, v->minor, v->patch);
-        (*env)->SetObjectArrayElement(env, info, 0, (*env)->NewStringUTF(env, path));
-        (*env)->SetObjectArrayElement(env, info, 1, (*env)->NewStringUTF(env, text));
-        (*env)->SetObjectArrayElement(env, info, 2, (*env)->NewStringUTF(env, v->hash ? v->hash : "unknown"));
-        (*env)->SetObjectArrayElement(env, info, 3, (*env)->NewStringUTF(env, runtime_name(v->cpu_runtime)));
-        int threads = v->cpu_runtime == 1
-                      || (v->cpu_runtime == 2 && dnnl.omp_set_num_threads && dnnl.omp_get_max_threads);
-        (*env)->SetObjectArrayElement(env, info, 4, threads ? (*env)->NewStringUTF(env, "threads") : NULL);
-        (*env)->ReleaseStringUTFChars(env, js, name);
-        return NULL;
-    }
-    return (*env)->NewStringUTF(env, why[0] ? why : "no candidate names given");
+    const dnnl_version_t* v = dnnl.version();
+    char text[64];
+    snprintf(text, sizeof text, "%d.%d.%d", v->major, v->minor, v->patch);
+    (*env)->SetObjectArrayElement(env, info, 0, (*env)->NewStringUTF(env, path));
+    (*env)->SetObjectArrayElement(env, info, 1, (*env)->NewStringUTF(env, text));
+    (*env)->SetObjectArrayElement(env, info, 2, (*env)->NewStringUTF(env, v->hash ? v->hash : "unknown"));
+    (*env)->SetObjectArrayElement(env, info, 3, (*env)->NewStringUTF(env, runtime_name(v->cpu_runtime)));
+    int threads = v->cpu_runtime == 1
+                  || (v->cpu_runtime == 2 && dnnl.omp_set_num_threads && dnnl.omp_get_max_threads);
+    (*env)->SetObjectArrayElement(env, info, 4, threads ? (*env)->NewStringUTF(env, "threads") : NULL);
+    return NULL;
 }
 
 /*

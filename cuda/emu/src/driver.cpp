@@ -7,7 +7,6 @@
 #include <atomic>
 #include <chrono>
 #include <cinttypes>
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "format.h"
 #include "runtime.h"
 
 typedef int CUresult;
@@ -64,22 +64,6 @@ constexpr int kSharedPerBlock = 48 * 1024;
 constexpr int kSharedOptin = 227 * 1024;
 constexpr int kSharedPerSm = 228 * 1024;
 constexpr const char* kDeviceName = "rcnn4j CUDA emulator";
-
-std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-std::string format(const char* fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char buf[512];
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n < int(sizeof buf)) return buf;
-    std::string s(size_t(n) + 1, '\0');
-    va_start(ap, fmt);
-    vsnprintf(&s[0], s.size(), fmt, ap);
-    va_end(ap);
-    s.resize(size_t(n));
-    return s;
-}
 
 // ---- errors: the last failure's details, per thread, for cuGetErrorString --------------------------------
 

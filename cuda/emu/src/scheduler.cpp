@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdarg>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -25,6 +24,7 @@
 #include <vector>
 
 #include "context.h"
+#include "format.h"
 #include "runtime.h"
 
 namespace cuemu {
@@ -32,16 +32,6 @@ namespace cuemu {
 namespace {
 
 constexpr int kMaxThreads = 1024;
-
-std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-std::string format(const char* fmt, ...) {
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return buf;
-}
 
 size_t env_size(const char* name, size_t fallback) {
     const char* v = getenv(name);

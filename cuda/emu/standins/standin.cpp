@@ -1,25 +1,9 @@
 #include "standin.h"
 
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 
 namespace standin {
-
-std::string format(const char* fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char buf[1024];
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n < int(sizeof buf)) return buf;
-    std::string s(size_t(n) + 1, '\0');
-    va_start(ap, fmt);
-    vsnprintf(&s[0], s.size(), fmt, ap);
-    va_end(ap);
-    s.resize(size_t(n));
-    return s;
-}
 
 std::string& last_error() {
     static thread_local std::string detail;

@@ -11,6 +11,8 @@
 #include <set>
 #include <string>
 
+#include "format.h"
+
 extern "C" {
 typedef int CUresult;
 typedef unsigned long long CUdeviceptr;
@@ -24,7 +26,8 @@ CUresult cuPointerGetAttribute(void* data, int attribute, CUdeviceptr p);
 
 namespace standin {
 
-std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+// printf into a string (the emulator's own, common/format.h).
+using cuemu::format;
 
 // The last failure's explanation on this thread ("" after a success), for the Java side's messages.
 std::string& last_error();

@@ -20,10 +20,16 @@ import jcuda.driver.CUdeviceptr;
  * it (after its device pointer was taken, before the launch that uses it is queued); reusing its block right then
  * could hand it to that op's own output. Queued launches are no hazard: they run on the device's one stream before
  * any later use of the block.
+ *
+ * <p>With {@code -Drcnn4j.debug.leaks=true} (read when the owner is made) every allocation records where it was
+ * made, and every leak is logged with that stack, not only the first (a stack trace per allocation: for finding a
+ * leak, not for production).
  */
 final class Allocations {
     /** One daemon thread for every device's buffers. */
     static final Cleaner CLEANER = Cleaner.create();
+    /** The system property that makes leak warnings name each leaked buffer's allocation site. */
+    static final String DEBUG_LEAKS = "rcnn4j.debug.leaks";
     private static final System.Logger LOG = System.getLogger("org.rcnn4j.cuda");
 
     private final String name;
@@ -34,11 +40,14 @@ final class Allocations {
     private final AtomicLong leakedBuffers = new AtomicLong();
     private final AtomicLong leakedBytes = new AtomicLong();
     private final AtomicBoolean warned = new AtomicBoolean();
+    /** Whether each block records where it was allocated ({@link #DEBUG_LEAKS}). */
+    private final boolean recordSites;
     private volatile boolean closed;
 
     Allocations(String name, CachingAllocator allocator) {
         this.name = name;
         this.allocator = allocator;
+        this.recordSites = Boolean.getBoolean(DEBUG_LEAKS);
     }
 
     String name() {
@@ -49,7 +58,9 @@ final class Allocations {
     DeviceBuffer allocate(long bytes) {
         checkOpen();
         long size = allocator.blockSize(bytes);
-        Block block = new Block(this, allocator, allocator.obtain(bytes), bytes, size);
+        Throwable site = recordSites ? new Throwable("device buffer of " + bytes + " bytes allocated here, through "
+                + name) : null;
+        Block block = new Block(this, allocator, allocator.obtain(bytes), bytes, size, site);
         open.add(block);
         openBytes.addAndGet(size);
         if (closed) {
@@ -115,21 +126,30 @@ final class Allocations {
         }
     }
 
-    /** The Cleaner's action for an open block whose buffer became unreachable (on the Cleaner's thread). */
+    /**
+     * The Cleaner's action for an open block whose buffer became unreachable (on the Cleaner's thread, the only one
+     * that counts leaks). It warns before it counts: whoever sees the count (a test waiting for a leak it made) has
+     * seen the warning too, rather than having it show up later, among other code's output.
+     */
     private void leaked(Block b) {
-        forget(b);
-        long count = leakedBuffers.incrementAndGet();
-        leakedBytes.addAndGet(b.blockSize);
-        quarantined.add(b);
-        if (closed) {
-            recycleLeaked();
-        }
-        if (warned.compareAndSet(false, true)) {
+        long count = leakedBuffers.get() + 1;
+        if (b.site != null) {
+            LOG.log(System.Logger.Level.WARNING, name + ": a device tensor of " + b.blockSize + " bytes was "
+                    + "garbage-collected without close() (leak " + count + "); a safety net freed it. Where it was "
+                    + "allocated:", b.site);
+        } else if (warned.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "{0}: {1} device tensor(s) of {2} bytes were garbage-collected "
                     + "without close(); a safety net freed them. Close device tensors (try-with-resources): until "
                     + "a collection finds them, leaked tensors hold device memory. Later leaks are counted "
-                    + "(Backend.stats().leakedTensors()), not logged.", name, String.valueOf(count),
-                    String.valueOf(b.blockSize));
+                    + "(Backend.stats().leakedTensors()), not logged; -D" + DEBUG_LEAKS + "=true logs each "
+                    + "with where it was allocated.", name, String.valueOf(count), String.valueOf(b.blockSize));
+        }
+        forget(b);
+        quarantined.add(b);
+        leakedBytes.addAndGet(b.blockSize);
+        leakedBuffers.incrementAndGet(); // last: whoever sees the count sees the bytes and the warning too
+        if (closed) {
+            recycleLeaked();
         }
     }
 
@@ -149,15 +169,19 @@ final class Allocations {
         final CUdeviceptr pointer;
         final long size;
         final long blockSize;
+        /** Where the block was allocated, when its owner records sites ({@link #DEBUG_LEAKS}); else null. */
+        final Throwable site;
         private final AtomicInteger state = new AtomicInteger(OPEN);
 
         /** owner null: an untracked block (the allocator's own tests), freed at once when leaked. */
-        Block(Allocations owner, CachingAllocator allocator, CUdeviceptr pointer, long size, long blockSize) {
+        Block(Allocations owner, CachingAllocator allocator, CUdeviceptr pointer, long size, long blockSize,
+                Throwable site) {
             this.owner = owner;
             this.allocator = allocator;
             this.pointer = pointer;
             this.size = size;
             this.blockSize = blockSize;
+            this.site = site;
         }
 
         boolean isOpen() {

@@ -67,7 +67,7 @@ final class CachingAllocator {
 
     /** An owning buffer of a block for {@code bytes}, not tracked by any owner (tests of the allocator itself). */
     DeviceBuffer allocate(long bytes) {
-        return new PooledBuffer(new Allocations.Block(null, this, obtain(bytes), bytes, blockSize(bytes)));
+        return new PooledBuffer(new Allocations.Block(null, this, obtain(bytes), bytes, blockSize(bytes), null));
     }
 
     /** A block of {@link #blockSize}(bytes) bytes, from the cache or the driver, counted as in use. */

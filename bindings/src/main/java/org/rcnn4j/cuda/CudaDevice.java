@@ -55,8 +55,6 @@ public final class CudaDevice implements AutoCloseable {
     private final boolean syncLaunches;
     private final CachingAllocator allocator;
     private final UploadStaging staging;
-    /** The device-side checks waiting for the next synchronization; one set per device, its handles share it. */
-    private final DeferredChecks deferred;
     private final AtomicLong syncs;
     private final AtomicLong toHostBytes;
     private final AtomicLong toDeviceBytes;
@@ -92,7 +90,6 @@ public final class CudaDevice implements AutoCloseable {
         this.allocator = new CachingAllocator(this, exact == null || exact.isBlank() ? emulated
                 : Boolean.parseBoolean(exact.trim()));
         this.staging = new UploadStaging();
-        this.deferred = new DeferredChecks();
         this.syncs = new AtomicLong();
         this.toHostBytes = new AtomicLong();
         this.toDeviceBytes = new AtomicLong();
@@ -115,7 +112,6 @@ public final class CudaDevice implements AutoCloseable {
         this.stream = shared.stream;
         this.allocator = shared.allocator;
         this.staging = shared.staging;
-        this.deferred = shared.deferred;
         this.syncs = shared.syncs;
         this.toHostBytes = shared.toHostBytes;
         this.toDeviceBytes = shared.toDeviceBytes;
@@ -560,29 +556,10 @@ public final class CudaDevice implements AutoCloseable {
         }
     }
 
-    /** The host waits for the stream to drain: one counted synchronization; then the deferred checks report. */
+    /** The host waits for the stream to drain: one counted synchronization. */
     private void waitForStream(String what) {
         countSync();
         Driver.check(JCudaDriver.cuStreamSynchronize(stream), what);
-        deferred.report(this);
-    }
-
-    /**
-     * Queues the verdict of a check that ran on the device (a kernel wrote into {@code verdict}, two int64: the
-     * first failing position, or all bits set when none failed, and the value found there), to be read at the
-     * next synchronization, with the copies that synchronization makes (no wait of its own). A failed check then
-     * throws {@code failure.apply(position, value)} from that synchronization. Takes ownership of verdict.
-     */
-    public void deferCheck(DeviceBuffer verdict, DeferredChecks.Failure failure) {
-        deferred.add(verdict, failure);
-    }
-
-    /** Copies a (small) verdict to the host; the stream is idle (called right after a wait). */
-    void readVerdict(long[] into, DeviceBuffer verdict) {
-        long bytes = 8L * into.length;
-        toHostBytes.addAndGet(bytes);
-        Driver.check(JCudaDriver.cuMemcpyDtoH(HostArrays.pointer(into), verdict.pointer(), bytes),
-                "cuMemcpyDtoH of a deferred check's verdict");
     }
 
     /** Counts one host synchronization (and prints or tallies where it comes from when asked to). */
@@ -712,7 +689,6 @@ public final class CudaDevice implements AutoCloseable {
                 Driver.check(JCudaDriver.cuEventRecord(stop, stream), "cuEventRecord(stop)");
                 countSync();
                 Driver.check(JCudaDriver.cuEventSynchronize(stop), "cuEventSynchronize(stop)");
-                deferred.report(this);
                 float[] ms = new float[1];
                 Driver.check(JCudaDriver.cuEventElapsedTime(ms, start, stop), "cuEventElapsedTime");
                 return ms[0];

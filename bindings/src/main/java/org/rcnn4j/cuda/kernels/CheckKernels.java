@@ -7,12 +7,14 @@ import org.rcnn4j.cuda.Grid;
 /**
  * The pointer-level face of cuda/checks.cu: argument checks on device data that lower an error word (a device
  * int64 the caller set to Long.MAX_VALUE) to {@code (check << 32) | i} for the first offending element i of check
- * number {@code check}. Asynchronous on the device's stream; the caller reads the word back at a synchronization it
- * makes anyway.
+ * number {@code check}; {@link #indexValue} then copies that element's value into the int64 after the word, for
+ * the exceptions that quote it. Asynchronous on the device's stream; the caller reads the word back at a
+ * synchronization it makes anyway.
  */
 public final class CheckKernels {
     public static final String ROI_BATCH = "rcnn4j_check_roi_batch";
     public static final String INDEX_RANGE = "rcnn4j_check_index_range";
+    public static final String INDEX_VALUE = "rcnn4j_check_index_value";
 
     private static final int BLOCK = 256;
     private static final long MAX_THREADS = 1L << 20;
@@ -50,6 +52,14 @@ public final class CheckKernels {
         }
         device.kernel(INDEX_RANGE).launch(Grid.linear(Math.min(k, MAX_THREADS), BLOCK), index, is64 ? 1 : 0, k, bound,
                 skip == null ? 0 : 1, skip == null ? 0L : skip, tag(check), error);
+    }
+
+    /**
+     * error[1] = index[i] when error[0] names check {@code check} and its element i (queued right after that check's
+     * {@link #indexRange}; error points at two int64).
+     */
+    public static void indexValue(CudaDevice device, CUdeviceptr index, boolean is64, int check, CUdeviceptr error) {
+        device.kernel(INDEX_VALUE).launch(Grid.linear(1, 1), index, is64 ? 1 : 0, tag(check), error);
     }
 
     private static long tag(int check) {

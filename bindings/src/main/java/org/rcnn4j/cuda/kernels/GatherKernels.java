@@ -6,14 +6,12 @@ import org.rcnn4j.cuda.Grid;
 
 /**
  * The pointer-level face of cuda/gather.cu: F32 row gather along dim 0 (index_select) and its adjoint, a
- * scatter-add of rows, and the device-side check of their int64 indices ({@link #checkIndex}). A row whose index
- * lies outside [0, rows) gathers NaN and scatters nowhere. Asynchronous on the device's stream.
+ * scatter-add of rows. A row whose index lies outside [0, rows) gathers NaN and scatters nowhere (the indices are
+ * checked on the device by {@link CheckKernels}). Asynchronous on the device's stream.
  */
 public final class GatherKernels {
     public static final String ROWS_F32 = "rcnn4j_gather_rows_f32";
     public static final String SCATTER_ADD_ROWS_F32 = "rcnn4j_gather_scatter_add_rows_f32";
-    public static final String CHECK_INDEX = "rcnn4j_gather_check_index";
-    public static final String CHECK_INDEX_VALUE = "rcnn4j_gather_check_index_value";
 
     private static final int BLOCK = 256;
     private static final long MAX_THREADS = 1L << 22;
@@ -35,31 +33,6 @@ public final class GatherKernels {
         if (n > 0) {
             device.kernel(ROWS_F32).launch(Grid.linear(Math.min(n, MAX_THREADS), BLOCK), x.pointer(), index.pointer(),
                     out.pointer(), k, row, rows);
-        }
-    }
-
-    /**
-     * Checks int64 index [k] on the device: entries outside [lo, hi), other than {@code ignore} when given, fail.
-     * Returns the verdict (16 bytes: first failing position or all bits set, and its value) for
-     * {@link CudaDevice#deferCheck}; owned by the caller.
-     */
-    public static DeviceBuffer checkIndex(CudaDevice device, DeviceBuffer index, long k, long lo, long hi,
-            Long ignore) {
-        if (k < 0) {
-            throw new IllegalArgumentException("check_index: k must be >= 0, got " + k);
-        }
-        DeviceBuffer verdict = device.allocate(16);
-        try {
-            device.fillBytes(verdict, (byte) 0xFF);
-            if (k > 0) {
-                device.kernel(CHECK_INDEX).launch(Grid.linear(Math.min(k, MAX_THREADS), BLOCK), index.pointer(), k, lo,
-                        hi, ignore == null ? 0L : ignore, ignore == null ? 0 : 1, verdict.pointer());
-                device.kernel(CHECK_INDEX_VALUE).launch(Grid.linear(1, 1), index.pointer(), verdict.pointer());
-            }
-            return verdict;
-        } catch (RuntimeException e) {
-            verdict.close();
-            throw e;
         }
     }
 

@@ -29,11 +29,17 @@ public final class CudaTestSupport {
 
     private static CudaBackend backend;
     private static String unavailable;
+    /** The shared backend's leaked tensors already reported ({@link #failOnNewLeaks}). */
+    private static long leaksReported;
 
     private CudaTestSupport() {
     }
 
-    /** The shared backend (skips the calling test in auto mode when no CUDA of either kind is available). */
+    /**
+     * The shared backend (skips the calling test in auto mode when no CUDA of either kind is available). Fails the
+     * calling test when the garbage collector found a tensor of it unclosed since the last call
+     * ({@link #failOnNewLeaks}).
+     */
     public static synchronized CudaBackend backend() {
         if (backend == null && unavailable == null) {
             String mode = System.getProperty(PROPERTY, "auto").trim();
@@ -62,7 +68,24 @@ public final class CudaTestSupport {
         }
         Assumptions.assumeTrue(backend != null, () -> "CUDA test skipped: no GPU and no CUDA emulator in this build ("
                 + unavailable + ")");
+        failOnNewLeaks();
         return backend;
+    }
+
+    /**
+     * Fails (once per leak) when the safety net freed tensors of the shared backend since the last look: a leak
+     * fails a test instead of only logging a warning. The collection that finds a leak may come after the test that
+     * made it, so the failing test may be a later one; the message says how to find the allocation site.
+     */
+    private static void failOnNewLeaks() {
+        long leaked = backend.device().leakedBuffers();
+        if (leaked != leaksReported) {
+            long fresh = leaked - leaksReported;
+            leaksReported = leaked;
+            fail(fresh + " device tensor(s) of the shared CUDA test backend were garbage-collected without close() "
+                    + "since the last call of CudaTestSupport.backend(), made by this test or an earlier one: run "
+                    + "with -Drcnn4j.debug.leaks=true, and the safety net's warnings name where each was allocated");
+        }
     }
 
     public static CudaDevice device() {
@@ -97,11 +120,15 @@ public final class CudaTestSupport {
      */
     public static void assertNoLeak(String what, Runnable work) {
         CudaDevice d = device();
-        d.synchronize(); // deferred checks still queued from earlier work free their verdicts here, not inside
         long bytes = d.openBytes() + d.leakedBytes();
         long live = d.openBuffers() + d.leakedBuffers();
         work.run();
         d.synchronize();
+        if (live != d.openBuffers() + d.leakedBuffers()) {
+            synchronized (CudaTestSupport.class) {
+                leaksReported = d.leakedBuffers(); // reported here, not again by the next backend()
+            }
+        }
         assertEquals(live, d.openBuffers() + d.leakedBuffers(), what + ": device buffers left open");
         assertEquals(bytes, d.openBytes() + d.leakedBytes(), what + ": device bytes left in use");
     }

@@ -110,7 +110,7 @@ public final class CudaBackend implements Backend {
         this.channels = new ChannelsCuda(device);
         this.reduce = new ReduceCuda(device, host.reduce());
         this.gather = new GatherCuda(device, host.gather(), checks);
-        this.losses = new LossesCuda(device, host.losses());
+        this.losses = new LossesCuda(device, host.losses(), checks);
         this.maxPool = new MaxPoolCuda(device, host.maxPool());
         this.avgPool = new AvgPoolCuda(device, host.avgPool());
         this.convert = new ConvertCuda(device, host.convert());
@@ -178,7 +178,7 @@ public final class CudaBackend implements Backend {
             List<Tensor> withWord = new ArrayList<>(tensors);
             withWord.add(checks.wordTensor());
             List<Tensor> host = Transfers.toHost(device, withWord);
-            checks.report(host.get(tensors.size()).longs()[0]);
+            checks.report(host.get(tensors.size()).longs());
             return host.subList(0, tensors.size());
         }
     }
@@ -190,7 +190,7 @@ public final class CudaBackend implements Backend {
         if (checks.pending()) {
             // reading the word waits for the stream: the synchronization itself
             synchronized (checks) {
-                checks.report(Transfers.toHost(device, checks.wordTensor()).longs()[0]);
+                checks.report(Transfers.toHost(device, checks.wordTensor()).longs());
             }
         } else {
             device.synchronize();

@@ -12,11 +12,11 @@ import org.rcnn4j.tensor.Tensor;
 /**
  * The gather family on the device: concat and slices are device-to-device copies (any dtype), index_select and
  * its adjoint run cuda/gather.cu (F32), index_select of other dtypes and the rows of a mask cuda/select.cu's byte
- * gather. Other operands take the CPU family on host copies. index_select checks a device I64 index on the device
- * and reports a bad one at the host's next synchronization (the same IllegalArgumentException the host check
- * throws; {@link org.rcnn4j.cuda.DeferredChecks}), a host index at once; indexAdd and take check theirs on the
- * device too ({@link DeferredChecks}), their kernels skipping (add) or reading zero for (take) an index outside the
- * range until the backend's next synchronization reports it.
+ * gather. Other operands take the CPU family on host copies. index_select checks a device index on the device and
+ * reports a bad one at the backend's next synchronization (the same IllegalArgumentException the host check throws;
+ * {@link DeferredChecks}), a host index at once; indexAdd and take check theirs on the device too, their kernels
+ * reading NaN (index_select), skipping (add) or reading zero for (take) an index outside the range until the
+ * backend's next synchronization reports it.
  */
 final class GatherCuda implements Gather {
     private final CudaDevice device;
@@ -112,9 +112,8 @@ final class GatherCuda implements Gather {
         return withDeviceIndex(index, idx -> {
             if (index.isDevice()) {
                 // checked on the device: a bad index fails at the next synchronization with the host check's message
-                device.deferCheck(GatherKernels.checkIndex(device, idx.deviceBuffer(), idx.numel(), 0, rows, null),
-                        (at, value) -> new IllegalArgumentException("index_select: index " + value
-                                + " out of range for " + rows + " rows"));
+                checks.indexRangeQuoting(idx, rows, null, (at, value) -> new IllegalArgumentException(
+                        "index_select: index " + value + " out of range for " + rows + " rows"));
             }
             return DeviceF32.run(device, DType.F32, outShape, (d, o) -> GatherKernels.rows(d, x.deviceBuffer(),
                     idx.deviceBuffer(), o.deviceBuffer(), idx.numel(), row, rows));

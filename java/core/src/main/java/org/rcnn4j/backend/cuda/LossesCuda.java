@@ -4,7 +4,6 @@ import org.rcnn4j.backend.Losses;
 import org.rcnn4j.backend.OpChecks;
 import org.rcnn4j.cuda.CudaDevice;
 import org.rcnn4j.cuda.DeviceBuffer;
-import org.rcnn4j.cuda.kernels.GatherKernels;
 import org.rcnn4j.cuda.kernels.LossesKernels;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
@@ -17,10 +16,12 @@ import org.rcnn4j.tensor.Tensor;
 final class LossesCuda implements Losses {
     private final CudaDevice device;
     private final Losses host;
+    private final DeferredChecks checks;
 
-    LossesCuda(CudaDevice device, Losses host) {
+    LossesCuda(CudaDevice device, Losses host, DeferredChecks checks) {
         this.device = device;
         this.host = host;
+        this.checks = checks;
     }
 
     private Tensor scalar(DeviceF32.Launch launch) {
@@ -103,7 +104,7 @@ final class LossesCuda implements Losses {
     /**
      * saved: F64 [rows + 1] on the device, each row's log-sum-exp, then 1 / counted rows. Device I64 targets are
      * checked on the device, and a bad one fails at the host's next synchronization with the host check's
-     * exception ({@link org.rcnn4j.cuda.DeferredChecks}); other targets are read back, checked here and uploaded as
+     * exception ({@link DeferredChecks}); other targets are read back, checked here and uploaded as
      * I64.
      */
     @Override
@@ -122,9 +123,8 @@ final class LossesCuda implements Losses {
         if (target.isDevice() && target.dtype() == DType.I64) {
             // checked on the device: a bad target fails at the next synchronization with the host check's message
             // (the kernel counts its row as NaN meanwhile)
-            device.deferCheck(GatherKernels.checkIndex(device, target.deviceBuffer(), rows, 0, classes, ignoreIndex),
-                    (at, v) -> new IllegalArgumentException("cross_entropy: target " + v + " out of range for "
-                            + classes + " classes"));
+            checks.indexRangeQuoting(target, classes, ignoreIndex, (at, v) -> new IllegalArgumentException(
+                    "cross_entropy: target " + v + " out of range for " + classes + " classes"));
             return deviceCrossEntropy(x, target, rows, classes, ignoreIndex);
         }
         long[] t = HostFallback.longs(Transfers.toHost(device, target));

@@ -4,6 +4,7 @@ import static org.rcnn4j.testing.TensorAssert.FORWARD;
 import static org.rcnn4j.testing.TensorAssert.assertClose;
 import static org.rcnn4j.testing.TensorAssert.assertExact;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rcnn4j.autograd.Scope;
 import org.rcnn4j.autograd.Var;
@@ -147,6 +148,37 @@ class GatherCudaTest {
                             () -> b.toHost(sum));
                     org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1, 2, 0, 0, 0, 0},
                             b.toHost(sum).floats());
+                }
+            }
+        });
+    }
+
+    @Test
+    void checksQueuedBetweenTwoSynchronizationsReportTheFirstThatFailed() {
+        org.rcnn4j.backend.Backend b = CudaTestSupport.backend();
+        CudaTestSupport.assertNoLeak("checks between synchronizations", () -> {
+            try (Tensor dx = b.toDevice(new RandomTensors(12).normal(3, 2));
+                    Tensor good = b.toDevice(Tensor.ofLongs(new long[] {5, 0}, 2));
+                    Tensor badTake = b.toDevice(Tensor.ofLongs(new long[] {1, 6, 9}, 3));
+                    Tensor badRows = b.toDevice(Tensor.ofLongs(new long[] {2, 7, -4}, 3))) {
+                // a check that passes, then one that quotes its value: the value of its first bad element
+                try (Tensor taken = b.gather().take(dx, good); Tensor picked = b.gather().indexSelect(dx, badRows)) {
+                    org.rcnn4j.testing.ArgumentAssert.assertMessageNames("index 7 out of range for 3 rows",
+                            () -> b.toHost(List.of(taken, picked)));
+                }
+                // the first failed check wins, whether or not a later one quotes its value
+                try (Tensor taken = b.gather().take(dx, badTake); Tensor picked = b.gather().indexSelect(dx, badRows)) {
+                    org.rcnn4j.testing.ArgumentAssert.assertMessageNames("index: element 1 is outside [0, 6)",
+                            () -> b.toHost(picked));
+                }
+                try (Tensor picked = b.gather().indexSelect(dx, badRows); Tensor taken = b.gather().take(dx, badTake)) {
+                    org.rcnn4j.testing.ArgumentAssert.assertMessageNames("index 7 out of range for 3 rows",
+                            b::synchronize);
+                }
+                // each reported once: the next synchronization is clean
+                try (Tensor taken = b.gather().take(dx, good)) {
+                    assertExact("take after the reports", CPU.take(b.toHost(dx), Tensor.ofLongs(new long[] {5, 0}, 2)),
+                            b.toHost(taken));
                 }
             }
         });

@@ -9,7 +9,7 @@ package org.rcnn4j.backend.cpu;
  * of that window round to the same float, Math.exp's value rounds to it too and y can stand in for it. Elsewhere
  * (a float boundary inside the window: about one x in 2^16), and for |x| &gt; 80 or NaN, Math.exp runs.
  *
- * <p>Like the GEMM's micro-kernel ({@link SgemmWarmUp}), the vector code runs thousands of times slower until C2
+ * <p>Like the GEMM's micro-kernel ({@link VectorWarmUp}), the vector code runs thousands of times slower until C2
  * compiles it (the first decode of a program took 2.2 s): a program starts on Math.exp while a daemon thread calls
  * the vector code until it is fast, then hands it over. Either way every float is Math.exp's.
  */
@@ -22,8 +22,6 @@ final class ExpF32 {
     /** A compiled call on 64 values takes well under a microsecond, an interpreted one a hundred or more. */
     private static final long FAST_NANOS_PER_CALL = 5_000;
     private static final int CALLS_PER_BATCH = 256;
-    private static final int FAST_BATCHES = 3;
-    private static final long GIVE_UP_NANOS = 120_000_000_000L;
 
     private static volatile ExpApprox current = start(ExpApprox.best());
 
@@ -59,35 +57,16 @@ final class ExpF32 {
         if (best.exact()) {
             return best;
         }
-        Thread t = new Thread(() -> {
-            if (warm(best)) {
-                current = best;
-            }
-        }, "rcnn4j-exp-warmup");
-        t.setDaemon(true);
-        t.start();
-        return new ExpApprox.Scalar();
-    }
-
-    /** Calls the approximation until batches of calls run fast; false if that never happens (e.g. -Xint). */
-    static boolean warm(ExpApprox approx) {
         double[] x = new double[64];
         double[] y = new double[64];
         for (int i = 0; i < x.length; i++) {
             x[i] = i / 8.0 - 4;
         }
-        long start = System.nanoTime();
-        int fast = 0;
-        while (System.nanoTime() - start < GIVE_UP_NANOS) {
-            long t = System.nanoTime();
+        VectorWarmUp.start("rcnn4j-exp-warmup", () -> {
             for (int i = 0; i < CALLS_PER_BATCH; i++) {
-                approx.exp(x, y, x.length);
+                best.exp(x, y, x.length);
             }
-            fast = System.nanoTime() - t < FAST_NANOS_PER_CALL * CALLS_PER_BATCH ? fast + 1 : 0;
-            if (fast >= FAST_BATCHES) {
-                return true;
-            }
-        }
-        return false;
+        }, FAST_NANOS_PER_CALL * CALLS_PER_BATCH, () -> current = best);
+        return new ExpApprox.Scalar();
     }
 }

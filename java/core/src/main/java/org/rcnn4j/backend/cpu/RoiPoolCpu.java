@@ -1,5 +1,6 @@
 package org.rcnn4j.backend.cpu;
 
+import java.util.stream.IntStream;
 import org.rcnn4j.backend.RoiChecks;
 import org.rcnn4j.backend.RoiPoolResult;
 import org.rcnn4j.tensor.DType;
@@ -12,13 +13,38 @@ import org.rcnn4j.tensor.Tensor;
  * first maximum in row-major order wins (strict &gt; from -FLT_MAX).
  *
  * <p>Work items: forward (RoI, block of channels), computing the bins once per RoI; backward (image, block of
- * channels), visiting that image's RoIs in index order, so no two threads write one gradient element.
+ * channels), visiting that image's RoIs in index order, so no two threads write one gradient element. The F32
+ * forward runs on a channels-last copy of the map with vectors once they are compiled
+ * ({@link RoiPoolChannelsLast}); the outputs are the same bits either way.
  */
 final class RoiPoolCpu {
     private RoiPoolCpu() {
     }
 
+    /** A compiled warm-up batch takes some microseconds, an interpreted one milliseconds. */
+    private static final long WARM_UP_FAST_NANOS = 200_000;
+
+    /** Per-thread scratch of the channels-last form: a work item's maxima and argmaxes, bin-major. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /** The channels-last vector form, once compiled ({@link VectorWarmUp}); null until then or where absent. */
+    private static volatile RoiPoolChannelsLast channelsLast;
+
+    static {
+        RoiPoolChannelsLast best = RoiPoolChannelsLast.best();
+        if (best != null) {
+            VectorWarmUp.start("rcnn4j-roi-pool-warmup", warmUpBatch(best), WARM_UP_FAST_NANOS,
+                    () -> channelsLast = best);
+        }
+    }
+
     static RoiPoolResult forward(Tensor input, Tensor boxes, int outputHeight, int outputWidth, float spatialScale) {
+        return forward(input, boxes, outputHeight, outputWidth, spatialScale, channelsLast);
+    }
+
+    /** {@link #forward} on {@code vector}'s channels-last form where it applies (F32), else the scalar form. */
+    static RoiPoolResult forward(Tensor input, Tensor boxes, int outputHeight, int outputWidth, float spatialScale,
+            RoiPoolChannelsLast vector) {
         RoiChecks.inputAndBoxes(input, boxes);
         RoiChecks.outputSize(outputHeight, outputWidth);
         RoiChecks.spatialScale(spatialScale);
@@ -33,6 +59,11 @@ final class RoiPoolCpu {
             return new RoiPoolResult(out, argmax);
         }
         boolean f32 = input.dtype() == DType.F32;
+        if (f32 && vector != null && c >= vector.lanes() && (long) h * w <= RoiPoolChannelsLast.MAX_CELLS) {
+            forwardChannelsLast(vector, input, boxes.floats(), batch, spatialScale, out.floats(), argmax.ints(),
+                    outputHeight, outputWidth);
+            return new RoiPoolResult(out, argmax);
+        }
         RoiTasks.forEachChannelBlock(k, c, (r, c0, c1) -> {
             int[] rows = new int[2 * outputHeight];
             int[] cols = new int[2 * outputWidth];
@@ -49,6 +80,77 @@ final class RoiPoolCpu {
             }
         });
         return new RoiPoolResult(out, argmax);
+    }
+
+    private static void forwardChannelsLast(RoiPoolChannelsLast vector, Tensor input, float[] b, int[] batch,
+            float spatialScale, float[] out, int[] argmax, int outputHeight, int outputWidth) {
+        int k = batch.length;
+        int c = input.size(1);
+        int h = input.size(2);
+        int w = input.size(3);
+        int bins = outputHeight * outputWidth;
+        float[] nhwc = channelsLastCopy(input.floats(), input.size(0), c, h * w);
+        RoiTasks.forEachChannelBlock(k, c, (r, c0, c1) -> {
+            int[] rows = new int[2 * outputHeight];
+            int[] cols = new int[2 * outputWidth];
+            binsF(b[5 * r + 2], b[5 * r + 4], spatialScale, outputHeight, h, rows);
+            binsF(b[5 * r + 1], b[5 * r + 3], spatialScale, outputWidth, w, cols);
+            int cb = c1 - c0;
+            float[][] scratch = SCRATCH.get();
+            if (scratch[0].length < bins * cb) {
+                scratch[0] = new float[bins * cb];
+                scratch[1] = new float[bins * cb];
+            }
+            float[] max = scratch[0];
+            float[] arg = scratch[1];
+            vector.pool(nhwc, batch[r] * h * w * c, c, w, rows, cols, c0, c1, max, arg);
+            for (int ch = c0; ch < c1; ch++) {
+                int o = (r * c + ch) * bins;
+                for (int bin = 0, j = ch - c0; bin < bins; bin++, j += cb) {
+                    out[o + bin] = max[j];
+                    argmax[o + bin] = (int) arg[j];
+                }
+            }
+        });
+    }
+
+    /** [N, C, HW] as [N, HW, C]; planes of 64 channels at a time stay in cache while their cells are written. */
+    private static float[] channelsLastCopy(float[] in, int n, int c, int cells) {
+        float[] t = new float[in.length];
+        int blocks = (c + 63) / 64;
+        IntStream.range(0, n * blocks).parallel().forEach(task -> {
+            int img = task / blocks;
+            int ch0 = (task % blocks) * 64;
+            int ch1 = Math.min(c, ch0 + 64);
+            int base = img * c * cells;
+            for (int cell = 0; cell < cells; cell++) {
+                int dst = base + cell * c;
+                for (int ch = ch0; ch < ch1; ch++) {
+                    t[dst + ch] = in[base + ch * cells + cell];
+                }
+            }
+        });
+        return t;
+    }
+
+    /**
+     * 32 pools of a 6x6 map into 3x3 bins of 2x2 cells, over two vectors of channels and a scalar tail: every loop
+     * of the kernel takes its back branch, so C2 does not compile one as never taken.
+     */
+    private static Runnable warmUpBatch(RoiPoolChannelsLast kernel) {
+        int c = 2 * kernel.lanes() + 1;
+        float[] map = new float[36 * c];
+        for (int i = 0; i < map.length; i++) {
+            map[i] = (i * 7919) % 101;
+        }
+        int[] edges = {0, 2, 2, 4, 4, 6};
+        float[] max = new float[9 * c];
+        float[] arg = new float[9 * c];
+        return () -> {
+            for (int i = 0; i < 32; i++) {
+                kernel.pool(map, 0, c, 6, edges, edges, 0, c, max, arg);
+            }
+        };
     }
 
     static Tensor backward(Tensor gradOutput, Tensor boxes, Tensor argmax, int[] inputShape) {

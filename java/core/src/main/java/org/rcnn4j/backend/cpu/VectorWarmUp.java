@@ -1,0 +1,45 @@
+package org.rcnn4j.backend.cpu;
+
+/**
+ * Until C2 compiles it, Vector API code runs as allocating Java, a thousand times slower than scalar code, so the
+ * first call of a program would take seconds. Code that has a vector form therefore starts on its scalar form while
+ * a daemon thread runs the vector form on a tiny input until it is fast (compiled), then hands it over.
+ */
+final class VectorWarmUp {
+    /** Consecutive fast batches that count as compiled. */
+    private static final int FAST_BATCHES = 3;
+    /** Never compiled within this (-Xint, or a JVM that does not intrinsify the Vector API): stay scalar. */
+    private static final long GIVE_UP_NANOS = 120_000_000_000L;
+
+    private VectorWarmUp() {
+    }
+
+    /**
+     * Starts a daemon thread named {@code name} that runs {@code batch} until it is fast, then runs
+     * {@code onReady}; the caller keeps its scalar form until then.
+     */
+    static void start(String name, Runnable batch, long fastNanosPerBatch, Runnable onReady) {
+        Thread t = new Thread(() -> {
+            if (warm(batch, fastNanosPerBatch)) {
+                onReady.run();
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Runs {@code batch} until {@value #FAST_BATCHES} in a row take under {@code fastNanosPerBatch} each. */
+    static boolean warm(Runnable batch, long fastNanosPerBatch) {
+        long start = System.nanoTime();
+        int fast = 0;
+        while (System.nanoTime() - start < GIVE_UP_NANOS) {
+            long t = System.nanoTime();
+            batch.run();
+            fast = System.nanoTime() - t < fastNanosPerBatch ? fast + 1 : 0;
+            if (fast >= FAST_BATCHES) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -162,7 +162,9 @@ public final class GeneralizedRcnn extends Block {
                 if (hasMasks()) {
                     Tensor probs = bin.add(heads.maskProbabilities().get(i));
                     long pastedBytes = 4L * probs.size(0) * original[0] * original[1];
-                    if (masks.cropped() || (masks.binary() && pastedBytes > sliceBytes)) {
+                    // large: binary masks or crops made a slice at a time after the read; small: pasted whole and
+                    // read with the outputs (no extra synchronization), crops then cut from it on the host
+                    if ((masks.binary() || masks.cropped()) && pastedBytes > sliceBytes) {
                         sliced[2 * i] = probs;
                         sliced[2 * i + 1] = boxes;
                         finals.add(Tensor.zeros(org.rcnn4j.tensor.DType.U8, 0)); // stands in until read
@@ -181,8 +183,11 @@ public final class GeneralizedRcnn extends Block {
                 Tensor m = null;
                 if (hasMasks() && masks.cropped()) { // the windows come from the boxes just read
                     int[] original = {images.get(i).size(1), images.get(i).size(2)};
-                    List<MaskCrop> crops = MaskCropping.crops(backend, sliced[2 * i], sliced[2 * i + 1],
-                            host.get(per * i), original, masks, sliceBytes);
+                    int maskSize = heads.maskProbabilities().get(i).size(3);
+                    List<MaskCrop> crops = sliced[2 * i] != null
+                            ? MaskCropping.crops(backend, sliced[2 * i], sliced[2 * i + 1], host.get(per * i),
+                                    original, masks, sliceBytes)
+                            : MaskCropping.cut(host.get(per * i + 3), host.get(per * i), maskSize, masks);
                     host.set(per * i + 3, null);
                     out.add(new ImageDetections(host.get(per * i), host.get(per * i + 1), host.get(per * i + 2),
                             null, crops));

@@ -12,7 +12,9 @@ import org.rcnn4j.tensor.Tensor;
  * The masks of one image kept at their paste windows ({@link MaskCrop}): the windows come from the boxes read back
  * with the detections, and the paste of those windows runs a slice of detections at a time, each slice's windows
  * together at most a given size as F32 (but at least one detection), read back and freed before the next. So the
- * device holds one slice and the host the crops, never a full-size [D, 1, H, W].
+ * device holds one slice and the host the crops, never a full-size [D, 1, H, W]. An image whose full paste is
+ * within that size is pasted whole and read with the other outputs instead (no extra synchronization), and its
+ * crops cut from it: the same values.
  */
 final class MaskCropping {
     /** paste_masks_in_image's padding (torchvision's paste_masks_in_image(..., padding=1)). */
@@ -59,6 +61,31 @@ final class MaskCropping {
                 }
             }
             from = to;
+        }
+        return out;
+    }
+
+    /**
+     * The crops cut from full-size pasted probabilities (host F32 [D, 1, H, W], pasted at {@code hostBoxes} from
+     * masks of {@code maskSize}): what {@link #crops} makes, for an image small enough to paste whole.
+     */
+    static List<MaskCrop> cut(Tensor pasted, Tensor hostBoxes, int maskSize, MaskOutput masks) {
+        int d = pasted.size(0);
+        int h = pasted.size(2);
+        int w = pasted.size(3);
+        int[] windows = PasteWindows.of(hostBoxes, maskSize, PADDING, h, w);
+        float[] p = pasted.floats();
+        List<MaskCrop> out = new ArrayList<>(d);
+        for (int i = 0; i < d; i++) {
+            int x0 = windows[4 * i];
+            int y0 = windows[4 * i + 1];
+            int cols = windows[4 * i + 2] - x0;
+            int rows = windows[4 * i + 3] - y0;
+            float[] v = new float[rows * cols];
+            for (int y = 0; y < rows; y++) {
+                System.arraycopy(p, (int) (((long) i * h + y0 + y) * w + x0), v, y * cols, cols);
+            }
+            out.add(new MaskCrop(h, w, x0, y0, x0 + cols, y0 + rows, values(v, 0, v.length, rows, cols, masks)));
         }
         return out;
     }

@@ -15,6 +15,7 @@ import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Backends;
 import org.rcnn4j.coco.CocoAnnotation;
 import org.rcnn4j.coco.LabelMap;
+import org.rcnn4j.data.CocoDetectionDataset;
 import org.rcnn4j.data.FashionMnist;
 import org.rcnn4j.data.ImageFiles;
 import org.rcnn4j.detection.GeneralizedRcnn;
@@ -26,12 +27,13 @@ import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
 import org.rcnn4j.detector.DetectorWeights;
 import org.rcnn4j.tensor.Tensor;
+import org.rcnn4j.train.DetectionEvaluation;
 import org.rcnn4j.train.DetectionResults;
 import org.rcnn4j.viz.DetectionPictures;
 
 /**
- * detect keeps each mask at its paste window: its pictures and detections.json are byte for byte what the full-size
- * masks (the path detect took before) give, for normal photos.
+ * detect and eval keep each mask at its paste window: detect's pictures and detections.json, and eval's results and
+ * summaries, are byte for byte what the full-size masks (the path they took before) give, for normal photos.
  */
 class DetectCropsTest {
     @TempDir
@@ -97,5 +99,45 @@ class DetectCropsTest {
         DetectionResults.write(before.resolve("detections.json"), results);
         assertEquals(-1, Files.mismatch(before.resolve("detections.json"), out.resolve("detections.json")),
                 "detections.json differs from the full-size masks' results");
+    }
+
+    /** eval, which keeps the masks at their windows too, writes what the full-size probabilities give. */
+    @Test
+    void evalWritesWhatTheFullSizeMasksGive() throws IOException {
+        GeneralizedRcnn seeded = Models.maskrcnnSmall(ModelOptions.defaults());
+        seeded.initialize(4);
+        Path weights = dir.resolve("model.safetensors");
+        ModelFile.write(weights, Models.MASKRCNN_SMALL, seeded, FashionMnist.CLASS_NAMES);
+        Path scenes = dir.resolve("scenes");
+        Cli.run("scenes", "--count", "3", "--out", scenes.toString(), "--seed", "6").assertOk();
+        Path out = dir.resolve("eval");
+        String printed = Cli.run("eval", "--weights", weights.toString(), "--data", scenes.toString(), "--out",
+                out.toString(), "--box-score-thresh", "0", "--batch", "2").assertOk().out();
+
+        // the full-size path eval took before: model::detect, probabilities [D, 1, H, W] thresholded at > 0.5
+        CocoDetectionDataset data = DatasetArgs.open("eval", scenes, null);
+        DetectorWeights w = DetectorWeights.read(weights, null, null);
+        GeneralizedRcnn model = w.network();
+        model.setBoxInference(0f, model.config().boxNmsThresh(), model.config().boxDetectionsPerImg());
+        model.eval();
+        Path before = dir.resolve("before");
+        DetectionEvaluation.Result r;
+        try (Backend cpu = Backends.create("cpu")) {
+            model.to(cpu);
+            try {
+                r = DetectionEvaluation.evaluate(model::detect, data, data.classNames(), 2, null);
+            } finally {
+                model.release();
+            }
+        }
+        r.writeTo(before);
+        assertTrue(r.segm() != null, "masks must be evaluated");
+        assertTrue(printed.startsWith(r.text()), "printed:\n" + printed + "\nexpected:\n" + r.text());
+        assertEquals(-1, Files.mismatch(before.resolve("results.json"), out.resolve("results.json")),
+                "results.json differs from the full-size masks'");
+        // summary.txt: all but its last line, the time per image
+        List<String> want = Files.readAllLines(before.resolve("summary.txt"));
+        List<String> got = Files.readAllLines(out.resolve("summary.txt"));
+        assertEquals(want.subList(0, want.size() - 1), got.subList(0, got.size() - 1));
     }
 }

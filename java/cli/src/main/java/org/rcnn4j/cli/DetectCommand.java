@@ -89,20 +89,6 @@ final class DetectCommand {
             }
         }
         boxInference.applyTo(model);
-        if (model.hasMasks()) { // GAP: masks are kept at full size, one byte a pixel, in one Java array per image
-            long most = model.config().boxDetectionsPerImg();
-            for (int i = 0; i < images.size(); i++) {
-                int h = images.get(i).size(1);
-                int w = images.get(i).size(2);
-                long fits = MaskOutput.maxBinaryMasks(h, w);
-                if (most > fits) {
-                    throw new UsageException("detect: " + files.get(i) + ": " + w + "x" + h + " is too large for the "
-                            + "full-size masks of " + most + " detections (" + most * h * w + " bytes, more than one "
-                            + "Java array holds); give --box-detections-per-img " + Math.max(1, fits)
-                            + " or less, or a smaller image");
-                }
-            }
-        }
         model.eval();
         Headless.ensure();
         LabelMap labels = LabelMap.identity(weights.classNames());
@@ -114,9 +100,10 @@ final class DetectCommand {
                 List<String> names = OutputNames.stems(files.stream().map(Path::of).toList());
                 for (int i = 0; i < images.size(); i++) {
                     DeviceStats before = backend.stats();
-                    // binary masks (> 0.5, as the COCO results and pictures threshold them): a quarter of the
-                    // probabilities' memory, pasted a slice at a time
-                    ImageDetections d = model.detect(List.of(images.get(i)), MaskOutput.above(0.5f)).get(0);
+                    // binary masks (> 0.5, as the COCO results and pictures threshold them), each kept at its
+                    // paste window: no full-size masks, so a photo of any size fits
+                    ImageDetections d = model.detect(List.of(images.get(i)), MaskOutput.above(0.5f).asCrops())
+                            .get(0);
                     DeviceStats cost = backend.stats().minus(before);
                     results.addAll(DetectionResults.of(i + 1, d, labels, results.size() + 1));
                     Path png = dir.resolve(names.get(i) + ".png");

@@ -5,11 +5,15 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.coco.LabelMap;
 import org.rcnn4j.data.CocoDetectionDataset;
 import org.rcnn4j.detection.GeneralizedRcnn;
+import org.rcnn4j.detection.ImageDetections;
+import org.rcnn4j.detection.MaskOutput;
 import org.rcnn4j.detector.DetectorWeights;
+import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.train.DetectionEvaluation;
 
 /**
@@ -58,13 +62,16 @@ final class ModelEvalCommand {
         boxInference.applyTo(model);
         model.eval();
         DetectionEvaluation.Result r;
+        // masks > 0.5 (as the results threshold them), each kept at its paste window: no full-size masks
+        Function<List<Tensor>, List<ImageDetections>> detector = images -> model.detect(images,
+                MaskOutput.above(0.5f).asCrops());
         try (Backend backend = Devices.open(device)) {
             model.to(backend);
             try {
                 r = weights.pyTorch()
-                        ? DetectionEvaluation.evaluate(model::detect, data, data.groundTruth(), data::imageId,
+                        ? DetectionEvaluation.evaluate(detector, data, data.groundTruth(), data::imageId,
                                 LabelMap.identity(weights.classNames()), batch, err)
-                        : DetectionEvaluation.evaluate(model::detect, data, data.classNames(), batch, err);
+                        : DetectionEvaluation.evaluate(detector, data, data.classNames(), batch, err);
                 if (a.path("--out") != null) {
                     r.writeTo(a.path("--out"));
                 }

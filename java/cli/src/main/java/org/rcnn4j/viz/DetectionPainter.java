@@ -12,6 +12,7 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Locale;
+import org.rcnn4j.detection.MaskCrop;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
@@ -37,15 +38,9 @@ public final class DetectionPainter {
      */
     public static BufferedImage draw(BufferedImage image, Tensor boxes, Tensor labels, Tensor scores, Tensor masks,
             List<String> classNames, int scale) {
-        Headless.ensure();
-        int n = checkBoxes(boxes);
+        int n = checkArgs(boxes, labels, scores, scale);
         int w = image.getWidth();
         int h = image.getHeight();
-        if (scale < 1) {
-            throw new IllegalArgumentException("scale must be >= 1, got " + scale);
-        }
-        checkPerBox("labels", labels, DType.I64, n);
-        checkPerBox("scores", scores, DType.F32, n);
         if (masks != null) {
             int[] s = masks.shape();
             if (s.length != 3 || s[0] != n || s[1] != h || s[2] != w
@@ -54,13 +49,53 @@ public final class DetectionPainter {
                         + masks.dtype() + " " + java.util.Arrays.toString(s));
             }
         }
+        return draw(image, boxes, labels, scores, masks == null ? null : out -> paintMasks(out, masks, n, h, w, scale),
+                classNames, scale);
+    }
+
+    /**
+     * {@link #draw(BufferedImage, Tensor, Tensor, Tensor, Tensor, List, int)} with instance i's mask kept at its
+     * window, {@code crops.get(i)} (U8 nonzero = inside, or F32 &gt;= 0.5): the same picture as the full-size masks
+     * would give, each mask painted only over its window.
+     */
+    public static BufferedImage drawCrops(BufferedImage image, Tensor boxes, Tensor labels, Tensor scores,
+            List<MaskCrop> crops, List<String> classNames, int scale) {
+        int n = checkArgs(boxes, labels, scores, scale);
+        int w = image.getWidth();
+        int h = image.getHeight();
+        if (crops != null) {
+            if (crops.size() != n) {
+                throw new IllegalArgumentException("crops: expected one per box (" + n + "), got " + crops.size());
+            }
+            for (MaskCrop c : crops) {
+                if (c.imageHeight() != h || c.imageWidth() != w) {
+                    throw new IllegalArgumentException("crops: a crop of a " + c.imageWidth() + "x" + c.imageHeight()
+                            + " image on a " + w + "x" + h + " image");
+                }
+            }
+        }
+        return draw(image, boxes, labels, scores, crops == null ? null : out -> paintCrops(out, crops, scale),
+                classNames, scale);
+    }
+
+    /** Paints the masks of a picture being drawn. */
+    private interface MaskPainter {
+        void paint(BufferedImage out);
+    }
+
+    /** The picture, with the masks {@code masks} paints (none when null) under the outlines and tags. */
+    private static BufferedImage draw(BufferedImage image, Tensor boxes, Tensor labels, Tensor scores,
+            MaskPainter masks, List<String> classNames, int scale) {
+        int n = boxes.size(0);
+        int w = image.getWidth();
+        int h = image.getHeight();
         BufferedImage out = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
             g.drawImage(image, 0, 0, w * scale, h * scale, null);
             if (masks != null) {
-                paintMasks(out, masks, n, h, w, scale);
+                masks.paint(out);
             }
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -86,6 +121,18 @@ public final class DetectionPainter {
             g.dispose();
         }
         return out;
+    }
+
+    /** The checks every picture's arguments pass; returns the number of instances. */
+    private static int checkArgs(Tensor boxes, Tensor labels, Tensor scores, int scale) {
+        Headless.ensure();
+        int n = checkBoxes(boxes);
+        if (scale < 1) {
+            throw new IllegalArgumentException("scale must be >= 1, got " + scale);
+        }
+        checkPerBox("labels", labels, DType.I64, n);
+        checkPerBox("scores", scores, DType.F32, n);
+        return n;
     }
 
     private static int checkBoxes(Tensor boxes) {
@@ -122,6 +169,33 @@ public final class DetectionPainter {
                         for (int dx = 0; dx < scale; dx++) {
                             int ox = x * scale + dx;
                             int oy = y * scale + dy;
+                            out.setRGB(ox, oy, blend(out.getRGB(ox, oy), rgb, MASK_ALPHA));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link #paintMasks} for masks kept at their windows: the same pixels blended in the same order. */
+    private static void paintCrops(BufferedImage out, List<MaskCrop> crops, int scale) {
+        for (int i = 0; i < crops.size(); i++) {
+            MaskCrop c = crops.get(i);
+            int rgb = Palette.color(i).getRGB();
+            int cols = c.width();
+            byte[] mb = c.binary() ? c.values().bytes() : null;
+            float[] mf = c.binary() ? null : c.values().floats();
+            for (int y = 0; y < c.height(); y++) {
+                for (int x = 0; x < cols; x++) {
+                    int p = y * cols + x;
+                    boolean in = mb != null ? mb[p] != 0 : mf[p] >= 0.5f;
+                    if (!in) {
+                        continue;
+                    }
+                    for (int dy = 0; dy < scale; dy++) {
+                        for (int dx = 0; dx < scale; dx++) {
+                            int ox = (c.x0() + x) * scale + dx;
+                            int oy = (c.y0() + y) * scale + dy;
                             out.setRGB(ox, oy, blend(out.getRGB(ox, oy), rgb, MASK_ALPHA));
                         }
                     }

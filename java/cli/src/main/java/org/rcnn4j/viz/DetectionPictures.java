@@ -3,13 +3,18 @@ package org.rcnn4j.viz;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.rcnn4j.detection.ImageDetections;
+import org.rcnn4j.detection.MaskCrop;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
-/** A detector's output drawn on its image: the detections scoring at least a threshold, with masks if any. */
+/**
+ * A detector's output drawn on its image: the detections scoring at least a threshold, with masks if any (full-size
+ * or kept at their windows, {@link ImageDetections#crops()}: the same picture).
+ */
 public final class DetectionPictures {
     private DetectionPictures() {
     }
@@ -33,6 +38,14 @@ public final class DetectionPictures {
             }
         }
         keep = Arrays.copyOf(keep, kept);
+        if (d.crops() != null) { // masks kept at their windows: painted there, never at full size
+            List<MaskCrop> crops = new ArrayList<>(kept);
+            for (int i : keep) {
+                crops.add(binary(d.crops().get(i)));
+            }
+            return DetectionPainter.drawCrops(base, rows(d.boxes(), keep, 4, 4), rows(d.labels(), keep, 1),
+                    rows(d.scores(), keep, 1), crops, classNames, scale);
+        }
         Tensor masks = null;
         if (d.masks() != null) {
             int[] s = d.masks().shape();
@@ -74,6 +87,20 @@ public final class DetectionPictures {
             }
         }
         return Tensor.ofBytes(out, keep.length, h, w);
+    }
+
+    /** A crop of F32 probabilities at > 0.5, as the full-size masks are thresholded (a binary crop as it is). */
+    private static MaskCrop binary(MaskCrop c) {
+        if (c.binary()) {
+            return c;
+        }
+        float[] p = c.values().floats();
+        byte[] out = new byte[p.length];
+        for (int i = 0; i < p.length; i++) {
+            out[i] = p[i] > 0.5f ? (byte) 1 : 0;
+        }
+        return new MaskCrop(c.imageHeight(), c.imageWidth(), c.x0(), c.y0(), c.x1(), c.y1(),
+                Tensor.ofBytes(out, c.height(), c.width()));
     }
 
     /** The kept rows of a host tensor whose rows are {@code row} elements, shaped [kept, tail...]. */

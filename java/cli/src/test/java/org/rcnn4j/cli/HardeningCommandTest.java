@@ -146,19 +146,55 @@ class HardeningCommandTest {
                 .assertUsageError(img.toString(), "3x2000 would be resized to 0x");
     }
 
-    /** A ~24 MP photo: its full-size masks would not fit one Java array; a usage error with what to give instead. */
+    /**
+     * A 24 MP photo (6000x4000) with 100 detections, whose full-size masks (2.4 GB) would not fit one Java array:
+     * detect keeps each mask at its paste window, so it draws and encodes them all in a 2 GB heap (a child JVM).
+     */
     @Test
-    void photosTooLargeForFullSizeMasksAreNamed() throws Exception {
+    void largePhotosGetTheirMasksInAModestHeap() throws Exception {
         Block m = Models.create(Models.MASKRCNN_SMALL, ModelOptions.defaults().withNumClasses(3));
         m.initialize(1);
         Path model = dir.resolve("model.safetensors");
         Safetensors.write(model, m.stateDict(), Map.of(ModelFile.MODEL_KEY, Models.MASKRCNN_SMALL,
                 ModelFile.CLASSES_KEY, Json.write(List.of("a", "b"))));
         Path img = dir.resolve("big.png");
-        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(6000, 4000,
-                java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", img.toFile());
-        Cli.run("detect", img.toString(), "--weights", model.toString(), "--out", dir.resolve("d").toString())
-                .assertUsageError(img.toString(), "6000x4000 is too large", "--box-detections-per-img 89");
+        java.awt.image.BufferedImage photo = new java.awt.image.BufferedImage(6000, 4000,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.Graphics2D g = photo.createGraphics();
+        for (int i = 0; i < 12; i++) { // a few shapes, so the photo is not one colour
+            g.setColor(new java.awt.Color(40 + 17 * i, 40 + 17 * i, 40 + 17 * i));
+            g.fillOval(250 + 460 * i, 300 + 250 * (i % 5), 900 - 40 * i, 700 + 60 * (i % 4));
+        }
+        g.dispose();
+        javax.imageio.ImageIO.write(photo, "png", img.toFile());
+        Path out = dir.resolve("d");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g", "--add-modules", "jdk.incubator.vector", "-cp", testClassPath(),
+                "org.rcnn4j.cli.Main", "detect", img.toString(), "--weights", model.toString(), "--out",
+                out.toString(), "--box-score-thresh", "0", "--box-detections-per-img", "100", "--score-thresh", "0");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), log);
+        org.junit.jupiter.api.Assertions.assertTrue(log.contains("big.png: 100 detections"), log);
+        org.rcnn4j.coco.CocoDataset gt = new org.rcnn4j.coco.CocoDataset(
+                Map.of(1L, new org.rcnn4j.coco.CocoImage(1, 6000, 4000, "big.png")),
+                Map.of(1L, new org.rcnn4j.coco.CocoCategory(1, "a", null),
+                        2L, new org.rcnn4j.coco.CocoCategory(2, "b", null)), List.of());
+        List<org.rcnn4j.coco.CocoAnnotation> results = org.rcnn4j.coco.CocoResults.read(
+                out.resolve("detections.json"), gt);
+        assertEquals(100, results.size());
+        long masked = 0;
+        for (org.rcnn4j.coco.CocoAnnotation r : results) {
+            org.rcnn4j.coco.Rle rle = r.segmentation().rle();
+            assertEquals(4000, rle.height(), "the full image's RLE");
+            assertEquals(6000, rle.width(), "the full image's RLE");
+            masked += rle.area() > 0 ? 1 : 0;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(masked > 0, "some masks must have pixels");
+        java.awt.image.BufferedImage drawn = javax.imageio.ImageIO.read(out.resolve("big.png").toFile());
+        assertEquals(6000, drawn.getWidth());
+        assertEquals(4000, drawn.getHeight());
     }
 
     /** The same image inside a dataset: eval and train refuse it by file before any work, as detect does. */

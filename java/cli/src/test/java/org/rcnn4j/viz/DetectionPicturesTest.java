@@ -12,6 +12,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rcnn4j.detection.ImageDetections;
+import org.rcnn4j.detection.MaskCrop;
 import org.rcnn4j.tensor.Tensor;
 
 class DetectionPicturesTest {
@@ -69,5 +70,43 @@ class DetectionPicturesTest {
                 twoDetections().scores(), twoDetections().labels(), null), List.of("cat", "dog"), 0.5f, 1);
         assertEquals(0x808080, boxesOnly.getRGB(10, 22) & 0xffffff, "no masks: the inside is not tinted");
         assertTrue(boxesOnly.getWidth() == W);
+    }
+
+    /** Masks kept at windows (F32 or U8) draw the same picture as the full-size masks, at any scale. */
+    @Test
+    void cropsDrawTheSamePicture() {
+        ImageDetections full = twoDetections();
+        float[] f = full.masks().floats();
+        int[][] windows = {{3, 18, 16, 26}, {0, 0, W, H}};
+        for (boolean binary : new boolean[] {false, true}) {
+            List<MaskCrop> crops = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                int[] win = windows[i];
+                int cols = win[2] - win[0];
+                int rows = win[3] - win[1];
+                float[] v = new float[rows * cols];
+                byte[] b = new byte[rows * cols];
+                for (int y = 0; y < rows; y++) {
+                    for (int x = 0; x < cols; x++) {
+                        v[y * cols + x] = f[i * H * W + (win[1] + y) * W + win[0] + x];
+                        b[y * cols + x] = v[y * cols + x] > 0.5f ? (byte) 1 : 0;
+                    }
+                }
+                crops.add(new MaskCrop(H, W, win[0], win[1], win[2], win[3],
+                        binary ? Tensor.ofBytes(b, rows, cols) : Tensor.ofFloats(v, rows, cols)));
+            }
+            ImageDetections cropped = new ImageDetections(full.boxes(), full.scores(), full.labels(), null, crops);
+            for (int scale = 1; scale <= 2; scale++) {
+                for (float threshold : new float[] {0f, 0.5f}) {
+                    BufferedImage want = DetectionPictures.draw(grey(), full, List.of("cat", "dog"), threshold, scale);
+                    BufferedImage got = DetectionPictures.draw(grey(), cropped, List.of("cat", "dog"), threshold,
+                            scale);
+                    int[] a = want.getRGB(0, 0, want.getWidth(), want.getHeight(), null, 0, want.getWidth());
+                    int[] c = got.getRGB(0, 0, got.getWidth(), got.getHeight(), null, 0, got.getWidth());
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(a, c,
+                            "binary " + binary + " scale " + scale + " threshold " + threshold);
+                }
+            }
+        }
     }
 }

@@ -5,8 +5,8 @@ import org.rcnn4j.tensor.Shapes;
 import org.rcnn4j.tensor.Tensor;
 
 /**
- * The argument checks of {@link Roi#pasteMasks}, shared by both backends (shapes and dtypes only, so device
- * tensors are checked without a copy).
+ * The argument checks of {@link Roi#pasteMasks} and {@link Roi#pasteMasksInWindows}, shared by both backends
+ * (shapes and dtypes only, so device tensors are checked without a copy).
  */
 public final class PasteMasksArgs {
     private PasteMasksArgs() {
@@ -14,6 +14,22 @@ public final class PasteMasksArgs {
 
     /** Throws IllegalArgumentException naming the first bad argument. */
     public static void check(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding) {
+        checkInputs(masks, boxes, imageHeight, imageWidth, padding);
+        // the output [K,1,H,W] must be addressable (Shapes.numel rejects more than 2^31-1 elements)
+        Shapes.numel(masks.size(0), 1, imageHeight, imageWidth);
+    }
+
+    /**
+     * The checks of {@link Roi#pasteMasksInWindows}: those of {@link #check} but for the full output's size, and the
+     * windows'; returns the output's length (the windows' pixels together).
+     */
+    public static int checkWindows(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding,
+            int[] windows) {
+        checkInputs(masks, boxes, imageHeight, imageWidth, padding);
+        return PasteWindows.checkedTotal(windows, masks.size(0), imageHeight, imageWidth);
+    }
+
+    private static void checkInputs(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding) {
         OpChecks.notNull("masks", masks);
         int[] s = masks.shape();
         if (s.length != 4 || s[1] != 1 || s[2] != s[3] || s[2] < 1) {
@@ -30,7 +46,5 @@ public final class PasteMasksArgs {
         OpChecks.nonNegative("img_shape[0] (imageHeight)", imageHeight);
         OpChecks.nonNegative("img_shape[1] (imageWidth)", imageWidth);
         OpChecks.nonNegative("padding", padding);
-        // the output [K,1,H,W] must be addressable (Shapes.numel rejects more than 2^31-1 elements)
-        Shapes.numel(s[0], 1, imageHeight, imageWidth);
     }
 }

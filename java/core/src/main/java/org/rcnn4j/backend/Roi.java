@@ -3,7 +3,8 @@ package org.rcnn4j.backend;
 import org.rcnn4j.tensor.Tensor;
 
 /**
- * RoI pooling and mask pasting: roi_align, roi_pool and their input gradients, paste_masks_in_image. RoIs
+ * RoI pooling and mask pasting: roi_align, roi_pool and their input gradients, paste_masks_in_image (whole or in
+ * windows). RoIs
  * for roi_align/roi_pool are [K,5] (batch index, x1, y1, x2, y2).
  * Reached as {@code backend.roi()}; the conventions (ownership, dtypes, argument checks) are {@link Backend}'s.
  */
@@ -29,4 +30,14 @@ public interface Roi {
      * a box with a non-finite coordinate give an all-zero mask.
      */
     Tensor pasteMasks(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding);
+
+    /**
+     * {@link #pasteMasks} with only one window of each mask made, so that the full [K,1,imageHeight,imageWidth]
+     * never exists: {@code windows} holds 4 host ints per mask, x0, y0, x1, y1 (half-open, 0 &lt;= x0 &lt;= x1 &lt;=
+     * imageWidth, 0 &lt;= y0 &lt;= y1 &lt;= imageHeight); the output F32 [sum of the windows' pixels] holds each
+     * window's values of the full paste, bit for bit, row-major, one window after another. With the paste windows
+     * ({@link PasteWindows#of}) the rest of each pasted mask is 0.
+     */
+    Tensor pasteMasksInWindows(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding,
+            int[] windows);
 }

@@ -72,6 +72,71 @@ public final class Rle {
         return new Rle(h, w, Arrays.copyOf(cnts, m));
     }
 
+    /**
+     * Encodes an h x w mask that is 0 outside the window [y0, y1) x [x0, x1) and {@code window} (row-major, (y1 - y0)
+     * x (x1 - x0), nonzero = foreground) inside it: the same RLE as {@link #encode} of the full mask, without ever
+     * making it (a large photo's masks kept at their paste windows).
+     */
+    public static Rle encodeWindow(int h, int w, int x0, int y0, int x1, int y1, byte[] window) {
+        if (h < 0 || w < 0 || (long) h * w > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("RLE size must be non-negative and at most 2^31-1 pixels, got [" + h
+                    + ", " + w + "]");
+        }
+        if (x0 < 0 || x0 > x1 || x1 > w || y0 < 0 || y0 > y1 || y1 > h) {
+            throw new IllegalArgumentException("window (x0, y0, x1, y1) = (" + x0 + ", " + y0 + ", " + x1 + ", " + y1
+                    + ") is not inside the " + w + "x" + h + " mask");
+        }
+        int cols = x1 - x0;
+        int rows = y1 - y0;
+        if (window == null || window.length != rows * cols) {
+            throw new IllegalArgumentException("window: expected " + rows * cols + " pixels ((y1 - y0) x (x1 - x0)), "
+                    + "got " + (window == null ? "null" : window.length));
+        }
+        Runs runs = new Runs();
+        runs.add(false, (long) x0 * h); // the columns left of the window
+        for (int x = 0; x < cols; x++) {
+            runs.add(false, y0);
+            for (int y = 0; y < rows; y++) {
+                runs.add(window[y * cols + x] != 0, 1);
+            }
+            runs.add(false, h - y1);
+        }
+        runs.add(false, (long) (w - x1) * h); // the columns right of it
+        return new Rle(h, w, runs.finish());
+    }
+
+    /** Alternating runs, 0s first, built from pieces of either value (the counts of {@link #encode}). */
+    private static final class Runs {
+        private int[] counts = new int[16];
+        private int n;
+        private boolean value;
+        private long run;
+
+        void add(boolean v, long length) {
+            if (length == 0) {
+                return;
+            }
+            if (v != value) {
+                push();
+                value = v;
+                run = 0;
+            }
+            run += length;
+        }
+
+        private void push() {
+            if (n == counts.length) {
+                counts = Arrays.copyOf(counts, 2 * n);
+            }
+            counts[n++] = (int) run;
+        }
+
+        int[] finish() {
+            push();
+            return Arrays.copyOf(counts, n);
+        }
+    }
+
     /** The mask column-major (index x * h + y), 1 = foreground. */
     public byte[] decode() {
         byte[] mask = new byte[h * w];

@@ -116,14 +116,16 @@ public final class GeneralizedRcnn extends Block {
 
     /**
      * {@link #detect(List)} with Mask R-CNN's masks as {@code masks} asks: probabilities (F32 [D, 1, H, W]) or binary
-     * (U8 [D, 1, H, W]). Every intermediate is freed after its last use: the network holds about the largest
-     * layer's input and output plus the feature maps the heads need, as torch's inference does.
+     * (U8 [D, 1, H, W]), or either kept at each detection's paste window ({@link MaskOutput#asCrops()}: {@link
+     * ImageDetections#crops()}, pasted {@link #PASTE_SLICE_BYTES} of windows at a time). Every intermediate is freed
+     * after its last use: the network holds about the largest layer's input and output plus the feature maps the
+     * heads need, as torch's inference does.
      */
     public List<ImageDetections> detect(List<Tensor> images, MaskOutput masks) {
         return detect(images, masks, PASTE_SLICE_BYTES);
     }
 
-    /** {@link #detect(List, MaskOutput)}, binary masks pasted {@code sliceBytes} (as F32) at a time (tests). */
+    /** {@link #detect(List, MaskOutput)}, binary or cropped masks pasted {@code sliceBytes} (as F32) at a time. */
     List<ImageDetections> detect(List<Tensor> images, MaskOutput masks, long sliceBytes) {
         if (masks == null) {
             throw new IllegalArgumentException("masks: expected a MaskOutput, got null");
@@ -160,7 +162,9 @@ public final class GeneralizedRcnn extends Block {
                 if (hasMasks()) {
                     Tensor probs = bin.add(heads.maskProbabilities().get(i));
                     long pastedBytes = 4L * probs.size(0) * original[0] * original[1];
-                    if (masks.binary() && pastedBytes > sliceBytes) {
+                    // large: binary masks or crops made a slice at a time after the read; small: pasted whole and
+                    // read with the outputs (no extra synchronization), crops then cut from it on the host
+                    if ((masks.binary() || masks.cropped()) && pastedBytes > sliceBytes) {
                         sliced[2 * i] = probs;
                         sliced[2 * i + 1] = boxes;
                         finals.add(Tensor.zeros(org.rcnn4j.tensor.DType.U8, 0)); // stands in until read
@@ -177,6 +181,18 @@ public final class GeneralizedRcnn extends Block {
             List<ImageDetections> out = new ArrayList<>();
             for (int i = 0; i < images.size(); i++) {
                 Tensor m = null;
+                if (hasMasks() && masks.cropped()) { // the windows come from the boxes just read
+                    int[] original = {images.get(i).size(1), images.get(i).size(2)};
+                    int maskSize = heads.maskProbabilities().get(i).size(3);
+                    List<MaskCrop> crops = sliced[2 * i] != null
+                            ? MaskCropping.crops(backend, sliced[2 * i], sliced[2 * i + 1], host.get(per * i),
+                                    original, masks, sliceBytes)
+                            : MaskCropping.cut(host.get(per * i + 3), host.get(per * i), maskSize, masks);
+                    host.set(per * i + 3, null);
+                    out.add(new ImageDetections(host.get(per * i), host.get(per * i + 1), host.get(per * i + 2),
+                            null, crops));
+                    continue;
+                }
                 if (hasMasks()) {
                     int[] original = {images.get(i).size(1), images.get(i).size(2)};
                     m = sliced[2 * i] != null

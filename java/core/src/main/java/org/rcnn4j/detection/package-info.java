@@ -8,6 +8,8 @@
  * the small variants by name with torchvision's state_dict keys; {@link org.rcnn4j.detection.FineTuning} gives a
  * pretrained detector new predictors for other classes. Also the parts they are made of: the transform, anchors,
  * the region proposal network, the RoI heads, the mask head, their losses and postprocessing, and
- * {@link org.rcnn4j.detection.Weights} to load torchvision's weight files.
+ * {@link org.rcnn4j.detection.Weights} to load torchvision's weight files. Detections come back as
+ * {@link org.rcnn4j.detection.ImageDetections}, Mask R-CNN's masks at full size or, for photos of any size, each at
+ * its paste window ({@link org.rcnn4j.detection.MaskOutput#asCrops()}, {@link org.rcnn4j.detection.MaskCrop}).
  */
 package org.rcnn4j.detection;

@@ -1,6 +1,7 @@
 package org.rcnn4j.detector;
 
 import org.rcnn4j.coco.Rle;
+import org.rcnn4j.detection.MaskCrop;
 
 /**
  * One instance's mask in its image's pixels: a bitmap of {@code height} x {@code width}, row-major, set where
@@ -37,6 +38,25 @@ public final class BinaryMask {
         for (int i = 0; i < n; i++) {
             if (mask[offset + i] != 0) {
                 bits[i >>> 6] |= 1L << i;
+            }
+        }
+        return new BinaryMask(height, width, bits);
+    }
+
+    /** The full image's bitmap of a binary mask kept at its window (U8, nonzero inside; 0 outside the window). */
+    static BinaryMask of(MaskCrop crop) {
+        int height = crop.imageHeight();
+        int width = crop.imageWidth();
+        long n = (long) height * width;
+        long[] bits = new long[(int) ((n + 63) >>> 6)];
+        byte[] v = crop.values().bytes();
+        int cols = crop.width();
+        for (int y = 0; y < crop.height(); y++) {
+            for (int x = 0; x < cols; x++) {
+                if (v[y * cols + x] != 0) {
+                    long i = (long) (crop.y0() + y) * width + crop.x0() + x;
+                    bits[(int) (i >>> 6)] |= 1L << i;
+                }
             }
         }
         return new BinaryMask(height, width, bits);

@@ -111,9 +111,10 @@ public final class Detector implements AutoCloseable {
                         + t);
             }
         }
-        // binary masks unless the probabilities are wanted: a quarter of the memory, pasted a slice at a time
+        // binary masks, each kept at its paste window, unless the probabilities are wanted: no full-size masks
+        // (a large photo's would not fit), each detection's bitmap made from its window
         List<ImageDetections> found = model.detect(images, options.keepMaskProbabilities()
-                ? MaskOutput.probabilities() : MaskOutput.atLeast(options.maskThreshold()));
+                ? MaskOutput.probabilities() : MaskOutput.atLeast(options.maskThreshold()).asCrops());
         List<List<Detection>> out = new ArrayList<>(found.size());
         for (ImageDetections d : found) {
             out.add(toDetections(d));
@@ -133,7 +134,8 @@ public final class Detector implements AutoCloseable {
         int w = m == null ? 0 : m.size(3);
         for (int i = 0; i < n; i++) {
             int label = (int) d.labels().getLong(i);
-            BinaryMask mask = binary != null ? BinaryMask.of(binary, i * h * w, h, w)
+            BinaryMask mask = d.crops() != null ? BinaryMask.of(d.crops().get(i))
+                    : binary != null ? BinaryMask.of(binary, i * h * w, h, w)
                     : masks == null ? null : BinaryMask.threshold(masks, i * h * w, h, w, options.maskThreshold());
             float[] probs = masks != null && options.keepMaskProbabilities()
                     ? java.util.Arrays.copyOfRange(masks, i * h * w, (i + 1) * h * w) : null;

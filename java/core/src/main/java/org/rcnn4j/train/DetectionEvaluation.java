@@ -27,6 +27,7 @@ import org.rcnn4j.data.DataLoader;
 import org.rcnn4j.data.Dataset;
 import org.rcnn4j.data.Sample;
 import org.rcnn4j.detection.ImageDetections;
+import org.rcnn4j.detection.MaskCrop;
 import org.rcnn4j.io.AtomicFiles;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.train.DetectionResults;
@@ -165,6 +166,15 @@ public final class DetectionEvaluation {
                             throw new IllegalStateException("image " + imageId + ": masks must be [D, 1, "
                                     + s.height() + ", " + s.width() + "] (the image's size), got "
                                     + Arrays.toString(ms));
+                        }
+                        withMasks++;
+                    } else if (d.crops() != null) {
+                        for (MaskCrop c : d.crops()) {
+                            if (c.imageHeight() != s.height() || c.imageWidth() != s.width()) {
+                                throw new IllegalStateException("image " + imageId + ": a mask crop of a "
+                                        + c.imageWidth() + "x" + c.imageHeight() + " image, expected "
+                                        + s.width() + "x" + s.height() + " (the image's size)");
+                            }
                         }
                         withMasks++;
                     }

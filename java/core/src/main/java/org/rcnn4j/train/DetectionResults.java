@@ -11,12 +11,14 @@ import org.rcnn4j.coco.LabelMap;
 import org.rcnn4j.coco.Rle;
 import org.rcnn4j.coco.Segmentation;
 import org.rcnn4j.detection.ImageDetections;
+import org.rcnn4j.detection.MaskCrop;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
 /**
  * A detector's output as COCO results. Each detection becomes one annotation holding the box ([x, y, w, h], area
- * w * h) and, for Mask R-CNN, its mask (probability > 0.5) as an RLE segmentation. Evaluation wants the two
+ * w * h) and, for Mask R-CNN, its mask (probability > 0.5) as an RLE segmentation, from the full-size mask or from
+ * the mask kept at its paste window ({@link ImageDetections#crops()}), with the same RLE. Evaluation wants the two
  * apart, as torchvision's and Detectron2's evaluators prepare them: {@link #forBbox} (boxes, box areas) and
  * {@link #forSegm} (masks, mask areas, so small/medium/large follow the mask).
  */
@@ -43,7 +45,8 @@ public final class DetectionResults {
             double y1 = b[4 * i + 1];
             double bw = b[4 * i + 2] - x1;
             double bh = b[4 * i + 3] - y1;
-            Segmentation seg = m == null ? null : Segmentation.ofRle(binaryMask(m, i, h, w));
+            Segmentation seg = d.crops() != null ? Segmentation.ofRle(binaryMask(d.crops().get(i)))
+                    : m == null ? null : Segmentation.ofRle(binaryMask(m, i, h, w));
             out.add(new CocoAnnotation(firstId + i, imageId, labels.categoryId(lab[i]), new double[] {x1, y1, bw, bh},
                     bw * bh, false, sc[i], seg));
         }
@@ -64,6 +67,10 @@ public final class DetectionResults {
         if (d.labels().dtype() != DType.I64 || !Arrays.equals(d.labels().shape(), new int[] {n})) {
             throw new IllegalArgumentException("labels must be I64 [" + n + "], got " + d.labels().dtype() + " "
                     + Arrays.toString(d.labels().shape()));
+        }
+        if (d.crops() != null && d.crops().size() != n) {
+            throw new IllegalArgumentException("crops: expected one per detection (" + n + "), got "
+                    + d.crops().size());
         }
         Tensor masks = d.masks();
         if (masks != null && ((masks.dtype() != DType.F32 && masks.dtype() != DType.U8) || masks.dim() != 4
@@ -97,6 +104,24 @@ public final class DetectionResults {
             }
         }
         return Rle.encode(col, h, w);
+    }
+
+    /**
+     * A mask kept at its paste window (U8 binary, nonzero inside, or F32 probabilities at > 0.5) as the RLE of the
+     * full-size mask, made from the window alone.
+     */
+    private static Rle binaryMask(MaskCrop c) {
+        byte[] window;
+        if (c.binary()) {
+            window = c.values().bytes();
+        } else {
+            float[] p = c.values().floats();
+            window = new byte[p.length];
+            for (int i = 0; i < p.length; i++) {
+                window[i] = p[i] > 0.5f ? (byte) 1 : 0;
+            }
+        }
+        return Rle.encodeWindow(c.imageHeight(), c.imageWidth(), c.x0(), c.y0(), c.x1(), c.y1(), window);
     }
 
     /** The results for bbox evaluation: the boxes with area w * h, no segmentation. */

@@ -71,6 +71,12 @@ class DeviceBudgetTest {
                 assertTrue(cost.toHostBytes() <= outputBytes(d) + 64, what + ": read back more than the outputs ("
                         + outputBytes(d) + " bytes)");
             }
+            // masks kept at their windows: a small image's paste still rides along the one read of the outputs
+            DeviceStats before = cuda.stats();
+            ImageDetections c = m.detect(List.of(images.get(1)), MaskOutput.above(0.5f).asCrops()).get(0);
+            DeviceStats cost = cuda.stats().minus(before);
+            assertTrue(c.crops().size() > 0 && cost.syncs() <= DETECT_SYNCS, "cropped detect of " + c.count()
+                    + " detections: " + cost.format());
         } finally {
             m.release();
         }

@@ -78,6 +78,18 @@ public final class TensorAssert {
         }
     }
 
+    /** Same shape and the same F32 values bit for bit (-0 and 0 told apart). */
+    public static void assertBits(String what, Tensor expected, Tensor actual) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+        float[] e = expected.floats();
+        float[] a = actual.floats();
+        for (int i = 0; i < e.length; i++) {
+            if (Float.floatToRawIntBits(e[i]) != Float.floatToRawIntBits(a[i])) {
+                fail(what + ": element " + i + " expected " + e[i] + " but was " + a[i]);
+            }
+        }
+    }
+
     /** A float tensor holds no NaN (e.g. the poison value of an output never written). */
     public static void assertNoNaN(String what, Tensor t) {
         if (t.dtype() != DType.F32 && t.dtype() != DType.F64) {

@@ -19,6 +19,7 @@ import org.rcnn4j.coco.CocoImage;
 import org.rcnn4j.coco.CocoResults;
 import org.rcnn4j.coco.LabelMap;
 import org.rcnn4j.detection.ImageDetections;
+import org.rcnn4j.detection.MaskCrop;
 import org.rcnn4j.tensor.Tensor;
 
 class DetectionResultsTest {
@@ -85,6 +86,54 @@ class DetectionResultsTest {
             assertArrayEquals(want.get(i).segmentation().rle().counts(), got.get(i).segmentation().rle().counts());
         }
         assertArrayEquals(new int[] {3, 2, 7}, got.get(0).segmentation().rle().counts());
+    }
+
+    /**
+     * Masks kept at windows (binary or probabilities, windows at the corner, on borders, empty) give the RLEs of the
+     * full-size masks.
+     */
+    @Test
+    void cropsGiveTheSameSegmentations() {
+        ImageDetections p = twoWithMasks();
+        float[] f = p.masks().floats();
+        int[][] windows = {{1, 0, 4, 3}, {0, 2, 1, 3}};
+        for (boolean binary : new boolean[] {true, false}) {
+            List<MaskCrop> crops = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                int[] win = windows[i];
+                int cols = win[2] - win[0];
+                int rows = win[3] - win[1];
+                float[] v = new float[rows * cols];
+                for (int y = 0; y < rows; y++) {
+                    for (int x = 0; x < cols; x++) {
+                        v[y * cols + x] = f[i * 12 + (win[1] + y) * 4 + win[0] + x];
+                    }
+                }
+                byte[] b = new byte[v.length];
+                for (int j = 0; j < v.length; j++) {
+                    b[j] = v[j] > 0.5f ? (byte) 1 : 0;
+                }
+                crops.add(new MaskCrop(3, 4, win[0], win[1], win[2], win[3],
+                        binary ? Tensor.ofBytes(b, rows, cols) : Tensor.ofFloats(v, rows, cols)));
+            }
+            ImageDetections c = new ImageDetections(p.boxes(), p.scores(), p.labels(), null, crops);
+            List<CocoAnnotation> want = DetectionResults.of(42, p, LABELS, 10);
+            List<CocoAnnotation> got = DetectionResults.of(42, c, LABELS, 10);
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(want.get(i).segmentation().rle().counts(), got.get(i).segmentation().rle().counts(),
+                        "binary " + binary + " detection " + i);
+            }
+        }
+        ImageDetections empty = new ImageDetections(p.boxes(), p.scores(), p.labels(), null, List.of(
+                new MaskCrop(3, 4, 0, 0, 0, 0, Tensor.ofBytes(new byte[0], 0, 0)),
+                new MaskCrop(3, 4, 0, 0, 4, 3, Tensor.ofBytes(new byte[12], 3, 4))));
+        for (CocoAnnotation a : DetectionResults.of(42, empty, LABELS, 10)) {
+            assertArrayEquals(new int[] {12}, a.segmentation().rle().counts());
+        }
+        ImageDetections tooFew = new ImageDetections(p.boxes(), p.scores(), p.labels(), null, List.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DetectionResults.of(42, tooFew, LABELS, 10));
+        assertTrue(e.getMessage().contains("crops"), e.getMessage());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.rcnn4j.backend.cpu;
 
 import java.util.stream.IntStream;
 import org.rcnn4j.backend.PasteMasksArgs;
+import org.rcnn4j.backend.PasteWindows;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
@@ -18,9 +19,6 @@ import org.rcnn4j.tensor.Tensor;
  * coordinate paste nothing (an all-zero mask). Expanded coordinates beyond &plusmn;2^31 are clamped there.
  */
 final class PasteMasksCpu {
-    /** Expanded box corners are clamped to this magnitude before truncation, so extents fit a long. */
-    private static final float COORD_LIMIT = 2147483648f;
-
     private PasteMasksCpu() {
     }
 
@@ -35,50 +33,56 @@ final class PasteMasksCpu {
         float[] src = masks.floats();
         float[] bx = boxes.floats();
         float[] dst = out.floats();
+        long plane = (long) imageHeight * imageWidth;
+        int[] whole = {0, 0, imageWidth, imageHeight};
         IntStream.range(0, k).parallel()
-                .forEach(i -> pasteOne(src, i, m, padding, bx, dst, imageHeight, imageWidth));
+                .forEach(i -> pasteOne(src, i, m, padding, bx, imageHeight, imageWidth, dst, i * plane, whole, 0));
         return out;
     }
 
     /**
-     * The box of mask i after expand_boxes and the cast to int64: {x1, y1, x2, y2}, or null when it pastes
-     * nothing (a non-finite coordinate).
+     * The values of the full paste inside one window per mask (x0, y0, x1, y1 in {@code windows}), row-major, one
+     * window after another: the same arithmetic as {@link #paste}, pixel by pixel, so the same bits.
      */
-    static long[] expandedBox(float[] boxes, int i, int m, int padding) {
-        // torchvision: scale = float(M + 2p) / M in double, used as a float32 scalar against float32 boxes
-        float scale = (float) ((double) (m + 2 * padding) / m);
-        float x1 = boxes[4 * i];
-        float y1 = boxes[4 * i + 1];
-        float x2 = boxes[4 * i + 2];
-        float y2 = boxes[4 * i + 3];
-        float wHalf = (x2 - x1) * 0.5f * scale;
-        float hHalf = (y2 - y1) * 0.5f * scale;
-        float xc = (x2 + x1) * 0.5f;
-        float yc = (y2 + y1) * 0.5f;
-        float[] e = {xc - wHalf, yc - hHalf, xc + wHalf, yc + hHalf};
-        long[] r = new long[4];
-        for (int j = 0; j < 4; j++) {
-            if (!Float.isFinite(e[j])) {
-                return null;
-            }
-            r[j] = (long) Math.max(-COORD_LIMIT, Math.min(COORD_LIMIT, e[j]));
+    static Tensor pasteInWindows(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding,
+            int[] windows) {
+        int total = PasteMasksArgs.checkWindows(masks, boxes, imageHeight, imageWidth, padding, windows);
+        int k = masks.size(0);
+        int m = masks.size(3);
+        Tensor out = Tensor.zeros(DType.F32, total);
+        long[] offsets = new long[k];
+        for (int i = 1; i < k; i++) {
+            offsets[i] = offsets[i - 1] + PasteWindows.area(windows, i - 1);
         }
-        return r;
+        float[] src = masks.floats();
+        float[] bx = boxes.floats();
+        float[] dst = out.floats();
+        IntStream.range(0, k).parallel().forEach(i -> pasteOne(src, i, m, padding, bx, imageHeight, imageWidth, dst,
+                offsets[i], windows, 4 * i));
+        return out;
     }
 
-    private static void pasteOne(float[] src, int i, int m, int padding, float[] bx, float[] dst, int imageHeight,
-            int imageWidth) {
-        long[] b = expandedBox(bx, i, m, padding);
+    /**
+     * Mask i pasted into the window {@code window[at .. at + 4)} (x0, y0, x1, y1) of the image, which {@code dst}
+     * holds row-major from {@code base}; only the pixels of the paste window are written (the rest stays 0).
+     */
+    private static void pasteOne(float[] src, int i, int m, int padding, float[] bx, int imageHeight, int imageWidth,
+            float[] dst, long base, int[] window, int at) {
+        long[] b = PasteWindows.expandedBox(bx, i, m, padding);
         if (b == null) {
             return;
         }
         // the resized mask is w x h; output pixel (y, x) reads its element (y - y1, x - x1)
         long w = Math.max(b[2] - b[0] + 1, 1);
         long h = Math.max(b[3] - b[1] + 1, 1);
-        long xaLong = Math.max(b[0], 0);
-        long xbLong = Math.min(b[2] + 1, imageWidth);
-        long yaLong = Math.max(b[1], 0);
-        long ybLong = Math.min(b[3] + 1, imageHeight);
+        int originX = window[at];
+        int originY = window[at + 1];
+        int stride = window[at + 2] - originX;
+        // the paste window, clipped to the image and to the window asked for
+        long xaLong = Math.max(Math.max(b[0], 0), originX);
+        long xbLong = Math.min(Math.min(b[2] + 1, imageWidth), window[at + 2]);
+        long yaLong = Math.max(Math.max(b[1], 0), originY);
+        long ybLong = Math.min(Math.min(b[3] + 1, imageHeight), window[at + 3]);
         if (xaLong >= xbLong || yaLong >= ybLong) {
             return;
         }
@@ -111,13 +115,12 @@ final class PasteMasksCpu {
             }
         }
 
-        long plane = (long) imageHeight * imageWidth;
         for (int y = 0; y < rows; y++) {
             int t = (ay.i0[y] - r0) * cols;
             int u = (ay.i1[y] - r0) * cols;
             float wy0 = ay.l0[y];
             float wy1 = ay.l1[y];
-            int o = (int) (i * plane + (long) (ya + y) * imageWidth + xa);
+            int o = (int) (base + (long) (ya + y - originY) * stride + (xa - originX));
             for (int j = 0; j < cols; j++) {
                 dst[o + j] = hrows[t + j] * wy0 + hrows[u + j] * wy1;
             }

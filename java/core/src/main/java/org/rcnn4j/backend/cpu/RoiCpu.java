@@ -33,4 +33,10 @@ final class RoiCpu implements Roi {
     public Tensor pasteMasks(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding) {
         return PasteMasksCpu.paste(masks, boxes, imageHeight, imageWidth, padding);
     }
+
+    @Override
+    public Tensor pasteMasksInWindows(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding,
+            int[] windows) {
+        return PasteMasksCpu.pasteInWindows(masks, boxes, imageHeight, imageWidth, padding, windows);
+    }
 }

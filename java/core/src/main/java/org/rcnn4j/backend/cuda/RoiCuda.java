@@ -44,4 +44,10 @@ final class RoiCuda implements Roi {
     public Tensor pasteMasks(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding) {
         return pasteMasks.paste(masks, boxes, imageHeight, imageWidth, padding);
     }
+
+    @Override
+    public Tensor pasteMasksInWindows(Tensor masks, Tensor boxes, int imageHeight, int imageWidth, int padding,
+            int[] windows) {
+        return pasteMasks.pasteInWindows(masks, boxes, imageHeight, imageWidth, padding, windows);
+    }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.rcnn4j.backend.Backend;
+import org.rcnn4j.backend.PasteWindows;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.Fixtures;
@@ -176,7 +177,7 @@ class PasteMasksCpuTest {
         float[] src = masks.floats();
         float[] out = new float[k * imageHeight * imageWidth];
         for (int i = 0; i < k; i++) {
-            long[] b = PasteMasksCpu.expandedBox(boxes.floats(), i, m, padding);
+            long[] b = PasteWindows.expandedBox(boxes.floats(), i, m, padding);
             if (b == null) {
                 continue;
             }

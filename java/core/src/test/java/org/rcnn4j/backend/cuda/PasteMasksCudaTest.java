@@ -14,6 +14,7 @@ import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CudaTestSupport;
 import org.rcnn4j.testing.Fixtures;
+import org.rcnn4j.testing.PasteMaskInputs;
 import org.rcnn4j.testing.RandomTensors;
 import org.rcnn4j.testing.TensorAssert;
 
@@ -106,38 +107,7 @@ class PasteMasksCudaTest {
         }
     }
 
-    /**
-     * Mostly boxes with fractional corners reaching up to 40% past the image; every fifth a special one: sub-pixel,
-     * wholly outside, inverted, non-finite or beyond +-2^31.
-     */
     private static Tensor randomBoxes(RandomTensors rnd, int k, int h, int w) {
-        float[] b = rnd.uniform(-0.4f, 1.4f, k, 4).floats();
-        java.util.SplittableRandom r = rnd.random();
-        for (int i = 0; i < k; i++) {
-            float xa = b[4 * i] * w;
-            float xb = b[4 * i + 2] * w;
-            float ya = b[4 * i + 1] * h;
-            float yb = b[4 * i + 3] * h;
-            b[4 * i] = Math.min(xa, xb);
-            b[4 * i + 2] = Math.max(xa, xb);
-            b[4 * i + 1] = Math.min(ya, yb);
-            b[4 * i + 3] = Math.max(ya, yb);
-            if (i % 5 == 4) {
-                float x = (float) (r.nextDouble() * w);
-                float y = (float) (r.nextDouble() * h);
-                float[] special = switch ((i / 5) % 8) {
-                    case 0 -> new float[] {x, y, x + 0.6f, y + 0.3f};
-                    case 1 -> new float[] {w + 2 + x, y, w + 9 + x, y + 5};
-                    case 2 -> new float[] {-x - 12, -y - 9, -x - 3, -y - 2};
-                    case 3 -> new float[] {x + 6, y, x, y + 8};
-                    case 4 -> new float[] {Float.NaN, y, x, y + 3};
-                    case 5 -> new float[] {-1e12f, y, 1e12f, y + 5};
-                    case 6 -> new float[] {3e9f, -3e9f, 4e9f, 3e9f};
-                    default -> new float[] {x, y, Float.POSITIVE_INFINITY, y + 4};
-                };
-                System.arraycopy(special, 0, b, 4 * i, 4);
-            }
-        }
-        return Tensor.ofFloats(b, k, 4);
+        return PasteMaskInputs.boxes(rnd, k, h, w);
     }
 }

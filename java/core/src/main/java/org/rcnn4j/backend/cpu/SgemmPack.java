@@ -91,7 +91,7 @@ final class SgemmPack {
         @Override
         public void pack(int k0, int kc, int j0, int nc, int nr, float[] dst, int off) {
             if (colStride == 1) {
-                packRows(k0, kc, j0, nc, nr, dst, off);
+                packRows(k0, kc, j0, nc, nr, null, dst, off);
                 return;
             }
             for (int t = 0; t * nr < nc; t++) {
@@ -111,20 +111,35 @@ final class SgemmPack {
             }
         }
 
+        @Override
+        public void packFor(SgemmKernel kernel, int k0, int kc, int j0, int nc, float[] dst, int off) {
+            if (colStride == 1) {
+                packRows(k0, kc, j0, nc, kernel.nr(), kernel, dst, off);
+            } else {
+                pack(k0, kc, j0, nc, kernel.nr(), dst, off);
+            }
+        }
+
         /**
          * Rows of B contiguous (colStride 1): each source row's nc floats are read once, front to back, and dealt
-         * out to the strips. Strip by strip instead, every strip walked kc rows a row stride apart, and a panel
-         * took about twice as long (the packing of B was a fifth of a large product's time).
+         * out to the strips, whole strip rows by {@code kernel}'s copy when given. Strip by strip instead, every
+         * strip walked kc rows a row stride apart, and a panel took about twice as long.
          */
-        private void packRows(int k0, int kc, int j0, int nc, int nr, float[] dst, int off) {
+        private void packRows(int k0, int kc, int j0, int nc, int nr, SgemmKernel kernel, float[] dst, int off) {
             int full = nc / nr;
             int rest = nc - full * nr;
             int stripSize = nr * kc;
             for (int kk = 0; kk < kc; kk++) {
                 int src = offset + (k0 + kk) * rowStride + j0;
                 int d = off + kk * nr;
-                for (int t = 0; t < full; t++, src += nr, d += stripSize) {
-                    System.arraycopy(data, src, dst, d, nr);
+                if (kernel != null) {
+                    for (int t = 0; t < full; t++, src += nr, d += stripSize) {
+                        kernel.copyStripRow(data, src, dst, d);
+                    }
+                } else {
+                    for (int t = 0; t < full; t++, src += nr, d += stripSize) {
+                        System.arraycopy(data, src, dst, d, nr);
+                    }
                 }
                 if (rest > 0) {
                     System.arraycopy(data, src, dst, d, rest);

@@ -54,6 +54,18 @@ class SgemmPackTest {
                 Arrays.fill(got, Float.NaN);
                 b.pack(k0, kc, j0, nc, nr, got, off);
                 assertArrayEquals(want, got, (transposed ? "column-major " : "row-major ") + Arrays.toString(r));
+                // the driver's entry, with strip rows copied by a kernel: the scalar default, and the Vector API
+                // kernel's own copy where its strip width is this request's
+                SgemmKernel best = SgemmKernel.best();
+                for (SgemmKernel kernel : new SgemmKernel[] {new SgemmStandInKernel(6, nr), best}) {
+                    if (kernel.nr() != nr) {
+                        continue;
+                    }
+                    Arrays.fill(got, Float.NaN);
+                    b.packFor(kernel, k0, kc, j0, nc, got, off);
+                    assertArrayEquals(want, got, kernel.describe() + (transposed ? ", column-major " : ", row-major ")
+                            + Arrays.toString(r));
+                }
             }
         }
     }

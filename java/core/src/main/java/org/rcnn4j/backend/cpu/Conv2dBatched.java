@@ -18,7 +18,7 @@ final class Conv2dBatched {
     /** y [n, o, oh, ow] += conv2d(x, w). */
     static void forward(Conv2dShape s, float[] x, float[] w, float[] y) {
         SgemmDriver.get().multiplyByColumns(s.o(), s.n() * s.p(), s.kc(), SgemmPack.a(w, 0, s.kc(), 1),
-                new Conv2dPack(x, 0, s).im2col(), new ChannelRows(y, s.o(), s.p()).sink(), true);
+                new Conv2dPack(x, 0, s).im2colPadded(s.n(), s.c()), new ChannelRows(y, s.o(), s.p()).sink(), true);
     }
 
     /** dx += col2im(W^T · dY): each (channel, tap) row of the product lands on that channel of every image. */

@@ -8,9 +8,10 @@ import org.rcnn4j.backend.Conv2dParams;
 import org.rcnn4j.backend.Conv2dShape;
 
 /**
- * In-process A/B of the batched F32 conv2d forward over small maps ({@link Conv2dBatched#forward}): main's im2col
- * packer and output sink ({@link Conv2dPack#im2col()}, {@link LegacySgemm#channelRowsSink}) against the current
- * ones (the same calls as {@link Conv2dBatched#forward}, on a driver and thread count of the benchmark's own), alternating call by call on the same inputs; prints milliseconds per call (minimum and median) and whether
+ * In-process A/B of the batched F32 conv2d over small maps ({@link Conv2dBatched}: forward, weight and input
+ * gradients): main's run-by-run im2col packers, col2im and output sink ({@link Conv2dPack#im2col()},
+ * {@link LegacySgemm#channelRowsSink}, ...) against the current padded-copy ones (the same calls as
+ * {@link Conv2dBatched}, on a driver and thread count of the benchmark's own), alternating call by call on the same inputs; prints milliseconds per call (minimum and median) and whether
  * the outputs are bit-identical (they must be).
  *
  * <pre>
@@ -52,7 +53,7 @@ public final class Conv2dBatchedAB {
         SgemmDriver driver = new SgemmDriver(kernel);
         System.out.printf("kernel %s, %d thread(s), %d alternations, timed by %s%n", kernel.describe(), threads,
                 reps, parallel ? "wall clock" : "thread CPU time");
-        System.out.println("| conv2d forward | old ms (min / median) | new ms (min / median) | median ratio "
+        System.out.println("| conv2d | old ms (min / median) | new ms (min / median) | median ratio "
                 + "| bit-identical |");
         System.out.println("|---|---:|---:|---:|---|");
         // {images, c, h, w, o, k, stride, padding}
@@ -63,48 +64,79 @@ public final class Conv2dBatchedAB {
                     new int[] {sh[4], sh[1], sh[5], sh[5]}, Conv2dParams.of(sh[6], sh[7], 1, 1));
             float[] x = random(rnd, sh[0] * sh[1] * sh[2] * sh[3]);
             float[] w = random(rnd, sh[4] * sh[1] * sh[5] * sh[5]);
-            float[] yOld = new float[s.n() * s.o() * s.p()];
-            float[] yNew = new float[yOld.length];
-            int inner = 100;
-            long[] tOld = new long[reps];
-            long[] tNew = new long[reps];
-            for (int r = -5; r < reps; r++) {
-                long a = time(() -> old(driver, s, x, w, yOld, parallel), inner, parallel);
-                long b = time(() -> current(driver, s, x, w, yNew, parallel), inner, parallel);
-                if (r >= 0) {
-                    tOld[r] = a;
-                    tNew[r] = b;
+            float[] dy = random(rnd, s.n() * s.o() * s.p());
+            for (String phase : new String[] {"forward", "weight gradient", "input gradient"}) {
+                int size = switch (phase) {
+                    case "forward" -> s.n() * s.o() * s.p();
+                    case "weight gradient" -> w.length;
+                    default -> x.length;
+                };
+                float[] outOld = new float[size];
+                float[] outNew = new float[size];
+                Runnable callOld = () -> old(phase, driver, s, x, w, dy, outOld, parallel);
+                Runnable callNew = () -> current(phase, driver, s, x, w, dy, outNew, parallel);
+                int inner = 100;
+                long[] tOld = new long[reps];
+                long[] tNew = new long[reps];
+                for (int r = -5; r < reps; r++) {
+                    long a = time(callOld, inner, parallel);
+                    long b = time(callNew, inner, parallel);
+                    if (r >= 0) {
+                        tOld[r] = a;
+                        tNew[r] = b;
+                    }
                 }
-            }
-            // one more call of each onto zeros: the outputs to compare
-            Arrays.fill(yOld, 0f);
-            Arrays.fill(yNew, 0f);
-            old(driver, s, x, w, yOld, parallel);
-            current(driver, s, x, w, yNew, parallel);
-            boolean same = Arrays.equals(bits(yOld), bits(yNew));
-            Arrays.sort(tOld);
-            Arrays.sort(tNew);
-            System.out.printf("| %d images, %d->%d at %dx%d, %dx%d stride %d | %.3f / %.3f | %.3f / %.3f | %.2f "
-                    + "| %s |%n", sh[0], sh[1], sh[4], sh[2], sh[3], sh[5], sh[5], sh[6], tOld[0] / 1e6 / inner,
-                    tOld[reps / 2] / 1e6 / inner, tNew[0] / 1e6 / inner, tNew[reps / 2] / 1e6 / inner,
-                    (double) tOld[reps / 2] / tNew[reps / 2], same ? "yes" : "NO");
-            if (!same) {
-                throw new AssertionError("old and new outputs differ");
+                // one more call of each onto zeros: the outputs to compare
+                Arrays.fill(outOld, 0f);
+                Arrays.fill(outNew, 0f);
+                callOld.run();
+                callNew.run();
+                boolean same = Arrays.equals(bits(outOld), bits(outNew));
+                Arrays.sort(tOld);
+                Arrays.sort(tNew);
+                System.out.printf("| %s, %d images, %d->%d at %dx%d, %dx%d stride %d | %.3f / %.3f | %.3f / %.3f "
+                        + "| %.2f | %s |%n", phase, sh[0], sh[1], sh[4], sh[2], sh[3], sh[5], sh[5], sh[6],
+                        tOld[0] / 1e6 / inner, tOld[reps / 2] / 1e6 / inner, tNew[0] / 1e6 / inner,
+                        tNew[reps / 2] / 1e6 / inner, (double) tOld[reps / 2] / tNew[reps / 2], same ? "yes" : "NO");
+                if (!same) {
+                    throw new AssertionError("old and new outputs differ: " + phase);
+                }
             }
         }
     }
 
-    private static void old(SgemmDriver driver, Conv2dShape s, float[] x, float[] w, float[] y, boolean parallel) {
-        driver.multiplyByColumns(s.o(), s.n() * s.p(), s.kc(), SgemmPack.a(w, 0, s.kc(), 1),
-                new Conv2dPack(x, 0, s).im2col(), LegacySgemm.channelRowsSink(y, s.o(), s.p()), parallel);
+    /** main's batched conv2d phase: run-by-run im2col packers, col2im and output sink. */
+    private static void old(String phase, SgemmDriver driver, Conv2dShape s, float[] x, float[] w, float[] dy,
+            float[] out, boolean parallel) {
+        switch (phase) {
+            case "forward" -> driver.multiplyByColumns(s.o(), s.n() * s.p(), s.kc(), SgemmPack.a(w, 0, s.kc(), 1),
+                    new Conv2dPack(x, 0, s).im2col(), LegacySgemm.channelRowsSink(out, s.o(), s.p()), parallel);
+            case "weight gradient" -> driver.multiply(s.o(), s.kc(), s.n() * s.p(),
+                    new ChannelRows(dy, s.o(), s.p()).asA(), new Conv2dPack(x, 0, s).im2colTransposed(), out, 0,
+                    s.kc(), parallel);
+            default -> driver.multiply(s.kc(), s.n() * s.p(), s.o(), SgemmPack.a(w, 0, 1, s.kc()),
+                    new ChannelRows(dy, s.o(), s.p()).asB(), new Conv2dPack(out, 0, s).col2im(), s.kh() * s.kw(),
+                    parallel);
+        }
     }
 
-    /** What {@link Conv2dBatched#forward} runs, on the given driver and thread count. */
-    private static void current(SgemmDriver driver, Conv2dShape s, float[] x, float[] w, float[] y,
-            boolean parallel) {
-        driver.multiplyByColumns(s.o(), s.n() * s.p(), s.kc(), SgemmPack.a(w, 0, s.kc(), 1),
-                new Conv2dPack(x, 0, s).im2colPadded(s.n(), s.c()), new ChannelRows(y, s.o(), s.p()).sink(),
-                parallel);
+    /** What {@link Conv2dBatched} runs for the phase, on the given driver and thread count. */
+    private static void current(String phase, SgemmDriver driver, Conv2dShape s, float[] x, float[] w, float[] dy,
+            float[] out, boolean parallel) {
+        switch (phase) {
+            case "forward" -> driver.multiplyByColumns(s.o(), s.n() * s.p(), s.kc(), SgemmPack.a(w, 0, s.kc(), 1),
+                    new Conv2dPack(x, 0, s).im2colPadded(s.n(), s.c()), new ChannelRows(out, s.o(), s.p()).sink(),
+                    parallel);
+            case "weight gradient" -> driver.multiply(s.o(), s.kc(), s.n() * s.p(),
+                    new ChannelRows(dy, s.o(), s.p()).asA(), new Conv2dPack(x, 0, s).im2colTransposedPadded(s.n(),
+                    s.c()), out, 0, s.kc(), parallel);
+            default -> {
+                Conv2dPack.PaddedCol2im sink = new Conv2dPack(out, 0, s).col2imPadded(s.n(), s.c());
+                driver.multiply(s.kc(), s.n() * s.p(), s.o(), SgemmPack.a(w, 0, 1, s.kc()),
+                        new ChannelRows(dy, s.o(), s.p()).asB(), sink, s.kh() * s.kw(), parallel);
+                sink.finish();
+            }
+        }
     }
 
     private static long time(Runnable call, int inner, boolean parallel) {

@@ -9,6 +9,8 @@ import java.util.Arrays;
  * the batch is made. Column j is pixel j mod p of image j / p; contiguous runs never cross an image.
  */
 final class ChannelRows {
+    /** Maps of fewer pixels than this are added to element by element ({@link #sink()}). */
+    private static final int SHORT_RUNS_BELOW = 16;
     private final float[] data;
     private final int channels;
     private final int pixels;
@@ -78,15 +80,31 @@ final class ChannelRows {
     /** A sink that adds finished tiles of a [c x n*p] product into this matrix. */
     SgemmDriver.TileSink sink() {
         return (i0, j0, rows, cols, tile, tileOff, ldt) -> {
-            for (int ii = 0; ii < rows; ii++) {
-                for (int jj = 0; jj < cols; ) {
-                    int len = runLength(j0 + jj, cols - jj);
-                    int d = index(i0 + ii, j0 + jj);
-                    int src = tileOff + ii * ldt + jj;
-                    for (int l = 0; l < len; l++) {
-                        data[d + l] += tile[src + l];
+            if (pixels >= SHORT_RUNS_BELOW) {
+                for (int ii = 0; ii < rows; ii++) {
+                    for (int jj = 0; jj < cols; ) {
+                        int len = runLength(j0 + jj, cols - jj);
+                        int d = index(i0 + ii, j0 + jj);
+                        int src = tileOff + ii * ldt + jj;
+                        for (int l = 0; l < len; l++) {
+                            data[d + l] += tile[src + l];
+                        }
+                        jj += len;
                     }
-                    jj += len;
+                }
+                return;
+            }
+            // maps of a few pixels: runs of one to a few elements, so each column's place is looked up once per
+            // tile instead (element (row, column) at row*pixels + the column's offset); same adds, same order
+            int[] colOff = new int[cols];
+            for (int jj = 0; jj < cols; jj++) {
+                colOff[jj] = index(0, j0 + jj);
+            }
+            for (int ii = 0; ii < rows; ii++) {
+                int rowOff = (i0 + ii) * pixels;
+                int src = tileOff + ii * ldt;
+                for (int jj = 0; jj < cols; jj++) {
+                    data[rowOff + colOff[jj]] += tile[src + jj];
                 }
             }
         };

@@ -109,6 +109,159 @@ final class Conv2dPack {
         };
     }
 
+    /**
+     * {@link #im2col()} for small maps, over a zero-padded copy of the first {@code images} images' {@code channels}
+     * channels made here: every element of the im2col matrix is then pad[column's window origin + row's tap
+     * offset], with no bounds to test. On maps of a few pixels per row the run-by-run packer spent most of a
+     * batched convolution's time on runs of one or two elements (32 images 96->128 at 4x4, stride 2: packing
+     * took as long as the multiply). Writes the same floats (the padding's zeros are +0, as the other's).
+     */
+    SgemmDriver.PackB im2colPadded(int images, int channels) {
+        float[] pad = paddedCopy(images, channels);
+        int[] rowOff = tapOffsets(channels * kh * kw);
+        int[] colOff = windowOffsets(images * pixels, channels);
+        return (k0, kc, j0, nc, nr, dst, off) -> {
+            for (int t = 0; t * nr < nc; t++) {
+                int c0 = j0 + t * nr;
+                int cols = Math.min(nr, nc - t * nr);
+                int base = off + t * nr * kc;
+                for (int kk = 0; kk < kc; kk++) {
+                    int d = base + kk * nr;
+                    int ro = rowOff[k0 + kk];
+                    for (int jj = 0; jj < cols; jj++) {
+                        dst[d + jj] = pad[colOff[c0 + jj] + ro];
+                    }
+                    zero(dst, d + cols, nr - cols);
+                }
+            }
+        };
+    }
+
+    /**
+     * {@link #im2colTransposed()} for small maps, over a zero-padded copy as {@link #im2colPadded}: element (pixel,
+     * row) of im2col^T is pad[pixel's window origin + row's tap offset]. Writes the same floats.
+     */
+    SgemmDriver.PackB im2colTransposedPadded(int images, int channels) {
+        float[] pad = paddedCopy(images, channels);
+        int[] rowOff = tapOffsets(channels * kh * kw);
+        int[] colOff = windowOffsets(images * pixels, channels);
+        return (k0, kc, j0, nc, nr, dst, off) -> {
+            for (int t = 0; t * nr < nc; t++) {
+                int c0 = j0 + t * nr;
+                int cols = Math.min(nr, nc - t * nr);
+                int base = off + t * nr * kc;
+                for (int kk = 0; kk < kc; kk++) {
+                    int d = base + kk * nr;
+                    int co = colOff[k0 + kk];
+                    for (int jj = 0; jj < cols; jj++) {
+                        dst[d + jj] = pad[co + rowOff[c0 + jj]];
+                    }
+                    zero(dst, d + cols, nr - cols);
+                }
+            }
+        };
+    }
+
+    /**
+     * {@link #col2im()} for small maps: the tiles are added into a zero-padded copy of this image region (first
+     * {@code images} images, {@code channels} channels), at pad[column's window origin + row's tap offset] with no
+     * bounds to test, and {@link PaddedCol2im#finish()} copies the region back. Every element of the region gets
+     * its old value plus the same contributions in the same order as through {@link #col2im()} (what lands in the
+     * padding is dropped), so the result is bit for bit the same.
+     */
+    PaddedCol2im col2imPadded(int images, int channels) {
+        return new PaddedCol2im(images, channels);
+    }
+
+    /** {@link #col2imPadded}'s sink and its copy back. */
+    final class PaddedCol2im implements SgemmDriver.TileSink {
+        private final int images;
+        private final int channels;
+        private final float[] pad;
+        private final int[] rowOff;
+        private final int[] colOff;
+
+        private PaddedCol2im(int images, int channels) {
+            this.images = images;
+            this.channels = channels;
+            this.pad = paddedCopy(images, channels);
+            this.rowOff = tapOffsets(channels * kh * kw);
+            this.colOff = windowOffsets(images * pixels, channels);
+        }
+
+        @Override
+        public void add(int i0, int j0, int rows, int cols, float[] tile, int tileOff, int ldt) {
+            for (int ii = 0; ii < rows; ii++) {
+                int ro = rowOff[i0 + ii];
+                int src = tileOff + ii * ldt;
+                for (int jj = 0; jj < cols; jj++) {
+                    pad[ro + colOff[j0 + jj]] += tile[src + jj];
+                }
+            }
+        }
+
+        /** Copies the region's sums back into the image; call once, after the product. */
+        void finish() {
+            int wp = w + 2 * pw;
+            int planeP = (h + 2 * ph) * wp;
+            for (int n = 0; n < images; n++) {
+                for (int ci = 0; ci < channels; ci++) {
+                    int dst = offset + n * imageStride + ci * h * w;
+                    int src = (n * channels + ci) * planeP + ph * wp + pw;
+                    for (int iy = 0; iy < h; iy++) {
+                        System.arraycopy(pad, src + iy * wp, data, dst + iy * w, w);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The first {@code images} images' first {@code channels} channels, each plane zero padded by (ph, pw). */
+    private float[] paddedCopy(int images, int channels) {
+        int wp = w + 2 * pw;
+        int planeP = (h + 2 * ph) * wp;
+        float[] pad = new float[Math.multiplyExact(Math.multiplyExact(images, channels), planeP)];
+        for (int n = 0; n < images; n++) {
+            for (int ci = 0; ci < channels; ci++) {
+                int src = offset + n * imageStride + ci * h * w;
+                int dst = (n * channels + ci) * planeP + ph * wp + pw;
+                for (int iy = 0; iy < h; iy++) {
+                    System.arraycopy(data, src + iy * w, pad, dst + iy * wp, w);
+                }
+            }
+        }
+        return pad;
+    }
+
+    /** For im2col rows 0 .. count (channel, tap): the offset of the tap's input from a window's origin in a padded copy. */
+    private int[] tapOffsets(int count) {
+        int wp = w + 2 * pw;
+        int planeP = (h + 2 * ph) * wp;
+        int taps = kh * kw;
+        int[] off = new int[count];
+        for (int r = 0; r < count; r++) {
+            int ci = r / taps;
+            int tap = r - ci * taps;
+            int ki = tap / kw;
+            off[r] = ci * planeP + ki * dh * wp + (tap - ki * kw) * dw;
+        }
+        return off;
+    }
+
+    /** For im2col columns 0 .. count (image, output pixel): the window's origin in a padded copy. */
+    private int[] windowOffsets(int count, int channels) {
+        int wp = w + 2 * pw;
+        int planeP = (h + 2 * ph) * wp;
+        int[] off = new int[count];
+        for (int p = 0; p < count; p++) {
+            int image = p / pixels;
+            int q = p - image * pixels;
+            int y = q / ow;
+            off[p] = image * channels * planeP + y * sh * wp + (q - y * ow) * sw;
+        }
+        return off;
+    }
+
     /** For im2col rows k0 .. k0+kc: the input plane offset of the row's channel and the tap's (dy, dx) offset. */
     private void rowTable(int k0, int kc, int[] plane, int[] tapY, int[] tapX) {
         int taps = kh * kw;

@@ -36,6 +36,14 @@ final class SgemmDriver {
     /** Packs B[k0 .. k0+kc) x [j0 .. j0+nc) as strips of nr columns: element (k, j) of strip t at off + t*nr*kc + k*nr + j. */
     interface PackB {
         void pack(int k0, int kc, int j0, int nc, int nr, float[] dst, int off);
+
+        /**
+         * {@code pack(k0, kc, j0, nc, kernel.nr(), dst, off)}; a packer that copies whole strip rows may let
+         * {@link SgemmKernel#copyStripRow} copy them.
+         */
+        default void packFor(SgemmKernel kernel, int k0, int kc, int j0, int nc, float[] dst, int off) {
+            pack(k0, kc, j0, nc, kernel.nr(), dst, off);
+        }
     }
 
     /**
@@ -169,7 +177,7 @@ final class SgemmDriver {
             float[] bp = s.b(strips * nr * KC);
             for (int k0 = 0; k0 < k; k0 += KC) {
                 int kc = Math.min(KC, k - k0);
-                b.pack(k0, kc, j0, ncT, nr, bp, 0);
+                b.packFor(kernel, k0, kc, j0, ncT, bp, 0);
                 // rows in L2-sized blocks; each B strip (L1) then meets every A strip of the block
                 for (int ib = 0; ib < m; ib += mcInner) {
                     int iEnd = Math.min(m, ib + mcInner);
@@ -197,7 +205,7 @@ final class SgemmDriver {
             int k0 = (u / colChunks) * KC;
             int kc = Math.min(KC, k - k0);
             int j0 = (u % colChunks) * colChunk;
-            b.pack(k0, kc, j0, Math.min(colChunk, n - j0), nr, bp, k0 * nPad + j0 * kc);
+            b.packFor(kernel, k0, kc, j0, Math.min(colChunk, n - j0), bp, k0 * nPad + j0 * kc);
         });
         int threads = parallel ? GemmParallel.threads() : 1;
         int unit = lcm(mr, Math.max(1, rowAlign));

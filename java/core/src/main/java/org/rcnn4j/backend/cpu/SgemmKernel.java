@@ -19,6 +19,14 @@ abstract class SgemmKernel {
     abstract void multiply(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
             boolean overwrite);
 
+    /**
+     * dst[d .. d+nr) = src[s .. s+nr): one k row of a packed B strip, for the packers ({@link SgemmPack}). A copy,
+     * no arithmetic: any kernel may do it its own way without changing a bit of the results.
+     */
+    void copyStripRow(float[] src, int s, float[] dst, int d) {
+        System.arraycopy(src, s, dst, d, nr());
+    }
+
     /** Which implementation runs (for benchmarks and logs). */
     abstract String describe();
 

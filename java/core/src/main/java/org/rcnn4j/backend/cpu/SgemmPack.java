@@ -90,6 +90,10 @@ final class SgemmPack {
     record StridedB(float[] data, int offset, int rowStride, int colStride) implements SgemmDriver.PackB {
         @Override
         public void pack(int k0, int kc, int j0, int nc, int nr, float[] dst, int off) {
+            if (colStride == 1) {
+                packRows(k0, kc, j0, nc, nr, null, dst, off);
+                return;
+            }
             for (int t = 0; t * nr < nc; t++) {
                 int cols = Math.min(nr, nc - t * nr);
                 int base = off + t * nr * kc;
@@ -97,18 +101,49 @@ final class SgemmPack {
                 if (cols < nr) {
                     Arrays.fill(dst, base, base + nr * kc, 0f);
                 }
-                if (colStride == 1) {
-                    for (int kk = 0; kk < kc; kk++) {
-                        System.arraycopy(data, first + kk * rowStride, dst, base + kk * nr, cols);
+                for (int jj = 0; jj < cols; jj++) {
+                    int src = first + jj * colStride;
+                    int d = base + jj;
+                    for (int kk = 0; kk < kc; kk++, d += nr) {
+                        dst[d] = data[src + kk * rowStride];
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void packFor(SgemmKernel kernel, int k0, int kc, int j0, int nc, float[] dst, int off) {
+            if (colStride == 1) {
+                packRows(k0, kc, j0, nc, kernel.nr(), kernel, dst, off);
+            } else {
+                pack(k0, kc, j0, nc, kernel.nr(), dst, off);
+            }
+        }
+
+        /**
+         * Rows of B contiguous (colStride 1): each source row's nc floats are read once, front to back, and dealt
+         * out to the strips, whole strip rows by {@code kernel}'s copy when given. Strip by strip instead, every
+         * strip walked kc rows a row stride apart, and a panel took about twice as long.
+         */
+        private void packRows(int k0, int kc, int j0, int nc, int nr, SgemmKernel kernel, float[] dst, int off) {
+            int full = nc / nr;
+            int rest = nc - full * nr;
+            int stripSize = nr * kc;
+            for (int kk = 0; kk < kc; kk++) {
+                int src = offset + (k0 + kk) * rowStride + j0;
+                int d = off + kk * nr;
+                if (kernel != null) {
+                    for (int t = 0; t < full; t++, src += nr, d += stripSize) {
+                        kernel.copyStripRow(data, src, dst, d);
                     }
                 } else {
-                    for (int jj = 0; jj < cols; jj++) {
-                        int src = first + jj * colStride;
-                        int d = base + jj;
-                        for (int kk = 0; kk < kc; kk++, d += nr) {
-                            dst[d] = data[src + kk * rowStride];
-                        }
+                    for (int t = 0; t < full; t++, src += nr, d += stripSize) {
+                        System.arraycopy(data, src, dst, d, nr);
                     }
+                }
+                if (rest > 0) {
+                    System.arraycopy(data, src, dst, d, rest);
+                    Arrays.fill(dst, d + rest, d + nr, 0f);
                 }
             }
         }

@@ -29,6 +29,13 @@ final class SgemmVectorKernel extends SgemmKernel {
         return "Vector API " + MR + "x" + NR + " (" + S.vectorBitSize() + "-bit)";
     }
 
+    /** Two vector loads and stores: System.arraycopy's call costs as much as the copy at this length. */
+    @Override
+    void copyStripRow(float[] src, int s, float[] dst, int d) {
+        FloatVector.fromArray(S, src, s).intoArray(dst, d);
+        FloatVector.fromArray(S, src, s + V).intoArray(dst, d + V);
+    }
+
     @Override
     void multiply(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, boolean overwrite) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;

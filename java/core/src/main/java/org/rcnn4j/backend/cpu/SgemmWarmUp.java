@@ -54,6 +54,8 @@ final class SgemmWarmUp {
             long t = System.nanoTime();
             for (int i = 0; i < CALLS_PER_BATCH; i++) {
                 k.multiply(kc, a, 0, b, 0, c, 0, k.nr(), (i & 1) == 0);
+                // the packers' strip copy is Vector API code as well: compiled before the hand-over too
+                k.copyStripRow(b, (i & 7) * k.nr(), c, 0);
             }
             fast = System.nanoTime() - t < FAST_NANOS_PER_CALL * CALLS_PER_BATCH ? fast + 1 : 0;
             if (fast >= FAST_BATCHES) {

@@ -12,17 +12,8 @@ abstract class ExpApprox {
     abstract boolean exact();
 
     static ExpApprox best() {
-        boolean wanted = !"false".equalsIgnoreCase(System.getProperty("rcnn4j.cpu.vector"));
-        if (wanted && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                // loaded by name so that this class never links against a module the JVM may lack
-                return (ExpApprox) Class.forName("org.rcnn4j.backend.cpu.ExpVectorApprox").getDeclaredConstructor()
-                        .newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                return new Scalar();
-            }
-        }
-        return new Scalar();
+        ExpApprox vector = VectorForms.load("ExpVectorApprox", ExpApprox.class);
+        return vector != null ? vector : new Scalar();
     }
 
     /** Math.exp, one value at a time. */

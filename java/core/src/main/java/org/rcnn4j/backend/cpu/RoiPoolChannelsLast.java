@@ -29,16 +29,6 @@ abstract class RoiPoolChannelsLast {
 
     /** The Vector API form, or null where the JVM lacks jdk.incubator.vector or -Drcnn4j.cpu.vector=false. */
     static RoiPoolChannelsLast best() {
-        boolean wanted = !"false".equalsIgnoreCase(System.getProperty("rcnn4j.cpu.vector"));
-        if (wanted && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                // loaded by name so that this class never links against a module the JVM may lack
-                return (RoiPoolChannelsLast) Class.forName("org.rcnn4j.backend.cpu.RoiPoolVectorKernel")
-                        .getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                return null;
-            }
-        }
-        return null;
+        return VectorForms.load("RoiPoolVectorKernel", RoiPoolChannelsLast.class);
     }
 }

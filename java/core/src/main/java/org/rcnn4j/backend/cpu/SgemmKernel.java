@@ -41,16 +41,7 @@ abstract class SgemmKernel {
     }
 
     private static SgemmKernel choose() {
-        boolean wanted = !"false".equalsIgnoreCase(System.getProperty("rcnn4j.cpu.vector"));
-        if (wanted && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                // loaded by name so that this class never links against a module the JVM may lack
-                return (SgemmKernel) Class.forName("org.rcnn4j.backend.cpu.SgemmVectorKernel")
-                        .getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                return new SgemmScalarKernel();
-            }
-        }
-        return new SgemmScalarKernel();
+        SgemmKernel vector = VectorForms.load("SgemmVectorKernel", SgemmKernel.class);
+        return vector != null ? vector : new SgemmScalarKernel();
     }
 }

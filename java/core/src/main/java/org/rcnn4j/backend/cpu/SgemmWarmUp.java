@@ -3,9 +3,9 @@ package org.rcnn4j.backend.cpu;
 import java.util.function.Consumer;
 
 /**
- * Until C2 compiles it, Vector API code runs as allocating Java some thousand times slower than scalar code: the
- * first convolution of a program would take seconds. So a program starts on the scalar kernel while a daemon
- * thread calls the vector kernel on tiny tiles until a call is fast (compiled), then hands it over.
+ * The GEMM's side of {@link VectorWarmUp}: a program starts on a scalar stand-in of the vector kernel's tile shape
+ * while a daemon thread calls the vector kernel on tiny tiles until it is compiled, then hands it over (the first
+ * convolution of a program would otherwise take seconds).
  */
 final class SgemmWarmUp {
     /** A compiled 6 x 32 x 8 call takes tens of nanoseconds, an interpreted one hundreds of microseconds. */
@@ -17,8 +17,6 @@ final class SgemmWarmUp {
      */
     private static final int WARM_KC = 8;
     private static final int CALLS_PER_BATCH = 256;
-    private static final int FAST_BATCHES = 3;
-    private static final long GIVE_UP_NANOS = 120_000_000_000L;
 
     private SgemmWarmUp() {
     }
@@ -32,36 +30,23 @@ final class SgemmWarmUp {
         if (best instanceof SgemmScalarKernel) {
             return new SgemmDriver(best);
         }
-        Thread t = new Thread(() -> {
-            if (warm(best)) {
-                onReady.accept(best);
-            }
-        }, "rcnn4j-gemm-warmup");
-        t.setDaemon(true);
-        t.start();
+        VectorWarmUp.start("rcnn4j-gemm-warmup", batch(best), FAST_NANOS_PER_CALL * CALLS_PER_BATCH,
+                () -> onReady.accept(best));
         return new SgemmDriver(new SgemmStandInKernel(best.mr(), best.nr()));
     }
 
-    /** Calls the kernel until batches of calls run fast; false if that never happens (e.g. -Xint). */
-    static boolean warm(SgemmKernel k) {
+    /** {@value #CALLS_PER_BATCH} calls of the kernel on a tiny tile, and of the packers' strip copy. */
+    private static Runnable batch(SgemmKernel k) {
         int kc = WARM_KC;
         float[] a = new float[k.mr() * kc];
         float[] b = new float[k.nr() * kc];
         float[] c = new float[k.mr() * k.nr()];
-        long start = System.nanoTime();
-        int fast = 0;
-        while (System.nanoTime() - start < GIVE_UP_NANOS) {
-            long t = System.nanoTime();
+        return () -> {
             for (int i = 0; i < CALLS_PER_BATCH; i++) {
                 k.multiply(kc, a, 0, b, 0, c, 0, k.nr(), (i & 1) == 0);
                 // the packers' strip copy is Vector API code as well: compiled before the hand-over too
                 k.copyStripRow(b, (i & 7) * k.nr(), c, 0);
             }
-            fast = System.nanoTime() - t < FAST_NANOS_PER_CALL * CALLS_PER_BATCH ? fast + 1 : 0;
-            if (fast >= FAST_BATCHES) {
-                return true;
-            }
-        }
-        return false;
+        };
     }
 }

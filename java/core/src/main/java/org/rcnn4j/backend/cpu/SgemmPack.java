@@ -88,6 +88,9 @@ final class SgemmPack {
 
     /** A strided B operand: element (k, j) at data[offset + k*rowStride + j*colStride] (see {@link StridedA}). */
     record StridedB(float[] data, int offset, int rowStride, int colStride) implements SgemmDriver.PackB {
+        /** Strips at least this wide are packed row by row ({@link #packRows}). */
+        private static final int ROW_BY_ROW_FROM = 16;
+
         @Override
         public void pack(int k0, int kc, int j0, int nc, int nr, float[] dst, int off) {
             if (colStride == 1) {
@@ -120,12 +123,33 @@ final class SgemmPack {
             }
         }
 
+        /** Rows of B contiguous, strip by strip: each strip's kc rows one after another. */
+        private void packStrips(int k0, int kc, int j0, int nc, int nr, float[] dst, int off) {
+            for (int t = 0; t * nr < nc; t++) {
+                int cols = Math.min(nr, nc - t * nr);
+                int base = off + t * nr * kc;
+                int first = offset + k0 * rowStride + j0 + t * nr;
+                if (cols < nr) {
+                    Arrays.fill(dst, base, base + nr * kc, 0f);
+                }
+                for (int kk = 0; kk < kc; kk++) {
+                    System.arraycopy(data, first + kk * rowStride, dst, base + kk * nr, cols);
+                }
+            }
+        }
+
         /**
          * Rows of B contiguous (colStride 1): each source row's nc floats are read once, front to back, and dealt
          * out to the strips, whole strip rows by {@code kernel}'s copy when given. Strip by strip instead, every
-         * strip walked kc rows a row stride apart, and a panel took about twice as long.
+         * strip walked kc rows a row stride apart, and a panel took about twice as long. Narrow strips (the scalar
+         * kernel's 4 columns) keep the strip-by-strip order: dealing a row out to a hundred strips of four floats
+         * was 10% slower there.
          */
         private void packRows(int k0, int kc, int j0, int nc, int nr, SgemmKernel kernel, float[] dst, int off) {
+            if (nr < ROW_BY_ROW_FROM) {
+                packStrips(k0, kc, j0, nc, nr, dst, off);
+                return;
+            }
             int full = nc / nr;
             int rest = nc - full * nr;
             int stripSize = nr * kc;

@@ -6,7 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * 6 x 2V micro-kernel (V = the preferred vector's lanes, 16 with AVX-512): twelve vector accumulators stay in
  * registers for the whole kc loop, which C2's auto-vectorizer cannot arrange from scalar code. Loaded by name
- * from {@link SgemmKernel#best()} only when jdk.incubator.vector is present.
+ * from {@link SgemmKernel#best()} only when jdk.incubator.vector is present. With AVX-512's 32 registers, blocks of
+ * 8, 10, 12 and 14 x 2V ran no faster (the kernel alone is at the FMA peak already; a product's time beyond it is
+ * packing and memory, benchmarks/README.md, issue 18), so 6 x 2V serves 16-register AVX2 and AVX-512 alike.
  */
 final class SgemmVectorKernel extends SgemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

@@ -35,6 +35,11 @@ final class SgemmWarmUp {
         return new SgemmDriver(new SgemmStandInKernel(best.mr(), best.nr()));
     }
 
+    /** Calls the kernel until it runs compiled (benchmarks wait for it); false if it never does (e.g. -Xint). */
+    static boolean warm(SgemmKernel k) {
+        return VectorWarmUp.warm(batch(k), FAST_NANOS_PER_CALL * CALLS_PER_BATCH);
+    }
+
     /** {@value #CALLS_PER_BATCH} calls of the kernel on a tiny tile, and of the packers' strip copy. */
     private static Runnable batch(SgemmKernel k) {
         int kc = WARM_KC;

@@ -96,8 +96,9 @@ public final class PasteWindows {
     }
 
     /**
-     * Checks windows for {@code k} masks of an imageHeight x imageWidth image (4 ints each, 0 <= x0 <= x1 <=
-     * imageWidth, 0 <= y0 <= y1 <= imageHeight) and returns their pixels together, which must fit one tensor.
+     * Checks windows for {@code k} masks of an imageHeight x imageWidth image (4 ints each,
+     * {@code 0 <= x0 <= x1 <= imageWidth, 0 <= y0 <= y1 <= imageHeight}) and returns their pixels together, which
+     * must fit one tensor.
      */
     public static int checkedTotal(int[] windows, int k, int imageHeight, int imageWidth) {
         OpChecks.notNull("windows", windows);

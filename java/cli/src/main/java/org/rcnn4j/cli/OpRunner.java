@@ -1,5 +1,6 @@
 package org.rcnn4j.cli;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,6 +16,8 @@ import org.rcnn4j.tensor.Tensor;
 final class OpRunner {
     /** Warm-up runs before timing (after the run that produced the outputs), at most this many. */
     static final int MAX_WARMUP = 3;
+    /** How long timing waits for the backend's warm-up ({@link org.rcnn4j.backend.Backend#awaitWarmUp}). */
+    private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(60);
 
     private OpRunner() {
     }
@@ -202,6 +205,11 @@ final class OpRunner {
         List<Double> totals = new ArrayList<>();
         Map<String, List<Double>> phases = new LinkedHashMap<>();
         for (int i = 0; i < warmup + repeat; i++) {
+            if (i == warmup) {
+                // time the kernels a long-running program runs: their compiled vector forms, not the scalar ones
+                // that stand in while the JIT compiles those (which on busy cores takes seconds)
+                prepared.backend().awaitWarmUp(WARM_UP_TIMEOUT);
+            }
             OpCall call = new OpCall(prepared, timer);
             try {
                 prepared.spec().runner().run(call);

@@ -1,5 +1,6 @@
 package org.rcnn4j.backend;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.rcnn4j.tensor.Tensor;
@@ -63,6 +64,17 @@ public interface Backend extends AutoCloseable {
         work.run();
         synchronize();
         return (System.nanoTime() - t0) / 1e6;
+    }
+
+    /**
+     * Waits until the kernels this backend has used so far run at their full speed, at most {@code timeout}; true if
+     * they do. On the CPU some kernels start as scalar code while a daemon thread waits for the JIT to compile their
+     * Vector API form, then hand over (the GEMM, roi_pool, decode's exponentials): with every core busy that takes
+     * seconds. Timing loops call this after a first run of the ops they time, so that they time what a long-running
+     * program runs. Nothing to wait for on CUDA.
+     */
+    default boolean awaitWarmUp(Duration timeout) {
+        return true;
     }
 
     /**

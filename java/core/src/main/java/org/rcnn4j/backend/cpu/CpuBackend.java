@@ -1,5 +1,6 @@
 package org.rcnn4j.backend.cpu;
 
+import java.time.Duration;
 import org.rcnn4j.backend.AvgPool;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Boxes;
@@ -69,6 +70,11 @@ public final class CpuBackend implements Backend {
      */
     public CpuBackend() {
         OneDnnGemm.enabled();
+    }
+
+    @Override
+    public boolean awaitWarmUp(Duration timeout) {
+        return VectorWarmUp.awaitAll(timeout.toNanos());
     }
 
     @Override

@@ -1,11 +1,16 @@
 package org.rcnn4j.backend.cpu;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * Until C2 compiles it, Vector API code runs as allocating Java, a thousand times slower than scalar code, so the
  * first call of a program would take seconds. Code that has a vector form therefore starts on its scalar form while
  * a daemon thread runs the vector form on a tiny input until it is fast (compiled), then hands it over.
  */
 final class VectorWarmUp {
+    /** Warm-up threads still running (neither handed over nor given up). */
+    private static final AtomicInteger RUNNING = new AtomicInteger();
+
     /** Consecutive fast batches that count as compiled. */
     private static final int FAST_BATCHES = 3;
     /** Never compiled within this (-Xint, or a JVM that does not intrinsify the Vector API): stay scalar. */
@@ -19,13 +24,35 @@ final class VectorWarmUp {
      * {@code onReady}; the caller keeps its scalar form until then.
      */
     static void start(String name, Runnable batch, long fastNanosPerBatch, Runnable onReady) {
+        RUNNING.incrementAndGet();
         Thread t = new Thread(() -> {
-            if (warm(batch, fastNanosPerBatch)) {
-                onReady.run();
+            try {
+                if (warm(batch, fastNanosPerBatch)) {
+                    onReady.run();
+                }
+            } finally {
+                RUNNING.decrementAndGet();
             }
         }, name);
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Waits until every warm-up started so far has handed over or given up, at most {@code timeoutNanos}. */
+    static boolean awaitAll(long timeoutNanos) {
+        long end = System.nanoTime() + timeoutNanos;
+        while (RUNNING.get() > 0) {
+            if (System.nanoTime() - end >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Runs {@code batch} until {@value #FAST_BATCHES} in a row take under {@code fastNanosPerBatch} each. */

@@ -77,6 +77,11 @@ final class KeptOpenBackend implements Backend {
     }
 
     @Override
+    public boolean awaitWarmUp(java.time.Duration timeout) {
+        return backend.awaitWarmUp(timeout);
+    }
+
+    @Override
     public Boxes boxes() {
         return backend.boxes();
     }

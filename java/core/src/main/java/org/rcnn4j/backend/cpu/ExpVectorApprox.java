@@ -45,18 +45,23 @@ final class ExpVectorApprox extends ExpApprox {
     }
 
     private static void expOf(double[] xs, double[] y, int i) {
-        DoubleVector x = DoubleVector.fromArray(S, xs, i);
+        exp(DoubleVector.fromArray(S, xs, i)).intoArray(y, i);
+    }
+
+    /** The approximation of exp lane by lane, for |x| &lt;= 80 (also {@link DecodeBoxesVectorKernel}'s). */
+    static DoubleVector exp(DoubleVector x) {
+        VectorSpecies<Double> s = x.species();
         DoubleVector t = x.mul(LOG2E).add(SHIFTER);
         DoubleVector k = t.sub(SHIFTER);
         DoubleVector r = k.neg().lanewise(VectorOperators.FMA, LN2_HI, x);
         r = k.neg().lanewise(VectorOperators.FMA, LN2_LO, r);
-        DoubleVector p = DoubleVector.broadcast(S, TAYLOR[0]);
+        DoubleVector p = DoubleVector.broadcast(s, TAYLOR[0]);
         for (int j = 1; j < TAYLOR.length; j++) {
-            p = p.lanewise(VectorOperators.FMA, r, DoubleVector.broadcast(S, TAYLOR[j]));
+            p = p.lanewise(VectorOperators.FMA, r, DoubleVector.broadcast(s, TAYLOR[j]));
         }
         LongVector bits = (LongVector) t.reinterpretAsLongs();
         DoubleVector scale = bits.sub(SHIFTER_BITS - 1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        p.mul(scale).intoArray(y, i);
+        return p.mul(scale);
     }
 
     @Override

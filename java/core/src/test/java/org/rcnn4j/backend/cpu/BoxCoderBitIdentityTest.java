@@ -54,7 +54,7 @@ class BoxCoderBitIdentityTest {
         }
     }
 
-    private static int[] bits(float[] v) {
+    static int[] bits(float[] v) {
         int[] b = new int[v.length];
         for (int i = 0; i < v.length; i++) {
             b[i] = Float.floatToRawIntBits(v[i]);
@@ -63,7 +63,7 @@ class BoxCoderBitIdentityTest {
     }
 
     /** BoxCoderCpu.decode as it was before its exponentials moved to a vector pass (2026-12-06). */
-    private static float[] reference(float[] rel, float[] b, int k, int c, float[] weights, float bboxXformClip) {
+    static float[] reference(float[] rel, float[] b, int k, int c, float[] weights, float bboxXformClip) {
         float[] out = new float[rel.length];
         float wx = weights[0], wy = weights[1], ww = weights[2], wh = weights[3];
         for (int i = 0; i < k; i++) {

@@ -1,0 +1,128 @@
+package org.rcnn4j.backend.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link DecodeBoxesKernel} in one vector pass, codes in place: a float vector holds whole codes (dx, dy, dw, dh),
+ * its box's (width, height, width, height) and (ctrX, ctrY, ctrX, ctrY) come from lane shuffles of the box vector,
+ * and the float ops run lane by lane exactly as the scalar form's. The exponentials run on every lane (the dx, dy
+ * lanes' are wasted; de-interleaving would cost shuffles instead) in double with {@link ExpVectorApprox#exp} and
+ * {@link ExpF32}'s window check, vectorized: where both ends of the window round to the same float that float is
+ * (float) Math.exp's; lanes where they do not, |x| &gt; 80 or NaN (about one in 2^16) get Math.exp itself. The
+ * float vectors have as many lanes as the preferred double species (8 with AVX-512, 4 with AVX2); with fewer
+ * than 4 (128-bit vectors) the form is not used.
+ */
+final class DecodeBoxesVectorKernel extends DecodeBoxesKernel {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int N = D.length();
+    /** Lanes (x0, y0, x0, y0) and (x1, y1, x1, y1) of each code's four. */
+    private static final VectorShuffle<Float> LOW = shuffle(0);
+    private static final VectorShuffle<Float> HIGH = shuffle(2);
+    /** The x2, y2 lanes (dw, dh in the codes). */
+    private static final VectorMask<Float> SECOND_HALF = mask(2);
+    /** The y lanes. */
+    private static final VectorMask<Float> ODD = mask(1);
+    private static final float RANGE = (float) ExpF32.RANGE;
+
+    @Override
+    boolean usable() {
+        return N >= 4 && N % 4 == 0 && F.length() == N;
+    }
+
+    @Override
+    void decode(float[] rel, float[] b, float[] out, int first, int end, int c, float[] w, float clip) {
+        float[] wr = new float[N];
+        for (int l = 0; l < N; l++) {
+            wr[l] = w[l & 3];
+        }
+        FloatVector weights = FloatVector.fromArray(F, wr, 0);
+        if (c == 1) {
+            int j = 4 * first;
+            for (int bound = 4 * first + F.loopBound(4 * (end - first)); j < bound; j += N) {
+                FloatVector bv = FloatVector.fromArray(F, b, j);
+                FloatVector lo = bv.rearrange(LOW);
+                FloatVector size = bv.rearrange(HIGH).sub(lo);
+                FloatVector ctr = lo.add(size.mul(0.5f));
+                codes(rel, out, j, weights, clip, size, ctr);
+            }
+            for (; j < 4 * end; j += 4) {
+                decodeCode(rel, b, out, j >> 2, j, w, clip);
+            }
+            return;
+        }
+        int rowLength = 4 * c;
+        int vectorPart = F.loopBound(rowLength);
+        for (int i = first; i < end; i++) {
+            float width = b[4 * i + 2] - b[4 * i];
+            float height = b[4 * i + 3] - b[4 * i + 1];
+            float ctrX = b[4 * i] + 0.5f * width;
+            float ctrY = b[4 * i + 1] + 0.5f * height;
+            FloatVector size = FloatVector.broadcast(F, width).blend(height, ODD);
+            FloatVector ctr = FloatVector.broadcast(F, ctrX).blend(ctrY, ODD);
+            int row = rowLength * i;
+            int j = row;
+            for (int bound = row + vectorPart; j < bound; j += N) {
+                codes(rel, out, j, weights, clip, size, ctr);
+            }
+            for (; j < row + rowLength; j += 4) {
+                decodeCode(rel, b, out, i, j, w, clip);
+            }
+        }
+    }
+
+    /** The N / 4 codes at rel[j..] of boxes with these (w, h, w, h) and (ctrX, ctrY, ctrX, ctrY) lanes. */
+    private static void codes(float[] rel, float[] out, int j, FloatVector weights, float clip, FloatVector size,
+            FloatVector ctr) {
+        FloatVector d = FloatVector.fromArray(F, rel, j).div(weights);
+        FloatVector dm = d.min(clip);
+        DoubleVector x = (DoubleVector) dm.convertShape(VectorOperators.F2D, D, 0);
+        DoubleVector y = ExpVectorApprox.exp(x);
+        FloatVector e = (FloatVector) y.sub(y.mul(ExpF32.WINDOW)).convertShape(VectorOperators.D2F, F, 0);
+        FloatVector hi = (FloatVector) y.add(y.mul(ExpF32.WINDOW)).convertShape(VectorOperators.D2F, F, 0);
+        VectorMask<Float> exact = e.compare(VectorOperators.EQ, hi)
+                .and(dm.abs().compare(VectorOperators.LE, RANGE)).or(SECOND_HALF.not());
+        if (!exact.allTrue()) {
+            e = mathExp(dm, e, exact);
+        }
+        FloatVector pc = d.rearrange(LOW).mul(size).add(ctr);
+        FloatVector half = e.rearrange(HIGH).mul(size).mul(0.5f);
+        pc.sub(half).blend(pc.add(half), SECOND_HALF).intoArray(out, j);
+    }
+
+    /** e with (float) Math.exp(x) in the lanes not {@code exact}. */
+    private static FloatVector mathExp(FloatVector x, FloatVector e, VectorMask<Float> exact) {
+        float[] xs = x.toArray();
+        float[] es = e.toArray();
+        for (int l = 0; l < N; l++) {
+            if (!exact.laneIsSet(l)) {
+                es[l] = (float) Math.exp(xs[l]);
+            }
+        }
+        return FloatVector.fromArray(F, es, 0);
+    }
+
+    private static VectorShuffle<Float> shuffle(int from) {
+        int[] idx = new int[F.length()];
+        for (int l = 0; l < idx.length; l++) {
+            idx[l] = (l & ~3) + from + (l & 1);
+        }
+        return VectorShuffle.fromArray(F, idx, 0);
+    }
+
+    /** Lanes l with (l &amp; 3) &gt;= 2 (from 2) or odd (from 1). */
+    private static VectorMask<Float> mask(int which) {
+        boolean[] set = new boolean[F.length()];
+        for (int l = 0; l < set.length; l++) {
+            set[l] = which == 2 ? (l & 3) >= 2 : (l & 1) == 1;
+        }
+        return VectorMask.fromArray(F, set, 0);
+    }
+}

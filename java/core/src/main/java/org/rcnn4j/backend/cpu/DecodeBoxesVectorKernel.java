@@ -28,6 +28,7 @@ final class DecodeBoxesVectorKernel extends DecodeBoxesKernel {
     private static final VectorShuffle<Float> HIGH = shuffle(2);
     /** The x2, y2 lanes (dw, dh in the codes). */
     private static final VectorMask<Float> SECOND_HALF = mask(2);
+    private static final VectorMask<Float> FIRST_HALF = SECOND_HALF.not();
     /** The y lanes. */
     private static final VectorMask<Float> ODD = mask(1);
     private static final float RANGE = (float) ExpF32.RANGE;
@@ -46,12 +47,20 @@ final class DecodeBoxesVectorKernel extends DecodeBoxesKernel {
         FloatVector weights = FloatVector.fromArray(F, wr, 0);
         if (c == 1) {
             int j = 4 * first;
-            for (int bound = 4 * first + F.loopBound(4 * (end - first)); j < bound; j += N) {
-                FloatVector bv = FloatVector.fromArray(F, b, j);
-                FloatVector lo = bv.rearrange(LOW);
-                FloatVector size = bv.rearrange(HIGH).sub(lo);
-                FloatVector ctr = lo.add(size.mul(0.5f));
-                codes(rel, out, j, weights, clip, size, ctr);
+            for (int bound = 4 * first + loopBound(4 * (end - first)); j < bound; j += 2 * N) {
+                FloatVector b1 = FloatVector.fromArray(F, b, j);
+                FloatVector lo1 = b1.rearrange(LOW);
+                FloatVector size1 = b1.rearrange(HIGH).sub(lo1);
+                FloatVector ctr1 = lo1.add(size1.mul(0.5f));
+                FloatVector b2 = FloatVector.fromArray(F, b, j + N);
+                FloatVector lo2 = b2.rearrange(LOW);
+                FloatVector size2 = b2.rearrange(HIGH).sub(lo2);
+                FloatVector ctr2 = lo2.add(size2.mul(0.5f));
+                if (!codes(rel, out, j, weights, clip, size1, ctr1, size2, ctr2)) {
+                    for (int q = j; q < j + 2 * N; q += 4) {
+                        decodeCode(rel, b, out, q >> 2, q, w, clip);
+                    }
+                }
             }
             for (; j < 4 * end; j += 4) {
                 decodeCode(rel, b, out, j >> 2, j, w, clip);
@@ -59,7 +68,7 @@ final class DecodeBoxesVectorKernel extends DecodeBoxesKernel {
             return;
         }
         int rowLength = 4 * c;
-        int vectorPart = F.loopBound(rowLength);
+        int vectorPart = loopBound(rowLength);
         for (int i = first; i < end; i++) {
             float width = b[4 * i + 2] - b[4 * i];
             float height = b[4 * i + 3] - b[4 * i + 1];
@@ -69,8 +78,12 @@ final class DecodeBoxesVectorKernel extends DecodeBoxesKernel {
             FloatVector ctr = FloatVector.broadcast(F, ctrX).blend(ctrY, ODD);
             int row = rowLength * i;
             int j = row;
-            for (int bound = row + vectorPart; j < bound; j += N) {
-                codes(rel, out, j, weights, clip, size, ctr);
+            for (int bound = row + vectorPart; j < bound; j += 2 * N) {
+                if (!codes(rel, out, j, weights, clip, size, ctr, size, ctr)) {
+                    for (int q = j; q < j + 2 * N; q += 4) {
+                        decodeCode(rel, b, out, i, q, w, clip);
+                    }
+                }
             }
             for (; j < row + rowLength; j += 4) {
                 decodeCode(rel, b, out, i, j, w, clip);
@@ -78,35 +91,36 @@ final class DecodeBoxesVectorKernel extends DecodeBoxesKernel {
         }
     }
 
-    /** The N / 4 codes at rel[j..] of boxes with these (w, h, w, h) and (ctrX, ctrY, ctrX, ctrY) lanes. */
-    private static void codes(float[] rel, float[] out, int j, FloatVector weights, float clip, FloatVector size,
-            FloatVector ctr) {
-        FloatVector d = FloatVector.fromArray(F, rel, j).div(weights);
-        FloatVector dm = d.min(clip);
+    /** The largest multiple of 2 N not above n: the floats the vector loops take, two vectors a step. */
+    private static int loopBound(int n) {
+        return n - n % (2 * N);
+    }
+
+    /**
+     * The N / 2 codes at rel[j..], two vectors of them, of boxes with these (w, h, w, h) and (ctrX, ctrY, ctrX,
+     * ctrY) lanes; false where an exponential needs Math.exp, and the caller decodes these codes again one by one.
+     * The two vectors' dw, dh lanes are packed into one vector (a shuffle and a blend) so that every lane of the
+     * exponential's double vector counts. (Merging a corrected vector into this path instead made C2 (JDK 17) box
+     * the vectors: twice as slow.)
+     */
+    private static boolean codes(float[] rel, float[] out, int j, FloatVector weights, float clip, FloatVector size1,
+            FloatVector ctr1, FloatVector size2, FloatVector ctr2) {
+        FloatVector d1 = FloatVector.fromArray(F, rel, j).div(weights);
+        FloatVector d2 = FloatVector.fromArray(F, rel, j + N).div(weights);
+        // (dw, dh) of the first vector's codes stay in lanes 2, 3 of each four, the second's move to lanes 0, 1
+        FloatVector dm = d1.blend(d2.rearrange(HIGH), FIRST_HALF).min(clip);
         DoubleVector x = (DoubleVector) dm.convertShape(VectorOperators.F2D, D, 0);
         DoubleVector y = ExpVectorApprox.exp(x);
         FloatVector e = (FloatVector) y.sub(y.mul(ExpF32.WINDOW)).convertShape(VectorOperators.D2F, F, 0);
         FloatVector hi = (FloatVector) y.add(y.mul(ExpF32.WINDOW)).convertShape(VectorOperators.D2F, F, 0);
-        VectorMask<Float> exact = e.compare(VectorOperators.EQ, hi)
-                .and(dm.abs().compare(VectorOperators.LE, RANGE)).or(SECOND_HALF.not());
-        if (!exact.allTrue()) {
-            e = mathExp(dm, e, exact);
-        }
-        FloatVector pc = d.rearrange(LOW).mul(size).add(ctr);
-        FloatVector half = e.rearrange(HIGH).mul(size).mul(0.5f);
-        pc.sub(half).blend(pc.add(half), SECOND_HALF).intoArray(out, j);
-    }
-
-    /** e with (float) Math.exp(x) in the lanes not {@code exact}. */
-    private static FloatVector mathExp(FloatVector x, FloatVector e, VectorMask<Float> exact) {
-        float[] xs = x.toArray();
-        float[] es = e.toArray();
-        for (int l = 0; l < N; l++) {
-            if (!exact.laneIsSet(l)) {
-                es[l] = (float) Math.exp(xs[l]);
-            }
-        }
-        return FloatVector.fromArray(F, es, 0);
+        VectorMask<Float> exact = e.compare(VectorOperators.EQ, hi).and(dm.abs().compare(VectorOperators.LE, RANGE));
+        FloatVector pc1 = d1.rearrange(LOW).mul(size1).add(ctr1);
+        FloatVector half1 = e.rearrange(HIGH).mul(size1).mul(0.5f);
+        pc1.sub(half1).blend(pc1.add(half1), SECOND_HALF).intoArray(out, j);
+        FloatVector pc2 = d2.rearrange(LOW).mul(size2).add(ctr2);
+        FloatVector half2 = e.rearrange(LOW).mul(size2).mul(0.5f);
+        pc2.sub(half2).blend(pc2.add(half2), SECOND_HALF).intoArray(out, j + N);
+        return exact.allTrue();
     }
 
     private static VectorShuffle<Float> shuffle(int from) {

@@ -2,6 +2,7 @@ package org.rcnn4j.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,16 @@ class DecodeBoxesFormsTest {
     private static final float[] CLIPS = {(float) Math.log(1000.0 / 16), Float.MAX_VALUE, 2f, -1f};
     private static final int[][] SIZES = {{1, 1}, {3, 1}, {5, 1}, {7, 3}, {2, 91}, {4096 + 4096 + 13, 1},
         {1000, 2}, {601, 5}, {97, 91}};
+
+    @Test
+    void warmUpHandsOverToTheVectorForm() throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!(BoxCoderCpu.decoder() instanceof DecodeBoxesVectorKernel) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(BoxCoderCpu.decoder() instanceof DecodeBoxesVectorKernel, "still on "
+                + BoxCoderCpu.decoder().getClass().getName() + " after 120 s of warm-up");
+    }
 
     @Test
     void vectorFormMatchesTheScalarDefinition() {

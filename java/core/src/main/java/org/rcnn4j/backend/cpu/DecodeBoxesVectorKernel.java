@@ -10,13 +10,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link DecodeBoxesKernel} in one vector pass, codes in place: a float vector holds whole codes (dx, dy, dw, dh),
- * its box's (width, height, width, height) and (ctrX, ctrY, ctrX, ctrY) come from lane shuffles of the box vector,
- * and the float ops run lane by lane exactly as the scalar form's. The exponentials run on every lane (the dx, dy
- * lanes' are wasted; de-interleaving would cost shuffles instead) in double with {@link ExpVectorApprox#exp} and
- * {@link ExpF32}'s window check, vectorized: where both ends of the window round to the same float that float is
- * (float) Math.exp's; lanes where they do not, |x| &gt; 80 or NaN (about one in 2^16) get Math.exp itself. The
- * float vectors have as many lanes as the preferred double species (8 with AVX-512, 4 with AVX2); with fewer
- * than 4 (128-bit vectors) the form is not used.
+ * the (width, height, width, height) and (ctrX, ctrY, ctrX, ctrY) of their boxes come from lane shuffles of the
+ * box vector (with several classes: from the row's box, broadcast), and the float ops run lane by lane exactly as
+ * the scalar form's. Two vectors make a step: their dw, dh lanes are packed into one float vector (a shuffle and a
+ * blend), which converts to one double vector for the exponentials ({@link ExpVectorApprox#exp}), checked with
+ * {@link ExpF32}'s window, vectorized: where both ends of the window round to the same float, that float is
+ * (float) Math.exp's. A step with a lane where they do not, |x| &gt; 80 or NaN (about one lane in 2^16) is decoded
+ * again one code at a time with Math.exp. The float vectors have as many lanes as the preferred double species (8
+ * with AVX-512, 4 with AVX2); with fewer than 4 (128-bit vectors) the form is not used. (Float vectors of the full
+ * width, each converted to two double vectors, made C2 (JDK 17) fail to intrinsify the conversions and box the
+ * vectors: three times slower.)
  */
 final class DecodeBoxesVectorKernel extends DecodeBoxesKernel {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;

@@ -59,7 +59,9 @@ final class BoxCoderCpu {
         VectorWarmUp.start("rcnn4j-decode-warmup", () -> {
             for (int i = 0; i < WARM_UP_CALLS_PER_BATCH; i++) {
                 vector.decode(rel, b, out, 0, k, 1, w, 4f);
-                vector.decode(rel, b, out, 0, k / 2, 2, w, 4f);
+                // several classes too (4: whole vector steps with AVX-512 and AVX2), or the first such call
+                // would find that path uncompiled
+                vector.decode(rel, b, out, 0, k / 4, 4, w, 4f);
             }
         }, WARM_UP_FAST_NANOS_PER_CALL * WARM_UP_CALLS_PER_BATCH, () -> decoder = vector);
         return scalar;

@@ -12,57 +12,59 @@ final class BoxCoderCpu {
     private BoxCoderCpu() {
     }
 
+    /** A compiled call on 64 boxes takes well under a microsecond, an interpreted one a hundred or more. */
+    private static final long WARM_UP_FAST_NANOS_PER_CALL = 5_000;
+    private static final int WARM_UP_CALLS_PER_BATCH = 256;
+
+    /** The scalar form now, the vector form from when its warm-up thread finds it compiled. */
+    private static volatile DecodeBoxesKernel decoder = startDecoder(DecodeBoxesKernel.vector());
+
+    /** The decode form in use now (for tests and logs). */
+    static DecodeBoxesKernel decoder() {
+        return decoder;
+    }
+
     static Tensor decode(Tensor relCodes, Tensor boxes, float[] weights, float bboxXformClip) {
+        return decode(relCodes, boxes, weights, bboxXformClip, decoder);
+    }
+
+    /** decode with this form (tests and the A/B harness call each form directly). */
+    static Tensor decode(Tensor relCodes, Tensor boxes, float[] weights, float bboxXformClip,
+            DecodeBoxesKernel kernel) {
         int c = BoxChecks.decode(relCodes, boxes, weights, bboxXformClip);
         int k = boxes.size(0);
         float[] rel = relCodes.floats(), b = boxes.floats();
         float[] out = new float[rel.length];
-        float wx = weights[0], wy = weights[1], ww = weights[2], wh = weights[3];
-        chunks(k).forEach(chunk -> {
-            int first = chunk * GRAIN;
-            int end = Math.min(k, first + GRAIN);
-            // dw, dh of every code of the chunk, then their exponentials in one vector pass (ExpF32: the floats
-            // (float) Math.exp gives), then the boxes
-            int codes = (end - first) * c;
-            double[][] scratch = SCRATCH.get();
-            double[] x = grow(scratch, 0, 2 * codes);
-            double[] e = grow(scratch, 1, 2 * codes);
-            for (int j = 4 * c * first, q = 0; q < 2 * codes; j += 4, q += 2) {
-                x[q] = Math.min(rel[j + 2] / ww, bboxXformClip);
-                x[q + 1] = Math.min(rel[j + 3] / wh, bboxXformClip);
-            }
-            ExpF32.approximate(x, e, 2 * codes);
-            int q = 0;
-            for (int i = first; i < end; i++) {
-                float width = b[4 * i + 2] - b[4 * i];
-                float height = b[4 * i + 3] - b[4 * i + 1];
-                float ctrX = b[4 * i] + 0.5f * width;
-                float ctrY = b[4 * i + 1] + 0.5f * height;
-                for (int j = 4 * c * i, rowEnd = j + 4 * c; j < rowEnd; j += 4, q += 2) {
-                    float dx = rel[j] / wx;
-                    float dy = rel[j + 1] / wy;
-                    float pcx = dx * width + ctrX;
-                    float pcy = dy * height + ctrY;
-                    float halfW = 0.5f * (ExpF32.finish(x[q], e[q]) * width);
-                    float halfH = 0.5f * (ExpF32.finish(x[q + 1], e[q + 1]) * height);
-                    out[j] = pcx - halfW;
-                    out[j + 1] = pcy - halfH;
-                    out[j + 2] = pcx + halfW;
-                    out[j + 3] = pcy + halfH;
-                }
-            }
-        });
+        float[] w = weights.clone();
+        chunks(k).forEach(chunk -> kernel.decode(rel, b, out, chunk * GRAIN, Math.min(k, chunk * GRAIN + GRAIN), c,
+                w, bboxXformClip));
         return Tensor.ofFloats(out, relCodes.shape());
     }
 
-    /** Per-thread buffers of the decode's exponent pass (a chunk's dw, dh and their exponentials). */
-    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[2][0]);
-
-    private static double[] grow(double[][] scratch, int which, int size) {
-        if (scratch[which].length < size) {
-            scratch[which] = new double[size];
+    /** The scalar form, and the vector form's warm-up thread (which swaps it in) where there is one. */
+    private static DecodeBoxesKernel startDecoder(DecodeBoxesKernel vector) {
+        DecodeBoxesKernel scalar = new DecodeBoxesKernel.Scalar();
+        if (vector == null) {
+            return scalar;
         }
-        return scratch[which];
+        int k = 64;
+        float[] rel = new float[4 * k];
+        float[] b = new float[4 * k];
+        float[] out = new float[4 * k];
+        for (int i = 0; i < rel.length; i++) {
+            rel[i] = (i % 9) / 4f - 1;
+            b[i] = (i & 3) < 2 ? i : i + 16;
+        }
+        float[] w = {1, 1, 1, 1};
+        VectorWarmUp.start("rcnn4j-decode-warmup", () -> {
+            for (int i = 0; i < WARM_UP_CALLS_PER_BATCH; i++) {
+                vector.decode(rel, b, out, 0, k, 1, w, 4f);
+                // several classes too (4: whole vector steps with AVX-512 and AVX2), or the first such call
+                // would find that path uncompiled
+                vector.decode(rel, b, out, 0, k / 4, 4, w, 4f);
+            }
+        }, WARM_UP_FAST_NANOS_PER_CALL * WARM_UP_CALLS_PER_BATCH, () -> decoder = vector);
+        return scalar;
     }
 
     static Tensor encode(Tensor referenceBoxes, Tensor proposals, float[] weights) {

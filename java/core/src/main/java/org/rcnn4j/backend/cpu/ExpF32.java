@@ -15,7 +15,7 @@ package org.rcnn4j.backend.cpu;
  */
 final class ExpF32 {
     /** Half-width of the window, relative: 32 times the approximation's error bound. */
-    private static final double WINDOW = 0x1p-40;
+    static final double WINDOW = 0x1p-40;
     /** Beyond this the window check is not needed often enough to bother: Math.exp runs. */
     static final double RANGE = 80;
 

@@ -9,19 +9,22 @@ import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.RandomTensors;
 
 /**
- * decode_boxes with its exponentials in a vector pass ({@link ExpF32}) gives every float bit for bit as the code
- * before it (kept below as the reference), on random boxes and codes, several classes, the RPN's and the box
- * head's weights, clamps that let exp overflow, and NaN codes.
+ * decode_boxes in its vector form ({@link DecodeBoxesVectorKernel}, after the hand-over) gives every float bit for
+ * bit as the code before it (kept below as the reference), on random boxes and codes, several classes, the RPN's
+ * and the box head's weights, clamps that let exp overflow, and NaN codes.
  */
 class BoxCoderBitIdentityTest {
     @Test
     void decodeIsBitIdenticalToThePreviousCode() throws InterruptedException {
         // after the warm-up's hand-over, so that the vector approximation is what runs
         long deadline = System.nanoTime() + 120_000_000_000L;
-        while (!(ExpF32.approx() instanceof ExpVectorApprox) && System.nanoTime() < deadline) {
+        while (!(ExpF32.approx() instanceof ExpVectorApprox && BoxCoderCpu.decoder() instanceof DecodeBoxesVectorKernel)
+                && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertTrue(ExpF32.approx() instanceof ExpVectorApprox, ExpF32.approx().getClass().getName());
+        DecodeBoxesKernel decoder = BoxCoderCpu.decoder();
+        assertTrue(decoder instanceof DecodeBoxesVectorKernel, decoder.getClass().getName());
         RandomTensors r = new RandomTensors();
         SplittableRandom g = r.random();
         float[][] weights = {{1, 1, 1, 1}, {10, 10, 5, 5}, {0.5f, 2, 0.25f, 3}};
@@ -54,7 +57,7 @@ class BoxCoderBitIdentityTest {
         }
     }
 
-    private static int[] bits(float[] v) {
+    static int[] bits(float[] v) {
         int[] b = new int[v.length];
         for (int i = 0; i < v.length; i++) {
             b[i] = Float.floatToRawIntBits(v[i]);
@@ -63,7 +66,7 @@ class BoxCoderBitIdentityTest {
     }
 
     /** BoxCoderCpu.decode as it was before its exponentials moved to a vector pass (2026-12-06). */
-    private static float[] reference(float[] rel, float[] b, int k, int c, float[] weights, float bboxXformClip) {
+    static float[] reference(float[] rel, float[] b, int k, int c, float[] weights, float bboxXformClip) {
         float[] out = new float[rel.length];
         float wx = weights[0], wy = weights[1], ww = weights[2], wh = weights[3];
         for (int i = 0; i < k; i++) {

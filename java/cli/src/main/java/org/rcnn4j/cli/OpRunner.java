@@ -14,8 +14,10 @@ import org.rcnn4j.tensor.Tensor;
  * its outputs back to the host. Shared by {@code rcnn4j op} and {@code rcnn4j example}.
  */
 final class OpRunner {
-    /** Warm-up runs before timing (after the run that produced the outputs), at most this many. */
+    /** Warm-up runs before timing (after the run that produced the outputs), at least this many (fewer for fewer repeats). */
     static final int MAX_WARMUP = 3;
+    /** The least time the untimed warm-up calls take together. */
+    private static final long WARM_UP_NANOS = 2_000_000_000L;
     /** How long timing waits for the backend's warm-up ({@link org.rcnn4j.backend.Backend#awaitWarmUp}). */
     private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -201,24 +203,17 @@ final class OpRunner {
 
     private static Timing time(OpCall.Prepared prepared, int repeat) {
         OpCall.PhaseTimer timer = prepared.backend()::elapsedMillis;
-        int warmup = Math.min(MAX_WARMUP, repeat);
+        // warm-up: at least MAX_WARMUP calls and WARM_UP_NANOS of them, so that the JIT has compiled the op's code
+        // (on the CPU the first hundreds of milliseconds run partly interpreted), then the backend's own warm-up
+        long start = System.nanoTime();
+        for (int i = 0; i < Math.min(MAX_WARMUP, repeat) || System.nanoTime() - start < WARM_UP_NANOS; i++) {
+            run(prepared, timer);
+        }
+        prepared.backend().awaitWarmUp(WARM_UP_TIMEOUT);
         List<Double> totals = new ArrayList<>();
         Map<String, List<Double>> phases = new LinkedHashMap<>();
-        for (int i = 0; i < warmup + repeat; i++) {
-            if (i == warmup) {
-                // time the kernels a long-running program runs: their compiled vector forms, not the scalar ones
-                // that stand in while the JIT compiles those (which on busy cores takes seconds)
-                prepared.backend().awaitWarmUp(WARM_UP_TIMEOUT);
-            }
-            OpCall call = new OpCall(prepared, timer);
-            try {
-                prepared.spec().runner().run(call);
-            } finally {
-                call.close();
-            }
-            if (i < warmup) {
-                continue;
-            }
+        for (int i = 0; i < repeat; i++) {
+            OpCall call = run(prepared, timer);
             double total = 0;
             for (Map.Entry<String, Double> e : call.phaseMillis().entrySet()) {
                 total += e.getValue();
@@ -227,5 +222,16 @@ final class OpRunner {
             totals.add(total);
         }
         return new Timing(totals, phases);
+    }
+
+    /** One call of the op, its outputs freed. */
+    private static OpCall run(OpCall.Prepared prepared, OpCall.PhaseTimer timer) {
+        OpCall call = new OpCall(prepared, timer);
+        try {
+            prepared.spec().runner().run(call);
+        } finally {
+            call.close();
+        }
+        return call;
     }
 }

@@ -151,8 +151,8 @@ class OpMechanicsTest {
                 "weight", Tensor.ofFloats(new float[3 * 3 * 3 * 3], 3, 3, 3, 3));
         Cli.Result r = Cli.run("op", "conv2d", "--in", in.toString(), "--set", "padding=1", "--repeat", "5")
                 .assertOk();
-        // the run whose outputs count, up to 3 warm-ups, then 5 timed runs
-        assertEquals(1 + 3 + 5, calls.size());
+        // the run whose outputs count, at least 3 warm-ups (2 s of them), then 5 timed runs
+        assertTrue(calls.size() >= 1 + 3 + 5, calls.size() + " calls");
         assertTrue(r.out().matches("(?s).*median_ms=\\d+\\.\\d+ min_ms=\\d+\\.\\d+ runs=5\\n.*"), r.out());
     }
 

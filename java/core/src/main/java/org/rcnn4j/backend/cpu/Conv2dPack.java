@@ -117,24 +117,7 @@ final class Conv2dPack {
      * took as long as the multiply). Writes the same floats (the padding's zeros are +0, as the other's).
      */
     SgemmDriver.PackB im2colPadded(int images, int channels) {
-        float[] pad = paddedCopy(images, channels);
-        int[] rowOff = tapOffsets(channels * kh * kw);
-        int[] colOff = windowOffsets(images * pixels, channels);
-        return (k0, kc, j0, nc, nr, dst, off) -> {
-            for (int t = 0; t * nr < nc; t++) {
-                int c0 = j0 + t * nr;
-                int cols = Math.min(nr, nc - t * nr);
-                int base = off + t * nr * kc;
-                for (int kk = 0; kk < kc; kk++) {
-                    int d = base + kk * nr;
-                    int ro = rowOff[k0 + kk];
-                    for (int jj = 0; jj < cols; jj++) {
-                        dst[d + jj] = pad[colOff[c0 + jj] + ro];
-                    }
-                    zero(dst, d + cols, nr - cols);
-                }
-            }
-        };
+        return paddedPacker(images, channels, false);
     }
 
     /**
@@ -142,9 +125,19 @@ final class Conv2dPack {
      * row) of im2col^T is pad[pixel's window origin + row's tap offset]. Writes the same floats.
      */
     SgemmDriver.PackB im2colTransposedPadded(int images, int channels) {
+        return paddedPacker(images, channels, true);
+    }
+
+    /**
+     * The packer of both: element (k, j) is pad[kOff[k] + jOff[j]], the tap offsets indexed by k and the window
+     * origins by j, or the other way round for the transpose.
+     */
+    private SgemmDriver.PackB paddedPacker(int images, int channels, boolean transposed) {
         float[] pad = paddedCopy(images, channels);
         int[] rowOff = tapOffsets(channels * kh * kw);
         int[] colOff = windowOffsets(images * pixels, channels);
+        int[] kOff = transposed ? colOff : rowOff;
+        int[] jOff = transposed ? rowOff : colOff;
         return (k0, kc, j0, nc, nr, dst, off) -> {
             for (int t = 0; t * nr < nc; t++) {
                 int c0 = j0 + t * nr;
@@ -152,9 +145,9 @@ final class Conv2dPack {
                 int base = off + t * nr * kc;
                 for (int kk = 0; kk < kc; kk++) {
                     int d = base + kk * nr;
-                    int co = colOff[k0 + kk];
+                    int ko = kOff[k0 + kk];
                     for (int jj = 0; jj < cols; jj++) {
-                        dst[d + jj] = pad[co + rowOff[c0 + jj]];
+                        dst[d + jj] = pad[ko + jOff[c0 + jj]];
                     }
                     zero(dst, d + cols, nr - cols);
                 }

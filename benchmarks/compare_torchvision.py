@@ -252,10 +252,9 @@ def build_cases(quick):
                           {"forward": lambda d, xl=xl, wl=wl: on(d, lambda a, b: a @ b.t(), xl, wl)},
                           lambda d, xl=xl, wl=wl: {"output": xl.to(d) @ wl.to(d).t()}, repeat=20, tolerance=1e-4))
 
-    # BoxCoder.decode_single of 200k RPN codes (weights 1,1,1,1). Both this and the anchors take 1-2 ms a call:
-    # 300 repeats, so that the median falls after the JIT has compiled rcnn4j's loops (at 20 it fell in warm-up).
-    # decode 3000: its vector form takes over from a daemon thread about 2 s into the JVM (VectorWarmUp), and at
-    # 300 repeats (0.4 s) the median fell before that, on the scalar form sharing the CPUs with the warm-up
+    # BoxCoder.decode_single of 200k RPN codes (weights 1,1,1,1). Both this and the anchors take 1-2 ms a call, so
+    # 300 repeats for a steady median (rcnn4j op --repeat itself warms up for 2 s and waits for the vector forms'
+    # hand-over before it times, so no case needs more repeats for the JIT's sake)
     nd = 20_000 if quick else 200_000
     anchors = proposals(g, nd, 1000, IMAGE_W, IMAGE_H)
     codes = torch.randn(nd, 4, generator=g)
@@ -263,7 +262,7 @@ def build_cases(quick):
     cases.append(Case("decode_boxes", f"{nd} boxes, 1 class", "decode_boxes", ["weights=1,1,1,1"],
                       {"rel_codes": codes, "boxes": anchors},
                       {"decode": lambda d: on(d, coder.decode_single, codes, anchors)},
-                      lambda d: {"boxes": coder.decode_single(codes.to(d), anchors.to(d))}, repeat=3000,
+                      lambda d: {"boxes": coder.decode_single(codes.to(d), anchors.to(d))}, repeat=300,
                       tolerance=2e-5))
 
     # anchors of the five FPN levels of an 800x1088 image

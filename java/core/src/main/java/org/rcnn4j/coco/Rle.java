@@ -56,20 +56,11 @@ public final class Rle {
         if (columnMajor.length != h * w) {
             throw new IllegalArgumentException("mask has " + columnMajor.length + " pixels, expected " + h * w);
         }
-        int[] cnts = new int[h * w + 1];
-        int m = 0;
-        int run = 0;
-        boolean value = false;
+        Runs runs = new Runs();
         for (byte b : columnMajor) {
-            if ((b != 0) != value) {
-                cnts[m++] = run;
-                run = 0;
-                value = !value;
-            }
-            run++;
+            runs.add(b != 0, 1);
         }
-        cnts[m++] = run;
-        return new Rle(h, w, Arrays.copyOf(cnts, m));
+        return new Rle(h, w, runs.finish());
     }
 
     /**
@@ -105,7 +96,10 @@ public final class Rle {
         return new Rle(h, w, runs.finish());
     }
 
-    /** Alternating runs, 0s first, built from pieces of either value (the counts of {@link #encode}). */
+    /**
+     * Alternating runs, 0s first (a leading 0 when the mask starts with a 1), built from pieces of either value: the
+     * counts of {@link #encode} and {@link #encodeWindow}, grown as needed rather than sized for the worst case.
+     */
     private static final class Runs {
         private int[] counts = new int[16];
         private int n;

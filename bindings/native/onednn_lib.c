@@ -1,11 +1,11 @@
 /*
- * rcnn4j's JNI binding of oneDNN's sgemm (Java side: org.rcnn4j.onednn.OneDnnNative, used by OneDnn), the CPU
- * backend's optional float32 GEMM accelerator.
+ * rcnn4j's JNI binding of oneDNN (Java side: org.rcnn4j.onednn.OneDnnNative, used by OneDnn), the CPU backend's
+ * optional float32 accelerator: opening the library and its sgemm here, its convolutions in onednn_conv.c.
  *
  * Nothing of oneDNN's is linked or included: libdnnl.so.3 or .so.2 is dlopen'ed at run time from the names the Java
- * side passes, and the three prototypes used are written out here from oneDNN's C API reference (dnnl.h,
- * dnnl_types.h; unchanged from 2.x to 3.x): dnnl_sgemm (row-major, dnnl_dim_t = int64_t), dnnl_version and its
- * struct. A library or symbol that is missing is reported as a string, never a crash.
+ * side passes, and the prototypes used are written out in onednn_api.h from oneDNN's C API reference. dnnl_sgemm and
+ * dnnl_version are the same in 2.x and 3.x; the convolution functions are 2.x's and optional. A library or symbol
+ * that is missing is reported as a string, never a crash.
  *
  * Threads: oneDNN sizes its parallel regions by omp_get_max_threads() of the calling thread when it was built with
  * OpenMP (Debian's build is), and that value is per thread in libgomp. Every call therefore sets it to the thread
@@ -17,32 +17,30 @@
 #include <stdio.h>
 
 #include "dl_open.h"
+#include "onednn_api.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define FN(name) Java_org_rcnn4j_onednn_OneDnnNative_##name
 
-typedef int dnnl_status_t;
-typedef int64_t dnnl_dim_t;
+rcnn4j_dnnl_t rcnn4j_dnnl;
+#define dnnl rcnn4j_dnnl
 
-/* dnnl_version_t (dnnl_types.h) */
-typedef struct {
-    int major;
-    int minor;
-    int patch;
-    const char* hash;
-    unsigned cpu_runtime; /* DNNL_RUNTIME_SEQ 1, OMP 2, TBB 4, THREADPOOL 8 */
-    unsigned gpu_runtime;
-} dnnl_version_t;
+int rcnn4j_dnnl_has_convolutions(void) {
+    return dnnl.engine_create && dnnl.stream_create && dnnl.stream_wait && dnnl.stream_destroy
+           && dnnl.memory_desc_init_by_tag && dnnl.memory_desc_equal && dnnl.memory_desc_get_size
+           && dnnl.memory_create && dnnl.memory_destroy && dnnl.conv_forward_desc_init
+           && dnnl.conv_backward_data_desc_init && dnnl.conv_backward_weights_desc_init && dnnl.attr_create
+           && dnnl.attr_destroy && dnnl.attr_set_scratchpad_mode && dnnl.primitive_desc_create
+           && dnnl.primitive_desc_destroy && dnnl.primitive_desc_query_md && dnnl.reorder_primitive_desc_create
+           && dnnl.primitive_create && dnnl.primitive_destroy && dnnl.primitive_execute;
+}
 
-static struct {
-    void* lib;
-    dnnl_status_t (*sgemm)(char, char, dnnl_dim_t, dnnl_dim_t, dnnl_dim_t, float, const float*, dnnl_dim_t,
-                           const float*, dnnl_dim_t, float, float*, dnnl_dim_t);
-    const dnnl_version_t* (*version)(void);
-    /* libgomp's, found through the library's own dependencies (absent unless oneDNN was built with OpenMP) */
-    void (*omp_set_num_threads)(int);
-    int (*omp_get_max_threads)(void);
-} dnnl;
+void rcnn4j_dnnl_use_threads(int threads) {
+    if (dnnl.omp_set_num_threads != NULL && dnnl.omp_get_max_threads != NULL && threads > 0
+        && dnnl.omp_get_max_threads() != threads) {
+        dnnl.omp_set_num_threads(threads);
+    }
+}
 
 static const char* runtime_name(unsigned r) {
     switch (r) {
@@ -57,7 +55,7 @@ static const char* runtime_name(unsigned r) {
 /*
  * Opens the first candidate that loads and exports dnnl_sgemm and dnnl_version. On success fills info with
  * [file loaded, "major.minor.patch", commit hash, CPU runtime, "threads" when the thread count can be set, else
- * null] and returns null; on failure returns why (every candidate's dlerror, or the missing symbol).
+ * null, "convolutions" when the convolution API (2.x) is there, else null] and returns null; on failure returns why (every candidate's dlerror, or the missing symbol).
  */
 EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, jobjectArray info) {
     symbol_t symbols[] = {
@@ -66,6 +64,29 @@ EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, 
         /* libgomp's, found through the library's own dependencies when oneDNN links it */
         OPT(dnnl, omp_set_num_threads, "omp_set_num_threads"),
         OPT(dnnl, omp_get_max_threads, "omp_get_max_threads"),
+        /* convolutions: oneDNN 2.x's names (3.x renamed what creates descriptors; see onednn_api.h) */
+        OPT(dnnl, engine_create, "dnnl_engine_create"),
+        OPT(dnnl, stream_create, "dnnl_stream_create"),
+        OPT(dnnl, stream_wait, "dnnl_stream_wait"),
+        OPT(dnnl, stream_destroy, "dnnl_stream_destroy"),
+        OPT(dnnl, memory_desc_init_by_tag, "dnnl_memory_desc_init_by_tag"),
+        OPT(dnnl, memory_desc_equal, "dnnl_memory_desc_equal"),
+        OPT(dnnl, memory_desc_get_size, "dnnl_memory_desc_get_size"),
+        OPT(dnnl, memory_create, "dnnl_memory_create"),
+        OPT(dnnl, memory_destroy, "dnnl_memory_destroy"),
+        OPT(dnnl, conv_forward_desc_init, "dnnl_dilated_convolution_forward_desc_init"),
+        OPT(dnnl, conv_backward_data_desc_init, "dnnl_dilated_convolution_backward_data_desc_init"),
+        OPT(dnnl, conv_backward_weights_desc_init, "dnnl_dilated_convolution_backward_weights_desc_init"),
+        OPT(dnnl, attr_create, "dnnl_primitive_attr_create"),
+        OPT(dnnl, attr_destroy, "dnnl_primitive_attr_destroy"),
+        OPT(dnnl, attr_set_scratchpad_mode, "dnnl_primitive_attr_set_scratchpad_mode"),
+        OPT(dnnl, primitive_desc_create, "dnnl_primitive_desc_create"),
+        OPT(dnnl, primitive_desc_destroy, "dnnl_primitive_desc_destroy"),
+        OPT(dnnl, primitive_desc_query_md, "dnnl_primitive_desc_query_md"),
+        OPT(dnnl, reorder_primitive_desc_create, "dnnl_reorder_primitive_desc_create"),
+        OPT(dnnl, primitive_create, "dnnl_primitive_create"),
+        OPT(dnnl, primitive_destroy, "dnnl_primitive_destroy"),
+        OPT(dnnl, primitive_execute, "dnnl_primitive_execute"),
     };
     char path[1024];
     jstring why = rcnn4j_open_first(env, candidates, symbols, sizeof symbols / sizeof symbols[0], &dnnl.lib, path,
@@ -83,6 +104,8 @@ EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, 
     int threads = v->cpu_runtime == 1
                   || (v->cpu_runtime == 2 && dnnl.omp_set_num_threads && dnnl.omp_get_max_threads);
     (*env)->SetObjectArrayElement(env, info, 4, threads ? (*env)->NewStringUTF(env, "threads") : NULL);
+    (*env)->SetObjectArrayElement(env, info, 5,
+                                  rcnn4j_dnnl_has_convolutions() ? (*env)->NewStringUTF(env, "convolutions") : NULL);
     return NULL;
 }
 
@@ -93,10 +116,7 @@ EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, 
 EXPORT jint JNICALL FN(sgemm)(JNIEnv* env, jclass c, jboolean transA, jboolean transB, jlong m, jlong n, jlong k,
                               jfloat alpha, jfloatArray a, jint aOff, jlong lda, jfloatArray b, jint bOff, jlong ldb,
                               jfloat beta, jfloatArray cArr, jint cOff, jlong ldc, jint threads) {
-    if (dnnl.omp_set_num_threads != NULL && dnnl.omp_get_max_threads != NULL && threads > 0
-        && dnnl.omp_get_max_threads() != threads) {
-        dnnl.omp_set_num_threads(threads);
-    }
+    rcnn4j_dnnl_use_threads(threads);
     float* pc = (*env)->GetPrimitiveArrayCritical(env, cArr, NULL);
     float* pa = pc == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, a, NULL);
     float* pb = pa == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, b, NULL);

@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * oneDNN's row-major float32 GEMM, {@code dnnl_sgemm}, through rcnn4j's JNI binding ({@code librcnn4j_onednn.so},
+ * oneDNN's row-major float32 GEMM, {@code dnnl_sgemm}, and its convolution primitives (oneDNN 2.x), through rcnn4j's
+ * JNI binding ({@code librcnn4j_onednn.so},
  * packed in the bindings jar), which dlopens {@code libdnnl.so.3}, else {@code libdnnl.so.2} (Debian's
  * {@code libdnnl2}), once per JVM. System property {@value #LIBRARY} names other candidates instead (file paths or
  * sonames, comma-separated).
@@ -34,10 +35,12 @@ public final class OneDnn {
      * @param hash the commit oneDNN was built from ("N/A" in Debian's build)
      * @param runtime its CPU threading runtime (OpenMP, TBB, threadpool, sequential)
      * @param threadsFollow whether rcnn4j can set its thread count (OpenMP or sequential)
+     * @param convolutions whether its convolution primitives can be called (oneDNN 2.x; 3.x renamed the functions
+     *     that describe them, which this binding does not call yet)
      * @param error why it did not load, or null
      */
     public record Status(String path, String version, String hash, String runtime, boolean threadsFollow,
-            String error) {
+            boolean convolutions, String error) {
         /** Whether oneDNN loaded and can be called. */
         public boolean loaded() {
             return error == null;
@@ -49,7 +52,8 @@ public final class OneDnn {
                 return "oneDNN not loaded: " + error;
             }
             return "oneDNN " + version + " (" + path + ", " + runtime
-                    + (threadsFollow ? "" : ", thread count not settable") + ")";
+                    + (threadsFollow ? "" : ", thread count not settable")
+                    + (convolutions ? "" : ", sgemm only: no 2.x convolution API") + ")";
         }
     }
 
@@ -74,7 +78,7 @@ public final class OneDnn {
         String named = System.getProperty(LIBRARY);
         List<String> candidates = named == null || named.isBlank() ? SONAMES
                 : Arrays.stream(named.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        String[] info = new String[5];
+        String[] info = new String[6];
         String error;
         try {
             error = OneDnnNative.open(candidates.toArray(new String[0]), info);
@@ -85,11 +89,11 @@ public final class OneDnn {
             return failed("no usable " + String.join(" or ", candidates) + " on this machine (" + error
                     + "); install oneDNN (Debian/Ubuntu: apt-get install libdnnl2)");
         }
-        return new Status(info[0], info[1], info[2], info[3], info[4] != null, null);
+        return new Status(info[0], info[1], info[2], info[3], info[4] != null, info[5] != null, null);
     }
 
     private static Status failed(String why) {
-        return new Status(null, null, null, null, false, why);
+        return new Status(null, null, null, null, false, false, why);
     }
 
     /**
@@ -127,6 +131,85 @@ public final class OneDnn {
         }
     }
 
+    /**
+     * y = conv2d(x, w) + bias, torch's {@code conv2d} on NCHW arrays, through oneDNN's convolution primitive.
+     *
+     * @param bias [o], or null for none
+     * @param y [n, o, outH, outW], overwritten
+     * @param threads how many threads oneDNN may use (at least 1); results are fixed for a given count
+     * @throws IllegalStateException when oneDNN or its convolutions are not there, or it reports an error
+     * @throws IllegalArgumentException naming an array that does not match the geometry
+     */
+    public static void convForward(ConvGeometry geometry, float[] x, float[] w, float[] bias, float[] y,
+            int threads) {
+        checkArray("convForward", "x", x, geometry.inputSize());
+        checkArray("convForward", "w", w, geometry.weightSize());
+        if (bias != null) {
+            checkArray("convForward", "bias", bias, geometry.o());
+        }
+        checkArray("convForward", "y", y, geometry.outputSize());
+        convolve("convForward", 0, geometry, x, w, bias, y, threads);
+    }
+
+    /**
+     * dx = conv2d's input gradient for output gradient dy.
+     *
+     * @param dx [n, c, h, w], overwritten
+     * @see #convForward
+     */
+    public static void convBackwardData(ConvGeometry geometry, float[] dy, float[] w, float[] dx, int threads) {
+        checkArray("convBackwardData", "dy", dy, geometry.outputSize());
+        checkArray("convBackwardData", "w", w, geometry.weightSize());
+        checkArray("convBackwardData", "dx", dx, geometry.inputSize());
+        convolve("convBackwardData", 1, geometry, dy, w, null, dx, threads);
+    }
+
+    /**
+     * dw (and db, the bias gradient, when not null) = conv2d's weight gradient for input x and output gradient dy.
+     *
+     * @param dw [o, c/groups, kh, kw], overwritten
+     * @param db [o], overwritten, or null
+     * @see #convForward
+     */
+    public static void convBackwardWeights(ConvGeometry geometry, float[] x, float[] dy, float[] dw, float[] db,
+            int threads) {
+        checkArray("convBackwardWeights", "x", x, geometry.inputSize());
+        checkArray("convBackwardWeights", "dy", dy, geometry.outputSize());
+        checkArray("convBackwardWeights", "dw", dw, geometry.weightSize());
+        if (db != null) {
+            checkArray("convBackwardWeights", "db", db, geometry.o());
+        }
+        convolve("convBackwardWeights", 2, geometry, x, dy, db, dw, threads);
+    }
+
+    private static void convolve(String op, int pass, ConvGeometry geometry, float[] in0, float[] in1, float[] bias,
+            float[] out, int threads) {
+        Status s = status();
+        if (!s.loaded()) {
+            throw new IllegalStateException(s.describe());
+        }
+        if (!s.convolutions()) {
+            throw new IllegalStateException(op + ": " + s.describe());
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException(op + ": threads must be >= 1, got " + threads);
+        }
+        int code = OneDnnNative.convolution(pass, geometry.toArray(), in0, in1, bias, out, threads);
+        if (code != 0) {
+            throw new IllegalStateException(op + "(" + geometry + ") failed: " + statusName(code));
+        }
+    }
+
+    private static void checkArray(String op, String name, float[] data, long size) {
+        if (data == null) {
+            throw new IllegalArgumentException(op + ": " + name + " is null");
+        }
+        if (data.length != size) {
+            throw new IllegalArgumentException(op + ": " + name + " must hold " + size + " floats for its geometry, "
+                    + "got " + data.length);
+        }
+    }
+
     /** A [rows x cols] row-major block at off with leading dimension ld must lie inside the array. */
     private static void checkOperand(String name, float[] data, int off, int ld, int rows, int cols) {
         if (data == null) {
@@ -158,6 +241,7 @@ public final class OneDnn {
             case 3 -> "dnnl_unimplemented";
             case 5 -> "dnnl_runtime_error";
             case -1 -> "the JVM could not pin the arrays";
+            case -2 -> "this oneDNN has no 2.x convolution API";
             default -> "status " + code;
         };
     }

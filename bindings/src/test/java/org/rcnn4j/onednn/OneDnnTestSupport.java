@@ -19,4 +19,10 @@ final class OneDnnTestSupport {
         }
         Assumptions.assumeTrue(s.loaded(), "skipped: needs oneDNN (libdnnl.so.3 or .so.2): " + s.describe());
     }
+
+    /** After {@link #requireOneDnn()}: skips, saying why, where the loaded oneDNN lacks the 2.x convolution API. */
+    static void requireConvolutions() {
+        OneDnn.Status s = OneDnn.status();
+        Assumptions.assumeTrue(s.convolutions(), "skipped: needs oneDNN 2.x's convolution API: " + s.describe());
+    }
 }

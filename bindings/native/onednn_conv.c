@@ -1,0 +1,289 @@
+/*
+ * oneDNN's convolution primitives for the CPU backend (Java side: org.rcnn4j.onednn.OneDnn.convolution): forward,
+ * backward data and backward weights of torch's conv2d on plain NCHW float32 arrays, the way torch's own CPU
+ * convolutions call oneDNN. The primitive picks its memory layouts (format "any": channel-blocked for the jit
+ * kernels), and the Java arrays are reordered into and out of them around it.
+ *
+ * Nothing is cached here: describing a convolution and its reorders costs a few microseconds, and oneDNN's own
+ * primitive cache keeps the generated kernels of the shapes seen. Every call owns its stream, its intermediate
+ * buffers and its scratchpad (scratchpad mode "user"), so calls from several Java threads never share state.
+ */
+#include <jni.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+
+#include "onednn_api.h"
+
+#define EXPORT __attribute__((visibility("default")))
+#define FN(name) Java_org_rcnn4j_onednn_OneDnnNative_##name
+#define dnnl rcnn4j_dnnl
+
+/* Status for "the convolution API is not in this oneDNN" and "the JVM could not pin an array". */
+#define NO_CONVOLUTIONS (-2)
+#define NOT_PINNED (-1)
+
+enum { FORWARD = 0, BACKWARD_DATA = 1, BACKWARD_WEIGHTS = 2 };
+
+/* geometry's layout, as OneDnn.convolution passes it */
+enum { G_N, G_C, G_H, G_W, G_O, G_KH, G_KW, G_OH, G_OW, G_SH, G_SW, G_PH, G_PW, G_DH, G_DW, G_GROUPS, G_COUNT };
+
+static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
+static dnnl_handle_t engine;
+static dnnl_status_t engine_status;
+
+static void create_engine(void) {
+    engine_status = dnnl.engine_create(&engine, DNNL_CPU, 0);
+}
+
+/* One tensor argument: the Java array as oneDNN memory, and where the primitive wants it laid out otherwise. */
+typedef struct {
+    dnnl_handle_t user;  /* on the pinned Java array, plain layout */
+    dnnl_handle_t inner; /* in the primitive's layout: user itself, or a buffer of its own */
+    void* buffer;
+    const rcnn4j_memory_desc_t* user_md;
+    const rcnn4j_memory_desc_t* inner_md;
+} operand_t;
+
+static dnnl_status_t operand_open(operand_t* op, const rcnn4j_memory_desc_t* user_md, void* data,
+                                  const rcnn4j_memory_desc_t* inner_md) {
+    op->user_md = user_md;
+    op->inner_md = inner_md;
+    dnnl_status_t s = dnnl.memory_create(&op->user, user_md, engine, data);
+    if (s != DNNL_SUCCESS) {
+        return s;
+    }
+    if (dnnl.memory_desc_equal(user_md, inner_md)) {
+        op->inner = op->user;
+        return DNNL_SUCCESS;
+    }
+    size_t bytes = dnnl.memory_desc_get_size(inner_md);
+    if (posix_memalign(&op->buffer, 64, bytes == 0 ? 64 : bytes) != 0) {
+        op->buffer = NULL;
+        return DNNL_OUT_OF_MEMORY;
+    }
+    return dnnl.memory_create(&op->inner, inner_md, engine, op->buffer);
+}
+
+static void operand_close(operand_t* op) {
+    if (op->inner != NULL && op->inner != op->user) {
+        dnnl.memory_destroy(op->inner);
+    }
+    if (op->user != NULL) {
+        dnnl.memory_destroy(op->user);
+    }
+    free(op->buffer);
+    memset(op, 0, sizeof *op);
+}
+
+/* Copies from one layout to the other (a no-op when the primitive uses the plain one). */
+static dnnl_status_t reorder(dnnl_handle_t stream, dnnl_handle_t from, const rcnn4j_memory_desc_t* from_md,
+                             dnnl_handle_t to, const rcnn4j_memory_desc_t* to_md) {
+    if (from == to) {
+        return DNNL_SUCCESS;
+    }
+    dnnl_handle_t pd = NULL;
+    dnnl_handle_t prim = NULL;
+    dnnl_status_t s = dnnl.reorder_primitive_desc_create(&pd, from_md, engine, to_md, engine, NULL);
+    if (s == DNNL_SUCCESS) {
+        s = dnnl.primitive_create(&prim, pd);
+    }
+    if (s == DNNL_SUCCESS) {
+        dnnl_exec_arg_t args[2] = {{DNNL_ARG_SRC, from}, {DNNL_ARG_DST, to}};
+        s = dnnl.primitive_execute(prim, stream, 2, args);
+    }
+    if (prim != NULL) dnnl.primitive_destroy(prim);
+    if (pd != NULL) dnnl.primitive_desc_destroy(pd);
+    return s;
+}
+
+/* The plain descriptors of one problem, and the same shapes with layout "any" for the primitive to choose. */
+typedef struct {
+    rcnn4j_memory_desc_t src, weights, bias, dst;
+    rcnn4j_memory_desc_t any_src, any_weights, any_dst;
+    dnnl_dims_t strides, dilates, padding;
+} problem_t;
+
+static dnnl_status_t describe(problem_t* p, const jint* g) {
+    dnnl_dims_t src = {g[G_N], g[G_C], g[G_H], g[G_W]};
+    dnnl_dims_t dst = {g[G_N], g[G_O], g[G_OH], g[G_OW]};
+    dnnl_dims_t bias = {g[G_O]};
+    int groups = g[G_GROUPS];
+    dnnl_dims_t weights = {g[G_O], g[G_C], g[G_KH], g[G_KW]};
+    int weight_dims = 4;
+    int weight_tag = DNNL_TAG_ABCD;
+    if (groups > 1) {
+        /* goihw: the same bytes as torch's [O, C/groups, kh, kw] */
+        dnnl_dims_t grouped = {groups, g[G_O] / groups, g[G_C] / groups, g[G_KH], g[G_KW]};
+        memcpy(weights, grouped, sizeof grouped);
+        weight_dims = 5;
+        weight_tag = DNNL_TAG_ABCDE;
+    }
+    dnnl_status_t s;
+    if ((s = dnnl.memory_desc_init_by_tag(&p->src, 4, src, DNNL_F32, DNNL_TAG_ABCD))
+        || (s = dnnl.memory_desc_init_by_tag(&p->dst, 4, dst, DNNL_F32, DNNL_TAG_ABCD))
+        || (s = dnnl.memory_desc_init_by_tag(&p->bias, 1, bias, DNNL_F32, DNNL_TAG_A))
+        || (s = dnnl.memory_desc_init_by_tag(&p->weights, weight_dims, weights, DNNL_F32, weight_tag))
+        || (s = dnnl.memory_desc_init_by_tag(&p->any_src, 4, src, DNNL_F32, DNNL_TAG_ANY))
+        || (s = dnnl.memory_desc_init_by_tag(&p->any_dst, 4, dst, DNNL_F32, DNNL_TAG_ANY))
+        || (s = dnnl.memory_desc_init_by_tag(&p->any_weights, weight_dims, weights, DNNL_F32, DNNL_TAG_ANY))) {
+        return s;
+    }
+    /* oneDNN counts dilation from 0; torch's padding is the same on both sides, and oneDNN's output-size rule
+       (src + pad_l + pad_r - extent) / stride + 1 is then torch's */
+    dnnl_dims_t strides = {g[G_SH], g[G_SW]};
+    dnnl_dims_t dilates = {g[G_DH] - 1, g[G_DW] - 1};
+    dnnl_dims_t padding = {g[G_PH], g[G_PW]};
+    memcpy(p->strides, strides, sizeof strides);
+    memcpy(p->dilates, dilates, sizeof dilates);
+    memcpy(p->padding, padding, sizeof padding);
+    return DNNL_SUCCESS;
+}
+
+/* The primitive descriptor for pass (with the forward one it needs as a hint for the backward passes). */
+static dnnl_status_t primitive_desc(dnnl_handle_t* pd, int pass, const problem_t* p, int with_bias,
+                                    dnnl_handle_t attr) {
+    rcnn4j_conv_desc_t* desc = malloc(sizeof *desc);
+    if (desc == NULL) {
+        return DNNL_OUT_OF_MEMORY;
+    }
+    dnnl_handle_t hint = NULL;
+    const rcnn4j_memory_desc_t* bias = with_bias ? &p->bias : NULL;
+    dnnl_status_t s = dnnl.conv_forward_desc_init(desc, DNNL_FORWARD_TRAINING, DNNL_CONVOLUTION_DIRECT, &p->any_src,
+                                                  &p->any_weights, pass == FORWARD ? bias : NULL, &p->any_dst,
+                                                  p->strides, p->dilates, p->padding, p->padding);
+    if (s == DNNL_SUCCESS && pass == FORWARD) {
+        s = dnnl.primitive_desc_create(pd, desc, attr, engine, NULL);
+    } else if (s == DNNL_SUCCESS) {
+        s = dnnl.primitive_desc_create(&hint, desc, NULL, engine, NULL);
+        if (s == DNNL_SUCCESS) {
+            s = pass == BACKWARD_DATA
+                ? dnnl.conv_backward_data_desc_init(desc, DNNL_CONVOLUTION_DIRECT, &p->any_src, &p->any_weights,
+                                                    &p->any_dst, p->strides, p->dilates, p->padding, p->padding)
+                : dnnl.conv_backward_weights_desc_init(desc, DNNL_CONVOLUTION_DIRECT, &p->any_src,
+                                                       &p->any_weights, bias, &p->any_dst, p->strides, p->dilates,
+                                                       p->padding, p->padding);
+        }
+        if (s == DNNL_SUCCESS) {
+            s = dnnl.primitive_desc_create(pd, desc, attr, engine, hint);
+        }
+        if (hint != NULL) dnnl.primitive_desc_destroy(hint);
+    }
+    free(desc);
+    return s;
+}
+
+/* Queries of each pass's two inputs and its output, and the argument names they go by. */
+static const int QUERY[3][3] = {
+    {DNNL_QUERY_SRC_MD, DNNL_QUERY_WEIGHTS_MD, DNNL_QUERY_DST_MD},
+    {DNNL_QUERY_DIFF_DST_MD, DNNL_QUERY_WEIGHTS_MD, DNNL_QUERY_DIFF_SRC_MD},
+    {DNNL_QUERY_SRC_MD, DNNL_QUERY_DIFF_DST_MD, DNNL_QUERY_DIFF_WEIGHTS_MD},
+};
+static const int ARG[3][4] = {
+    {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST, DNNL_ARG_BIAS},
+    {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC, 0},
+    {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS},
+};
+
+static dnnl_status_t run(int pass, const jint* g, float* in0, float* in1, float* bias, float* out) {
+    pthread_once(&engine_once, create_engine);
+    if (engine_status != DNNL_SUCCESS) {
+        return engine_status;
+    }
+    problem_t* p = malloc(sizeof *p);
+    if (p == NULL) {
+        return DNNL_OUT_OF_MEMORY;
+    }
+    const rcnn4j_memory_desc_t* plain[3][3] = {
+        {&p->src, &p->weights, &p->dst},
+        {&p->dst, &p->weights, &p->src},
+        {&p->src, &p->dst, &p->weights},
+    };
+    dnnl_handle_t attr = NULL, pd = NULL, prim = NULL, stream = NULL, scratch = NULL, bias_mem = NULL;
+    void* scratch_buffer = NULL;
+    operand_t ops[3];
+    memset(ops, 0, sizeof ops);
+    float* data[3] = {in0, in1, out};
+    dnnl_status_t s = describe(p, g);
+    if (s == DNNL_SUCCESS) s = dnnl.attr_create(&attr);
+    if (s == DNNL_SUCCESS) s = dnnl.attr_set_scratchpad_mode(attr, DNNL_SCRATCHPAD_MODE_USER);
+    if (s == DNNL_SUCCESS) s = primitive_desc(&pd, pass, p, bias != NULL, attr);
+    if (s == DNNL_SUCCESS) s = dnnl.primitive_create(&prim, pd);
+    if (s == DNNL_SUCCESS) s = dnnl.stream_create(&stream, engine, DNNL_STREAM_DEFAULT_FLAGS);
+    for (int i = 0; i < 3 && s == DNNL_SUCCESS; i++) {
+        s = operand_open(&ops[i], plain[pass][i], data[i], dnnl.primitive_desc_query_md(pd, QUERY[pass][i], 0));
+    }
+    if (s == DNNL_SUCCESS && bias != NULL) s = dnnl.memory_create(&bias_mem, &p->bias, engine, bias);
+    if (s == DNNL_SUCCESS) {
+        const rcnn4j_memory_desc_t* md = dnnl.primitive_desc_query_md(pd, DNNL_QUERY_SCRATCHPAD_MD, 0);
+        size_t bytes = dnnl.memory_desc_get_size(md);
+        if (posix_memalign(&scratch_buffer, 64, bytes == 0 ? 64 : bytes) != 0) {
+            scratch_buffer = NULL;
+            s = DNNL_OUT_OF_MEMORY;
+        } else {
+            s = dnnl.memory_create(&scratch, md, engine, scratch_buffer);
+        }
+    }
+    for (int i = 0; i < 2 && s == DNNL_SUCCESS; i++) {
+        s = reorder(stream, ops[i].user, ops[i].user_md, ops[i].inner, ops[i].inner_md);
+    }
+    if (s == DNNL_SUCCESS) {
+        dnnl_exec_arg_t args[5] = {
+            {ARG[pass][0], ops[0].inner}, {ARG[pass][1], ops[1].inner}, {ARG[pass][2], ops[2].inner},
+            {DNNL_ARG_SCRATCHPAD, scratch}, {ARG[pass][3], bias_mem},
+        };
+        s = dnnl.primitive_execute(prim, stream, bias_mem != NULL ? 5 : 4, args);
+    }
+    if (s == DNNL_SUCCESS) s = reorder(stream, ops[2].inner, ops[2].inner_md, ops[2].user, ops[2].user_md);
+    if (s == DNNL_SUCCESS) s = dnnl.stream_wait(stream);
+
+    for (int i = 0; i < 3; i++) operand_close(&ops[i]);
+    if (bias_mem != NULL) dnnl.memory_destroy(bias_mem);
+    if (scratch != NULL) dnnl.memory_destroy(scratch);
+    free(scratch_buffer);
+    if (stream != NULL) dnnl.stream_destroy(stream);
+    if (prim != NULL) dnnl.primitive_destroy(prim);
+    if (pd != NULL) dnnl.primitive_desc_destroy(pd);
+    if (attr != NULL) dnnl.attr_destroy(attr);
+    free(p);
+    return s;
+}
+
+/*
+ * One convolution pass on the Java arrays, pinned (not copied) while oneDNN runs, on threads OpenMP threads:
+ *   pass 0, forward:          in0 = x [n,c,h,w], in1 = weights, bias = bias or null, out = y [n,o,oh,ow]
+ *   pass 1, backward data:    in0 = dy, in1 = weights, out = dx
+ *   pass 2, backward weights: in0 = x, in1 = dy, bias = the bias gradient or null, out = dw
+ * geometry: [n, c, h, w, o, kh, kw, oh, ow, strideH, strideW, padH, padW, dilationH, dilationW, groups]. Outputs are
+ * overwritten. The Java side has checked every extent. Returns dnnl_status_t, or NO_CONVOLUTIONS / NOT_PINNED.
+ */
+EXPORT jint JNICALL FN(convolution)(JNIEnv* env, jclass c, jint pass, jintArray geometry, jfloatArray in0,
+                                    jfloatArray in1, jfloatArray bias, jfloatArray out, jint threads) {
+    if (!rcnn4j_dnnl_has_convolutions()) {
+        return NO_CONVOLUTIONS;
+    }
+    jint g[G_COUNT];
+    (*env)->GetIntArrayRegion(env, geometry, 0, G_COUNT, g);
+    if ((*env)->ExceptionCheck(env)) {
+        return NOT_PINNED;
+    }
+    rcnn4j_dnnl_use_threads(threads);
+    jfloatArray arrays[4] = {in0, in1, bias, out};
+    float* pinned[4] = {NULL, NULL, NULL, NULL};
+    int ok = 1;
+    for (int i = 0; i < 4 && ok; i++) {
+        if (arrays[i] != NULL) {
+            pinned[i] = (*env)->GetPrimitiveArrayCritical(env, arrays[i], NULL);
+            ok = pinned[i] != NULL;
+        }
+    }
+    jint s = ok ? run(pass, g, pinned[0], pinned[1], pinned[2], pinned[3]) : NOT_PINNED;
+    /* written: the output, and the bias in the backward-weights pass (its gradient) */
+    for (int i = 3; i >= 0; i--) {
+        if (pinned[i] != NULL) {
+            int written = i == 3 || (i == 2 && pass == BACKWARD_WEIGHTS);
+            (*env)->ReleasePrimitiveArrayCritical(env, arrays[i], pinned[i], written && s == DNNL_SUCCESS ? 0 : JNI_ABORT);
+        }
+    }
+    return s;
+}

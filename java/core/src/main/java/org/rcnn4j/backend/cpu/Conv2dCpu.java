@@ -17,6 +17,9 @@ import org.rcnn4j.tensor.Tensor;
  * ({@link Conv2dBatched}) whose columns run over every image's pixels. Grouped convolutions stay per image and
  * group, those units side by side on the cores. A stride-1 input gradient skips col2im: it is the forward
  * convolution of dY with turned weights ({@link Conv2dGradInputAsConv}).
+ *
+ * <p>Where oneDNN's convolutions are on ({@link OneDnnConv}, the default where oneDNN 2.x loads), every F32 pass
+ * goes to them instead, whole.
  */
 final class Conv2dCpu {
     /**
@@ -36,6 +39,10 @@ final class Conv2dCpu {
         }
         Tensor out = Tensor.zeros(DType.F32, s.outputShape());
         float[] y = out.floats();
+        if (OneDnnConv.enabled()) {
+            OneDnnConv.forward(s, input.floats(), weight.floats(), bias == null ? null : bias.floats(), y);
+            return out;
+        }
         if (bias != null) {
             float[] b = bias.floats();
             int p = s.p();
@@ -83,6 +90,12 @@ final class Conv2dCpu {
         Tensor gradInput = Tensor.zeros(DType.F32, s.inputShape());
         Tensor gradWeight = Tensor.zeros(DType.F32, s.weightShape());
         float[] dy = gradOutput.floats();
+        if (OneDnnConv.enabled()) {
+            Tensor gradBias = withBias ? Tensor.zeros(DType.F32, s.o()) : null;
+            OneDnnConv.gradInput(s, dy, weight.floats(), gradInput.floats());
+            OneDnnConv.gradWeight(s, input.floats(), dy, gradWeight.floats(), withBias ? gradBias.floats() : null);
+            return new Conv2dGrads(gradInput, gradWeight, gradBias);
+        }
         addGradInput(s, dy, weight.floats(), gradInput.floats());
         addGradWeight(s, dy, input.floats(), gradWeight.floats());
         int p = s.p();
@@ -111,7 +124,11 @@ final class Conv2dCpu {
             return Conv2dF64.gradInput(s, gradOutput.doubles(), weight.doubles());
         }
         Tensor gradInput = Tensor.zeros(DType.F32, s.inputShape());
-        addGradInput(s, gradOutput.floats(), weight.floats(), gradInput.floats());
+        if (OneDnnConv.enabled()) {
+            OneDnnConv.gradInput(s, gradOutput.floats(), weight.floats(), gradInput.floats());
+        } else {
+            addGradInput(s, gradOutput.floats(), weight.floats(), gradInput.floats());
+        }
         return gradInput;
     }
 
@@ -206,7 +223,11 @@ final class Conv2dCpu {
             return Conv2dF64.gradWeight(s, gradOutput.doubles(), input.doubles());
         }
         Tensor gradWeight = Tensor.zeros(DType.F32, s.weightShape());
-        addGradWeight(s, gradOutput.floats(), input.floats(), gradWeight.floats());
+        if (OneDnnConv.enabled()) {
+            OneDnnConv.gradWeight(s, input.floats(), gradOutput.floats(), gradWeight.floats(), null);
+        } else {
+            addGradWeight(s, gradOutput.floats(), input.floats(), gradWeight.floats());
+        }
         return gradWeight;
     }
 }

@@ -65,10 +65,11 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * Checks -Drcnn4j.onednn here, so that {@code true} on a machine without oneDNN fails when the backend is
-     * created, naming what is missing, rather than at the first convolution.
+     * Checks -Drcnn4j.onednn and -Drcnn4j.onednn.gemm here, so that {@code true} on a machine without oneDNN fails
+     * when the backend is created, naming what is missing, rather than at the first convolution.
      */
     public CpuBackend() {
+        OneDnnConv.enabled();
         OneDnnGemm.enabled();
     }
 
@@ -81,7 +82,7 @@ public final class CpuBackend implements Backend {
     public String describe() {
         return "pure Java, " + Runtime.getRuntime().availableProcessors() + " processors, common pool "
                 + "parallelism " + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + "; "
-                + OneDnnGemm.describe();
+                + OneDnnConv.describe() + "; " + OneDnnGemm.describe();
     }
 
     @Override

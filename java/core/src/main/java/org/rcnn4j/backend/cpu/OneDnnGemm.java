@@ -1,6 +1,5 @@
 package org.rcnn4j.backend.cpu;
 
-import java.util.Locale;
 import org.rcnn4j.onednn.OneDnn;
 
 /**
@@ -21,15 +20,15 @@ import org.rcnn4j.onednn.OneDnn;
  * and a single-threaded oneDNN call only on its block.
  */
 final class OneDnnGemm {
-    /** System property: auto, true or false. */
-    static final String PROPERTY = "rcnn4j.onednn";
+    /** System property: auto, true or false (default false). */
+    static final String PROPERTY = "rcnn4j.onednn.gemm";
     /** Largest operand block materialized at once (floats, per block of A, B and C: 8 MB each). */
     static final int BLOCK_FLOATS = 1 << 21;
     /** Deepest K block when an operand is materialized. */
     static final int MAX_KB = 4096;
+    static final OneDnnSwitch SWITCH = new OneDnnSwitch(PROPERTY, "false", "rcnn4j's own GEMM", s -> true);
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
-    private static volatile Boolean enabled;
 
     private OneDnnGemm() {
     }
@@ -41,54 +40,12 @@ final class OneDnnGemm {
      *     auto/true/false
      */
     static boolean enabled() {
-        Boolean e = enabled;
-        if (e == null) {
-            synchronized (OneDnnGemm.class) {
-                e = enabled;
-                if (e == null) {
-                    e = resolve(System.getProperty(PROPERTY), OneDnnGemm::status);
-                    enabled = e;
-                }
-            }
-        }
-        return e;
-    }
-
-    /** Turns the route on or off for this JVM (tests), returning the previous setting. */
-    static synchronized boolean use(boolean on) {
-        boolean before = enabled();
-        enabled = resolve(on ? "true" : "false", OneDnnGemm::status);
-        return before;
-    }
-
-    /** The decision for a property value, given how oneDNN opens (asked only when the value needs it). */
-    static boolean resolve(String value, java.util.function.Supplier<OneDnn.Status> status) {
-        String v = value == null || value.isBlank() ? "false" : value.trim().toLowerCase(Locale.ROOT);
-        switch (v) {
-            case "false", "off", "0":
-                return false;
-            case "auto":
-                return status.get().loaded();
-            case "true", "on", "1":
-                OneDnn.Status s = status.get();
-                if (!s.loaded()) {
-                    throw new IllegalStateException("-D" + PROPERTY + "=true, but " + s.describe()
-                            + " (use -D" + PROPERTY + "=auto to fall back to rcnn4j's own GEMM)");
-                }
-                return true;
-            default:
-                throw new IllegalArgumentException("-D" + PROPERTY + ": expected auto, true or false, got '" + value
-                        + "'");
-        }
-    }
-
-    private static OneDnn.Status status() {
-        return OneDnn.status();
+        return SWITCH.enabled();
     }
 
     /** For the backend's description: whether oneDNN is used, loaded, and which version. */
     static String describe() {
-        String v = System.getProperty(PROPERTY, "false");
+        String v = SWITCH.setting();
         boolean on;
         try {
             on = enabled();

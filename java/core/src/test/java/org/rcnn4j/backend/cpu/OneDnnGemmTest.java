@@ -20,36 +20,37 @@ import org.rcnn4j.testing.RandomTensors;
 import org.rcnn4j.testing.TensorAssert;
 
 /**
- * The CPU backend's F32 GEMM through oneDNN ({@link OneDnnGemm}, -Drcnn4j.onednn): the switch, and with oneDNN
- * installed, matmul and conv2d (forward and both gradients, every route: batched, per image, col2im, as a
- * convolution, grouped, pointwise) against rcnn4j's own GEMM on fresh random inputs, and bit-identical repeats.
+ * The CPU backend's F32 GEMM through oneDNN ({@link OneDnnGemm}, -Drcnn4j.onednn.gemm): the switch, and with oneDNN
+ * installed, matmul and rcnn4j's im2col conv2d (oneDNN's own convolutions off: forward and both gradients, every
+ * route: batched, per image, col2im, as a convolution, grouped, pointwise) against rcnn4j's own GEMM on fresh random
+ * inputs, and bit-identical repeats.
  */
 class OneDnnGemmTest {
     private final CpuBackend cpu = new CpuBackend();
 
     private static final Supplier<OneDnn.Status> MISSING =
-            () -> new OneDnn.Status(null, null, null, null, false, "no usable libdnnl.so.3 (test)");
+            () -> new OneDnn.Status(null, null, null, null, false, false, "no usable libdnnl.so.3 (test)");
 
     @Test
     void falseNeverOpensOneDnnAndAutoFallsBack() {
         Supplier<OneDnn.Status> mustNotAsk = () -> {
             throw new AssertionError("asked for oneDNN with the switch off");
         };
-        assertFalse(OneDnnGemm.resolve(null, mustNotAsk));
-        assertFalse(OneDnnGemm.resolve("false", mustNotAsk));
-        assertFalse(OneDnnGemm.resolve(" OFF ", mustNotAsk));
-        assertFalse(OneDnnGemm.resolve("auto", MISSING));
+        assertFalse(OneDnnGemm.SWITCH.resolve(null, mustNotAsk));
+        assertFalse(OneDnnGemm.SWITCH.resolve("false", mustNotAsk));
+        assertFalse(OneDnnGemm.SWITCH.resolve(" OFF ", mustNotAsk));
+        assertFalse(OneDnnGemm.SWITCH.resolve("auto", MISSING));
     }
 
     @Test
     void trueWithoutTheLibraryIsAClearError() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> OneDnnGemm.resolve("true", MISSING));
-        assertEquals("-Drcnn4j.onednn=true, but oneDNN not loaded: no usable libdnnl.so.3 (test) (use "
-                + "-Drcnn4j.onednn=auto to fall back to rcnn4j's own GEMM)", e.getMessage());
+                () -> OneDnnGemm.SWITCH.resolve("true", MISSING));
+        assertEquals("-Drcnn4j.onednn.gemm=true, but oneDNN not loaded: no usable libdnnl.so.3 (test) (use "
+                + "-Drcnn4j.onednn.gemm=auto to fall back to rcnn4j's own GEMM)", e.getMessage());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> OneDnnGemm.resolve("maybe", MISSING));
-        assertEquals("-Drcnn4j.onednn: expected auto, true or false, got 'maybe'", bad.getMessage());
+                () -> OneDnnGemm.SWITCH.resolve("maybe", MISSING));
+        assertEquals("-Drcnn4j.onednn.gemm: expected auto, true or false, got 'maybe'", bad.getMessage());
     }
 
     @Test
@@ -58,7 +59,7 @@ class OneDnnGemmTest {
                 "skipped: -D" + OneDnnGemm.PROPERTY + " is set for this run");
         assertFalse(OneDnnGemm.enabled());
         assertFalse(SgemmDriver.get().viaOneDnn());
-        assertTrue(cpu.describe().contains("F32 GEMM in Java (-Drcnn4j.onednn=false; "), cpu.describe());
+        assertTrue(cpu.describe().contains("F32 GEMM in Java (-Drcnn4j.onednn.gemm=false; "), cpu.describe());
     }
 
     @ParameterizedTest
@@ -101,6 +102,16 @@ class OneDnnGemmTest {
         Tensor bias = rnd.uniform(-1, 1, o);
         String what = "conv " + n + "x" + c + "x" + h + "x" + w + " -> " + o + " k" + k + " s" + stride + " p" + pad
                 + " d" + dil + " g" + groups + " (seed " + rnd.seed() + ")";
+        boolean convolutionsBefore = OneDnnConv.SWITCH.use(false);
+        try {
+            conv2dOnBothGemms(rnd, x, wt, bias, p, what);
+        } finally {
+            OneDnnConv.SWITCH.use(convolutionsBefore);
+        }
+    }
+
+    private void conv2dOnBothGemms(RandomTensors rnd, Tensor x, Tensor wt, Tensor bias, Conv2dParams p,
+            String what) {
         Tensor y = cpu.conv().conv2d(x, wt, bias, p);
         Tensor dy = rnd.uniform(-1, 1, y.shape());
         Conv2dGrads g = cpu.conv().conv2dBackward(dy, x, wt, p, true);
@@ -143,16 +154,16 @@ class OneDnnGemmTest {
     }
 
     private static <T> T withOneDnn(Supplier<T> body) {
-        boolean before = OneDnnGemm.use(true);
+        boolean before = OneDnnGemm.SWITCH.use(true);
         try {
             return body.get();
         } finally {
-            OneDnnGemm.use(before);
+            OneDnnGemm.SWITCH.use(before);
         }
     }
 
     /** rcnn4j.test.onednn=require (CI with libdnnl2): fail without oneDNN; else skip, saying why. */
-    private static void requireOneDnn() {
+    static void requireOneDnn() {
         OneDnn.Status s = OneDnn.status();
         if (System.getProperty("rcnn4j.test.onednn", "auto").trim().equals("require")) {
             Assertions.assertTrue(s.loaded(), "rcnn4j.test.onednn=require, but " + s.describe());

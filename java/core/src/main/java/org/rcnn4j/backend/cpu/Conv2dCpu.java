@@ -18,8 +18,8 @@ import org.rcnn4j.tensor.Tensor;
  * group, those units side by side on the cores. A stride-1 input gradient skips col2im: it is the forward
  * convolution of dY with turned weights ({@link Conv2dGradInputAsConv}).
  *
- * <p>Where oneDNN's convolutions are on ({@link OneDnnConv}, the default where oneDNN 2.x loads), every F32 pass
- * goes to them instead, whole.
+ * <p>With {@code oneDnn} (the backend's choice: {@link OneDnnConv}, the default where oneDNN 2.x loads), every
+ * F32 pass goes to oneDNN's convolutions instead, whole.
  */
 final class Conv2dCpu {
     /**
@@ -32,14 +32,14 @@ final class Conv2dCpu {
     private Conv2dCpu() {
     }
 
-    static Tensor forward(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
+    static Tensor forward(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, boolean oneDnn) {
         Conv2dShape s = Conv2dShape.of(input, weight, bias, params);
         if (input.dtype() == DType.F64) {
             return Conv2dF64.forward(s, input.doubles(), weight.doubles(), bias == null ? null : bias.doubles());
         }
         Tensor out = Tensor.zeros(DType.F32, s.outputShape());
         float[] y = out.floats();
-        if (OneDnnConv.enabled()) {
+        if (OneDnnConv.applies(s, oneDnn)) {
             OneDnnConv.forward(s, input.floats(), weight.floats(), bias == null ? null : bias.floats(), y);
             return out;
         }
@@ -82,7 +82,7 @@ final class Conv2dCpu {
     }
 
     static Conv2dGrads backward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params,
-            boolean withBias) {
+            boolean withBias, boolean oneDnn) {
         Conv2dShape s = Conv2dShape.ofBackward(gradOutput, input, weight, params);
         if (input.dtype() == DType.F64) {
             return Conv2dF64.backward(s, gradOutput.doubles(), input.doubles(), weight.doubles(), withBias);
@@ -90,7 +90,7 @@ final class Conv2dCpu {
         Tensor gradInput = Tensor.zeros(DType.F32, s.inputShape());
         Tensor gradWeight = Tensor.zeros(DType.F32, s.weightShape());
         float[] dy = gradOutput.floats();
-        if (OneDnnConv.enabled()) {
+        if (OneDnnConv.applies(s, oneDnn)) {
             Tensor gradBias = withBias ? Tensor.zeros(DType.F32, s.o()) : null;
             OneDnnConv.gradInput(s, dy, weight.floats(), gradInput.floats());
             OneDnnConv.gradWeight(s, input.floats(), dy, gradWeight.floats(), withBias ? gradBias.floats() : null);
@@ -118,13 +118,14 @@ final class Conv2dCpu {
     }
 
     /** conv2d's input gradient alone (conv_transpose2d's forward). */
-    static Tensor gradInput(Tensor gradOutput, Tensor weight, int[] inputShape, Conv2dParams params) {
+    static Tensor gradInput(Tensor gradOutput, Tensor weight, int[] inputShape, Conv2dParams params,
+            boolean oneDnn) {
         Conv2dShape s = Conv2dShape.ofGradInput(gradOutput, weight, inputShape, params);
         if (weight.dtype() == DType.F64) {
             return Conv2dF64.gradInput(s, gradOutput.doubles(), weight.doubles());
         }
         Tensor gradInput = Tensor.zeros(DType.F32, s.inputShape());
-        if (OneDnnConv.enabled()) {
+        if (OneDnnConv.applies(s, oneDnn)) {
             OneDnnConv.gradInput(s, gradOutput.floats(), weight.floats(), gradInput.floats());
         } else {
             addGradInput(s, gradOutput.floats(), weight.floats(), gradInput.floats());
@@ -217,13 +218,14 @@ final class Conv2dCpu {
     }
 
     /** conv2d's weight gradient alone (part of conv_transpose2d's backward). */
-    static Tensor gradWeight(Tensor gradOutput, Tensor input, int[] weightShape, Conv2dParams params) {
+    static Tensor gradWeight(Tensor gradOutput, Tensor input, int[] weightShape, Conv2dParams params,
+            boolean oneDnn) {
         Conv2dShape s = Conv2dShape.ofGradWeight(gradOutput, input, weightShape, params);
         if (input.dtype() == DType.F64) {
             return Conv2dF64.gradWeight(s, gradOutput.doubles(), input.doubles());
         }
         Tensor gradWeight = Tensor.zeros(DType.F32, s.weightShape());
-        if (OneDnnConv.enabled()) {
+        if (OneDnnConv.applies(s, oneDnn)) {
             OneDnnConv.gradWeight(s, input.floats(), gradOutput.floats(), gradWeight.floats(), null);
         } else {
             addGradWeight(s, gradOutput.floats(), input.floats(), gradWeight.floats());

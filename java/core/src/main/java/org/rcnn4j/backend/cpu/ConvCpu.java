@@ -7,17 +7,23 @@ import org.rcnn4j.backend.Elementwise;
 import org.rcnn4j.backend.OpChecks;
 import org.rcnn4j.tensor.Tensor;
 
-/** The Conv family on the CPU: delegates to Conv2dCpu (and, for the fused ReLU, to the Elementwise family). */
+/**
+ * The Conv family on the CPU: delegates to Conv2dCpu, which hands F32 work to oneDNN when this backend uses it (and,
+ * for the fused ReLU, to the Elementwise family).
+ */
 final class ConvCpu implements Conv {
     private final Elementwise elementwise;
+    private final boolean oneDnn;
 
-    ConvCpu(Elementwise elementwise) {
+    /** {@code oneDnn}: F32 convolutions through oneDNN's primitives ({@link OneDnnConv}). */
+    ConvCpu(Elementwise elementwise, boolean oneDnn) {
         this.elementwise = elementwise;
+        this.oneDnn = oneDnn;
     }
 
     @Override
     public Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params) {
-        return Conv2dCpu.forward(input, weight, bias, params);
+        return Conv2dCpu.forward(input, weight, bias, params, oneDnn);
     }
 
     /** conv2d, then relu: the same two ops, in the same order, as the unfused layers (bit-identical). */
@@ -32,16 +38,16 @@ final class ConvCpu implements Conv {
     @Override
     public Conv2dGrads conv2dBackward(Tensor gradOutput, Tensor input, Tensor weight, Conv2dParams params,
             boolean withBias) {
-        return Conv2dCpu.backward(gradOutput, input, weight, params, withBias);
+        return Conv2dCpu.backward(gradOutput, input, weight, params, withBias, oneDnn);
     }
 
     @Override
     public Tensor conv2dGradInput(Tensor gradOutput, Tensor weight, int[] inputShape, Conv2dParams params) {
-        return Conv2dCpu.gradInput(gradOutput, weight, inputShape, params);
+        return Conv2dCpu.gradInput(gradOutput, weight, inputShape, params, oneDnn);
     }
 
     @Override
     public Tensor conv2dGradWeight(Tensor gradOutput, Tensor input, int[] weightShape, Conv2dParams params) {
-        return Conv2dCpu.gradWeight(gradOutput, input, weightShape, params);
+        return Conv2dCpu.gradWeight(gradOutput, input, weightShape, params, oneDnn);
     }
 }

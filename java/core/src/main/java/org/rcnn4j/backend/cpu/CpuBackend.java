@@ -28,7 +28,8 @@ public final class CpuBackend implements Backend {
     private final Channels channels = new ChannelsCpu();
     private final Linalg linalg = new LinalgCpu();
     private final Elementwise elementwise = new ElementwiseCpu();
-    private final Conv conv = new ConvCpu(elementwise);
+    private final Conv conv;
+    private final boolean oneDnnConvolutions;
     private final Reduce reduce = new ReduceCpu();
     private final Gather gather = new GatherCpu();
     private final Losses losses = new LossesCpu();
@@ -65,12 +66,28 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * Checks -Drcnn4j.onednn and -Drcnn4j.onednn.gemm here, so that {@code true} on a machine without oneDNN fails
-     * when the backend is created, naming what is missing, rather than at the first convolution.
+     * The CPU backend as -Drcnn4j.onednn and -Drcnn4j.onednn.gemm set it up, checked here, so that {@code true} on a
+     * machine without oneDNN fails when the backend is created, naming what is missing, rather than at the first
+     * convolution.
      */
     public CpuBackend() {
-        OneDnnConv.enabled();
+        this(OneDnnConv.enabled());
         OneDnnGemm.enabled();
+    }
+
+    /** With or without oneDNN's convolutions, whatever the property says (tests). */
+    CpuBackend(boolean oneDnnConvolutions) {
+        this.oneDnnConvolutions = oneDnnConvolutions;
+        this.conv = new ConvCpu(elementwise, oneDnnConvolutions);
+    }
+
+    /**
+     * The reference: rcnn4j's own convolutions, never oneDNN's, whatever -Drcnn4j.onednn says. The CUDA backend's
+     * whole-network tests compare against it: oneDNN sums in another order, and a training step through batch norm
+     * can amplify that rounding in a channel of tiny variance far beyond the kernels' own agreement.
+     */
+    public static CpuBackend reference() {
+        return new CpuBackend(false);
     }
 
     @Override
@@ -82,7 +99,7 @@ public final class CpuBackend implements Backend {
     public String describe() {
         return "pure Java, " + Runtime.getRuntime().availableProcessors() + " processors, common pool "
                 + "parallelism " + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + "; "
-                + OneDnnConv.describe() + "; " + OneDnnGemm.describe();
+                + OneDnnConv.describe(oneDnnConvolutions) + "; " + OneDnnGemm.describe();
     }
 
     @Override

@@ -9,7 +9,8 @@ import org.rcnn4j.onednn.OneDnn;
  * The CPU backend's F32 convolutions, forward and both gradients, through oneDNN's convolution primitives
  * ({@link OneDnn#convForward}), the kernels torch's CPU convolutions run: system property {@value #PROPERTY},
  * {@code auto} (the default: where oneDNN 2.x loads, else rcnn4j's own im2col and GEMM), {@code true} or
- * {@code false} ({@link OneDnnSwitch}).
+ * {@code false} ({@link OneDnnSwitch}), read when a {@link CpuBackend} is created ({@link CpuBackend#reference()}
+ * never uses it).
  *
  * <p>Each call runs on {@link GemmParallel#threads()} OpenMP threads of oneDNN's; its work split, and with it every
  * result bit, is fixed for a given machine (instruction set) and thread count.
@@ -28,6 +29,11 @@ final class OneDnnConv {
         return SWITCH.enabled();
     }
 
+    /** Whether this problem goes to oneDNN: the backend uses it and no extent is empty (oneDNN wants every one). */
+    static boolean applies(Conv2dShape s, boolean oneDnn) {
+        return oneDnn && s.n() > 0 && s.c() > 0 && s.o() > 0 && s.p() > 0;
+    }
+
     /** y = conv2d(x, w) + bias (bias may be null); y is overwritten. */
     static void forward(Conv2dShape s, float[] x, float[] w, float[] bias, float[] y) {
         OneDnn.convForward(geometry(s), x, w, bias, y, GemmParallel.threads());
@@ -43,14 +49,8 @@ final class OneDnnConv {
         OneDnn.convBackwardWeights(geometry(s), x, dy, dw, db, GemmParallel.threads());
     }
 
-    /** For the backend's description. */
-    static String describe() {
-        boolean on;
-        try {
-            on = enabled();
-        } catch (RuntimeException e) {
-            return "convolutions: " + e.getMessage();
-        }
+    /** For the description of a backend that uses oneDNN's convolutions or not. */
+    static String describe(boolean on) {
         OneDnn.Status s = OneDnn.status();
         if (on) {
             return "F32 convolutions on " + s.describe() + ", " + GemmParallel.threads() + " threads";

@@ -1,5 +1,6 @@
 package org.rcnn4j.backend.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +25,8 @@ import org.rcnn4j.testing.TensorAssert;
  */
 class OneDnnConvTest {
     private final CpuBackend cpu = new CpuBackend();
+    private final CpuBackend java = CpuBackend.reference();
+    private final CpuBackend oneDnn = new CpuBackend(true);
 
     @Test
     void autoIsTheDefaultAndFallsBackWithoutConvolutions() {
@@ -43,6 +46,7 @@ class OneDnnConvTest {
         assertEquals(s.loaded() && s.convolutions(), OneDnnConv.enabled());
         assertTrue(cpu.describe().contains(OneDnnConv.enabled() ? "F32 convolutions on oneDNN "
                 : "F32 convolutions in Java (-Drcnn4j.onednn=auto; "), cpu.describe());
+        assertTrue(java.describe().contains("F32 convolutions in Java ("), java.describe());
     }
 
     /** n, c, h, w, o, k, stride, pad, dilation, groups. */
@@ -69,24 +73,24 @@ class OneDnnConvTest {
         Tensor bias = rnd.uniform(-1, 1, o);
         String what = "conv " + n + "x" + c + "x" + h + "x" + w + " -> " + o + " k" + k + " s" + stride + " p" + pad
                 + " d" + dil + " g" + groups + " (seed " + rnd.seed() + ")";
-        Tensor y = java(() -> cpu.conv().conv2d(x, wt, bias, p));
+        Tensor y = java.conv().conv2d(x, wt, bias, p);
         Tensor dy = rnd.uniform(-1, 1, y.shape());
-        Conv2dGrads g = java(() -> cpu.conv().conv2dBackward(dy, x, wt, p, true));
-        Tensor y1 = oneDnn(() -> cpu.conv().conv2d(x, wt, bias, p));
-        Tensor y0 = oneDnn(() -> cpu.conv().conv2d(x, wt, null, p));
-        Conv2dGrads g1 = oneDnn(() -> cpu.conv().conv2dBackward(dy, x, wt, p, true));
-        Tensor dx = oneDnn(() -> cpu.conv().conv2dGradInput(dy, wt, x.shape(), p));
-        Tensor dw = oneDnn(() -> cpu.conv().conv2dGradWeight(dy, x, wt.shape(), p));
+        Conv2dGrads g = java.conv().conv2dBackward(dy, x, wt, p, true);
+        Tensor y1 = oneDnn.conv().conv2d(x, wt, bias, p);
+        Tensor y0 = oneDnn.conv().conv2d(x, wt, null, p);
+        Conv2dGrads g1 = oneDnn.conv().conv2dBackward(dy, x, wt, p, true);
+        Tensor dx = oneDnn.conv().conv2dGradInput(dy, wt, x.shape(), p);
+        Tensor dw = oneDnn.conv().conv2dGradWeight(dy, x, wt.shape(), p);
         TensorAssert.assertClose(what + " y", y, y1, TensorAssert.FORWARD);
-        TensorAssert.assertClose(what + " y without bias", java(() -> cpu.conv().conv2d(x, wt, null, p)), y0,
+        TensorAssert.assertClose(what + " y without bias", java.conv().conv2d(x, wt, null, p), y0,
                 TensorAssert.FORWARD);
         TensorAssert.assertClose(what + " dx", g.gradInput(), g1.gradInput(), TensorAssert.GRADIENT);
         TensorAssert.assertClose(what + " dw", g.gradWeight(), g1.gradWeight(), TensorAssert.GRADIENT);
         TensorAssert.assertClose(what + " db", g.gradBias(), g1.gradBias(), TensorAssert.GRADIENT);
         TensorAssert.assertExact(what + " dx alone", g1.gradInput(), dx);
         TensorAssert.assertExact(what + " dw alone", g1.gradWeight(), dw);
-        TensorAssert.assertExact(what + " y repeat", y1, oneDnn(() -> cpu.conv().conv2d(x, wt, bias, p)));
-        Conv2dGrads g2 = oneDnn(() -> cpu.conv().conv2dBackward(dy, x, wt, p, true));
+        TensorAssert.assertExact(what + " y repeat", y1, oneDnn.conv().conv2d(x, wt, bias, p));
+        Conv2dGrads g2 = oneDnn.conv().conv2dBackward(dy, x, wt, p, true);
         TensorAssert.assertExact(what + " dx repeat", g1.gradInput(), g2.gradInput());
         TensorAssert.assertExact(what + " dw repeat", g1.gradWeight(), g2.gradWeight());
     }
@@ -98,24 +102,15 @@ class OneDnnConvTest {
         Conv2dParams p = Conv2dParams.of(1, 1, 1, 1);
         Tensor x = Tensor.ofDoubles(rnd.random().doubles(50, -1, 1).toArray(), 1, 2, 5, 5);
         Tensor wt = Tensor.ofDoubles(rnd.random().doubles(54, -1, 1).toArray(), 3, 2, 3, 3);
-        TensorAssert.assertExact("F64 conv", java(() -> cpu.conv().conv2d(x, wt, null, p)),
-                oneDnn(() -> cpu.conv().conv2d(x, wt, null, p)));
+        TensorAssert.assertExact("F64 conv", java.conv().conv2d(x, wt, null, p), oneDnn.conv().conv2d(x, wt, null, p));
     }
 
-    private static <T> T oneDnn(Supplier<T> body) {
-        return with(true, body);
-    }
-
-    private static <T> T java(Supplier<T> body) {
-        return with(false, body);
-    }
-
-    private static <T> T with(boolean on, Supplier<T> body) {
-        boolean before = OneDnnConv.SWITCH.use(on);
-        try {
-            return body.get();
-        } finally {
-            OneDnnConv.SWITCH.use(before);
-        }
+    @Test
+    void emptyBatchesStayInJava() {
+        OneDnnGemmTest.requireOneDnn();
+        Tensor x = Tensor.zeros(org.rcnn4j.tensor.DType.F32, 0, 3, 5, 5);
+        Tensor wt = new RandomTensors().uniform(-1, 1, 4, 3, 3, 3);
+        assertArrayEquals(new int[] {0, 4, 5, 5}, oneDnn.conv().conv2d(x, wt, null, Conv2dParams.of(1, 1, 1, 1))
+                .shape());
     }
 }

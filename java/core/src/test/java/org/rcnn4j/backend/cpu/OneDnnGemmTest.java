@@ -102,16 +102,7 @@ class OneDnnGemmTest {
         Tensor bias = rnd.uniform(-1, 1, o);
         String what = "conv " + n + "x" + c + "x" + h + "x" + w + " -> " + o + " k" + k + " s" + stride + " p" + pad
                 + " d" + dil + " g" + groups + " (seed " + rnd.seed() + ")";
-        boolean convolutionsBefore = OneDnnConv.SWITCH.use(false);
-        try {
-            conv2dOnBothGemms(rnd, x, wt, bias, p, what);
-        } finally {
-            OneDnnConv.SWITCH.use(convolutionsBefore);
-        }
-    }
-
-    private void conv2dOnBothGemms(RandomTensors rnd, Tensor x, Tensor wt, Tensor bias, Conv2dParams p,
-            String what) {
+        CpuBackend cpu = CpuBackend.reference();
         Tensor y = cpu.conv().conv2d(x, wt, bias, p);
         Tensor dy = rnd.uniform(-1, 1, y.shape());
         Conv2dGrads g = cpu.conv().conv2dBackward(dy, x, wt, p, true);

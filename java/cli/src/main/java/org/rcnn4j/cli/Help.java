@@ -14,7 +14,7 @@ final class Help {
 
                 commands:
                   demo [--device D] [--out DIR] [--steps N]
-                                 train a small Mask R-CNN on Fashion-MNIST scenes (no download, 8.4..10 min on 2 cores),
+                                 train a small Mask R-CNN on Fashion-MNIST scenes (no download, 7..9 min on 2 cores),
                                  evaluate box and mask AP on held-out scenes, write pictures and curves
                   train --data DIR|FILE.json [--images DIR] --out DIR [--model maskrcnn|fasterrcnn] [--steps N]
                                  train a detector on a COCO dataset (checkpoints, resume, log, curves)

@@ -106,6 +106,19 @@ class OneDnnConvTest {
     }
 
     @Test
+    void largeMapsStayInJava() {
+        RandomTensors rnd = new RandomTensors();
+        Conv2dParams p = Conv2dParams.of(1, 0, 1, 1);
+        Tensor x = rnd.uniform(-1, 1, 1, 64, 200, 304);
+        Tensor wt = rnd.uniform(-1, 1, 64, 64, 1, 1);
+        assertFalse(OneDnnConv.applies(org.rcnn4j.backend.Conv2dShape.of(x, wt, null, p), true));
+        assertTrue(OneDnnConv.applies(org.rcnn4j.backend.Conv2dShape.of(rnd.uniform(-1, 1, 1, 64, 100, 152), wt,
+                null, p), true));
+        TensorAssert.assertExact("1x1 64->64 at 200x304", java.conv().conv2d(x, wt, null, p),
+                oneDnn.conv().conv2d(x, wt, null, p));
+    }
+
+    @Test
     void emptyBatchesStayInJava() {
         OneDnnGemmTest.requireOneDnn();
         Tensor x = Tensor.zeros(org.rcnn4j.tensor.DType.F32, 0, 3, 5, 5);

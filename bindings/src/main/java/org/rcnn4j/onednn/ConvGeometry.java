@@ -4,12 +4,15 @@ package org.rcnn4j.onednn;
  * One conv2d problem as {@link OneDnn}'s convolutions take it, with torch's semantics: input [n, c, h, w] (NCHW),
  * weights [o, c/groups, kh, kw], output [n, o, outH(), outW()], the same padding on both sides of an axis and
  * dilations counted from 1 (torch's, not oneDNN's).
- *
- * @throws IllegalArgumentException naming the first argument out of range, or when the output would be empty
  */
 public record ConvGeometry(int n, int c, int h, int w, int o, int kh, int kw, int strideH, int strideW, int padH,
         int padW, int dilationH, int dilationW, int groups) {
 
+    /**
+     * Checks the geometry.
+     *
+     * @throws IllegalArgumentException naming the first argument out of range, or when the output would be empty
+     */
     public ConvGeometry {
         positive("n", n);
         positive("c", c);

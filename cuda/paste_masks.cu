@@ -105,47 +105,56 @@ static __device__ inline float rcnn4j_paste_masks_value(const float* __restrict_
     return top * ly0 + bottom * ly1;
 }
 
-// masks [K,1,M,M], boxes [K,4] (x1,y1,x2,y2), out [K,1,H,W], every element written. Grid: x over column tiles of
-// BLOCK_X, y over row tiles of BLOCK_Y * ROWS_PER_THREAD, z over masks (each dimension strided when too small).
-extern "C" __global__ void rcnn4j_paste_masks_f32(const float* __restrict__ masks, const float* __restrict__ boxes,
-                                                  float* __restrict__ out, int numMasks, int maskSize, int padding,
-                                                  int imageHeight, int imageWidth) {
+// Mask k's pasted values over the window [x0, x1) x [y0, y1) of the image, row-major into out with rows stride
+// floats apart: every element of the window written, 0 outside the paste's own window. The block's threads take
+// column tiles of BLOCK_X along grid x and row tiles of BLOCK_Y * ROWS_PER_THREAD along grid y (strided when the
+// grid is smaller than the window).
+static __device__ inline void rcnn4j_paste_masks_window(const float* __restrict__ mask, const float* box,
+                                                        int maskSize, int padding, int imageHeight, int imageWidth,
+                                                        long long x0, long long y0, long long x1, long long y1,
+                                                        float* __restrict__ out, long long stride) {
     const int padded = maskSize + 2 * padding;
     // torchvision: float(M + 2p) / M in double, applied as a float32 scalar
     const float boxScale = (float)((double)padded / (double)maskSize);
-    const long long plane = (long long)imageHeight * imageWidth;
     const int rowTile = RCNN4J_PASTE_MASKS_BLOCK_Y * RCNN4J_PASTE_MASKS_ROWS_PER_THREAD;
+    const rcnn4j_paste_geometry g = rcnn4j_paste_masks_geometry(box, boxScale, padded, imageHeight, imageWidth);
 
-    for (int k = blockIdx.z; k < numMasks; k += gridDim.z) {
-        const rcnn4j_paste_geometry g =
-            rcnn4j_paste_masks_geometry(boxes + 4LL * k, boxScale, padded, imageHeight, imageWidth);
-        const float* mask = masks + (long long)k * maskSize * maskSize;
-        float* plane_out = out + (long long)k * plane;
-
-        for (long long x = (long long)blockIdx.x * RCNN4J_PASTE_MASKS_BLOCK_X + threadIdx.x; x < imageWidth;
-             x += (long long)gridDim.x * RCNN4J_PASTE_MASKS_BLOCK_X) {
-            bool colInside = x >= g.xa && x < g.xb;
-            int cx0 = 0, cx1 = 0;
-            float lx0 = 0.0f, lx1 = 0.0f;
-            if (colInside) {
-                rcnn4j_paste_masks_axis(g.scaleX, x - g.x1, padded, &cx0, &cx1, &lx0, &lx1);
-            }
-            for (long long yBase = (long long)blockIdx.y * rowTile; yBase < imageHeight;
-                 yBase += (long long)gridDim.y * rowTile) {
+    for (long long x = x0 + (long long)blockIdx.x * RCNN4J_PASTE_MASKS_BLOCK_X + threadIdx.x; x < x1;
+         x += (long long)gridDim.x * RCNN4J_PASTE_MASKS_BLOCK_X) {
+        bool colInside = x >= g.xa && x < g.xb;
+        int cx0 = 0, cx1 = 0;
+        float lx0 = 0.0f, lx1 = 0.0f;
+        if (colInside) {
+            rcnn4j_paste_masks_axis(g.scaleX, x - g.x1, padded, &cx0, &cx1, &lx0, &lx1);
+        }
+        for (long long yBase = y0 + (long long)blockIdx.y * rowTile; yBase < y1;
+             yBase += (long long)gridDim.y * rowTile) {
 #pragma unroll
-                for (int r = 0; r < RCNN4J_PASTE_MASKS_ROWS_PER_THREAD; r++) {
-                    long long y = yBase + threadIdx.y + (long long)r * RCNN4J_PASTE_MASKS_BLOCK_Y;
-                    if (y >= imageHeight) {
-                        break;
-                    }
-                    float v = 0.0f;
-                    if (colInside && y >= g.ya && y < g.yb) {
-                        v = rcnn4j_paste_masks_value(mask, maskSize, padding, padded, g, y, cx0, cx1, lx0, lx1);
-                    }
-                    plane_out[y * imageWidth + x] = v;
+            for (int r = 0; r < RCNN4J_PASTE_MASKS_ROWS_PER_THREAD; r++) {
+                long long y = yBase + threadIdx.y + (long long)r * RCNN4J_PASTE_MASKS_BLOCK_Y;
+                if (y >= y1) {
+                    break;
                 }
+                float v = 0.0f;
+                if (colInside && y >= g.ya && y < g.yb) {
+                    v = rcnn4j_paste_masks_value(mask, maskSize, padding, padded, g, y, cx0, cx1, lx0, lx1);
+                }
+                out[(y - y0) * stride + (x - x0)] = v;
             }
         }
+    }
+}
+
+// masks [K,1,M,M], boxes [K,4] (x1,y1,x2,y2), out [K,1,H,W], every element written: each mask's window is the
+// whole image. Grid: x over column tiles, y over row tiles, z over masks (each dimension strided when too small).
+extern "C" __global__ void rcnn4j_paste_masks_f32(const float* __restrict__ masks, const float* __restrict__ boxes,
+                                                  float* __restrict__ out, int numMasks, int maskSize, int padding,
+                                                  int imageHeight, int imageWidth) {
+    const long long plane = (long long)imageHeight * imageWidth;
+    for (int k = blockIdx.z; k < numMasks; k += gridDim.z) {
+        rcnn4j_paste_masks_window(masks + (long long)k * maskSize * maskSize, boxes + 4LL * k, maskSize, padding,
+                                  imageHeight, imageWidth, 0, 0, imageWidth, imageHeight, out + (long long)k * plane,
+                                  imageWidth);
     }
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_paste_masks_f32);
@@ -160,42 +169,10 @@ extern "C" __global__ void rcnn4j_paste_masks_windows_f32(const float* __restric
                                                           const long long* __restrict__ offsets,
                                                           float* __restrict__ out, int numMasks, int maskSize,
                                                           int padding, int imageHeight, int imageWidth) {
-    const int padded = maskSize + 2 * padding;
-    const float boxScale = (float)((double)padded / (double)maskSize);
-    const int rowTile = RCNN4J_PASTE_MASKS_BLOCK_Y * RCNN4J_PASTE_MASKS_ROWS_PER_THREAD;
-
     for (int k = blockIdx.z; k < numMasks; k += gridDim.z) {
-        const rcnn4j_paste_geometry g =
-            rcnn4j_paste_masks_geometry(boxes + 4LL * k, boxScale, padded, imageHeight, imageWidth);
-        const float* mask = masks + (long long)k * maskSize * maskSize;
         const int wx0 = windows[4 * k], wy0 = windows[4 * k + 1], wx1 = windows[4 * k + 2], wy1 = windows[4 * k + 3];
-        const long long stride = wx1 - wx0;
-        float* window_out = out + offsets[k];
-
-        for (long long x = wx0 + (long long)blockIdx.x * RCNN4J_PASTE_MASKS_BLOCK_X + threadIdx.x; x < wx1;
-             x += (long long)gridDim.x * RCNN4J_PASTE_MASKS_BLOCK_X) {
-            bool colInside = x >= g.xa && x < g.xb;
-            int cx0 = 0, cx1 = 0;
-            float lx0 = 0.0f, lx1 = 0.0f;
-            if (colInside) {
-                rcnn4j_paste_masks_axis(g.scaleX, x - g.x1, padded, &cx0, &cx1, &lx0, &lx1);
-            }
-            for (long long yBase = wy0 + (long long)blockIdx.y * rowTile; yBase < wy1;
-                 yBase += (long long)gridDim.y * rowTile) {
-#pragma unroll
-                for (int r = 0; r < RCNN4J_PASTE_MASKS_ROWS_PER_THREAD; r++) {
-                    long long y = yBase + threadIdx.y + (long long)r * RCNN4J_PASTE_MASKS_BLOCK_Y;
-                    if (y >= wy1) {
-                        break;
-                    }
-                    float v = 0.0f;
-                    if (colInside && y >= g.ya && y < g.yb) {
-                        v = rcnn4j_paste_masks_value(mask, maskSize, padding, padded, g, y, cx0, cx1, lx0, lx1);
-                    }
-                    window_out[(y - wy0) * stride + (x - wx0)] = v;
-                }
-            }
-        }
+        rcnn4j_paste_masks_window(masks + (long long)k * maskSize * maskSize, boxes + 4LL * k, maskSize, padding,
+                                  imageHeight, imageWidth, wx0, wy0, wx1, wy1, out + offsets[k], wx1 - wx0);
     }
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_paste_masks_windows_f32);

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.PasteWindows;
-import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -49,15 +48,10 @@ final class MaskCropping {
             try (Tensor p = backend.select().rows(probs, from, k); Tensor b = backend.select().rows(boxes, from, k);
                     Tensor pasted = backend.roi().pasteMasksInWindows(p, b, h, w, PADDING, slice)) {
                 float[] v = backend.toHost(pasted).floats();
-                int at = 0;
+                long at = 0;
                 for (int i = 0; i < k; i++) {
-                    int x0 = slice[4 * i];
-                    int y0 = slice[4 * i + 1];
-                    int x1 = slice[4 * i + 2];
-                    int y1 = slice[4 * i + 3];
-                    int n = (int) PasteWindows.area(slice, i);
-                    out.add(new MaskCrop(h, w, x0, y0, x1, y1, values(v, at, n, y1 - y0, x1 - x0, masks)));
-                    at += n;
+                    out.add(crop(h, w, slice, i, v, at, slice[4 * i + 2] - slice[4 * i], masks));
+                    at += PasteWindows.area(slice, i);
                 }
             }
             from = to;
@@ -77,28 +71,41 @@ final class MaskCropping {
         float[] p = pasted.floats();
         List<MaskCrop> out = new ArrayList<>(d);
         for (int i = 0; i < d; i++) {
-            int x0 = windows[4 * i];
-            int y0 = windows[4 * i + 1];
-            int cols = windows[4 * i + 2] - x0;
-            int rows = windows[4 * i + 3] - y0;
-            float[] v = new float[rows * cols];
-            for (int y = 0; y < rows; y++) {
-                System.arraycopy(p, (int) (((long) i * h + y0 + y) * w + x0), v, y * cols, cols);
-            }
-            out.add(new MaskCrop(h, w, x0, y0, x0 + cols, y0 + rows, values(v, 0, v.length, rows, cols, masks)));
+            long at = ((long) i * h + windows[4 * i + 1]) * w + windows[4 * i];
+            out.add(crop(h, w, windows, i, p, at, w, masks));
         }
         return out;
     }
 
-    /** Window values {@code v[at .. at + n)} as F32 probabilities or U8 0/1 masks [rows, cols]. */
-    private static Tensor values(float[] v, int at, int n, int rows, int cols, MaskOutput masks) {
+    /**
+     * The crop of window i of {@code windows} in an imageHeight x imageWidth image, its values read from
+     * {@code v[at..]} with rows {@code stride} floats apart: F32 probabilities or U8 0/1 masks [rows, cols].
+     */
+    private static MaskCrop crop(int imageHeight, int imageWidth, int[] windows, int i, float[] v, long at,
+            int stride, MaskOutput masks) {
+        int x0 = windows[4 * i];
+        int y0 = windows[4 * i + 1];
+        int x1 = windows[4 * i + 2];
+        int y1 = windows[4 * i + 3];
+        int rows = y1 - y0;
+        int cols = x1 - x0;
+        Tensor values;
         if (!masks.binary()) {
-            return Tensor.ofFloats(Arrays.copyOfRange(v, at, at + n), rows, cols);
+            float[] f = new float[rows * cols];
+            for (int y = 0; y < rows; y++) {
+                System.arraycopy(v, (int) (at + (long) y * stride), f, y * cols, cols);
+            }
+            values = Tensor.ofFloats(f, rows, cols);
+        } else {
+            byte[] b = new byte[rows * cols];
+            for (int y = 0; y < rows; y++) {
+                int from = (int) (at + (long) y * stride);
+                for (int x = 0; x < cols; x++) {
+                    b[y * cols + x] = masks.inside(v[from + x]) ? (byte) 1 : 0;
+                }
+            }
+            values = Tensor.ofBytes(b, rows, cols);
         }
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            b[i] = masks.inside(v[at + i]) ? (byte) 1 : 0;
-        }
-        return Tensor.ofBytes(b, rows, cols);
+        return new MaskCrop(imageHeight, imageWidth, x0, y0, x1, y1, values);
     }
 }

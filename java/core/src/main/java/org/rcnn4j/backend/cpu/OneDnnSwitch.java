@@ -28,10 +28,6 @@ final class OneDnnSwitch {
         this.usable = usable;
     }
 
-    String property() {
-        return property;
-    }
-
     /** The property's value, or its default. */
     String setting() {
         return System.getProperty(property, defaultValue);

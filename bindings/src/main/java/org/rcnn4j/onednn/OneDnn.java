@@ -226,6 +226,27 @@ public final class OneDnn {
         }
     }
 
+    /**
+     * Bytes of convolution workspace that all threads hold together. Each thread that runs convolutions keeps the
+     * buffers of the primitive's own layouts and its scratchpad from call to call, grown to the largest problem it
+     * ran: allocating them afresh cost more than the convolution on large maps (page faults of fresh memory). A
+     * thread's workspace is freed when the thread ends, or by {@link #releaseThreadWorkspace()}. 0 when oneDNN is not
+     * loaded.
+     */
+    public static long workspaceBytes() {
+        return status().loaded() ? OneDnnNative.workspaceBytes() : 0;
+    }
+
+    /**
+     * Frees the calling thread's convolution workspace now, rather than when the thread ends; the thread's next
+     * convolution allocates a new one. Does nothing when oneDNN is not loaded or the thread has none.
+     */
+    public static void releaseThreadWorkspace() {
+        if (status().loaded()) {
+            OneDnnNative.releaseWorkspace();
+        }
+    }
+
     /** The OpenMP thread count oneDNN would use on the calling thread now (-1 without OpenMP); for tests. */
     public static int threadsOfCallingThread() {
         if (!status().loaded()) {

@@ -27,6 +27,12 @@ final class OneDnnNative {
     static native int convolution(int pass, int[] geometry, float[] in0, float[] in1, float[] bias, float[] out,
             int threads);
 
+    /** Bytes of convolution workspace that all threads hold together. */
+    static native long workspaceBytes();
+
+    /** Frees the calling thread's convolution workspace. */
+    static native void releaseWorkspace();
+
     /** omp_get_max_threads() of the calling thread, or -1 when oneDNN runs without OpenMP. */
     static native int maxThreads();
 }

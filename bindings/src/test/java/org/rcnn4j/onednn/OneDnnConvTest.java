@@ -92,6 +92,47 @@ class OneDnnConvTest {
     }
 
     @Test
+    void aThreadsWorkspaceIsReusedAndFreedWhenTheThreadEndsOrReleasesIt() throws Exception {
+        Random r = new Random(185);
+        ConvGeometry g = new ConvGeometry(2, 24, 30, 26, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        float[] x = random(r, g.inputSize());
+        float[] w = random(r, g.weightSize());
+        double[][] want = Reference.forward(g, x, w, null);
+        long before = OneDnn.workspaceBytes();
+        long[] held = new long[3];
+        Throwable[] failure = new Throwable[1];
+        Thread worker = new Thread(() -> {
+            try {
+                float[] y = poisoned(g.outputSize());
+                OneDnn.convForward(g, x, w, null, y, 2);
+                held[0] = OneDnn.workspaceBytes() - before;
+                float[] again = poisoned(g.outputSize());
+                OneDnn.convForward(g, x, w, null, again, 2);
+                held[1] = OneDnn.workspaceBytes() - before;
+                assertArrayEquals(y, again, "the second call on the reused workspace");
+                OneDnn.releaseThreadWorkspace();
+                held[2] = OneDnn.workspaceBytes() - before;
+                float[] afterRelease = poisoned(g.outputSize());
+                OneDnn.convForward(g, x, w, null, afterRelease, 2);
+                assertClose(want, afterRelease, 2e-5, "forward after releasing the workspace");
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        worker.start();
+        worker.join();
+        if (failure[0] != null) {
+            throw new AssertionError(failure[0]);
+        }
+        // the blocked input and output alone take more than the plain ones
+        long plainBytes = 4 * (g.inputSize() + g.outputSize());
+        assertTrue(held[0] >= plainBytes, "workspace after one call: " + held[0] + " bytes");
+        assertEquals(held[0], held[1], "a second call of the same size reuses the workspace");
+        assertEquals(0, held[2], "releaseThreadWorkspace frees it");
+        assertEquals(before, OneDnn.workspaceBytes(), "the thread's end frees its workspace");
+    }
+
+    @Test
     void arraysThatDoNotMatchTheGeometryAreRefusedByName() {
         ConvGeometry g = GEOMETRIES[0];
         float[] x = new float[(int) g.inputSize()];

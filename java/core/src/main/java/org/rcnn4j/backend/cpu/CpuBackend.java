@@ -48,10 +48,17 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** Marks the backend closed (it holds no memory of its own: its tensors are Java arrays, which stay usable). */
+    /**
+     * Marks the backend closed; its tensors are Java arrays, which stay usable. With oneDNN's convolutions it also
+     * frees the calling thread's convolution workspace ({@link org.rcnn4j.onednn.OneDnn#workspaceBytes()}); other
+     * threads' workspaces go when those threads end.
+     */
     @Override
     public void close() {
         closed = true;
+        if (oneDnnConvolutions) {
+            OneDnnConv.releaseThreadWorkspace();
+        }
     }
 
     @Override

@@ -10,7 +10,8 @@ import org.rcnn4j.onednn.OneDnn;
  * ({@link OneDnn#convForward}), the kernels torch's CPU convolutions run: system property {@value #PROPERTY},
  * {@code auto} (the default: where oneDNN 2.x loads, else rcnn4j's own im2col and GEMM), {@code true} or
  * {@code false} ({@link OneDnnSwitch}), read when a {@link CpuBackend} is created ({@link CpuBackend#reference()}
- * never uses it). Problems whose maps are large stay in Java ({@link #MAX_FLOATS}).
+ * never uses it). The binding keeps each thread's buffers for oneDNN's own layouts from call to call
+ * ({@link OneDnn#workspaceBytes()}).
  *
  * <p>Each call runs on {@link GemmParallel#threads()} OpenMP threads of oneDNN's; its work split, and with it every
  * result bit, is fixed for a given machine (instruction set) and thread count.
@@ -29,24 +30,9 @@ final class OneDnnConv {
         return SWITCH.enabled();
     }
 
-    /**
-     * Largest input plus output, in floats over the batch, handed to oneDNN: 16 MB. Above it, rcnn4j's own
-     * convolutions were faster, by far on the ResNet-50 backbone's large maps (1x1 64->256 at 200x304: 17 ms
-     * against oneDNN's 154 ms, and torch's 253 ms with the same library), while oneDNN won below it (3x3 256->256
-     * at 50x76: 11.5 against 17.5 ms; the mask head's 64 RoIs: 2.6x). Measured 2026-12-06, oneDNN 2.6.3, 2 Zen 5
-     * cores (benchmarks/README.md, "oneDNN's convolutions"); why oneDNN slows down on large maps was not found.
-     */
-    static final long MAX_FLOATS = 1L << 22;
-
-    /**
-     * Whether this problem goes to oneDNN: the backend uses it, no extent is empty (oneDNN wants every one) and its
-     * input and output together hold at most {@link #MAX_FLOATS}.
-     */
+    /** Whether this problem goes to oneDNN: the backend uses it and no extent is empty (oneDNN wants every one). */
     static boolean applies(Conv2dShape s, boolean oneDnn) {
-        if (!oneDnn || s.n() == 0 || s.c() == 0 || s.o() == 0 || s.p() == 0) {
-            return false;
-        }
-        return (long) s.n() * ((long) s.c() * s.h() * s.w() + (long) s.o() * s.p()) <= MAX_FLOATS;
+        return oneDnn && s.n() > 0 && s.c() > 0 && s.o() > 0 && s.p() > 0;
     }
 
     /** y = conv2d(x, w) + bias (bias may be null); y is overwritten. */
@@ -62,6 +48,11 @@ final class OneDnnConv {
     /** dw (and db when not null) = conv2d's weight (and bias) gradient; overwritten. */
     static void gradWeight(Conv2dShape s, float[] x, float[] dy, float[] dw, float[] db) {
         OneDnn.convBackwardWeights(geometry(s), x, dy, dw, db, GemmParallel.threads());
+    }
+
+    /** Frees the calling thread's workspace in the binding (the backend's close). */
+    static void releaseThreadWorkspace() {
+        OneDnn.releaseThreadWorkspace();
     }
 
     /** For the description of a backend that uses oneDNN's convolutions or not. */

@@ -21,7 +21,8 @@ import org.rcnn4j.testing.TensorAssert;
 /**
  * The CPU backend's convolutions through oneDNN's primitives ({@link OneDnnConv}, -Drcnn4j.onednn): the switch, and
  * with oneDNN 2.x installed, conv2d forward, both gradients and the lone input and weight gradients against rcnn4j's
- * own im2col convolutions on fresh random inputs, and bit-identical repeats.
+ * own im2col convolutions on fresh random inputs (a large map among them, after which the smaller problems run on
+ * the grown workspace of the binding), and bit-identical repeats.
  */
 class OneDnnConvTest {
     private final CpuBackend cpu = new CpuBackend();
@@ -58,6 +59,7 @@ class OneDnnConvTest {
             "2, 12, 8, 8, 12, 3, 1, 2, 2, 3",
             "2, 8, 7, 7, 8, 3, 1, 1, 1, 8",
             "4, 16, 6, 7, 8, 1, 1, 0, 1, 1",
+            "1, 64, 200, 304, 64, 1, 1, 0, 1, 1",
             "2, 3, 37, 41, 8, 7, 2, 3, 1, 1",
             "32, 96, 4, 4, 128, 3, 2, 1, 1, 1",
             "1, 64, 50, 38, 64, 3, 1, 1, 1, 1"})
@@ -106,16 +108,26 @@ class OneDnnConvTest {
     }
 
     @Test
-    void largeMapsStayInJava() {
+    void closingTheBackendFreesTheThreadsWorkspace() throws Exception {
+        OneDnnGemmTest.requireOneDnn();
+        Assumptions.assumeTrue(OneDnn.status().convolutions(),
+                "skipped: needs oneDNN 2.x's convolution API: " + OneDnn.status().describe());
         RandomTensors rnd = new RandomTensors();
-        Conv2dParams p = Conv2dParams.of(1, 0, 1, 1);
-        Tensor x = rnd.uniform(-1, 1, 1, 64, 200, 304);
-        Tensor wt = rnd.uniform(-1, 1, 64, 64, 1, 1);
-        assertFalse(OneDnnConv.applies(org.rcnn4j.backend.Conv2dShape.of(x, wt, null, p), true));
-        assertTrue(OneDnnConv.applies(org.rcnn4j.backend.Conv2dShape.of(rnd.uniform(-1, 1, 1, 64, 100, 152), wt,
-                null, p), true));
-        TensorAssert.assertExact("1x1 64->64 at 200x304", java.conv().conv2d(x, wt, null, p),
-                oneDnn.conv().conv2d(x, wt, null, p));
+        Tensor x = rnd.uniform(-1, 1, 2, 16, 40, 30);
+        Tensor wt = rnd.uniform(-1, 1, 32, 16, 3, 3);
+        long before = OneDnn.workspaceBytes();
+        long[] held = new long[2];
+        Thread worker = new Thread(() -> {
+            CpuBackend backend = new CpuBackend(true);
+            backend.conv().conv2d(x, wt, null, Conv2dParams.of(1, 1, 1, 1));
+            held[0] = OneDnn.workspaceBytes() - before;
+            backend.close();
+            held[1] = OneDnn.workspaceBytes() - before;
+        });
+        worker.start();
+        worker.join();
+        assertTrue(held[0] > 0, "a convolution on oneDNN holds a workspace: " + held[0]);
+        assertEquals(0, held[1], "close() frees the calling thread's workspace");
     }
 
     @Test

@@ -207,6 +207,23 @@ def build_cases(quick):
                       lambda d: {"output": conv(x.to(d), w.to(d), bias.to(d), padding=1)},
                       target=0.3, repeat=10, tolerance=1e-4))
 
+    # conv2d on the ResNet-50 backbone's large maps (800x1216 image): layer2's first 3x3, stride 2, on layer1's map,
+    # and layer3's 1x1 reduction on layer2's map; the two layers that stayed below 0.9 on 2026-12-06 when oneDNN
+    # allocated its reorder buffers afresh every call
+    for lname, (c_in, c_out, k, stride, pad, mh, mw) in (("3x3 stride 2", (128, 128, 3, 2, 1, 200, 304)),
+                                                         ("1x1", (512, 128, 1, 1, 0, 100, 152))):
+        xb = torch.randn(1, c_in, mh, mw, generator=g)
+        wb = torch.randn(c_out, c_in, k, k, generator=g) * 0.02
+        bb = torch.randn(c_out, generator=g)
+        cases.append(Case(f"conv2d forward backbone {lname}", f"{k}x{k} {c_in}->{c_out} at {mh}x{mw}, stride "
+                          f"{stride}, padding {pad}", "conv2d", [f"stride={stride}", f"padding={pad}"],
+                          {"input": xb, "weight": wb, "bias": bb},
+                          {"forward": lambda d, xb=xb, wb=wb, bb=bb, s=stride, p=pad:
+                              on(d, lambda xx, ww, b: conv(xx, ww, b, stride=s, padding=p), xb, wb, bb)},
+                          lambda d, xb=xb, wb=wb, bb=bb, s=stride, p=pad:
+                              {"output": conv(xb.to(d), wb.to(d), bb.to(d), stride=s, padding=p)},
+                          repeat=20, tolerance=1e-4))
+
     # conv2d over a batch of small maps: the demo pretraining's last stage (32 images, 96 -> 128 at 4x4, stride 2),
     # where rcnn4j multiplies the whole batch in one GEMM (per image it would be a 4-column GEMM). A forward call
     # takes about half a millisecond: over 500 repeats the median still fell in the JIT's warm-up (2.1 ms against

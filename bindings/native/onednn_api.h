@@ -4,10 +4,13 @@
  * without oneDNN's headers and links nothing of it: every function is a pointer in one table, filled by dlsym when
  * the library is opened.
  *
- * Descriptors (memory and convolution) are structures the caller owns in oneDNN 2.x; rcnn4j never looks inside them
- * and keeps them in opaque buffers larger than any 2.x release's (696 and 5976 bytes in 2.6). oneDNN 3.x made them
- * handles and renamed the functions that create them, so there the convolution symbols are absent and
- * onednn_conv.c reports that instead of calling them.
+ * Memory descriptors differ between the two major versions, and rcnn4j calls both. In 2.x they are structures the
+ * caller owns: rcnn4j never looks inside them and keeps them in opaque buffers larger than any 2.x release's (696
+ * bytes in 2.6), with convolution descriptors (5976 bytes) initialised by *_desc_init and turned into primitive
+ * descriptors by dnnl_primitive_desc_create. In 3.x they are handles that dnnl_memory_desc_create_with_tag makes and
+ * dnnl_memory_desc_destroy frees, and each primitive has a function of its own that makes its primitive
+ * descriptor. Every other function takes a descriptor by pointer in 2.x and by handle in 3.x, the same machine word,
+ * so one pointer type (rcnn4j_md_t) serves both.
  */
 #ifndef RCNN4J_ONEDNN_API_H
 #define RCNN4J_ONEDNN_API_H
@@ -24,6 +27,8 @@ typedef struct dnnl_opaque* dnnl_handle_t; /* engine, stream, primitive, primiti
 typedef struct {
     _Alignas(64) unsigned char bytes[4096];
 } rcnn4j_memory_desc_t;
+/* a memory descriptor as the functions common to 2.x and 3.x take it: a 2.x structure's address or a 3.x handle */
+typedef const void* rcnn4j_md_t;
 typedef struct {
     _Alignas(64) unsigned char bytes[16384];
 } rcnn4j_conv_desc_t;
@@ -53,7 +58,8 @@ enum {
     DNNL_TAG_ANY = 1,
     DNNL_TAG_A = 2,     /* bias [O] */
     DNNL_TAG_ABCD = 5,  /* nchw, oihw */
-    DNNL_TAG_ABCDE = 7, /* goihw */
+    DNNL2_TAG_ABCDE = 7, /* goihw; renumbered in 3.x */
+    DNNL3_TAG_ABCDE = 6,
     DNNL_FORWARD_TRAINING = 64,
     DNNL_FORWARD_INFERENCE = 96,
     DNNL_BACKWARD_DATA = 160,
@@ -87,55 +93,72 @@ typedef struct {
     void (*omp_set_num_threads)(int);
     int (*omp_get_max_threads)(void);
 
-    /* convolutions (2.x names; optional: absent from 3.x) */
+    /* convolutions, in both major versions (optional) */
     dnnl_status_t (*engine_create)(dnnl_handle_t*, int kind, size_t index);
     dnnl_status_t (*stream_create)(dnnl_handle_t*, dnnl_handle_t engine, unsigned flags);
     dnnl_status_t (*stream_wait)(dnnl_handle_t);
     dnnl_status_t (*stream_destroy)(dnnl_handle_t);
-    dnnl_status_t (*memory_desc_init_by_tag)(rcnn4j_memory_desc_t*, int ndims, const dnnl_dims_t, int data_type,
-                                             int tag);
-    int (*memory_desc_equal)(const rcnn4j_memory_desc_t*, const rcnn4j_memory_desc_t*);
-    size_t (*memory_desc_get_size)(const rcnn4j_memory_desc_t*);
-    dnnl_status_t (*memory_create)(dnnl_handle_t*, const rcnn4j_memory_desc_t*, dnnl_handle_t engine, void* handle);
+    int (*memory_desc_equal)(rcnn4j_md_t, rcnn4j_md_t);
+    size_t (*memory_desc_get_size)(rcnn4j_md_t);
+    dnnl_status_t (*memory_create)(dnnl_handle_t*, rcnn4j_md_t, dnnl_handle_t engine, void* handle);
     dnnl_status_t (*memory_destroy)(dnnl_handle_t);
-    dnnl_status_t (*conv_forward_desc_init)(rcnn4j_conv_desc_t*, int prop_kind, int alg_kind,
-                                            const rcnn4j_memory_desc_t* src, const rcnn4j_memory_desc_t* weights,
-                                            const rcnn4j_memory_desc_t* bias, const rcnn4j_memory_desc_t* dst,
-                                            const dnnl_dims_t strides, const dnnl_dims_t dilates,
-                                            const dnnl_dims_t padding_l, const dnnl_dims_t padding_r);
-    dnnl_status_t (*conv_backward_data_desc_init)(rcnn4j_conv_desc_t*, int alg_kind,
-                                                  const rcnn4j_memory_desc_t* diff_src,
-                                                  const rcnn4j_memory_desc_t* weights,
-                                                  const rcnn4j_memory_desc_t* diff_dst, const dnnl_dims_t strides,
-                                                  const dnnl_dims_t dilates, const dnnl_dims_t padding_l,
-                                                  const dnnl_dims_t padding_r);
-    dnnl_status_t (*conv_backward_weights_desc_init)(rcnn4j_conv_desc_t*, int alg_kind,
-                                                     const rcnn4j_memory_desc_t* src,
-                                                     const rcnn4j_memory_desc_t* diff_weights,
-                                                     const rcnn4j_memory_desc_t* diff_bias,
-                                                     const rcnn4j_memory_desc_t* diff_dst, const dnnl_dims_t strides,
-                                                     const dnnl_dims_t dilates, const dnnl_dims_t padding_l,
-                                                     const dnnl_dims_t padding_r);
     dnnl_status_t (*attr_create)(dnnl_handle_t*);
     dnnl_status_t (*attr_destroy)(dnnl_handle_t);
     dnnl_status_t (*attr_set_scratchpad_mode)(dnnl_handle_t, int mode);
-    dnnl_status_t (*primitive_desc_create)(dnnl_handle_t*, const void* op_desc, dnnl_handle_t attr,
-                                           dnnl_handle_t engine, dnnl_handle_t hint_forward);
     dnnl_status_t (*primitive_desc_destroy)(dnnl_handle_t);
-    const rcnn4j_memory_desc_t* (*primitive_desc_query_md)(dnnl_handle_t, int what, int index);
-    dnnl_status_t (*reorder_primitive_desc_create)(dnnl_handle_t*, const rcnn4j_memory_desc_t* src,
-                                                   dnnl_handle_t src_engine, const rcnn4j_memory_desc_t* dst,
-                                                   dnnl_handle_t dst_engine, dnnl_handle_t attr);
+    rcnn4j_md_t (*primitive_desc_query_md)(dnnl_handle_t, int what, int index);
+    dnnl_status_t (*reorder_primitive_desc_create)(dnnl_handle_t*, rcnn4j_md_t src, dnnl_handle_t src_engine,
+                                                   rcnn4j_md_t dst, dnnl_handle_t dst_engine, dnnl_handle_t attr);
     dnnl_status_t (*primitive_create)(dnnl_handle_t*, dnnl_handle_t primitive_desc);
     dnnl_status_t (*primitive_destroy)(dnnl_handle_t);
     dnnl_status_t (*primitive_execute)(dnnl_handle_t, dnnl_handle_t stream, int nargs, const dnnl_exec_arg_t*);
+
+    /* 2.x only: descriptors the caller owns */
+    dnnl_status_t (*memory_desc_init_by_tag)(rcnn4j_memory_desc_t*, int ndims, const dnnl_dims_t, int data_type,
+                                             int tag);
+    dnnl_status_t (*conv_forward_desc_init)(rcnn4j_conv_desc_t*, int prop_kind, int alg_kind, rcnn4j_md_t src,
+                                            rcnn4j_md_t weights, rcnn4j_md_t bias, rcnn4j_md_t dst,
+                                            const dnnl_dims_t strides, const dnnl_dims_t dilates,
+                                            const dnnl_dims_t padding_l, const dnnl_dims_t padding_r);
+    dnnl_status_t (*conv_backward_data_desc_init)(rcnn4j_conv_desc_t*, int alg_kind, rcnn4j_md_t diff_src,
+                                                  rcnn4j_md_t weights, rcnn4j_md_t diff_dst,
+                                                  const dnnl_dims_t strides, const dnnl_dims_t dilates,
+                                                  const dnnl_dims_t padding_l, const dnnl_dims_t padding_r);
+    dnnl_status_t (*conv_backward_weights_desc_init)(rcnn4j_conv_desc_t*, int alg_kind, rcnn4j_md_t src,
+                                                     rcnn4j_md_t diff_weights, rcnn4j_md_t diff_bias,
+                                                     rcnn4j_md_t diff_dst, const dnnl_dims_t strides,
+                                                     const dnnl_dims_t dilates, const dnnl_dims_t padding_l,
+                                                     const dnnl_dims_t padding_r);
+    dnnl_status_t (*primitive_desc_create)(dnnl_handle_t*, const void* op_desc, dnnl_handle_t attr,
+                                           dnnl_handle_t engine, dnnl_handle_t hint_forward);
+
+    /* 3.x only: descriptor handles, and one primitive-descriptor function per pass */
+    dnnl_status_t (*memory_desc_create_with_tag)(dnnl_handle_t*, int ndims, const dnnl_dims_t, int data_type,
+                                                 int tag);
+    dnnl_status_t (*memory_desc_destroy)(dnnl_handle_t);
+    dnnl_status_t (*conv_forward_pd_create)(dnnl_handle_t*, dnnl_handle_t engine, int prop_kind, int alg_kind,
+                                            rcnn4j_md_t src, rcnn4j_md_t weights, rcnn4j_md_t bias,
+                                            rcnn4j_md_t dst, const dnnl_dims_t strides, const dnnl_dims_t dilates,
+                                            const dnnl_dims_t padding_l, const dnnl_dims_t padding_r,
+                                            dnnl_handle_t attr);
+    dnnl_status_t (*conv_backward_data_pd_create)(dnnl_handle_t*, dnnl_handle_t engine, int alg_kind,
+                                                  rcnn4j_md_t diff_src, rcnn4j_md_t weights, rcnn4j_md_t diff_dst,
+                                                  const dnnl_dims_t strides, const dnnl_dims_t dilates,
+                                                  const dnnl_dims_t padding_l, const dnnl_dims_t padding_r,
+                                                  dnnl_handle_t hint_forward, dnnl_handle_t attr);
+    dnnl_status_t (*conv_backward_weights_pd_create)(dnnl_handle_t*, dnnl_handle_t engine, int alg_kind,
+                                                     rcnn4j_md_t src, rcnn4j_md_t diff_weights,
+                                                     rcnn4j_md_t diff_bias, rcnn4j_md_t diff_dst,
+                                                     const dnnl_dims_t strides, const dnnl_dims_t dilates,
+                                                     const dnnl_dims_t padding_l, const dnnl_dims_t padding_r,
+                                                     dnnl_handle_t hint_forward, dnnl_handle_t attr);
 } rcnn4j_dnnl_t;
 
 /* The table, filled by onednn_lib.c's open. */
 extern rcnn4j_dnnl_t rcnn4j_dnnl;
 
-/* Whether every convolution function was found (oneDNN 2.x). */
-int rcnn4j_dnnl_has_convolutions(void);
+/* Which convolution API the library has in full: 2 or 3 (its major version), or 0 for none. */
+int rcnn4j_dnnl_convolution_api(void);
 
 /* Sets the calling thread's OpenMP thread count to threads when oneDNN uses OpenMP and it differs. */
 void rcnn4j_dnnl_use_threads(int threads);

@@ -2,7 +2,8 @@
  * oneDNN's convolution primitives for the CPU backend (Java side: org.rcnn4j.onednn.OneDnn.convolution): forward,
  * backward data and backward weights of torch's conv2d on plain NCHW float32 arrays, the way torch's own CPU
  * convolutions call oneDNN. The primitive picks its memory layouts (format "any": channel-blocked for the jit
- * kernels), and the Java arrays are reordered into and out of them around it.
+ * kernels), and the Java arrays are reordered into and out of them around it. oneDNN 2.x and 3.x differ only in
+ * how descriptors are made (onednn_api.h); describe and primitive_desc speak both.
  *
  * No primitive is cached here: describing a convolution and its reorders costs a few microseconds, and oneDNN's
  * own primitive cache keeps the generated kernels of the shapes seen. Every call owns its stream; its intermediate
@@ -107,17 +108,17 @@ static size_t piece(size_t bytes) {
 typedef struct {
     dnnl_handle_t user;  /* on the pinned Java array, plain layout */
     dnnl_handle_t inner; /* in the primitive's layout: user itself, or a piece of the workspace */
-    const rcnn4j_memory_desc_t* user_md;
-    const rcnn4j_memory_desc_t* inner_md;
+    rcnn4j_md_t user_md;
+    rcnn4j_md_t inner_md;
 } operand_t;
 
 /* Bytes of workspace the operand needs: none when the primitive takes the plain layout. */
-static size_t operand_bytes(const rcnn4j_memory_desc_t* user_md, const rcnn4j_memory_desc_t* inner_md) {
+static size_t operand_bytes(rcnn4j_md_t user_md, rcnn4j_md_t inner_md) {
     return dnnl.memory_desc_equal(user_md, inner_md) ? 0 : piece(dnnl.memory_desc_get_size(inner_md));
 }
 
-static dnnl_status_t operand_open(operand_t* op, const rcnn4j_memory_desc_t* user_md, void* data,
-                                  const rcnn4j_memory_desc_t* inner_md, char* buffer) {
+static dnnl_status_t operand_open(operand_t* op, rcnn4j_md_t user_md, void* data, rcnn4j_md_t inner_md,
+                                  char* buffer) {
     op->user_md = user_md;
     op->inner_md = inner_md;
     dnnl_status_t s = dnnl.memory_create(&op->user, user_md, engine, data);
@@ -142,8 +143,8 @@ static void operand_close(operand_t* op) {
 }
 
 /* Copies from one layout to the other (a no-op when the primitive uses the plain one). */
-static dnnl_status_t reorder(dnnl_handle_t stream, dnnl_handle_t from, const rcnn4j_memory_desc_t* from_md,
-                             dnnl_handle_t to, const rcnn4j_memory_desc_t* to_md) {
+static dnnl_status_t reorder(dnnl_handle_t stream, dnnl_handle_t from, rcnn4j_md_t from_md, dnnl_handle_t to,
+                             rcnn4j_md_t to_md) {
     if (from == to) {
         return DNNL_SUCCESS;
     }
@@ -163,11 +164,34 @@ static dnnl_status_t reorder(dnnl_handle_t stream, dnnl_handle_t from, const rcn
 }
 
 /* The plain descriptors of one problem, and the same shapes with layout "any" for the primitive to choose. */
+enum { MD_SRC, MD_WEIGHTS, MD_BIAS, MD_DST, MD_ANY_SRC, MD_ANY_WEIGHTS, MD_ANY_DST, MD_COUNT };
+
 typedef struct {
-    rcnn4j_memory_desc_t src, weights, bias, dst;
-    rcnn4j_memory_desc_t any_src, any_weights, any_dst;
+    int api;                              /* 2 or 3: oneDNN's major version */
+    rcnn4j_md_t md[MD_COUNT];             /* 2.x: addresses in storage; 3.x: handles, destroyed with the problem */
+    rcnn4j_memory_desc_t storage[MD_COUNT];
     dnnl_dims_t strides, dilates, padding;
 } problem_t;
+
+static dnnl_status_t init_md(problem_t* p, int which, int ndims, const dnnl_dims_t dims, int tag) {
+    if (p->api == 3) {
+        dnnl_handle_t handle = NULL;
+        dnnl_status_t s = dnnl.memory_desc_create_with_tag(&handle, ndims, dims, DNNL_F32, tag);
+        p->md[which] = handle;
+        return s;
+    }
+    p->md[which] = &p->storage[which];
+    return dnnl.memory_desc_init_by_tag(&p->storage[which], ndims, dims, DNNL_F32, tag);
+}
+
+static void problem_free(problem_t* p) {
+    if (p->api == 3) {
+        for (int i = 0; i < MD_COUNT; i++) {
+            if (p->md[i] != NULL) dnnl.memory_desc_destroy((dnnl_handle_t) p->md[i]);
+        }
+    }
+    free(p);
+}
 
 static dnnl_status_t describe(problem_t* p, const jint* g) {
     dnnl_dims_t src = {g[G_N], g[G_C], g[G_H], g[G_W]};
@@ -182,16 +206,16 @@ static dnnl_status_t describe(problem_t* p, const jint* g) {
         dnnl_dims_t grouped = {groups, g[G_O] / groups, g[G_C] / groups, g[G_KH], g[G_KW]};
         memcpy(weights, grouped, sizeof grouped);
         weight_dims = 5;
-        weight_tag = DNNL_TAG_ABCDE;
+        weight_tag = p->api == 3 ? DNNL3_TAG_ABCDE : DNNL2_TAG_ABCDE;
     }
     dnnl_status_t s;
-    if ((s = dnnl.memory_desc_init_by_tag(&p->src, 4, src, DNNL_F32, DNNL_TAG_ABCD))
-        || (s = dnnl.memory_desc_init_by_tag(&p->dst, 4, dst, DNNL_F32, DNNL_TAG_ABCD))
-        || (s = dnnl.memory_desc_init_by_tag(&p->bias, 1, bias, DNNL_F32, DNNL_TAG_A))
-        || (s = dnnl.memory_desc_init_by_tag(&p->weights, weight_dims, weights, DNNL_F32, weight_tag))
-        || (s = dnnl.memory_desc_init_by_tag(&p->any_src, 4, src, DNNL_F32, DNNL_TAG_ANY))
-        || (s = dnnl.memory_desc_init_by_tag(&p->any_dst, 4, dst, DNNL_F32, DNNL_TAG_ANY))
-        || (s = dnnl.memory_desc_init_by_tag(&p->any_weights, weight_dims, weights, DNNL_F32, DNNL_TAG_ANY))) {
+    if ((s = init_md(p, MD_SRC, 4, src, DNNL_TAG_ABCD))
+        || (s = init_md(p, MD_DST, 4, dst, DNNL_TAG_ABCD))
+        || (s = init_md(p, MD_BIAS, 1, bias, DNNL_TAG_A))
+        || (s = init_md(p, MD_WEIGHTS, weight_dims, weights, weight_tag))
+        || (s = init_md(p, MD_ANY_SRC, 4, src, DNNL_TAG_ANY))
+        || (s = init_md(p, MD_ANY_DST, 4, dst, DNNL_TAG_ANY))
+        || (s = init_md(p, MD_ANY_WEIGHTS, weight_dims, weights, DNNL_TAG_ANY))) {
         return s;
     }
     /* oneDNN counts dilation from 0; torch's padding is the same on both sides, and oneDNN's output-size rule
@@ -205,37 +229,68 @@ static dnnl_status_t describe(problem_t* p, const jint* g) {
     return DNNL_SUCCESS;
 }
 
-/* The primitive descriptor for pass (with the forward one it needs as a hint for the backward passes). */
-static dnnl_status_t primitive_desc(dnnl_handle_t* pd, int pass, const problem_t* p, int with_bias,
-                                    dnnl_handle_t attr) {
+/* 2.x: an operation descriptor, then its primitive descriptor (hint: the forward one, for the backward passes). */
+static dnnl_status_t primitive_desc2(dnnl_handle_t* pd, int pass, const problem_t* p, rcnn4j_md_t bias,
+                                     dnnl_handle_t attr) {
     rcnn4j_conv_desc_t* desc = malloc(sizeof *desc);
     if (desc == NULL) {
         return DNNL_OUT_OF_MEMORY;
     }
+    const rcnn4j_md_t* md = p->md;
     dnnl_handle_t hint = NULL;
-    const rcnn4j_memory_desc_t* bias = with_bias ? &p->bias : NULL;
-    dnnl_status_t s = dnnl.conv_forward_desc_init(desc, DNNL_FORWARD_TRAINING, DNNL_CONVOLUTION_DIRECT, &p->any_src,
-                                                  &p->any_weights, pass == FORWARD ? bias : NULL, &p->any_dst,
-                                                  p->strides, p->dilates, p->padding, p->padding);
+    dnnl_status_t s = dnnl.conv_forward_desc_init(desc, DNNL_FORWARD_TRAINING, DNNL_CONVOLUTION_DIRECT,
+                                                  md[MD_ANY_SRC], md[MD_ANY_WEIGHTS], pass == FORWARD ? bias : NULL,
+                                                  md[MD_ANY_DST], p->strides, p->dilates, p->padding, p->padding);
     if (s == DNNL_SUCCESS && pass == FORWARD) {
         s = dnnl.primitive_desc_create(pd, desc, attr, engine, NULL);
     } else if (s == DNNL_SUCCESS) {
         s = dnnl.primitive_desc_create(&hint, desc, NULL, engine, NULL);
         if (s == DNNL_SUCCESS) {
             s = pass == BACKWARD_DATA
-                ? dnnl.conv_backward_data_desc_init(desc, DNNL_CONVOLUTION_DIRECT, &p->any_src, &p->any_weights,
-                                                    &p->any_dst, p->strides, p->dilates, p->padding, p->padding)
-                : dnnl.conv_backward_weights_desc_init(desc, DNNL_CONVOLUTION_DIRECT, &p->any_src,
-                                                       &p->any_weights, bias, &p->any_dst, p->strides, p->dilates,
-                                                       p->padding, p->padding);
+                ? dnnl.conv_backward_data_desc_init(desc, DNNL_CONVOLUTION_DIRECT, md[MD_ANY_SRC],
+                                                    md[MD_ANY_WEIGHTS], md[MD_ANY_DST], p->strides, p->dilates,
+                                                    p->padding, p->padding)
+                : dnnl.conv_backward_weights_desc_init(desc, DNNL_CONVOLUTION_DIRECT, md[MD_ANY_SRC],
+                                                       md[MD_ANY_WEIGHTS], bias, md[MD_ANY_DST], p->strides,
+                                                       p->dilates, p->padding, p->padding);
         }
         if (s == DNNL_SUCCESS) {
             s = dnnl.primitive_desc_create(pd, desc, attr, engine, hint);
         }
-        if (hint != NULL) dnnl.primitive_desc_destroy(hint);
     }
+    if (hint != NULL) dnnl.primitive_desc_destroy(hint);
     free(desc);
     return s;
+}
+
+/* 3.x: the pass's own primitive-descriptor function (hint: the forward one, for the backward passes). */
+static dnnl_status_t primitive_desc3(dnnl_handle_t* pd, int pass, const problem_t* p, rcnn4j_md_t bias,
+                                     dnnl_handle_t attr) {
+    const rcnn4j_md_t* md = p->md;
+    dnnl_handle_t hint = NULL;
+    dnnl_status_t s = dnnl.conv_forward_pd_create(pass == FORWARD ? pd : &hint, engine, DNNL_FORWARD_TRAINING,
+                                                  DNNL_CONVOLUTION_DIRECT, md[MD_ANY_SRC], md[MD_ANY_WEIGHTS],
+                                                  pass == FORWARD ? bias : NULL, md[MD_ANY_DST], p->strides,
+                                                  p->dilates, p->padding, p->padding,
+                                                  pass == FORWARD ? attr : NULL);
+    if (s == DNNL_SUCCESS && pass == BACKWARD_DATA) {
+        s = dnnl.conv_backward_data_pd_create(pd, engine, DNNL_CONVOLUTION_DIRECT, md[MD_ANY_SRC],
+                                              md[MD_ANY_WEIGHTS], md[MD_ANY_DST], p->strides, p->dilates,
+                                              p->padding, p->padding, hint, attr);
+    } else if (s == DNNL_SUCCESS && pass == BACKWARD_WEIGHTS) {
+        s = dnnl.conv_backward_weights_pd_create(pd, engine, DNNL_CONVOLUTION_DIRECT, md[MD_ANY_SRC],
+                                                 md[MD_ANY_WEIGHTS], bias, md[MD_ANY_DST], p->strides, p->dilates,
+                                                 p->padding, p->padding, hint, attr);
+    }
+    if (hint != NULL) dnnl.primitive_desc_destroy(hint);
+    return s;
+}
+
+/* The primitive descriptor for pass. */
+static dnnl_status_t primitive_desc(dnnl_handle_t* pd, int pass, const problem_t* p, int with_bias,
+                                    dnnl_handle_t attr) {
+    rcnn4j_md_t bias = with_bias ? p->md[MD_BIAS] : NULL;
+    return p->api == 3 ? primitive_desc3(pd, pass, p, bias, attr) : primitive_desc2(pd, pass, p, bias, attr);
 }
 
 /* Queries of each pass's two inputs and its output, and the argument names they go by. */
@@ -255,14 +310,17 @@ static dnnl_status_t run(int pass, const jint* g, float* in0, float* in1, float*
     if (engine_status != DNNL_SUCCESS) {
         return engine_status;
     }
-    problem_t* p = malloc(sizeof *p);
+    problem_t* p = calloc(1, sizeof *p);
     if (p == NULL) {
         return DNNL_OUT_OF_MEMORY;
     }
-    const rcnn4j_memory_desc_t* plain[3][3] = {
-        {&p->src, &p->weights, &p->dst},
-        {&p->dst, &p->weights, &p->src},
-        {&p->src, &p->dst, &p->weights},
+    p->api = rcnn4j_dnnl_convolution_api();
+    rcnn4j_md_t* md = p->md;
+    /* filled by describe; the table only takes the slots' addresses */
+    rcnn4j_md_t* plain[3][3] = {
+        {&md[MD_SRC], &md[MD_WEIGHTS], &md[MD_DST]},
+        {&md[MD_DST], &md[MD_WEIGHTS], &md[MD_SRC]},
+        {&md[MD_SRC], &md[MD_DST], &md[MD_WEIGHTS]},
     };
     dnnl_handle_t attr = NULL, pd = NULL, prim = NULL, stream = NULL, scratch = NULL, bias_mem = NULL;
     operand_t ops[3];
@@ -275,26 +333,32 @@ static dnnl_status_t run(int pass, const jint* g, float* in0, float* in1, float*
     if (s == DNNL_SUCCESS) s = dnnl.primitive_create(&prim, pd);
     if (s == DNNL_SUCCESS) s = dnnl.stream_create(&stream, engine, DNNL_STREAM_DEFAULT_FLAGS);
     /* the workspace's pieces: one per operand the primitive wants in its own layout, then the scratchpad */
-    const rcnn4j_memory_desc_t* inner[3] = {NULL, NULL, NULL};
-    const rcnn4j_memory_desc_t* scratch_md = NULL;
+    rcnn4j_md_t inner[3] = {NULL, NULL, NULL};
+    rcnn4j_md_t scratch_md = NULL;
     size_t offset[4] = {0, 0, 0, 0};
     char* workspace = NULL;
     if (s == DNNL_SUCCESS) {
         for (int i = 0; i < 3; i++) {
             inner[i] = dnnl.primitive_desc_query_md(pd, QUERY[pass][i], 0);
-            offset[i + 1] = offset[i] + operand_bytes(plain[pass][i], inner[i]);
+            offset[i + 1] = offset[i] + operand_bytes(*plain[pass][i], inner[i]);
         }
         scratch_md = dnnl.primitive_desc_query_md(pd, DNNL_QUERY_SCRATCHPAD_MD, 0);
         workspace = workspace_reserve(offset[3] + piece(dnnl.memory_desc_get_size(scratch_md)));
         if (workspace == NULL) s = DNNL_OUT_OF_MEMORY;
     }
     for (int i = 0; i < 3 && s == DNNL_SUCCESS; i++) {
-        s = operand_open(&ops[i], plain[pass][i], data[i], inner[i], workspace + offset[i]);
+        s = operand_open(&ops[i], *plain[pass][i], data[i], inner[i], workspace + offset[i]);
     }
-    if (s == DNNL_SUCCESS && bias != NULL) s = dnnl.memory_create(&bias_mem, &p->bias, engine, bias);
+    if (s == DNNL_SUCCESS && bias != NULL) s = dnnl.memory_create(&bias_mem, md[MD_BIAS], engine, bias);
     if (s == DNNL_SUCCESS) s = dnnl.memory_create(&scratch, scratch_md, engine, workspace + offset[3]);
     for (int i = 0; i < 2 && s == DNNL_SUCCESS; i++) {
         s = reorder(stream, ops[i].user, ops[i].user_md, ops[i].inner, ops[i].inner_md);
+    }
+    if (s == DNNL_SUCCESS && pass == BACKWARD_DATA) {
+        /* oneDNN 3.7.2's backward data (jit:avx512_core) added to what its output held: on rcnn4j's tests its input
+           gradients were right only on a zeroed output. 2.6.3's overwrites it; zeroing costs one pass over dx. */
+        memset(ops[2].inner == ops[2].user ? (void*) data[2] : (void*) (workspace + offset[2]), 0,
+               dnnl.memory_desc_get_size(inner[2]));
     }
     if (s == DNNL_SUCCESS) {
         dnnl_exec_arg_t args[5] = {
@@ -313,7 +377,7 @@ static dnnl_status_t run(int pass, const jint* g, float* in0, float* in1, float*
     if (prim != NULL) dnnl.primitive_destroy(prim);
     if (pd != NULL) dnnl.primitive_desc_destroy(pd);
     if (attr != NULL) dnnl.attr_destroy(attr);
-    free(p);
+    problem_free(p);
     return s;
 }
 
@@ -327,7 +391,7 @@ static dnnl_status_t run(int pass, const jint* g, float* in0, float* in1, float*
  */
 EXPORT jint JNICALL FN(convolution)(JNIEnv* env, jclass c, jint pass, jintArray geometry, jfloatArray in0,
                                     jfloatArray in1, jfloatArray bias, jfloatArray out, jint threads) {
-    if (!rcnn4j_dnnl_has_convolutions()) {
+    if (!rcnn4j_dnnl_convolution_api()) {
         return NO_CONVOLUTIONS;
     }
     jint g[G_COUNT];

@@ -4,8 +4,8 @@
  *
  * Nothing of oneDNN's is linked or included: libdnnl.so.3 or .so.2 is dlopen'ed at run time from the names the Java
  * side passes, and the prototypes used are written out in onednn_api.h from oneDNN's C API reference. dnnl_sgemm and
- * dnnl_version are the same in 2.x and 3.x; the convolution functions are 2.x's and optional. A library or symbol
- * that is missing is reported as a string, never a crash.
+ * dnnl_version are the same in 2.x and 3.x; the convolution functions, optional, are looked up under both versions'
+ * names. A library or symbol that is missing is reported as a string, never a crash.
  *
  * Threads: oneDNN sizes its parallel regions by omp_get_max_threads() of the calling thread when it was built with
  * OpenMP (Debian's build is), and that value is per thread in libgomp. Every call therefore sets it to the thread
@@ -25,14 +25,25 @@
 rcnn4j_dnnl_t rcnn4j_dnnl;
 #define dnnl rcnn4j_dnnl
 
-int rcnn4j_dnnl_has_convolutions(void) {
-    return dnnl.engine_create && dnnl.stream_create && dnnl.stream_wait && dnnl.stream_destroy
-           && dnnl.memory_desc_init_by_tag && dnnl.memory_desc_equal && dnnl.memory_desc_get_size
-           && dnnl.memory_create && dnnl.memory_destroy && dnnl.conv_forward_desc_init
-           && dnnl.conv_backward_data_desc_init && dnnl.conv_backward_weights_desc_init && dnnl.attr_create
-           && dnnl.attr_destroy && dnnl.attr_set_scratchpad_mode && dnnl.primitive_desc_create
-           && dnnl.primitive_desc_destroy && dnnl.primitive_desc_query_md && dnnl.reorder_primitive_desc_create
-           && dnnl.primitive_create && dnnl.primitive_destroy && dnnl.primitive_execute;
+int rcnn4j_dnnl_convolution_api(void) {
+    int common = dnnl.engine_create && dnnl.stream_create && dnnl.stream_wait && dnnl.stream_destroy
+                 && dnnl.memory_desc_equal && dnnl.memory_desc_get_size && dnnl.memory_create && dnnl.memory_destroy
+                 && dnnl.attr_create && dnnl.attr_destroy && dnnl.attr_set_scratchpad_mode
+                 && dnnl.primitive_desc_destroy && dnnl.primitive_desc_query_md && dnnl.reorder_primitive_desc_create
+                 && dnnl.primitive_create && dnnl.primitive_destroy && dnnl.primitive_execute;
+    if (!common) {
+        return 0;
+    }
+    const dnnl_version_t* v = dnnl.version();
+    if (v->major == 2 && dnnl.memory_desc_init_by_tag && dnnl.conv_forward_desc_init
+        && dnnl.conv_backward_data_desc_init && dnnl.conv_backward_weights_desc_init && dnnl.primitive_desc_create) {
+        return 2;
+    }
+    if (v->major == 3 && dnnl.memory_desc_create_with_tag && dnnl.memory_desc_destroy && dnnl.conv_forward_pd_create
+        && dnnl.conv_backward_data_pd_create && dnnl.conv_backward_weights_pd_create) {
+        return 3;
+    }
+    return 0;
 }
 
 void rcnn4j_dnnl_use_threads(int threads) {
@@ -55,7 +66,7 @@ static const char* runtime_name(unsigned r) {
 /*
  * Opens the first candidate that loads and exports dnnl_sgemm and dnnl_version. On success fills info with
  * [file loaded, "major.minor.patch", commit hash, CPU runtime, "threads" when the thread count can be set, else
- * null, "convolutions" when the convolution API (2.x) is there, else null] and returns null; on failure returns why (every candidate's dlerror, or the missing symbol).
+ * null, "convolutions" when the convolution API of its major version is there in full, else null] and returns null; on failure returns why (every candidate's dlerror, or the missing symbol).
  */
 EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, jobjectArray info) {
     symbol_t symbols[] = {
@@ -64,29 +75,36 @@ EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, 
         /* libgomp's, found through the library's own dependencies when oneDNN links it */
         OPT(dnnl, omp_set_num_threads, "omp_set_num_threads"),
         OPT(dnnl, omp_get_max_threads, "omp_get_max_threads"),
-        /* convolutions: oneDNN 2.x's names (3.x renamed what creates descriptors; see onednn_api.h) */
+        /* convolutions: the functions both versions have */
         OPT(dnnl, engine_create, "dnnl_engine_create"),
         OPT(dnnl, stream_create, "dnnl_stream_create"),
         OPT(dnnl, stream_wait, "dnnl_stream_wait"),
         OPT(dnnl, stream_destroy, "dnnl_stream_destroy"),
-        OPT(dnnl, memory_desc_init_by_tag, "dnnl_memory_desc_init_by_tag"),
         OPT(dnnl, memory_desc_equal, "dnnl_memory_desc_equal"),
         OPT(dnnl, memory_desc_get_size, "dnnl_memory_desc_get_size"),
         OPT(dnnl, memory_create, "dnnl_memory_create"),
         OPT(dnnl, memory_destroy, "dnnl_memory_destroy"),
-        OPT(dnnl, conv_forward_desc_init, "dnnl_dilated_convolution_forward_desc_init"),
-        OPT(dnnl, conv_backward_data_desc_init, "dnnl_dilated_convolution_backward_data_desc_init"),
-        OPT(dnnl, conv_backward_weights_desc_init, "dnnl_dilated_convolution_backward_weights_desc_init"),
         OPT(dnnl, attr_create, "dnnl_primitive_attr_create"),
         OPT(dnnl, attr_destroy, "dnnl_primitive_attr_destroy"),
         OPT(dnnl, attr_set_scratchpad_mode, "dnnl_primitive_attr_set_scratchpad_mode"),
-        OPT(dnnl, primitive_desc_create, "dnnl_primitive_desc_create"),
         OPT(dnnl, primitive_desc_destroy, "dnnl_primitive_desc_destroy"),
         OPT(dnnl, primitive_desc_query_md, "dnnl_primitive_desc_query_md"),
         OPT(dnnl, reorder_primitive_desc_create, "dnnl_reorder_primitive_desc_create"),
         OPT(dnnl, primitive_create, "dnnl_primitive_create"),
         OPT(dnnl, primitive_destroy, "dnnl_primitive_destroy"),
         OPT(dnnl, primitive_execute, "dnnl_primitive_execute"),
+        /* 2.x's descriptors */
+        OPT(dnnl, memory_desc_init_by_tag, "dnnl_memory_desc_init_by_tag"),
+        OPT(dnnl, conv_forward_desc_init, "dnnl_dilated_convolution_forward_desc_init"),
+        OPT(dnnl, conv_backward_data_desc_init, "dnnl_dilated_convolution_backward_data_desc_init"),
+        OPT(dnnl, conv_backward_weights_desc_init, "dnnl_dilated_convolution_backward_weights_desc_init"),
+        OPT(dnnl, primitive_desc_create, "dnnl_primitive_desc_create"),
+        /* 3.x's */
+        OPT(dnnl, memory_desc_create_with_tag, "dnnl_memory_desc_create_with_tag"),
+        OPT(dnnl, memory_desc_destroy, "dnnl_memory_desc_destroy"),
+        OPT(dnnl, conv_forward_pd_create, "dnnl_convolution_forward_primitive_desc_create"),
+        OPT(dnnl, conv_backward_data_pd_create, "dnnl_convolution_backward_data_primitive_desc_create"),
+        OPT(dnnl, conv_backward_weights_pd_create, "dnnl_convolution_backward_weights_primitive_desc_create"),
     };
     char path[1024];
     jstring why = rcnn4j_open_first(env, candidates, symbols, sizeof symbols / sizeof symbols[0], &dnnl.lib, path,
@@ -105,7 +123,7 @@ EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, 
                   || (v->cpu_runtime == 2 && dnnl.omp_set_num_threads && dnnl.omp_get_max_threads);
     (*env)->SetObjectArrayElement(env, info, 4, threads ? (*env)->NewStringUTF(env, "threads") : NULL);
     (*env)->SetObjectArrayElement(env, info, 5,
-                                  rcnn4j_dnnl_has_convolutions() ? (*env)->NewStringUTF(env, "convolutions") : NULL);
+                                  rcnn4j_dnnl_convolution_api() ? (*env)->NewStringUTF(env, "convolutions") : NULL);
     return NULL;
 }
 

@@ -6,15 +6,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * oneDNN's row-major float32 GEMM, {@code dnnl_sgemm}, and its convolution primitives (oneDNN 2.x), through rcnn4j's
+ * oneDNN's row-major float32 GEMM, {@code dnnl_sgemm}, and its convolution primitives (oneDNN 2.x or 3.x), through rcnn4j's
  * JNI binding ({@code librcnn4j_onednn.so},
- * packed in the bindings jar), which dlopens {@code libdnnl.so.3}, else {@code libdnnl.so.2} (Debian's
- * {@code libdnnl2}), once per JVM. System property {@value #LIBRARY} names other candidates instead (file paths or
+ * packed in the bindings jar), which dlopens {@code libdnnl.so.3} (upstream's soname), else a {@code libdnnl.so.3.N}
+ * in the system's library folders (Debian 13's {@code libdnnl3.6} names it {@code libdnnl.so.3.6}), else
+ * {@code libdnnl.so.2} (Debian 12's {@code libdnnl2}), once per JVM. System property {@value #LIBRARY} names other candidates instead (file paths or
  * sonames, comma-separated).
  *
  * <p>Each call runs on {@code threads} threads of oneDNN's own (OpenMP) pool: the count is set on the calling
@@ -25,7 +33,10 @@ public final class OneDnn {
     /** System property: the library's candidates, comma-separated, instead of the sonames below. */
     public static final String LIBRARY = "rcnn4j.onednn.library";
     static final String BINDING_RESOURCE = "/org/rcnn4j/native/linux-x86_64/librcnn4j_onednn.so";
-    private static final List<String> SONAMES = List.of("libdnnl.so.3", "libdnnl.so.2");
+    /** Where distributions put libraries; LD_LIBRARY_PATH's folders are searched first. */
+    private static final List<String> LIBRARY_FOLDERS = List.of("/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu",
+            "/usr/lib64", "/usr/local/lib", "/usr/lib");
+    private static final Pattern VERSIONED_3 = Pattern.compile("libdnnl\\.so\\.3\\.(\\d+)");
 
     /**
      * What opening oneDNN gave.
@@ -35,12 +46,14 @@ public final class OneDnn {
      * @param hash the commit oneDNN was built from ("N/A" in Debian's build)
      * @param runtime its CPU threading runtime (OpenMP, TBB, threadpool, sequential)
      * @param threadsFollow whether rcnn4j can set its thread count (OpenMP or sequential)
-     * @param convolutions whether its convolution primitives can be called (oneDNN 2.x; 3.x renamed the functions
-     *     that describe them, which this binding does not call yet)
+     * @param convolutions whether its convolution primitives are used: the whole convolution API of its major
+     *     version (2 or 3) was found, and they passed rcnn4j's check
+     * @param convolutionsWithheld why convolutions it has are not used (they failed rcnn4j's check: which pass, on
+     *     which problem), or null
      * @param error why it did not load, or null
      */
     public record Status(String path, String version, String hash, String runtime, boolean threadsFollow,
-            boolean convolutions, String error) {
+            boolean convolutions, String convolutionsWithheld, String error) {
         /** Whether oneDNN loaded and can be called. */
         public boolean loaded() {
             return error == null;
@@ -53,7 +66,9 @@ public final class OneDnn {
             }
             return "oneDNN " + version + " (" + path + ", " + runtime
                     + (threadsFollow ? "" : ", thread count not settable")
-                    + (convolutions ? "" : ", sgemm only: no 2.x convolution API") + ")";
+                    + (convolutions ? "" : convolutionsWithheld != null
+                            ? ", sgemm only: its convolutions failed rcnn4j's check (" + convolutionsWithheld + ")"
+                            : ", sgemm only: no convolution API") + ")";
         }
     }
 
@@ -76,7 +91,7 @@ public final class OneDnn {
             return failed(binding);
         }
         String named = System.getProperty(LIBRARY);
-        List<String> candidates = named == null || named.isBlank() ? SONAMES
+        List<String> candidates = named == null || named.isBlank() ? candidates(libraryFolders())
                 : Arrays.stream(named.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         String[] info = new String[6];
         String error;
@@ -87,13 +102,58 @@ public final class OneDnn {
         }
         if (error != null) {
             return failed("no usable " + String.join(" or ", candidates) + " on this machine (" + error
-                    + "); install oneDNN (Debian/Ubuntu: apt-get install libdnnl2)");
+                    + "); install oneDNN (Debian 12: apt-get install libdnnl2; Debian 13: libdnnl3.6)");
         }
-        return new Status(info[0], info[1], info[2], info[3], info[4] != null, info[5] != null, null);
+        String withheld = null;
+        if (info[5] != null) {
+            // before any user of the convolutions; straight to the natives (status() is not answered yet)
+            withheld = ConvSelfCheck.run((pass, g, in0, in1, bias, out) ->
+                    OneDnnNative.convolution(pass, g.toArray(), in0, in1, bias, out, 2));
+            OneDnnNative.releaseWorkspace();
+        }
+        return new Status(info[0], info[1], info[2], info[3], info[4] != null, info[5] != null && withheld == null,
+                withheld, null);
+    }
+
+    /**
+     * The libraries to try, in order: {@code libdnnl.so.3}, then every {@code libdnnl.so.3.N} file in folders (by
+     * path, the highest N first; of one name, the first folder's), then {@code libdnnl.so.2}.
+     */
+    static List<String> candidates(List<Path> folders) {
+        List<String> out = new ArrayList<>();
+        out.add("libdnnl.so.3");
+        List<Path> versioned = new ArrayList<>();
+        for (Path folder : folders) {
+            try (Stream<Path> files = Files.list(folder)) {
+                files.filter(f -> VERSIONED_3.matcher(f.getFileName().toString()).matches()).forEach(versioned::add);
+            } catch (IOException | SecurityException e) {
+                // a folder that is missing or unreadable holds no candidate
+            }
+        }
+        versioned.sort(Comparator.comparingInt(OneDnn::minorVersion).reversed());
+        Set<String> names = new HashSet<>();
+        versioned.stream().filter(f -> names.add(f.getFileName().toString())).forEach(f -> out.add(f.toString()));
+        out.add("libdnnl.so.2");
+        return out;
+    }
+
+    private static int minorVersion(Path file) {
+        Matcher m = VERSIONED_3.matcher(file.getFileName().toString());
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    private static List<Path> libraryFolders() {
+        List<Path> folders = new ArrayList<>();
+        String ld = System.getenv("LD_LIBRARY_PATH");
+        if (ld != null) {
+            Arrays.stream(ld.split(":")).filter(s -> !s.isEmpty()).map(Path::of).forEach(folders::add);
+        }
+        LIBRARY_FOLDERS.stream().map(Path::of).forEach(folders::add);
+        return folders;
     }
 
     private static Status failed(String why) {
-        return new Status(null, null, null, null, false, false, why);
+        return new Status(null, null, null, null, false, false, null, why);
     }
 
     /**
@@ -262,7 +322,7 @@ public final class OneDnn {
             case 3 -> "dnnl_unimplemented";
             case 5 -> "dnnl_runtime_error";
             case -1 -> "the JVM could not pin the arrays";
-            case -2 -> "this oneDNN has no 2.x convolution API";
+            case -2 -> "this oneDNN has no convolution API";
             default -> "status " + code;
         };
     }

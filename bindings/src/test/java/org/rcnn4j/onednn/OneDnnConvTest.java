@@ -106,6 +106,7 @@ class OneDnnConvTest {
                 float[] y = poisoned(g.outputSize());
                 OneDnn.convForward(g, x, w, null, y, 2);
                 held[0] = OneDnn.workspaceBytes() - before;
+                assertClose(want, y, 2e-5, "forward on a new workspace");
                 float[] again = poisoned(g.outputSize());
                 OneDnn.convForward(g, x, w, null, again, 2);
                 held[1] = OneDnn.workspaceBytes() - before;
@@ -129,6 +130,11 @@ class OneDnnConvTest {
         assertTrue(held[0] >= plainBytes, "workspace after one call: " + held[0] + " bytes");
         assertEquals(held[0], held[1], "a second call of the same size reuses the workspace");
         assertEquals(0, held[2], "releaseThreadWorkspace frees it");
+        // the JVM lets join() return before the native thread has finished exiting, where its workspace is freed
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (OneDnn.workspaceBytes() != before && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         assertEquals(before, OneDnn.workspaceBytes(), "the thread's end frees its workspace");
     }
 

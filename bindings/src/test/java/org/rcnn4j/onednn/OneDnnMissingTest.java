@@ -20,7 +20,7 @@ class OneDnnMissingTest {
         assertTrue(line.startsWith("STATUS oneDNN not loaded: no usable /nonexistent/libdnnl.so.2 on this machine ("),
                 line);
         assertTrue(line.contains("/nonexistent/libdnnl.so.2: cannot open shared object file"), line);
-        assertTrue(line.endsWith("install oneDNN (Debian/Ubuntu: apt-get install libdnnl2)"), line);
+        assertTrue(line.endsWith("install oneDNN (Debian 12: apt-get install libdnnl2; Debian 13: libdnnl3.6)"), line);
     }
 
     private static List<String> runFreshJvm(String library) throws Exception {

@@ -8,7 +8,7 @@ import org.rcnn4j.onednn.OneDnn;
 /**
  * The CPU backend's F32 convolutions, forward and both gradients, through oneDNN's convolution primitives
  * ({@link OneDnn#convForward}), the kernels torch's CPU convolutions run: system property {@value #PROPERTY},
- * {@code auto} (the default: where oneDNN 2.x loads, else rcnn4j's own im2col and GEMM), {@code true} or
+ * {@code auto} (the default: where oneDNN 2.x or 3.x loads, else rcnn4j's own im2col and GEMM), {@code true} or
  * {@code false} ({@link OneDnnSwitch}), read when a {@link CpuBackend} is created ({@link CpuBackend#reference()}
  * never uses it). The binding keeps each thread's buffers for oneDNN's own layouts from call to call
  * ({@link OneDnn#workspaceBytes()}).

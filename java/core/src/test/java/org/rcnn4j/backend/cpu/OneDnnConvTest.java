@@ -20,9 +20,9 @@ import org.rcnn4j.testing.TensorAssert;
 
 /**
  * The CPU backend's convolutions through oneDNN's primitives ({@link OneDnnConv}, -Drcnn4j.onednn): the switch, and
- * with oneDNN 2.x installed, conv2d forward, both gradients and the lone input and weight gradients against rcnn4j's
- * own im2col convolutions on fresh random inputs (a large map among them, after which the smaller problems run on
- * the grown workspace of the binding), and bit-identical repeats.
+ * with oneDNN 2.x or 3.x installed, conv2d forward, both gradients and the lone input and weight gradients against
+ * rcnn4j's own im2col convolutions on fresh random inputs (a large map among them, after which the smaller problems
+ * run on the binding's grown workspace), and bit-identical repeats.
  */
 class OneDnnConvTest {
     private final CpuBackend cpu = new CpuBackend();
@@ -32,15 +32,15 @@ class OneDnnConvTest {
     @Test
     void autoIsTheDefaultAndFallsBackWithoutConvolutions() {
         Supplier<OneDnn.Status> sgemmOnly =
-                () -> new OneDnn.Status("libdnnl.so.3", "3.4.0", "N/A", "OpenMP", true, false, null);
+                () -> new OneDnn.Status("libdnnl.so.3", "3.4.0", "N/A", "OpenMP", true, false, null, null);
         assertFalse(OneDnnConv.SWITCH.resolve(null, sgemmOnly));
         assertFalse(OneDnnConv.SWITCH.resolve("false", () -> {
             throw new AssertionError("asked for oneDNN with the switch off");
         }));
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> OneDnnConv.SWITCH.resolve("true", sgemmOnly));
-        assertEquals("-Drcnn4j.onednn=true, but oneDNN 3.4.0 (libdnnl.so.3, OpenMP, sgemm only: no 2.x convolution "
-                + "API) (use -Drcnn4j.onednn=auto to fall back to rcnn4j's own convolutions)", e.getMessage());
+        assertEquals("-Drcnn4j.onednn=true, but oneDNN 3.4.0 (libdnnl.so.3, OpenMP, sgemm only: no convolution API) "
+                + "(use -Drcnn4j.onednn=auto to fall back to rcnn4j's own convolutions)", e.getMessage());
         Assumptions.assumeTrue(System.getProperty(OneDnnConv.PROPERTY) == null,
                 "skipped: -D" + OneDnnConv.PROPERTY + " is set for this run");
         OneDnn.Status s = OneDnn.status();
@@ -66,8 +66,7 @@ class OneDnnConvTest {
     void agreesWithRcnn4jsOwnConvolutions(int n, int c, int h, int w, int o, int k, int stride, int pad, int dil,
             int groups) {
         OneDnnGemmTest.requireOneDnn();
-        Assumptions.assumeTrue(OneDnn.status().convolutions(),
-                "skipped: needs oneDNN 2.x's convolution API: " + OneDnn.status().describe());
+        requireConvolutions();
         RandomTensors rnd = new RandomTensors();
         Conv2dParams p = Conv2dParams.of(stride, pad, dil, groups);
         Tensor x = rnd.uniform(-1, 1, n, c, h, w);
@@ -107,11 +106,22 @@ class OneDnnConvTest {
         TensorAssert.assertExact("F64 conv", java.conv().conv2d(x, wt, null, p), oneDnn.conv().conv2d(x, wt, null, p));
     }
 
+    /**
+     * Skips, saying why, where oneDNN's convolutions are not used; fails instead with
+     * -Drcnn4j.test.onednn.convolutions=require (tools/test_onednn3.sh).
+     */
+    static void requireConvolutions() {
+        OneDnn.Status s = OneDnn.status();
+        if (System.getProperty("rcnn4j.test.onednn.convolutions", "").trim().equals("require")) {
+            assertTrue(s.convolutions(), "rcnn4j.test.onednn.convolutions=require, but " + s.describe());
+        }
+        Assumptions.assumeTrue(s.convolutions(), "skipped: needs oneDNN's convolutions: " + s.describe());
+    }
+
     @Test
     void closingTheBackendFreesTheThreadsWorkspace() throws Exception {
         OneDnnGemmTest.requireOneDnn();
-        Assumptions.assumeTrue(OneDnn.status().convolutions(),
-                "skipped: needs oneDNN 2.x's convolution API: " + OneDnn.status().describe());
+        requireConvolutions();
         RandomTensors rnd = new RandomTensors();
         Tensor x = rnd.uniform(-1, 1, 2, 16, 40, 30);
         Tensor wt = rnd.uniform(-1, 1, 32, 16, 3, 3);

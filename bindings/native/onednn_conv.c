@@ -414,7 +414,8 @@ EXPORT jint JNICALL FN(convolution)(JNIEnv* env, jclass c, jint pass, jintArray 
     for (int i = 3; i >= 0; i--) {
         if (pinned[i] != NULL) {
             int written = i == 3 || (i == 2 && pass == BACKWARD_WEIGHTS);
-            (*env)->ReleasePrimitiveArrayCritical(env, arrays[i], pinned[i], written && s == DNNL_SUCCESS ? 0 : JNI_ABORT);
+            int mode = written && s == DNNL_SUCCESS ? 0 : JNI_ABORT;
+            (*env)->ReleasePrimitiveArrayCritical(env, arrays[i], pinned[i], mode);
         }
     }
     return s;

@@ -66,7 +66,8 @@ static const char* runtime_name(unsigned r) {
 /*
  * Opens the first candidate that loads and exports dnnl_sgemm and dnnl_version. On success fills info with
  * [file loaded, "major.minor.patch", commit hash, CPU runtime, "threads" when the thread count can be set, else
- * null, "convolutions" when the convolution API of its major version is there in full, else null] and returns null; on failure returns why (every candidate's dlerror, or the missing symbol).
+ * null, "convolutions" when the convolution API of its major version is there in full, else null] and returns
+ * null; on failure returns why (every candidate's dlerror, or the missing symbol).
  */
 EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, jobjectArray info) {
     symbol_t symbols[] = {

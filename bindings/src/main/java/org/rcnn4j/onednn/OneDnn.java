@@ -18,12 +18,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * oneDNN's row-major float32 GEMM, {@code dnnl_sgemm}, and its convolution primitives (oneDNN 2.x or 3.x), through rcnn4j's
- * JNI binding ({@code librcnn4j_onednn.so},
- * packed in the bindings jar), which dlopens {@code libdnnl.so.3} (upstream's soname), else a {@code libdnnl.so.3.N}
- * in the system's library folders (Debian 13's {@code libdnnl3.6} names it {@code libdnnl.so.3.6}), else
- * {@code libdnnl.so.2} (Debian 12's {@code libdnnl2}), once per JVM. System property {@value #LIBRARY} names other candidates instead (file paths or
- * sonames, comma-separated).
+ * oneDNN's row-major float32 GEMM, {@code dnnl_sgemm}, and its convolution primitives (oneDNN 2.x or 3.x), through
+ * rcnn4j's JNI binding ({@code librcnn4j_onednn.so}, packed in the bindings jar), which dlopens {@code libdnnl.so.3}
+ * (upstream's soname), else a {@code libdnnl.so.3.N} in the system's library folders (Debian 13's {@code libdnnl3.6}
+ * names it {@code libdnnl.so.3.6}), else {@code libdnnl.so.2} (Debian 12's {@code libdnnl2}), once per JVM. System
+ * property {@value #LIBRARY} names other candidates instead (file paths or sonames, comma-separated). A library's
+ * convolutions are checked against a float64 loop when it is opened, and withheld when they fail
+ * ({@link Status#convolutionsWithheld()}).
  *
  * <p>Each call runs on {@code threads} threads of oneDNN's own (OpenMP) pool: the count is set on the calling
  * thread before every call, so the work split, and with it every result bit, is fixed for a given machine and

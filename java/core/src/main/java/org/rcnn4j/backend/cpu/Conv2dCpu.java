@@ -18,8 +18,8 @@ import org.rcnn4j.tensor.Tensor;
  * group, those units side by side on the cores. A stride-1 input gradient skips col2im: it is the forward
  * convolution of dY with turned weights ({@link Conv2dGradInputAsConv}).
  *
- * <p>With {@code oneDnn} (the backend's choice: {@link OneDnnConv}, the default where oneDNN 2.x or 3.x loads), every
- * F32 pass goes to oneDNN's convolutions instead, whole.
+ * <p>With {@code oneDnn} (the backend's choice: {@link OneDnnConv}, the default where oneDNN 2.x or 3.x loads),
+ * every F32 pass goes to oneDNN's convolutions instead, whole.
  */
 final class Conv2dCpu {
     /**

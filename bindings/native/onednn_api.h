@@ -116,6 +116,8 @@ typedef struct {
     /* 2.x only: descriptors the caller owns */
     dnnl_status_t (*memory_desc_init_by_tag)(rcnn4j_memory_desc_t*, int ndims, const dnnl_dims_t, int data_type,
                                              int tag);
+    dnnl_status_t (*memory_desc_init_by_strides)(rcnn4j_memory_desc_t*, int ndims, const dnnl_dims_t,
+                                                 int data_type, const dnnl_dims_t strides);
     dnnl_status_t (*conv_forward_desc_init)(rcnn4j_conv_desc_t*, int prop_kind, int alg_kind, rcnn4j_md_t src,
                                             rcnn4j_md_t weights, rcnn4j_md_t bias, rcnn4j_md_t dst,
                                             const dnnl_dims_t strides, const dnnl_dims_t dilates,
@@ -135,6 +137,8 @@ typedef struct {
     /* 3.x only: descriptor handles, and one primitive-descriptor function per pass */
     dnnl_status_t (*memory_desc_create_with_tag)(dnnl_handle_t*, int ndims, const dnnl_dims_t, int data_type,
                                                  int tag);
+    dnnl_status_t (*memory_desc_create_with_strides)(dnnl_handle_t*, int ndims, const dnnl_dims_t, int data_type,
+                                                     const dnnl_dims_t strides);
     dnnl_status_t (*memory_desc_destroy)(dnnl_handle_t);
     dnnl_status_t (*conv_forward_pd_create)(dnnl_handle_t*, dnnl_handle_t engine, int prop_kind, int alg_kind,
                                             rcnn4j_md_t src, rcnn4j_md_t weights, rcnn4j_md_t bias,

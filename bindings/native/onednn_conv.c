@@ -170,8 +170,16 @@ typedef struct {
     int api;                              /* 2 or 3: oneDNN's major version */
     rcnn4j_md_t md[MD_COUNT];             /* 2.x: addresses in storage; 3.x: handles, destroyed with the problem */
     rcnn4j_memory_desc_t storage[MD_COUNT];
-    dnnl_dims_t strides, dilates, padding;
+    dnnl_dims_t strides, dilates, pad_l, pad_r;
 } problem_t;
+
+/*
+ * A band of a forward problem: output rows [r0, r1), computed from input rows [row_lo, row_hi) with pad_top and
+ * pad_bottom rows of zeros around them (torch's padding where the band reaches the map's edge, none inside).
+ */
+typedef struct {
+    int r0, r1, row_lo, row_hi, pad_top, pad_bottom;
+} band_t;
 
 static dnnl_status_t init_md(problem_t* p, int which, int ndims, const dnnl_dims_t dims, int tag) {
     if (p->api == 3) {
@@ -184,6 +192,18 @@ static dnnl_status_t init_md(problem_t* p, int which, int ndims, const dnnl_dims
     return dnnl.memory_desc_init_by_tag(&p->storage[which], ndims, dims, DNNL_F32, tag);
 }
 
+/* A plain NCHW view of part of a larger array: dims, with the strides of the whole. */
+static dnnl_status_t init_md_view(problem_t* p, int which, const dnnl_dims_t dims, const dnnl_dims_t strides) {
+    if (p->api == 3) {
+        dnnl_handle_t handle = NULL;
+        dnnl_status_t s = dnnl.memory_desc_create_with_strides(&handle, 4, dims, DNNL_F32, strides);
+        p->md[which] = handle;
+        return s;
+    }
+    p->md[which] = &p->storage[which];
+    return dnnl.memory_desc_init_by_strides(&p->storage[which], 4, dims, DNNL_F32, strides);
+}
+
 static void problem_free(problem_t* p) {
     if (p->api == 3) {
         for (int i = 0; i < MD_COUNT; i++) {
@@ -193,9 +213,12 @@ static void problem_free(problem_t* p) {
     free(p);
 }
 
-static dnnl_status_t describe(problem_t* p, const jint* g) {
-    dnnl_dims_t src = {g[G_N], g[G_C], g[G_H], g[G_W]};
-    dnnl_dims_t dst = {g[G_N], g[G_O], g[G_OH], g[G_OW]};
+/* The problem, or with band (forward only) the band's rows as views into the whole input and output. */
+static dnnl_status_t describe(problem_t* p, const jint* g, const band_t* band) {
+    int rows_in = band != NULL ? band->row_hi - band->row_lo : g[G_H];
+    int rows_out = band != NULL ? band->r1 - band->r0 : g[G_OH];
+    dnnl_dims_t src = {g[G_N], g[G_C], rows_in, g[G_W]};
+    dnnl_dims_t dst = {g[G_N], g[G_O], rows_out, g[G_OW]};
     dnnl_dims_t bias = {g[G_O]};
     int groups = g[G_GROUPS];
     dnnl_dims_t weights = {g[G_O], g[G_C], g[G_KH], g[G_KW]};
@@ -209,8 +232,17 @@ static dnnl_status_t describe(problem_t* p, const jint* g) {
         weight_tag = p->api == 3 ? DNNL3_TAG_ABCDE : DNNL2_TAG_ABCDE;
     }
     dnnl_status_t s;
-    if ((s = init_md(p, MD_SRC, 4, src, DNNL_TAG_ABCD))
-        || (s = init_md(p, MD_DST, 4, dst, DNNL_TAG_ABCD))
+    if (band != NULL) {
+        dnnl_dims_t src_strides = {(dnnl_dim_t) g[G_C] * g[G_H] * g[G_W], (dnnl_dim_t) g[G_H] * g[G_W], g[G_W], 1};
+        dnnl_dims_t dst_strides = {(dnnl_dim_t) g[G_O] * g[G_OH] * g[G_OW], (dnnl_dim_t) g[G_OH] * g[G_OW],
+                                   g[G_OW], 1};
+        s = init_md_view(p, MD_SRC, src, src_strides);
+        if (s == DNNL_SUCCESS) s = init_md_view(p, MD_DST, dst, dst_strides);
+    } else {
+        s = init_md(p, MD_SRC, 4, src, DNNL_TAG_ABCD);
+        if (s == DNNL_SUCCESS) s = init_md(p, MD_DST, 4, dst, DNNL_TAG_ABCD);
+    }
+    if (s != DNNL_SUCCESS
         || (s = init_md(p, MD_BIAS, 1, bias, DNNL_TAG_A))
         || (s = init_md(p, MD_WEIGHTS, weight_dims, weights, weight_tag))
         || (s = init_md(p, MD_ANY_SRC, 4, src, DNNL_TAG_ANY))
@@ -222,10 +254,12 @@ static dnnl_status_t describe(problem_t* p, const jint* g) {
        (src + pad_l + pad_r - extent) / stride + 1 is then torch's */
     dnnl_dims_t strides = {g[G_SH], g[G_SW]};
     dnnl_dims_t dilates = {g[G_DH] - 1, g[G_DW] - 1};
-    dnnl_dims_t padding = {g[G_PH], g[G_PW]};
+    dnnl_dims_t pad_l = {band != NULL ? band->pad_top : g[G_PH], g[G_PW]};
+    dnnl_dims_t pad_r = {band != NULL ? band->pad_bottom : g[G_PH], g[G_PW]};
     memcpy(p->strides, strides, sizeof strides);
     memcpy(p->dilates, dilates, sizeof dilates);
-    memcpy(p->padding, padding, sizeof padding);
+    memcpy(p->pad_l, pad_l, sizeof pad_l);
+    memcpy(p->pad_r, pad_r, sizeof pad_r);
     return DNNL_SUCCESS;
 }
 
@@ -240,7 +274,7 @@ static dnnl_status_t primitive_desc2(dnnl_handle_t* pd, int pass, const problem_
     dnnl_handle_t hint = NULL;
     dnnl_status_t s = dnnl.conv_forward_desc_init(desc, DNNL_FORWARD_TRAINING, DNNL_CONVOLUTION_DIRECT,
                                                   md[MD_ANY_SRC], md[MD_ANY_WEIGHTS], pass == FORWARD ? bias : NULL,
-                                                  md[MD_ANY_DST], p->strides, p->dilates, p->padding, p->padding);
+                                                  md[MD_ANY_DST], p->strides, p->dilates, p->pad_l, p->pad_r);
     if (s == DNNL_SUCCESS && pass == FORWARD) {
         s = dnnl.primitive_desc_create(pd, desc, attr, engine, NULL);
     } else if (s == DNNL_SUCCESS) {
@@ -249,10 +283,10 @@ static dnnl_status_t primitive_desc2(dnnl_handle_t* pd, int pass, const problem_
             s = pass == BACKWARD_DATA
                 ? dnnl.conv_backward_data_desc_init(desc, DNNL_CONVOLUTION_DIRECT, md[MD_ANY_SRC],
                                                     md[MD_ANY_WEIGHTS], md[MD_ANY_DST], p->strides, p->dilates,
-                                                    p->padding, p->padding)
+                                                    p->pad_l, p->pad_r)
                 : dnnl.conv_backward_weights_desc_init(desc, DNNL_CONVOLUTION_DIRECT, md[MD_ANY_SRC],
                                                        md[MD_ANY_WEIGHTS], bias, md[MD_ANY_DST], p->strides,
-                                                       p->dilates, p->padding, p->padding);
+                                                       p->dilates, p->pad_l, p->pad_r);
         }
         if (s == DNNL_SUCCESS) {
             s = dnnl.primitive_desc_create(pd, desc, attr, engine, hint);
@@ -271,16 +305,16 @@ static dnnl_status_t primitive_desc3(dnnl_handle_t* pd, int pass, const problem_
     dnnl_status_t s = dnnl.conv_forward_pd_create(pass == FORWARD ? pd : &hint, engine, DNNL_FORWARD_TRAINING,
                                                   DNNL_CONVOLUTION_DIRECT, md[MD_ANY_SRC], md[MD_ANY_WEIGHTS],
                                                   pass == FORWARD ? bias : NULL, md[MD_ANY_DST], p->strides,
-                                                  p->dilates, p->padding, p->padding,
+                                                  p->dilates, p->pad_l, p->pad_r,
                                                   pass == FORWARD ? attr : NULL);
     if (s == DNNL_SUCCESS && pass == BACKWARD_DATA) {
         s = dnnl.conv_backward_data_pd_create(pd, engine, DNNL_CONVOLUTION_DIRECT, md[MD_ANY_SRC],
                                               md[MD_ANY_WEIGHTS], md[MD_ANY_DST], p->strides, p->dilates,
-                                              p->padding, p->padding, hint, attr);
+                                              p->pad_l, p->pad_r, hint, attr);
     } else if (s == DNNL_SUCCESS && pass == BACKWARD_WEIGHTS) {
         s = dnnl.conv_backward_weights_pd_create(pd, engine, DNNL_CONVOLUTION_DIRECT, md[MD_ANY_SRC],
                                                  md[MD_ANY_WEIGHTS], bias, md[MD_ANY_DST], p->strides, p->dilates,
-                                                 p->padding, p->padding, hint, attr);
+                                                 p->pad_l, p->pad_r, hint, attr);
     }
     if (hint != NULL) dnnl.primitive_desc_destroy(hint);
     return s;
@@ -305,7 +339,8 @@ static const int ARG[3][4] = {
     {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS},
 };
 
-static dnnl_status_t run(int pass, const jint* g, float* in0, float* in1, float* bias, float* out) {
+static dnnl_status_t run(int pass, const jint* g, const band_t* band, float* in0, float* in1, float* bias,
+                         float* out) {
     pthread_once(&engine_once, create_engine);
     if (engine_status != DNNL_SUCCESS) {
         return engine_status;
@@ -326,7 +361,11 @@ static dnnl_status_t run(int pass, const jint* g, float* in0, float* in1, float*
     operand_t ops[3];
     memset(ops, 0, sizeof ops);
     float* data[3] = {in0, in1, out};
-    dnnl_status_t s = describe(p, g);
+    if (band != NULL) {
+        data[0] = in0 + (size_t) band->row_lo * g[G_W];
+        data[2] = out + (size_t) band->r0 * g[G_OW];
+    }
+    dnnl_status_t s = describe(p, g, band);
     if (s == DNNL_SUCCESS) s = dnnl.attr_create(&attr);
     if (s == DNNL_SUCCESS) s = dnnl.attr_set_scratchpad_mode(attr, DNNL_SCRATCHPAD_MODE_USER);
     if (s == DNNL_SUCCESS) s = primitive_desc(&pd, pass, p, bias != NULL, attr);
@@ -382,6 +421,54 @@ static dnnl_status_t run(int pass, const jint* g, float* in0, float* in1, float*
 }
 
 /*
+ * Forward problems whose blocked input and output would pass this many bytes run in bands of output rows, each
+ * reading its input rows through a view, so that the workspace stays near this size: the FPN's 3x3 256->256 layer
+ * at 200x304 alone needs 124 MB whole. Each band's outputs are computed as in the whole problem. Settable for tests.
+ */
+static size_t band_bytes = (size_t) 64 << 20;
+
+static size_t blocked_bytes(size_t n, size_t channels, size_t pixels) {
+    return n * ((channels + 15) / 16 * 16) * pixels * sizeof(float);
+}
+
+/* The forward pass in bands of output rows when it is large, else whole. */
+static dnnl_status_t forward(const jint* g, float* x, float* w, float* bias, float* y) {
+    size_t whole = blocked_bytes(g[G_N], g[G_C], (size_t) g[G_H] * g[G_W])
+                   + blocked_bytes(g[G_N], g[G_O], (size_t) g[G_OH] * g[G_OW]);
+    int views = rcnn4j_dnnl_convolution_api() == 3 ? dnnl.memory_desc_create_with_strides != NULL
+                                                   : dnnl.memory_desc_init_by_strides != NULL;
+    if (whole <= band_bytes || g[G_OH] < 2 || !views) {
+        return run(FORWARD, g, NULL, x, w, bias, y);
+    }
+    size_t bands = (whole + band_bytes - 1) / band_bytes;
+    int rows = (int) ((g[G_OH] + bands - 1) / bands);
+    int extent = (g[G_KH] - 1) * g[G_DH] + 1;
+    /* a band whose rows all fall in the padding has no input: then the problem runs whole */
+    for (int r0 = 0; r0 < g[G_OH]; r0 += rows) {
+        int r1 = r0 + rows < g[G_OH] ? r0 + rows : g[G_OH];
+        int lo = r0 * g[G_SH] - g[G_PH];
+        int hi = (r1 - 1) * g[G_SH] - g[G_PH] + extent;
+        if (hi <= 0 || lo >= g[G_H]) {
+            return run(FORWARD, g, NULL, x, w, bias, y);
+        }
+    }
+    dnnl_status_t s = DNNL_SUCCESS;
+    for (int r0 = 0; r0 < g[G_OH] && s == DNNL_SUCCESS; r0 += rows) {
+        band_t b;
+        b.r0 = r0;
+        b.r1 = r0 + rows < g[G_OH] ? r0 + rows : g[G_OH];
+        int lo = r0 * g[G_SH] - g[G_PH];
+        int hi = (b.r1 - 1) * g[G_SH] - g[G_PH] + extent;
+        b.row_lo = lo > 0 ? lo : 0;
+        b.row_hi = hi < g[G_H] ? hi : g[G_H];
+        b.pad_top = b.row_lo - lo;
+        b.pad_bottom = hi - b.row_hi;
+        s = run(FORWARD, g, &b, x, w, bias, y);
+    }
+    return s;
+}
+
+/*
  * One convolution pass on the Java arrays, pinned (not copied) while oneDNN runs, on threads OpenMP threads:
  *   pass 0, forward:          in0 = x [n,c,h,w], in1 = weights, bias = bias or null, out = y [n,o,oh,ow]
  *   pass 1, backward data:    in0 = dy, in1 = weights, out = dx
@@ -409,7 +496,9 @@ EXPORT jint JNICALL FN(convolution)(JNIEnv* env, jclass c, jint pass, jintArray 
             ok = pinned[i] != NULL;
         }
     }
-    jint s = ok ? run(pass, g, pinned[0], pinned[1], pinned[2], pinned[3]) : NOT_PINNED;
+    jint s = !ok ? NOT_PINNED
+             : pass == FORWARD ? forward(g, pinned[0], pinned[1], pinned[2], pinned[3])
+                               : run(pass, g, NULL, pinned[0], pinned[1], pinned[2], pinned[3]);
     /* written: the output, and the bias in the backward-weights pass (its gradient) */
     for (int i = 3; i >= 0; i--) {
         if (pinned[i] != NULL) {
@@ -433,4 +522,11 @@ EXPORT void JNICALL FN(releaseWorkspace)(JNIEnv* env, jclass c) {
         workspace_t* w = pthread_getspecific(workspace_key);
         if (w != NULL) workspace_drop(w);
     }
+}
+
+/* Sets the size above which forward passes run in bands (tests); returns the previous one. */
+EXPORT jlong JNICALL FN(bandBytes)(JNIEnv* env, jclass c, jlong bytes) {
+    size_t previous = band_bytes;
+    band_bytes = (size_t) bytes;
+    return (jlong) previous;
 }

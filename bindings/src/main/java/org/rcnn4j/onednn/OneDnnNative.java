@@ -30,6 +30,9 @@ final class OneDnnNative {
     /** Bytes of convolution workspace that all threads hold together. */
     static native long workspaceBytes();
 
+    /** Sets the size above which forward convolutions run in bands of output rows (tests); the previous one. */
+    static native long bandBytes(long bytes);
+
     /** Frees the calling thread's convolution workspace. */
     static native void releaseWorkspace();
 

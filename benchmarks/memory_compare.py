@@ -15,7 +15,7 @@ its waited-for children; the launcher's bash is one of them), the same number /u
 resident set size". The baselines are the same measure for a process that only starts: python3 importing torch and
 torchvision, and the JVM running `rcnn4j --help` with the same options.
 
-  /usr/bin/python3 benchmarks/memory_compare.py                    # both models, -Xmx1g; prints a markdown table
+  /usr/bin/python3 benchmarks/memory_compare.py                    # both models, -Xmx768m; prints a markdown table
   /usr/bin/python3 benchmarks/memory_compare.py --models maskrcnn_resnet50_fpn --cases coffee
   /usr/bin/python3 benchmarks/memory_compare.py --cases --min-heap  # only the smallest -Xmx (64 MB steps) that runs
 
@@ -145,7 +145,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", nargs="+", default=MODELS, choices=MODELS)
     p.add_argument("--cases", nargs="*", default=["coffee", "both", "coffee-2x"], choices=list(CASES))
-    p.add_argument("--java-opts", default="-Xmx1g")
+    p.add_argument("--java-opts", default="-Xmx768m")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "rcnn4j-memory-compare"))
     p.add_argument("--rcnn4j", default=os.path.join(ROOT, "rcnn4j"))

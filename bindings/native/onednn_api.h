@@ -161,8 +161,11 @@ typedef struct {
 /* The table, filled by onednn_lib.c's open. */
 extern rcnn4j_dnnl_t rcnn4j_dnnl;
 
-/* Which convolution API the library has in full: 2 or 3 (its major version), or 0 for none. */
+/* Which convolution API the library has in full: 2 or 3 (its major version), or 0 for none; found when it opened. */
 int rcnn4j_dnnl_convolution_api(void);
+
+/* Whether it can describe strided views of an array (the forward pass's bands of rows). */
+int rcnn4j_dnnl_has_views(void);
 
 /* Sets the calling thread's OpenMP thread count to threads when oneDNN uses OpenMP and it differs. */
 void rcnn4j_dnnl_use_threads(int threads);

@@ -431,38 +431,38 @@ static size_t blocked_bytes(size_t n, size_t channels, size_t pixels) {
     return n * ((channels + 15) / 16 * 16) * pixels * sizeof(float);
 }
 
+/* Band b of rows output rows from r0 on; whether it reads any input row (one wholly in the padding does not). */
+static int band_at(const jint* g, int r0, int rows, band_t* b) {
+    int extent = (g[G_KH] - 1) * g[G_DH] + 1;
+    b->r0 = r0;
+    b->r1 = r0 + rows < g[G_OH] ? r0 + rows : g[G_OH];
+    int lo = r0 * g[G_SH] - g[G_PH];
+    int hi = (b->r1 - 1) * g[G_SH] - g[G_PH] + extent;
+    b->row_lo = lo > 0 ? lo : 0;
+    b->row_hi = hi < g[G_H] ? hi : g[G_H];
+    b->pad_top = b->row_lo - lo;
+    b->pad_bottom = hi - b->row_hi;
+    return b->row_lo < b->row_hi;
+}
+
 /* The forward pass in bands of output rows when it is large, else whole. */
 static dnnl_status_t forward(const jint* g, float* x, float* w, float* bias, float* y) {
     size_t whole = blocked_bytes(g[G_N], g[G_C], (size_t) g[G_H] * g[G_W])
                    + blocked_bytes(g[G_N], g[G_O], (size_t) g[G_OH] * g[G_OW]);
-    int views = rcnn4j_dnnl_convolution_api() == 3 ? dnnl.memory_desc_create_with_strides != NULL
-                                                   : dnnl.memory_desc_init_by_strides != NULL;
-    if (whole <= band_bytes || g[G_OH] < 2 || !views) {
+    if (whole <= band_bytes || g[G_OH] < 2 || !rcnn4j_dnnl_has_views()) {
         return run(FORWARD, g, NULL, x, w, bias, y);
     }
     size_t bands = (whole + band_bytes - 1) / band_bytes;
     int rows = (int) ((g[G_OH] + bands - 1) / bands);
-    int extent = (g[G_KH] - 1) * g[G_DH] + 1;
-    /* a band whose rows all fall in the padding has no input: then the problem runs whole */
+    band_t b;
     for (int r0 = 0; r0 < g[G_OH]; r0 += rows) {
-        int r1 = r0 + rows < g[G_OH] ? r0 + rows : g[G_OH];
-        int lo = r0 * g[G_SH] - g[G_PH];
-        int hi = (r1 - 1) * g[G_SH] - g[G_PH] + extent;
-        if (hi <= 0 || lo >= g[G_H]) {
+        if (!band_at(g, r0, rows, &b)) {
             return run(FORWARD, g, NULL, x, w, bias, y);
         }
     }
     dnnl_status_t s = DNNL_SUCCESS;
     for (int r0 = 0; r0 < g[G_OH] && s == DNNL_SUCCESS; r0 += rows) {
-        band_t b;
-        b.r0 = r0;
-        b.r1 = r0 + rows < g[G_OH] ? r0 + rows : g[G_OH];
-        int lo = r0 * g[G_SH] - g[G_PH];
-        int hi = (b.r1 - 1) * g[G_SH] - g[G_PH] + extent;
-        b.row_lo = lo > 0 ? lo : 0;
-        b.row_hi = hi < g[G_H] ? hi : g[G_H];
-        b.pad_top = b.row_lo - lo;
-        b.pad_bottom = hi - b.row_hi;
+        band_at(g, r0, rows, &b);
         s = run(FORWARD, g, &b, x, w, bias, y);
     }
     return s;

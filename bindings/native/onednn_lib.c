@@ -25,7 +25,12 @@
 rcnn4j_dnnl_t rcnn4j_dnnl;
 #define dnnl rcnn4j_dnnl
 
-int rcnn4j_dnnl_convolution_api(void) {
+/* What the library opened has, found once by open (0 before). */
+static int convolution_api;
+static int views;
+
+/* Which convolution API the functions found make up in full: 2 or 3 (the library's major version), or 0. */
+static int find_convolution_api(void) {
     int common = dnnl.engine_create && dnnl.stream_create && dnnl.stream_wait && dnnl.stream_destroy
                  && dnnl.memory_desc_equal && dnnl.memory_desc_get_size && dnnl.memory_create && dnnl.memory_destroy
                  && dnnl.attr_create && dnnl.attr_destroy && dnnl.attr_set_scratchpad_mode
@@ -44,6 +49,14 @@ int rcnn4j_dnnl_convolution_api(void) {
         return 3;
     }
     return 0;
+}
+
+int rcnn4j_dnnl_convolution_api(void) {
+    return convolution_api;
+}
+
+int rcnn4j_dnnl_has_views(void) {
+    return views;
 }
 
 void rcnn4j_dnnl_use_threads(int threads) {
@@ -115,6 +128,9 @@ EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, 
     if (why != NULL) {
         return why;
     }
+    convolution_api = find_convolution_api();
+    views = convolution_api == 3 ? dnnl.memory_desc_create_with_strides != NULL
+          : convolution_api == 2 && dnnl.memory_desc_init_by_strides != NULL;
     const dnnl_version_t* v = dnnl.version();
     char text[64];
     snprintf(text, sizeof text, "%d.%d.%d", v->major, v->minor, v->patch);

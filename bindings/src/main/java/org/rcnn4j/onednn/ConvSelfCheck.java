@@ -94,45 +94,64 @@ final class ConvSelfCheck {
         return a;
     }
 
-    /** The three passes' outputs by the definition, each term of the convolution visited once. */
-    private record Expected(double[] y, double[] dx, double[] dw, double[] db) {
-        static Expected of(ConvGeometry g, float[] x, float[] w, float[] b, float[] dy) {
-            double[] y = new double[(int) g.outputSize()];
-            double[] dx = new double[(int) g.inputSize()];
-            double[] dw = new double[(int) g.weightSize()];
-            double[] db = new double[g.o()];
-            int cg = g.c() / g.groups();
-            int og = g.o() / g.groups();
-            int oh = g.outH();
-            int ow = g.outW();
-            for (int n = 0; n < g.n(); n++) {
-                for (int o = 0; o < g.o(); o++) {
-                    for (int i = 0; i < oh; i++) {
-                        for (int j = 0; j < ow; j++) {
-                            int yi = ((n * g.o() + o) * oh + i) * ow + j;
-                            y[yi] += b[o];
-                            db[o] += dy[yi];
-                            for (int ci = 0; ci < cg; ci++) {
-                                int c = o / og * cg + ci;
-                                for (int ky = 0; ky < g.kh(); ky++) {
-                                    int row = i * g.strideH() - g.padH() + ky * g.dilationH();
-                                    for (int kx = 0; kx < g.kw(); kx++) {
-                                        int col = j * g.strideW() - g.padW() + kx * g.dilationW();
-                                        if (row < 0 || row >= g.h() || col < 0 || col >= g.w()) {
-                                            continue;
-                                        }
-                                        int xi = ((n * g.c() + c) * g.h() + row) * g.w() + col;
-                                        int wi = ((o * cg + ci) * g.kh() + ky) * g.kw() + kx;
-                                        y[yi] += (double) x[xi] * w[wi];
-                                        dx[xi] += (double) dy[yi] * w[wi];
-                                        dw[wi] += (double) x[xi] * dy[yi];
+    /** One product of a convolution, by flat indices into y (the output), x (the input) and w (the weights). */
+    interface Term {
+        void add(int y, int x, int w);
+    }
+
+    /**
+     * Every product x[n, c, row, col]·w[o, c - group's first, ky, kx] of torch's conv2d that lands on output
+     * y[n, o, i, j] inside the image (the padding's zeros contribute nothing), each once: the definition this check
+     * and the binding's tests compare against.
+     */
+    static void forEachTerm(ConvGeometry g, Term term) {
+        int cg = g.c() / g.groups();
+        int og = g.o() / g.groups();
+        int oh = g.outH();
+        int ow = g.outW();
+        for (int n = 0; n < g.n(); n++) {
+            for (int o = 0; o < g.o(); o++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        int yi = ((n * g.o() + o) * oh + i) * ow + j;
+                        for (int ci = 0; ci < cg; ci++) {
+                            int c = o / og * cg + ci;
+                            for (int ky = 0; ky < g.kh(); ky++) {
+                                int row = i * g.strideH() - g.padH() + ky * g.dilationH();
+                                for (int kx = 0; kx < g.kw(); kx++) {
+                                    int col = j * g.strideW() - g.padW() + kx * g.dilationW();
+                                    if (row < 0 || row >= g.h() || col < 0 || col >= g.w()) {
+                                        continue;
                                     }
+                                    term.add(yi, ((n * g.c() + c) * g.h() + row) * g.w() + col,
+                                            ((o * cg + ci) * g.kh() + ky) * g.kw() + kx);
                                 }
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /** The three passes' outputs by the definition. */
+    private record Expected(double[] y, double[] dx, double[] dw, double[] db) {
+        static Expected of(ConvGeometry g, float[] x, float[] w, float[] b, float[] dy) {
+            double[] y = new double[(int) g.outputSize()];
+            double[] dx = new double[(int) g.inputSize()];
+            double[] dw = new double[(int) g.weightSize()];
+            double[] db = new double[g.o()];
+            int pixels = g.outH() * g.outW();
+            for (int k = 0; k < y.length; k++) {
+                int o = k / pixels % g.o();
+                y[k] = b[o];
+                db[o] += dy[k];
+            }
+            forEachTerm(g, (yi, xi, wi) -> {
+                y[yi] += (double) x[xi] * w[wi];
+                dx[xi] += (double) dy[yi] * w[wi];
+                dw[wi] += (double) x[xi] * dy[yi];
+            });
             return new Expected(y, dx, dw, db);
         }
     }

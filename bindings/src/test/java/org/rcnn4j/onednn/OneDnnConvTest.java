@@ -224,8 +224,7 @@ class OneDnnConvTest {
             int ow = g.outW();
             double[] y = new double[(int) g.outputSize()];
             double[] mag = new double[y.length];
-            forEachTerm(g, (n, o, i, j, c, ky, kx, xi, wi) -> {
-                int yi = ((n * g.o() + o) * oh + i) * ow + j;
+            ConvSelfCheck.forEachTerm(g, (yi, xi, wi) -> {
                 double t = (double) x[xi] * w[wi];
                 y[yi] += t;
                 mag[yi] += Math.abs(t);
@@ -242,19 +241,13 @@ class OneDnnConvTest {
 
         static double[] backwardData(ConvGeometry g, float[] dy, float[] w) {
             double[] dx = new double[(int) g.inputSize()];
-            int oh = g.outH();
-            int ow = g.outW();
-            forEachTerm(g, (n, o, i, j, c, ky, kx, xi, wi) -> dx[xi] += (double) dy[((n * g.o() + o) * oh + i) * ow
-                    + j] * w[wi]);
+            ConvSelfCheck.forEachTerm(g, (yi, xi, wi) -> dx[xi] += (double) dy[yi] * w[wi]);
             return dx;
         }
 
         static double[] backwardWeights(ConvGeometry g, float[] x, float[] dy) {
             double[] dw = new double[(int) g.weightSize()];
-            int oh = g.outH();
-            int ow = g.outW();
-            forEachTerm(g, (n, o, i, j, c, ky, kx, xi, wi) -> dw[wi] += (double) dy[((n * g.o() + o) * oh + i) * ow
-                    + j] * x[xi]);
+            ConvSelfCheck.forEachTerm(g, (yi, xi, wi) -> dw[wi] += (double) dy[yi] * x[xi]);
             return dw;
         }
 
@@ -267,38 +260,5 @@ class OneDnnConvTest {
             return db;
         }
 
-        interface Term {
-            void add(int n, int o, int i, int j, int c, int ky, int kx, int xi, int wi);
-        }
-
-        /** Every product x[n, c, .., ..]·w[o, c, ky, kx] that lands on output (n, o, i, j) inside the image. */
-        static void forEachTerm(ConvGeometry g, Term term) {
-            int cg = g.c() / g.groups();
-            int og = g.o() / g.groups();
-            for (int n = 0; n < g.n(); n++) {
-                for (int o = 0; o < g.o(); o++) {
-                    int group = o / og;
-                    for (int i = 0; i < g.outH(); i++) {
-                        for (int j = 0; j < g.outW(); j++) {
-                            for (int cc = 0; cc < cg; cc++) {
-                                int c = group * cg + cc;
-                                for (int ky = 0; ky < g.kh(); ky++) {
-                                    int yy = i * g.strideH() - g.padH() + ky * g.dilationH();
-                                    for (int kx = 0; kx < g.kw(); kx++) {
-                                        int xx = j * g.strideW() - g.padW() + kx * g.dilationW();
-                                        if (yy < 0 || yy >= g.h() || xx < 0 || xx >= g.w()) {
-                                            continue;
-                                        }
-                                        int xi = ((n * g.c() + c) * g.h() + yy) * g.w() + xx;
-                                        int wi = ((o * cg + cc) * g.kh() + ky) * g.kw() + kx;
-                                        term.add(n, o, i, j, c, ky, kx, xi, wi);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
     }
 }

@@ -22,7 +22,6 @@ Standard library only.
 import argparse
 import collections
 import json
-import math
 import sys
 
 
@@ -46,14 +45,15 @@ def best_item(items, det):
     return best, best_iou
 
 
-def ap50(items_by_image, dets_by_image, categories):
-    """COCO's AP at IoU 0.5: greedy matching by score per image and class, 101-point interpolated precision."""
+def ap50(image_ids, items_by_image, dets_by_image, categories):
+    """COCO's AP at IoU 0.5: greedy matching by score per image and class, 101-point interpolated precision. Every
+    image counts, those without items too: their detections are all false positives."""
     aps = []
     for c in categories:
         scored = []
         positives = 0
-        for img, items in items_by_image.items():
-            gts = [a for a in items if a["category_id"] == c]
+        for img in sorted(image_ids):
+            gts = [a for a in items_by_image.get(img, []) if a["category_id"] == c]
             positives += len(gts)
             dets = sorted((d for d in dets_by_image.get(img, []) if d["category_id"] == c),
                           key=lambda d: -d["score"])[:100]
@@ -82,7 +82,8 @@ def ap50(items_by_image, dets_by_image, categories):
             precision[i] = max(precision[i], precision[i + 1])
         total = 0.0
         k = 0
-        for r in (i / 100 for i in range(101)):
+        # the recall thresholds as numpy.linspace(0, 1, 101) makes them (i * 0.01, not i / 100): pycocotools' own
+        for r in (i * 0.01 for i in range(101)):
             while k < len(recall) and recall[k] < r:
                 k += 1
             total += precision[k] if k < len(recall) else 0.0
@@ -142,6 +143,8 @@ def main():
             else:
                 confusions[(names[it["category_id"]], names[top["category_id"]])] += 1
     n = sum(c[0] for row in table.values() for c in row)
+    if n == 0:
+        sys.exit("annotations: %s holds no items" % a.annotations)
     right = sum(c[1] for row in table.values() for c in row)
     print("%d items; the best-scored detection at IoU >= 0.5 names %.1f%% right; %d have none"
           % (n, 100.0 * right / n, missed))
@@ -164,7 +167,8 @@ def main():
             else:
                 right_names[img].append(d)
     print("box AP50 %.3f; with right names %.3f; with no detections off the items %.3f"
-          % (ap50(items, dets, cats), ap50(items, right_names, cats), ap50(items, no_background, cats)))
+          % (ap50(image_ids, items, dets, cats), ap50(image_ids, items, right_names, cats),
+             ap50(image_ids, items, no_background, cats)))
 
 
 if __name__ == "__main__":

@@ -455,14 +455,13 @@ static dnnl_status_t forward(const jint* g, float* x, float* w, float* bias, flo
     size_t bands = (whole + band_bytes - 1) / band_bytes;
     int rows = (int) ((g[G_OH] + bands - 1) / bands);
     band_t b;
-    for (int r0 = 0; r0 < g[G_OH]; r0 += rows) {
-        if (!band_at(g, r0, rows, &b)) {
-            return run(FORWARD, g, NULL, x, w, bias, y);
-        }
-    }
     dnnl_status_t s = DNNL_SUCCESS;
     for (int r0 = 0; r0 < g[G_OH] && s == DNNL_SUCCESS; r0 += rows) {
-        band_at(g, r0, rows, &b);
+        if (!band_at(g, r0, rows, &b)) {
+            /* a band wholly in the padding (padding wider than the kernel): the whole pass, which writes every
+               output row again */
+            return run(FORWARD, g, NULL, x, w, bias, y);
+        }
         s = run(FORWARD, g, &b, x, w, bias, y);
     }
     return s;

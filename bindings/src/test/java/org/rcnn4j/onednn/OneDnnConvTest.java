@@ -259,6 +259,5 @@ class OneDnnConvTest {
             }
             return db;
         }
-
     }
 }

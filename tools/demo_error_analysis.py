@@ -6,9 +6,9 @@ demo evaluated (demo-output/eval/results.json), and prints:
   - how many items have some detection at IoU >= 0.5, and how often the best-scored one names the class right,
     per class and by the box's longer side (below 35 px, 35..55, 55 and above);
   - the most frequent confusions (true class -> named class);
-  - box AP50 as COCO computes it (101 recall points, per class, 100 detections per image), and again under two
-    oracles: every detection that overlaps an item at IoU >= 0.5 takes that item's class ("right names"), and every
-    detection that overlaps no item at 0.5 is dropped ("no background").
+  - box AP50 as COCOeval computes it (rcnn4j's own, through `rcnn4j eval`), and again under two oracles: every
+    detection that overlaps an item at IoU >= 0.5 takes that item's class ("right names"), and every detection
+    that overlaps no item at 0.5 is dropped ("no background").
 The gap between AP50 and each oracle is what perfect naming, or no false positives off the items, would add.
 
 The demo's held-out scenes for --seed S are `rcnn4j scenes --split test --count 200 --seed (S + 1000003)`:
@@ -17,12 +17,15 @@ The demo's held-out scenes for --seed S are `rcnn4j scenes --split test --count 
     ./rcnn4j scenes --split test --count 200 --seed 1000003 --out held-out
     python3 tools/demo_error_analysis.py held-out/annotations.json demo-output/eval/results.json
 
-Standard library only.
+Standard library only; it runs the checkout's ./rcnn4j launcher for the AP50s.
 """
 import argparse
 import collections
 import json
+import os
+import subprocess
 import sys
+import tempfile
 
 
 def iou(a, b):
@@ -45,50 +48,19 @@ def best_item(items, det):
     return best, best_iou
 
 
-def ap50(image_ids, items_by_image, dets_by_image, categories):
-    """COCO's AP at IoU 0.5: greedy matching by score per image and class, 101-point interpolated precision. Every
-    image counts, those without items too: their detections are all false positives."""
-    aps = []
-    for c in categories:
-        scored = []
-        positives = 0
-        for img in sorted(image_ids):
-            gts = [a for a in items_by_image.get(img, []) if a["category_id"] == c]
-            positives += len(gts)
-            dets = sorted((d for d in dets_by_image.get(img, []) if d["category_id"] == c),
-                          key=lambda d: -d["score"])[:100]
-            used = [False] * len(gts)
-            for d in dets:
-                best_iou, best_j = 0.5, -1
-                for j, a in enumerate(gts):
-                    if not used[j]:
-                        v = iou(a["bbox"], d["bbox"])
-                        if v >= best_iou:
-                            best_iou, best_j = v, j
-                if best_j >= 0:
-                    used[best_j] = True
-                scored.append((d["score"], best_j >= 0))
-        if positives == 0:
-            continue
-        scored.sort(key=lambda t: -t[0])
-        precision, recall = [], []
-        tp = fp = 0
-        for _, hit in scored:
-            tp += hit
-            fp += not hit
-            precision.append(tp / (tp + fp))
-            recall.append(tp / positives)
-        for i in range(len(precision) - 2, -1, -1):
-            precision[i] = max(precision[i], precision[i + 1])
-        total = 0.0
-        k = 0
-        # the recall thresholds as numpy.linspace(0, 1, 101) makes them (i * 0.01, not i / 100): pycocotools' own
-        for r in (i * 0.01 for i in range(101)):
-            while k < len(recall) and recall[k] < r:
-                k += 1
-            total += precision[k] if k < len(recall) else 0.0
-        aps.append(total / 101)
-    return sum(aps) / len(aps)
+def coco_ap50(annotations, results):
+    """Box AP50 of results (a COCO results list) by rcnn4j's own COCOeval (`rcnn4j eval`, pycocotools' numbers)."""
+    launcher = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rcnn4j")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "results.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(results, f)
+        run = subprocess.run([launcher, "eval", "--gt", annotations, "--results", path],
+                             capture_output=True, text=True)
+    for line in run.stdout.splitlines():
+        if "IoU=0.50 " in line and "area=   all" in line:
+            return float(line.rsplit("=", 1)[1])
+    sys.exit("rcnn4j eval failed (exit %d): %s" % (run.returncode, (run.stderr or run.stdout).strip()))
 
 
 def read_json(path, what):
@@ -155,21 +127,18 @@ def main():
     print("most frequent confusions (true -> named): " + ", ".join(
         "%s -> %s %d" % (t, n2, c) for (t, n2), c in confusions.most_common(6)))
 
-    cats = sorted(names)
-    right_names = collections.defaultdict(list)
-    no_background = collections.defaultdict(list)
-    for img, ds in dets.items():
-        for d in ds:
-            it, v = best_item(items.get(img, []), d)
-            if v >= 0.5:
-                right_names[img].append(dict(d, category_id=it["category_id"]))
-                no_background[img].append(d)
-            else:
-                right_names[img].append(d)
+    right_names = []
+    no_background = []
+    for d in results:
+        it, v = best_item(items.get(d["image_id"], []), d)
+        if v >= 0.5:
+            right_names.append(dict(d, category_id=it["category_id"]))
+            no_background.append(d)
+        else:
+            right_names.append(d)
     print("box AP50 %.3f; with right names %.3f; with no detections off the items %.3f"
-          % (ap50(image_ids, items, dets, cats), ap50(image_ids, items, right_names, cats),
-             ap50(image_ids, items, no_background, cats)))
-
+          % (coco_ap50(a.annotations, results), coco_ap50(a.annotations, right_names),
+             coco_ap50(a.annotations, no_background)))
 
 if __name__ == "__main__":
     main()

@@ -19,6 +19,7 @@ import org.rcnn4j.detection.backbone.SmallBackbone;
 import org.rcnn4j.recipes.BackbonePretraining;
 import org.rcnn4j.recipes.DemoRecipe;
 import org.rcnn4j.recipes.DetectorTraining;
+import org.rcnn4j.recipes.SingleItemRehearsal;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.train.DetectionEvaluation;
 import org.rcnn4j.viz.DetectionPictures;
@@ -35,7 +36,7 @@ final class DemoCommand {
     static final float PICTURE_SCORE = 0.3f;
     private static final Set<String> VALUED = Set.of("--device", "--out", "--train-scenes", "--test-scenes",
             "--steps", "--batch", "--lr", "--seed", "--pretrain-steps",
-            "--pretrain-lr", "--pretrain-size");
+            "--pretrain-lr", "--pretrain-size", "--rehearsal-items", "--rehearsal-weight");
 
     private DemoCommand() {
     }
@@ -44,7 +45,8 @@ final class DemoCommand {
         return """
                 usage: rcnn4j demo [--device cpu|cuda|cuda-emu] [--out DIR] [--steps N] [--batch N] [--lr LR]
                                    [--train-scenes N] [--test-scenes N] [--seed S] [--pretrain-steps N]
-                                   [--pretrain-lr LR] [--pretrain-size S]
+                                   [--pretrain-lr LR] [--pretrain-size S] [--rehearsal-items N]
+                                   [--rehearsal-weight W]
 
                 Trains a small Mask R-CNN (maskrcnn_small: a 4-stage ConvNet with an FPN, torchvision's RPN and RoI
                 heads) on 128x128 scenes of Fashion-MNIST items, its backbone and box head first pretrained to
@@ -64,6 +66,9 @@ final class DemoCommand {
                                       default %d
                   --pretrain-lr LR    its learning rate; default %s
                   --pretrain-size S   side of its one-item scenes in pixels; default %d
+                  --rehearsal-items N one-item scenes each detector step also classifies, so the box head
+                                      keeps what pretraining taught it (0: none); default %d
+                  --rehearsal-weight W  that loss's weight; default %s
                   --steps N         SGD steps; default %d
                   --batch N         images per step; default %d
                   --lr LR           base learning rate; default %s
@@ -71,7 +76,8 @@ final class DemoCommand {
                   --test-scenes N   default %d
                   --seed S          scenes, initialization and sampling; default 0
                 """.formatted(DemoRecipe.PRETRAIN_STEPS, DemoRecipe.PRETRAIN_LR, DemoRecipe.PRETRAIN_SIZE,
-                DemoRecipe.STEPS, DemoRecipe.BATCH, DemoRecipe.LR, DemoRecipe.TRAIN_SCENES, DemoRecipe.TEST_SCENES);
+                DemoRecipe.REHEARSAL_ITEMS, DemoRecipe.REHEARSAL_WEIGHT, DemoRecipe.STEPS, DemoRecipe.BATCH,
+                DemoRecipe.LR, DemoRecipe.TRAIN_SCENES, DemoRecipe.TEST_SCENES);
     }
 
     static int run(List<String> argv, PrintStream out, PrintStream err) {
@@ -90,6 +96,8 @@ final class DemoCommand {
         int pretrainSteps = a.intIn("--pretrain-steps", DemoRecipe.PRETRAIN_STEPS, 0, 10_000_000);
         double pretrainLr = a.doubleIn("--pretrain-lr", DemoRecipe.PRETRAIN_LR, 1e-6, 10);
         int pretrainSize = a.intIn("--pretrain-size", DemoRecipe.PRETRAIN_SIZE, 16, 512);
+        int rehearsalItems = a.intIn("--rehearsal-items", DemoRecipe.REHEARSAL_ITEMS, 0, 256);
+        double rehearsalWeight = a.doubleIn("--rehearsal-weight", DemoRecipe.REHEARSAL_WEIGHT, 1e-6, 100);
         Headless.ensure();
         long t0 = System.nanoTime();
         FashionMnistScenes train = new FashionMnistScenes(FashionMnist.bundled(FashionMnist.Split.TRAIN),
@@ -116,8 +124,15 @@ final class DemoCommand {
                             + "%.1f%% of the items (the backbone alone, pooled globally: %.1f%%)%n", p.seconds(),
                             p.boxHeadAccuracy() * 100, p.accuracy() * 100);
                 }
+                SingleItemRehearsal rehearsal = rehearsalItems == 0 ? null : new SingleItemRehearsal(
+                        (SmallBackbone) model.backbone(), model.roiHeads(), backend, pretrainSize, rehearsalItems,
+                        rehearsalWeight, seed);
+                if (rehearsal != null) {
+                    out.printf(Locale.ROOT, "training the detector; each step also names %d one-item scenes "
+                            + "(%s, weight %s)%n", rehearsalItems, SingleItemRehearsal.LOSS, rehearsalWeight);
+                }
                 DetectorTraining.run(model, Models.MASKRCNN_SMALL, FashionMnist.CLASS_NAMES, train, settings, dir,
-                        null, err);
+                        null, rehearsal, err);
                 model.eval();
                 result = DetectionEvaluation.evaluate(model::detect, test, FashionMnist.CLASS_NAMES, 8, err);
                 result.writeTo(dir.resolve("eval"));

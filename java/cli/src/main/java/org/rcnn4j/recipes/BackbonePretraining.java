@@ -102,14 +102,7 @@ public final class BackbonePretraining {
                 SingleObjectStream.Batch b = train.next(batch);
                 float[] images = b.images();
                 float[] boxes = b.boxes();
-                for (int i = 0; i < batch; i++) {
-                    if (rng.nextBoolean()) {
-                        flipHorizontally(images, i, size);
-                        float x1 = boxes[4 * i];
-                        boxes[4 * i] = size - boxes[4 * i + 2];
-                        boxes[4 * i + 2] = size - x1;
-                    }
-                }
+                mirrorHalf(images, boxes, batch, size, rng);
                 if (boxHeads != null) {
                     boxes = withJitteredCopies(boxes, batch, size, rng);
                 }
@@ -118,13 +111,7 @@ public final class BackbonePretraining {
                 losses.put("loss_classifier", LossFunctions.crossEntropy(logits.global(), Var.fromHost(backend,
                         Tensor.ofLongs(b.labels(), batch))));
                 if (logits.box() != null) {
-                    int perImage = boxes.length / (4 * batch);
-                    long[] withBackground = new long[batch * perImage];
-                    for (int i = 0; i < withBackground.length; i++) {
-                        withBackground[i] = b.labels()[i / perImage] + 1;
-                    }
-                    losses.put("loss_box_classifier", LossFunctions.crossEntropy(logits.box(), Var.fromHost(backend,
-                            Tensor.ofLongs(withBackground, withBackground.length))));
+                    losses.put("loss_box_classifier", boxLoss(logits.box(), b.labels(), backend));
                 }
                 return losses;
             });
@@ -161,6 +148,32 @@ public final class BackbonePretraining {
         return out;
     }
 
+    /** Mirrors each of n images [N,3,S,S] and its box with probability 1/2, as the detector's training flips scenes. */
+    static void mirrorHalf(float[] images, float[] boxes, int n, int size, RandomGenerator rng) {
+        for (int i = 0; i < n; i++) {
+            if (rng.nextBoolean()) {
+                flipHorizontally(images, i, size);
+                float x1 = boxes[4 * i];
+                boxes[4 * i] = size - boxes[4 * i + 2];
+                boxes[4 * i + 2] = size - x1;
+            }
+        }
+    }
+
+    /**
+     * The box head's cross-entropy over logits [N * r, 11] of r boxes per item (each item's box and its jittered
+     * copies, as {@link #withJitteredCopies} orders them), each labelled with its item's class + 1 (0 is background).
+     */
+    static Var boxLoss(Var logits, long[] labels, Backend backend) {
+        int rows = logits.shape()[0];
+        int perItem = rows / labels.length;
+        long[] withBackground = new long[rows];
+        for (int i = 0; i < rows; i++) {
+            withBackground[i] = labels[i / perItem] + 1;
+        }
+        return LossFunctions.crossEntropy(logits, Var.fromHost(backend, Tensor.ofLongs(withBackground, rows)));
+    }
+
     /** Mirrors image i of a [N,3,S,S] batch left to right, as the detector's training flips its scenes. */
     static void flipHorizontally(float[] images, int i, int size) {
         for (int row = (i * 3) * size; row < (i * 3 + 3) * size; row++) {
@@ -173,12 +186,15 @@ public final class BackbonePretraining {
         }
     }
 
-    /** The global-pooling classifier's logits [N, 10] and, with a box head, the box head's [N, 11] (else null). */
-    private record Logits(Var global, Var box) {
+    /** The global-pooling classifier's logits [N, 10] and the box head's [N * r, 11], each null without its head. */
+    record Logits(Var global, Var box) {
     }
 
-    /** Logits of N raw images ([0, 1]) normalized as the detector's transform does; boxes (x1, y1, x2, y2) [N,4]. */
-    private static Logits logits(SmallBackbone backbone, RoiHeads boxHeads, Linear head, Backend backend, float[] raw,
+    /**
+     * Logits of N raw images ([0, 1]) normalized as the detector's transform does; boxes (x1, y1, x2, y2), the same
+     * number per image. Without a global {@code head} (null) only the box head's.
+     */
+    static Logits logits(SmallBackbone backbone, RoiHeads boxHeads, Linear head, Backend backend, float[] raw,
             float[] boxes, int n, int size) {
         RcnnConfig c = RcnnConfig.torchvisionDefaults();
         int plane = 3 * size * size;
@@ -205,7 +221,8 @@ public final class BackbonePretraining {
             sizes.add(new int[] {size, size});
         }
         try {
-            return new Logits(global(head, out.lastStage()), boxHeads.classLogits(out.maps(), perImage, sizes));
+            return new Logits(head == null ? null : global(head, out.lastStage()),
+                    boxHeads.classLogits(out.maps(), perImage, sizes));
         } finally {
             perImage.forEach(Tensor::close);
         }

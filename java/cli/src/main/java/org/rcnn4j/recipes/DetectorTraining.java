@@ -15,6 +15,7 @@ import org.rcnn4j.nn.Block;
 import org.rcnn4j.train.DetectorStep;
 import org.rcnn4j.train.LrSchedule;
 import org.rcnn4j.train.ProgressBar;
+import org.rcnn4j.train.TrainStep;
 import org.rcnn4j.train.Trainer;
 
 /**
@@ -62,17 +63,27 @@ public final class DetectorTraining {
      */
     public static Trainer.History run(GeneralizedRcnn model, String modelName, List<String> classNames,
             Dataset data, Settings s, Path dir, Path resume, PrintStream progress) throws IOException {
+        return run(model, modelName, classNames, data, s, dir, resume, null, progress);
+    }
+
+    /**
+     * As {@link #run(GeneralizedRcnn, String, List, Dataset, Settings, Path, Path, PrintStream)}, each step also
+     * adding the losses of {@code extra} (when not null; named apart from the detector's) to the detector's.
+     */
+    public static Trainer.History run(GeneralizedRcnn model, String modelName, List<String> classNames,
+            Dataset data, Settings s, Path dir, Path resume, TrainStep extra, PrintStream progress)
+            throws IOException {
         if (classNames.size() + 1 != model.numClasses()) {
             throw new IllegalArgumentException("the model has " + (model.numClasses() - 1) + " classes, the data "
                     + classNames.size());
         }
         try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
-            return runLocked(model, modelName, classNames, data, s, dir, resume, progress);
+            return runLocked(model, modelName, classNames, data, s, dir, resume, extra, progress);
         }
     }
 
     private static Trainer.History runLocked(GeneralizedRcnn model, String modelName, List<String> classNames,
-            Dataset data, Settings s, Path dir, Path resume, PrintStream progress) throws IOException {
+            Dataset data, Settings s, Path dir, Path resume, TrainStep extra, PrintStream progress) throws IOException {
         model.train(true);
         Trainer.Options options = Trainer.Options.of(modelName, s.steps(), s.schedule())
                 .withSgd(s.momentum(), s.weightDecay())
@@ -88,7 +99,16 @@ public final class DetectorTraining {
                 .progressTo(progress);
         Trainer.History history;
         try (DetectorStep step = new DetectorStep(model, data, s.batchSize(), s.seed(), s.flipProbability())) {
-            history = resume == null ? trainer.train(step) : trainer.resume(resume, step);
+            TrainStep all = extra == null ? step : (n, rng) -> {
+                Map<String, Var> losses = new LinkedHashMap<>(step.losses(n, rng));
+                extra.losses(n, rng).forEach((name, loss) -> {
+                    if (losses.putIfAbsent(name, loss) != null) {
+                        throw new IllegalArgumentException("the extra loss '" + name + "' has a detector loss's name");
+                    }
+                });
+                return losses;
+            };
+            history = resume == null ? trainer.train(all) : trainer.resume(resume, all);
         }
         ModelFile.write(dir.resolve(MODEL), modelName, model, classNames);
         if (!history.losses().isEmpty()) {

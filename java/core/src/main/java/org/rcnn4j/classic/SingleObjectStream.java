@@ -1,5 +1,6 @@
 package org.rcnn4j.classic;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.rcnn4j.data.FashionMnist;
 import org.rcnn4j.data.FashionMnistScenes;
@@ -42,10 +43,7 @@ public final class SingleObjectStream {
         if (count < 1) {
             throw new IllegalArgumentException("count must be >= 1, got " + count);
         }
-        int plane = 3 * size * size;
-        float[] images = new float[count * plane];
-        long[] labels = new long[count];
-        float[] boxes = new float[count * 4];
+        Batch out = new Batch(new float[count * 3 * size * size], new long[count], new float[count * 4]);
         int n = 0;
         while (n < count) {
             // a single item is rarely dropped (only when tiny and faint): a few spare candidates cover it
@@ -54,22 +52,62 @@ public final class SingleObjectStream {
                 throw new IllegalStateException("only " + n + " of " + candidates + " scenes kept their item");
             }
             int from = (int) cursor;
-            // scene i depends only on the seed and i: render in parallel, keep the sequential choice
-            Sample[] rendered = IntStream.range(from, from + want).parallel().mapToObj(scenes::get)
-                    .toArray(Sample[]::new);
+            Sample[] rendered = render(from, want);
             for (int i = 0; i < want && n < count; i++) {
                 cursor = from + i + 1L;
-                Sample s = rendered[i];
-                if (s.count() != 1) {
-                    continue;
-                }
-                System.arraycopy(s.image().floats(), 0, images, n * plane, plane);
-                labels[n] = s.labels().longs()[0] - 1;
-                System.arraycopy(s.boxes().floats(), 0, boxes, n * 4, 4);
-                n++;
+                n = keep(rendered[i], out, n);
             }
         }
-        return new Batch(images, labels, boxes);
+        return out;
+    }
+
+    /**
+     * Batch {@code index} of a fixed layout, independent of {@link #next}: of the scenes from
+     * index * (count + spare) on, the first {@code count} that kept their item, fewer in the rare batch where more
+     * than the spare candidates lost theirs (failing if all did). It depends on (split, size, seed, index, count)
+     * alone, so a run resumed at any step draws the batches the uninterrupted run drew.
+     */
+    public Batch batchAt(long index, int count) {
+        if (count < 1 || count > RENDER_CHUNK) {
+            throw new IllegalArgumentException("count must be 1.." + RENDER_CHUNK + ", got " + count);
+        }
+        if (index < 0) {
+            throw new IllegalArgumentException("index must be >= 0, got " + index);
+        }
+        int spare = count / 4 + 4;
+        long first = index * (count + spare);
+        if (first + count + spare > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("index " + index + " is past the last batch of " + count);
+        }
+        Sample[] rendered = render((int) first, count + spare);
+        Batch all = new Batch(new float[count * 3 * size * size], new long[count], new float[count * 4]);
+        int n = 0;
+        for (int i = 0; i < rendered.length && n < count; i++) {
+            n = keep(rendered[i], all, n);
+        }
+        if (n == 0) {
+            throw new IllegalStateException("none of the " + (count + spare) + " candidate scenes of batch " + index
+                    + " kept its item");
+        }
+        return n == count ? all : new Batch(Arrays.copyOf(all.images(), n * 3 * size * size),
+                Arrays.copyOf(all.labels(), n), Arrays.copyOf(all.boxes(), n * 4));
+    }
+
+    /** Scenes from..from+count-1; scene i depends only on the seed and i, so they render in parallel. */
+    private Sample[] render(int from, int count) {
+        return IntStream.range(from, from + count).parallel().mapToObj(scenes::get).toArray(Sample[]::new);
+    }
+
+    /** Copies s into row n of out when it kept its item; returns the rows filled. */
+    private int keep(Sample s, Batch out, int n) {
+        if (s.count() != 1) {
+            return n;
+        }
+        int plane = 3 * size * size;
+        System.arraycopy(s.image().floats(), 0, out.images(), n * plane, plane);
+        out.labels()[n] = s.labels().longs()[0] - 1;
+        System.arraycopy(s.boxes().floats(), 0, out.boxes(), n * 4, 4);
+        return n + 1;
     }
 
     /**

@@ -17,6 +17,7 @@ public final class BatchNorm2d extends Block implements Layer {
     private final Buffer runningVar;
     private final float eps;
     private final double momentum;
+    private boolean trackRunningStats = true;
 
     public BatchNorm2d(int channels) {
         this(channels, 1e-5f, 0.1);
@@ -41,6 +42,21 @@ public final class BatchNorm2d extends Block implements Layer {
         return momentum;
     }
 
+    /** Whether training mode updates running_mean and running_var (torch's track_running_stats; default true). */
+    public boolean trackRunningStats() {
+        return trackRunningStats;
+    }
+
+    /**
+     * torch's {@code track_running_stats = value} set on a module that has its buffers: false makes training mode
+     * normalize by the batch's statistics without folding them into the running ones (eval mode still uses the
+     * running ones). For batches of another kind than the model's own inputs, e.g. an auxiliary task's.
+     */
+    public BatchNorm2d trackRunningStats(boolean value) {
+        trackRunningStats = value;
+        return this;
+    }
+
     /**
      * Eval mode's per-channel affine map on the bound backend, [2, C]: scale = weight / sqrt(running_var + eps) and
      * shift = bias - running_mean * scale (the Select family's normAffine, as the eval forward computes it; what
@@ -51,10 +67,14 @@ public final class BatchNorm2d extends Block implements Layer {
                 weight.var().value(), bias.var().value(), eps);
     }
 
-    /** Batch statistics (and a running-stat update) in training mode, the running statistics in eval mode. */
+    /**
+     * Batch statistics in training mode (and a running-stat update while {@link #trackRunningStats()}), the running
+     * statistics in eval mode.
+     */
     @Override
     public Var forward(Var input) {
-        return Functional.batchNorm2d(input, weight.var(), bias.var(), runningMean.var().value(), runningVar.var().value(),
-                isTraining(), momentum, eps);
+        boolean update = !isTraining() || trackRunningStats;
+        return Functional.batchNorm2d(input, weight.var(), bias.var(), update ? runningMean.var().value() : null,
+                update ? runningVar.var().value() : null, isTraining(), momentum, eps);
     }
 }

@@ -57,4 +57,38 @@ class SingleObjectStreamTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stream.next(0));
         assertTrue(e.getMessage().contains("count"), e.getMessage());
     }
+
+    @Test
+    void batchAtDependsOnTheIndexAloneAndFollowsTheGenerator() {
+        int size = 20;
+        SingleObjectStream a = new SingleObjectStream(FashionMnist.Split.TRAIN, size, 3);
+        SingleObjectStream b = new SingleObjectStream(FashionMnist.Split.TRAIN, size, 3);
+        a.next(9); // the sequential cursor does not move batchAt
+        SingleObjectStream.Batch third = a.batchAt(2, 8);
+        b.batchAt(0, 8);
+        SingleObjectStream.Batch again = b.batchAt(2, 8);
+        assertEquals(8, third.labels().length);
+        assertArrayEquals(third.images(), again.images());
+        assertArrayEquals(third.labels(), again.labels());
+        assertArrayEquals(third.boxes(), again.boxes());
+        assertTrue(!Arrays.equals(third.images(), a.batchAt(3, 8).images()));
+
+        // batch 2 of 8 starts at candidate 2 * (8 + 8 / 4 + 4) = 28; with this seed none of the first 36
+        // candidates drops its item, so it is the stream's scenes 28..35
+        int plane = 3 * size * size;
+        SingleObjectStream.Batch fromStart = new SingleObjectStream(FashionMnist.Split.TRAIN, size, 3).next(36);
+        assertArrayEquals(Arrays.copyOfRange(fromStart.images(), 28 * plane, 36 * plane), third.images());
+        assertArrayEquals(Arrays.copyOfRange(fromStart.labels(), 28, 36), third.labels());
+    }
+
+    @Test
+    void batchAtRejectsBadArguments() {
+        SingleObjectStream stream = new SingleObjectStream(FashionMnist.Split.TEST, 16, 1);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> stream.batchAt(0, 0)).getMessage()
+                .contains("count"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> stream.batchAt(-1, 4)).getMessage()
+                .contains("index"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> stream.batchAt(Long.MAX_VALUE / 64, 4))
+                .getMessage().contains("past the last batch"));
+    }
 }

@@ -57,7 +57,7 @@ final class DemoCommand {
                   model.safetensors     the trained model: rcnn4j detect/eval --weights take it
                   checkpoint.safetensors, train.log   for resuming (rcnn4j train --resume), and the log
                   eval/results.json, eval/summary.txt COCO results and COCOeval's summaries
-                Nothing is downloaded: the items are bundled. 7 to 9 minutes on 2 CPU cores with the
+                Nothing is downloaded: the items are bundled. 7 to 10 minutes on 2 CPU cores with the
                 defaults.
                 The last two lines are "box AP=... AP50=... AP75=..." and "mask AP=... AP50=... AP75=...".
                   --device D        default cpu

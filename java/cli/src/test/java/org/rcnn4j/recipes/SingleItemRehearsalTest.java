@@ -26,6 +26,14 @@ class SingleItemRehearsalTest {
         return new SingleItemRehearsal((SmallBackbone) model.backbone(), model.roiHeads(), backend, 16, 4, weight, 1);
     }
 
+    /** maskrcnn_small initialized from {@code seed}, bound to {@code backend}, in training mode. */
+    private static GeneralizedRcnn trainingModel(Backend backend, long seed) {
+        GeneralizedRcnn model = Models.maskrcnnSmall(ModelOptions.defaults());
+        model.initialize(seed).to(backend);
+        model.train(true);
+        return model;
+    }
+
     private static double loss(SingleItemRehearsal r, Backend backend, long step) {
         try (Scope s = Scope.open()) {
             Map<String, Var> l = r.losses(step, new TrainRng(5));
@@ -37,9 +45,7 @@ class SingleItemRehearsalTest {
     @Test
     void trainsTheBoxClassifierAndLeavesTheRunningStatisticsToTheDetector() {
         try (Backend backend = Backends.create("cpu")) {
-            GeneralizedRcnn model = Models.maskrcnnSmall(ModelOptions.defaults());
-            model.initialize(2).to(backend);
-            model.train(true);
+            GeneralizedRcnn model = trainingModel(backend, 2);
             Map<String, float[]> running = runningStats(model);
             try (Scope s = Scope.open()) {
                 Var loss = rehearsal(model, backend, 0.25).losses(0, new TrainRng(5)).get(SingleItemRehearsal.LOSS);
@@ -68,9 +74,7 @@ class SingleItemRehearsalTest {
     @Test
     void theStepAloneDecidesTheScenesAndTheWeightScalesTheLoss() {
         try (Backend backend = Backends.create("cpu")) {
-            GeneralizedRcnn model = Models.maskrcnnSmall(ModelOptions.defaults());
-            model.initialize(3).to(backend);
-            model.train(true);
+            GeneralizedRcnn model = trainingModel(backend, 3);
             SingleItemRehearsal quarter = rehearsal(model, backend, 0.25);
             double step3 = loss(quarter, backend, 3);
             loss(quarter, backend, 0);
@@ -84,8 +88,7 @@ class SingleItemRehearsalTest {
     @Test
     void rejectsAnEmptyBatchAndABadWeight() {
         try (Backend backend = Backends.create("cpu")) {
-            GeneralizedRcnn model = Models.maskrcnnSmall(ModelOptions.defaults());
-            model.initialize(1).to(backend);
+            GeneralizedRcnn model = trainingModel(backend, 1);
             SmallBackbone b = (SmallBackbone) model.backbone();
             assertTrue(assertThrows(IllegalArgumentException.class, () -> new SingleItemRehearsal(b,
                     model.roiHeads(), backend, 16, 0, 0.25, 0)).getMessage().contains("batch"));

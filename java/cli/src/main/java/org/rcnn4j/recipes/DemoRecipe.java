@@ -13,7 +13,7 @@ public final class DemoRecipe {
     static final int WARMUP = 100;
     public static final int TRAIN_SCENES = 3000;
     public static final int TEST_SCENES = 200;
-    public static final int PRETRAIN_STEPS = 4000;
+    public static final int PRETRAIN_STEPS = 3500;
     public static final int PRETRAIN_SIZE = 32;
     public static final int PRETRAIN_BATCH = 32;
     public static final double PRETRAIN_LR = 0.02;

@@ -26,7 +26,7 @@ public final class CpuBackend implements Backend {
     private final Boxes boxes = new BoxesCpu();
     private final Roi roi = new RoiCpu();
     private final Channels channels = new ChannelsCpu();
-    private final Linalg linalg = new LinalgCpu();
+    private final Linalg linalg;
     private final Elementwise elementwise = new ElementwiseCpu();
     private final Conv conv;
     private final boolean oneDnnConvolutions;
@@ -86,6 +86,7 @@ public final class CpuBackend implements Backend {
     CpuBackend(boolean oneDnnConvolutions) {
         this.oneDnnConvolutions = oneDnnConvolutions;
         this.conv = new ConvCpu(elementwise, oneDnnConvolutions);
+        this.linalg = new LinalgCpu(oneDnnConvolutions);
     }
 
     /**

@@ -4,12 +4,15 @@ import org.rcnn4j.backend.MatmulShape;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
-/** matmul: C = op(A)·op(B) on the host, F32 through the blocked {@link SgemmDriver}, F64 through {@link Dgemm}. */
+/**
+ * matmul: C = op(A)·op(B) on the host, F32 through the blocked {@link SgemmDriver} or, in a backend on oneDNN,
+ * {@link OneDnnMatmul}; F64 through {@link Dgemm}.
+ */
 final class GemmCpu {
     private GemmCpu() {
     }
 
-    static Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+    static Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB, boolean oneDnn) {
         MatmulShape shape = MatmulShape.of(a, b, transposeA, transposeB);
         int m = shape.m();
         int k = shape.k();
@@ -22,7 +25,9 @@ final class GemmCpu {
         int bRs = transposeB ? 1 : ldb;
         int bCs = transposeB ? ldb : 1;
         Tensor c = Tensor.zeros(a.dtype(), m, n);
-        if (a.dtype() == DType.F32) {
+        if (a.dtype() == DType.F32 && oneDnn) {
+            OneDnnMatmul.multiply(m, n, k, a.floats(), transposeA, b.floats(), transposeB, c.floats());
+        } else if (a.dtype() == DType.F32) {
             SgemmDriver.get().multiply(m, n, k, SgemmPack.a(a.floats(), 0, aRs, aCs),
                     SgemmPack.b(b.floats(), 0, bRs, bCs), c.floats(), 0, n, true);
         } else {

@@ -7,7 +7,8 @@ import org.rcnn4j.onednn.OneDnn;
 
 /**
  * The CPU backend's F32 convolutions, forward and both gradients, through oneDNN's convolution primitives
- * ({@link OneDnn#convForward}), the kernels torch's CPU convolutions run: system property {@value #PROPERTY},
+ * ({@link OneDnn#convForward}), the kernels torch's CPU convolutions run, and in the same backends its matmul
+ * ({@link OneDnnMatmul}): system property {@value #PROPERTY},
  * {@code auto} (the default: where oneDNN 2.x or 3.x loads, else rcnn4j's own im2col and GEMM), {@code true} or
  * {@code false} ({@link OneDnnSwitch}), read when a {@link CpuBackend} is created ({@link CpuBackend#reference()}
  * never uses it). The binding keeps each thread's buffers for oneDNN's own layouts from call to call
@@ -59,9 +60,9 @@ final class OneDnnConv {
     static String describe(boolean on) {
         OneDnn.Status s = OneDnn.status();
         if (on) {
-            return "F32 convolutions on " + s.describe() + ", " + GemmParallel.threads() + " threads";
+            return "F32 convolutions and matmul on " + s.describe() + ", " + GemmParallel.threads() + " threads";
         }
-        return "F32 convolutions in Java (-D" + PROPERTY + "=" + SWITCH.setting() + "; " + s.describe() + ")";
+        return "F32 convolutions and matmul in Java (-D" + PROPERTY + "=" + SWITCH.setting() + "; " + s.describe() + ")";
     }
 
     private static ConvGeometry geometry(Conv2dShape s) {

@@ -45,9 +45,9 @@ class OneDnnConvTest {
                 "skipped: -D" + OneDnnConv.PROPERTY + " is set for this run");
         OneDnn.Status s = OneDnn.status();
         assertEquals(s.loaded() && s.convolutions(), OneDnnConv.enabled());
-        assertTrue(cpu.describe().contains(OneDnnConv.enabled() ? "F32 convolutions on oneDNN "
-                : "F32 convolutions in Java (-Drcnn4j.onednn=auto; "), cpu.describe());
-        assertTrue(java.describe().contains("F32 convolutions in Java ("), java.describe());
+        assertTrue(cpu.describe().contains(OneDnnConv.enabled() ? "F32 convolutions and matmul on oneDNN "
+                : "F32 convolutions and matmul in Java (-Drcnn4j.onednn=auto; "), cpu.describe());
+        assertTrue(java.describe().contains("F32 convolutions and matmul in Java ("), java.describe());
     }
 
     /** n, c, h, w, o, k, stride, pad, dilation, groups. */

@@ -26,7 +26,8 @@ import org.rcnn4j.testing.TensorAssert;
  * inputs, and bit-identical repeats.
  */
 class OneDnnGemmTest {
-    private final CpuBackend cpu = new CpuBackend();
+    /** The reference: its matmul goes through SgemmDriver, which the switch routes (never OneDnnMatmul). */
+    private final CpuBackend cpu = CpuBackend.reference();
 
     private static final Supplier<OneDnn.Status> MISSING =
             () -> new OneDnn.Status(null, null, null, null, false, false, null, "no usable libdnnl.so.3 (test)");

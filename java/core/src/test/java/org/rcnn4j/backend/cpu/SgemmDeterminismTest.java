@@ -118,14 +118,14 @@ class SgemmDeterminismTest {
         int n = 40;
         Tensor a = Tensor.ofFloats(random(1, m * k), m, k);
         Tensor b = Tensor.ofFloats(random(2, k * n), k, n);
-        float[] first = GemmCpu.matmul(a, b, false, false).floats();
+        float[] first = GemmCpu.matmul(a, b, false, false, false).floats();
         SgemmKernel startKernel = SgemmDriver.get().kernel();
         long deadline = System.nanoTime() + 20_000_000_000L;
         int repeats = 0;
         // until the hand-over happened (bounded: -Xint or no Vector API never switch) and at least 200 repeats
         while (repeats < 200 || (SgemmDriver.get().kernel() == startKernel && SgemmKernel.best() != startKernel
                 && System.nanoTime() < deadline)) {
-            float[] again = GemmCpu.matmul(a, b, false, false).floats();
+            float[] again = GemmCpu.matmul(a, b, false, false, false).floats();
             assertBitsEqual(first, again, "repeat " + repeats + " on " + SgemmDriver.get().kernel().describe());
             repeats++;
         }

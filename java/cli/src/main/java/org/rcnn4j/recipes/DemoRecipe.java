@@ -2,9 +2,10 @@ package org.rcnn4j.recipes;
 
 /**
  * The demo's defaults: the best AP measured within 10 minutes on 2 CPU cores (see docs/demo-tuning-history.md for
- * the runs, their numbers and times; the same machine has run the same steps up to 17% slower at other hours). 4000 pretraining
- * steps rather than 3500: over seeds 0 and 2 box AP50 0.708 and 0.718 against 0.709 and 0.695, box AP 0.481 and
- * 0.466 against 0.471 and 0.457.
+ * the runs, their numbers and times; the same machine has run the same steps up to 17% slower at other hours).
+ * 3500 pretraining steps rather than 4000, for time: on 2 AVX2-only Zen 3 cores the demo took 11.7 minutes with
+ * 4000, and 9.6 to 9.9 with 3500 and the box head's products on oneDNN. On AVX-512 (runs 26, 28, 31 and 33) 4000
+ * had given seeds 0 and 2 box AP50 0.708 and 0.718 against 0.709 and 0.695 with 3500.
  */
 public final class DemoRecipe {
     public static final int STEPS = 1600;

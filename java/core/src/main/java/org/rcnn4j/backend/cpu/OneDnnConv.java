@@ -62,7 +62,8 @@ final class OneDnnConv {
         if (on) {
             return "F32 convolutions and matmul on " + s.describe() + ", " + GemmParallel.threads() + " threads";
         }
-        return "F32 convolutions and matmul in Java (-D" + PROPERTY + "=" + SWITCH.setting() + "; " + s.describe() + ")";
+        return "F32 convolutions and matmul in Java (-D" + PROPERTY + "=" + SWITCH.setting() + "; " + s.describe()
+                + ")";
     }
 
     private static ConvGeometry geometry(Conv2dShape s) {

@@ -67,18 +67,31 @@ class OneDnnGemmTest {
     @CsvSource({"1,1,1", "7,5,3", "37,45,300", "5,700,513", "300,7,9", "130,64,600", "64,1,77"})
     void matmulAgreesWithRcnn4jsGemm(int m, int n, int k) {
         requireOneDnn();
+        forEachTransposition(m, n, k, (a, b, ta, tb, what) -> {
+            Tensor want = cpu.linalg().matmul(a, b, ta, tb);
+            Tensor got = withOneDnn(() -> cpu.linalg().matmul(a, b, ta, tb));
+            TensorAssert.assertClose(what, want, got, TensorAssert.FORWARD);
+            Tensor again = withOneDnn(() -> cpu.linalg().matmul(a, b, ta, tb));
+            TensorAssert.assertExact(what + " repeat", got, again);
+        });
+    }
+
+    /** A matmul case: op(a) is m x k, op(b) k x n; {@code what} names the sizes, transpositions and seed. */
+    @FunctionalInterface
+    interface MatmulCase {
+        void run(Tensor a, Tensor b, boolean transposeA, boolean transposeB, String what);
+    }
+
+    /** Runs {@code body} on fresh random operands in each of the four transpositions. */
+    static void forEachTransposition(int m, int n, int k, MatmulCase body) {
         RandomTensors rnd = new RandomTensors();
         for (int t = 0; t < 4; t++) {
             boolean ta = (t & 1) != 0;
             boolean tb = (t & 2) != 0;
             Tensor a = ta ? rnd.uniform(-1, 1, k, m) : rnd.uniform(-1, 1, m, k);
             Tensor b = tb ? rnd.uniform(-1, 1, n, k) : rnd.uniform(-1, 1, k, n);
-            Tensor want = cpu.linalg().matmul(a, b, ta, tb);
-            Tensor got = withOneDnn(() -> cpu.linalg().matmul(a, b, ta, tb));
-            TensorAssert.assertClose(m + "x" + n + "x" + k + " " + ta + " " + tb + " (seed " + rnd.seed() + ")",
-                    want, got, TensorAssert.FORWARD);
-            Tensor again = withOneDnn(() -> cpu.linalg().matmul(a, b, ta, tb));
-            TensorAssert.assertExact("repeat", got, again);
+            body.run(a, b, ta, tb, m + "x" + n + "x" + k + (ta ? " A^T" : "") + (tb ? " B^T" : "") + " (seed "
+                    + rnd.seed() + ")");
         }
     }
 

@@ -25,19 +25,12 @@ class OneDnnMatmulTest {
     @CsvSource({"1,1,1", "7,5,3", "1,300,77", "300,1,77", "37,45,300", "64,256,3136", "130,64,600"})
     void agreesWithTheReference(int m, int n, int k) {
         OneDnnGemmTest.requireOneDnn();
-        RandomTensors rnd = new RandomTensors();
-        for (int t = 0; t < 4; t++) {
-            boolean ta = (t & 1) != 0;
-            boolean tb = (t & 2) != 0;
-            Tensor a = ta ? rnd.uniform(-1, 1, k, m) : rnd.uniform(-1, 1, m, k);
-            Tensor b = tb ? rnd.uniform(-1, 1, n, k) : rnd.uniform(-1, 1, k, n);
-            String what = m + "x" + n + "x" + k + (ta ? " A^T" : "") + (tb ? " B^T" : "") + " (seed " + rnd.seed()
-                    + ")";
+        OneDnnGemmTest.forEachTransposition(m, n, k, (a, b, ta, tb, what) -> {
             Tensor want = reference.linalg().matmul(a, b, ta, tb);
             Tensor got = oneDnn.linalg().matmul(a, b, ta, tb);
             TensorAssert.assertClose(what, want, got, TensorAssert.FORWARD);
             TensorAssert.assertExact(what + " repeat", got, oneDnn.linalg().matmul(a, b, ta, tb));
-        }
+        });
     }
 
     @Test

@@ -6,8 +6,8 @@ import org.rcnn4j.onednn.OneDnn;
  * The CPU backend's F32 matmul (the Linear layers: a detector's box head) as one {@code dnnl_sgemm} call on
  * oneDNN's own threads, in a backend that runs its convolutions on oneDNN ({@link OneDnnConv}, -Drcnn4j.onednn).
  * With the convolutions there, the box head's products are the largest GEMMs left in Java; on 2 Zen 3 cores (AVX2)
- * oneDNN ran the box head's 256x256x3136 products about 3x faster than rcnn4j's GEMM, and a detector training step
- * 12% faster (benchmarks/README.md, "Matmul on oneDNN").
+ * oneDNN ran the demo box head's 256x256x3136 products about 3x faster than rcnn4j's GEMM (benchmarks/README.md,
+ * "the demo on a real AVX2 CPU").
  *
  * <p>As the convolutions, each call runs on {@link GemmParallel#threads()} OpenMP threads, so every result bit is
  * fixed for a given machine and thread count. {@link CpuBackend#reference()} never comes here.

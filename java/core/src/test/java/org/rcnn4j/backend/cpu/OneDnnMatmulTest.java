@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rcnn4j.onednn.OneDnn;
+import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.RandomTensors;
 import org.rcnn4j.testing.TensorAssert;
@@ -33,12 +34,13 @@ class OneDnnMatmulTest {
         });
     }
 
+    /** k = 0: zeros, without calling oneDNN (which refuses a leading dimension of 0). */
     @Test
     void anEmptyInnerDimensionGivesZeros() {
         OneDnnGemmTest.requireOneDnn();
-        Tensor got = oneDnn.linalg().matmul(Tensor.zeros(org.rcnn4j.tensor.DType.F32, 3, 0),
-                Tensor.zeros(org.rcnn4j.tensor.DType.F32, 0, 4), false, false);
-        TensorAssert.assertExact("3x0 . 0x4", Tensor.zeros(org.rcnn4j.tensor.DType.F32, 3, 4), got);
+        Tensor got = oneDnn.linalg().matmul(Tensor.zeros(DType.F32, 3, 0),
+                Tensor.zeros(DType.F32, 0, 4), false, false);
+        TensorAssert.assertExact("3x0 . 0x4", Tensor.zeros(DType.F32, 3, 4), got);
     }
 
     /** The reference's matmul is rcnn4j's own GEMM, bit for bit, whatever oneDNN is installed. */

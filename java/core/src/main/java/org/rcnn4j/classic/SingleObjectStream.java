@@ -43,7 +43,7 @@ public final class SingleObjectStream {
         if (count < 1) {
             throw new IllegalArgumentException("count must be >= 1, got " + count);
         }
-        Batch out = new Batch(new float[count * 3 * size * size], new long[count], new float[count * 4]);
+        Batch out = emptyBatch(count);
         int n = 0;
         while (n < count) {
             // a single item is rarely dropped (only when tiny and faint): a few spare candidates cover it
@@ -80,7 +80,7 @@ public final class SingleObjectStream {
             throw new IllegalArgumentException("index " + index + " is past the last batch of " + count);
         }
         Sample[] rendered = render((int) first, count + spare);
-        Batch all = new Batch(new float[count * 3 * size * size], new long[count], new float[count * 4]);
+        Batch all = emptyBatch(count);
         int n = 0;
         for (int i = 0; i < rendered.length && n < count; i++) {
             n = keep(rendered[i], all, n);
@@ -89,7 +89,7 @@ public final class SingleObjectStream {
             throw new IllegalStateException("none of the " + (count + spare) + " candidate scenes of batch " + index
                     + " kept its item");
         }
-        return n == count ? all : new Batch(Arrays.copyOf(all.images(), n * 3 * size * size),
+        return n == count ? all : new Batch(Arrays.copyOf(all.images(), n * plane()),
                 Arrays.copyOf(all.labels(), n), Arrays.copyOf(all.boxes(), n * 4));
     }
 
@@ -98,12 +98,22 @@ public final class SingleObjectStream {
         return IntStream.range(from, from + count).parallel().mapToObj(scenes::get).toArray(Sample[]::new);
     }
 
+    /** Floats of one [3, size, size] image. */
+    private int plane() {
+        return 3 * size * size;
+    }
+
+    /** A batch of count rows to fill with {@link #keep}. */
+    private Batch emptyBatch(int count) {
+        return new Batch(new float[count * plane()], new long[count], new float[count * 4]);
+    }
+
     /** Copies s into row n of out when it kept its item; returns the rows filled. */
     private int keep(Sample s, Batch out, int n) {
         if (s.count() != 1) {
             return n;
         }
-        int plane = 3 * size * size;
+        int plane = plane();
         System.arraycopy(s.image().floats(), 0, out.images(), n * plane, plane);
         out.labels()[n] = s.labels().longs()[0] - 1;
         System.arraycopy(s.boxes().floats(), 0, out.boxes(), n * 4, 4);

@@ -184,6 +184,22 @@ def build_cases(quick):
                       {"input": feat, "boxes": r, "grad_output": grad}, {"backward": pool_bwd}, pool_expected,
                       repeat=10, rcnn4j_phases=["backward"], tolerance=1e-5))
 
+    # roi_pool on a batch of two stride-8 maps (issue 18's case: 256x100x152 each, 1000 RoIs over both, scale 1/8)
+    big_h, big_w, big_scale = IMAGE_H // 8, IMAGE_W // 8, 1.0 / 8
+    big = torch.randn(2, 256, big_h, big_w, generator=g)
+    rb = rois(g, k, IMAGE_W, IMAGE_H)
+    rb[:, 0] = torch.randint(0, 2, (k,), generator=g).float()
+
+    def pool_big_fwd(d):
+        x, rr = big.to(d), rb.to(d)
+        return lambda: torchvision.ops.roi_pool(x, rr, (7, 7), big_scale)
+
+    cases.append(Case("roi_pool forward on 2 large maps", f"{k} RoIs x 256 ch -> 7x7, maps 2x256x{big_h}x{big_w}",
+                      "roi_pool", ["output_size=7", f"spatial_scale={big_scale}"], {"input": big, "boxes": rb},
+                      {"forward": pool_big_fwd},
+                      lambda d: {"output": torchvision.ops.roi_pool(big.to(d), rb.to(d), (7, 7), big_scale)},
+                      target=1.0, repeat=10, tolerance=1e-6))
+
     # paste_masks: 100 masks 28x28 into 800x1216
     m = 20 if quick else 100
     masks = torch.rand(m, 1, 28, 28, generator=g)

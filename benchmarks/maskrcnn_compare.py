@@ -185,7 +185,9 @@ def main():
     if rcnn4j_device == "cpu":
         if shutil.which("taskset"):
             cmd = ["taskset", "-c", ",".join(map(str, cpus))] + cmd
-        java_opts.append(f"-Djava.util.concurrent.ForkJoinPool.common.parallelism={args.threads}")
+        # rcnn4j runs on the common pool plus the calling thread (and oneDNN on as many OpenMP threads):
+        # parallelism threads-1 makes `threads` in all, as compare_torchvision.py does
+        java_opts.append(f"-Djava.util.concurrent.ForkJoinPool.common.parallelism={max(1, args.threads - 1)}")
         env.setdefault("RCNN4J_SKIP_NATIVE", "1")
     env["JDK_JAVA_OPTIONS"] = " ".join(java_opts)
     p = subprocess.run(cmd + ["bench-detector", "--in", in_path, "--seed", str(args.seed), "--warmup",

@@ -125,7 +125,7 @@ def run_rcnn4j(paths, mode, threads, work, ranking="diverse"):
     out = os.path.join(work, f"rcnn4j-{mode}-{ranking}.json")
     env = dict(os.environ, RCNN4J_SKIP_NATIVE=os.environ.get("RCNN4J_SKIP_NATIVE", "1"))
     opts = env.get("RCNN4J_JAVA_OPTS", "-Xmx4g")
-    env["RCNN4J_JAVA_OPTS"] = f"{opts} -Djava.util.concurrent.ForkJoinPool.common.parallelism={threads}"
+    env["RCNN4J_JAVA_OPTS"] = f"{opts} -Djava.util.concurrent.ForkJoinPool.common.parallelism={max(1, threads - 1)}"
     cmd = [os.path.join(ROOT, "rcnn4j"), "proposals", paths[0]] + paths + ["--mode", mode, "--ranking", ranking, "--out", out]
     r = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if r.returncode != 0:

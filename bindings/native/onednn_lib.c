@@ -11,10 +11,19 @@
  * OpenMP (Debian's build is), and that value is per thread in libgomp. Every call therefore sets it to the thread
  * count the Java side asks for before calling sgemm, so that oneDNN's threads follow rcnn4j's CPU thread count and
  * its work split (hence its summation order) is fixed for a given count.
+ *
+ * Idle threads: after a parallel region libgomp's threads spin, by default for 300,000 iterations, before they
+ * sleep. rcnn4j's own Java threads (the fork/join pool) run on the same cores between oneDNN's calls, and a spinning
+ * OpenMP thread holds the core they need next; each then waits for the other's time slice. So open sets a shorter
+ * spin (GOMP_SPINCOUNT, read once by libgomp when it loads) unless the user's environment says how to wait, and
+ * takes it out of the environment again once the library is loaded.
  */
+#define _GNU_SOURCE /* RTLD_NOLOAD */
+#include <dlfcn.h>
 #include <jni.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "dl_open.h"
 #include "onednn_api.h"
@@ -77,12 +86,47 @@ static const char* runtime_name(unsigned r) {
 }
 
 /*
- * Opens the first candidate that loads and exports dnnl_sgemm and dnnl_version. On success fills info with
- * [file loaded, "major.minor.patch", commit hash, CPU runtime, "threads" when the thread count can be set, else
- * null, "convolutions" when the convolution API of its major version is there in full, else null] and returns
- * null; on failure returns why (every candidate's dlerror, or the missing symbol).
+ * Puts GOMP_SPINCOUNT=spin into the environment for libgomp to read when it loads with the library, unless the
+ * environment already has OMP_WAIT_POLICY or GOMP_SPINCOUNT, spin is null, or libgomp is loaded already (then it
+ * has read its settings). Writes how idle OpenMP threads will wait into out; returns whether it set the variable.
  */
-EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, jobjectArray info) {
+static int set_spin_count(JNIEnv* env, jstring spin, char* out, size_t n) {
+    const char* policy = getenv("OMP_WAIT_POLICY");
+    const char* count = getenv("GOMP_SPINCOUNT");
+    if (policy != NULL || count != NULL) {
+        snprintf(out, n, "%s%s%s%s%s from the environment", policy ? "OMP_WAIT_POLICY=" : "", policy ? policy : "",
+                 policy && count ? ", " : "", count ? "GOMP_SPINCOUNT=" : "", count ? count : "");
+        return 0;
+    }
+    if (spin == NULL) {
+        snprintf(out, n, "the OpenMP runtime's default");
+        return 0;
+    }
+    void* gomp = dlopen("libgomp.so.1", RTLD_LAZY | RTLD_NOLOAD);
+    if (gomp != NULL) {
+        dlclose(gomp);
+        snprintf(out, n, "libgomp's default (libgomp was loaded before oneDNN)");
+        return 0;
+    }
+    const char* text = (*env)->GetStringUTFChars(env, spin, NULL);
+    if (text == NULL) {
+        snprintf(out, n, "the OpenMP runtime's default");
+        return 0;
+    }
+    int set = setenv("GOMP_SPINCOUNT", text, 1) == 0;
+    snprintf(out, n, set ? "GOMP_SPINCOUNT=%s" : "the OpenMP runtime's default (setenv failed)", text);
+    (*env)->ReleaseStringUTFChars(env, spin, text);
+    return set;
+}
+
+/*
+ * Opens the first candidate that loads and exports dnnl_sgemm and dnnl_version, with libgomp's idle spin set to
+ * spin iterations (see set_spin_count; null leaves it alone). On success fills info with [file loaded,
+ * "major.minor.patch", commit hash, CPU runtime, "threads" when the thread count can be set, else null,
+ * "convolutions" when the convolution API of its major version is there in full, else null, how idle OpenMP
+ * threads wait] and returns null; on failure returns why (every candidate's dlerror, or the missing symbol).
+ */
+EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, jobjectArray info, jstring spin) {
     symbol_t symbols[] = {
         SYM(dnnl, sgemm, "dnnl_sgemm"),
         SYM(dnnl, version, "dnnl_version"),
@@ -123,8 +167,13 @@ EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, 
         OPT(dnnl, conv_backward_weights_pd_create, "dnnl_convolution_backward_weights_primitive_desc_create"),
     };
     char path[1024];
+    char waiting[160];
+    int spin_set = set_spin_count(env, spin, waiting, sizeof waiting);
     jstring why = rcnn4j_open_first(env, candidates, symbols, sizeof symbols / sizeof symbols[0], &dnnl.lib, path,
                                     sizeof path);
+    if (spin_set) {
+        unsetenv("GOMP_SPINCOUNT");
+    }
     if (why != NULL) {
         return why;
     }
@@ -143,6 +192,7 @@ EXPORT jstring JNICALL FN(open)(JNIEnv* env, jclass c, jobjectArray candidates, 
     (*env)->SetObjectArrayElement(env, info, 4, threads ? (*env)->NewStringUTF(env, "threads") : NULL);
     (*env)->SetObjectArrayElement(env, info, 5,
                                   rcnn4j_dnnl_convolution_api() ? (*env)->NewStringUTF(env, "convolutions") : NULL);
+    (*env)->SetObjectArrayElement(env, info, 6, (*env)->NewStringUTF(env, waiting));
     return NULL;
 }
 

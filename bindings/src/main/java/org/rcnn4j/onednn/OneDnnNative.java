@@ -10,10 +10,11 @@ final class OneDnnNative {
     }
 
     /**
-     * Opens the first loadable candidate; null on success (info: [file, version, commit hash, CPU runtime,
-     * "threads" or null, "convolutions" or null]), else why not.
+     * Opens the first loadable candidate, libgomp's idle spin set to {@code spinCount} iterations unless the
+     * environment says how OpenMP threads wait (null: leave it alone); null on success (info: [file, version, commit
+     * hash, CPU runtime, "threads" or null, "convolutions" or null, how idle OpenMP threads wait]), else why not.
      */
-    static native String open(String[] candidates, String[] info);
+    static native String open(String[] candidates, String[] info, String spinCount);
 
     /** dnnl_sgemm on the arrays in place, after setting the calling thread's OpenMP thread count; its status. */
     static native int sgemm(boolean transA, boolean transB, long m, long n, long k, float alpha, float[] a, int aOff,

@@ -3,11 +3,7 @@ package org.rcnn4j.onednn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Where oneDNN cannot be opened, the status says which files were tried, why, and what to install. */
@@ -24,16 +20,6 @@ class OneDnnMissingTest {
     }
 
     private static List<String> runFreshJvm(String library) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("java.class.path");
-        String modulePath = System.getProperty("jdk.module.path");
-        if (modulePath != null && !modulePath.isEmpty()) {
-            classPath = classPath + File.pathSeparator + modulePath;
-        }
-        Process p = new ProcessBuilder(java, "-D" + OneDnn.LIBRARY + "=" + library, "-cp", classPath,
-                FreshJvmStatus.class.getName()).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
-        return new String(out, StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("STATUS")).toList();
+        return FreshJvmStatus.run(List.of("-D" + OneDnn.LIBRARY + "=" + library), env -> { });
     }
 }

@@ -32,15 +32,16 @@ class OneDnnConvTest {
     @Test
     void autoIsTheDefaultAndFallsBackWithoutConvolutions() {
         Supplier<OneDnn.Status> sgemmOnly =
-                () -> new OneDnn.Status("libdnnl.so.3", "3.4.0", "N/A", "OpenMP", true, false, null, null);
+                () -> new OneDnn.Status("libdnnl.so.3", "3.4.0", "N/A", "OpenMP", true, false, null,
+                        "GOMP_SPINCOUNT=10000", null);
         assertFalse(OneDnnConv.SWITCH.resolve(null, sgemmOnly));
         assertFalse(OneDnnConv.SWITCH.resolve("false", () -> {
             throw new AssertionError("asked for oneDNN with the switch off");
         }));
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> OneDnnConv.SWITCH.resolve("true", sgemmOnly));
-        assertEquals("-Drcnn4j.onednn=true, but oneDNN 3.4.0 (libdnnl.so.3, OpenMP, sgemm only: no convolution API) "
-                + "(use -Drcnn4j.onednn=auto to fall back to rcnn4j's own convolutions)", e.getMessage());
+        assertEquals("-Drcnn4j.onednn=true, but oneDNN 3.4.0 (libdnnl.so.3, OpenMP, idle spin: GOMP_SPINCOUNT=10000, "
+                + "sgemm only: no convolution API) (use -Drcnn4j.onednn=auto to fall back to rcnn4j's own convolutions)", e.getMessage());
         Assumptions.assumeTrue(System.getProperty(OneDnnConv.PROPERTY) == null,
                 "skipped: -D" + OneDnnConv.PROPERTY + " is set for this run");
         OneDnn.Status s = OneDnn.status();

@@ -30,7 +30,7 @@ class OneDnnGemmTest {
     private final CpuBackend cpu = CpuBackend.reference();
 
     private static final Supplier<OneDnn.Status> MISSING =
-            () -> new OneDnn.Status(null, null, null, null, false, false, null, "no usable libdnnl.so.3 (test)");
+            () -> new OneDnn.Status(null, null, null, null, false, false, null, null, "no usable libdnnl.so.3 (test)");
 
     @Test
     void falseNeverOpensOneDnnAndAutoFallsBack() {

@@ -71,8 +71,8 @@ status() {
 }
 run_tests() {
     mvn -B -ntp test -pl bindings,java/core -Dtest='OneDnn*Test,ConvSelfCheckTest' \
-        -Dsurefire.failIfNoSpecifiedTests=false -Djvm="$launcher" -Drcnn4j.onednn.library="$dnnl" \
-        -Drcnn4j.test.onednn=require -Drcnn4j.test.onednn.major=3 </dev/null
+        -Dsurefire.failIfNoSpecifiedTests=false -Djvm="$launcher" -Drcnn4j.test.java="$launcher" \
+        -Drcnn4j.onednn.library="$dnnl" -Drcnn4j.test.onednn=require -Drcnn4j.test.onednn.major=3 </dev/null
 }
 
 # as a user gets it: the convolutions are used when they pass rcnn4j's check, else the tests that need them say why

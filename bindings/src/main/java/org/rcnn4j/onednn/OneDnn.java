@@ -135,10 +135,10 @@ public final class OneDnn {
     }
 
     /**
-     * The spin count to open oneDNN with, from {@value #SPIN_COUNT}'s value: null (unset) gives the default, "off"
-     * null (leave the runtime's own), a count 0..2^31-1 itself.
+     * The spin count to open oneDNN with, from {@value #SPIN_COUNT}'s value: unset or blank gives the default, a
+     * count 0..2^31-1 that count, and "off" null (leave the OpenMP runtime's own).
      *
-     * @throws IllegalArgumentException naming the property when the value is neither
+     * @throws IllegalArgumentException naming the property when the value is none of these
      */
     static String spinCount(String setting) {
         if (setting == null || setting.isBlank()) {
@@ -149,8 +149,9 @@ public final class OneDnn {
             return null;
         }
         try {
-            if (Integer.parseInt(v) >= 0) {
-                return Integer.toString(Integer.parseInt(v));
+            int count = Integer.parseInt(v);
+            if (count >= 0) {
+                return Integer.toString(count);
             }
         } catch (NumberFormatException e) {
             // reported below

@@ -25,10 +25,13 @@ public final class FreshJvmStatus {
 
     /**
      * The lines starting with STATUS that {@link #main} prints in a child JVM on this test's class path, started with
-     * {@code options} and the environment as {@code environment} edits it.
+     * {@code options} and the environment as {@code environment} edits it. The child runs the JDK's java, or the
+     * launcher system property {@code rcnn4j.test.java} names (tools/test_onednn3.sh: the one that loads Debian 13's
+     * C/C++ runtime, which its oneDNN 3 needs).
      */
     static List<String> run(List<String> options, Consumer<Map<String, String>> environment) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = System.getProperty("rcnn4j.test.java",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classPath = System.getProperty("java.class.path");
         String modulePath = System.getProperty("jdk.module.path");
         if (modulePath != null && !modulePath.isEmpty()) {

@@ -43,7 +43,10 @@ final class OneDnnGemm {
         return SWITCH.enabled();
     }
 
-    /** For the backend's description: whether oneDNN is used, loaded, and which version. */
+    /**
+     * For the backend's description: where the GEMM left in Java runs. Which oneDNN loaded (or why none) the
+     * convolutions' clause before it already says.
+     */
     static String describe() {
         String v = SWITCH.setting();
         boolean on;
@@ -52,13 +55,10 @@ final class OneDnnGemm {
         } catch (RuntimeException e) {
             return "oneDNN: " + e.getMessage();
         }
-        OneDnn.Status s = OneDnn.status();
         if (on) {
-            return "F32 GEMM on " + s.describe() + ", single-threaded blocks on " + GemmParallel.threads()
-                    + " threads";
+            return "F32 GEMM on oneDNN's sgemm, single-threaded blocks on " + GemmParallel.threads() + " threads";
         }
-        return "F32 GEMM in Java (-D" + PROPERTY + "=" + v + "; " + (s.loaded() ? s.describe() + " available"
-                : s.describe()) + ")";
+        return "F32 GEMM in Java (-D" + PROPERTY + "=" + v + ")";
     }
 
     /**

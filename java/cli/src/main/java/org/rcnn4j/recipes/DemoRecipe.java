@@ -4,8 +4,10 @@ package org.rcnn4j.recipes;
  * The demo's defaults: the best AP measured within 10 minutes on 2 CPU cores (see docs/demo-tuning-history.md for
  * the runs, their numbers and times; the same machine has run the same steps up to 17% slower at other hours).
  * 3500 pretraining steps rather than 4000, for time: on 2 AVX2-only Zen 3 cores the demo took 11.7 minutes with
- * 4000, and 9.6 to 9.9 with 3500 and the box head's products on oneDNN. On AVX-512 (runs 26, 28, 31 and 33) 4000
- * had given seeds 0 and 2 box AP50 0.708 and 0.718 against 0.709 and 0.695 with 3500.
+ * 4000, and 9.6 to 9.9 with 3500 and the box head's products on oneDNN (8.7 for seed 0 once OpenMP's idle spin was
+ * shortened). On AVX-512 (runs 26, 28, 31 and 33) 4000 had given seeds 0 and 2 box AP50 0.708 and 0.718 against
+ * 0.709 and 0.695 with 3500; on the AVX2 machine, over seeds 0..3 (runs 67..70), box AP50 0.715 against 0.707 and
+ * mask AP50 0.680 against 0.682: no gain the seeds' spread can tell.
  */
 public final class DemoRecipe {
     public static final int STEPS = 1600;

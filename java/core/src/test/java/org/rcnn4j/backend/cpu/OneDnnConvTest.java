@@ -41,7 +41,8 @@ class OneDnnConvTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> OneDnnConv.SWITCH.resolve("true", sgemmOnly));
         assertEquals("-Drcnn4j.onednn=true, but oneDNN 3.4.0 (libdnnl.so.3, OpenMP, idle spin: GOMP_SPINCOUNT=10000, "
-                + "sgemm only: no convolution API) (use -Drcnn4j.onednn=auto to fall back to rcnn4j's own convolutions)", e.getMessage());
+                + "sgemm only: no convolution API) (use -Drcnn4j.onednn=auto to fall back to rcnn4j's own "
+                + "convolutions)", e.getMessage());
         Assumptions.assumeTrue(System.getProperty(OneDnnConv.PROPERTY) == null,
                 "skipped: -D" + OneDnnConv.PROPERTY + " is set for this run");
         OneDnn.Status s = OneDnn.status();

@@ -11,14 +11,35 @@ import org.rcnn4j.tensor.Tensor;
  * <p>Forward: work items are (RoI, block of channels); each computes its RoI's bilinear taps once
  * ({@link RoiAlignTaps}) and applies them to every channel of its block. Backward scatters into the input
  * gradient with work items (image, block of channels), each visiting that image's RoIs in index order: no two
- * threads ever write the same element, so the result is deterministic and needs no atomics.
+ * threads ever write the same element, so the result is deterministic and needs no atomics. F32 runs both on
+ * channels-last copies of the maps, vectors of channels at a time ({@link RoiAlignChannelsLast}), where the RoIs'
+ * bins outweigh the copies; the outputs are the same bits either way.
  */
 final class RoiAlignCpu {
     private RoiAlignCpu() {
     }
 
+    /**
+     * The channels-last form needs at least one bin per this many cells of the maps: below that, copying the maps
+     * to channels-last and back costs more than the vectors save.
+     */
+    static final int CELLS_PER_BIN = 4;
+
+    /** Fewer channels than an AVX2 vector of floats stay on NCHW. */
+    static final int MIN_CHANNELS = 8;
+
+    /** Per-thread scratch of the channels-last form: a RoI's bins (bin-major), and one row of channels. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+
     static Tensor forward(Tensor input, Tensor boxes, int outputHeight, int outputWidth, float spatialScale,
             int samplingRatio, boolean aligned) {
+        return forward(input, boxes, outputHeight, outputWidth, spatialScale, samplingRatio, aligned,
+                channelsLastPays(input.shape(), boxes.shape(), outputHeight * outputWidth));
+    }
+
+    /** {@link #forward} on the channels-last form when {@code channelsLast} and F32, else on NCHW. */
+    static Tensor forward(Tensor input, Tensor boxes, int outputHeight, int outputWidth, float spatialScale,
+            int samplingRatio, boolean aligned, boolean channelsLast) {
         RoiChecks.inputAndBoxes(input, boxes);
         RoiChecks.outputSize(outputHeight, outputWidth);
         RoiChecks.spatialScale(spatialScale);
@@ -32,6 +53,10 @@ final class RoiAlignCpu {
         Geometry g = new Geometry(boxes, input.size(2), input.size(3), outputHeight, outputWidth, spatialScale,
                 samplingRatio, aligned);
         boolean f32 = input.dtype() == DType.F32;
+        if (f32 && channelsLast) {
+            forwardChannelsLast(input, out.floats(), batch, g);
+            return out;
+        }
         RoiTasks.forEachChannelBlock(k, c, (r, c0, c1) -> {
             RoiAlignTaps ys = new RoiAlignTaps();
             RoiAlignTaps xs = new RoiAlignTaps();
@@ -47,6 +72,14 @@ final class RoiAlignCpu {
 
     static Tensor backward(Tensor gradOutput, Tensor boxes, int[] inputShape, float spatialScale,
             int samplingRatio, boolean aligned) {
+        int bins = gradOutput.dim() == 4 ? gradOutput.size(2) * gradOutput.size(3) : 0;
+        return backward(gradOutput, boxes, inputShape, spatialScale, samplingRatio, aligned,
+                channelsLastPays(inputShape, boxes.shape(), bins));
+    }
+
+    /** {@link #backward} on the channels-last form when {@code channelsLast} and F32, else on NCHW. */
+    static Tensor backward(Tensor gradOutput, Tensor boxes, int[] inputShape, float spatialScale,
+            int samplingRatio, boolean aligned, boolean channelsLast) {
         RoiChecks.gradOutput(gradOutput, boxes, inputShape);
         RoiChecks.spatialScale(spatialScale);
         int n = inputShape[0];
@@ -70,6 +103,10 @@ final class RoiAlignCpu {
             g.taps(r, ys[r], xs[r], f32);
         });
         int[][] byImage = RoiTasks.groupByImage(batch, n);
+        if (f32 && channelsLast) {
+            backwardChannelsLast(gradOutput.floats(), gradInput.floats(), inputShape, byImage, ys, xs);
+            return gradInput;
+        }
         RoiTasks.forEachChannelBlock(n, c, (b, c0, c1) -> {
             for (int r : byImage[b]) {
                 if (f32) {
@@ -80,6 +117,73 @@ final class RoiAlignCpu {
             }
         });
         return gradInput;
+    }
+
+    /**
+     * Whether the maps have channels enough to fill a vector, and the RoIs bins enough to pay for copying the maps
+     * to channels-last and back (shapes not yet checked: a malformed one answers false and the NCHW form's checks
+     * name it).
+     */
+    static boolean channelsLastPays(int[] inputShape, int[] boxesShape, int bins) {
+        return inputShape != null && inputShape.length == 4 && boxesShape.length == 2
+                && inputShape[1] >= MIN_CHANNELS
+                && (long) boxesShape[0] * bins * CELLS_PER_BIN >= (long) inputShape[0] * inputShape[2] * inputShape[3];
+    }
+
+    /** Scratch of at least {@code binValues} and {@code channels} floats for this thread. */
+    private static float[][] scratch(int binValues, int channels) {
+        float[][] s = SCRATCH.get();
+        if (s[0].length < binValues) {
+            s[0] = new float[binValues];
+        }
+        if (s[1].length < channels) {
+            s[1] = new float[channels];
+        }
+        return s;
+    }
+
+    private static void forwardChannelsLast(Tensor input, float[] out, int[] batch, Geometry g) {
+        int c = input.size(1);
+        int cells = g.h * g.w;
+        int bins = g.ph * g.pw;
+        float[] nhwc = ChannelsLast.copy(input.floats(), input.size(0), c, cells);
+        RoiTasks.forEachChannelBlock(batch.length, c, (r, c0, c1) -> {
+            RoiAlignTaps ys = new RoiAlignTaps();
+            RoiAlignTaps xs = new RoiAlignTaps();
+            g.taps(r, ys, xs, true);
+            int cb = c1 - c0;
+            float[][] s = scratch(bins * cb, cb);
+            RoiAlignChannelsLast.forward(nhwc, batch[r] * cells * c, c, c0, c1, ys, xs, s[0], s[1]);
+            for (int ch = c0; ch < c1; ch++) {
+                int o = (r * c + ch) * bins;
+                for (int bin = 0, j = ch - c0; bin < bins; bin++, j += cb) {
+                    out[o + bin] = s[0][j];
+                }
+            }
+        });
+    }
+
+    private static void backwardChannelsLast(float[] go, float[] gradInput, int[] inputShape, int[][] byImage,
+            RoiAlignTaps[] ys, RoiAlignTaps[] xs) {
+        int n = inputShape[0];
+        int c = inputShape[1];
+        int cells = inputShape[2] * inputShape[3];
+        float[] nhwc = new float[gradInput.length];
+        RoiTasks.forEachChannelBlock(n, c, (b, c0, c1) -> {
+            int cb = c1 - c0;
+            for (int r : byImage[b]) {
+                int bins = ys[r].bins * xs[r].bins;
+                float[][] s = scratch(bins * cb, cb);
+                for (int ch = c0; ch < c1; ch++) {
+                    int o = (r * c + ch) * bins;
+                    for (int bin = 0, j = ch - c0; bin < bins; bin++, j += cb) {
+                        s[0][j] = go[o + bin];
+                    }
+                }
+                RoiAlignChannelsLast.backward(nhwc, b * cells * c, c, c0, c1, ys[r], xs[r], s[0], s[1]);
+            }
+        });
+        ChannelsLast.copyBack(nhwc, gradInput, n, c, cells);
     }
 
     /** Everything but the RoI needed to compute a RoI's taps. */

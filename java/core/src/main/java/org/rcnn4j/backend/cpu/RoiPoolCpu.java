@@ -1,6 +1,5 @@
 package org.rcnn4j.backend.cpu;
 
-import java.util.stream.IntStream;
 import org.rcnn4j.backend.RoiChecks;
 import org.rcnn4j.backend.RoiPoolResult;
 import org.rcnn4j.tensor.DType;
@@ -89,7 +88,7 @@ final class RoiPoolCpu {
         int h = input.size(2);
         int w = input.size(3);
         int bins = outputHeight * outputWidth;
-        float[] nhwc = channelsLastCopy(input.floats(), input.size(0), c, h * w);
+        float[] nhwc = ChannelsLast.copy(input.floats(), input.size(0), c, h * w);
         RoiTasks.forEachChannelBlock(k, c, (r, c0, c1) -> {
             int[] rows = new int[2 * outputHeight];
             int[] cols = new int[2 * outputWidth];
@@ -112,25 +111,6 @@ final class RoiPoolCpu {
                 }
             }
         });
-    }
-
-    /** [N, C, HW] as [N, HW, C]; planes of 64 channels at a time stay in cache while their cells are written. */
-    private static float[] channelsLastCopy(float[] in, int n, int c, int cells) {
-        float[] t = new float[in.length];
-        int blocks = (c + 63) / 64;
-        IntStream.range(0, n * blocks).parallel().forEach(task -> {
-            int img = task / blocks;
-            int ch0 = (task % blocks) * 64;
-            int ch1 = Math.min(c, ch0 + 64);
-            int base = img * c * cells;
-            for (int cell = 0; cell < cells; cell++) {
-                int dst = base + cell * c;
-                for (int ch = ch0; ch < ch1; ch++) {
-                    t[dst + ch] = in[base + ch * cells + cell];
-                }
-            }
-        });
-        return t;
     }
 
     /**

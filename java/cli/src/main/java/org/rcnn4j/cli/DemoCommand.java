@@ -36,7 +36,7 @@ final class DemoCommand {
     static final float PICTURE_SCORE = 0.3f;
     private static final Set<String> VALUED = Set.of("--device", "--out", "--train-scenes", "--test-scenes",
             "--steps", "--batch", "--lr", "--seed", "--pretrain-steps",
-            "--pretrain-lr", "--pretrain-size", "--rehearsal-items", "--rehearsal-weight");
+            "--pretrain-lr", "--pretrain-size", "--rehearsal-items", "--rehearsal-weight", "--trainable-stages");
 
     private DemoCommand() {
     }
@@ -46,7 +46,7 @@ final class DemoCommand {
                 usage: rcnn4j demo [--device cpu|cuda|cuda-emu] [--out DIR] [--steps N] [--batch N] [--lr LR]
                                    [--train-scenes N] [--test-scenes N] [--seed S] [--pretrain-steps N]
                                    [--pretrain-lr LR] [--pretrain-size S] [--rehearsal-items N]
-                                   [--rehearsal-weight W]
+                                   [--rehearsal-weight W] [--trainable-stages N]
 
                 Trains a small Mask R-CNN (maskrcnn_small: a 4-stage ConvNet with an FPN, torchvision's RPN and RoI
                 heads) on 128x128 scenes of Fashion-MNIST items, its backbone and box head first pretrained to
@@ -69,6 +69,9 @@ final class DemoCommand {
                   --rehearsal-items N one-item scenes each detector step also classifies, so the box head
                                       keeps what pretraining taught it (0: none); default %d
                   --rehearsal-weight W  that loss's weight; default %s
+                  --trainable-stages N  after pretraining, the detector trains the backbone's last N of 4
+                                      stages and freezes the others, as torchvision trains a pretrained
+                                      backbone's last 3 layers (4: all); default %d
                   --steps N         SGD steps; default %d
                   --batch N         images per step; default %d
                   --lr LR           base learning rate; default %s
@@ -76,8 +79,8 @@ final class DemoCommand {
                   --test-scenes N   default %d
                   --seed S          scenes, initialization and sampling; default 0
                 """.formatted(DemoRecipe.PRETRAIN_STEPS, DemoRecipe.PRETRAIN_LR, DemoRecipe.PRETRAIN_SIZE,
-                DemoRecipe.REHEARSAL_ITEMS, DemoRecipe.REHEARSAL_WEIGHT, DemoRecipe.STEPS, DemoRecipe.BATCH,
-                DemoRecipe.LR, DemoRecipe.TRAIN_SCENES, DemoRecipe.TEST_SCENES);
+                DemoRecipe.REHEARSAL_ITEMS, DemoRecipe.REHEARSAL_WEIGHT, DemoRecipe.TRAINABLE_STAGES,
+                DemoRecipe.STEPS, DemoRecipe.BATCH, DemoRecipe.LR, DemoRecipe.TRAIN_SCENES, DemoRecipe.TEST_SCENES);
     }
 
     static int run(List<String> argv, PrintStream out, PrintStream err) {
@@ -98,6 +101,8 @@ final class DemoCommand {
         int pretrainSize = a.intIn("--pretrain-size", DemoRecipe.PRETRAIN_SIZE, 16, 512);
         int rehearsalItems = a.intIn("--rehearsal-items", DemoRecipe.REHEARSAL_ITEMS, 0, 256);
         double rehearsalWeight = a.doubleIn("--rehearsal-weight", DemoRecipe.REHEARSAL_WEIGHT, 1e-6, 100);
+        int trainableStages = a.intIn("--trainable-stages", DemoRecipe.TRAINABLE_STAGES, 0,
+                SmallBackbone.WIDTHS.length);
         Headless.ensure();
         long t0 = System.nanoTime();
         FashionMnistScenes train = new FashionMnistScenes(FashionMnist.bundled(FashionMnist.Split.TRAIN),
@@ -123,6 +128,14 @@ final class DemoCommand {
                     out.printf(Locale.ROOT, "pretrained in %.0f s: on held-out one-item scenes the box head names "
                             + "%.1f%% of the items (the backbone alone, pooled globally: %.1f%%)%n", p.seconds(),
                             p.boxHeadAccuracy() * 100, p.accuracy() * 100);
+                }
+                if (pretrainSteps > 0 && trainableStages < SmallBackbone.WIDTHS.length) {
+                    // as torchvision trains a pretrained backbone's last 3 layers: bound again, so the frozen
+                    // stages' Vars stop gathering gradients
+                    ((SmallBackbone) model.backbone()).trainableStages(trainableStages);
+                    model.to(backend);
+                    out.printf(Locale.ROOT, "the detector trains the backbone's last %d stages (of %d)%n",
+                            trainableStages, SmallBackbone.WIDTHS.length);
                 }
                 SingleItemRehearsal rehearsal = rehearsalItems == 0 ? null : new SingleItemRehearsal(
                         (SmallBackbone) model.backbone(), model.roiHeads(), backend, pretrainSize, rehearsalItems,

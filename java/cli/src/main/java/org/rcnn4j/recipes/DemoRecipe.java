@@ -27,6 +27,11 @@ public final class DemoRecipe {
      */
     public static final int REHEARSAL_ITEMS = 16;
     public static final double REHEARSAL_WEIGHT = 0.25;
+    /**
+     * Backbone stages the detector trains after pretraining (the last 3 of 4; stage 1 frozen), as torchvision's
+     * detectors train a pretrained backbone's last 3 layers: see docs/demo-tuning-history.md, runs 71..74.
+     */
+    public static final int TRAINABLE_STAGES = 3;
 
     private DemoRecipe() {
     }

@@ -15,9 +15,17 @@ class DemoArgsTest {
     }
 
     @Test
-    void helpGivesTheRehearsalDefaults() {
+    void badTrainableStagesAreUsageErrors() {
+        Cli.run("demo", "--trainable-stages", "5").assertUsageError("--trainable-stages");
+        Cli.run("demo", "--trainable-stages", "-1").assertUsageError("--trainable-stages");
+        Cli.run("demo", "--trainable-stages", "all").assertUsageError("--trainable-stages");
+    }
+
+    @Test
+    void helpGivesTheRehearsalAndFreezingDefaults() {
         String help = DemoCommand.help();
         assertTrue(help.contains("--rehearsal-items N") && help.contains("default 16"), help);
         assertTrue(help.contains("--rehearsal-weight W  that loss's weight; default 0.25"), help);
+        assertTrue(help.contains("backbone's last 3 layers (4: all); default 3"), help);
     }
 }

@@ -68,6 +68,24 @@ public final class SmallBackbone extends Block implements Backbone {
                 WIDTHS.length), outChannels));
     }
 
+    /**
+     * Trains only the last {@code trainable} stages (0..4): the first ones get requires_grad false, as torchvision's
+     * {@code trainable_backbone_layers} freezes a pretrained ResNet's first layers; the FPN stays trainable. Their
+     * batch norms still normalize by the batch in training mode and update their running statistics, as torch's
+     * BatchNorm2d does under requires_grad false. A bound module keeps the Vars it was bound with: bind it again
+     * ({@link #to}) for the change to reach its gradients.
+     */
+    public SmallBackbone trainableStages(int trainable) {
+        if (trainable < 0 || trainable > WIDTHS.length) {
+            throw new IllegalArgumentException("trainable stages: expected 0.." + WIDTHS.length + ", got " + trainable);
+        }
+        body.namedParameters().forEach((name, p) -> {
+            int stage = Integer.parseInt(name.substring("stage".length(), name.indexOf('.')));
+            p.requiresGrad(stage > WIDTHS.length - trainable);
+        });
+        return this;
+    }
+
     /** The four stages (keys stage1..stage4), what classification pretraining trains. */
     public Sequential body() {
         return body;

@@ -79,10 +79,10 @@ public final class SmallBackbone extends Block implements Backbone {
         if (trainable < 0 || trainable > WIDTHS.length) {
             throw new IllegalArgumentException("trainable stages: expected 0.." + WIDTHS.length + ", got " + trainable);
         }
-        body.namedParameters().forEach((name, p) -> {
-            int stage = Integer.parseInt(name.substring("stage".length(), name.indexOf('.')));
-            p.requiresGrad(stage > WIDTHS.length - trainable);
-        });
+        for (int s = 1; s <= WIDTHS.length; s++) {
+            boolean learns = s > WIDTHS.length - trainable;
+            body.get("stage" + s).namedParameters().values().forEach(p -> p.requiresGrad(learns));
+        }
         return this;
     }
 

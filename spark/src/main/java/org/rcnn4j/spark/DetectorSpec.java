@@ -121,6 +121,6 @@ public record DetectorSpec(String weights, String model, List<String> classNames
     /** The detector's options on a device the task resolved (never "auto"). */
     DetectorOptions options(String resolvedDevice) {
         return new DetectorOptions(resolvedDevice, model, classNames, boxScoreThresh, boxNmsThresh,
-                boxDetectionsPerImg, minSize, maxSize, maskThreshold, false);
+                boxDetectionsPerImg, minSize, maxSize, maskThreshold, false, null);
     }
 }

@@ -13,8 +13,10 @@ import org.rcnn4j.data.FashionMnistScenes;
 import org.rcnn4j.data.SceneConfig;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ImageDetections;
+import org.rcnn4j.detection.MaskOutput;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
+import org.rcnn4j.detection.TestTimeAugmentation;
 import org.rcnn4j.detection.backbone.SmallBackbone;
 import org.rcnn4j.recipes.BackbonePretraining;
 import org.rcnn4j.recipes.DemoRecipe;
@@ -36,7 +38,8 @@ final class DemoCommand {
     static final float PICTURE_SCORE = 0.3f;
     private static final Set<String> VALUED = Set.of("--device", "--out", "--train-scenes", "--test-scenes",
             "--steps", "--batch", "--lr", "--seed", "--pretrain-steps",
-            "--pretrain-lr", "--pretrain-size", "--rehearsal-items", "--rehearsal-weight", "--trainable-stages");
+            "--pretrain-lr", "--pretrain-size", "--rehearsal-items", "--rehearsal-weight", "--trainable-stages",
+            "--tta-scales");
 
     private DemoCommand() {
     }
@@ -46,7 +49,7 @@ final class DemoCommand {
                 usage: rcnn4j demo [--device cpu|cuda|cuda-emu] [--out DIR] [--steps N] [--batch N] [--lr LR]
                                    [--train-scenes N] [--test-scenes N] [--seed S] [--pretrain-steps N]
                                    [--pretrain-lr LR] [--pretrain-size S] [--rehearsal-items N]
-                                   [--rehearsal-weight W] [--trainable-stages N]
+                                   [--rehearsal-weight W] [--trainable-stages N] [--tta-scales S,S|none]
 
                 Trains a small Mask R-CNN (maskrcnn_small: a 4-stage ConvNet with an FPN, torchvision's RPN and RoI
                 heads) on 128x128 scenes of Fashion-MNIST items, its backbone and box head first pretrained to
@@ -57,9 +60,12 @@ final class DemoCommand {
                   model.safetensors     the trained model: rcnn4j detect/eval --weights take it
                   checkpoint.safetensors, train.log   for resuming (rcnn4j train --resume), and the log
                   eval/results.json, eval/summary.txt COCO results and COCOeval's summaries
+                  eval-tta/             the same with test-time augmentation
                 Nothing is downloaded: the items are bundled. 7 to 10 minutes on 2 CPU cores with the
                 defaults.
-                The last two lines are "box AP=... AP50=... AP75=..." and "mask AP=... AP50=... AP75=...".
+                The last four lines are "box AP=... AP50=... AP75=...", "mask AP=... AP50=... AP75=...", and the
+                same as "box+tta" and "mask+tta": the detector evaluated again with test-time augmentation (each
+                scene and its mirror at several scales, the views' detections fused; rcnn4j detect/eval --tta).
                   --device D        default cpu
                   --out DIR         default demo-output
                   --pretrain-steps N  classification steps for the backbone and box head first (0: none);
@@ -69,6 +75,8 @@ final class DemoCommand {
                   --rehearsal-items N one-item scenes each detector step also classifies, so the box head
                                       keeps what pretraining taught it (0: none); default %d
                   --rehearsal-weight W  that loss's weight; default %s
+                  --tta-scales S,S  the test-time augmentation's scales (none: no second evaluation);
+                                    default %s
                   --trainable-stages N  after pretraining, the detector trains the backbone's last N of 4
                                       stages and freezes the others, as torchvision trains a pretrained
                                       backbone's last 3 layers (4: all); default %d
@@ -79,7 +87,8 @@ final class DemoCommand {
                   --test-scenes N   default %d
                   --seed S          scenes, initialization and sampling; default 0
                 """.formatted(DemoRecipe.PRETRAIN_STEPS, DemoRecipe.PRETRAIN_LR, DemoRecipe.PRETRAIN_SIZE,
-                DemoRecipe.REHEARSAL_ITEMS, DemoRecipe.REHEARSAL_WEIGHT, DemoRecipe.TRAINABLE_STAGES,
+                DemoRecipe.REHEARSAL_ITEMS, DemoRecipe.REHEARSAL_WEIGHT, DemoRecipe.TEST_TIME_SCALES,
+                DemoRecipe.TRAINABLE_STAGES,
                 DemoRecipe.STEPS, DemoRecipe.BATCH, DemoRecipe.LR, DemoRecipe.TRAIN_SCENES, DemoRecipe.TEST_SCENES);
     }
 
@@ -103,6 +112,8 @@ final class DemoCommand {
         double rehearsalWeight = a.doubleIn("--rehearsal-weight", DemoRecipe.REHEARSAL_WEIGHT, 1e-6, 100);
         int trainableStages = a.intIn("--trainable-stages", DemoRecipe.TRAINABLE_STAGES, 0,
                 SmallBackbone.WIDTHS.length);
+        String ttaScales = a.string("--tta-scales", DemoRecipe.TEST_TIME_SCALES);
+        TestTimeAugmentation tta = ttaScales.equals("none") ? null : AugmentationArgs.flipsAt("demo", ttaScales);
         Headless.ensure();
         long t0 = System.nanoTime();
         FashionMnistScenes train = new FashionMnistScenes(FashionMnist.bundled(FashionMnist.Split.TRAIN),
@@ -115,6 +126,7 @@ final class DemoCommand {
         GeneralizedRcnn model = Models.maskrcnnSmall(ModelOptions.defaults());
         model.initialize(seed);
         DetectionEvaluation.Result result;
+        DetectionEvaluation.Result augmented = null;
         try (Backend backend = Devices.open(device)) {
             model.to(backend);
             try {
@@ -149,6 +161,12 @@ final class DemoCommand {
                 model.eval();
                 result = DetectionEvaluation.evaluate(model::detect, test, FashionMnist.CLASS_NAMES, 8, err);
                 result.writeTo(dir.resolve("eval"));
+                if (tta != null) {
+                    err.println("evaluating again with test-time augmentation: " + AugmentationArgs.describe(tta));
+                    augmented = DetectionEvaluation.evaluate(images -> tta.detect(model, images,
+                            MaskOutput.above(0.5f).asCrops()), test, FashionMnist.CLASS_NAMES, 8, err);
+                    augmented.writeTo(dir.resolve("eval-tta"));
+                }
                 pictures(model, test, dir);
             } finally {
                 model.release();
@@ -165,6 +183,12 @@ final class DemoCommand {
         out.printf(Locale.ROOT, "inference: %.1f ms per image%n", result.secondsPerImage() * 1000);
         out.println(metricLine("box", result.bbox()));
         out.println(metricLine("mask", result.segm()));
+        if (augmented != null) {
+            out.printf(Locale.ROOT, "with test-time augmentation (%s): %.1f ms per image%n",
+                    AugmentationArgs.describe(tta), augmented.secondsPerImage() * 1000);
+            out.println(metricLine("box+tta", augmented.bbox()));
+            out.println(metricLine("mask+tta", augmented.segm()));
+        }
         return Main.OK;
     }
 

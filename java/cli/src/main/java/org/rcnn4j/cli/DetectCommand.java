@@ -17,6 +17,7 @@ import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.GeneralizedRcnnTransform;
 import org.rcnn4j.detection.ImageDetections;
 import org.rcnn4j.detection.MaskOutput;
+import org.rcnn4j.detection.TestTimeAugmentation;
 import org.rcnn4j.detector.DetectorWeights;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.train.DetectionResults;
@@ -29,8 +30,8 @@ import org.rcnn4j.viz.Headless;
  * position on the command line, 1-based).
  */
 final class DetectCommand {
-    private static final Set<String> VALUED = Sets.union(Sets.union(Set.of("--out", "--device", "--score-thresh"),
-            BoxInferenceArgs.OPTIONS), ModelArgs.OPTIONS);
+    private static final Set<String> VALUED = Sets.union(Sets.union(Sets.union(Set.of("--out", "--device",
+            "--score-thresh"), BoxInferenceArgs.OPTIONS), ModelArgs.OPTIONS), AugmentationArgs.VALUED);
 
     private DetectCommand() {
     }
@@ -39,7 +40,8 @@ final class DetectCommand {
         return """
                 usage: rcnn4j detect IMAGE... --weights FILE [--model NAME] [--classes FILE] --out DIR
                                      [--device cpu|cuda|cuda-emu] [--score-thresh T] [--box-score-thresh T]
-                                     [--box-nms-thresh T] [--box-detections-per-img N] [--stats]
+                                     [--box-nms-thresh T] [--box-detections-per-img N] [--tta]
+                                     [--tta-scales S,S] [--stats]
 
                 Detects objects in PNG or JPEG images with a model trained by rcnn4j train or rcnn4j demo (the
                 model.safetensors they write names its model and classes) or torchvision's COCO detectors
@@ -51,11 +53,12 @@ final class DetectCommand {
                 x-3.png...; each line printed names its picture. --stats prints after each image what its detect()
                 cost the device: "device: syncs=N to_host_bytes=B to_device_bytes=C" (host synchronizations and
                 bytes copied each way; zeros on the cpu device).
-                """ + ModelArgs.help() + BoxInferenceArgs.help();
+                """ + ModelArgs.help() + BoxInferenceArgs.help() + AugmentationArgs.help();
     }
 
     static int run(List<String> argv, PrintStream out, PrintStream err) {
-        CommandArgs a = CommandArgs.parse("detect", argv, VALUED, Set.of("--stats"), true);
+        CommandArgs a = CommandArgs.parse("detect", argv, VALUED, Sets.union(Set.of("--stats"),
+                AugmentationArgs.FLAGS), true);
         if (a.help()) {
             out.print(help());
             return Main.OK;
@@ -69,6 +72,7 @@ final class DetectCommand {
         String device = Devices.checkName(a.string("--device", "cpu"));
         boolean stats = a.has("--stats");
         BoxInferenceArgs.Values boxInference = BoxInferenceArgs.parse(a);
+        TestTimeAugmentation tta = AugmentationArgs.parse("detect", a);
         List<Tensor> images = new ArrayList<>();
         for (String f : files) {
             try {
@@ -102,7 +106,9 @@ final class DetectCommand {
                     DeviceStats before = backend.stats();
                     // binary masks (> 0.5, as the COCO results and pictures threshold them), each kept at its
                     // paste window: no full-size masks, so a photo of any size fits
-                    ImageDetections d = model.detect(List.of(images.get(i)), MaskOutput.above(0.5f).asCrops())
+                    List<Tensor> one = List.of(images.get(i));
+                    MaskOutput masks = MaskOutput.above(0.5f).asCrops();
+                    ImageDetections d = (tta == null ? model.detect(one, masks) : tta.detect(model, one, masks))
                             .get(0);
                     DeviceStats cost = backend.stats().minus(before);
                     results.addAll(DetectionResults.of(i + 1, d, labels, results.size() + 1));

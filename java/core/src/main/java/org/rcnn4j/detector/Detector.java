@@ -113,8 +113,10 @@ public final class Detector implements AutoCloseable {
         }
         // binary masks, each kept at its paste window, unless the probabilities are wanted: no full-size masks
         // (a large photo's would not fit), each detection's bitmap made from its window
-        List<ImageDetections> found = model.detect(images, options.keepMaskProbabilities()
-                ? MaskOutput.probabilities() : MaskOutput.atLeast(options.maskThreshold()).asCrops());
+        MaskOutput masks = options.keepMaskProbabilities()
+                ? MaskOutput.probabilities() : MaskOutput.atLeast(options.maskThreshold()).asCrops();
+        List<ImageDetections> found = options.testTimeAugmentation() == null ? model.detect(images, masks)
+                : options.testTimeAugmentation().detect(model, images, masks);
         List<List<Detection>> out = new ArrayList<>(found.size());
         for (ImageDetections d : found) {
             out.add(toDetections(d));

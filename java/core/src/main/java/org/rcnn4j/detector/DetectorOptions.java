@@ -1,6 +1,7 @@
 package org.rcnn4j.detector;
 
 import java.util.List;
+import org.rcnn4j.detection.TestTimeAugmentation;
 
 /**
  * How {@link Detector#load} builds and runs a detector. Start from {@link #defaults()} and change what you need;
@@ -18,10 +19,11 @@ import java.util.List;
  * @param maxSize               the transform's max_size (1333)
  * @param maskThreshold         mask probability from which a pixel belongs to the instance (0.5)
  * @param keepMaskProbabilities also return each mask's pasted probabilities (a float per image pixel: large)
+ * @param testTimeAugmentation  run each image as these views and fuse their detections; null: the image once
  */
 public record DetectorOptions(String device, String model, List<String> classNames, Float boxScoreThresh,
         Float boxNmsThresh, Integer boxDetectionsPerImg, Integer minSize, Integer maxSize, float maskThreshold,
-        boolean keepMaskProbabilities) {
+        boolean keepMaskProbabilities, TestTimeAugmentation testTimeAugmentation) {
 
     public DetectorOptions {
         if (device == null || device.isBlank()) {
@@ -35,43 +37,49 @@ public record DetectorOptions(String device, String model, List<String> classNam
 
     /** On the CPU, the model and classes from the file, every threshold and size the model's own. */
     public static DetectorOptions defaults() {
-        return new DetectorOptions("cpu", null, null, null, null, null, null, null, 0.5f, false);
+        return new DetectorOptions("cpu", null, null, null, null, null, null, null, 0.5f, false, null);
     }
 
     public DetectorOptions withDevice(String d) {
         return new DetectorOptions(d, model, classNames, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg, minSize,
-                maxSize, maskThreshold, keepMaskProbabilities);
+                maxSize, maskThreshold, keepMaskProbabilities, testTimeAugmentation);
     }
 
     public DetectorOptions withModel(String m) {
         return new DetectorOptions(device, m, classNames, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg, minSize,
-                maxSize, maskThreshold, keepMaskProbabilities);
+                maxSize, maskThreshold, keepMaskProbabilities, testTimeAugmentation);
     }
 
     public DetectorOptions withClassNames(List<String> names) {
         return new DetectorOptions(device, model, names, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg, minSize,
-                maxSize, maskThreshold, keepMaskProbabilities);
+                maxSize, maskThreshold, keepMaskProbabilities, testTimeAugmentation);
     }
 
     /** torchvision's box_score_thresh, box_nms_thresh and box_detections_per_img (null keeps the model's). */
     public DetectorOptions withBoxInference(Float scoreThresh, Float nmsThresh, Integer detectionsPerImg) {
         return new DetectorOptions(device, model, classNames, scoreThresh, nmsThresh, detectionsPerImg, minSize,
-                maxSize, maskThreshold, keepMaskProbabilities);
+                maxSize, maskThreshold, keepMaskProbabilities, testTimeAugmentation);
     }
 
     /** The transform's min_size and max_size. */
     public DetectorOptions withSizes(int min, int max) {
         return new DetectorOptions(device, model, classNames, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg, min,
-                max, maskThreshold, keepMaskProbabilities);
+                max, maskThreshold, keepMaskProbabilities, testTimeAugmentation);
     }
 
     public DetectorOptions withMaskThreshold(float t) {
         return new DetectorOptions(device, model, classNames, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg,
-                minSize, maxSize, t, keepMaskProbabilities);
+                minSize, maxSize, t, keepMaskProbabilities, testTimeAugmentation);
     }
 
     public DetectorOptions withMaskProbabilities(boolean keep) {
         return new DetectorOptions(device, model, classNames, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg,
-                minSize, maxSize, maskThreshold, keep);
+                minSize, maxSize, maskThreshold, keep, testTimeAugmentation);
+    }
+
+    /** Runs each image as {@code tta}'s views (scales, mirrored) and fuses their detections; null: once, as it is. */
+    public DetectorOptions withTestTimeAugmentation(TestTimeAugmentation tta) {
+        return new DetectorOptions(device, model, classNames, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg,
+                minSize, maxSize, maskThreshold, keepMaskProbabilities, tta);
     }
 }

@@ -22,9 +22,12 @@ import org.rcnn4j.data.FashionMnistScenes;
 import org.rcnn4j.data.SceneConfig;
 import org.rcnn4j.detection.GeneralizedRcnn;
 import org.rcnn4j.detection.ImageDetections;
+import org.rcnn4j.detection.MaskCrop;
+import org.rcnn4j.detection.MaskOutput;
 import org.rcnn4j.detection.ModelFile;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
+import org.rcnn4j.detection.TestTimeAugmentation;
 import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
@@ -113,6 +116,46 @@ class DetectorTest {
                 }
             }
         }
+    }
+
+    /** With test-time augmentation the detector returns the augmentation's fused detections, typed. */
+    @Test
+    void testTimeAugmentationWhenAsked() throws Exception {
+        TestTimeAugmentation tta = TestTimeAugmentation.of(true, 1.0, 1.25);
+        GeneralizedRcnn m = ModelFile.read(modelFile).build();
+        m.setBoxInference(0f, m.config().boxNmsThresh(), 20);
+        m.eval();
+        List<ImageDetections> expected = new ArrayList<>();
+        try (CpuBackend cpu = new CpuBackend()) {
+            m.to(cpu);
+            try {
+                for (Tensor image : images) {
+                    expected.addAll(tta.detect(m, List.of(image), MaskOutput.atLeast(0.5f).asCrops()));
+                }
+            } finally {
+                m.release();
+            }
+        }
+        try (Detector detector = Detector.load(modelFile, OPTIONS.withTestTimeAugmentation(tta))) {
+            for (int i = 0; i < images.size(); i++) {
+                List<Detection> got = detector.detect(images.get(i));
+                ImageDetections e = expected.get(i);
+                assertEquals(e.count(), got.size());
+                for (int k = 0; k < got.size(); k++) {
+                    assertEquals(e.scores().floats()[k], got.get(k).score());
+                    assertEquals(e.labels().getLong(k), got.get(k).classId());
+                    assertEquals(countOnes(e.crops().get(k)), got.get(k).mask().area());
+                }
+            }
+        }
+    }
+
+    private static long countOnes(MaskCrop c) {
+        long n = 0;
+        for (byte b : c.values().bytes()) {
+            n += b;
+        }
+        return n;
     }
 
     @Test

@@ -61,7 +61,7 @@ final class DemoCommand {
                   checkpoint.safetensors, train.log   for resuming (rcnn4j train --resume), and the log
                   eval/results.json, eval/summary.txt COCO results and COCOeval's summaries
                   eval-tta/             the same with test-time augmentation
-                Nothing is downloaded: the items are bundled. 7 to 10 minutes on 2 CPU cores with the
+                Nothing is downloaded: the items are bundled. 8 to 10 minutes on 2 CPU cores with the
                 defaults.
                 The last four lines are "box AP=... AP50=... AP75=...", "mask AP=... AP50=... AP75=...", and the
                 same as "box+tta" and "mask+tta": the detector evaluated again with test-time augmentation (each
@@ -174,11 +174,11 @@ final class DemoCommand {
         } catch (IOException e) {
             throw new UsageException("demo: cannot write to " + dir + ": " + Main.describe(e));
         }
-        out.printf(Locale.ROOT, "done in %.1f min; wrote %s, %s, %s, %s, %s/detections-1..%d.png and %s%n",
+        out.printf(Locale.ROOT, "done in %.1f min; wrote %s, %s, %s, %s, %s/detections-1..%d.png and %s%s%n",
                 (System.nanoTime() - t0) / 6e10, dir.resolve(DetectorTraining.MODEL),
                 dir.resolve(DetectorTraining.CHECKPOINT),
                 dir.resolve(DetectorTraining.LOG), dir.resolve(DetectorTraining.CURVE), dir, PICTURES,
-                dir.resolve("eval"));
+                dir.resolve("eval"), augmented == null ? "" : ", " + dir.resolve("eval-tta"));
         out.print(result.perCategoryText());
         out.printf(Locale.ROOT, "inference: %.1f ms per image%n", result.secondsPerImage() * 1000);
         out.println(metricLine("box", result.bbox()));

@@ -12,11 +12,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcnn4j.data.FashionMnist;
-import org.rcnn4j.detection.GeneralizedRcnn;
-import org.rcnn4j.detection.ModelFile;
-import org.rcnn4j.detection.ModelOptions;
-import org.rcnn4j.detection.Models;
 import org.rcnn4j.detection.TestTimeAugmentation;
 import org.rcnn4j.io.json.Json;
 
@@ -29,12 +24,8 @@ class AugmentationArgsTest {
 
     @BeforeAll
     static void randomModelAndScenes() throws IOException {
-        GeneralizedRcnn model = Models.maskrcnnSmall(ModelOptions.defaults());
-        model.initialize(5);
-        weights = dir.resolve("model.safetensors");
-        ModelFile.write(weights, Models.MASKRCNN_SMALL, model, FashionMnist.CLASS_NAMES);
-        scenes = dir.resolve("scenes");
-        Cli.run("scenes", "--count", "2", "--out", scenes.toString(), "--seed", "6").assertOk();
+        weights = RandomDetectorFiles.modelFile(dir, 5);
+        scenes = RandomDetectorFiles.scenes(dir, 2, 6);
     }
 
     @Test

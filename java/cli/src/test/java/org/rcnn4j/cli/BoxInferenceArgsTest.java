@@ -11,9 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcnn4j.data.FashionMnist;
 import org.rcnn4j.detection.GeneralizedRcnn;
-import org.rcnn4j.detection.ModelFile;
 import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
 import org.rcnn4j.io.json.Json;
@@ -27,12 +25,8 @@ class BoxInferenceArgsTest {
 
     @BeforeAll
     static void randomModelAndScenes() throws IOException {
-        GeneralizedRcnn model = Models.maskrcnnSmall(ModelOptions.defaults());
-        model.initialize(3);
-        weights = dir.resolve("model.safetensors");
-        ModelFile.write(weights, Models.MASKRCNN_SMALL, model, FashionMnist.CLASS_NAMES);
-        scenes = dir.resolve("scenes");
-        Cli.run("scenes", "--count", "2", "--out", scenes.toString(), "--seed", "4").assertOk();
+        weights = RandomDetectorFiles.modelFile(dir, 3);
+        scenes = RandomDetectorFiles.scenes(dir, 2, 4);
     }
 
     @Test

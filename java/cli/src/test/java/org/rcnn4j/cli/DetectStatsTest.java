@@ -12,11 +12,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcnn4j.data.FashionMnist;
-import org.rcnn4j.detection.GeneralizedRcnn;
-import org.rcnn4j.detection.ModelFile;
-import org.rcnn4j.detection.ModelOptions;
-import org.rcnn4j.detection.Models;
 import org.rcnn4j.testing.CudaTestSupport;
 
 /** detect --stats prints, per image, what its detect() cost the device. */
@@ -31,12 +26,8 @@ class DetectStatsTest {
 
     @BeforeAll
     static void randomModelAndScenes() throws IOException {
-        GeneralizedRcnn model = Models.maskrcnnSmall(ModelOptions.defaults());
-        model.initialize(3);
-        weights = dir.resolve("model.safetensors");
-        ModelFile.write(weights, Models.MASKRCNN_SMALL, model, FashionMnist.CLASS_NAMES);
-        scenes = dir.resolve("scenes");
-        Cli.run("scenes", "--count", "2", "--out", scenes.toString(), "--seed", "4").assertOk();
+        weights = RandomDetectorFiles.modelFile(dir, 3);
+        scenes = RandomDetectorFiles.scenes(dir, 2, 4);
     }
 
     private static List<long[]> stats(String device) {

@@ -12,17 +12,10 @@ final class FusedDetections {
     static ImageDetections of(GeneralizedRcnn model, List<WeightedBoxFusion.Fused> fused, Tensor image,
             MaskOutput masks) {
         int n = fused.size();
-        float[] boxes = new float[4 * n];
-        float[] scores = new float[n];
-        long[] labels = new long[n];
-        for (int k = 0; k < n; k++) {
-            System.arraycopy(fused.get(k).box(), 0, boxes, 4 * k, 4);
-            scores[k] = fused.get(k).score();
-            labels[k] = fused.get(k).label();
-        }
-        Tensor b = Tensor.ofFloats(boxes, n, 4);
-        Tensor s = Tensor.ofFloats(scores, n);
-        Tensor l = Tensor.ofLongs(labels, n);
+        WeightedBoxFusion.Rows rows = WeightedBoxFusion.Rows.of(fused);
+        Tensor b = Tensor.ofFloats(rows.boxes(), n, 4);
+        Tensor s = Tensor.ofFloats(rows.scores(), n);
+        Tensor l = Tensor.ofLongs(rows.labels(), n);
         if (!model.hasMasks()) {
             return new ImageDetections(b, s, l, null);
         }
@@ -37,7 +30,8 @@ final class FusedDetections {
         return new ImageDetections(b, s, l, pasted(crops, image.size(1), image.size(2), masks.binary()));
     }
 
-    private static MaskCrop binary(MaskCrop m, MaskOutput masks) {
+    /** A crop's probabilities as U8 0/1, inside as {@code masks} says. */
+    static MaskCrop binary(MaskCrop m, MaskOutput masks) {
         float[] p = m.values().floats();
         byte[] out = new byte[p.length];
         for (int i = 0; i < p.length; i++) {

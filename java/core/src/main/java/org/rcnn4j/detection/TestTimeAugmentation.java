@@ -125,17 +125,10 @@ public record TestTimeAugmentation(List<Double> scales, boolean flip, float fusi
         if (n == 0) {
             return fused;
         }
-        float[] boxes = new float[4 * n];
-        float[] scores = new float[n];
-        long[] labels = new long[n];
-        for (int k = 0; k < n; k++) {
-            System.arraycopy(fused.get(k).box(), 0, boxes, 4 * k, 4);
-            scores[k] = fused.get(k).score();
-            labels[k] = fused.get(k).label();
-        }
+        WeightedBoxFusion.Rows rows = WeightedBoxFusion.Rows.of(fused);
         long[] keep;
-        try (Tensor b = backend.toDevice(Tensor.ofFloats(boxes, n, 4)); Tensor s = backend.toDevice(
-                Tensor.ofFloats(scores, n)); Tensor l = backend.toDevice(Tensor.ofLongs(labels, n));
+        try (Tensor b = backend.toDevice(Tensor.ofFloats(rows.boxes(), n, 4)); Tensor s = backend.toDevice(
+                Tensor.ofFloats(rows.scores(), n)); Tensor l = backend.toDevice(Tensor.ofLongs(rows.labels(), n));
                 Tensor k = backend.boxes().batchedNms(b, s, l, config.boxNmsThresh())) {
             keep = backend.toHost(k).longs();
         }

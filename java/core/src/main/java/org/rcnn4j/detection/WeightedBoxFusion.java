@@ -28,6 +28,20 @@ final class WeightedBoxFusion {
     record Fused(float[] box, float score, long label, List<Candidate> members) {
     }
 
+    /** Fused detections as rows: boxes [D, 4], scores [D] and labels [D], in the list's order. */
+    record Rows(float[] boxes, float[] scores, long[] labels) {
+        static Rows of(List<Fused> fused) {
+            int n = fused.size();
+            Rows r = new Rows(new float[4 * n], new float[n], new long[n]);
+            for (int k = 0; k < n; k++) {
+                System.arraycopy(fused.get(k).box(), 0, r.boxes, 4 * k, 4);
+                r.scores[k] = fused.get(k).score();
+                r.labels[k] = fused.get(k).label();
+            }
+            return r;
+        }
+    }
+
     /**
      * The clusters of {@code candidates} (any order; ties in score keep the given order) as fused detections, by
      * decreasing score.

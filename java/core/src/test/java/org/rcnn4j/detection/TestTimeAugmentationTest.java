@@ -175,7 +175,7 @@ class TestTimeAugmentationTest {
                             }
                         } else {
                             MaskCropsTest.assertSamePlane(out + " mask " + k, got.masks(), k, out.binary()
-                                    ? binary(c, out) : c);
+                                    ? FusedDetections.binary(c, out) : c);
                         }
                     }
                 }
@@ -183,16 +183,6 @@ class TestTimeAugmentationTest {
                 m.release();
             }
         }
-    }
-
-    private static MaskCrop binary(MaskCrop c, MaskOutput out) {
-        float[] p = c.values().floats();
-        byte[] b = new byte[p.length];
-        for (int j = 0; j < p.length; j++) {
-            b[j] = out.inside(p[j]) ? (byte) 1 : 0;
-        }
-        return new MaskCrop(c.imageHeight(), c.imageWidth(), c.x0(), c.y0(), c.x1(), c.y1(),
-                Tensor.ofBytes(b, c.height(), c.width()));
     }
 
     @Test

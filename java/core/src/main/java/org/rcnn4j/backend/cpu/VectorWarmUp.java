@@ -1,6 +1,9 @@
 package org.rcnn4j.backend.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Until C2 compiles it, Vector API code runs as allocating Java, a thousand times slower than scalar code, so the
@@ -14,7 +17,15 @@ final class VectorWarmUp {
     /** Consecutive fast batches that count as compiled. */
     private static final int FAST_BATCHES = 3;
     /** Never compiled within this (-Xint, or a JVM that does not intrinsify the Vector API): stay scalar. */
-    private static final long GIVE_UP_NANOS = 120_000_000_000L;
+    static final long GIVE_UP_NANOS = 120_000_000_000L;
+    /**
+     * Not fast after this long, the batches go on at a tenth of a core: each is followed by a pause
+     * {@value #PAUSE_PER_BATCH} times its length. A kernel that C2 compiled without its intrinsics stays slow for good
+     * (JDK 17 did that once to a float kernel compiled after another's half-width vectors), and its warm-up would
+     * otherwise take a core from the real work until it gives up.
+     */
+    static final long THROTTLE_AFTER_NANOS = 10_000_000_000L;
+    static final int PAUSE_PER_BATCH = 9;
 
     private VectorWarmUp() {
     }
@@ -55,16 +66,28 @@ final class VectorWarmUp {
         return true;
     }
 
-    /** Runs {@code batch} until {@value #FAST_BATCHES} in a row take under {@code fastNanosPerBatch} each. */
+    /**
+     * Runs {@code batch} until {@value #FAST_BATCHES} in a row take under {@code fastNanosPerBatch} each, throttled
+     * after {@link #THROTTLE_AFTER_NANOS}; false when that has not happened within {@link #GIVE_UP_NANOS}.
+     */
     static boolean warm(Runnable batch, long fastNanosPerBatch) {
-        long start = System.nanoTime();
+        return warm(batch, fastNanosPerBatch, System::nanoTime, LockSupport::parkNanos);
+    }
+
+    /** {@link #warm(Runnable, long)} on the given clock and pause. */
+    static boolean warm(Runnable batch, long fastNanosPerBatch, LongSupplier clock, LongConsumer pause) {
+        long start = clock.getAsLong();
         int fast = 0;
-        while (System.nanoTime() - start < GIVE_UP_NANOS) {
-            long t = System.nanoTime();
+        while (clock.getAsLong() - start < GIVE_UP_NANOS) {
+            long t = clock.getAsLong();
             batch.run();
-            fast = System.nanoTime() - t < fastNanosPerBatch ? fast + 1 : 0;
+            long took = clock.getAsLong() - t;
+            fast = took < fastNanosPerBatch ? fast + 1 : 0;
             if (fast >= FAST_BATCHES) {
                 return true;
+            }
+            if (t - start >= THROTTLE_AFTER_NANOS) {
+                pause.accept(PAUSE_PER_BATCH * took);
             }
         }
         return false;

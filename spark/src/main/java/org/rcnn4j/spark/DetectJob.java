@@ -27,7 +27,7 @@ public final class DetectJob {
                        --weights FILE [--model NAME] [--classes FILE] --out results.parquet [--overwrite]
                        [--coco-results results.json] [--device auto|cpu|cuda|cuda:N|cuda-emu] [--batch N]
                        [--partitions N] [--fail-fast] [--box-score-thresh T] [--box-nms-thresh T]
-                       [--box-detections-per-img N]
+                       [--box-detections-per-img N] [--tta] [--tta-scales S,S]
 
             Detects objects in the images of DIR (PNG, JPEG, BMP, GIF, subdirectories included) or of a glob,
             with a model file rcnn4j trained or a torchvision .pth (--model names it), and writes one row per
@@ -36,12 +36,14 @@ public final class DetectJob {
             weights file is read on the driver and shipped to each executor once. --device auto (default) takes
             the GPU Spark gave each task (spark.task.resource.gpu.amount), else the CPU. --partitions: default
             one per 64 images, at least Spark's default parallelism. --coco-results also writes COCO results
-            (image_id: the image's position in path order, as rcnn4j detect numbers its images).
+            (image_id: the image's position in path order, as rcnn4j detect numbers its images). --tta runs each
+            image and its mirror and fuses their detections (test-time augmentation, as rcnn4j detect --tta);
+            --tta-scales 1,1.25 runs both at each of these scales of the model's sizes.
             """;
     private static final Set<String> VALUED = Set.of("--images", "--weights", "--model", "--classes", "--out",
             "--coco-results", "--device", "--batch", "--partitions", "--box-score-thresh", "--box-nms-thresh",
-            "--box-detections-per-img");
-    private static final Set<String> FLAGS = Set.of("--fail-fast", "--overwrite", "--help");
+            "--box-detections-per-img", "--tta-scales");
+    private static final Set<String> FLAGS = Set.of("--fail-fast", "--overwrite", "--help", "--tta");
 
     private DetectJob() {
     }
@@ -76,7 +78,8 @@ public final class DetectJob {
                     .withBoxInference(a.floatIn("--box-score-thresh", 0, 1), a.floatIn("--box-nms-thresh", 0, 1),
                             a.intIn("--box-detections-per-img", 1, 100_000))
                     .withBatchSize(a.intIn("--batch", 1, 1024) == null ? 4 : a.intIn("--batch", 1, 1024))
-                    .withFailFast(a.has("--fail-fast"));
+                    .withFailFast(a.has("--fail-fast"))
+                    .withTestTimeAugmentation(a.testTimeAugmentation());
             // read once on the driver: a wrong file, model or class list is one line here, not failed tasks
             DetectorWeights.read(weights, spec.model(), spec.classNames());
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package org.rcnn4j.spark;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;
+import org.rcnn4j.detection.TestTimeAugmentation;
 import org.rcnn4j.detector.DetectorOptions;
 
 /**
@@ -30,11 +31,12 @@ import org.rcnn4j.detector.DetectorOptions;
  * @param pathColumn          the column naming each image (binaryFile's {@code path})
  * @param contentColumn       the column holding each image's bytes (binaryFile's {@code content}); when the input
  *                            has no such column the executors read the path through Hadoop's file systems
+ * @param testTimeAugmentation  run each image as these views and fuse their detections, or null: once, as it is
  */
 public record DetectorSpec(String weights, String model, List<String> classNames, String device,
         Float boxScoreThresh, Float boxNmsThresh, Integer boxDetectionsPerImg, Integer minSize, Integer maxSize,
-        float maskThreshold, int batchSize, boolean failFast, String pathColumn, String contentColumn)
-        implements Serializable {
+        float maskThreshold, int batchSize, boolean failFast, String pathColumn, String contentColumn,
+        TestTimeAugmentation testTimeAugmentation) implements Serializable {
 
     private static final long serialVersionUID = 1L;
     /** The mask threshold that keeps probabilities above 0.5 (BinaryMask keeps those at least the threshold). */
@@ -68,59 +70,65 @@ public record DetectorSpec(String weights, String model, List<String> classNames
             throw new IllegalArgumentException("weights: must not be null");
         }
         return new DetectorSpec(file.toAbsolutePath().toString(), null, null, "auto", null, null, null, null, null,
-                ABOVE_HALF, 4, false, "path", "content");
+                ABOVE_HALF, 4, false, "path", "content", null);
     }
 
     public DetectorSpec withModel(String m) {
         return new DetectorSpec(weights, m, classNames, device, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg,
-                minSize, maxSize, maskThreshold, batchSize, failFast, pathColumn, contentColumn);
+                minSize, maxSize, maskThreshold, batchSize, failFast, pathColumn, contentColumn, testTimeAugmentation);
     }
 
     public DetectorSpec withClassNames(List<String> names) {
         return new DetectorSpec(weights, model, names, device, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg,
-                minSize, maxSize, maskThreshold, batchSize, failFast, pathColumn, contentColumn);
+                minSize, maxSize, maskThreshold, batchSize, failFast, pathColumn, contentColumn, testTimeAugmentation);
     }
 
     public DetectorSpec withDevice(String d) {
         return new DetectorSpec(weights, model, classNames, d, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg,
-                minSize, maxSize, maskThreshold, batchSize, failFast, pathColumn, contentColumn);
+                minSize, maxSize, maskThreshold, batchSize, failFast, pathColumn, contentColumn, testTimeAugmentation);
     }
 
     /** torchvision's box_score_thresh, box_nms_thresh and box_detections_per_img (null keeps the model's). */
     public DetectorSpec withBoxInference(Float scoreThresh, Float nmsThresh, Integer detectionsPerImg) {
         return new DetectorSpec(weights, model, classNames, device, scoreThresh, nmsThresh, detectionsPerImg,
-                minSize, maxSize, maskThreshold, batchSize, failFast, pathColumn, contentColumn);
+                minSize, maxSize, maskThreshold, batchSize, failFast, pathColumn, contentColumn, testTimeAugmentation);
     }
 
     public DetectorSpec withSizes(Integer min, Integer max) {
         return new DetectorSpec(weights, model, classNames, device, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg,
-                min, max, maskThreshold, batchSize, failFast, pathColumn, contentColumn);
+                min, max, maskThreshold, batchSize, failFast, pathColumn, contentColumn, testTimeAugmentation);
     }
 
     public DetectorSpec withMaskThreshold(float t) {
         return new DetectorSpec(weights, model, classNames, device, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg,
-                minSize, maxSize, t, batchSize, failFast, pathColumn, contentColumn);
+                minSize, maxSize, t, batchSize, failFast, pathColumn, contentColumn, testTimeAugmentation);
     }
 
     public DetectorSpec withBatchSize(int n) {
         return new DetectorSpec(weights, model, classNames, device, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg,
-                minSize, maxSize, maskThreshold, n, failFast, pathColumn, contentColumn);
+                minSize, maxSize, maskThreshold, n, failFast, pathColumn, contentColumn, testTimeAugmentation);
     }
 
     public DetectorSpec withFailFast(boolean f) {
         return new DetectorSpec(weights, model, classNames, device, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg,
-                minSize, maxSize, maskThreshold, batchSize, f, pathColumn, contentColumn);
+                minSize, maxSize, maskThreshold, batchSize, f, pathColumn, contentColumn, testTimeAugmentation);
     }
 
     /** The columns holding each image's path and (when present) bytes. */
     public DetectorSpec withColumns(String path, String content) {
         return new DetectorSpec(weights, model, classNames, device, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg,
-                minSize, maxSize, maskThreshold, batchSize, failFast, path, content);
+                minSize, maxSize, maskThreshold, batchSize, failFast, path, content, testTimeAugmentation);
+    }
+
+    /** Runs each image as {@code tta}'s views and fuses their detections; null: once, as it is. */
+    public DetectorSpec withTestTimeAugmentation(TestTimeAugmentation tta) {
+        return new DetectorSpec(weights, model, classNames, device, boxScoreThresh, boxNmsThresh, boxDetectionsPerImg,
+                minSize, maxSize, maskThreshold, batchSize, failFast, pathColumn, contentColumn, tta);
     }
 
     /** The detector's options on a device the task resolved (never "auto"). */
     DetectorOptions options(String resolvedDevice) {
         return new DetectorOptions(resolvedDevice, model, classNames, boxScoreThresh, boxNmsThresh,
-                boxDetectionsPerImg, minSize, maxSize, maskThreshold, false, null);
+                boxDetectionsPerImg, minSize, maxSize, maskThreshold, false, testTimeAugmentation);
     }
 }

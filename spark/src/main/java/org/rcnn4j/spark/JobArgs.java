@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.rcnn4j.detection.TestTimeAugmentation;
 
 /** A job's {@code --name value} options and {@code --flag}s; anything else is a usage error naming it. */
 final class JobArgs {
@@ -88,6 +89,18 @@ final class JobArgs {
             // reported below
         }
         throw usage(name + " expects a number in [" + lo + ", " + hi + "], got '" + v + "'");
+    }
+
+    /** --tta or --tta-scales S,S: flips at those scales (default 1), fused; null when neither is given. */
+    TestTimeAugmentation testTimeAugmentation() {
+        if (!has("--tta") && !values.containsKey("--tta-scales")) {
+            return null;
+        }
+        try {
+            return TestTimeAugmentation.flipsAt(values.getOrDefault("--tta-scales", "1"));
+        } catch (IllegalArgumentException e) {
+            throw usage("--tta-scales: " + e.getMessage().replaceFirst("^scales: ", ""));
+        }
     }
 
     String oneOf(String name, List<String> choices, String fallback) {

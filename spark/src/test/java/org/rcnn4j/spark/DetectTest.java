@@ -29,6 +29,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.rcnn4j.detection.TestTimeAugmentation;
+import org.rcnn4j.detector.Detection;
+import org.rcnn4j.detector.Detector;
 
 /**
  * Detection over DataFrames on a local Spark (2 threads): every image's detections are those a Detector gives it
@@ -67,6 +70,26 @@ class DetectTest {
             seen.add(file(r.getString(0)));
         }
         assertEquals(new HashSet<>(IMAGE_FILES), seen);
+    }
+
+    /** With test-time augmentation each image gets what a Detector with the same augmentation gives it. */
+    @Test
+    void testTimeAugmentationGivesWhatTheDetectorGives() throws Exception {
+        TestTimeAugmentation tta = TestTimeAugmentation.of(true, 1.0, 1.25);
+        List<Path> two = IMAGE_FILES.subList(0, 2);
+        List<Row> rows = Rcnn4jSpark.detect(paths(two, 2), spec().withTestTimeAugmentation(tta).withBatchSize(1))
+                .collectAsList();
+        assertEquals(2, rows.size());
+        try (Detector detector = Detector.load(SparkFixture.MODEL, SparkFixture.options()
+                .withTestTimeAugmentation(tta))) {
+            for (Row r : rows) {
+                assertNull(r.get(2), r.getString(0));
+                List<Detection> want = detector.detect(file(r.getString(0)));
+                assertTrue(!want.isEmpty() && !want.equals(SparkFixture.reference(file(r.getString(0)))),
+                        "the augmentation changes the detections");
+                SparkFixture.assertSameDetections(want, r.getList(1), r.getString(0));
+            }
+        }
     }
 
     @Test

@@ -120,6 +120,11 @@ class JobsTest {
                 SCENES.resolve("annotations.json").toString(), "--labels", "names");
         assertEquals(2, labels.code());
         assertTrue(labels.err().contains("--labels expects one of ids, positions"), labels.err());
+        Run badScales = job(true, "--images", SCENES.toString(), "--weights", MODEL.toString(), "--out",
+                DIR.resolve("x.parquet").toString(), "--tta-scales", "1,0");
+        assertEquals(2, badScales.code());
+        assertTrue(badScales.err().startsWith("rcnn4j-spark: error: DetectJob: --tta-scales: expected each in (0, "),
+                badScales.err());
         assertEquals(0, job(true, "--help").code());
     }
 }

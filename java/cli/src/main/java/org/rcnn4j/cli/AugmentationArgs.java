@@ -1,6 +1,5 @@
 package org.rcnn4j.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.rcnn4j.detection.TestTimeAugmentation;
@@ -35,17 +34,8 @@ final class AugmentationArgs {
 
     /** Flips at the comma-separated scales {@code list}. */
     static TestTimeAugmentation flipsAt(String command, String list) {
-        List<Double> scales = new ArrayList<>();
-        for (String s : list.split(",", -1)) {
-            try {
-                scales.add(NumberSyntax.parseDouble(s.strip()));
-            } catch (NumberFormatException e) {
-                throw new UsageException(command + ": --tta-scales must be numbers separated by commas, got '"
-                        + list + "'");
-            }
-        }
         try {
-            return new TestTimeAugmentation(scales, true, TestTimeAugmentation.FUSION_IOU);
+            return TestTimeAugmentation.flipsAt(list);
         } catch (IllegalArgumentException e) {
             throw new UsageException(command + ": --tta-scales: " + e.getMessage().replaceFirst("^scales: ", ""));
         }

@@ -1,5 +1,6 @@
 package org.rcnn4j.detection;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +31,8 @@ import org.rcnn4j.tensor.Tensor;
  * @param flip      also run every scale on the mirrored image
  * @param fusionIou the IoU above which a detection joins a cluster, in (0, 1); {@link #FUSION_IOU} by default
  */
-public record TestTimeAugmentation(List<Double> scales, boolean flip, float fusionIou) {
+public record TestTimeAugmentation(List<Double> scales, boolean flip, float fusionIou) implements Serializable {
+    private static final long serialVersionUID = 1L;
     /**
      * The IoU from which a detection joins a cluster. The weighted boxes fusion paper's 0.55 and 0.6 differ little:
      * on the demo's validation scenes (training items in new scenes; seeds 0..3's models, flips at scales 1 and
@@ -71,6 +73,28 @@ public record TestTimeAugmentation(List<Double> scales, boolean flip, float fusi
             list.add(s);
         }
         return new TestTimeAugmentation(list, flip, FUSION_IOU);
+    }
+
+    /**
+     * Flips at the comma-separated scales of {@code list}, e.g. {@code "1,1.25"}: the form the command-line tools
+     * take.
+     *
+     * @throws IllegalArgumentException naming "scales", for anything else
+     */
+    public static TestTimeAugmentation flipsAt(String list) {
+        if (list == null) {
+            throw new IllegalArgumentException("scales: expected numbers separated by commas, got null");
+        }
+        List<Double> scales = new ArrayList<>();
+        for (String s : list.split(",", -1)) {
+            try {
+                scales.add(Double.parseDouble(s.strip()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("scales: expected numbers separated by commas, got '" + list
+                        + "'");
+            }
+        }
+        return new TestTimeAugmentation(scales, true, FUSION_IOU);
     }
 
     /** Inferences per image: the scales, twice with flips. */

@@ -42,6 +42,10 @@ class TestTimeAugmentationTest {
         assertMessage("fusionIou", () -> new TestTimeAugmentation(List.of(1.0), true, 0f));
         assertMessage("fusionIou", () -> new TestTimeAugmentation(List.of(1.0), true, 1f));
         assertMessage("fusionIou", () -> new TestTimeAugmentation(List.of(1.0), true, Float.NaN));
+        assertMessage("scales", () -> TestTimeAugmentation.flipsAt("1,x"));
+        assertMessage("scales", () -> TestTimeAugmentation.flipsAt(""));
+        assertMessage("scales", () -> TestTimeAugmentation.flipsAt(null));
+        assertEquals(TestTimeAugmentation.of(true, 0.875, 1, 1.25), TestTimeAugmentation.flipsAt("0.875, 1,1.25"));
         assertEquals(4, TestTimeAugmentation.of(true, 1, 1.25).views());
         assertEquals(2, TestTimeAugmentation.of(false, 1, 1.25).views());
         TestTimeAugmentation t = TestTimeAugmentation.flips();
@@ -54,6 +58,20 @@ class TestTimeAugmentationTest {
             } finally {
                 m.release();
             }
+        }
+    }
+
+    /** Spark ships it to the executors inside a DetectorSpec. */
+    @Test
+    void itSerializes() throws Exception {
+        TestTimeAugmentation t = TestTimeAugmentation.of(true, 1, 1.25);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(t);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            assertEquals(t, in.readObject());
         }
     }
 

@@ -142,10 +142,8 @@ final class DemoCommand {
                             p.boxHeadAccuracy() * 100, p.accuracy() * 100);
                 }
                 if (pretrainSteps > 0 && trainableStages < SmallBackbone.WIDTHS.length) {
-                    // as torchvision trains a pretrained backbone's last 3 layers: bound again, so the frozen
-                    // stages' Vars stop gathering gradients
+                    // as torchvision trains a pretrained backbone's last 3 layers
                     ((SmallBackbone) model.backbone()).trainableStages(trainableStages);
-                    model.to(backend);
                     out.printf(Locale.ROOT, "the detector trains the backbone's last %d stages (of %d)%n",
                             trainableStages, SmallBackbone.WIDTHS.length);
                 }

@@ -20,7 +20,8 @@ public final class Var implements AutoCloseable {
     private final DType dtype;
     private final boolean ownsValue;
     private final Var base;
-    private final boolean requiresGrad;
+    /** Changes only on a parameter's leaf ({@link #requiresGrad(boolean)}). */
+    private boolean requiresGrad;
     /** Made while no graph was recorded (Autograd.noGrad): no recorded op can refer to it. */
     private final boolean madeWithoutGraph;
     /** Not closed by a scope (parameters, buffers): {@link #drop} leaves it alone. */
@@ -95,6 +96,20 @@ public final class Var implements AutoCloseable {
 
     public boolean requiresGrad() {
         return requiresGrad;
+    }
+
+    /**
+     * torch's {@code requires_grad_} on a parameter: whether the graphs recorded from now on gather this leaf's
+     * gradient, so that a module's parameters can be frozen (or thawed) while it is bound, without binding it again.
+     * Only a persistent leaf ({@link #persistent}, a bound parameter or buffer) changes; any other Var throws. A
+     * backward of a graph recorded before the change routes this leaf's gradient as the flag says when it runs.
+     */
+    public Var requiresGrad(boolean value) {
+        if (!persistent || node != null) {
+            throw new IllegalStateException("requiresGrad: only a parameter's leaf can change it, not " + this);
+        }
+        requiresGrad = value;
+        return this;
     }
 
     public boolean isLeaf() {

@@ -14,8 +14,15 @@ public final class Parameter extends StateEntry {
         return requiresGrad;
     }
 
+    /**
+     * Freezes (false) or thaws the parameter. When the module is bound, its Var follows at once: graphs recorded from
+     * then on gather no gradient for a frozen parameter, and {@link Block#trainableVars()} leaves it out.
+     */
     public Parameter requiresGrad(boolean value) {
         requiresGrad = value;
+        if (isBound()) {
+            var().requiresGrad(value);
+        }
         return this;
     }
 }

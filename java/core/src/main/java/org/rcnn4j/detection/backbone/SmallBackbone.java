@@ -72,8 +72,8 @@ public final class SmallBackbone extends Block implements Backbone {
      * Trains only the last {@code trainable} stages (0..4): the first ones get requires_grad false, as torchvision's
      * {@code trainable_backbone_layers} freezes a pretrained ResNet's first layers; the FPN stays trainable. Their
      * batch norms still normalize by the batch in training mode and update their running statistics, as torch's
-     * BatchNorm2d does under requires_grad false. A bound module keeps the Vars it was bound with: bind it again
-     * ({@link #to}) for the change to reach its gradients.
+     * BatchNorm2d does under requires_grad false. On a bound module the change reaches its Vars at once
+     * ({@link org.rcnn4j.nn.Parameter#requiresGrad(boolean)}).
      */
     public SmallBackbone trainableStages(int trainable) {
         if (trainable < 0 || trainable > WIDTHS.length) {

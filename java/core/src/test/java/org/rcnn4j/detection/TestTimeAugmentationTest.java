@@ -82,125 +82,101 @@ class TestTimeAugmentationTest {
 
     @Test
     void oneViewIsTheDetectorItself() {
-        try (Backend cpu = Backends.create("cpu")) {
-            GeneralizedRcnn m = DeviceBudgetTest.model(cpu);
-            try {
-                m.train(false);
-                List<Tensor> images = image(3);
-                TestTimeAugmentation one = TestTimeAugmentation.of(false, 1.0);
-                for (MaskOutput out : List.of(MaskOutput.probabilities(), MaskOutput.above(0.5f),
-                        MaskOutput.above(0.5f).asCrops(), MaskOutput.probabilities().asCrops())) {
-                    ImageDetections want = m.detect(images, out).get(0);
-                    ImageDetections got = one.detect(m, images, out).get(0);
-                    assertTrue(want.count() == 100, "the model must keep 100 detections, got " + want.count());
-                    assertSame(out.toString(), want, got);
-                }
-            } finally {
-                m.release();
+        onCpu(m -> {
+            List<Tensor> images = image(3);
+            TestTimeAugmentation one = TestTimeAugmentation.of(false, 1.0);
+            for (MaskOutput out : List.of(MaskOutput.probabilities(), MaskOutput.above(0.5f),
+                    MaskOutput.above(0.5f).asCrops(), MaskOutput.probabilities().asCrops())) {
+                ImageDetections want = m.detect(images, out).get(0);
+                ImageDetections got = one.detect(m, images, out).get(0);
+                assertTrue(want.count() == 100, "the model must keep 100 detections, got " + want.count());
+                assertSame(out.toString(), want, got);
             }
-        }
+        });
     }
 
     @Test
     void aScaleIsTheDetectorAtItsScaledSizesAndTheSizesComeBack() {
-        try (Backend cpu = Backends.create("cpu")) {
-            GeneralizedRcnn m = DeviceBudgetTest.model(cpu);
-            try {
-                m.train(false);
-                List<Tensor> images = List.of(image(5).get(0), new RandomTensors(6).uniform(0, 1, 3, 120, 80));
-                RcnnConfig own = m.config();
-                List<ImageDetections> got = TestTimeAugmentation.of(false, 1.25).detect(m, images,
-                        MaskOutput.probabilities());
-                assertEquals(List.of(own.minSize(), own.maxSize()), List.of(m.config().minSize(),
-                        m.config().maxSize()));
-                m.setTransformSizes(Math.round(own.minSize() * 1.25f), Math.round(own.maxSize() * 1.25f));
-                List<ImageDetections> want = m.detect(images);
-                m.setTransformSizes(own.minSize(), own.maxSize());
-                for (int i = 0; i < images.size(); i++) {
-                    assertSame("image " + i, want.get(i), got.get(i));
-                }
-                // a view that fails leaves the sizes as they were
-                List<Tensor> bad = List.of(Tensor.ofFloats(new float[6], 1, 2, 3));
-                assertThrows(IllegalArgumentException.class, () -> TestTimeAugmentation.of(true, 1.5).detect(m,
-                        bad, MaskOutput.probabilities()));
-                assertEquals(List.of(own.minSize(), own.maxSize()), List.of(m.config().minSize(),
-                        m.config().maxSize()));
-            } finally {
-                m.release();
+        onCpu(m -> {
+            List<Tensor> images = List.of(image(5).get(0), new RandomTensors(6).uniform(0, 1, 3, 120, 80));
+            RcnnConfig own = m.config();
+            List<ImageDetections> got = TestTimeAugmentation.of(false, 1.25).detect(m, images,
+                    MaskOutput.probabilities());
+            assertEquals(List.of(own.minSize(), own.maxSize()), List.of(m.config().minSize(),
+                    m.config().maxSize()));
+            m.setTransformSizes(Math.round(own.minSize() * 1.25f), Math.round(own.maxSize() * 1.25f));
+            List<ImageDetections> want = m.detect(images);
+            m.setTransformSizes(own.minSize(), own.maxSize());
+            for (int i = 0; i < images.size(); i++) {
+                assertSame("image " + i, want.get(i), got.get(i));
             }
-        }
+            // a view that fails leaves the sizes as they were
+            List<Tensor> bad = List.of(Tensor.ofFloats(new float[6], 1, 2, 3));
+            assertThrows(IllegalArgumentException.class, () -> TestTimeAugmentation.of(true, 1.5).detect(m,
+                    bad, MaskOutput.probabilities()));
+            assertEquals(List.of(own.minSize(), own.maxSize()), List.of(m.config().minSize(),
+                    m.config().maxSize()));
+        });
     }
 
     /** The flips of an image and of its mirror are each other's mirror (up to the rounding of W - x). */
     @Test
     void flipsAreMirrorSymmetric() {
-        try (Backend cpu = Backends.create("cpu")) {
-            GeneralizedRcnn m = DeviceBudgetTest.model(cpu);
-            try {
-                m.train(false);
-                List<Tensor> images = image(7);
-                TestTimeAugmentation flips = TestTimeAugmentation.of(true, 1.0, 1.25);
-                MaskOutput crops = MaskOutput.probabilities().asCrops();
-                ImageDetections a = flips.detect(m, images, crops).get(0);
-                ImageDetections b = flips.detect(m, List.of(ViewDetections.mirror(images.get(0))), crops).get(0);
-                assertTrue(a.count() == 100, "fused detections: " + a.count());
-                assertEquals(a.count(), b.count());
-                assertArrayEquals(a.labels().longs(), b.labels().longs());
-                assertArrayEquals(a.scores().floats(), b.scores().floats(), 1e-6f);
-                float[] ba = a.boxes().floats();
-                float[] bb = b.boxes().floats();
-                for (int k = 0; k < a.count(); k++) {
-                    float[] mirrored = {W - bb[4 * k + 2], bb[4 * k + 1], W - bb[4 * k], bb[4 * k + 3]};
-                    assertArrayEquals(Arrays.copyOfRange(ba, 4 * k, 4 * k + 4), mirrored, 1e-3f, "box " + k);
-                    MaskCrop ma = a.crops().get(k);
-                    MaskCrop mb = b.crops().get(k);
-                    assertEquals(List.of(ma.x0(), ma.y0(), ma.x1(), ma.y1()), List.of(W - mb.x1(), mb.y0(),
-                            W - mb.x0(), mb.y1()), "mask window " + k);
-                    float[] va = ma.values().floats();
-                    float[] vb = mb.values().floats();
-                    int w = ma.width();
-                    for (int j = 0; j < va.length; j++) {
-                        assertEquals(va[j], vb[j - j % w + w - 1 - j % w], 1e-5f, "mask " + k + " pixel " + j);
-                    }
+        onCpu(m -> {
+            List<Tensor> images = image(7);
+            TestTimeAugmentation flips = TestTimeAugmentation.of(true, 1.0, 1.25);
+            MaskOutput crops = MaskOutput.probabilities().asCrops();
+            ImageDetections a = flips.detect(m, images, crops).get(0);
+            ImageDetections b = flips.detect(m, List.of(ViewDetections.mirror(images.get(0))), crops).get(0);
+            assertTrue(a.count() == 100, "fused detections: " + a.count());
+            assertEquals(a.count(), b.count());
+            assertArrayEquals(a.labels().longs(), b.labels().longs());
+            assertArrayEquals(a.scores().floats(), b.scores().floats(), 1e-6f);
+            float[] ba = a.boxes().floats();
+            float[] bb = b.boxes().floats();
+            for (int k = 0; k < a.count(); k++) {
+                float[] mirrored = {W - bb[4 * k + 2], bb[4 * k + 1], W - bb[4 * k], bb[4 * k + 3]};
+                assertArrayEquals(Arrays.copyOfRange(ba, 4 * k, 4 * k + 4), mirrored, 1e-3f, "box " + k);
+                MaskCrop ma = a.crops().get(k);
+                MaskCrop mb = b.crops().get(k);
+                assertEquals(List.of(ma.x0(), ma.y0(), ma.x1(), ma.y1()), List.of(W - mb.x1(), mb.y0(),
+                        W - mb.x0(), mb.y1()), "mask window " + k);
+                float[] va = ma.values().floats();
+                float[] vb = mb.values().floats();
+                int w = ma.width();
+                for (int j = 0; j < va.length; j++) {
+                    assertEquals(va[j], vb[j - j % w + w - 1 - j % w], 1e-5f, "mask " + k + " pixel " + j);
                 }
-            } finally {
-                m.release();
             }
-        }
+        });
     }
 
     @Test
     void everyMaskFormIsTheFusedCrops() {
-        try (Backend cpu = Backends.create("cpu")) {
-            GeneralizedRcnn m = DeviceBudgetTest.model(cpu);
-            try {
-                m.train(false);
-                List<Tensor> images = image(9);
-                TestTimeAugmentation flips = TestTimeAugmentation.flips();
-                ImageDetections crops = flips.detect(m, images, MaskOutput.probabilities().asCrops()).get(0);
-                for (MaskOutput out : List.of(MaskOutput.probabilities(), MaskOutput.above(0.5f),
-                        MaskOutput.atLeast(0.25f), MaskOutput.above(0.5f).asCrops())) {
-                    ImageDetections got = flips.detect(m, images, out).get(0);
-                    assertArrayEquals(crops.boxes().floats(), got.boxes().floats(), out.toString());
-                    assertArrayEquals(crops.scores().floats(), got.scores().floats(), out.toString());
-                    for (int k = 0; k < crops.count(); k++) {
-                        MaskCrop c = crops.crops().get(k);
-                        float[] p = c.values().floats();
-                        if (out.cropped()) {
-                            byte[] bin = got.crops().get(k).values().bytes();
-                            for (int j = 0; j < p.length; j++) {
-                                assertEquals(out.inside(p[j]) ? 1 : 0, bin[j], "mask " + k);
-                            }
-                        } else {
-                            MaskCropsTest.assertSamePlane(out + " mask " + k, got.masks(), k, out.binary()
-                                    ? FusedDetections.binary(c, out) : c);
+        onCpu(m -> {
+            List<Tensor> images = image(9);
+            TestTimeAugmentation flips = TestTimeAugmentation.flips();
+            ImageDetections crops = flips.detect(m, images, MaskOutput.probabilities().asCrops()).get(0);
+            for (MaskOutput out : List.of(MaskOutput.probabilities(), MaskOutput.above(0.5f),
+                    MaskOutput.atLeast(0.25f), MaskOutput.above(0.5f).asCrops())) {
+                ImageDetections got = flips.detect(m, images, out).get(0);
+                assertArrayEquals(crops.boxes().floats(), got.boxes().floats(), out.toString());
+                assertArrayEquals(crops.scores().floats(), got.scores().floats(), out.toString());
+                for (int k = 0; k < crops.count(); k++) {
+                    MaskCrop c = crops.crops().get(k);
+                    float[] p = c.values().floats();
+                    if (out.cropped()) {
+                        byte[] bin = got.crops().get(k).values().bytes();
+                        for (int j = 0; j < p.length; j++) {
+                            assertEquals(out.inside(p[j]) ? 1 : 0, bin[j], "mask " + k);
                         }
+                    } else {
+                        MaskCropsTest.assertSamePlane(out + " mask " + k, got.masks(), k, out.binary()
+                                ? FusedDetections.binary(c, out) : c);
                     }
                 }
-            } finally {
-                m.release();
             }
-        }
+        });
     }
 
     @Test
@@ -241,6 +217,19 @@ class TestTimeAugmentationTest {
             assertEquals(before.liveBytes(), after.liveBytes(), "live device bytes");
         } finally {
             m.release();
+        }
+    }
+
+    /** Runs {@code test} on the random maskrcnn_small in eval mode on the CPU, then frees it. */
+    private static void onCpu(java.util.function.Consumer<GeneralizedRcnn> test) {
+        try (Backend cpu = Backends.create("cpu")) {
+            GeneralizedRcnn m = DeviceBudgetTest.model(cpu);
+            try {
+                m.train(false);
+                test.accept(m);
+            } finally {
+                m.release();
+            }
         }
     }
 

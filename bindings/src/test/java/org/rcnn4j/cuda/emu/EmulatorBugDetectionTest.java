@@ -114,15 +114,33 @@ class EmulatorBugDetectionTest {
         ok(launch1d(function("rcnn4j_emutest_warp_sum_wrong_lane"), n / 64, 64, Pointer.to(dx), Pointer.to(sums)),
                 "warp_sum_wrong_lane");
         float[] got = downloadFloats(sums, n / 32);
+        free(dx, sums);
+        // the emulator gives what the buggy kernel gives on a GPU, lane for lane, and that is the wrong sum: for
+        // every warp but one whose lanes happen to cancel (|error| <= 1e-4, about one warp in 10^5)
         int wrong = 0;
         for (int w = 0; w < n / 32; w++) {
-            double expect = EmulatorKernelTest.blockSum(x, w, 32);
-            if (!(Math.abs(got[w] - expect) <= 1e-4)) {
-                wrong++;
-            }
+            assertEquals(wrongLaneSum(x, w), got[w], 1e-5f, "warp " + w + " (input seed " + seed + ")");
+            wrong += Math.abs(got[w] - EmulatorKernelTest.blockSum(x, w, 32)) <= 1e-4 ? 0 : 1;
         }
-        free(dx, sums);
-        assertEquals(n / 32, wrong, "every warp's sum should be wrong (input seed " + seed + ")");
+        assertTrue(wrong >= n / 32 - 1, "only " + wrong + " of " + n / 32 + " warps' sums are wrong (input seed "
+                + seed + ")");
+    }
+
+    /**
+     * What rcnn4j_emutest_warp_sum_wrong_lane computes for warp w on a GPU: lane 0 after shuffles down by 17, 9, 5,
+     * 3 and 2 (off by one), each lane adding the value of the lane that far above it, or its own past the warp's end.
+     */
+    private static float wrongLaneSum(float[] x, int w) {
+        float[] v = java.util.Arrays.copyOfRange(x, 32 * w, 32 * w + 32);
+        for (int offset = 16; offset > 0; offset >>= 1) {
+            float[] next = new float[32];
+            for (int lane = 0; lane < 32; lane++) {
+                int from = lane + offset + 1;
+                next[lane] = v[lane] + (from < 32 ? v[from] : v[lane]);
+            }
+            v = next;
+        }
+        return v[0];
     }
 
     @Test

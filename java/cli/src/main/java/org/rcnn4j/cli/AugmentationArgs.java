@@ -19,8 +19,8 @@ final class AugmentationArgs {
         return """
                   --tta             test-time augmentation: also run each image mirrored, and fuse the two
                                     views' detections (weighted boxes fusion); twice the time
-                  --tta-scales S,S  with --tta, run every view at these scales of the model's sizes (e.g. 1,1.25;
-                                    default 1), each in (0, 4]
+                  --tta-scales S,S  run both views at each of these scales of the model's sizes (e.g. 1,1.25;
+                                    default 1; implies --tta), each in (0, 4]
                 """;
     }
 

@@ -1,6 +1,7 @@
 package org.rcnn4j.data;
 
 import java.util.random.RandomGenerator;
+import org.rcnn4j.tensor.DType;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -26,9 +27,17 @@ public final class HorizontalFlip {
 
     /** The mirrored sample: fresh image, boxes and masks; the labels tensor is shared. */
     public static Sample flip(Sample s) {
-        int w = s.width();
-        Tensor masks = s.masks() == null ? null : flipBytes(s.masks(), w);
-        return new Sample(flipFloats(s.image(), w), flipBoxes(s.boxes(), w), s.labels(), masks);
+        Tensor masks = s.masks() == null ? null : flipWidth(s.masks());
+        return new Sample(flipWidth(s.image()), flipBoxes(s.boxes(), s.width()), s.labels(), masks);
+    }
+
+    /**
+     * A host F32 or U8 tensor (an image [C, H, W], masks [N, H, W], a mask [H, W]) mirrored along its last
+     * dimension, the width: a new tensor.
+     */
+    public static Tensor flipWidth(Tensor t) {
+        int w = t.size(t.dim() - 1);
+        return t.dtype() == DType.U8 ? flipBytes(t, w) : flipFloats(t, w);
     }
 
     private static Tensor flipFloats(Tensor t, int w) {
@@ -53,7 +62,8 @@ public final class HorizontalFlip {
         return Tensor.ofBytes(out, t.shape());
     }
 
-    private static Tensor flipBoxes(Tensor boxes, int w) {
+    /** Boxes (x1, y1, x2, y2), F32 [N, 4], of an image {@code w} wide, mirrored: x1' = w - x2, x2' = w - x1. */
+    public static Tensor flipBoxes(Tensor boxes, int w) {
         float[] in = boxes.floats();
         float[] out = in.clone();
         for (int i = 0; i + 3 < in.length; i += 4) {

@@ -2,6 +2,7 @@ package org.rcnn4j.detection;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.rcnn4j.data.HorizontalFlip;
 import org.rcnn4j.tensor.Tensor;
 
 /**
@@ -18,7 +19,7 @@ final class ViewDetections {
             List<List<WeightedBoxFusion.Candidate>> candidates) {
         List<Tensor> inputs = mirrored ? new ArrayList<>() : images;
         if (mirrored) {
-            images.forEach(img -> inputs.add(mirror(img)));
+            images.forEach(img -> inputs.add(HorizontalFlip.flipWidth(img)));
         }
         try {
             List<ImageDetections> found = model.detect(inputs, MaskOutput.probabilities().asCrops());
@@ -33,34 +34,15 @@ final class ViewDetections {
     }
 
     private static void add(ImageDetections d, int width, boolean mirrored, List<WeightedBoxFusion.Candidate> to) {
-        float[] boxes = d.boxes().floats();
+        float[] boxes = (mirrored ? HorizontalFlip.flipBoxes(d.boxes(), width) : d.boxes()).floats();
         float[] scores = d.scores().floats();
         long[] labels = d.labels().longs();
         for (int k = 0; k < d.count(); k++) {
             float[] box = {boxes[4 * k], boxes[4 * k + 1], boxes[4 * k + 2], boxes[4 * k + 3]};
             MaskCrop mask = d.crops() == null ? null : d.crops().get(k);
-            if (mirrored) {
-                box = new float[] {width - box[2], box[1], width - box[0], box[3]};
-                mask = mask == null ? null : mirror(mask);
-            }
-            to.add(new WeightedBoxFusion.Candidate(box, scores[k], labels[k], mask));
+            to.add(new WeightedBoxFusion.Candidate(box, scores[k], labels[k], mirrored && mask != null
+                    ? mirror(mask) : mask));
         }
-    }
-
-    /** A host F32 [C, H, W] image mirrored left to right. */
-    static Tensor mirror(Tensor image) {
-        int c = image.size(0);
-        int h = image.size(1);
-        int w = image.size(2);
-        float[] in = image.floats();
-        float[] out = new float[in.length];
-        for (int row = 0; row < c * h; row++) {
-            int o = row * w;
-            for (int x = 0; x < w; x++) {
-                out[o + x] = in[o + w - 1 - x];
-            }
-        }
-        return Tensor.ofFloats(out, c, h, w);
     }
 
     /** A mask crop mirrored left to right within its image; an empty window stays (0, 0, 0, 0). */
@@ -68,15 +50,7 @@ final class ViewDetections {
         if (m.width() == 0 || m.height() == 0) {
             return m;
         }
-        float[] in = m.values().floats();
-        float[] out = new float[in.length];
-        int w = m.width();
-        for (int y = 0; y < m.height(); y++) {
-            for (int x = 0; x < w; x++) {
-                out[y * w + x] = in[y * w + w - 1 - x];
-            }
-        }
         return new MaskCrop(m.imageHeight(), m.imageWidth(), m.imageWidth() - m.x1(), m.y0(),
-                m.imageWidth() - m.x0(), m.y1(), Tensor.ofFloats(out, m.height(), w));
+                m.imageWidth() - m.x0(), m.y1(), HorizontalFlip.flipWidth(m.values()));
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.rcnn4j.backend.Backend;
 import org.rcnn4j.backend.Backends;
 import org.rcnn4j.backend.DeviceStats;
+import org.rcnn4j.data.HorizontalFlip;
 import org.rcnn4j.tensor.Tensor;
 import org.rcnn4j.testing.CudaTestSupport;
 import org.rcnn4j.testing.RandomTensors;
@@ -127,7 +128,7 @@ class TestTimeAugmentationTest {
             TestTimeAugmentation flips = TestTimeAugmentation.of(true, 1.0, 1.25);
             MaskOutput crops = MaskOutput.probabilities().asCrops();
             ImageDetections a = flips.detect(m, images, crops).get(0);
-            ImageDetections b = flips.detect(m, List.of(ViewDetections.mirror(images.get(0))), crops).get(0);
+            ImageDetections b = flips.detect(m, List.of(HorizontalFlip.flipWidth(images.get(0))), crops).get(0);
             assertTrue(a.count() == 100, "fused detections: " + a.count());
             assertEquals(a.count(), b.count());
             assertArrayEquals(a.labels().longs(), b.labels().longs());

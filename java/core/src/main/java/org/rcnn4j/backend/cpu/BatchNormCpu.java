@@ -69,19 +69,7 @@ final class BatchNormCpu {
         double[] sums = new double[c];
         boolean parallel = (long) n * c * p >= GRAIN;
         if (input.dtype() == DType.F32) {
-            float[] x = input.floats();
-            float[] y = other == null ? null : other.floats();
-            IntStream groups = IntStream.range(0, (c + CHAINS - 1) / CHAINS);
-            (parallel ? groups.parallel() : groups).forEach(g -> {
-                int c0 = g * CHAINS;
-                if (c0 + CHAINS <= c) {
-                    sumFour(x, y, n, c, p, c0, sums);
-                } else {
-                    for (int ch = c0; ch < c; ch++) {
-                        sumOne(x, y, n, c, p, ch, sums);
-                    }
-                }
-            });
+            sumsF32(input.floats(), other == null ? null : other.floats(), n, c, p, parallel, sums);
             float[] f = new float[c];
             for (int i = 0; i < c; i++) {
                 f[i] = (float) sums[i];
@@ -101,6 +89,21 @@ final class BatchNormCpu {
             sums[ch] = sum;
         });
         return Tensor.ofDoubles(sums, c);
+    }
+
+    /** Each channel's sum of x (or of x times y), in double and in element order, into {@code sums}. */
+    static void sumsF32(float[] x, float[] y, int n, int c, int p, boolean parallel, double[] sums) {
+        IntStream groups = IntStream.range(0, (c + CHAINS - 1) / CHAINS);
+        (parallel ? groups.parallel() : groups).forEach(g -> {
+            int c0 = g * CHAINS;
+            if (c0 + CHAINS <= c) {
+                sumFour(x, y, n, c, p, c0, sums);
+            } else {
+                for (int ch = c0; ch < c; ch++) {
+                    sumOne(x, y, n, c, p, ch, sums);
+                }
+            }
+        });
     }
 
     private static void sumFour(float[] x, float[] y, int n, int c, int p, int c0, double[] sums) {

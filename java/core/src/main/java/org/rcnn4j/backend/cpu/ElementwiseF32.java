@@ -48,8 +48,8 @@ final class ElementwiseF32 {
 
     /**
      * g where y > 0, else 0 (threshold_backward: a NaN y gives 0, a NaN g where y > 0 stays NaN), without a branch:
-     * on a ReLU's output about half the elements are 0 in no pattern, and the branch form, mispredicted half the
-     * time, took 8 times as long (and was the CPU backend's slowest elementwise op in a training step). y > 0
+     * about half of a ReLU's outputs are 0, often in no pattern a branch predictor can follow, and the branch form
+     * took up to 8 times as long (the CPU backend's slowest elementwise op in a training step). y > 0
      * exactly when its bits b, read as an int, satisfy 0 < b <= 0x7F800000 (+inf): -b and b - 0x7F800001 are then
      * both negative, so their AND's sign, spread over the word, is the mask that keeps g's bits.
      */

@@ -32,13 +32,8 @@ final class FusedDetections {
 
     /** A crop's probabilities as U8 0/1, inside as {@code masks} says. */
     static MaskCrop binary(MaskCrop m, MaskOutput masks) {
-        float[] p = m.values().floats();
-        byte[] out = new byte[p.length];
-        for (int i = 0; i < p.length; i++) {
-            out[i] = masks.inside(p[i]) ? (byte) 1 : 0;
-        }
         return new MaskCrop(m.imageHeight(), m.imageWidth(), m.x0(), m.y0(), m.x1(), m.y1(),
-                Tensor.ofBytes(out, m.height(), m.width()));
+                masks.inside(m.values()));
     }
 
     /** The crops at full size, [D, 1, H, W]: U8 when binary, else F32. */

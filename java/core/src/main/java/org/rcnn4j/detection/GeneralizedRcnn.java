@@ -197,23 +197,13 @@ public final class GeneralizedRcnn extends Block {
                     int[] original = {images.get(i).size(1), images.get(i).size(2)};
                     m = sliced[2 * i] != null
                             ? pasteInSlices(backend, sliced[2 * i], sliced[2 * i + 1], original, masks, sliceBytes)
-                            : masks.binary() ? binary(host.get(per * i + 3), masks) : host.get(per * i + 3);
+                            : masks.binary() ? masks.inside(host.get(per * i + 3)) : host.get(per * i + 3);
                     host.set(per * i + 3, null);
                 }
                 out.add(new ImageDetections(host.get(per * i), host.get(per * i + 1), host.get(per * i + 2), m));
             }
             return out;
         }
-    }
-
-    /** F32 [D, 1, H, W] probabilities (host) as U8 0/1 masks. */
-    private static Tensor binary(Tensor probabilities, MaskOutput masks) {
-        float[] p = probabilities.floats();
-        byte[] out = new byte[p.length];
-        for (int i = 0; i < p.length; i++) {
-            out[i] = masks.inside(p[i]) ? (byte) 1 : 0;
-        }
-        return Tensor.ofBytes(out, probabilities.shape());
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.rcnn4j.detection;
 
+import org.rcnn4j.tensor.Tensor;
+
 /**
  * How {@link GeneralizedRcnn#detect(java.util.List, MaskOutput)} returns Mask R-CNN's masks, pasted into each
  * image: as probabilities (F32 [D, 1, H, W], torchvision's output) or as binary masks (U8 [D, 1, H, W], 1 inside),
@@ -52,5 +54,15 @@ public record MaskOutput(boolean binary, float threshold, boolean inclusive, boo
 
     boolean inside(float p) {
         return inclusive ? p >= threshold : p > threshold;
+    }
+
+    /** Host F32 probabilities of any shape as U8 0/1 of the same shape, 1 where {@link #inside}. */
+    Tensor inside(Tensor probabilities) {
+        float[] p = probabilities.floats();
+        byte[] out = new byte[p.length];
+        for (int i = 0; i < p.length; i++) {
+            out[i] = inside(p[i]) ? (byte) 1 : 0;
+        }
+        return Tensor.ofBytes(out, probabilities.shape());
     }
 }

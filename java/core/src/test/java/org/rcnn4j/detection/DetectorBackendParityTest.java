@@ -32,7 +32,10 @@ import org.rcnn4j.testing.CudaTestSupport;
  * each gradient tensor at 5e-4 of its largest element (plus 1e-7 absolute): two orders of magnitude above the
  * rounding, far below what a wrong or missing term changes (O(1) of the tensor's scale, or at least of some of
  * its elements). The discrete decisions (proposal NMS/top-k, matcher, sampler) see the same scores up to that rounding,
- * so they pick the same proposals and samples unless two scores tie to within it (not the case for this seed).
+ * so they pick the same proposals and samples unless two scores tie to within it (not the case for these seeds).
+ * ReLU is such a decision too: with the wider stages of 2026-12-07, initialization seed 3 put one of stage 3's 65536
+ * batch-normed values of the Faster R-CNN at 2.4e-7 on the CPU and at 0 on the emulator, so one backend alone passed
+ * its gradient on, and the gradients below stage 3 differed by up to 0.1 of their scale; seed 5 has no such value.
  * The CPU side is {@link CpuBackend#reference()}, rcnn4j's own convolutions: with oneDNN's, a batch-norm channel of
  * tiny variance in the Faster R-CNN's stage 3 turned their last-bit differences into 2e-3 of the gradients below it.
  */
@@ -141,7 +144,7 @@ class DetectorBackendParityTest {
     @Test
     void fasterRcnnStep() {
         GeneralizedRcnn m = Models.fasterrcnnSmall(ModelOptions.defaults());
-        m.initialize(3);
+        m.initialize(5);
         compare("fasterrcnn_small", m);
     }
 

@@ -20,9 +20,9 @@ import org.rcnn4j.nn.Sequential;
  */
 public final class SmallBackbone extends Block implements Backbone {
     /**
-     * Channels of stage1..stage4. The last two stages are wider than the first two: on 128x128 scenes their maps
-     * are 16x16 and 8x8, so 128 and 192 channels instead of 96 and 128 cost the demo about 5% more time, and they
-     * raised its box and mask AP50 on each of seeds 0..3 (docs/demo-tuning-history.md, "Wider last stages").
+     * Channels of stage1..stage4. The last two stages run on small maps (16x16 and 8x8 on 128x128 scenes), so
+     * 128 and 192 channels instead of 96 and 128 cost the demo about a tenth more time, and they raised its box and
+     * mask AP50 on each of seeds 0..3 (docs/demo-tuning-history.md, "Wider last stages").
      */
     public static final int[] WIDTHS = {32, 64, 128, 192};
 

@@ -2,6 +2,8 @@ package org.rcnn4j.cli;
 
 import java.util.List;
 import org.rcnn4j.detection.GeneralizedRcnn;
+import org.rcnn4j.detection.ModelOptions;
+import org.rcnn4j.detection.Models;
 import org.rcnn4j.detection.RcnnConfig;
 
 /**
@@ -14,14 +16,15 @@ final class BoxInferenceArgs {
     private BoxInferenceArgs() {
     }
 
-    /** The options' help lines, with the defaults every rcnn4j detector takes from torchvision. */
+    /** The options' help lines, with torchvision's defaults and where the small models differ. */
     static String help() {
         RcnnConfig d = RcnnConfig.torchvisionDefaults();
+        RcnnConfig small = Models.maskrcnnSmall(ModelOptions.defaults()).config();
         return """
                   --box-score-thresh T        keep detections scoring at least T; default %s
-                  --box-nms-thresh T          per-class NMS IoU threshold; default %s
+                  --box-nms-thresh T          per-class NMS IoU threshold; default %s (the small models: %s)
                   --box-detections-per-img N  the best N per image; default %d
-                """.formatted(d.boxScoreThresh(), d.boxNmsThresh(), d.boxDetectionsPerImg());
+                """.formatted(d.boxScoreThresh(), d.boxNmsThresh(), small.boxNmsThresh(), d.boxDetectionsPerImg());
     }
 
     /** The values given (null: not given, the model's setting stays), checked before anything runs. */

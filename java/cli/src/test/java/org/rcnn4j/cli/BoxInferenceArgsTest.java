@@ -58,6 +58,7 @@ class BoxInferenceArgsTest {
                 "--box-detections-per-img", "0").assertUsageError("--box-detections-per-img");
         assertTrue(DetectCommand.help().contains("--box-nms-thresh"));
         assertTrue(DetectCommand.help().contains("default 0.05"), DetectCommand.help());
+        assertTrue(DetectCommand.help().contains("default 0.5 (the small models: 0.4)"), DetectCommand.help());
         assertTrue(ModelEvalCommand.help().contains("--box-detections-per-img"));
     }
 
@@ -65,9 +66,9 @@ class BoxInferenceArgsTest {
     void setBoxInferenceChecksItsArguments() {
         GeneralizedRcnn m = Models.fasterrcnnSmall(ModelOptions.defaults());
         assertEquals(0.05f, m.config().boxScoreThresh());
-        m.setBoxInference(0.2f, 0.4f, 9);
+        m.setBoxInference(0.2f, 0.3f, 9);
         assertEquals(0.2f, m.config().boxScoreThresh());
-        assertEquals(0.4f, m.config().boxNmsThresh());
+        assertEquals(0.3f, m.config().boxNmsThresh());
         assertEquals(9, m.config().boxDetectionsPerImg());
         assertEquals(Models.fasterrcnnSmall(ModelOptions.defaults()).config().boxFgIouThresh(),
                 m.config().boxFgIouThresh());

@@ -39,7 +39,23 @@ final class SmallLayouts {
         return new SmallBackbone(CHANNELS, true, FIRST_TAP);
     }
 
-    /** The small detectors' settings: torchvision's but for the sizes, top-n and sampled batches. */
+    /**
+     * The RPN's NMS IoU threshold (torchvision: 0.7). On 128x128 scenes the RPN keeps at most 300 of about 740
+     * candidates anyway; at 0.9 more of them are near-copies of one item's box, and the box head scores each item
+     * several times, the per-class NMS keeping the best. Chosen on scenes of training items with the thirteenth
+     * session's four models (box AP50 +0.011 on the mean, higher on each; 0.8 gave +0.005, 0.95 and 1 the same as
+     * 0.9, 0.6 less): docs/demo-tuning-history.md, "More proposals per item".
+     */
+    static final float RPN_NMS_THRESH = 0.9f;
+
+    /**
+     * The box head's per-class NMS IoU threshold (torchvision: 0.5): the items overlap less than COCO's objects,
+     * so two boxes of one class at IoU 0.4 are more often one item twice than two items. Chosen with
+     * {@link #RPN_NMS_THRESH} (0.35 and 0.45 scored less on the mean).
+     */
+    static final float BOX_NMS_THRESH = 0.4f;
+
+    /** The small models' settings: torchvision's but for the sizes, top-n and sampled batches. */
     static RcnnConfig config() {
         return RcnnConfig.builder()
                 .minSize(128).maxSize(213)
@@ -49,6 +65,11 @@ final class SmallLayouts {
                 .build();
     }
 
+    /** The small detectors' settings: {@link #config()} with the RPN's and the box head's NMS thresholds above. */
+    static RcnnConfig detectorConfig() {
+        return config().toBuilder().rpnNmsThresh(RPN_NMS_THRESH).boxNmsThresh(BOX_NMS_THRESH).build();
+    }
+
     /**
      * The settings and box parts. The RPN reads the stride 8, 16 and 32 maps ("1", "2", "pool") with anchors 24,
      * 48 and 96; the stride-4 map ("0") serves only the RoI heads, so the anchors and proposals stay those of the
@@ -56,7 +77,7 @@ final class SmallLayouts {
      */
     static <B extends RcnnBuilder<B>> B configure(B builder, int numClasses) {
         return builder.numClasses(numClasses)
-                .config(config())
+                .config(detectorConfig())
                 .rpnAnchorGenerator(new AnchorGenerator(new int[][] {{24}, {48}, {96}},
                         AnchorGenerator.FPN_ASPECT_RATIOS))
                 .rpnFeatureNames("1", "2", "pool")

@@ -135,6 +135,21 @@ class SmallModelStructureTest {
     }
 
     @Test
+    void smallSettingsAreTorchvisionsButWhereTheLayoutSays() {
+        RcnnConfig want = RcnnConfig.torchvisionDefaults().toBuilder()
+                .minSize(128).maxSize(213)
+                .rpnPreNmsTopNTrain(1000).rpnPreNmsTopNTest(500).rpnPostNmsTopNTrain(500).rpnPostNmsTopNTest(300)
+                .rpnBatchSizePerImage(128).boxBatchSizePerImage(64)
+                .rpnNmsThresh(0.9f).boxNmsThresh(0.4f)
+                .build();
+        assertEquals(want.toString(), Models.maskrcnnSmall(ModelOptions.defaults()).config().toString());
+        assertEquals(want.toString(), Models.fasterrcnnSmall(ModelOptions.defaults()).config().toString());
+        // Fast R-CNN takes its proposals from outside: neither NMS threshold was measured for it
+        assertEquals(want.toBuilder().rpnNmsThresh(0.7f).boxNmsThresh(0.5f).build().toString(),
+                FastRcnn.small(10).config().toString());
+    }
+
+    @Test
     void fasterRcnnSmallIsMaskRcnnSmallWithoutTheMaskBranch() {
         GeneralizedRcnn f = Models.fasterrcnnSmall(ModelOptions.defaults());
         assertEquals(new ArrayList<>(expected(false, 11).entrySet()), new ArrayList<>(actual(f).entrySet()));

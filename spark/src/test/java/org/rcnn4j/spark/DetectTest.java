@@ -29,6 +29,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.rcnn4j.detection.ModelOptions;
+import org.rcnn4j.detection.Models;
 import org.rcnn4j.detection.TestTimeAugmentation;
 import org.rcnn4j.detector.Detection;
 import org.rcnn4j.detector.Detector;
@@ -55,8 +57,10 @@ class DetectTest {
     void binaryFileRowsGetTheDetectionsOfOneJvmAndTheModelLoadsOnce() {
         Dataset<Row> images = Rcnn4jSpark.readImages(spark(), SparkFixture.SCENES.resolve("images").toString())
                 .repartition(3);
-        // options no other test uses: this detect's detector is loaded here, once for 3 tasks on 2 threads
-        DetectorSpec spec = spec().withBoxInference(0f, 0.5f, SparkFixture.PER_IMAGE).withBatchSize(2);
+        // options no other test uses (the model's own box NMS threshold, given rather than left null): this
+        // detect's detector is loaded here, once for 3 tasks on 2 threads
+        float nms = Models.maskrcnnSmall(ModelOptions.defaults()).config().boxNmsThresh();
+        DetectorSpec spec = spec().withBoxInference(0f, nms, SparkFixture.PER_IMAGE).withBatchSize(2);
         int loadsBefore = ExecutorDetectors.loads();
         Dataset<Row> found = Rcnn4jSpark.detect(images, spec);
         assertEquals(List.of("path", "modificationTime", "length", "detections", "error"),

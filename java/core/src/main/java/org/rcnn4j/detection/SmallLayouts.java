@@ -40,18 +40,19 @@ final class SmallLayouts {
     }
 
     /**
-     * The RPN's NMS IoU threshold (torchvision: 0.7). On 128x128 scenes the RPN keeps at most 300 of about 740
-     * candidates anyway; at 0.9 more of them are near-copies of one item's box, and the box head scores each item
-     * several times, the per-class NMS keeping the best. Chosen on scenes of training items with the thirteenth
-     * session's four models (box AP50 +0.011 on the mean, higher on each; 0.8 gave +0.005, 0.95 and 1 the same as
-     * 0.9, 0.6 less): docs/demo-tuning-history.md, "More proposals per item".
+     * The RPN's NMS IoU threshold (torchvision: 0.7). On 128x128 scenes the RPN keeps at most 300 of its about 740
+     * candidates anyway; at 0.9 more of them are near-copies of one item's box, so the box head names each item
+     * from several slightly different boxes and the per-class NMS keeps the best. Chosen, with
+     * {@link #BOX_NMS_THRESH}, on scenes of training items with four trained models: box AP50 +0.011 and mask AP50
+     * +0.009 on the mean, higher on each model (0.8: +0.008; 0.95 and 1 within 0.001 of 0.9; 0.6 lower than 0.7):
+     * docs/demo-tuning-history.md, "More proposals per item".
      */
     static final float RPN_NMS_THRESH = 0.9f;
 
     /**
      * The box head's per-class NMS IoU threshold (torchvision: 0.5): the items overlap less than COCO's objects,
      * so two boxes of one class at IoU 0.4 are more often one item twice than two items. Chosen with
-     * {@link #RPN_NMS_THRESH} (0.35 and 0.45 scored less on the mean).
+     * {@link #RPN_NMS_THRESH} (0.35 and 0.45 scored a little less on the mean).
      */
     static final float BOX_NMS_THRESH = 0.4f;
 

@@ -1,6 +1,6 @@
 // The selection steps of the detectors on the device, so that inference reads nothing back until its final
 // outputs: sort keys with a validity mask, the first k of a sorted order, gathers of rows by an index list,
-// sigmoid and softmax as the CPU backend computes them, a keep mask (size and score thresholds), an
+// sigmoid and softmax as the CPU backend computes them, the best column of each row, a keep mask (size and score thresholds), an
 // order-preserving compaction of a mask, NMS capped at a number of outputs with its count left on the device
 // (as TensorRT's EfficientNMS does), FPN level assignment, a histogram, RoI rows from per-image boxes and box
 // scaling. Data-dependent sizes are fixed-capacity buffers (padded with -1) plus a count on the device.
@@ -118,6 +118,24 @@ extern "C" __global__ void rcnn4j_select_softmax_rows_f32(const float* __restric
     }
 }
 RCNN4J_REGISTER_KERNEL(rcnn4j_select_softmax_rows_f32);
+
+// out[i] = i * c + j for the largest x[i, j] with j in [from, c): the first of equal values, NaN largest (the
+// first NaN), as torch.argmax of x[:, from:]. The flat index lets a gather read row i's column j. Grid-stride.
+extern "C" __global__ void rcnn4j_select_argmax_rows_f32(const float* __restrict__ x, int n, int c, int from,
+                                                         long long* __restrict__ out) {
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        const float* row = x + i * c;
+        int best = from;
+        for (int j = from + 1; j < c && row[best] == row[best]; j++) {
+            float v = row[j];
+            if (v != v || v > row[best]) {
+                best = j;
+            }
+        }
+        out[i] = i * c + best;
+    }
+}
+RCNN4J_REGISTER_KERNEL(rcnn4j_select_argmax_rows_f32);
 
 // Mask R-CNN's mask probabilities: out[i, 0] = (float) (1 / (1 + exp(-x))) in double of channel labels[i] of
 // logits [d, c, hw]; a label outside [0, c) gives NaN (the CPU backend rejects it).

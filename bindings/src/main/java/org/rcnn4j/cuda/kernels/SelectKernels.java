@@ -18,6 +18,7 @@ public final class SelectKernels {
     public static final String GATHER_BYTES = "rcnn4j_select_gather_bytes";
     public static final String SIGMOID = "rcnn4j_select_sigmoid_f32";
     public static final String SOFTMAX_ROWS = "rcnn4j_select_softmax_rows_f32";
+    public static final String ARGMAX_ROWS = "rcnn4j_select_argmax_rows_f32";
     public static final String LABEL_SIGMOID = "rcnn4j_select_label_sigmoid_f32";
     public static final String KEEP_MASK = "rcnn4j_select_keep_mask_f32";
     public static final String COMPACT = "rcnn4j_select_compact_u8";
@@ -116,6 +117,17 @@ public final class SelectKernels {
         checkCount("c", c);
         if (n > 0 && c > 0) {
             device.kernel(SOFTMAX_ROWS).launch(linear(n), x, n, c, out);
+        }
+    }
+
+    /** out (I64 [n]) = i * c + the column of row i's largest value (x F32 [n,c]) among columns from..c-1. */
+    public static void argmaxRows(CudaDevice device, CUdeviceptr x, int n, int c, int from, CUdeviceptr out) {
+        checkCount("n", n);
+        if (from < 0 || from >= c) {
+            throw new IllegalArgumentException("argmax_rows: bad sizes c=" + c + " from=" + from);
+        }
+        if (n > 0) {
+            device.kernel(ARGMAX_ROWS).launch(linear(n), x, n, c, from, out);
         }
     }
 

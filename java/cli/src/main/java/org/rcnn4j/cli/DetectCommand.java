@@ -40,8 +40,8 @@ final class DetectCommand {
         return """
                 usage: rcnn4j detect IMAGE... --weights FILE [--model NAME] [--classes FILE] --out DIR
                                      [--device cpu|cuda|cuda-emu] [--score-thresh T] [--box-score-thresh T]
-                                     [--box-nms-thresh T] [--box-detections-per-img N] [--tta]
-                                     [--tta-scales S,S] [--stats]
+                                     [--box-nms-thresh T] [--box-detections-per-img N]
+                                     [--box-refinements N] [--tta] [--tta-scales S,S] [--stats]
 
                 Detects objects in PNG or JPEG images with a model trained by rcnn4j train or rcnn4j demo (the
                 model.safetensors they write names its model and classes) or torchvision's COCO detectors

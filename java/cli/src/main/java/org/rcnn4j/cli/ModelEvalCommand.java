@@ -32,7 +32,8 @@ final class ModelEvalCommand {
                 usage: rcnn4j eval --weights FILE [--model NAME] [--classes FILE] --data DIR|FILE.json
                                    [--images DIR] [--device cpu|cuda|cuda-emu] [--batch N] [--out DIR]
                                    [--per-class] [--box-score-thresh T] [--box-nms-thresh T]
-                                   [--box-detections-per-img N] [--tta] [--tta-scales S,S]
+                                   [--box-detections-per-img N] [--box-refinements N] [--tta]
+                                   [--tta-scales S,S]
 
                 Runs a trained detector over a COCO dataset and prints COCOeval's 12-line summary for boxes (and
                 for masks, with Mask R-CNN), then per-class AP with --per-class. --out DIR also writes the

@@ -55,6 +55,14 @@ public interface Select {
     Tensor labelSigmoid(Tensor logits, Tensor labels);
 
     /**
+     * I64 [N]: per row i of values F32 [N, C], the flat index {@code i * C + j} of its largest entry among columns
+     * fromColumn..C-1 (torch.argmax of values[:, fromColumn:], plus fromColumn and i * C): the first of equal
+     * entries, NaN largest. Flat so that {@link #gatherRows} reads row i's column j from values, or from [N * C, ...]
+     * rows laid out per column (the box head's per-class boxes).
+     */
+    Tensor argmaxRows(Tensor values, int fromColumn);
+
+    /**
      * U8 [K]: 1 where box K (boxes F32 [K, 4]) is at least minSize wide and high (remove_small_boxes) and its score
      * (F32 [K]) is above scoreThresh ({@code strict}) or at least scoreThresh, else 0.
      */

@@ -101,6 +101,16 @@ public final class SelectChecks {
         }
     }
 
+    public static void argmaxRows(Tensor values, int fromColumn) {
+        if (values.dtype() != DType.F32 || values.dim() != 2) {
+            throw new IllegalArgumentException("values: expected F32 [N, C], got " + values);
+        }
+        if (fromColumn < 0 || fromColumn >= values.size(1)) {
+            throw new IllegalArgumentException("fromColumn: expected 0.." + (values.size(1) - 1) + " (a column of "
+                    + values + "), got " + fromColumn);
+        }
+    }
+
     public static void labelSigmoid(Tensor logits, Tensor labels) {
         if (logits.dtype() != DType.F32 || logits.dim() != 4) {
             throw new IllegalArgumentException("logits: expected F32 [D, C, H, W], got " + logits);

@@ -42,12 +42,33 @@ public final class DetectionPostprocess {
     public static List<Detections> postprocess(Backend backend, Tensor classLogits, Tensor boxRegression,
             List<Tensor> proposals, List<int[]> imageShapes, float scoreThresh, float nmsThresh,
             int detectionsPerImg, float[] weights) {
-        Host.sameSize("proposals", proposals, "image_shapes", imageShapes);
-        if (classLogits.dim() != 2) {
-            throw new IllegalArgumentException("class_logits: expected [N,C], got " + classLogits);
+        check(classLogits, "class_logits", boxRegression, proposals, imageShapes);
+        try (Tensor scores = backend.select().softmaxRows(classLogits)) {
+            return select(backend, scores, boxRegression, proposals, imageShapes, scoreThresh, nmsThresh,
+                    detectionsPerImg, weights);
         }
-        int n = classLogits.size(0);
-        int c = classLogits.size(1);
+    }
+
+    /**
+     * As {@link #postprocess(Backend, Tensor, Tensor, List, List, float, float, int, float[])} with the class
+     * probabilities [N,C] given instead of the logits (the box head's refinements average them over passes).
+     */
+    static List<Detections> fromProbabilities(Backend backend, Tensor classProbabilities, Tensor boxRegression,
+            List<Tensor> proposals, List<int[]> imageShapes, float scoreThresh, float nmsThresh,
+            int detectionsPerImg, float[] weights) {
+        check(classProbabilities, "class_probabilities", boxRegression, proposals, imageShapes);
+        return select(backend, classProbabilities, boxRegression, proposals, imageShapes, scoreThresh, nmsThresh,
+                detectionsPerImg, weights);
+    }
+
+    private static void check(Tensor classScores, String name, Tensor boxRegression, List<Tensor> proposals,
+            List<int[]> imageShapes) {
+        Host.sameSize("proposals", proposals, "image_shapes", imageShapes);
+        if (classScores.dim() != 2) {
+            throw new IllegalArgumentException(name + ": expected [N,C], got " + classScores);
+        }
+        int n = classScores.size(0);
+        int c = classScores.size(1);
         if (boxRegression.dim() != 2 || boxRegression.size(0) != n || boxRegression.size(1) != 4 * c) {
             throw new IllegalArgumentException("box_regression: expected [" + n + "," + 4 * c + "], got "
                     + boxRegression);
@@ -56,18 +77,23 @@ public final class DetectionPostprocess {
         for (Tensor p : proposals) {
             int r = Host.rowsOf(p, "proposals");
             if (k + r > n) {
-                throw new IllegalArgumentException("proposals: more proposals than rows of class_logits (" + n + ")");
+                throw new IllegalArgumentException("proposals: more proposals than rows of " + name + " (" + n + ")");
             }
             k += r;
         }
         if (k != n) {
-            throw new IllegalArgumentException("proposals: " + k + " proposals for " + n + " rows of class_logits");
+            throw new IllegalArgumentException("proposals: " + k + " proposals for " + n + " rows of " + name);
         }
+    }
+
+    private static List<Detections> select(Backend backend, Tensor scores, Tensor boxRegression,
+            List<Tensor> proposals, List<int[]> imageShapes, float scoreThresh, float nmsThresh,
+            int detectionsPerImg, float[] weights) {
+        int c = scores.size(1);
         Select sel = backend.select();
         List<Detections> out = new ArrayList<>();
         try (TensorBin bin = new TensorBin()) {
             Tensor all = bin.add(sel.catRows(proposals));
-            Tensor scores = bin.add(sel.softmaxRows(classLogits));
             Tensor decoded = bin.add(backend.boxes().decodeBoxes(boxRegression, all, weights,
                     BoxCoding.BBOX_XFORM_CLIP));
             // the candidates in torchvision's order, proposal-major and class-minor, background dropped: which of

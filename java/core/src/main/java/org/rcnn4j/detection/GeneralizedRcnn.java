@@ -22,7 +22,7 @@ public final class GeneralizedRcnn extends Block {
     private final RoiHeads roiHeads;
     /** The maps the RPN reads, in the backbone's order; null: all of them, as torchvision. */
     private final List<String> rpnFeatureNames;
-    /** The builder's settings, but for the box head's inference thresholds, which {@link #setBoxInference} sets. */
+    /** The builder's settings, but for what {@link #setBoxInference} and {@link #setBoxRefinements} set since. */
     private RcnnConfig config;
 
     /** Assembled by {@link FasterRcnn.Builder} and {@link MaskRcnn.Builder}, which check the parts fit. */
@@ -270,6 +270,12 @@ public final class GeneralizedRcnn extends Block {
      */
     public GeneralizedRcnn setBoxInference(float scoreThresh, float nmsThresh, int detectionsPerImg) {
         config = config.withBoxInference(scoreThresh, nmsThresh, detectionsPerImg);
+        return this;
+    }
+
+    /** Sets {@link RcnnConfig#boxRefinements()}: how many more passes of the box head inference runs (0..8). */
+    public GeneralizedRcnn setBoxRefinements(int refinements) {
+        config = config.toBuilder().boxRefinements(refinements).build();
         return this;
     }
 

@@ -11,6 +11,9 @@ import java.util.Arrays;
  * by one.
  */
 public final class RcnnConfig {
+    /** The most {@link #boxRefinements()} a config takes: each costs one more pass of the box head. */
+    public static final int MAX_BOX_REFINEMENTS = 8;
+
     private final int minSize;
     private final int maxSize;
     private final float[] imageMean;
@@ -34,6 +37,7 @@ public final class RcnnConfig {
     private final int boxBatchSizePerImage;
     private final float boxPositiveFraction;
     private final float[] bboxRegWeights;
+    private final int boxRefinements;
 
     private RcnnConfig(Builder b) {
         minSize = b.minSize;
@@ -59,6 +63,7 @@ public final class RcnnConfig {
         boxBatchSizePerImage = b.boxBatchSizePerImage;
         boxPositiveFraction = b.boxPositiveFraction;
         bboxRegWeights = b.bboxRegWeights.clone();
+        boxRefinements = b.boxRefinements;
     }
 
     /** torchvision 0.14's FasterRCNN / MaskRCNN defaults. */
@@ -188,6 +193,18 @@ public final class RcnnConfig {
         return bboxRegWeights.clone();
     }
 
+    /**
+     * How many times inference runs the box head again on its own refined boxes (0, torchvision's single pass, by
+     * default; not a torchvision parameter): each proposal becomes the box its most probable class regresses to,
+     * is pooled and classified again, and the detections are scored by the class probabilities averaged over the
+     * passes and boxed by the last pass's regression (iterative bounding-box regression at inference, as Gidaris
+     * and Komodakis's multi-region detector and Cascade R-CNN's "iterative BBox" baseline run one head). Training
+     * is unchanged.
+     */
+    public int boxRefinements() {
+        return boxRefinements;
+    }
+
     @Override
     public String toString() {
         return "RcnnConfig[min_size=" + minSize + ", max_size=" + maxSize + ", image_mean="
@@ -200,7 +217,8 @@ public final class RcnnConfig {
                 + boxScoreThresh + ", box_nms_thresh=" + boxNmsThresh + ", box_detections_per_img="
                 + boxDetectionsPerImg + ", box_fg/bg_iou_thresh=" + boxFgIouThresh + "/" + boxBgIouThresh
                 + ", box_batch_size_per_image=" + boxBatchSizePerImage + ", box_positive_fraction="
-                + boxPositiveFraction + ", bbox_reg_weights=" + Arrays.toString(bboxRegWeights) + "]";
+                + boxPositiveFraction + ", bbox_reg_weights=" + Arrays.toString(bboxRegWeights) + ", box_refinements="
+                + boxRefinements + "]";
     }
 
     /**
@@ -231,6 +249,7 @@ public final class RcnnConfig {
         private int boxBatchSizePerImage = 512;
         private float boxPositiveFraction = 0.25f;
         private float[] bboxRegWeights = {10f, 10f, 5f, 5f};
+        private int boxRefinements = 0;
 
         private Builder() {
         }
@@ -258,6 +277,7 @@ public final class RcnnConfig {
             boxBgIouThresh = c.boxBgIouThresh;
             boxBatchSizePerImage = c.boxBatchSizePerImage;
             boxPositiveFraction = c.boxPositiveFraction;
+            boxRefinements = c.boxRefinements;
             bboxRegWeights = c.bboxRegWeights.clone();
         }
 
@@ -377,6 +397,16 @@ public final class RcnnConfig {
 
         public Builder boxPositiveFraction(float v) {
             boxPositiveFraction = unit("box_positive_fraction", v);
+            return this;
+        }
+
+        /** {@link RcnnConfig#boxRefinements()}: 0 (torchvision's single pass) up to {@link #MAX_BOX_REFINEMENTS}. */
+        public Builder boxRefinements(int v) {
+            if (v < 0 || v > MAX_BOX_REFINEMENTS) {
+                throw new IllegalArgumentException("box_refinements: expected 0.." + MAX_BOX_REFINEMENTS + ", got "
+                        + v);
+            }
+            boxRefinements = v;
             return this;
         }
 

@@ -110,17 +110,18 @@ public final class RoiHeads extends Block {
 
     private Output infer(Backend backend, Map<String, Var> features, List<Tensor> proposals, List<int[]> imageSizes,
             RcnnConfig config) {
-        // in inference each stage's input goes once the stage has run (Var.drop)
-        Var pooled = pool(boxRoiPool, features, proposals, imageSizes);
-        Var head = boxHead.forward(pooled);
-        pooled.drop();
-        Var[] pred = boxPredictor.forward(head);
-        head.drop();
-        List<Detections> dets = DetectionPostprocess.postprocess(backend, pred[0].value(), pred[1].value(), proposals,
-                imageSizes, config.boxScoreThresh(), config.boxNmsThresh(), config.boxDetectionsPerImg(),
-                config.bboxRegWeights());
-        pred[0].drop();
-        pred[1].drop();
+        Var[] pred = boxPass(features, proposals, imageSizes);
+        List<Detections> dets;
+        if (config.boxRefinements() > 0) {
+            dets = BoxRefinement.detect(backend, boxes -> boxPass(features, boxes, imageSizes), pred, proposals,
+                    imageSizes, config);
+        } else {
+            dets = DetectionPostprocess.postprocess(backend, pred[0].value(), pred[1].value(), proposals, imageSizes,
+                    config.boxScoreThresh(), config.boxNmsThresh(), config.boxDetectionsPerImg(),
+                    config.bboxRegWeights());
+            pred[0].drop();
+            pred[1].drop();
+        }
         List<Tensor> masks = List.of();
         if (hasMasks()) {
             List<Tensor> boxes = new ArrayList<>();
@@ -144,6 +145,16 @@ public final class RoiHeads extends Block {
             }
         }
         return new Output(dets, masks, new LinkedHashMap<>());
+    }
+
+    /** Inference's class logits and box regression of per-image boxes; each stage's input goes once it has run. */
+    private Var[] boxPass(Map<String, Var> features, List<Tensor> boxes, List<int[]> imageSizes) {
+        Var pooled = pool(boxRoiPool, features, boxes, imageSizes);
+        Var head = boxHead.forward(pooled);
+        pooled.drop();
+        Var[] pred = boxPredictor.forward(head);
+        head.drop();
+        return pred;
     }
 
     /**

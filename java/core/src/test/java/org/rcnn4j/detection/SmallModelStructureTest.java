@@ -140,12 +140,12 @@ class SmallModelStructureTest {
                 .minSize(128).maxSize(213)
                 .rpnPreNmsTopNTrain(1000).rpnPreNmsTopNTest(500).rpnPostNmsTopNTrain(500).rpnPostNmsTopNTest(300)
                 .rpnBatchSizePerImage(128).boxBatchSizePerImage(64)
-                .rpnNmsThresh(0.9f).boxNmsThresh(0.4f)
+                .rpnNmsThresh(0.9f).boxNmsThresh(0.4f).boxRefinements(1)
                 .build();
         assertEquals(want.toString(), Models.maskrcnnSmall(ModelOptions.defaults()).config().toString());
         assertEquals(want.toString(), Models.fasterrcnnSmall(ModelOptions.defaults()).config().toString());
-        // Fast R-CNN takes its proposals from outside: neither NMS threshold was measured for it
-        assertEquals(want.toBuilder().rpnNmsThresh(0.7f).boxNmsThresh(0.5f).build().toString(),
+        // Fast R-CNN takes its proposals from outside: neither NMS threshold nor the refinement was measured for it
+        assertEquals(want.toBuilder().rpnNmsThresh(0.7f).boxNmsThresh(0.5f).boxRefinements(0).build().toString(),
                 FastRcnn.small(10).config().toString());
     }
 

@@ -171,6 +171,27 @@ final class SelectCpu implements Select {
     }
 
     @Override
+    public Tensor argmaxRows(Tensor values, int fromColumn) {
+        SelectChecks.argmaxRows(values, fromColumn);
+        int n = values.size(0);
+        int c = values.size(1);
+        float[] x = values.floats();
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            int row = i * c;
+            int best = fromColumn;
+            // a NaN is the largest: once one is best, nothing after it replaces it
+            for (int j = fromColumn + 1; j < c && !Float.isNaN(x[row + best]); j++) {
+                if (Float.isNaN(x[row + j]) || x[row + j] > x[row + best]) {
+                    best = j;
+                }
+            }
+            out[i] = (long) row + best;
+        }
+        return Tensor.ofLongs(out, n);
+    }
+
+    @Override
     public Tensor labelSigmoid(Tensor logits, Tensor labels) {
         SelectChecks.labelSigmoid(logits, labels);
         int d = logits.size(0);

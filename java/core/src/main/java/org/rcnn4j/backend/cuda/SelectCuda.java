@@ -163,6 +163,21 @@ final class SelectCuda implements Select {
     }
 
     @Override
+    public Tensor argmaxRows(Tensor values, int fromColumn) {
+        SelectChecks.argmaxRows(values, fromColumn);
+        requireDevice("values", values);
+        Tensor out = Transfers.empty(device, DType.I64, values.size(0));
+        try {
+            SelectKernels.argmaxRows(device, values.deviceBuffer().pointer(), values.size(0), values.size(1),
+                    fromColumn, out.deviceBuffer().pointer());
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    @Override
     public Tensor labelSigmoid(Tensor logits, Tensor labels) {
         SelectChecks.labelSigmoid(logits, labels);
         requireDevice("logits", logits);

@@ -167,6 +167,29 @@ class SelectCudaTest {
     }
 
     @Test
+    void argmaxRowsMatchCpu() {
+        CudaBackend cuda = CudaTestSupport.backend();
+        RandomTensors r = new RandomTensors();
+        int[][] shapes = {{1, 1}, {7, 2}, {333, 91}, {1200, 11}};
+        for (int[] shape : shapes) {
+            Tensor values = withNaNsAndTies(r, shape);
+            for (int from : new int[] {0, 1, shape[1] - 1}) {
+                if (from >= shape[1]) {
+                    continue;
+                }
+                poisonNext(8L * shape[0]);
+                try (Tensor d = cuda.toDevice(values); Tensor got = cuda.select().argmaxRows(d, from)) {
+                    TensorAssert.assertExact("argmax rows " + shape[0] + "x" + shape[1] + " from " + from + " seed="
+                            + r.seed(), cpu.argmaxRows(values, from), cuda.toHost(got));
+                }
+            }
+        }
+        try (Tensor d = cuda.toDevice(r.normal(3, 4))) {
+            assertMessageLeadsWith("fromColumn", () -> cuda.select().argmaxRows(d, 4));
+        }
+    }
+
+    @Test
     void keepMaskAndCompactMatchCpu() {
         CudaBackend cuda = CudaTestSupport.backend();
         RandomTensors r = new RandomTensors();

@@ -1,6 +1,7 @@
 package org.rcnn4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,7 @@ import org.rcnn4j.detection.ModelOptions;
 import org.rcnn4j.detection.Models;
 import org.rcnn4j.io.json.Json;
 
-/** detect and eval take the box head's inference thresholds (--box-score-thresh, ...) and apply them. */
+/** detect and eval take the box head's inference settings (--box-score-thresh, ..., --box-refinements). */
 class BoxInferenceArgsTest {
     @TempDir
     static Path dir;
@@ -60,6 +61,30 @@ class BoxInferenceArgsTest {
         assertTrue(DetectCommand.help().contains("default 0.05"), DetectCommand.help());
         assertTrue(DetectCommand.help().contains("default 0.5 (the small models: 0.4)"), DetectCommand.help());
         assertTrue(ModelEvalCommand.help().contains("--box-detections-per-img"));
+    }
+
+    @Test
+    void refinementsReachTheModel() throws IOException {
+        // the small models refine once by default: no option and --box-refinements 1 detect the same
+        String byDefault = detectAll("default");
+        assertEquals(byDefault, detectAll("one", "--box-refinements", "1"));
+        assertNotEquals(byDefault, detectAll("none", "--box-refinements", "0"));
+        assertNotEquals(byDefault, detectAll("two", "--box-refinements", "2"));
+        Cli.run("eval", "--weights", weights.toString(), "--data", scenes.toString(), "--box-refinements", "9")
+                .assertUsageError("--box-refinements");
+        Cli.run("detect", "x.png", "--weights", weights.toString(), "--out", dir.resolve("bad").toString(),
+                "--box-refinements", "-1").assertUsageError("--box-refinements");
+        assertTrue(DetectCommand.help().contains("default 0 (the small models: 1)"), DetectCommand.help());
+        assertTrue(ModelEvalCommand.help().contains("--box-refinements"));
+    }
+
+    private static String detectAll(String name, String... options) throws IOException {
+        Path out = dir.resolve("refine-" + name);
+        List<String> args = new java.util.ArrayList<>(List.of("detect", scenes.resolve("images/000000.png").toString(),
+                "--weights", weights.toString(), "--out", out.toString(), "--box-score-thresh", "0"));
+        args.addAll(List.of(options));
+        Cli.run(args.toArray(String[]::new)).assertOk();
+        return Files.readString(out.resolve("detections.json"));
     }
 
     @Test

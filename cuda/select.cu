@@ -1,9 +1,9 @@
 // The selection steps of the detectors on the device, so that inference reads nothing back until its final
 // outputs: sort keys with a validity mask, the first k of a sorted order, gathers of rows by an index list,
-// sigmoid and softmax as the CPU backend computes them, the best column of each row, a keep mask (size and score thresholds), an
-// order-preserving compaction of a mask, NMS capped at a number of outputs with its count left on the device
-// (as TensorRT's EfficientNMS does), FPN level assignment, a histogram, RoI rows from per-image boxes and box
-// scaling. Data-dependent sizes are fixed-capacity buffers (padded with -1) plus a count on the device.
+// sigmoid and softmax as the CPU backend computes them, the best column of each row, a keep mask (size and score
+// thresholds), an order-preserving compaction of a mask, NMS capped at a number of outputs with its count left on
+// the device (as TensorRT's EfficientNMS does), FPN level assignment, a histogram, RoI rows from per-image boxes
+// and box scaling. Data-dependent sizes are fixed-capacity buffers (padded with -1) plus a count on the device.
 #include "rcnn4j/cuda_compat.cuh"
 #include "rcnn4j/box_math.cuh"
 #include "rcnn4j/box_scan.cuh"

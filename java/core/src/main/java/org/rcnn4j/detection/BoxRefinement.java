@@ -20,6 +20,9 @@ final class BoxRefinement {
     }
 
     /**
+     * The detections of the first pass's outputs refined {@link RcnnConfig#boxRefinements()} times; with none,
+     * torchvision's postprocess_detections of the first pass.
+     *
      * @param boxPass   the box head's class logits and box regression (Var[2]) of per-image boxes
      * @param first     the first pass's outputs on {@code proposals}; dropped here
      */
@@ -41,7 +44,8 @@ final class BoxRefinement {
                 pred[0].drop();
                 sum = bin.add(backend.elementwise().axpby(sum, probabilities, 1, 1));
             }
-            Tensor mean = bin.add(backend.elementwise().scale(sum, 1.0 / (config.boxRefinements() + 1)));
+            Tensor mean = config.boxRefinements() == 0 ? probabilities
+                    : bin.add(backend.elementwise().scale(sum, 1.0 / (config.boxRefinements() + 1)));
             List<Detections> dets = DetectionPostprocess.fromProbabilities(backend, mean, pred[1].value(), boxes,
                     imageSizes, config.boxScoreThresh(), config.boxNmsThresh(), config.boxDetectionsPerImg(),
                     config.bboxRegWeights());

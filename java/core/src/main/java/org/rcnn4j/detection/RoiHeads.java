@@ -110,18 +110,8 @@ public final class RoiHeads extends Block {
 
     private Output infer(Backend backend, Map<String, Var> features, List<Tensor> proposals, List<int[]> imageSizes,
             RcnnConfig config) {
-        Var[] pred = boxPass(features, proposals, imageSizes);
-        List<Detections> dets;
-        if (config.boxRefinements() > 0) {
-            dets = BoxRefinement.detect(backend, boxes -> boxPass(features, boxes, imageSizes), pred, proposals,
-                    imageSizes, config);
-        } else {
-            dets = DetectionPostprocess.postprocess(backend, pred[0].value(), pred[1].value(), proposals, imageSizes,
-                    config.boxScoreThresh(), config.boxNmsThresh(), config.boxDetectionsPerImg(),
-                    config.bboxRegWeights());
-            pred[0].drop();
-            pred[1].drop();
-        }
+        List<Detections> dets = BoxRefinement.detect(backend, boxes -> boxPass(features, boxes, imageSizes),
+                boxPass(features, proposals, imageSizes), proposals, imageSizes, config);
         List<Tensor> masks = List.of();
         if (hasMasks()) {
             List<Tensor> boxes = new ArrayList<>();
